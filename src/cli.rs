@@ -1,0 +1,161 @@
+//! The command line, as clap types only. Behaviour lives in `commands/`; these types stop here.
+
+#![expect(
+    clippy::doc_markdown,
+    reason = "doc comments here are clap's help text, shown to users verbatim"
+)]
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Keep GitHub branch protection and deployment environments as code
+#[derive(Debug, Parser)]
+#[command(name = "gh-policy", version, about, long_about = None)]
+pub struct Cli {
+    /// Turn colour off (so does the NO_COLOR variable; colour is off when stdout is not a terminal)
+    #[arg(long, global = true)]
+    pub no_color: bool,
+
+    /// Log each API call (method, path, status, time) to stderr; the token is never shown
+    #[arg(short, long, global = true)]
+    pub verbose: bool,
+
+    /// The command to run
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check a policy file offline, without any network call
+    Validate(ValidateArgs),
+    /// Show how the live repository differs from the policy
+    Plan(PlanArgs),
+    /// Show the plan, then make the repository match the policy
+    Apply(ApplyArgs),
+    /// Print the live settings as a policy file
+    Export(ExportArgs),
+    /// Print the policy file's JSON Schema
+    Schema,
+}
+
+/// Where the policy file is.
+#[derive(Debug, Args)]
+pub struct PolicyArgs {
+    /// The policy file
+    #[arg(
+        short,
+        long = "policy",
+        value_name = "FILE",
+        default_value = "policy.yaml"
+    )]
+    pub policy: PathBuf,
+}
+
+/// How to reach the repository on GitHub.
+#[derive(Debug, Args)]
+pub struct RemoteArgs {
+    /// The repository as OWNER/NAME [default: the policy's `repository`, then
+    /// GITHUB_REPOSITORY, then the `origin` remote]
+    #[arg(long, value_name = "OWNER/NAME")]
+    pub repo: Option<String>,
+
+    /// The REST API root; for GitHub Enterprise Server, https://HOST/api/v3
+    #[arg(
+        long,
+        value_name = "URL",
+        env = "GITHUB_API_URL",
+        default_value = "https://api.github.com"
+    )]
+    pub api_url: String,
+
+    /// How many read requests may be in flight at once
+    #[arg(long, value_name = "N", default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=16))]
+    pub concurrency: u16,
+
+    /// Seconds before one request is abandoned
+    #[arg(long, value_name = "SECONDS", default_value_t = 30)]
+    pub request_timeout: u64,
+}
+
+/// Arguments of `validate`.
+#[derive(Debug, Args)]
+pub struct ValidateArgs {
+    /// The policy file.
+    #[command(flatten)]
+    pub policy: PolicyArgs,
+}
+
+/// Arguments of `plan`.
+#[derive(Debug, Args)]
+pub struct PlanArgs {
+    /// The policy file.
+    #[command(flatten)]
+    pub policy: PolicyArgs,
+
+    /// The repository and API.
+    #[command(flatten)]
+    pub remote: RemoteArgs,
+
+    /// Output format
+    #[arg(long, value_enum, default_value_t = PlanFormat::Text)]
+    pub format: PlanFormat,
+
+    /// Read the live side from this file (policy format, as `export` writes) instead of GitHub
+    #[arg(long, value_name = "FILE")]
+    pub state: Option<PathBuf>,
+}
+
+/// Arguments of `apply`.
+#[derive(Debug, Args)]
+pub struct ApplyArgs {
+    /// The policy file.
+    #[command(flatten)]
+    pub policy: PolicyArgs,
+
+    /// The repository and API.
+    #[command(flatten)]
+    pub remote: RemoteArgs,
+
+    /// Apply without asking for confirmation
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+
+    /// Milliseconds to wait between two writes (GitHub asks for at least one second)
+    #[arg(long, value_name = "MS", default_value_t = 1000, hide = true)]
+    pub write_delay_ms: u64,
+}
+
+/// Arguments of `export`.
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// The repository and API.
+    #[command(flatten)]
+    pub remote: RemoteArgs,
+
+    /// Output format
+    #[arg(long, value_enum, default_value_t = ExportFormat::Yaml)]
+    pub format: ExportFormat,
+}
+
+/// Formats of a plan.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PlanFormat {
+    /// A colour diff for people, like `terraform plan`
+    Text,
+    /// JSON, for scripts
+    Json,
+    /// Markdown, for pull request comments and $GITHUB_STEP_SUMMARY
+    Markdown,
+}
+
+/// Formats of an exported policy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExportFormat {
+    /// A policy.yaml file
+    Yaml,
+    /// The same document as JSON
+    Json,
+}

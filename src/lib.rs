@@ -1,0 +1,58 @@
+//! gh-policy keeps a GitHub repository's branch protection and deployment environments as code.
+//!
+//! ```text
+//! policy.yaml ─▶ policy::load ─▶ desired: RepoSettings ─┐
+//! GitHub API / --state ─▶ github::read ─▶ live: RepoSettings ─┼▶ diff::plan ─▶ Plan ─▶ render
+//!                                                         │                   └▶ apply ─▶ re-read ─▶ verify
+//! ```
+//!
+//! - `model`: the one type both sides share.
+//! - `policy`: reading and checking policy files, and their JSON Schema.
+//! - `github`: the only code that knows endpoints and wire shapes.
+//! - `diff`: a pure function from (desired, live) to a `Plan` (`plan`).
+//! - `render`: a `Plan` as text, JSON or Markdown.
+//! - `apply`: executes a `Plan`, writing only what it lists.
+//! - `commands`: one module per subcommand; `cli` holds the clap types.
+
+pub mod cli;
+pub mod commands;
+pub mod error;
+pub mod model;
+pub mod plan;
+pub mod policy;
+pub mod render;
+
+use std::io::{self, Write};
+
+pub use error::{Error, ExitStatus};
+
+use cli::{Cli, Command};
+
+/// Runs one command line and returns how it ended. Errors are reported on stderr here.
+pub fn run(cli: &Cli) -> ExitStatus {
+    let stdout = io::stdout();
+    let stderr = io::stderr();
+    let mut out = stdout.lock();
+    let mut err = stderr.lock();
+    let result = match &cli.command {
+        Command::Validate(args) => commands::validate::run(args, &mut out, &mut err),
+        Command::Schema => commands::schema::run(&mut out),
+        Command::Plan(_) | Command::Apply(_) | Command::Export(_) => {
+            Err(Error::new("this command is not built yet"))
+        }
+    };
+    match result {
+        Ok(status) => status,
+        Err(error) => {
+            // A closed stdout (`gh-policy plan | head`) is not an error worth reporting.
+            if error.message == "failed to write output"
+                && error.causes.iter().any(|c| c.contains("Broken pipe"))
+            {
+                return ExitStatus::Success;
+            }
+            let _ = out.flush();
+            let _ = error.report(&mut err);
+            ExitStatus::Failure
+        }
+    }
+}

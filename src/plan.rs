@@ -1,0 +1,163 @@
+//! The plan: the value `diff` produces, the renderers show and `apply` executes.
+//!
+//! A `Plan` is a list of `Change`s, one per resource (a branch's protection, an environment,
+//! a deployment pattern, a secret, a variable). Each change says what differs in policy
+//! terms (`FieldDiff`) and carries the `Target` that `apply` writes, so that what a reviewer
+//! saw is exactly what runs. Nothing here knows HTTP or YAML.
+
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::model::{Branch, DeploymentPattern, Environment};
+
+/// The difference between a policy and a live repository.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Plan {
+    /// The repository as `OWNER/NAME`.
+    pub repository: String,
+    /// The changes, in the order `apply` executes them (dependencies first).
+    pub changes: Vec<Change>,
+}
+
+impl Plan {
+    /// Returns true when the repository matches the policy.
+    pub fn in_sync(&self) -> bool {
+        self.changes.is_empty()
+    }
+
+    /// Returns how many changes have each action, applicable or not.
+    pub fn summary(&self) -> Summary {
+        let mut summary = Summary::default();
+        for change in &self.changes {
+            match change.action {
+                Action::Create => summary.create += 1,
+                Action::Update => summary.update += 1,
+                Action::Delete => summary.delete += 1,
+            }
+        }
+        summary
+    }
+
+    /// Returns the changes that `apply` cannot make.
+    pub fn inapplicable(&self) -> impl Iterator<Item = &Change> {
+        self.changes.iter().filter(|change| !change.applicable)
+    }
+}
+
+/// Counts of changes by action.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Summary {
+    /// Resources to create.
+    pub create: usize,
+    /// Resources to update.
+    pub update: usize,
+    /// Resources to delete.
+    pub delete: usize,
+}
+
+/// One resource that differs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Change {
+    /// Dotted address of the resource in policy terms, e.g. `branches.main` or
+    /// `environments.production.secrets.SSH_HOST`.
+    pub address: String,
+    /// What kind of resource it is.
+    pub kind: ResourceKind,
+    /// What `apply` does to it.
+    pub action: Action,
+    /// The settings that differ. Empty for creations and deletions that have nothing
+    /// further to say (a secret, a deployment pattern).
+    pub diffs: Vec<FieldDiff>,
+    /// False when `apply` cannot make this change; `reason` says why.
+    pub applicable: bool,
+    /// Why `apply` cannot make the change.
+    pub reason: Option<String>,
+    /// What `apply` writes. Not part of the JSON plan.
+    #[serde(skip)]
+    pub target: Target,
+}
+
+/// One setting that differs, with both values as JSON (`null` for absent).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FieldDiff {
+    /// Dotted path from the resource, in policy terms, e.g. `pull_request.required_approvals`.
+    pub path: String,
+    /// The live value.
+    pub live: Value,
+    /// The value the policy asks for.
+    pub policy: Value,
+}
+
+/// The kinds of resource a plan can change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ResourceKind {
+    /// Classic protection of one branch.
+    BranchProtection,
+    /// A deployment environment and its protection rules.
+    Environment,
+    /// One custom deployment branch or tag pattern of an environment.
+    DeploymentBranchPolicy,
+    /// One environment secret.
+    Secret,
+    /// One environment variable.
+    Variable,
+}
+
+/// What happens to a resource.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Action {
+    /// It does not exist and will be created.
+    Create,
+    /// It exists and will be changed.
+    Update,
+    /// It exists and will be deleted.
+    Delete,
+}
+
+/// The write a change stands for, in policy terms; the GitHub layer turns it into requests.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    /// Set a branch's whole protection to `Some(desired)`, or remove it (`None`).
+    BranchProtection {
+        /// The branch name.
+        branch: String,
+        /// The protection to set; `None` removes protection.
+        desired: Option<Box<Branch>>,
+    },
+    /// Create or update an environment to `Some(desired)`, or delete it (`None`).
+    /// Only the environment's own settings are written; patterns, secrets and variables
+    /// are changes of their own.
+    Environment {
+        /// The environment name.
+        name: String,
+        /// The settings to write; `None` deletes the environment.
+        desired: Option<Box<Environment>>,
+    },
+    /// Create (action `Create`) or delete (action `Delete`) a deployment pattern.
+    DeploymentPattern {
+        /// The environment name.
+        environment: String,
+        /// The pattern.
+        pattern: DeploymentPattern,
+    },
+    /// Create (from the named environment variable) or delete a secret.
+    Secret {
+        /// The environment name.
+        environment: String,
+        /// The secret name.
+        name: String,
+        /// The environment variable holding the value to create it with.
+        from_env: Option<String>,
+    },
+    /// Create or update a variable to `Some(value)`, or delete it (`None`).
+    Variable {
+        /// The environment name.
+        environment: String,
+        /// The variable name.
+        name: String,
+        /// The value to set; `None` deletes the variable.
+        value: Option<String>,
+    },
+}
