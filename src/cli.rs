@@ -78,6 +78,14 @@ pub struct RemoteArgs {
     /// Seconds before one request is abandoned
     #[arg(long, value_name = "SECONDS", default_value_t = 30)]
     pub request_timeout: u64,
+
+    /// Do not use or update the conditional-request cache
+    #[arg(long)]
+    pub no_cache: bool,
+
+    /// Where to keep ETags for conditional requests [default: ~/.cache/gh-policy]
+    #[arg(long, value_name = "DIR", env = "GH_POLICY_CACHE_DIR")]
+    pub cache_dir: Option<PathBuf>,
 }
 
 /// Arguments of `validate`.

@@ -14,15 +14,19 @@
 //! - `apply`: executes a `Plan`, writing only what it lists.
 //! - `commands`: one module per subcommand; `cli` holds the clap types.
 
+pub mod apply;
 pub mod cli;
 pub mod commands;
+pub mod diff;
 pub mod error;
+pub mod github;
+pub mod live;
 pub mod model;
 pub mod plan;
 pub mod policy;
 pub mod render;
 
-use std::io::{self, Write};
+use std::io::{self, IsTerminal, Write};
 
 pub use error::{Error, ExitStatus};
 
@@ -32,25 +36,32 @@ use cli::{Cli, Command};
 pub fn run(cli: &Cli) -> ExitStatus {
     let stdout = io::stdout();
     let stderr = io::stderr();
+    let ctx = commands::Context {
+        cwd: std::env::current_dir().unwrap_or_default(),
+        verbose: cli.verbose,
+        color: !cli.no_color
+            && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+            && stdout.is_terminal(),
+    };
     let mut out = stdout.lock();
     let mut err = stderr.lock();
     let result = match &cli.command {
         Command::Validate(args) => commands::validate::run(args, &mut out, &mut err),
         Command::Schema => commands::schema::run(&mut out),
-        Command::Plan(_) | Command::Apply(_) | Command::Export(_) => {
-            Err(Error::new("this command is not built yet"))
-        }
+        Command::Plan(args) => commands::plan::run(args, &ctx, &mut out),
+        Command::Apply(args) => commands::apply::run(args, &ctx, &mut out, &mut err),
+        Command::Export(args) => commands::export::run(args, &ctx, &mut out),
     };
+    let _ = out.flush();
     match result {
         Ok(status) => status,
         Err(error) => {
-            // A closed stdout (`gh-policy plan | head`) is not an error worth reporting.
+            // A closed stdout (`gh-policy plan | head`) is not worth reporting.
             if error.message == "failed to write output"
                 && error.causes.iter().any(|c| c.contains("Broken pipe"))
             {
                 return ExitStatus::Success;
             }
-            let _ = out.flush();
             let _ = error.report(&mut err);
             ExitStatus::Failure
         }

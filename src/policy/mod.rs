@@ -40,3 +40,12 @@ pub fn load(path: &Path) -> Result<RepoSettings, PolicyError> {
 pub fn json_schema() -> String {
     String::new()
 }
+
+impl std::fmt::Display for PolicyError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        for d in &self.diagnostics {
+            writeln!(f, "{}: {}", d.path, d.message)?;
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,116 @@
+//! What the commands that talk to GitHub share: which repository, which API, which token,
+//! and the async runtime they run in.
+
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+use crate::Error;
+use crate::cli::RemoteArgs;
+use crate::github::cache::EtagCache;
+use crate::github::{ClientConfig, RepoId, auth};
+
+/// Picks the repository: `--repo`, else the policy's `repository:`, else
+/// `GITHUB_REPOSITORY`, else the `origin` remote of the git checkout in `dir`.
+pub fn resolve_repo(flag: Option<&str>, policy: Option<&str>, dir: &Path) -> Result<RepoId, Error> {
+    let parse = |text: &str, source: &str| {
+        RepoId::parse(text).ok_or_else(|| {
+            Error::new(format!("`{text}` from {source} is not a repository"))
+                .with_hint("write it as OWNER/NAME, e.g. acme/katz-backend")
+        })
+    };
+    if let Some(repo) = flag {
+        return parse(repo, "--repo");
+    }
+    if let Some(repo) = policy {
+        return parse(repo, "the policy's `repository`");
+    }
+    if let Ok(repo) = std::env::var("GITHUB_REPOSITORY")
+        && !repo.trim().is_empty() {
+            return parse(&repo, "GITHUB_REPOSITORY");
+        }
+    if let Some(url) = origin_url(dir)
+        && let Some(repo) = repo_from_remote(&url) {
+            return Ok(repo);
+        }
+    Err(Error::new("no repository given")
+        .caused_by("none of --repo, the policy's `repository`, GITHUB_REPOSITORY or a git `origin` remote names one")
+        .with_hint("pass --repo OWNER/NAME, or add `repository: OWNER/NAME` to the policy"))
+}
+
+fn origin_url(dir: &Path) -> Option<String> {
+    let output = Command::new("git")
+        .args(["config", "--get", "remote.origin.url"])
+        .current_dir(dir)
+        .stdin(Stdio::null())
+        .stderr(Stdio::null())
+        .output()
+        .ok()?;
+    output
+        .status
+        .success()
+        .then(|| String::from_utf8_lossy(&output.stdout).trim().to_owned())
+}
+
+/// Reads `OWNER/NAME` from a git remote URL: `https://HOST/OWNER/NAME(.git)`,
+/// `ssh://git@HOST(:PORT)/OWNER/NAME(.git)` or `git@HOST:OWNER/NAME(.git)`, any host
+/// (github.com or a GitHub Enterprise Server).
+pub fn repo_from_remote(url: &str) -> Option<RepoId> {
+    let url = url.trim();
+    let path = if let Some((_, rest)) = url.split_once("://") {
+        // https://[user@]host[:port]/owner/name
+        rest.split_once('/')?.1
+    } else {
+        // scp-like: [user@]host:owner/name
+        url.split_once(':')?.1
+    };
+    let path = path.trim_matches('/');
+    let path = path.strip_suffix(".git").unwrap_or(path);
+    RepoId::parse(path)
+}
+
+/// Builds the client configuration from the flags and the environment.
+pub fn client_config(args: &RemoteArgs, verbose: bool) -> Result<ClientConfig, Error> {
+    let token = auth::find_token(&args.api_url)?;
+    let mut config = ClientConfig::new(args.api_url.clone(), token);
+    config.concurrency = usize::from(args.concurrency);
+    config.request_timeout = Duration::from_secs(args.request_timeout.max(1));
+    config.verbose = verbose;
+    if !args.no_cache {
+        let dir = args.cache_dir.clone().or_else(EtagCache::default_dir);
+        config.cache = dir.map(|dir| EtagCache::new(dir, &config.token));
+    }
+    Ok(config)
+}
+
+/// Returns the runtime the API calls run on.
+pub fn runtime() -> Result<tokio::runtime::Runtime, Error> {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|err| Error::new("failed to start the async runtime").caused_by(err.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn remotes_of_every_form_give_the_repository() {
+        for url in [
+            "https://github.com/acme/katz-backend.git",
+            "https://github.com/acme/katz-backend",
+            "https://user@github.com/acme/katz-backend/",
+            "git@github.com:acme/katz-backend.git",
+            "ssh://git@github.com/acme/katz-backend.git",
+            "ssh://git@ghe.example.com:2222/acme/katz-backend.git",
+            "https://ghe.example.com/acme/katz-backend.git",
+            "git@ghe.example.com:acme/katz-backend",
+        ] {
+            assert_eq!(repo_from_remote(url).map(|r| r.to_string()).as_deref(), Some("acme/katz-backend"), "{url}");
+        }
+        assert!(repo_from_remote("/local/path/repo").is_none());
+        assert!(repo_from_remote("https://github.com/acme").is_none());
+    }
+}
