@@ -1,10 +1,20 @@
 //! Renderers: a `Plan` in, text for people, JSON for scripts, Markdown for pull requests.
 //!
-//! Renderers see only the plan; they know nothing of GitHub or YAML.
+//! Renderers see only the plan; they know nothing of GitHub or YAML. Each format is one file
+//! (`text`, `json`, `markdown`); the helpers they share (how a value is written compactly,
+//! how two lists differ as sets, what a resource kind is called) live here so that the three
+//! formats say the same thing in the same words.
 
+mod json;
+mod markdown;
+mod text;
+
+use std::borrow::Cow;
 use std::io::{self, Write};
 
-use crate::plan::Plan;
+use serde_json::Value;
+
+use crate::plan::{Action, FieldDiff, Plan, ResourceKind};
 
 /// The output formats of a plan.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -19,6 +29,541 @@ pub enum Format {
 
 /// Writes the plan in the given format; `color` applies to text only.
 pub fn render(plan: &Plan, format: Format, color: bool, out: &mut dyn Write) -> io::Result<()> {
-    let _ = (plan, format, color);
+    match format {
+        Format::Text => text::render(plan, color, out)?,
+        Format::Json => json::render(plan, out)?,
+        Format::Markdown => markdown::render(plan, out)?,
+    }
     out.flush()
+}
+
+/// Returns a resource kind as people say it, e.g. `branch protection`.
+fn kind_label(kind: ResourceKind) -> &'static str {
+    match kind {
+        ResourceKind::BranchProtection => "branch protection",
+        ResourceKind::Environment => "environment",
+        ResourceKind::DeploymentBranchPolicy => "deployment branch policy",
+        ResourceKind::Secret => "secret",
+        ResourceKind::Variable => "variable",
+    }
+}
+
+/// Returns the one-character symbol of an action, as in `terraform plan`.
+fn action_symbol(action: Action) -> &'static str {
+    match action {
+        Action::Create => "+",
+        Action::Update => "~",
+        Action::Delete => "-",
+    }
+}
+
+/// Returns a value as compact JSON on one line; `null` (absent) reads `(none)`.
+///
+/// Strings are quoted and escaped as JSON, so a value can never break a line or carry a
+/// terminal escape sequence into the output.
+fn compact(value: &Value) -> String {
+    if value.is_null() {
+        return "(none)".to_owned();
+    }
+    value.to_string()
+}
+
+/// How one setting differs, as the renderers show it.
+enum DiffShape<'a> {
+    /// Both sides are lists, compared as sets: the items only the policy has (`added`) and
+    /// the items only the live side has (`removed`), each in first-seen order, without
+    /// duplicates.
+    Set {
+        /// Items `apply` adds.
+        added: Vec<&'a Value>,
+        /// Items `apply` removes.
+        removed: Vec<&'a Value>,
+    },
+    /// Anything else: the live value is replaced by the policy value.
+    Replace,
+}
+
+/// Returns how a setting differs: item by item when both sides are lists that differ as
+/// sets, whole values otherwise (including lists that differ only in order or duplicates,
+/// which the diff should never report, but which must then still show something).
+fn diff_shape(diff: &FieldDiff) -> DiffShape<'_> {
+    let (Value::Array(live), Value::Array(policy)) = (&diff.live, &diff.policy) else {
+        return DiffShape::Replace;
+    };
+    let added = only_in(policy, live);
+    let removed = only_in(live, policy);
+    if added.is_empty() && removed.is_empty() {
+        DiffShape::Replace
+    } else {
+        DiffShape::Set { added, removed }
+    }
+}
+
+/// Returns the items of `these` that `others` lacks, in order, each once.
+fn only_in<'a>(these: &'a [Value], others: &[Value]) -> Vec<&'a Value> {
+    let mut found: Vec<&Value> = Vec::new();
+    for item in these {
+        if !others.contains(item) && !found.contains(&item) {
+            found.push(item);
+        }
+    }
+    found
+}
+
+/// Returns the summary line's counts, e.g. `2 to create, 1 to update, 0 to delete (1 cannot
+/// be applied)`, without a final period.
+fn summary_counts(plan: &Plan) -> String {
+    let summary = plan.summary();
+    let counts = format!(
+        "{} to create, {} to update, {} to delete",
+        summary.create, summary.update, summary.delete
+    );
+    match plan.inapplicable().count() {
+        0 => counts,
+        inapplicable => format!("{counts} ({inapplicable} cannot be applied)"),
+    }
+}
+
+/// Returns the reason an inapplicable change cannot be applied, or a generic one.
+fn reason_of(change: &crate::plan::Change) -> &str {
+    change.reason.as_deref().unwrap_or("no reason given")
+}
+
+/// Returns text with control characters (line breaks, terminal escapes) escaped, so that a
+/// name or reason can neither break the layout nor drive the terminal.
+fn printable(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(char::is_control) {
+        return Cow::Borrowed(text);
+    }
+    let mut escaped = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if c.is_control() {
+            escaped.extend(c.escape_default());
+        } else {
+            escaped.push(c);
+        }
+    }
+    Cow::Owned(escaped)
+}
+
+#[cfg(test)]
+mod tests {
+    use insta::assert_snapshot;
+    use serde_json::json;
+
+    use super::{Format, render};
+    use crate::model::{Branch, DeploymentPattern, Environment, RefType};
+    use crate::plan::{Action, Change, FieldDiff, Plan, ResourceKind, Target};
+
+    fn diff(path: &str, live: serde_json::Value, policy: serde_json::Value) -> FieldDiff {
+        FieldDiff {
+            path: path.to_owned(),
+            live,
+            policy,
+        }
+    }
+
+    fn change(
+        address: &str,
+        kind: ResourceKind,
+        action: Action,
+        diffs: Vec<FieldDiff>,
+        target: Target,
+    ) -> Change {
+        Change {
+            address: address.to_owned(),
+            kind,
+            action,
+            diffs,
+            applicable: true,
+            reason: None,
+            target,
+        }
+    }
+
+    fn inapplicable(mut change: Change, reason: &str) -> Change {
+        change.applicable = false;
+        change.reason = Some(reason.to_owned());
+        change
+    }
+
+    fn protect(branch: &str) -> Target {
+        Target::BranchProtection {
+            branch: branch.to_owned(),
+            desired: Some(Box::new(Branch::default())),
+        }
+    }
+
+    fn environment(name: &str) -> Target {
+        Target::Environment {
+            name: name.to_owned(),
+            desired: Some(Box::new(Environment::default())),
+        }
+    }
+
+    /// A repository that matches its policy.
+    fn in_sync() -> Plan {
+        Plan {
+            repository: "acme/katz-backend".to_owned(),
+            changes: Vec::new(),
+        }
+    }
+
+    /// A realistic drifted repository: every kind and action, two inapplicable changes.
+    #[expect(
+        clippy::too_many_lines,
+        reason = "one literal fixture reads best in one piece"
+    )]
+    fn drifted() -> Plan {
+        let changes = vec![
+            change(
+                "branches.main",
+                ResourceKind::BranchProtection,
+                Action::Update,
+                vec![
+                    diff("pull_request.required_approvals", json!(1), json!(2)),
+                    diff(
+                        "status_checks.required",
+                        json!(["Security Checks"]),
+                        json!(["Security Checks", "dev - lint and test"]),
+                    ),
+                ],
+                protect("main"),
+            ),
+            change(
+                "branches.dev",
+                ResourceKind::BranchProtection,
+                Action::Create,
+                vec![
+                    diff("pull_request.required_approvals", json!(null), json!(1)),
+                    diff("status_checks.strict", json!(null), json!(true)),
+                    diff(
+                        "status_checks.required",
+                        json!(null),
+                        json!(["dev - lint and test"]),
+                    ),
+                    diff("enforce_admins", json!(null), json!(true)),
+                ],
+                protect("dev"),
+            ),
+            change(
+                "environments.production",
+                ResourceKind::Environment,
+                Action::Update,
+                vec![
+                    diff(
+                        "reviewers",
+                        json!([]),
+                        json!([{"user": "octocat"}, {"team": "release-managers"}]),
+                    ),
+                    diff("deployment_branches", json!("all"), json!(["main"])),
+                ],
+                environment("production"),
+            ),
+            change(
+                "environments.production.deployment_branches.main",
+                ResourceKind::DeploymentBranchPolicy,
+                Action::Create,
+                Vec::new(),
+                Target::DeploymentPattern {
+                    environment: "production".to_owned(),
+                    pattern: DeploymentPattern {
+                        ref_type: RefType::Branch,
+                        pattern: "main".to_owned(),
+                    },
+                },
+            ),
+            inapplicable(
+                change(
+                    "environments.staging.secrets.SSH_HOST",
+                    ResourceKind::Secret,
+                    Action::Create,
+                    Vec::new(),
+                    Target::Secret {
+                        environment: "staging".to_owned(),
+                        name: "SSH_HOST".to_owned(),
+                        from_env: None,
+                    },
+                ),
+                "secret values are not in the policy",
+            ),
+            change(
+                "environments.staging.variables.HEALTH_URL",
+                ResourceKind::Variable,
+                Action::Update,
+                vec![diff(
+                    "value",
+                    json!("https://staging.example.com/health"),
+                    json!("https://staging.example.com/api/health"),
+                )],
+                Target::Variable {
+                    environment: "staging".to_owned(),
+                    name: "HEALTH_URL".to_owned(),
+                    value: Some("https://staging.example.com/api/health".to_owned()),
+                },
+            ),
+            change(
+                "branches.legacy",
+                ResourceKind::BranchProtection,
+                Action::Delete,
+                Vec::new(),
+                Target::BranchProtection {
+                    branch: "legacy".to_owned(),
+                    desired: None,
+                },
+            ),
+            inapplicable(
+                change(
+                    "branches.release",
+                    ResourceKind::BranchProtection,
+                    Action::Create,
+                    vec![diff(
+                        "pull_request.required_approvals",
+                        json!(null),
+                        json!(2),
+                    )],
+                    protect("release"),
+                ),
+                "branch does not exist",
+            ),
+        ];
+        Plan {
+            repository: "acme/katz-backend".to_owned(),
+            changes,
+        }
+    }
+
+    /// Values that could break a table, a line or a terminal.
+    fn awkward() -> Plan {
+        let long = format!("https://example.com/{}", "very-long-segment/".repeat(8));
+        let changes = vec![
+            change(
+                "branches.feature/ünïcødé|x",
+                ResourceKind::BranchProtection,
+                Action::Update,
+                vec![
+                    diff(
+                        "status_checks.required",
+                        json!(["lint `fast`", "a | b", "a | b", "old ``double``"]),
+                        json!(["lint `fast`", "a | b", "tests ✓ café", "`edge`"]),
+                    ),
+                    diff(
+                        "push_restrictions.users",
+                        json!(["b", "a"]),
+                        json!(["a", "b", "a"]),
+                    ),
+                    diff(
+                        "pull_request",
+                        json!({"required_approvals": 1, "bypass": {"users": ["x|y"]}}),
+                        json!(null),
+                    ),
+                ],
+                protect("feature/ünïcødé|x"),
+            ),
+            change(
+                "environments.prod`uction`.variables.BANNER",
+                ResourceKind::Variable,
+                Action::Update,
+                vec![
+                    diff(
+                        "value",
+                        json!("line one\nline two\t| \u{1b}[31mred\u{1b}[0m"),
+                        json!("emoji 🚀 and \"quotes\" and \\ backslash"),
+                    ),
+                    diff("url", json!(long), json!(format!("{long}v2"))),
+                ],
+                Target::Variable {
+                    environment: "prod`uction`".to_owned(),
+                    name: "BANNER".to_owned(),
+                    value: Some("emoji".to_owned()),
+                },
+            ),
+            inapplicable(
+                change(
+                    "environments.staging.secrets.TOKEN_|_`X`",
+                    ResourceKind::Secret,
+                    Action::Create,
+                    Vec::new(),
+                    Target::Secret {
+                        environment: "staging".to_owned(),
+                        name: "TOKEN_|_`X`".to_owned(),
+                        from_env: None,
+                    },
+                ),
+                "reason with | pipe, `code`, *stars* and <html>\nsecond line",
+            ),
+            Change {
+                reason: None,
+                ..inapplicable(
+                    change(
+                        "branches.gone",
+                        ResourceKind::BranchProtection,
+                        Action::Delete,
+                        Vec::new(),
+                        Target::BranchProtection {
+                            branch: "gone".to_owned(),
+                            desired: None,
+                        },
+                    ),
+                    "",
+                )
+            },
+        ];
+        Plan {
+            repository: "acme/ünï|`code`".to_owned(),
+            changes,
+        }
+    }
+
+    fn plans() -> [(&'static str, Plan); 3] {
+        [
+            ("in_sync", in_sync()),
+            ("drifted", drifted()),
+            ("awkward", awkward()),
+        ]
+    }
+
+    fn output(plan: &Plan, format: Format, color: bool) -> String {
+        let mut out = Vec::new();
+        render(plan, format, color, &mut out).expect("writing to a Vec cannot fail");
+        String::from_utf8(out).expect("renderers write UTF-8")
+    }
+
+    #[test]
+    fn text_snapshots() {
+        for (name, plan) in plans() {
+            assert_snapshot!(format!("text_{name}"), output(&plan, Format::Text, false));
+        }
+    }
+
+    #[test]
+    fn json_snapshots() {
+        for (name, plan) in plans() {
+            assert_snapshot!(format!("json_{name}"), output(&plan, Format::Json, false));
+        }
+    }
+
+    #[test]
+    fn markdown_snapshots() {
+        for (name, plan) in plans() {
+            assert_snapshot!(
+                format!("markdown_{name}"),
+                output(&plan, Format::Markdown, false)
+            );
+        }
+    }
+
+    #[test]
+    fn text_without_color_has_no_escapes() {
+        for (_, plan) in plans() {
+            for format in [Format::Text, Format::Json, Format::Markdown] {
+                assert!(!output(&plan, format, false).contains('\u{1b}'));
+            }
+        }
+    }
+
+    #[test]
+    fn text_with_color_has_escapes() {
+        let text = output(&drifted(), Format::Text, true);
+        assert!(text.contains("\u{1b}["), "{text}");
+        // Stripped of its colour, it is the plain rendering.
+        assert_eq!(
+            console::strip_ansi_codes(&text),
+            output(&drifted(), Format::Text, false)
+        );
+    }
+
+    #[test]
+    fn json_and_markdown_ignore_color() {
+        for format in [Format::Json, Format::Markdown] {
+            assert_eq!(
+                output(&drifted(), format, true),
+                output(&drifted(), format, false)
+            );
+        }
+    }
+
+    fn keys(value: &serde_json::Value) -> Vec<&str> {
+        value
+            .as_object()
+            .expect("an object")
+            .keys()
+            .map(String::as_str)
+            .collect()
+    }
+
+    #[test]
+    fn json_has_exactly_the_design_keys() {
+        for (_, plan) in plans() {
+            let text = output(&plan, Format::Json, false);
+            assert!(text.ends_with("}\n"));
+            let value: serde_json::Value = serde_json::from_str(&text).expect("valid JSON");
+            let mut top = keys(&value);
+            top.sort_unstable();
+            assert_eq!(top, ["changes", "in_sync", "repository", "summary"]);
+            let mut summary = keys(&value["summary"]);
+            summary.sort_unstable();
+            assert_eq!(summary, ["create", "delete", "update"]);
+            assert_eq!(value["in_sync"], plan.in_sync());
+            for (change, original) in value["changes"]
+                .as_array()
+                .expect("a list")
+                .iter()
+                .zip(&plan.changes)
+            {
+                let mut expected = vec!["action", "address", "diffs", "kind"];
+                if !original.applicable {
+                    expected.extend(["applicable", "reason"]);
+                }
+                expected.sort_unstable();
+                let mut found = keys(change);
+                found.sort_unstable();
+                assert_eq!(found, expected, "{change}");
+                if !original.applicable {
+                    assert_eq!(change["applicable"], false);
+                }
+                for diff in change["diffs"].as_array().expect("a list") {
+                    let mut found = keys(diff);
+                    found.sort_unstable();
+                    assert_eq!(found, ["live", "path", "policy"]);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn json_keys_are_in_design_order() {
+        let text = output(&drifted(), Format::Json, false);
+        let position = |key: &str| {
+            text.find(&format!("\"{key}\""))
+                .unwrap_or_else(|| panic!("{key} missing"))
+        };
+        let order = ["repository", "in_sync", "summary", "changes"];
+        assert!(order.windows(2).all(|w| position(w[0]) < position(w[1])));
+        let order = [
+            "create", "update", "delete", "address", "kind", "action", "diffs",
+        ];
+        assert!(order.windows(2).all(|w| position(w[0]) < position(w[1])));
+        let order = ["path", "live", "policy", "applicable", "reason"];
+        assert!(order.windows(2).all(|w| position(w[0]) < position(w[1])));
+        assert!(!text.contains("target"));
+    }
+
+    #[test]
+    fn summary_counts_every_change_applicable_or_not() {
+        let text = output(&drifted(), Format::Json, false);
+        let value: serde_json::Value = serde_json::from_str(&text).expect("valid JSON");
+        assert_eq!(
+            value["summary"],
+            json!({"create": 4, "update": 3, "delete": 1})
+        );
+        assert_eq!(value["changes"].as_array().map(Vec::len), Some(8));
+        let text = output(&drifted(), Format::Text, false);
+        assert!(
+            text.ends_with("Plan: 4 to create, 3 to update, 1 to delete (2 cannot be applied).\n"),
+            "{text}"
+        );
+        let markdown = output(&drifted(), Format::Markdown, false);
+        assert!(markdown.contains("4 to create, 3 to update, 1 to delete (2 cannot be applied)"));
+    }
 }

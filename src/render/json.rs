@@ -1,0 +1,90 @@
+//! The JSON plan (`plan --format json`), for scripts; DESIGN.md §3 is its contract.
+//!
+//! One pretty-printed object, followed by a newline:
+//!
+//! ```json
+//! {
+//!   "repository": "acme/katz-backend",
+//!   "in_sync": false,
+//!   "summary": { "create": 2, "update": 1, "delete": 0 },
+//!   "changes": [
+//!     { "address": "branches.main", "kind": "branch_protection", "action": "update",
+//!       "diffs": [ { "path": "pull_request.required_approvals", "live": 1, "policy": 2 } ] },
+//!     { "address": "environments.staging.secrets.SSH_HOST", "kind": "secret",
+//!       "action": "create", "diffs": [],
+//!       "applicable": false, "reason": "secret values are not in the policy" }
+//!   ]
+//! }
+//! ```
+//!
+//! - Keys appear in exactly this order. `in_sync` is true when `changes` is empty.
+//! - `summary` counts every change by its `action`, applicable or not.
+//! - `kind` is one of `branch_protection`, `environment`, `deployment_branch_policy`,
+//!   `secret`, `variable`; `action` one of `create`, `update`, `delete`.
+//! - `diffs[].path` is dotted from the resource, in policy terms; `live` and `policy` are
+//!   the two values as JSON, `null` where a side has none. Objects inside them have sorted
+//!   keys, so the output is byte-stable.
+//! - `applicable` and `reason` appear only on a change `apply` cannot make; there
+//!   `applicable` is `false` and `reason` says why (`null` if no reason is known).
+//! - The write a change stands for (`Change::target`) is never part of the output.
+//! - The format only gains keys, never loses or renames them.
+
+use std::io::{self, Write};
+
+use serde::Serialize;
+
+use crate::plan::{Action, Change, FieldDiff, Plan, ResourceKind, Summary};
+
+/// The plan as written, keys in DESIGN.md's order.
+#[derive(Serialize)]
+struct JsonPlan<'a> {
+    repository: &'a str,
+    in_sync: bool,
+    summary: Summary,
+    changes: Vec<JsonChange<'a>>,
+}
+
+/// One change as written.
+#[derive(Serialize)]
+struct JsonChange<'a> {
+    address: &'a str,
+    kind: ResourceKind,
+    action: Action,
+    diffs: &'a [FieldDiff],
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    inapplicable: Option<Inapplicable<'a>>,
+}
+
+/// The two keys only an inapplicable change carries.
+#[derive(Serialize)]
+struct Inapplicable<'a> {
+    applicable: bool,
+    reason: Option<&'a str>,
+}
+
+impl<'a> From<&'a Change> for JsonChange<'a> {
+    fn from(change: &'a Change) -> Self {
+        Self {
+            address: &change.address,
+            kind: change.kind,
+            action: change.action,
+            diffs: &change.diffs,
+            inapplicable: (!change.applicable).then_some(Inapplicable {
+                applicable: false,
+                reason: change.reason.as_deref(),
+            }),
+        }
+    }
+}
+
+/// Writes the JSON plan, pretty-printed, with a final newline.
+pub(super) fn render(plan: &Plan, out: &mut dyn Write) -> io::Result<()> {
+    let json = JsonPlan {
+        repository: &plan.repository,
+        in_sync: plan.in_sync(),
+        summary: plan.summary(),
+        changes: plan.changes.iter().map(JsonChange::from).collect(),
+    };
+    serde_json::to_writer_pretty(&mut *out, &json).map_err(io::Error::from)?;
+    out.write_all(b"\n")
+}

@@ -1,0 +1,155 @@
+//! The text plan, for people at a terminal, in the spirit of `terraform plan`.
+//!
+//! ```text
+//! Drift between acme/katz-backend and the policy:
+//!
+//! ~ branches.main (branch protection)
+//!     pull_request.required_approvals: 1 → 2
+//!     status_checks.required: + "dev - lint and test"
+//!
+//! + branches.release (branch protection)
+//!     pull_request.required_approvals: (none) → 2
+//!     ! cannot apply: branch does not exist
+//!
+//! Plan: 1 to create, 1 to update, 0 to delete (1 cannot be applied).
+//! ```
+//!
+//! One block a change: its symbol (`+` create, `~` update, `-` delete), address and kind,
+//! then one line a setting, `live → policy` as compact JSON (`(none)` for absent). Where
+//! both sides are lists, which GitHub treats as sets, the items to add (`+`) and remove
+//! (`-`) are listed instead. A value too long for one line goes on two, `- live` and
+//! `+ policy`. Colour comes only from the `Styles` table and is entirely absent when off.
+
+use std::io::{self, Write};
+
+use console::Style;
+
+use super::{
+    DiffShape, action_symbol, compact, diff_shape, kind_label, printable, reason_of, summary_counts,
+};
+use crate::plan::{Action, Change, FieldDiff, Plan};
+
+/// Lines longer than this (in characters) show the two values on lines of their own.
+const MAX_LINE: usize = 100;
+
+/// The indentation of a change's settings.
+const INDENT: &str = "    ";
+
+/// Every colour the text plan uses, by what the text is.
+struct Styles {
+    /// The header and the summary line.
+    heading: Style,
+    /// A change's address.
+    address: Style,
+    /// The symbol of a creation, and items or values being added.
+    create: Style,
+    /// The symbol of an update.
+    update: Style,
+    /// The symbol of a deletion, and items or values being removed.
+    delete: Style,
+    /// The `! cannot apply:` marker.
+    warning: Style,
+    /// Why a change cannot be applied.
+    reason: Style,
+}
+
+impl Styles {
+    /// Returns the styles, all of them plain when `color` is false, whatever the terminal.
+    fn new(color: bool) -> Self {
+        let style = || Style::new().force_styling(color);
+        Self {
+            heading: style().bold(),
+            address: style().bold(),
+            create: style().green(),
+            update: style().yellow(),
+            delete: style().red(),
+            warning: style().red().bold(),
+            reason: style().dim(),
+        }
+    }
+
+    /// Returns the style of an action's symbol.
+    fn action(&self, action: Action) -> &Style {
+        match action {
+            Action::Create => &self.create,
+            Action::Update => &self.update,
+            Action::Delete => &self.delete,
+        }
+    }
+}
+
+/// Writes the text plan.
+pub(super) fn render(plan: &Plan, color: bool, out: &mut dyn Write) -> io::Result<()> {
+    let styles = Styles::new(color);
+    let repository = printable(&plan.repository);
+    if plan.in_sync() {
+        let line = format!("No drift: {repository} matches the policy.");
+        return writeln!(out, "{}", styles.heading.apply_to(line));
+    }
+    let header = format!("Drift between {repository} and the policy:");
+    writeln!(out, "{}", styles.heading.apply_to(header))?;
+    for change in &plan.changes {
+        writeln!(out)?;
+        write_change(change, &styles, out)?;
+    }
+    writeln!(out)?;
+    let summary = format!("Plan: {}.", summary_counts(plan));
+    writeln!(out, "{}", styles.heading.apply_to(summary))
+}
+
+/// Writes one change's block.
+fn write_change(change: &Change, styles: &Styles, out: &mut dyn Write) -> io::Result<()> {
+    writeln!(
+        out,
+        "{} {} ({})",
+        styles
+            .action(change.action)
+            .apply_to(action_symbol(change.action)),
+        styles.address.apply_to(printable(&change.address)),
+        kind_label(change.kind),
+    )?;
+    for diff in &change.diffs {
+        write_diff(diff, styles, out)?;
+    }
+    if !change.applicable {
+        writeln!(
+            out,
+            "{INDENT}{} {}",
+            styles.warning.apply_to("! cannot apply:"),
+            styles.reason.apply_to(printable(reason_of(change))),
+        )?;
+    }
+    Ok(())
+}
+
+/// Writes the lines of one setting.
+fn write_diff(diff: &FieldDiff, styles: &Styles, out: &mut dyn Write) -> io::Result<()> {
+    let path = printable(&diff.path);
+    match diff_shape(diff) {
+        DiffShape::Set { added, removed } => {
+            for item in added {
+                let item = format!("+ {item}");
+                writeln!(out, "{INDENT}{path}: {}", styles.create.apply_to(item))?;
+            }
+            for item in removed {
+                let item = format!("- {item}");
+                writeln!(out, "{INDENT}{path}: {}", styles.delete.apply_to(item))?;
+            }
+            Ok(())
+        }
+        DiffShape::Replace => {
+            let live = compact(&diff.live);
+            let policy = compact(&diff.policy);
+            let width = INDENT.len() + path.chars().count() + live.chars().count() + 5;
+            if width + policy.chars().count() <= MAX_LINE {
+                writeln!(out, "{INDENT}{path}: {live} → {policy}")
+            } else {
+                writeln!(out, "{INDENT}{path}:")?;
+                let live = format!("- {live}");
+                let policy = format!("+ {policy}");
+                writeln!(out, "{INDENT}  {}", styles.delete.apply_to(live))?;
+                writeln!(out, "{INDENT}  {}", styles.create.apply_to(policy))
+            }
+        }
+    }
+}
