@@ -35,12 +35,17 @@ pub struct ApplyReport {
 impl ApplyReport {
     /// Returns true when a write failed.
     pub fn failed(&self) -> bool {
-        self.outcomes.iter().any(|(_, o)| matches!(o, Outcome::Failed(_)))
+        self.outcomes
+            .iter()
+            .any(|(_, o)| matches!(o, Outcome::Failed(_)))
     }
 
     /// Returns how many changes were applied.
     pub fn applied(&self) -> usize {
-        self.outcomes.iter().filter(|(_, o)| *o == Outcome::Applied).count()
+        self.outcomes
+            .iter()
+            .filter(|(_, o)| *o == Outcome::Applied)
+            .count()
     }
 }
 

@@ -39,6 +39,18 @@ pub enum Command {
     Export(ExportArgs),
     /// Print the policy file's JSON Schema
     Schema,
+    /// Print a shell completion script (e.g. `gh-policy completions bash > /etc/bash_completion.d/gh-policy`)
+    Completions(CompletionsArgs),
+    /// Print the man page (roff), e.g. `gh-policy man > gh-policy.1`
+    Man,
+}
+
+/// Arguments of `completions`.
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete for
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
 }
 
 /// Where the policy file is.

@@ -45,10 +45,18 @@ fn diff_branches(desired: &RepoSettings, live: &LiveState, changes: &mut Vec<Cha
         let live_protected = live_branch.is_some_and(|b| b.protected);
         let Some(want) = desired.branches.get(name) else {
             // Not in the policy: only prune touches it.
-            if desired.prune.branch_protection && live_protected
-                && let Some(have) = live_branch {
-                    changes.push(branch_change(&address, name, Action::Delete, diff_leaves(&branch_leaves(have, None, &live.ids), &[]), None));
-                }
+            if desired.prune.branch_protection
+                && live_protected
+                && let Some(have) = live_branch
+            {
+                changes.push(branch_change(
+                    &address,
+                    name,
+                    Action::Delete,
+                    diff_leaves(&branch_leaves(have, None, &live.ids), &[]),
+                    None,
+                ));
+            }
             continue;
         };
         if live.missing_branches.contains(name) {
@@ -69,15 +77,31 @@ fn diff_branches(desired: &RepoSettings, live: &LiveState, changes: &mut Vec<Cha
             }
             (true, None) => {
                 let diffs = diff_leaves(&[], &branch_leaves(want, None, &live.ids));
-                changes.push(branch_change(&address, name, Action::Create, diffs, Some(want)));
+                changes.push(branch_change(
+                    &address,
+                    name,
+                    Action::Create,
+                    diffs,
+                    Some(want),
+                ));
             }
             (true, Some(have)) => {
                 let diffs = diff_leaves(
-                    &branch_leaves(have, want.status_checks.as_ref().map(|s| s.required.as_slice()), &live.ids),
+                    &branch_leaves(
+                        have,
+                        want.status_checks.as_ref().map(|s| s.required.as_slice()),
+                        &live.ids,
+                    ),
                     &branch_leaves(want, None, &live.ids),
                 );
                 if !diffs.is_empty() {
-                    changes.push(branch_change(&address, name, Action::Update, diffs, Some(want)));
+                    changes.push(branch_change(
+                        &address,
+                        name,
+                        Action::Update,
+                        diffs,
+                        Some(want),
+                    ));
                 }
             }
         }
@@ -116,22 +140,41 @@ fn diff_environments(desired: &RepoSettings, live: &LiveState, changes: &mut Vec
         let have = live.settings.environments.get(name);
         let Some(want) = desired.environments.get(name) else {
             if desired.prune.environments
-                && let Some(have) = have {
-                    let diffs = diff_leaves(&environment_leaves(have), &[]);
-                    changes.push(environment_change(&address, name, Action::Delete, diffs, None));
-                }
+                && let Some(have) = have
+            {
+                let diffs = diff_leaves(&environment_leaves(have), &[]);
+                changes.push(environment_change(
+                    &address,
+                    name,
+                    Action::Delete,
+                    diffs,
+                    None,
+                ));
+            }
             continue;
         };
         let empty = Environment::default();
         match have {
             None => {
                 let diffs = diff_leaves(&[], &environment_leaves(want));
-                changes.push(environment_change(&address, name, Action::Create, diffs, Some(want)));
+                changes.push(environment_change(
+                    &address,
+                    name,
+                    Action::Create,
+                    diffs,
+                    Some(want),
+                ));
             }
             Some(have) => {
                 let diffs = diff_leaves(&environment_leaves(have), &environment_leaves(want));
                 if !diffs.is_empty() {
-                    changes.push(environment_change(&address, name, Action::Update, diffs, Some(want)));
+                    changes.push(environment_change(
+                        &address,
+                        name,
+                        Action::Update,
+                        diffs,
+                        Some(want),
+                    ));
                 }
             }
         }
@@ -198,7 +241,13 @@ fn pattern_change(environment: &str, pattern: &DeploymentPattern, action: Action
     }
 }
 
-fn diff_secrets(name: &str, want: &Environment, have: &Environment, prune: bool, changes: &mut Vec<Change>) {
+fn diff_secrets(
+    name: &str,
+    want: &Environment,
+    have: &Environment,
+    prune: bool,
+    changes: &mut Vec<Change>,
+) {
     let existing: BTreeSet<&str> = have.secrets.iter().map(|s| s.name.as_str()).collect();
     // A secret listed twice (validation rejects contradictions) is one change.
     let mut wanted: BTreeMap<&str, Option<&String>> = BTreeMap::new();
@@ -246,26 +295,33 @@ fn diff_secrets(name: &str, want: &Environment, have: &Environment, prune: bool,
     }
 }
 
-fn diff_variables(name: &str, want: &Environment, have: &Environment, prune: bool, changes: &mut Vec<Change>) {
-    let mut variable_change = |variable: &str, action: Action, live: Option<&String>, policy: Option<&String>| {
-        changes.push(Change {
-            address: format!("environments.{name}.variables.{variable}"),
-            kind: ResourceKind::Variable,
-            action,
-            diffs: vec![FieldDiff {
-                path: "value".to_owned(),
-                live: json!(live),
-                policy: json!(policy),
-            }],
-            applicable: true,
-            reason: None,
-            target: Target::Variable {
-                environment: name.to_owned(),
-                name: variable.to_owned(),
-                value: policy.cloned(),
-            },
-        });
-    };
+fn diff_variables(
+    name: &str,
+    want: &Environment,
+    have: &Environment,
+    prune: bool,
+    changes: &mut Vec<Change>,
+) {
+    let mut variable_change =
+        |variable: &str, action: Action, live: Option<&String>, policy: Option<&String>| {
+            changes.push(Change {
+                address: format!("environments.{name}.variables.{variable}"),
+                kind: ResourceKind::Variable,
+                action,
+                diffs: vec![FieldDiff {
+                    path: "value".to_owned(),
+                    live: json!(live),
+                    policy: json!(policy),
+                }],
+                applicable: true,
+                reason: None,
+                target: Target::Variable {
+                    environment: name.to_owned(),
+                    name: variable.to_owned(),
+                    value: policy.cloned(),
+                },
+            });
+        };
     for (variable, value) in &want.variables {
         match have.variables.get(variable) {
             None => variable_change(variable, Action::Create, None, Some(value)),
@@ -292,15 +348,36 @@ type Leaves = Vec<(String, Value)>;
 /// Flattens a branch's protection. `align_checks`, given for the live side, lets a live
 /// check take the policy's spelling when the two are equivalent (a bare policy check is
 /// satisfied by the context from any app; a pinned one by the same app).
-fn branch_leaves(branch: &Branch, align_checks: Option<&[RequiredCheck]>, ids: &Identities) -> Leaves {
+fn branch_leaves(
+    branch: &Branch,
+    align_checks: Option<&[RequiredCheck]>,
+    ids: &Identities,
+) -> Leaves {
     let mut leaves = Leaves::new();
     if let Some(pr) = &branch.pull_request {
-        leaves.push(("pull_request.required_approvals".into(), json!(pr.required_approvals)));
-        leaves.push(("pull_request.dismiss_stale_reviews".into(), json!(pr.dismiss_stale_reviews)));
-        leaves.push(("pull_request.require_code_owner_reviews".into(), json!(pr.require_code_owner_reviews)));
-        leaves.push(("pull_request.require_last_push_approval".into(), json!(pr.require_last_push_approval)));
+        leaves.push((
+            "pull_request.required_approvals".into(),
+            json!(pr.required_approvals),
+        ));
+        leaves.push((
+            "pull_request.dismiss_stale_reviews".into(),
+            json!(pr.dismiss_stale_reviews),
+        ));
+        leaves.push((
+            "pull_request.require_code_owner_reviews".into(),
+            json!(pr.require_code_owner_reviews),
+        ));
+        leaves.push((
+            "pull_request.require_last_push_approval".into(),
+            json!(pr.require_last_push_approval),
+        ));
         // Empty lists mean GitHub's default, the same as not listing them.
-        actor_leaves(&mut leaves, "pull_request.dismissal_restrictions", &pr.dismissal_restrictions, false);
+        actor_leaves(
+            &mut leaves,
+            "pull_request.dismissal_restrictions",
+            &pr.dismissal_restrictions,
+            false,
+        );
         actor_leaves(&mut leaves, "pull_request.bypass", &pr.bypass, false);
     }
     if let Some(checks) = &branch.status_checks {
@@ -323,7 +400,10 @@ fn branch_leaves(branch: &Branch, align_checks: Option<&[RequiredCheck]>, ids: &
         ("allow_force_pushes", branch.allow_force_pushes),
         ("allow_deletions", branch.allow_deletions),
         ("block_creations", branch.block_creations),
-        ("required_conversation_resolution", branch.required_conversation_resolution),
+        (
+            "required_conversation_resolution",
+            branch.required_conversation_resolution,
+        ),
         ("required_signatures", branch.required_signatures),
         ("lock_branch", branch.lock_branch),
         ("allow_fork_syncing", branch.allow_fork_syncing),
@@ -346,7 +426,9 @@ fn satisfies(live: &RequiredCheck, wanted: &RequiredCheck, ids: &Identities) -> 
     if !wanted.is_pinned() {
         return true;
     }
-    let wanted_id = wanted.app_id.or_else(|| wanted.app.as_deref().and_then(|slug| ids.app(slug)));
+    let wanted_id = wanted
+        .app_id
+        .or_else(|| wanted.app.as_deref().and_then(|slug| ids.app(slug)));
     match (wanted_id, live.app_id) {
         (Some(want), Some(have)) => want == have,
         _ => match (&wanted.app, &live.app) {
@@ -371,7 +453,11 @@ fn sorted_json_list(values: BTreeSet<String>) -> Value {
 }
 
 fn actor_leaves(leaves: &mut Leaves, prefix: &str, actors: &Actors, keep_empty: bool) {
-    for (kind, names) in [("users", &actors.users), ("teams", &actors.teams), ("apps", &actors.apps)] {
+    for (kind, names) in [
+        ("users", &actors.users),
+        ("teams", &actors.teams),
+        ("apps", &actors.apps),
+    ] {
         if names.is_empty() && !keep_empty {
             continue;
         }
@@ -391,14 +477,29 @@ fn environment_leaves(environment: &Environment) -> Leaves {
         .collect();
     let reviewers: Vec<Value> = reviewers
         .into_iter()
-        .map(|(kind, name)| if kind == 0 { json!({ "user": name }) } else { json!({ "team": name }) })
+        .map(|(kind, name)| {
+            if kind == 0 {
+                json!({ "user": name })
+            } else {
+                json!({ "team": name })
+            }
+        })
         .collect();
     vec![
         ("wait_timer".into(), json!(environment.wait_timer)),
-        ("prevent_self_review".into(), json!(environment.prevent_self_review)),
+        (
+            "prevent_self_review".into(),
+            json!(environment.prevent_self_review),
+        ),
         ("reviewers".into(), Value::Array(reviewers)),
-        ("can_admins_bypass".into(), json!(environment.can_admins_bypass)),
-        ("deployment_branches".into(), json!(environment.deployment_branches.mode())),
+        (
+            "can_admins_bypass".into(),
+            json!(environment.can_admins_bypass),
+        ),
+        (
+            "deployment_branches".into(),
+            json!(environment.deployment_branches.mode()),
+        ),
     ]
 }
 
@@ -413,7 +514,10 @@ fn diff_leaves(live: &[(String, Value)], policy: &[(String, Value)]) -> Vec<Fiel
             continue;
         }
         let have = live_map.get(path.as_str()).copied().unwrap_or(&Value::Null);
-        let want = policy_map.get(path.as_str()).copied().unwrap_or(&Value::Null);
+        let want = policy_map
+            .get(path.as_str())
+            .copied()
+            .unwrap_or(&Value::Null);
         if have != want {
             diffs.push(FieldDiff {
                 path: path.clone(),

@@ -51,6 +51,8 @@ pub fn run(cli: &Cli) -> ExitStatus {
         Command::Plan(args) => commands::plan::run(args, &ctx, &mut out),
         Command::Apply(args) => commands::apply::run(args, &ctx, &mut out, &mut err),
         Command::Export(args) => commands::export::run(args, &ctx, &mut out),
+        Command::Completions(args) => commands::completions::completions(args.shell, &mut out),
+        Command::Man => commands::completions::man_page(&mut out),
     };
     let _ = out.flush();
     match result {

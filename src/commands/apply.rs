@@ -7,22 +7,36 @@ use crate::apply::{self, ApplyReport, Outcome};
 use crate::cli::{ApplyArgs, PlanFormat};
 use crate::commands::plan::{load_policy, show};
 use crate::commands::{Context, remote};
+use crate::diff;
 use crate::error::{Error, ExitStatus};
 use crate::github::write::Writer;
 use crate::github::{WriteApi, read};
 use crate::plan::{Plan, Target};
-use crate::diff;
 
 /// Runs `apply`: exit 0 when the repository matches, 2 when only drift apply cannot fix
 /// remains, 1 on any error (a partial apply included).
-pub fn run(args: &ApplyArgs, ctx: &Context, out: &mut dyn Write, err: &mut dyn Write) -> Result<ExitStatus, Error> {
+pub fn run(
+    args: &ApplyArgs,
+    ctx: &Context,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<ExitStatus, Error> {
     let desired = load_policy(&args.policy.policy)?;
-    let repo = remote::resolve_repo(args.remote.repo.as_deref(), desired.repository.as_deref(), &ctx.cwd)?;
+    let repo = remote::resolve_repo(
+        args.remote.repo.as_deref(),
+        desired.repository.as_deref(),
+        &ctx.cwd,
+    )?;
     let config = remote::client_config(&args.remote, ctx.verbose)?;
     let runtime = remote::runtime()?;
     runtime.block_on(async {
         let api = WriteApi::new(config)?;
-        let live = read::read_live(&api.reader(), &repo, &desired).await?;
+        let progress = remote::spinner(format!("reading {repo} from GitHub…"), ctx.verbose);
+        let live = read::read_live(&api.reader(), &repo, &desired).await;
+        if let Some(progress) = progress {
+            progress.finish_and_clear();
+        }
+        let live = live?;
         let plan = diff::plan(&repo.to_string(), &desired, &live);
         show(&plan, PlanFormat::Text, ctx, out)?;
         if plan.in_sync() {
@@ -76,7 +90,11 @@ fn check_secret_sources(plan: &Plan) -> Result<(), Error> {
         .iter()
         .filter(|c| c.applicable)
         .filter_map(|c| match &c.target {
-            Target::Secret { from_env: Some(var), name, .. } if std::env::var_os(var).is_none() => {
+            Target::Secret {
+                from_env: Some(var),
+                name,
+                ..
+            } if std::env::var_os(var).is_none() => {
                 Some(format!("`{var}` (for secret {name}, {})", c.address))
             }
             _ => None,
@@ -95,11 +113,16 @@ fn check_secret_sources(plan: &Plan) -> Result<(), Error> {
 fn confirm(repo: &str, count: usize, out: &mut dyn Write) -> Result<(), Error> {
     let stdin = std::io::stdin();
     if !stdin.is_terminal() {
-        return Err(Error::new("refusing to apply without confirmation; nothing was written")
-            .caused_by("there is no terminal to ask on")
-            .with_hint("review the plan above and pass --yes to apply it"));
+        return Err(
+            Error::new("refusing to apply without confirmation; nothing was written")
+                .caused_by("there is no terminal to ask on")
+                .with_hint("review the plan above and pass --yes to apply it"),
+        );
     }
-    write!(out, "\nApply {count} change(s) to {repo}? Type `yes` to go on: ")?;
+    write!(
+        out,
+        "\nApply {count} change(s) to {repo}? Type `yes` to go on: "
+    )?;
     out.flush()?;
     let mut answer = String::new();
     stdin
@@ -113,7 +136,11 @@ fn confirm(repo: &str, count: usize, out: &mut dyn Write) -> Result<(), Error> {
     }
 }
 
-fn write_report(report: &ApplyReport, out: &mut dyn Write, err: &mut dyn Write) -> Result<(), Error> {
+fn write_report(
+    report: &ApplyReport,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<(), Error> {
     writeln!(out, "\nApply:")?;
     for (change, outcome) in &report.outcomes {
         let (mark, word) = match outcome {

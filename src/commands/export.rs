@@ -8,28 +8,39 @@ use crate::error::{Error, ExitStatus};
 use crate::github::{ReadApi, read};
 
 /// The first line of an exported YAML policy, so editors find the schema.
-const MODELINE: &str = "# yaml-language-server: $schema=https://gh-policy.dev/schema/policy.schema.json\n";
+const MODELINE: &str =
+    "# yaml-language-server: $schema=https://gh-policy.dev/schema/policy.schema.json\n";
 
 /// Runs `export`.
 pub fn run(args: &ExportArgs, ctx: &Context, out: &mut dyn Write) -> Result<ExitStatus, Error> {
     let repo = remote::resolve_repo(args.remote.repo.as_deref(), None, &ctx.cwd)?;
     let config = remote::client_config(&args.remote, ctx.verbose)?;
     let runtime = remote::runtime()?;
+    let progress = remote::spinner(format!("reading {repo} from GitHub…"), ctx.verbose);
     let settings = runtime.block_on(async {
         let api = ReadApi::new(config)?;
         read::read_all(&api, &repo).await
-    })?;
+    });
+    if let Some(progress) = progress {
+        progress.finish_and_clear();
+    }
+    let settings = settings?;
     let text = match args.format {
         ExportFormat::Json => {
-            let mut text = serde_json::to_string_pretty(&settings)
-                .map_err(|err| Error::new("failed to write the policy as JSON").caused_by(err.to_string()))?;
+            let mut text = serde_json::to_string_pretty(&settings).map_err(|err| {
+                Error::new("failed to write the policy as JSON").caused_by(err.to_string())
+            })?;
             text.push('\n');
             text
         }
         ExportFormat::Yaml => {
-            let yaml = serde_saphyr::to_string(&settings)
-                .map_err(|err| Error::new("failed to write the policy as YAML").caused_by(err.to_string()))?;
-            format!("{MODELINE}# Exported from {repo} by gh-policy {}.\n{yaml}", env!("CARGO_PKG_VERSION"))
+            let yaml = serde_saphyr::to_string(&settings).map_err(|err| {
+                Error::new("failed to write the policy as YAML").caused_by(err.to_string())
+            })?;
+            format!(
+                "{MODELINE}# Exported from {repo} by gh-policy {}.\n{yaml}",
+                env!("CARGO_PKG_VERSION")
+            )
         }
     };
     out.write_all(text.as_bytes())?;

@@ -4,6 +4,7 @@
 use std::path::PathBuf;
 
 pub mod apply;
+pub mod completions;
 pub mod export;
 pub mod plan;
 pub mod remote;

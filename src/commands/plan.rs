@@ -16,7 +16,8 @@ pub fn run(args: &PlanArgs, ctx: &Context, out: &mut dyn Write) -> Result<ExitSt
     let desired = load_policy(&args.policy.policy)?;
     let plan = if let Some(state) = &args.state {
         let live = policy::load(state).map_err(|err| {
-            Error::new(format!("cannot use state file {}", state.display())).caused_by(err.to_string())
+            Error::new(format!("cannot use state file {}", state.display()))
+                .caused_by(err.to_string())
         })?;
         let repository = desired
             .repository
@@ -25,7 +26,11 @@ pub fn run(args: &PlanArgs, ctx: &Context, out: &mut dyn Write) -> Result<ExitSt
             .unwrap_or_else(|| state.display().to_string());
         diff::plan(&repository, &desired, &LiveState::from_settings(live))
     } else {
-        let repo = remote::resolve_repo(args.remote.repo.as_deref(), desired.repository.as_deref(), &ctx.cwd)?;
+        let repo = remote::resolve_repo(
+            args.remote.repo.as_deref(),
+            desired.repository.as_deref(),
+            &ctx.cwd,
+        )?;
         let config = remote::client_config(&args.remote, ctx.verbose)?;
         let runtime = remote::runtime()?;
         let live = runtime.block_on(async {
@@ -35,7 +40,11 @@ pub fn run(args: &PlanArgs, ctx: &Context, out: &mut dyn Write) -> Result<ExitSt
         diff::plan(&repo.to_string(), &desired, &live)
     };
     show(&plan, args.format, ctx, out)?;
-    Ok(if plan.in_sync() { ExitStatus::Success } else { ExitStatus::Drift })
+    Ok(if plan.in_sync() {
+        ExitStatus::Success
+    } else {
+        ExitStatus::Drift
+    })
 }
 
 /// Loads the policy, turning its problems into one error listing them all.
@@ -45,12 +54,20 @@ pub fn load_policy(path: &std::path::Path) -> Result<RepoSettings, Error> {
         for diagnostic in err.to_string().lines() {
             error = error.caused_by(diagnostic.to_owned());
         }
-        error.with_hint(format!("run `gh-policy validate -p {}` for details", path.display()))
+        error.with_hint(format!(
+            "run `gh-policy validate -p {}` for details",
+            path.display()
+        ))
     })
 }
 
 /// Writes the plan in the requested format.
-pub fn show(plan: &Plan, format: PlanFormat, ctx: &Context, out: &mut dyn Write) -> Result<(), Error> {
+pub fn show(
+    plan: &Plan,
+    format: PlanFormat,
+    ctx: &Context,
+    out: &mut dyn Write,
+) -> Result<(), Error> {
     let format = match format {
         PlanFormat::Text => render::Format::Text,
         PlanFormat::Json => render::Format::Json,

@@ -26,13 +26,15 @@ pub fn resolve_repo(flag: Option<&str>, policy: Option<&str>, dir: &Path) -> Res
         return parse(repo, "the policy's `repository`");
     }
     if let Ok(repo) = std::env::var("GITHUB_REPOSITORY")
-        && !repo.trim().is_empty() {
-            return parse(&repo, "GITHUB_REPOSITORY");
-        }
+        && !repo.trim().is_empty()
+    {
+        return parse(&repo, "GITHUB_REPOSITORY");
+    }
     if let Some(url) = origin_url(dir)
-        && let Some(repo) = repo_from_remote(&url) {
-            return Ok(repo);
-        }
+        && let Some(repo) = repo_from_remote(&url)
+    {
+        return Ok(repo);
+    }
     Err(Error::new("no repository given")
         .caused_by("none of --repo, the policy's `repository`, GITHUB_REPOSITORY or a git `origin` remote names one")
         .with_hint("pass --repo OWNER/NAME, or add `repository: OWNER/NAME` to the policy"))
@@ -92,6 +94,19 @@ pub fn runtime() -> Result<tokio::runtime::Runtime, Error> {
         .map_err(|err| Error::new("failed to start the async runtime").caused_by(err.to_string()))
 }
 
+/// Shows a spinner with the current step on stderr, only on a terminal and not with `-v`
+/// (whose log lines it would garble). Dropped or finished, it leaves no trace.
+pub fn spinner(message: String, verbose: bool) -> Option<indicatif::ProgressBar> {
+    use std::io::IsTerminal;
+    if verbose || !std::io::stderr().is_terminal() {
+        return None;
+    }
+    let bar = indicatif::ProgressBar::new_spinner();
+    bar.set_message(message);
+    bar.enable_steady_tick(Duration::from_millis(100));
+    Some(bar)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -108,7 +123,11 @@ mod tests {
             "https://ghe.example.com/acme/katz-backend.git",
             "git@ghe.example.com:acme/katz-backend",
         ] {
-            assert_eq!(repo_from_remote(url).map(|r| r.to_string()).as_deref(), Some("acme/katz-backend"), "{url}");
+            assert_eq!(
+                repo_from_remote(url).map(|r| r.to_string()).as_deref(),
+                Some("acme/katz-backend"),
+                "{url}"
+            );
         }
         assert!(repo_from_remote("/local/path/repo").is_none());
         assert!(repo_from_remote("https://github.com/acme").is_none());

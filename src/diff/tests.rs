@@ -38,25 +38,42 @@ fn addresses(plan: &Plan) -> Vec<(String, Action, bool)> {
 #[test]
 fn identical_settings_have_no_changes() {
     let mut settings = repo();
+    settings.branches.insert(
+        "main".into(),
+        protected_main(2, vec![RequiredCheck::any_app("ci")]),
+    );
     settings
-        .branches
-        .insert("main".into(), protected_main(2, vec![RequiredCheck::any_app("ci")]));
-    settings.environments.insert("prod".into(), Environment::default());
-    let plan = plan("acme/x", &settings, &LiveState::from_settings(settings.clone()));
+        .environments
+        .insert("prod".into(), Environment::default());
+    let plan = plan(
+        "acme/x",
+        &settings,
+        &LiveState::from_settings(settings.clone()),
+    );
     assert!(plan.in_sync(), "{plan:#?}");
 }
 
 #[test]
 fn order_duplicates_and_case_of_sets_are_not_drift() {
     let mut desired = repo();
-    let mut branch = protected_main(1, vec![RequiredCheck::any_app("b"), RequiredCheck::any_app("a"), RequiredCheck::any_app("a")]);
+    let mut branch = protected_main(
+        1,
+        vec![
+            RequiredCheck::any_app("b"),
+            RequiredCheck::any_app("a"),
+            RequiredCheck::any_app("a"),
+        ],
+    );
     branch.push_restrictions = Some(Actors {
         users: vec!["Octocat".into(), "hubot".into()],
         ..Actors::default()
     });
     desired.branches.insert("main".into(), branch);
     let mut live = repo();
-    let mut branch = protected_main(1, vec![RequiredCheck::any_app("a"), RequiredCheck::any_app("b")]);
+    let mut branch = protected_main(
+        1,
+        vec![RequiredCheck::any_app("a"), RequiredCheck::any_app("b")],
+    );
     branch.push_restrictions = Some(Actors {
         users: vec!["hubot".into(), "octocat".into()],
         ..Actors::default()
@@ -69,13 +86,19 @@ fn order_duplicates_and_case_of_sets_are_not_drift() {
 #[test]
 fn a_changed_setting_is_one_update_with_the_field_path() {
     let mut desired = repo();
-    desired.branches.insert("main".into(), protected_main(2, vec![]));
+    desired
+        .branches
+        .insert("main".into(), protected_main(2, vec![]));
     let mut live = repo();
-    live.branches.insert("main".into(), protected_main(1, vec![]));
+    live.branches
+        .insert("main".into(), protected_main(1, vec![]));
     let plan = plan("acme/x", &desired, &LiveState::from_settings(live));
     assert_eq!(plan.changes.len(), 1);
     let change = &plan.changes[0];
-    assert_eq!((change.address.as_str(), change.action), ("branches.main", Action::Update));
+    assert_eq!(
+        (change.address.as_str(), change.action),
+        ("branches.main", Action::Update)
+    );
     assert_eq!(
         change.diffs,
         vec![FieldDiff {
@@ -91,12 +114,24 @@ fn a_bare_check_accepts_any_app_and_a_pinned_one_only_its_app() {
     let mut live = repo();
     live.branches.insert(
         "main".into(),
-        protected_main(1, vec![pinned("lint", None, Some(15368)), pinned("sec", None, Some(99))]),
+        protected_main(
+            1,
+            vec![
+                pinned("lint", None, Some(15368)),
+                pinned("sec", None, Some(99)),
+            ],
+        ),
     );
     let mut desired = repo();
     desired.branches.insert(
         "main".into(),
-        protected_main(1, vec![RequiredCheck::any_app("lint"), pinned("sec", Some("github-actions"), None)]),
+        protected_main(
+            1,
+            vec![
+                RequiredCheck::any_app("lint"),
+                pinned("sec", Some("github-actions"), None),
+            ],
+        ),
     );
     let mut state = LiveState::from_settings(live);
     state.ids.apps.insert("github-actions".into(), 15368);
@@ -105,31 +140,55 @@ fn a_bare_check_accepts_any_app_and_a_pinned_one_only_its_app() {
     let diff = &plan.changes[0].diffs[0];
     assert_eq!(diff.path, "status_checks.required");
     assert_eq!(diff.live, json!(["lint", {"context": "sec", "app_id": 99}]));
-    assert_eq!(diff.policy, json!(["lint", {"context": "sec", "app": "github-actions"}]));
+    assert_eq!(
+        diff.policy,
+        json!(["lint", {"context": "sec", "app": "github-actions"}])
+    );
 
     // Once the live app is the pinned one, there is nothing to do.
-    state.settings.branches.get_mut("main").unwrap().status_checks.as_mut().unwrap().required[1].app_id = Some(15368);
+    state
+        .settings
+        .branches
+        .get_mut("main")
+        .unwrap()
+        .status_checks
+        .as_mut()
+        .unwrap()
+        .required[1]
+        .app_id = Some(15368);
     assert!(super::plan("acme/x", &desired, &state).in_sync());
 }
 
 #[test]
 fn a_missing_branch_is_drift_apply_cannot_fix() {
     let mut desired = repo();
-    desired.branches.insert("release".into(), protected_main(1, vec![]));
-    desired.branches.insert("gone".into(), Branch::unprotected());
+    desired
+        .branches
+        .insert("release".into(), protected_main(1, vec![]));
+    desired
+        .branches
+        .insert("gone".into(), Branch::unprotected());
     let mut state = LiveState::from_settings(repo());
     state.missing_branches.insert("release".into());
     state.missing_branches.insert("gone".into());
     let plan = plan("acme/x", &desired, &state);
-    assert_eq!(addresses(&plan), vec![("branches.release".into(), Action::Create, false)]);
-    assert_eq!(plan.changes[0].reason.as_deref(), Some(REASON_BRANCH_MISSING));
+    assert_eq!(
+        addresses(&plan),
+        vec![("branches.release".into(), Action::Create, false)]
+    );
+    assert_eq!(
+        plan.changes[0].reason.as_deref(),
+        Some(REASON_BRANCH_MISSING)
+    );
 }
 
 #[test]
 fn unlisted_resources_are_untouched_unless_pruned() {
     let mut live = repo();
-    live.branches.insert("old".into(), protected_main(1, vec![]));
-    live.environments.insert("preview".into(), Environment::default());
+    live.branches
+        .insert("old".into(), protected_main(1, vec![]));
+    live.environments
+        .insert("preview".into(), Environment::default());
     let desired = repo();
     assert!(plan("acme/x", &desired, &LiveState::from_settings(live.clone())).in_sync());
 
@@ -149,12 +208,21 @@ fn unlisted_resources_are_untouched_unless_pruned() {
 #[test]
 fn protected_false_removes_protection() {
     let mut live = repo();
-    live.branches.insert("legacy".into(), protected_main(1, vec![]));
+    live.branches
+        .insert("legacy".into(), protected_main(1, vec![]));
     let mut desired = repo();
-    desired.branches.insert("legacy".into(), Branch::unprotected());
+    desired
+        .branches
+        .insert("legacy".into(), Branch::unprotected());
     let plan = plan("acme/x", &desired, &LiveState::from_settings(live));
-    assert_eq!(addresses(&plan), vec![("branches.legacy".into(), Action::Delete, true)]);
-    assert!(matches!(&plan.changes[0].target, Target::BranchProtection { desired: None, .. }));
+    assert_eq!(
+        addresses(&plan),
+        vec![("branches.legacy".into(), Action::Delete, true)]
+    );
+    assert!(matches!(
+        &plan.changes[0].target,
+        Target::BranchProtection { desired: None, .. }
+    ));
 }
 
 #[test]
@@ -168,8 +236,14 @@ fn a_new_environment_comes_before_its_patterns_secrets_and_variables() {
                 pattern: "main".into(),
             }]),
             secrets: vec![
-                Secret { name: "SSH_HOST".into(), from_env: None },
-                Secret { name: "SSH_KEY".into(), from_env: Some("PROD_KEY".into()) },
+                Secret {
+                    name: "SSH_HOST".into(),
+                    from_env: None,
+                },
+                Secret {
+                    name: "SSH_KEY".into(),
+                    from_env: Some("PROD_KEY".into()),
+                },
             ],
             variables: [("URL".to_owned(), "https://x".to_owned())].into(),
             ..Environment::default()
@@ -180,37 +254,81 @@ fn a_new_environment_comes_before_its_patterns_secrets_and_variables() {
         addresses(&plan),
         vec![
             ("environments.production".into(), Action::Create, true),
-            ("environments.production.deployment_branches.main".into(), Action::Create, true),
-            ("environments.production.secrets.SSH_HOST".into(), Action::Create, false),
-            ("environments.production.secrets.SSH_KEY".into(), Action::Create, true),
-            ("environments.production.variables.URL".into(), Action::Create, true),
+            (
+                "environments.production.deployment_branches.main".into(),
+                Action::Create,
+                true
+            ),
+            (
+                "environments.production.secrets.SSH_HOST".into(),
+                Action::Create,
+                false
+            ),
+            (
+                "environments.production.secrets.SSH_KEY".into(),
+                Action::Create,
+                true
+            ),
+            (
+                "environments.production.variables.URL".into(),
+                Action::Create,
+                true
+            ),
         ]
     );
-    assert_eq!(plan.changes[0].diffs[0], FieldDiff { path: "wait_timer".into(), live: Value::Null, policy: json!(0) });
+    assert_eq!(
+        plan.changes[0].diffs[0],
+        FieldDiff {
+            path: "wait_timer".into(),
+            live: Value::Null,
+            policy: json!(0)
+        }
+    );
     assert_eq!(plan.changes[2].reason.as_deref(), Some(REASON_SECRET_VALUE));
     assert_eq!(plan.summary().create, 5);
 }
 
 #[test]
 fn deployment_patterns_are_diffed_as_a_set() {
-    let pattern = |name: &str, ref_type| DeploymentPattern { ref_type, pattern: name.into() };
+    let pattern = |name: &str, ref_type| DeploymentPattern {
+        ref_type,
+        pattern: name.into(),
+    };
     let env = |patterns| Environment {
         deployment_branches: DeploymentBranches::Custom(patterns),
         ..Environment::default()
     };
     let mut live = repo();
-    live.environments.insert("prod".into(), env(vec![pattern("main", RefType::Branch), pattern("old/*", RefType::Branch)]));
+    live.environments.insert(
+        "prod".into(),
+        env(vec![
+            pattern("main", RefType::Branch),
+            pattern("old/*", RefType::Branch),
+        ]),
+    );
     let mut desired = repo();
     desired.environments.insert(
         "prod".into(),
-        env(vec![pattern("v*", RefType::Tag), pattern("main", RefType::Branch), pattern("main", RefType::Branch)]),
+        env(vec![
+            pattern("v*", RefType::Tag),
+            pattern("main", RefType::Branch),
+            pattern("main", RefType::Branch),
+        ]),
     );
     let plan = plan("acme/x", &desired, &LiveState::from_settings(live));
     assert_eq!(
         addresses(&plan),
         vec![
-            ("environments.prod.deployment_branches.tag:v*".into(), Action::Create, true),
-            ("environments.prod.deployment_branches.old/*".into(), Action::Delete, true),
+            (
+                "environments.prod.deployment_branches.tag:v*".into(),
+                Action::Create,
+                true
+            ),
+            (
+                "environments.prod.deployment_branches.old/*".into(),
+                Action::Delete,
+                true
+            ),
         ]
     );
 }
@@ -218,15 +336,24 @@ fn deployment_patterns_are_diffed_as_a_set() {
 #[test]
 fn variables_update_and_prune() {
     let env = |vars: &[(&str, &str)]| Environment {
-        variables: vars.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect(),
+        variables: vars
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect(),
         ..Environment::default()
     };
     let mut live = repo();
-    live.environments.insert("prod".into(), env(&[("A", "1"), ("B", "2")]));
+    live.environments
+        .insert("prod".into(), env(&[("A", "1"), ("B", "2")]));
     let mut desired = repo();
-    desired.environments.insert("prod".into(), env(&[("A", "9")]));
+    desired
+        .environments
+        .insert("prod".into(), env(&[("A", "9")]));
     let plan1 = plan("acme/x", &desired, &LiveState::from_settings(live.clone()));
-    assert_eq!(addresses(&plan1), vec![("environments.prod.variables.A".into(), Action::Update, true)]);
+    assert_eq!(
+        addresses(&plan1),
+        vec![("environments.prod.variables.A".into(), Action::Update, true)]
+    );
     desired.prune.variables = true;
     let plan2 = plan("acme/x", &desired, &LiveState::from_settings(live));
     assert_eq!(plan2.changes.len(), 2);
@@ -241,12 +368,19 @@ fn enabling_pull_requests_lists_every_setting() {
     desired.branches.insert(
         "dev".into(),
         Branch {
-            pull_request: Some(PullRequestRules { required_approvals: 1, ..PullRequestRules::default() }),
+            pull_request: Some(PullRequestRules {
+                required_approvals: 1,
+                ..PullRequestRules::default()
+            }),
             ..Branch::default()
         },
     );
     let plan = plan("acme/x", &desired, &LiveState::from_settings(live));
-    let paths: Vec<&str> = plan.changes[0].diffs.iter().map(|d| d.path.as_str()).collect();
+    let paths: Vec<&str> = plan.changes[0]
+        .diffs
+        .iter()
+        .map(|d| d.path.as_str())
+        .collect();
     assert_eq!(
         paths,
         [

@@ -82,8 +82,9 @@ impl ApiResponse {
     /// Parses the body as JSON of the given type; `call` names the request in the error.
     pub fn json<T: DeserializeOwned>(&self, call: &str) -> Result<T, ApiError> {
         serde_json::from_slice(&self.body).map_err(|err| {
-            ApiError::new(ApiErrorKind::MalformedResponse, call)
-                .with_detail(format!("the response is not the JSON GitHub documents: {err}"))
+            ApiError::new(ApiErrorKind::MalformedResponse, call).with_detail(format!(
+                "the response is not the JSON GitHub documents: {err}"
+            ))
         })
     }
 
@@ -206,11 +207,19 @@ impl Client {
             .base_uri(url.as_str())
             .map_err(|err| build_error(format!("invalid API URL `{url}`: {}", root_cause(&err))))?
             .personal_token(config.token.clone())
-            .add_header(http::header::ACCEPT, "application/vnd.github+json".to_owned())
+            .add_header(
+                http::header::ACCEPT,
+                "application/vnd.github+json".to_owned(),
+            )
             .set_connect_timeout(Some(config.request_timeout))
             .set_read_timeout(Some(config.request_timeout))
             .build()
-            .map_err(|err| build_error(format!("cannot build the HTTP client: {}", root_cause(&err))))?;
+            .map_err(|err| {
+                build_error(format!(
+                    "cannot build the HTTP client: {}",
+                    root_cause(&err)
+                ))
+            })?;
         let in_flight = Semaphore::new(config.concurrency.max(1));
         Ok(Self {
             octocrab,
@@ -229,8 +238,11 @@ impl Client {
         }
         match url.strip_prefix(&self.origin) {
             Some(path) if path.starts_with('/') => Ok(path),
-            _ => Err(ApiError::new(ApiErrorKind::MalformedResponse, "following pagination")
-                .with_detail(format!("GitHub sent a next-page link to another host: {url}"))),
+            _ => Err(
+                ApiError::new(ApiErrorKind::MalformedResponse, "following pagination").with_detail(
+                    format!("GitHub sent a next-page link to another host: {url}"),
+                ),
+            ),
         }
     }
 
@@ -239,42 +251,56 @@ impl Client {
         let mut attempt = 0;
         loop {
             attempt += 1;
-            let cached = self.config.cache.as_ref().and_then(|cache| cache.lookup(&self.cache_key(path)));
+            let cached = self
+                .config
+                .cache
+                .as_ref()
+                .and_then(|cache| cache.lookup(&self.cache_key(path)));
             let mut headers = HeaderMap::new();
             if let Some(entry) = &cached
-                && let Ok(value) = HeaderValue::from_str(&entry.etag) {
-                    headers.insert(http::header::IF_NONE_MATCH, value);
-                }
-            let outcome = self.send_once(Method::GET, path, None, headers, &call).await;
+                && let Ok(value) = HeaderValue::from_str(&entry.etag)
+            {
+                headers.insert(http::header::IF_NONE_MATCH, value);
+            }
+            let outcome = self
+                .send_once(Method::GET, path, None, headers, &call)
+                .await;
             let response = match outcome {
                 Ok(response) => response,
                 Err(err) if err.is_transient() && attempt <= self.config.read_retries => {
-                    self.pause_before_retry(attempt, &call, &err.to_string()).await;
+                    self.pause_before_retry(attempt, &call, &err.to_string())
+                        .await;
                     continue;
                 }
                 Err(err) => return Err(err),
             };
             if response.status == StatusCode::NOT_MODIFIED
-                && let Some(entry) = cached {
-                    return Ok(ApiResponse {
-                        status: StatusCode::OK,
-                        headers: response.headers,
-                        body: entry.body,
-                    });
-                }
+                && let Some(entry) = cached
+            {
+                return Ok(ApiResponse {
+                    status: StatusCode::OK,
+                    headers: response.headers,
+                    body: entry.body,
+                });
+            }
             if let Some(wait) = self.rate_limit_wait(&response, &call)? {
                 self.wait_for_rate_limit(wait, &call).await;
                 continue;
             }
             if response.status.is_server_error() && attempt <= self.config.read_retries {
-                let reason = format!("{} {}", response.status.as_u16(), response.message().unwrap_or_default());
+                let reason = format!(
+                    "{} {}",
+                    response.status.as_u16(),
+                    response.message().unwrap_or_default()
+                );
                 self.pause_before_retry(attempt, &call, reason.trim()).await;
                 continue;
             }
             if response.status == StatusCode::OK
-                && let (Some(cache), Some(etag)) = (&self.config.cache, response.header("etag")) {
-                    cache.store(&self.cache_key(path), etag, &response.body);
-                }
+                && let (Some(cache), Some(etag)) = (&self.config.cache, response.header("etag"))
+            {
+                cache.store(&self.cache_key(path), etag, &response.body);
+            }
             return Ok(response);
         }
     }
@@ -286,8 +312,10 @@ impl Client {
         while let Some(page) = next.take() {
             pages += 1;
             if pages > 1000 {
-                return Err(ApiError::new(ApiErrorKind::MalformedResponse, format!("GET {path}"))
-                    .with_detail("more than 1000 pages: the Link headers loop"));
+                return Err(
+                    ApiError::new(ApiErrorKind::MalformedResponse, format!("GET {path}"))
+                        .with_detail("more than 1000 pages: the Link headers loop"),
+                );
             }
             let call = format!("GET {}", display_path(&page));
             let response = self.get(&page).await?;
@@ -300,8 +328,12 @@ impl Client {
                 Some(field) => body.get(field).cloned().unwrap_or(Value::Null),
             };
             let Value::Array(list) = list else {
-                return Err(ApiError::new(ApiErrorKind::MalformedResponse, call)
-                    .with_detail(format!("expected a list{}", field.map(|f| format!(" in `{f}`")).unwrap_or_default())));
+                return Err(
+                    ApiError::new(ApiErrorKind::MalformedResponse, call).with_detail(format!(
+                        "expected a list{}",
+                        field.map(|f| format!(" in `{f}`")).unwrap_or_default()
+                    )),
+                );
             };
             items.extend(list);
             if let Some(url) = response.header("link").and_then(next_link) {
@@ -311,10 +343,17 @@ impl Client {
         Ok(items)
     }
 
-    async fn write(&self, method: Method, path: &str, body: Option<&Value>) -> Result<ApiResponse, ApiError> {
+    async fn write(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<&Value>,
+    ) -> Result<ApiResponse, ApiError> {
         let call = format!("{method} {}", display_path(path));
         loop {
-            let response = self.send_once(method.clone(), path, body, HeaderMap::new(), &call).await?;
+            let response = self
+                .send_once(method.clone(), path, body, HeaderMap::new(), &call)
+                .await?;
             // A rate-limited request was refused before GitHub acted on it, so sending it
             // again is not a blind retry. Nothing else is retried for writes.
             if let Some(wait) = self.rate_limit_wait(&response, &call)? {
@@ -355,10 +394,12 @@ impl Client {
         let result = tokio::time::timeout(self.config.request_timeout, exchange).await;
         let elapsed = started.elapsed();
         let outcome = match result {
-            Err(_) => Err(ApiError::new(ApiErrorKind::Timeout, call).with_detail(format!(
-                "no complete answer within {} s",
-                self.config.request_timeout.as_secs_f32()
-            ))),
+            Err(_) => Err(
+                ApiError::new(ApiErrorKind::Timeout, call).with_detail(format!(
+                    "no complete answer within {} s",
+                    self.config.request_timeout.as_secs_f32()
+                )),
+            ),
             Ok(Err(err)) => Err(transport_error(&err, call)),
             Ok(Ok((parts, bytes))) => Ok(ApiResponse {
                 status: parts.status,
@@ -372,26 +413,44 @@ impl Client {
                 Err(err) => format!("failed ({})", err.kind_label()),
             };
             let mut line = String::new();
-            let _ = write!(line, "{method} {} → {status} ({} ms)", display_path(path), elapsed.as_millis());
+            let _ = write!(
+                line,
+                "{method} {} → {status} ({} ms)",
+                display_path(path),
+                elapsed.as_millis()
+            );
             log_line(&line);
         }
         outcome
     }
 
     /// Classifies a rate-limit answer and returns how long to wait, or the error to stop with.
-    fn rate_limit_wait(&self, response: &ApiResponse, call: &str) -> Result<Option<Duration>, ApiError> {
+    fn rate_limit_wait(
+        &self,
+        response: &ApiResponse,
+        call: &str,
+    ) -> Result<Option<Duration>, ApiError> {
         if !matches!(response.status.as_u16(), 403 | 429) {
             return Ok(None);
         }
         let message = response.message().unwrap_or_default();
         let body: Value = serde_json::from_slice(&response.body).unwrap_or(Value::Null);
-        let docs = body.get("documentation_url").and_then(Value::as_str).unwrap_or_default();
+        let docs = body
+            .get("documentation_url")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
         let secondary = docs.ends_with("secondary-rate-limits")
             || docs.ends_with("#abuse-rate-limits")
             || message.to_lowercase().contains("secondary rate limit");
-        let retry_after = response.header("retry-after").and_then(|v| v.trim().parse::<u64>().ok());
-        let remaining = response.header("x-ratelimit-remaining").and_then(|v| v.trim().parse::<u64>().ok());
-        let reset = response.header("x-ratelimit-reset").and_then(|v| v.trim().parse::<u64>().ok());
+        let retry_after = response
+            .header("retry-after")
+            .and_then(|v| v.trim().parse::<u64>().ok());
+        let remaining = response
+            .header("x-ratelimit-remaining")
+            .and_then(|v| v.trim().parse::<u64>().ok());
+        let reset = response
+            .header("x-ratelimit-reset")
+            .and_then(|v| v.trim().parse::<u64>().ok());
         let wait = if secondary {
             // GitHub: honour Retry-After; else wait for the reset if none remain; else a minute.
             retry_after
@@ -405,7 +464,9 @@ impl Client {
         };
         if wait > self.config.max_rate_limit_wait {
             let kind = if secondary { "secondary" } else { "primary" };
-            let when = reset.map_or_else(String::new, |reset| format!(" (resets at {})", format_epoch(reset)));
+            let when = reset.map_or_else(String::new, |reset| {
+                format!(" (resets at {})", format_epoch(reset))
+            });
             return Err(ApiError::new(ApiErrorKind::RateLimited, call)
                 .with_detail(format!("GitHub's {kind} rate limit is exhausted{when}: {message}"))
                 .with_hint(format!(
@@ -426,7 +487,10 @@ impl Client {
     }
 
     async fn pause_before_retry(&self, attempt: u32, call: &str, reason: &str) {
-        let base = self.config.retry_base_delay.saturating_mul(1 << (attempt - 1).min(6));
+        let base = self
+            .config
+            .retry_base_delay
+            .saturating_mul(1 << (attempt - 1).min(6));
         // Full jitter keeps several clients from retrying in step.
         let delay = base.mul_f64(0.5 + jitter() * 0.5);
         log_line(&format!(
@@ -520,14 +584,29 @@ fn transport_error(err: &octocrab::Error, call: &str) -> ApiError {
     }
     let all = chain.join(": ").to_lowercase();
     let cause = root_cause(err);
-    let (kind, hint) = if all.contains("dns") || all.contains("failed to lookup") || all.contains("name or service not known") {
-        (ApiErrorKind::Transport, "check the host name in --api-url / GITHUB_API_URL and your network")
+    let (kind, hint) = if all.contains("dns")
+        || all.contains("failed to lookup")
+        || all.contains("name or service not known")
+    {
+        (
+            ApiErrorKind::Transport,
+            "check the host name in --api-url / GITHUB_API_URL and your network",
+        )
     } else if all.contains("certificate") || all.contains("tls") || all.contains("handshake") {
-        (ApiErrorKind::Tls, "the server's TLS certificate was not accepted; check the host and your CA certificates")
+        (
+            ApiErrorKind::Tls,
+            "the server's TLS certificate was not accepted; check the host and your CA certificates",
+        )
     } else if all.contains("timed out") || all.contains("timeout") {
-        (ApiErrorKind::Timeout, "GitHub did not answer in time; try again, or raise --request-timeout")
+        (
+            ApiErrorKind::Timeout,
+            "GitHub did not answer in time; try again, or raise --request-timeout",
+        )
     } else {
-        (ApiErrorKind::Transport, "the connection failed; try again, and check --api-url and your network")
+        (
+            ApiErrorKind::Transport,
+            "the connection failed; try again, and check --api-url and your network",
+        )
     };
     ApiError::new(kind, call).with_detail(cause).with_hint(hint)
 }
@@ -539,7 +618,10 @@ mod tests {
     #[test]
     fn next_link_finds_the_next_page_among_others() {
         let header = r#"<https://api.github.com/x?page=2&per_page=100>; rel="next", <https://api.github.com/x?page=5>; rel="last""#;
-        assert_eq!(next_link(header).as_deref(), Some("https://api.github.com/x?page=2&per_page=100"));
+        assert_eq!(
+            next_link(header).as_deref(),
+            Some("https://api.github.com/x?page=2&per_page=100")
+        );
         assert_eq!(next_link(r#"<https://a/x?page=1>; rel="prev""#), None);
     }
 
@@ -554,7 +636,9 @@ mod tests {
 
     #[tokio::test]
     async fn plain_http_to_a_remote_host_is_refused() {
-        let err = ReadApi::new(ClientConfig::new("http://example.com/api/v3", "t")).err().unwrap();
+        let err = ReadApi::new(ClientConfig::new("http://example.com/api/v3", "t"))
+            .err()
+            .unwrap();
         assert!(err.to_string().contains("clear text"), "{err}");
         assert!(ReadApi::new(ClientConfig::new("http://127.0.0.1:9/api/v3", "t")).is_ok());
     }

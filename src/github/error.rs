@@ -74,7 +74,10 @@ impl ApiError {
     pub fn from_response(response: &ApiResponse, call: &str) -> Self {
         let status = response.status.as_u16();
         let message = response.message().unwrap_or_else(|| {
-            String::from_utf8_lossy(&response.body).chars().take(200).collect()
+            String::from_utf8_lossy(&response.body)
+                .chars()
+                .take(200)
+                .collect()
         });
         let errors = validation_errors(response);
         let detail = if errors.is_empty() {
@@ -164,7 +167,8 @@ fn validation_errors(response: &ApiResponse) -> Vec<String> {
             serde_json::Value::String(text) => text.replace('\n', " "),
             other => other
                 .get("message")
-                .and_then(|m| m.as_str()).map_or_else(|| other.to_string(), str::to_owned),
+                .and_then(|m| m.as_str())
+                .map_or_else(|| other.to_string(), str::to_owned),
         })
         .collect()
 }

@@ -83,7 +83,10 @@ mod tests {
 
     #[test]
     fn repository_names_parse() {
-        assert_eq!(RepoId::parse("acme/katz-backend").unwrap().to_string(), "acme/katz-backend");
+        assert_eq!(
+            RepoId::parse("acme/katz-backend").unwrap().to_string(),
+            "acme/katz-backend"
+        );
         assert!(RepoId::parse("acme").is_none());
         assert!(RepoId::parse("a/b/c").is_none());
         assert!(RepoId::parse("/x").is_none());

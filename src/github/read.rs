@@ -26,7 +26,11 @@ const PER_PAGE: u32 = 100;
 const VARIABLES_PER_PAGE: u32 = 30;
 
 /// Reads what `desired` covers from the repository.
-pub async fn read_live(api: &ReadApi, repo: &RepoId, desired: &RepoSettings) -> Result<LiveState, ApiError> {
+pub async fn read_live(
+    api: &ReadApi,
+    repo: &RepoId,
+    desired: &RepoSettings,
+) -> Result<LiveState, ApiError> {
     let branches = read_branches(api, repo, desired);
     let environments = read_environments(api, repo, desired);
     let apps = resolve_apps(api, desired);
@@ -63,7 +67,10 @@ pub async fn read_all(api: &ReadApi, repo: &RepoId) -> Result<RepoSettings, ApiE
     // An environment read only to be pruned has no secrets or variables read; read them now.
     let names: Vec<String> = settings.environments.keys().cloned().collect();
     let details = try_join_all(names.iter().map(|name| async move {
-        let (secrets, variables) = futures::try_join!(list_secrets(api, repo, name), list_variables(api, repo, name))?;
+        let (secrets, variables) = futures::try_join!(
+            list_secrets(api, repo, name),
+            list_variables(api, repo, name)
+        )?;
         Ok::<_, ApiError>((name, secrets, variables))
     }))
     .await?;
@@ -103,8 +110,14 @@ async fn read_branches(
 }
 
 async fn list_protected_branches(api: &ReadApi, repo: &RepoId) -> Result<Vec<String>, ApiError> {
-    let path = format!("{}/branches?protected=true&per_page={PER_PAGE}", repo.path());
-    let items = api.get_all(&path, None).await.map_err(|e| with_permission(e, "Contents: read"))?;
+    let path = format!(
+        "{}/branches?protected=true&per_page={PER_PAGE}",
+        repo.path()
+    );
+    let items = api
+        .get_all(&path, None)
+        .await
+        .map_err(|e| with_permission(e, "Contents: read"))?;
     Ok(items
         .iter()
         .filter_map(|item| item.get("name").and_then(Value::as_str).map(str::to_owned))
@@ -113,7 +126,11 @@ async fn list_protected_branches(api: &ReadApi, repo: &RepoId) -> Result<Vec<Str
 
 /// Reads one branch's protection: `Some(branch)` (protected or not), `None` when the
 /// branch does not exist.
-async fn read_protection(api: &ReadApi, repo: &RepoId, branch: &str) -> Result<Option<Branch>, ApiError> {
+async fn read_protection(
+    api: &ReadApi,
+    repo: &RepoId,
+    branch: &str,
+) -> Result<Option<Branch>, ApiError> {
     let path = format!("{}/branches/{}/protection", repo.path(), encode(branch));
     let call = format!("GET {path}");
     let response = api.get(&path).await?;
@@ -131,7 +148,10 @@ async fn read_protection(api: &ReadApi, repo: &RepoId, branch: &str) -> Result<O
             Some("Branch not found") => Ok(None),
             _ => Err(not_found(&response, &call, repo)),
         },
-        _ => Err(with_permission(ApiError::from_response(&response, &call), "Administration: read")),
+        _ => Err(with_permission(
+            ApiError::from_response(&response, &call),
+            "Administration: read",
+        )),
     }
 }
 
@@ -144,7 +164,10 @@ async fn read_signatures(api: &ReadApi, protection_path: &str) -> Result<bool, A
             .json::<wire::Enabled>(&call)
             .map(|flag| flag.enabled())?),
         StatusCode::NOT_FOUND => Ok(false),
-        _ => Err(with_permission(ApiError::from_response(&response, &call), "Administration: read")),
+        _ => Err(with_permission(
+            ApiError::from_response(&response, &call),
+            "Administration: read",
+        )),
     }
 }
 
@@ -157,7 +180,10 @@ async fn read_environments(
     // Secrets and variables of listed environments do not depend on the list: start them at
     // once, and treat a 404 as "the environment does not exist".
     let details = try_join_all(listed.iter().map(|name| async move {
-        let (secrets, variables) = futures::try_join!(list_secrets(api, repo, name), list_variables(api, repo, name))?;
+        let (secrets, variables) = futures::try_join!(
+            list_secrets(api, repo, name),
+            list_variables(api, repo, name)
+        )?;
         Ok::<_, ApiError>((*name, secrets, variables))
     }));
     let infos = async {
@@ -173,7 +199,9 @@ async fn read_environments(
                     .map(|info| (info, item))
                     .map_err(|err| {
                         ApiError::new(ApiErrorKind::MalformedResponse, format!("GET {path}"))
-                            .with_detail(format!("an environment is not the documented shape: {err}"))
+                            .with_detail(format!(
+                                "an environment is not the documented shape: {err}"
+                            ))
                     })
             })
             .collect::<Result<Vec<_>, _>>()?;
@@ -201,7 +229,15 @@ async fn read_environments(
     for (info, raw, patterns) in infos {
         collect_reviewer_ids(&raw, &mut ids);
         let name = info.name.clone();
-        environments.insert(name, info.into_environment(patterns.iter().map(wire::DeploymentBranchPolicy::pattern).collect()));
+        environments.insert(
+            name,
+            info.into_environment(
+                patterns
+                    .iter()
+                    .map(wire::DeploymentBranchPolicy::pattern)
+                    .collect(),
+            ),
+        );
     }
     for (name, secrets, variables) in details {
         if let Some(environment) = environments.get_mut(name) {
@@ -231,16 +267,25 @@ pub(super) async fn list_patterns(
         .into_iter()
         .map(|item| {
             serde_json::from_value(item).map_err(|err| {
-                ApiError::new(ApiErrorKind::MalformedResponse, format!("GET {path}"))
-                    .with_detail(format!("a deployment branch policy is not the documented shape: {err}"))
+                ApiError::new(ApiErrorKind::MalformedResponse, format!("GET {path}")).with_detail(
+                    format!("a deployment branch policy is not the documented shape: {err}"),
+                )
             })
         })
         .collect()
 }
 
 /// Lists secret names; `None` when the environment does not exist.
-async fn list_secrets(api: &ReadApi, repo: &RepoId, environment: &str) -> Result<Option<Vec<Secret>>, ApiError> {
-    let path = format!("{}/environments/{}/secrets?per_page={PER_PAGE}", repo.path(), encode(environment));
+async fn list_secrets(
+    api: &ReadApi,
+    repo: &RepoId,
+    environment: &str,
+) -> Result<Option<Vec<Secret>>, ApiError> {
+    let path = format!(
+        "{}/environments/{}/secrets?per_page={PER_PAGE}",
+        repo.path(),
+        encode(environment)
+    );
     let Some(items) = list_or_missing(api, &path, "secrets", "Secrets: read").await? else {
         return Ok(None);
     };
@@ -293,7 +338,10 @@ async fn list_or_missing(
 }
 
 /// Resolves the app slugs that pin required checks to their ids.
-async fn resolve_apps(api: &ReadApi, desired: &RepoSettings) -> Result<BTreeMap<String, i64>, ApiError> {
+async fn resolve_apps(
+    api: &ReadApi,
+    desired: &RepoSettings,
+) -> Result<BTreeMap<String, i64>, ApiError> {
     let slugs: BTreeSet<String> = desired
         .branches
         .values()
@@ -327,18 +375,32 @@ async fn resolve_names(
     // A reviewer needs an id even when the name is seen elsewhere; others need to exist.
     let users: Vec<String> = users
         .into_iter()
-        .filter(|u| !ids.users.contains_key(u) && (reviewer_users.contains(u) || !seen_users.contains(u)))
+        .filter(|u| {
+            !ids.users.contains_key(u) && (reviewer_users.contains(u) || !seen_users.contains(u))
+        })
         .collect();
     let teams: Vec<String> = teams
         .into_iter()
-        .filter(|t| !ids.teams.contains_key(t) && (reviewer_teams.contains(t) || !seen_teams.contains(t)))
+        .filter(|t| {
+            !ids.teams.contains_key(t) && (reviewer_teams.contains(t) || !seen_teams.contains(t))
+        })
         .collect();
     let user_ids = try_join_all(users.iter().map(|login| async move {
-        lookup_id(api, &format!("/users/{}", encode(login)), &format!("user `{login}`")).await
+        lookup_id(
+            api,
+            &format!("/users/{}", encode(login)),
+            &format!("user `{login}`"),
+        )
+        .await
     }));
     let team_ids = try_join_all(teams.iter().map(|slug| async move {
         let path = format!("/orgs/{}/teams/{}", encode(&repo.owner), encode(slug));
-        lookup_id(api, &path, &format!("team `{slug}` of organisation `{}`", repo.owner)).await
+        lookup_id(
+            api,
+            &path,
+            &format!("team `{slug}` of organisation `{}`", repo.owner),
+        )
+        .await
     }));
     let (user_ids, team_ids) = futures::try_join!(user_ids, team_ids)?;
     ids.users.extend(users.into_iter().zip(user_ids));
@@ -392,7 +454,12 @@ fn reviewers_of(settings: &RepoSettings, users: bool) -> BTreeSet<String> {
 fn collect_reviewer_ids(raw: &Value, ids: &mut Identities) {
     let rules = raw.get("protection_rules").and_then(Value::as_array);
     for rule in rules.into_iter().flatten() {
-        for entry in rule.get("reviewers").and_then(Value::as_array).into_iter().flatten() {
+        for entry in rule
+            .get("reviewers")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
             let reviewer = entry.get("reviewer");
             let id = reviewer.and_then(|r| r.get("id")).and_then(Value::as_i64);
             let (Some(reviewer), Some(id)) = (reviewer, id) else {
@@ -420,7 +487,9 @@ async fn lookup_id(api: &ReadApi, path: &str, what: &str) -> Result<i64, ApiErro
     match response.status {
         StatusCode::OK => Ok(response.json::<wire::Identified>(&call)?.id),
         StatusCode::NOT_FOUND => Err(ApiError::new(ApiErrorKind::NotFound, call)
-            .with_detail(format!("{what} does not exist (or the token cannot see it)"))
+            .with_detail(format!(
+                "{what} does not exist (or the token cannot see it)"
+            ))
             .with_hint("check the spelling in the policy: users by login, teams and apps by slug")),
         _ => Err(ApiError::from_response(&response, &call)),
     }
@@ -441,7 +510,9 @@ fn with_permission(err: ApiError, permission: &str) -> ApiError {
     let hint = if accepted.contains("GitHub accepts") {
         accepted
     } else {
-        format!("the token needs \"{permission}\" on this repository (fine-grained token), or the `repo` scope (classic token)")
+        format!(
+            "the token needs \"{permission}\" on this repository (fine-grained token), or the `repo` scope (classic token)"
+        )
     };
     ApiError {
         hint: Some(hint),
@@ -455,6 +526,12 @@ fn malformed(path: &str, err: &serde_json::Error) -> ApiError {
 }
 
 /// Returns the id of a deployment pattern, for deleting it.
-pub(super) fn pattern_id(policies: &[wire::DeploymentBranchPolicy], pattern: &DeploymentPattern) -> Option<i64> {
-    policies.iter().find(|p| p.pattern() == *pattern).map(|p| p.id)
+pub(super) fn pattern_id(
+    policies: &[wire::DeploymentBranchPolicy],
+    pattern: &DeploymentPattern,
+) -> Option<i64> {
+    policies
+        .iter()
+        .find(|p| p.pattern() == *pattern)
+        .map(|p| p.id)
 }

@@ -129,27 +129,33 @@ impl BranchProtection {
                         app_id: check.app_id.filter(|id| *id > 0),
                     })
                     .collect(),
-                None => policy.contexts.into_iter().map(RequiredCheck::any_app).collect(),
+                None => policy
+                    .contexts
+                    .into_iter()
+                    .map(RequiredCheck::any_app)
+                    .collect(),
             };
             StatusChecks {
                 strict: policy.strict.unwrap_or(false),
                 required,
             }
         });
-        let pull_request = self.required_pull_request_reviews.map(|reviews| PullRequestRules {
-            required_approvals: reviews.required_approving_review_count.unwrap_or(0),
-            dismiss_stale_reviews: reviews.dismiss_stale_reviews.unwrap_or(false),
-            require_code_owner_reviews: reviews.require_code_owner_reviews.unwrap_or(false),
-            require_last_push_approval: reviews.require_last_push_approval.unwrap_or(false),
-            dismissal_restrictions: reviews
-                .dismissal_restrictions
-                .unwrap_or_default()
-                .into_actors(),
-            bypass: reviews
-                .bypass_pull_request_allowances
-                .unwrap_or_default()
-                .into_actors(),
-        });
+        let pull_request = self
+            .required_pull_request_reviews
+            .map(|reviews| PullRequestRules {
+                required_approvals: reviews.required_approving_review_count.unwrap_or(0),
+                dismiss_stale_reviews: reviews.dismiss_stale_reviews.unwrap_or(false),
+                require_code_owner_reviews: reviews.require_code_owner_reviews.unwrap_or(false),
+                require_last_push_approval: reviews.require_last_push_approval.unwrap_or(false),
+                dismissal_restrictions: reviews
+                    .dismissal_restrictions
+                    .unwrap_or_default()
+                    .into_actors(),
+                bypass: reviews
+                    .bypass_pull_request_allowances
+                    .unwrap_or_default()
+                    .into_actors(),
+            });
         Branch {
             protected: true,
             pull_request,
@@ -159,7 +165,9 @@ impl BranchProtection {
             allow_force_pushes: enabled(self.allow_force_pushes.as_ref()),
             allow_deletions: enabled(self.allow_deletions.as_ref()),
             block_creations: enabled(self.block_creations.as_ref()),
-            required_conversation_resolution: enabled(self.required_conversation_resolution.as_ref()),
+            required_conversation_resolution: enabled(
+                self.required_conversation_resolution.as_ref(),
+            ),
             required_signatures,
             lock_branch: enabled(self.lock_branch.as_ref()),
             allow_fork_syncing: enabled(self.allow_fork_syncing.as_ref()),

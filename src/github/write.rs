@@ -16,7 +16,9 @@ use super::error::{ApiError, ApiErrorKind};
 use super::read::{list_patterns, pattern_id};
 use super::{RepoId, encode, wire};
 use crate::live::Identities;
-use crate::model::{Actors, Branch, DeploymentBranches, DeploymentPattern, Environment, RefType, Reviewer};
+use crate::model::{
+    Actors, Branch, DeploymentBranches, DeploymentPattern, Environment, RefType, Reviewer,
+};
 use crate::plan::{Action, Change, Target};
 
 /// Writes plan changes to one repository.
@@ -38,44 +40,93 @@ impl<'a> Writer<'a> {
     /// Makes one change. Returns warnings about what GitHub silently did differently.
     pub async fn write(&self, change: &Change) -> Result<Vec<Warning>, ApiError> {
         match &change.target {
-            Target::BranchProtection { branch, desired } => if let Some(desired) = desired { self.protect_branch(branch, desired, change).await } else {
-                let path = format!("{}/branches/{}/protection", self.repo.path(), encode(branch));
-                self.expect(Method::DELETE, &path, None, &[StatusCode::NO_CONTENT], "Administration: write")
+            Target::BranchProtection { branch, desired } => {
+                if let Some(desired) = desired {
+                    self.protect_branch(branch, desired, change).await
+                } else {
+                    let path = format!(
+                        "{}/branches/{}/protection",
+                        self.repo.path(),
+                        encode(branch)
+                    );
+                    self.expect(
+                        Method::DELETE,
+                        &path,
+                        None,
+                        &[StatusCode::NO_CONTENT],
+                        "Administration: write",
+                    )
                     .await
                     .map(|_| Vec::new())
-            },
+                }
+            }
             Target::Environment { name, desired } => {
                 let path = format!("{}/environments/{}", self.repo.path(), encode(name));
                 match desired {
                     Some(desired) => {
                         let body = environment_body(desired, self.ids, &path)?;
-                        self.expect(Method::PUT, &path, Some(&body), &[StatusCode::OK], "Environments: write")
-                            .await?;
+                        self.expect(
+                            Method::PUT,
+                            &path,
+                            Some(&body),
+                            &[StatusCode::OK],
+                            "Environments: write",
+                        )
+                        .await?;
                     }
                     None => {
-                        self.expect(Method::DELETE, &path, None, &[StatusCode::NO_CONTENT], "Environments: write")
-                            .await?;
+                        self.expect(
+                            Method::DELETE,
+                            &path,
+                            None,
+                            &[StatusCode::NO_CONTENT],
+                            "Environments: write",
+                        )
+                        .await?;
                     }
                 }
                 Ok(Vec::new())
             }
-            Target::DeploymentPattern { environment, pattern } => {
-                self.write_pattern(environment, pattern, change.action).await?;
+            Target::DeploymentPattern {
+                environment,
+                pattern,
+            } => {
+                self.write_pattern(environment, pattern, change.action)
+                    .await?;
                 Ok(Vec::new())
             }
-            Target::Secret { environment, name, from_env } => {
-                self.write_secret(environment, name, from_env.as_deref(), change.action).await?;
+            Target::Secret {
+                environment,
+                name,
+                from_env,
+            } => {
+                self.write_secret(environment, name, from_env.as_deref(), change.action)
+                    .await?;
                 Ok(Vec::new())
             }
-            Target::Variable { environment, name, value } => {
-                self.write_variable(environment, name, value.as_deref(), change.action).await?;
+            Target::Variable {
+                environment,
+                name,
+                value,
+            } => {
+                self.write_variable(environment, name, value.as_deref(), change.action)
+                    .await?;
                 Ok(Vec::new())
             }
         }
     }
 
-    async fn protect_branch(&self, branch: &str, desired: &Branch, change: &Change) -> Result<Vec<Warning>, ApiError> {
-        let path = format!("{}/branches/{}/protection", self.repo.path(), encode(branch));
+    async fn protect_branch(
+        &self,
+        branch: &str,
+        desired: &Branch,
+        change: &Change,
+    ) -> Result<Vec<Warning>, ApiError> {
+        let path = format!(
+            "{}/branches/{}/protection",
+            self.repo.path(),
+            encode(branch)
+        );
         let clearing = |prefix: &str| change.diffs.iter().any(|d| d.path.starts_with(prefix));
         let body = protection_body(
             desired,
@@ -83,22 +134,42 @@ impl<'a> Writer<'a> {
             clearing("pull_request.bypass"),
         );
         let response = self
-            .expect(Method::PUT, &path, Some(&body), &[StatusCode::OK], "Administration: write")
+            .expect(
+                Method::PUT,
+                &path,
+                Some(&body),
+                &[StatusCode::OK],
+                "Administration: write",
+            )
             .await?;
         let mut warnings = dropped_actors(&response, desired);
 
         // The full PUT takes only `contexts` (the official schema requires it, and GitHub
         // refuses `contexts` together with `checks`); pins to an app go in a second call.
-        if let Some(checks) = desired.status_checks.as_ref().filter(|c| c.required.iter().any(super::super::model::RequiredCheck::is_pinned)) {
+        if let Some(checks) = desired.status_checks.as_ref().filter(|c| {
+            c.required
+                .iter()
+                .any(super::super::model::RequiredCheck::is_pinned)
+        }) {
             let mut list = Vec::new();
             for check in &checks.required {
-                let app_id = check.app_id.or_else(|| check.app.as_deref().and_then(|slug| self.ids.app(slug)));
+                let app_id = check
+                    .app_id
+                    .or_else(|| check.app.as_deref().and_then(|slug| self.ids.app(slug)));
                 match (check.is_pinned(), app_id) {
                     (false, _) => list.push(json!({ "context": check.context })),
-                    (true, Some(id)) => list.push(json!({ "context": check.context, "app_id": id })),
+                    (true, Some(id)) => {
+                        list.push(json!({ "context": check.context, "app_id": id }))
+                    }
                     (true, None) => {
-                        return Err(ApiError::new(ApiErrorKind::Config, format!("PATCH {path}/required_status_checks"))
-                            .with_detail(format!("the id of app `{}` is unknown", check.app.as_deref().unwrap_or_default())));
+                        return Err(ApiError::new(
+                            ApiErrorKind::Config,
+                            format!("PATCH {path}/required_status_checks"),
+                        )
+                        .with_detail(format!(
+                            "the id of app `{}` is unknown",
+                            check.app.as_deref().unwrap_or_default()
+                        )));
                     }
                 }
             }
@@ -116,25 +187,52 @@ impl<'a> Writer<'a> {
         // Signed commits have their own endpoint; a PUT does not carry them.
         let signatures = format!("{path}/required_signatures");
         if desired.required_signatures {
-            self.expect(Method::POST, &signatures, None, &[StatusCode::OK], "Administration: write")
-                .await?;
+            self.expect(
+                Method::POST,
+                &signatures,
+                None,
+                &[StatusCode::OK],
+                "Administration: write",
+            )
+            .await?;
         } else if change.diffs.iter().any(|d| d.path == "required_signatures") {
-            self.expect(Method::DELETE, &signatures, None, &[StatusCode::NO_CONTENT, StatusCode::NOT_FOUND], "Administration: write")
-                .await?;
+            self.expect(
+                Method::DELETE,
+                &signatures,
+                None,
+                &[StatusCode::NO_CONTENT, StatusCode::NOT_FOUND],
+                "Administration: write",
+            )
+            .await?;
         }
         warnings.retain(|w| !w.is_empty());
         Ok(warnings)
     }
 
-    async fn write_pattern(&self, environment: &str, pattern: &DeploymentPattern, action: Action) -> Result<(), ApiError> {
-        let base = format!("{}/environments/{}/deployment-branch-policies", self.repo.path(), encode(environment));
+    async fn write_pattern(
+        &self,
+        environment: &str,
+        pattern: &DeploymentPattern,
+        action: Action,
+    ) -> Result<(), ApiError> {
+        let base = format!(
+            "{}/environments/{}/deployment-branch-policies",
+            self.repo.path(),
+            encode(environment)
+        );
         if action == Action::Delete {
             let existing = list_patterns(&self.api.reader(), self.repo, environment).await?;
             let Some(id) = pattern_id(&existing, pattern) else {
                 return Ok(()); // Already gone: the desired state holds.
             };
-            self.expect(Method::DELETE, &format!("{base}/{id}"), None, &[StatusCode::NO_CONTENT], "Environments: write")
-                .await?;
+            self.expect(
+                Method::DELETE,
+                &format!("{base}/{id}"),
+                None,
+                &[StatusCode::NO_CONTENT],
+                "Environments: write",
+            )
+            .await?;
             return Ok(());
         }
         let kind = match pattern.ref_type {
@@ -143,60 +241,127 @@ impl<'a> Writer<'a> {
         };
         let body = json!({ "name": pattern.pattern, "type": kind });
         // 303: the same pattern exists already, which is the desired state.
-        self.expect(Method::POST, &base, Some(&body), &[StatusCode::OK, StatusCode::SEE_OTHER], "Environments: write")
-            .await?;
+        self.expect(
+            Method::POST,
+            &base,
+            Some(&body),
+            &[StatusCode::OK, StatusCode::SEE_OTHER],
+            "Environments: write",
+        )
+        .await?;
         Ok(())
     }
 
-    async fn write_secret(&self, environment: &str, name: &str, from_env: Option<&str>, action: Action) -> Result<(), ApiError> {
-        let base = format!("{}/environments/{}/secrets", self.repo.path(), encode(environment));
+    async fn write_secret(
+        &self,
+        environment: &str,
+        name: &str,
+        from_env: Option<&str>,
+        action: Action,
+    ) -> Result<(), ApiError> {
+        let base = format!(
+            "{}/environments/{}/secrets",
+            self.repo.path(),
+            encode(environment)
+        );
         let path = format!("{base}/{}", encode(name));
         if action == Action::Delete {
-            self.expect(Method::DELETE, &path, None, &[StatusCode::NO_CONTENT], "Secrets: write").await?;
+            self.expect(
+                Method::DELETE,
+                &path,
+                None,
+                &[StatusCode::NO_CONTENT],
+                "Secrets: write",
+            )
+            .await?;
             return Ok(());
         }
         let call = format!("PUT {path}");
         let Some(var) = from_env else {
-            return Err(ApiError::new(ApiErrorKind::Config, call).with_detail("the policy names no source for the value"));
+            return Err(ApiError::new(ApiErrorKind::Config, call)
+                .with_detail("the policy names no source for the value"));
         };
         let value = std::env::var(var).map_err(|_| {
             ApiError::new(ApiErrorKind::Config, call.clone())
                 .with_detail(format!("environment variable `{var}` is not set"))
-                .with_hint(format!("set `{var}` to the secret's value when running apply"))
+                .with_hint(format!(
+                    "set `{var}` to the secret's value when running apply"
+                ))
         })?;
         let key_path = format!("{base}/public-key");
         let response = self.api.reader().get(&key_path).await?;
         if response.status != StatusCode::OK {
-            return Err(permission(ApiError::from_response(&response, &format!("GET {key_path}")), "Secrets: read"));
+            return Err(permission(
+                ApiError::from_response(&response, &format!("GET {key_path}")),
+                "Secrets: read",
+            ));
         }
         let key: wire::PublicKey = response.json(&format!("GET {key_path}"))?;
         let sealed = seal(&key.key, value.as_bytes()).map_err(|detail| {
-            ApiError::new(ApiErrorKind::MalformedResponse, format!("GET {key_path}")).with_detail(detail)
+            ApiError::new(ApiErrorKind::MalformedResponse, format!("GET {key_path}"))
+                .with_detail(detail)
         })?;
         let key_id = match key.key_id {
             Value::String(id) => id,
             other => other.to_string(),
         };
         let body = json!({ "encrypted_value": sealed, "key_id": key_id });
-        self.expect(Method::PUT, &path, Some(&body), &[StatusCode::CREATED, StatusCode::NO_CONTENT], "Secrets: write")
-            .await?;
+        self.expect(
+            Method::PUT,
+            &path,
+            Some(&body),
+            &[StatusCode::CREATED, StatusCode::NO_CONTENT],
+            "Secrets: write",
+        )
+        .await?;
         Ok(())
     }
 
-    async fn write_variable(&self, environment: &str, name: &str, value: Option<&str>, action: Action) -> Result<(), ApiError> {
-        let base = format!("{}/environments/{}/variables", self.repo.path(), encode(environment));
+    async fn write_variable(
+        &self,
+        environment: &str,
+        name: &str,
+        value: Option<&str>,
+        action: Action,
+    ) -> Result<(), ApiError> {
+        let base = format!(
+            "{}/environments/{}/variables",
+            self.repo.path(),
+            encode(environment)
+        );
         let path = format!("{base}/{}", encode(name));
         match (action, value) {
             (Action::Create, Some(value)) => {
                 let body = json!({ "name": name, "value": value });
-                self.expect(Method::POST, &base, Some(&body), &[StatusCode::CREATED], "Variables: write").await?;
+                self.expect(
+                    Method::POST,
+                    &base,
+                    Some(&body),
+                    &[StatusCode::CREATED],
+                    "Variables: write",
+                )
+                .await?;
             }
             (Action::Update, Some(value)) => {
                 let body = json!({ "name": name, "value": value });
-                self.expect(Method::PATCH, &path, Some(&body), &[StatusCode::NO_CONTENT], "Variables: write").await?;
+                self.expect(
+                    Method::PATCH,
+                    &path,
+                    Some(&body),
+                    &[StatusCode::NO_CONTENT],
+                    "Variables: write",
+                )
+                .await?;
             }
             _ => {
-                self.expect(Method::DELETE, &path, None, &[StatusCode::NO_CONTENT], "Variables: write").await?;
+                self.expect(
+                    Method::DELETE,
+                    &path,
+                    None,
+                    &[StatusCode::NO_CONTENT],
+                    "Variables: write",
+                )
+                .await?;
             }
         }
         Ok(())
@@ -217,12 +382,21 @@ impl<'a> Writer<'a> {
         if ok.contains(&response.status) {
             return Ok(response);
         }
-        Err(permission(ApiError::from_response(&response, &call), needed))
+        Err(permission(
+            ApiError::from_response(&response, &call),
+            needed,
+        ))
     }
 }
 
 fn permission(err: ApiError, needed: &str) -> ApiError {
-    if err.kind == ApiErrorKind::Permission && !err.hint.as_deref().unwrap_or_default().contains("GitHub accepts") {
+    if err.kind == ApiErrorKind::Permission
+        && !err
+            .hint
+            .as_deref()
+            .unwrap_or_default()
+            .contains("GitHub accepts")
+    {
         return err.with_hint(format!(
             "the token needs \"{needed}\" on this repository (fine-grained token), or the `repo` scope (classic token)"
         ));
@@ -289,7 +463,10 @@ fn dropped_actors(response: &ApiResponse, desired: &Branch) -> Vec<Warning> {
     };
     let mut warnings = Vec::new();
     let mut check = |section: &str, asked: &Actors, got: Option<&Value>| {
-        for (kind, key, wanted) in [("user", "login", &asked.users), ("team", "slug", &asked.teams)] {
+        for (kind, key, wanted) in [
+            ("user", "login", &asked.users),
+            ("team", "slug", &asked.teams),
+        ] {
             let present = names(got.and_then(|g| g.get(format!("{kind}s"))), key);
             for name in wanted {
                 if !present.contains(&name.to_lowercase()) {
@@ -321,7 +498,11 @@ fn dropped_actors(response: &ApiResponse, desired: &Branch) -> Vec<Warning> {
 
 /// Builds the body of PUT `…/environments/{name}`. Every key is sent, because keys left out
 /// keep their old value (QUIRKS 32).
-fn environment_body(environment: &Environment, ids: &Identities, path: &str) -> Result<Value, ApiError> {
+fn environment_body(
+    environment: &Environment,
+    ids: &Identities,
+    path: &str,
+) -> Result<Value, ApiError> {
     let mut reviewers = Vec::new();
     for reviewer in &environment.reviewers {
         let key = reviewer.name().to_lowercase();
@@ -337,8 +518,12 @@ fn environment_body(environment: &Environment, ids: &Identities, path: &str) -> 
     }
     let branch_policy = match &environment.deployment_branches {
         DeploymentBranches::All => Value::Null,
-        DeploymentBranches::Protected => json!({ "protected_branches": true, "custom_branch_policies": false }),
-        DeploymentBranches::Custom(_) => json!({ "protected_branches": false, "custom_branch_policies": true }),
+        DeploymentBranches::Protected => {
+            json!({ "protected_branches": true, "custom_branch_policies": false })
+        }
+        DeploymentBranches::Custom(_) => {
+            json!({ "protected_branches": false, "custom_branch_policies": true })
+        }
     };
     Ok(json!({
         "wait_timer": environment.wait_timer,
@@ -384,7 +569,10 @@ mod tests {
     #[test]
     fn the_protection_body_has_the_four_required_keys_and_no_checks() {
         let branch = Branch {
-            pull_request: Some(PullRequestRules { required_approvals: 2, ..PullRequestRules::default() }),
+            pull_request: Some(PullRequestRules {
+                required_approvals: 2,
+                ..PullRequestRules::default()
+            }),
             status_checks: Some(StatusChecks {
                 strict: true,
                 required: vec![RequiredCheck::any_app("b"), RequiredCheck::any_app("a")],
@@ -392,11 +580,23 @@ mod tests {
             ..Branch::default()
         };
         let body = protection_body(&branch, false, false);
-        for key in ["required_status_checks", "enforce_admins", "required_pull_request_reviews", "restrictions"] {
+        for key in [
+            "required_status_checks",
+            "enforce_admins",
+            "required_pull_request_reviews",
+            "restrictions",
+        ] {
             assert!(body.get(key).is_some(), "{key} missing");
         }
-        assert_eq!(body["required_status_checks"], json!({ "strict": true, "contexts": ["a", "b"] }));
+        assert_eq!(
+            body["required_status_checks"],
+            json!({ "strict": true, "contexts": ["a", "b"] })
+        );
         assert!(body["restrictions"].is_null());
-        assert!(body["required_pull_request_reviews"].get("dismissal_restrictions").is_none());
+        assert!(
+            body["required_pull_request_reviews"]
+                .get("dismissal_restrictions")
+                .is_none()
+        );
     }
 }
