@@ -2,9 +2,20 @@
 //!
 //! `load` is the only way into a `RepoSettings` from a file: YAML syntax, types and unknown
 //! keys are checked by the parser (`load.rs`), GitHub's rules by `validate.rs`. Both report
-//! every problem as `FILE:LINE:COLUMN: message`.
+//! every problem as `FILE:LINE:COLUMN: message`. `SourceMap` (`source_map.rs`) says where
+//! each setting is written, for diagnostics and for annotations pointing at a drifting line.
 
+mod load;
+mod source_map;
+mod suggest;
+mod validate;
+
+use std::fmt;
 use std::path::Path;
+
+pub use load::MAX_POLICY_BYTES;
+pub use source_map::SourceMap;
+pub use suggest::{closest, levenshtein};
 
 use crate::model::RepoSettings;
 
@@ -14,6 +25,29 @@ pub struct PolicyError {
     /// The problems, in file order.
     pub diagnostics: Vec<Diagnostic>,
 }
+
+impl PolicyError {
+    fn single(diagnostic: Diagnostic) -> Self {
+        Self {
+            diagnostics: vec![diagnostic],
+        }
+    }
+}
+
+/// One line per diagnostic, `FILE:LINE:COLUMN: message`.
+impl fmt::Display for PolicyError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, diagnostic) in self.diagnostics.iter().enumerate() {
+            if i > 0 {
+                f.write_str("\n")?;
+            }
+            write!(f, "{diagnostic}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for PolicyError {}
 
 /// One problem in a policy file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -28,17 +62,87 @@ pub struct Diagnostic {
     pub message: String,
 }
 
+impl Diagnostic {
+    /// Returns a diagnostic about the file as a whole.
+    pub fn file(path: &str, message: impl Into<String>) -> Self {
+        Self {
+            path: path.to_owned(),
+            line: None,
+            column: None,
+            message: message.into(),
+        }
+    }
+
+    /// Returns a diagnostic at a line and column.
+    pub fn at(path: &str, line: usize, column: usize, message: impl Into<String>) -> Self {
+        Self {
+            path: path.to_owned(),
+            line: Some(line),
+            column: Some(column),
+            message: message.into(),
+        }
+    }
+}
+
+/// `FILE:LINE:COLUMN: message`, or `FILE: message` when the line is unknown.
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.path)?;
+        if let Some(line) = self.line {
+            write!(f, ":{line}")?;
+            if let Some(column) = self.column {
+                write!(f, ":{column}")?;
+            }
+        }
+        write!(f, ": {}", self.message)
+    }
+}
+
 /// Reads, parses and validates a policy file.
 pub fn load(path: &Path) -> Result<RepoSettings, PolicyError> {
-    let _ = path;
-    Err(PolicyError {
-        diagnostics: Vec::new(),
-    })
+    load_with_source_map(path).map(|(settings, _)| settings)
+}
+
+/// Reads, parses and validates a policy file, and returns where each setting is written.
+pub fn load_with_source_map(path: &Path) -> Result<(RepoSettings, SourceMap), PolicyError> {
+    let display = path.display().to_string();
+    let text = load::read(path, &display)?;
+    parse_with_source_map(&display, &text)
+}
+
+/// Parses and validates policy text; `display_path` names it in diagnostics.
+///
+/// Used for `--state` files and tests, and by `load`.
+pub fn parse(display_path: &str, text: &str) -> Result<RepoSettings, PolicyError> {
+    parse_with_source_map(display_path, text).map(|(settings, _)| settings)
+}
+
+/// Parses and validates policy text, and returns where each setting is written.
+pub fn parse_with_source_map(
+    display_path: &str,
+    text: &str,
+) -> Result<(RepoSettings, SourceMap), PolicyError> {
+    let settings = load::parse_yaml(display_path, text)?;
+    let map = SourceMap::build(text);
+    let diagnostics = validate::check(&settings, &map, display_path);
+    if diagnostics.is_empty() {
+        Ok((settings, map))
+    } else {
+        Err(PolicyError { diagnostics })
+    }
 }
 
 /// Returns the policy JSON Schema (draft 2020-12), pretty-printed with a final newline.
 pub fn json_schema() -> String {
-    String::new()
+    let schema = schemars::schema_for!(RepoSettings);
+    match serde_json::to_string_pretty(&schema) {
+        Ok(mut text) => {
+            text.push('\n');
+            text
+        }
+        // A `Schema` is a `serde_json::Value`, which always serialises.
+        Err(_) => String::from("{}\n"),
+    }
 }
 
 impl std::fmt::Display for PolicyError {
