@@ -144,12 +144,3 @@ pub fn json_schema() -> String {
         Err(_) => String::from("{}\n"),
     }
 }
-
-impl std::fmt::Display for PolicyError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        for d in &self.diagnostics {
-            writeln!(f, "{}: {}", d.path, d.message)?;
-        }
-        Ok(())
-    }
-}
