@@ -14,6 +14,7 @@
 //! - `apply`: executes a `Plan`, writing only what it lists.
 //! - `commands`: one module per subcommand; `cli` holds the clap types.
 
+pub mod actions;
 pub mod apply;
 pub mod cli;
 pub mod commands;

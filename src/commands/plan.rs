@@ -9,11 +9,12 @@ use crate::github::{ReadApi, read};
 use crate::live::LiveState;
 use crate::model::RepoSettings;
 use crate::plan::Plan;
-use crate::{diff, policy, render};
+use crate::policy::SourceMap;
+use crate::{actions, diff, policy, render};
 
 /// Runs `plan`: exit 0 in sync, 2 drift.
 pub fn run(args: &PlanArgs, ctx: &Context, out: &mut dyn Write) -> Result<ExitStatus, Error> {
-    let desired = load_policy(&args.policy.policy)?;
+    let (desired, source_map) = load_policy_with_map(&args.policy.policy)?;
     let plan = if let Some(state) = &args.state {
         let live = policy::load(state).map_err(|err| {
             Error::new(format!("cannot use state file {}", state.display()))
@@ -40,6 +41,15 @@ pub fn run(args: &PlanArgs, ctx: &Context, out: &mut dyn Write) -> Result<ExitSt
         diff::plan(&repo.to_string(), &desired, &live)
     };
     show(&plan, args.format, ctx, out)?;
+    if actions::in_actions() {
+        actions::append_step_summary(&plan).map_err(|err| {
+            Error::new("failed to write $GITHUB_STEP_SUMMARY").caused_by(err.to_string())
+        })?;
+        // Annotations are workflow commands on stdout; they would break a JSON document.
+        if args.format != PlanFormat::Json {
+            actions::write_annotations(&plan, &args.policy.policy, &source_map, out)?;
+        }
+    }
     Ok(if plan.in_sync() {
         ExitStatus::Success
     } else {
@@ -49,7 +59,12 @@ pub fn run(args: &PlanArgs, ctx: &Context, out: &mut dyn Write) -> Result<ExitSt
 
 /// Loads the policy, turning its problems into one error listing them all.
 pub fn load_policy(path: &std::path::Path) -> Result<RepoSettings, Error> {
-    policy::load(path).map_err(|err| {
+    load_policy_with_map(path).map(|(settings, _)| settings)
+}
+
+/// Loads the policy with the locations of its keys.
+fn load_policy_with_map(path: &std::path::Path) -> Result<(RepoSettings, SourceMap), Error> {
+    policy::load_with_source_map(path).map_err(|err| {
         let mut error = Error::new(format!("invalid policy {}", path.display()));
         for diagnostic in err.to_string().lines() {
             error = error.caused_by(diagnostic.to_owned());

@@ -159,7 +159,7 @@ impl<'a> Writer<'a> {
                 match (check.is_pinned(), app_id) {
                     (false, _) => list.push(json!({ "context": check.context })),
                     (true, Some(id)) => {
-                        list.push(json!({ "context": check.context, "app_id": id }))
+                        list.push(json!({ "context": check.context, "app_id": id }));
                     }
                     (true, None) => {
                         return Err(ApiError::new(
