@@ -110,6 +110,18 @@ pub(super) fn parse_yaml(display: &str, text: &str) -> Result<RepoSettings, Poli
         .map_err(|err| PolicyError::single(yaml_diagnostic(display, text, &err)))
 }
 
+/// Parses YAML text into plain JSON, with the same limits and error messages as
+/// `parse_yaml`, but without the model: for checking a file against the JSON Schema.
+pub(super) fn parse_json(display: &str, text: &str) -> Result<serde_json::Value, PolicyError> {
+    let len = u64::try_from(text.len()).unwrap_or(u64::MAX);
+    if len > MAX_POLICY_BYTES {
+        return Err(too_large(display, len));
+    }
+    check_alias_expansion(display, text)?;
+    serde_saphyr::from_str_with_options::<serde_json::Value>(text, options())
+        .map_err(|err| PolicyError::single(yaml_diagnostic(display, text, &err)))
+}
+
 /// Returns true when the text holds no YAML node: only blank lines, comments, markers.
 fn is_blank(text: &str) -> bool {
     text.trim_start_matches('\u{FEFF}').lines().all(|line| {
