@@ -347,6 +347,9 @@ fn budget_message(breach: &serde_saphyr::budget::BudgetBreach) -> String {
         B::Aliases { .. } | B::Anchors { .. } => String::from(
             "too many anchors or aliases (an alias bomb?); a policy file may use them only sparingly",
         ),
+        B::Nodes { .. } | B::Events { .. } => String::from(
+            "the document has too many entries for a policy file (more than 100000 nodes)",
+        ),
         other => format!(
             "the document is too large or too complex for a policy file ({})",
             one_line(&format!("{other:?}")).to_lowercase()
@@ -392,11 +395,12 @@ fn invalid_scalar(ty: &str, text: &str, location: Option<(usize, usize)>) -> Str
         "wait_timer" => "a number of minutes from 0 to 43200",
         "version" => "`1`",
         "app_id" => "a GitHub App id (a positive integer)",
+        "repository" => "`OWNER/NAME`",
         _ => match ty {
             "bool" => "`true` or `false`",
             "u8" | "u16" | "u32" | "u64" => "a non-negative integer",
             "i8" | "i16" | "i32" | "i64" => "an integer",
-            _ => "a value of another type",
+            _ => "a single value, not a list or a mapping",
         },
     };
     match path.as_deref() {
