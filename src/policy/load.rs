@@ -110,6 +110,18 @@ pub(super) fn parse_yaml(display: &str, text: &str) -> Result<RepoSettings, Poli
         .map_err(|err| PolicyError::single(yaml_diagnostic(display, text, &err)))
 }
 
+/// Parses YAML text into plain JSON, with the same limits and error messages as
+/// `parse_yaml`, but without the model: for checking a file against the JSON Schema.
+pub(super) fn parse_json(display: &str, text: &str) -> Result<serde_json::Value, PolicyError> {
+    let len = u64::try_from(text.len()).unwrap_or(u64::MAX);
+    if len > MAX_POLICY_BYTES {
+        return Err(too_large(display, len));
+    }
+    check_alias_expansion(display, text)?;
+    serde_saphyr::from_str_with_options::<serde_json::Value>(text, options())
+        .map_err(|err| PolicyError::single(yaml_diagnostic(display, text, &err)))
+}
+
 /// Returns true when the text holds no YAML node: only blank lines, comments, markers.
 fn is_blank(text: &str) -> bool {
     text.trim_start_matches('\u{FEFF}').lines().all(|line| {
@@ -335,6 +347,9 @@ fn budget_message(breach: &serde_saphyr::budget::BudgetBreach) -> String {
         B::Aliases { .. } | B::Anchors { .. } => String::from(
             "too many anchors or aliases (an alias bomb?); a policy file may use them only sparingly",
         ),
+        B::Nodes { .. } | B::Events { .. } => String::from(
+            "the document has too many entries for a policy file (more than 100000 nodes)",
+        ),
         other => format!(
             "the document is too large or too complex for a policy file ({})",
             one_line(&format!("{other:?}")).to_lowercase()
@@ -380,11 +395,12 @@ fn invalid_scalar(ty: &str, text: &str, location: Option<(usize, usize)>) -> Str
         "wait_timer" => "a number of minutes from 0 to 43200",
         "version" => "`1`",
         "app_id" => "a GitHub App id (a positive integer)",
+        "repository" => "`OWNER/NAME`",
         _ => match ty {
             "bool" => "`true` or `false`",
             "u8" | "u16" | "u32" | "u64" => "a non-negative integer",
             "i8" | "i16" | "i32" | "i64" => "an integer",
-            _ => "a value of another type",
+            _ => "a single value, not a list or a mapping",
         },
     };
     match path.as_deref() {

@@ -6,6 +6,7 @@
 //! each setting is written, for diagnostics and for annotations pointing at a drifting line.
 
 mod load;
+mod schema;
 mod source_map;
 mod suggest;
 mod validate;
@@ -132,15 +133,15 @@ pub fn parse_with_source_map(
     }
 }
 
+/// Parses policy text into a JSON value without checking it against the model, with the
+/// same size and alias limits as `parse`: for validating a file against the JSON Schema.
+pub fn to_json(display_path: &str, text: &str) -> Result<serde_json::Value, PolicyError> {
+    load::parse_json(display_path, text)
+}
+
 /// Returns the policy JSON Schema (draft 2020-12), pretty-printed with a final newline.
+///
+/// The same bytes as `schema/policy.schema.json`; a test keeps the file up to date.
 pub fn json_schema() -> String {
-    let schema = schemars::schema_for!(RepoSettings);
-    match serde_json::to_string_pretty(&schema) {
-        Ok(mut text) => {
-            text.push('\n');
-            text
-        }
-        // A `Schema` is a `serde_json::Value`, which always serialises.
-        Err(_) => String::from("{}\n"),
-    }
+    schema::render()
 }
