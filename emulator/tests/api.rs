@@ -1247,3 +1247,57 @@ fn official_request_examples_are_accepted() {
         assert!(known_bad.contains(&m.as_str()), "{m} does not validate");
     }
 }
+
+/// Reads one response with a `content-length` body from a kept-alive connection.
+fn read_one(s: &mut TcpStream) -> (u16, String) {
+    let mut head = Vec::new();
+    let mut byte = [0_u8; 1];
+    while !head.ends_with(b"\r\n\r\n") {
+        s.read_exact(&mut byte).unwrap();
+        head.push(byte[0]);
+    }
+    let head = String::from_utf8(head).unwrap();
+    let status = head.split(' ').nth(1).unwrap().parse().unwrap();
+    let len: usize = head
+        .lines()
+        .find_map(|l| {
+            l.to_lowercase()
+                .strip_prefix("content-length:")
+                .map(|v| v.trim().parse().unwrap())
+        })
+        .unwrap_or(0);
+    let mut body = vec![0_u8; len];
+    s.read_exact(&mut body).unwrap();
+    (status, String::from_utf8(body).unwrap())
+}
+
+#[test]
+fn keep_alive_connections_serve_several_requests() {
+    let emu = in_sync();
+    let mut s = TcpStream::connect(emu.addr()).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
+    for path in ["/users/octocat", "/apps/github-actions", "/users/hubot"] {
+        let req = format!(
+            "GET {path} HTTP/1.1\r\nHost: {}\r\nAuthorization: Bearer test-token\r\n\r\n",
+            emu.addr()
+        );
+        s.write_all(req.as_bytes()).unwrap();
+        let (status, body) = read_one(&mut s);
+        assert_eq!(status, 200, "{path}");
+        assert!(serde_json::from_str::<Value>(&body).is_ok());
+    }
+    // A dropped connection ends only that connection.
+    emu.inject(Fault::new(FaultKind::CloseConnection));
+    let req = format!(
+        "GET {R} HTTP/1.1\r\nHost: {}\r\nAuthorization: Bearer test-token\r\n\r\n",
+        emu.addr()
+    );
+    s.write_all(req.as_bytes()).unwrap();
+    let mut rest = Vec::new();
+    assert_eq!(
+        s.read_to_end(&mut rest).map(|n| n == 0).unwrap_or(true),
+        true
+    );
+    assert_eq!(get(&emu, R).status, 200);
+    assert_clean(&emu);
+}
