@@ -1294,10 +1294,7 @@ fn keep_alive_connections_serve_several_requests() {
     );
     s.write_all(req.as_bytes()).unwrap();
     let mut rest = Vec::new();
-    assert_eq!(
-        s.read_to_end(&mut rest).map(|n| n == 0).unwrap_or(true),
-        true
-    );
+    assert!(s.read_to_end(&mut rest).is_err() || rest.is_empty());
     assert_eq!(get(&emu, R).status, 200);
     assert_clean(&emu);
 }
