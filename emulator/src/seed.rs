@@ -1,0 +1,219 @@
+//! The seed format: a repository's starting state, as JSON fixture files or built in code.
+//!
+//! See the crate documentation for the format. [`crate::Emulator::state`] returns the current
+//! state in the same format, so a test can assert what `apply` did.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+/// A repository's starting state.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Seed {
+    /// The repository.
+    pub repo: RepoSeed,
+    /// Users known to the emulator (`GET /users/{login}`, reviewers, restrictions).
+    #[serde(default)]
+    pub users: Vec<UserSeed>,
+    /// Teams of the owning organisation.
+    #[serde(default)]
+    pub teams: Vec<TeamSeed>,
+    /// GitHub Apps.
+    #[serde(default)]
+    pub apps: Vec<AppSeed>,
+    /// Branches by name.
+    #[serde(default)]
+    pub branches: BTreeMap<String, BranchSeed>,
+    /// Deployment environments by name.
+    #[serde(default)]
+    pub environments: BTreeMap<String, EnvironmentSeed>,
+}
+
+/// The repository itself.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RepoSeed {
+    /// Owner login (organisation or user).
+    pub owner: String,
+    /// Repository name.
+    pub name: String,
+    /// `"Organization"` (default) or `"User"`.
+    #[serde(default = "default_owner_type")]
+    pub owner_type: String,
+    /// Whether the repository is private.
+    #[serde(default)]
+    pub private: bool,
+    /// Default branch (defaults to `main`).
+    #[serde(default = "default_branch")]
+    pub default_branch: String,
+}
+
+fn default_owner_type() -> String {
+    "Organization".into()
+}
+fn default_branch() -> String {
+    "main".into()
+}
+fn yes() -> bool {
+    true
+}
+#[expect(
+    clippy::trivially_copy_pass_by_ref,
+    reason = "serde passes a reference"
+)]
+fn is_true(b: &bool) -> bool {
+    *b
+}
+#[expect(
+    clippy::trivially_copy_pass_by_ref,
+    reason = "serde passes a reference"
+)]
+fn is_false(b: &bool) -> bool {
+    !*b
+}
+
+/// A user.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UserSeed {
+    /// Login.
+    pub login: String,
+    /// Numeric id.
+    pub id: u64,
+    /// Whether the user has write access to the repository (default `true`); users without it
+    /// are silently dropped from push restrictions, as GitHub does.
+    #[serde(default = "yes", skip_serializing_if = "is_true")]
+    pub write_access: bool,
+}
+
+/// A team of the owning organisation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TeamSeed {
+    /// Slug.
+    pub slug: String,
+    /// Numeric id.
+    pub id: u64,
+}
+
+/// A GitHub App.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AppSeed {
+    /// Slug.
+    pub slug: String,
+    /// Numeric id.
+    pub id: u64,
+}
+
+/// A branch.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BranchSeed {
+    /// Classic protection, written as the body of `PUT .../branches/{branch}/protection`
+    /// (booleans, logins, slugs; `checks: [{context, app_id}]` pins a check to an app).
+    /// Absent or `null`: unprotected.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub protection: Option<Value>,
+    /// Signed commits required (needs `protection`).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub required_signatures: bool,
+}
+
+/// A deployment environment, in a shape close to the environment PUT body.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EnvironmentSeed {
+    /// Minutes to wait before deploying (0..=43200).
+    #[serde(default)]
+    pub wait_timer: u64,
+    /// Whether a reviewer may not approve their own deployment.
+    #[serde(default)]
+    pub prevent_self_review: bool,
+    /// Required reviewers (at most 6).
+    #[serde(default)]
+    pub reviewers: Vec<ReviewerSeed>,
+    /// Whether administrators may bypass the protection rules (default `true`).
+    #[serde(default = "yes")]
+    pub can_admins_bypass: bool,
+    /// `null` (all branches) or `{protected_branches, custom_branch_policies}`.
+    #[serde(default)]
+    pub deployment_branch_policy: Option<DeploymentBranchPolicySeed>,
+    /// Custom deployment branch policies (needs `custom_branch_policies: true`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub branch_policies: Vec<BranchPolicySeed>,
+    /// Secret names (seeded with an empty value).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub secrets: Vec<String>,
+    /// Variables by name.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub variables: BTreeMap<String, String>,
+}
+
+impl Default for EnvironmentSeed {
+    fn default() -> Self {
+        Self {
+            wait_timer: 0,
+            prevent_self_review: false,
+            reviewers: Vec::new(),
+            can_admins_bypass: true,
+            deployment_branch_policy: None,
+            branch_policies: Vec::new(),
+            secrets: Vec::new(),
+            variables: BTreeMap::new(),
+        }
+    }
+}
+
+/// A required reviewer: by id (`{"type": "User", "id": 1}`, the API's shape) or by name
+/// (`{"user": "octocat"}`, `{"team": "release-managers"}`). [`crate::Emulator::state`] writes
+/// names.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum ReviewerSeed {
+    /// A user by login.
+    User {
+        /// Login.
+        user: String,
+    },
+    /// A team by slug.
+    Team {
+        /// Slug.
+        team: String,
+    },
+    /// A user or team by id.
+    ById {
+        /// `"User"` or `"Team"`.
+        #[serde(rename = "type")]
+        kind: String,
+        /// Numeric id.
+        id: u64,
+    },
+}
+
+/// `{protected_branches, custom_branch_policies}`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DeploymentBranchPolicySeed {
+    /// Only protected branches may deploy.
+    pub protected_branches: bool,
+    /// Only branches matching the custom policies may deploy.
+    pub custom_branch_policies: bool,
+}
+
+/// A custom deployment branch policy.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BranchPolicySeed {
+    /// Name pattern (Ruby `File.fnmatch` syntax).
+    pub name: String,
+    /// `"branch"` (default) or `"tag"`.
+    #[serde(rename = "type", default = "branch_type")]
+    pub kind: String,
+}
+
+fn branch_type() -> String {
+    "branch".into()
+}
