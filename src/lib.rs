@@ -26,6 +26,7 @@ pub mod model;
 pub mod plan;
 pub mod policy;
 pub mod render;
+pub mod workflows;
 
 use std::io::{self, IsTerminal, Write};
 
