@@ -144,7 +144,13 @@ pub struct ApplyArgs {
     pub yes: bool,
 
     /// Milliseconds to wait between two writes (GitHub asks for at least one second)
-    #[arg(long, value_name = "MS", default_value_t = 1000, hide = true)]
+    #[arg(
+        long,
+        value_name = "MS",
+        default_value_t = 1000,
+        hide = true,
+        env = "GH_POLICY_WRITE_DELAY_MS"
+    )]
     pub write_delay_ms: u64,
 }
 

@@ -488,8 +488,10 @@ fn environment_leaves(environment: &Environment) -> Leaves {
     vec![
         ("wait_timer".into(), json!(environment.wait_timer)),
         (
+            // GitHub keeps it inside the required-reviewers rule, which exists only while
+            // there are reviewers: without reviewers it cannot be on.
             "prevent_self_review".into(),
-            json!(environment.prevent_self_review),
+            json!(environment.prevent_self_review && !environment.reviewers.is_empty()),
         ),
         ("reviewers".into(), Value::Array(reviewers)),
         (

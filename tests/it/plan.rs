@@ -1,0 +1,353 @@
+//! `plan` against the GitHub emulator: the drift it finds, and the requests it makes.
+
+use gh_policy_emulator::{Emulator, Fault, FaultKind};
+use predicates::prelude::*;
+use serde_json::json;
+
+use crate::common::{TestRepo, changes, expect, fixture, flow_policy};
+
+/// Every plan reads only: no PUT, POST, PATCH or DELETE reaches GitHub.
+fn assert_read_only(repo: &TestRepo) {
+    let writes = repo.writes();
+    assert!(writes.is_empty(), "plan wrote: {writes:#?}");
+    repo.assert_conformant();
+}
+
+#[test]
+fn the_flow_in_sync_has_no_drift() {
+    let repo = TestRepo::new("flow-in-sync");
+    repo.policy(&flow_policy());
+    repo.cmd()
+        .args(["plan", "--no-cache"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains(
+            "No drift: acme/katz-backend matches the policy.",
+        ));
+    assert_read_only(&repo);
+}
+
+#[test]
+fn the_drifted_flow_shows_exactly_its_drift() {
+    let repo = TestRepo::new("flow-drifted");
+    repo.policy(&flow_policy());
+    let (code, plan) = repo.plan_json();
+    assert_eq!(code, 2);
+    assert_eq!(
+        changes(&plan),
+        expect(&[
+            ("branches.dev", "update", true),
+            ("branches.main", "update", true),
+            ("environments.production", "update", true),
+            (
+                "environments.production.deployment_branches.main",
+                "create",
+                true
+            ),
+            (
+                "environments.staging.secrets.SSH_PRIVATE_KEY",
+                "create",
+                true
+            ),
+        ])
+    );
+    assert_eq!(plan["in_sync"], json!(false));
+    assert_eq!(
+        plan["summary"],
+        json!({ "create": 2, "update": 3, "delete": 0 })
+    );
+    let main = &plan["changes"][1];
+    assert_eq!(
+        main["diffs"],
+        json!([{ "path": "pull_request.required_approvals", "live": 1, "policy": 2 }])
+    );
+    let production = &plan["changes"][2]["diffs"];
+    assert_eq!(
+        production,
+        &json!([
+            { "path": "prevent_self_review", "live": false, "policy": true },
+            { "path": "reviewers", "live": [], "policy": [{ "user": "octocat" }, { "team": "release-managers" }] },
+            { "path": "deployment_branches", "live": "all", "policy": "custom" }
+        ])
+    );
+    // The unlisted `preview` environment is not touched.
+    assert!(!plan.to_string().contains("preview"));
+    assert_read_only(&repo);
+}
+
+#[test]
+fn order_duplicates_and_case_are_not_drift() {
+    let repo = TestRepo::new("flow-in-sync");
+    let policy = flow_policy()
+        .replace(
+            "        - dev - lint and test\n        - context: Security Checks\n          app: github-actions\n",
+            "        - context: Security Checks\n          app: github-actions\n        - dev - lint and test\n        - dev - lint and test\n",
+        )
+        .replace(
+            "      - user: octocat\n      - team: release-managers\n",
+            "      - team: Release-Managers\n      - user: OctoCat\n      - user: octocat\n",
+        );
+    assert!(
+        policy.contains("OctoCat"),
+        "the policy text changed; update this test"
+    );
+    repo.policy(&policy);
+    let (code, plan) = repo.plan_json();
+    assert_eq!((code, changes(&plan)), (0, vec![]), "{plan:#}");
+    assert_read_only(&repo);
+}
+
+#[test]
+fn a_bare_check_takes_any_app_and_a_pin_must_match() {
+    let repo = TestRepo::new("flow-in-sync");
+    // Live: `dev - lint and test` from any app, `Security Checks` pinned to 15368.
+    let pinned_elsewhere = flow_policy().replace(
+        "        - dev - lint and test\n        - context: Security Checks\n          app: github-actions\n",
+        "        - context: dev - lint and test\n          app_id: 15368\n        - Security Checks\n",
+    );
+    repo.policy(&pinned_elsewhere);
+    let (code, plan) = repo.plan_json();
+    assert_eq!(code, 2);
+    assert_eq!(
+        plan["changes"][0]["diffs"],
+        json!([{
+            "path": "status_checks.required",
+            "live": ["Security Checks", "dev - lint and test"],
+            "policy": ["Security Checks", { "context": "dev - lint and test", "app_id": 15368 }]
+        }])
+    );
+    assert_read_only(&repo);
+}
+
+#[test]
+fn a_missing_branch_and_a_secret_without_source_cannot_be_applied() {
+    let repo = TestRepo::new("flow-in-sync");
+    let policy = format!(
+        "{}\n  release:\n    pull_request:\n      required_approvals: 1\n",
+        flow_policy().replace(
+            "environments:\n",
+            "environments:\n  qa:\n    secrets: [QA_TOKEN]\n"
+        )
+    );
+    // The branches map ends before `environments:`; put `release` inside it.
+    let policy = policy.replace(
+        "\n  release:\n    pull_request:\n      required_approvals: 1\n",
+        "",
+    );
+    let policy = policy.replace(
+        "environments:\n",
+        "  release:\n    pull_request:\n      required_approvals: 1\n\nenvironments:\n",
+    );
+    repo.policy(&policy);
+    let (code, plan) = repo.plan_json();
+    assert_eq!(code, 2, "{plan:#}");
+    assert_eq!(
+        changes(&plan),
+        expect(&[
+            ("branches.release", "create", false),
+            ("environments.qa", "create", true),
+            ("environments.qa.secrets.QA_TOKEN", "create", false),
+        ])
+    );
+    assert_eq!(plan["changes"][0]["reason"], json!("branch does not exist"));
+    assert_eq!(
+        plan["changes"][2]["reason"],
+        json!("secret values are not in the policy")
+    );
+    assert_read_only(&repo);
+}
+
+#[test]
+fn lists_are_read_across_pages() {
+    let mut seed = Emulator::load_seed(fixture("live/flow-in-sync.json")).unwrap();
+    let staging = seed.environments.get_mut("staging").unwrap();
+    let names: Vec<String> = (0..7).map(|i| format!("EXTRA_{i}")).collect();
+    staging.secrets.extend(names.iter().cloned());
+    for name in &names {
+        staging.variables.insert(name.clone(), "v".into());
+    }
+    let repo = TestRepo::with(Emulator::builder(seed).max_per_page(2).start());
+    // Pruning makes every listed item matter: one missed page would show as drift.
+    let policy = flow_policy()
+        .replace("version: 1\n", "version: 1\nprune: { secrets: true, variables: true }\n")
+        .replace(
+            "      - SSH_HOST\n      - SSH_USER\n      - name: SSH_PRIVATE_KEY\n        from_env: STAGING_SSH_KEY",
+            &format!(
+                "      - SSH_HOST\n      - SSH_USER\n      - name: SSH_PRIVATE_KEY\n        from_env: STAGING_SSH_KEY\n{}",
+                names.iter().map(|n| format!("      - {n}\n")).collect::<String>().trim_end()
+            ),
+        )
+        .replace(
+            "      HEALTH_URL: https://staging.katz.example.com/api/health",
+            &format!(
+                "      HEALTH_URL: https://staging.katz.example.com/api/health\n{}",
+                names.iter().map(|n| format!("      {n}: v\n")).collect::<String>().trim_end()
+            ),
+        );
+    repo.policy(&policy);
+    let (code, plan) = repo.plan_json();
+    assert_eq!((code, changes(&plan)), (0, vec![]), "{plan:#}");
+    let pages = repo
+        .emu
+        .requests()
+        .iter()
+        .filter(|r| {
+            r.path.ends_with("/environments/staging/secrets")
+                && r.query.as_deref().is_some_and(|q| q.contains("page="))
+        })
+        .count();
+    assert!(
+        pages >= 4,
+        "expected to follow Link pages, saw {pages} page requests"
+    );
+    assert_read_only(&repo);
+}
+
+#[test]
+fn a_rejected_token_is_a_clear_error() {
+    let repo = TestRepo::new("flow-in-sync");
+    repo.policy(&flow_policy());
+    repo.cmd()
+        .env("GITHUB_TOKEN", "ghp_wrong")
+        .args(["plan", "--no-cache"])
+        .assert()
+        .code(1)
+        .stdout("")
+        .stderr(predicate::str::contains("401: Bad credentials"))
+        .stderr(predicate::str::contains("GITHUB_TOKEN"))
+        .stderr(predicate::str::contains("GET /repos/acme/katz-backend/"))
+        .stderr(predicate::str::contains("panicked").not())
+        .stderr(predicate::str::contains("ghp_wrong").not());
+}
+
+#[test]
+fn a_forbidden_read_names_the_permission_and_is_not_drift() {
+    let repo = TestRepo::new("flow-in-sync");
+    repo.policy(&flow_policy());
+    repo.emu.inject(
+        Fault::new(FaultKind::Forbidden {
+            accepted_permissions: "administration=read".into(),
+        })
+        .path("/protection"),
+    );
+    repo.cmd()
+        .args(["plan", "--no-cache"])
+        .assert()
+        .code(1)
+        .stdout("")
+        .stderr(predicate::str::contains("403"))
+        .stderr(predicate::str::contains("administration=read"));
+}
+
+#[test]
+fn the_repository_comes_from_the_git_remote() {
+    let repo = TestRepo::new("flow-in-sync");
+    repo.policy(&flow_policy().replace("repository: acme/katz-backend\n", ""));
+    let git = |args: &[&str]| {
+        let status = std::process::Command::new("git")
+            .args(args)
+            .current_dir(repo.dir.path())
+            .status()
+            .unwrap();
+        assert!(status.success());
+    };
+    git(&["init", "-q"]);
+    git(&[
+        "remote",
+        "add",
+        "origin",
+        "git@github.com:acme/katz-backend.git",
+    ]);
+    repo.cmd().args(["plan", "--no-cache"]).assert().code(0);
+    // GITHUB_REPOSITORY wins over the remote; --repo over both.
+    repo.cmd()
+        .env("GITHUB_REPOSITORY", "acme/other")
+        .args(["plan", "--no-cache"])
+        .assert()
+        .code(1);
+    repo.cmd()
+        .env("GITHUB_REPOSITORY", "acme/other")
+        .args(["plan", "--no-cache", "--repo", "acme/katz-backend"])
+        .assert()
+        .code(0);
+}
+
+#[test]
+fn a_state_file_plans_offline() {
+    let repo = TestRepo::new("flow-in-sync");
+    repo.policy(&flow_policy());
+    let state =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/drifted-state.yaml");
+    repo.cmd()
+        .env_remove("GITHUB_TOKEN")
+        .env("GITHUB_API_URL", "http://127.0.0.1:9")
+        .args(["plan", "--state", state.to_str().unwrap()])
+        .assert()
+        .code(2)
+        .stdout(predicate::str::contains(
+            "~ branches.main (branch protection)",
+        ))
+        .stdout(predicate::str::contains(
+            "pull_request.required_approvals: 1 → 2",
+        ));
+    assert!(repo.emu.requests().is_empty());
+}
+
+#[test]
+fn export_then_plan_shows_no_drift_for_every_fixture() {
+    for name in ["flow-in-sync", "flow-drifted", "empty"] {
+        let repo = TestRepo::new(name);
+        let output = repo
+            .cmd()
+            .args(["export", "--no-cache", "--repo", "acme/katz-backend"])
+            .output()
+            .unwrap();
+        assert!(
+            output.status.success(),
+            "{name}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let exported = String::from_utf8(output.stdout).unwrap();
+        assert!(
+            !exported.contains("583231"),
+            "{name}: export must name users, not ids:\n{exported}"
+        );
+        repo.policy(&exported);
+        repo.cmd().args(["validate"]).assert().code(0);
+        let (code, plan) = repo.plan_json();
+        assert_eq!(
+            (code, changes(&plan)),
+            (0, vec![]),
+            "{name}:\n{exported}\n{plan:#}"
+        );
+        assert_read_only(&repo);
+    }
+}
+
+#[test]
+fn export_as_json_is_the_same_document() {
+    let repo = TestRepo::new("flow-in-sync");
+    let output = repo
+        .cmd()
+        .args([
+            "export",
+            "--no-cache",
+            "--repo",
+            "acme/katz-backend",
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    let value: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(value["version"], json!(1));
+    assert_eq!(
+        value["branches"]["main"]["pull_request"]["required_approvals"],
+        json!(2)
+    );
+    assert_eq!(
+        value["environments"]["production"]["reviewers"],
+        json!([{ "user": "octocat" }, { "team": "release-managers" }])
+    );
+}
