@@ -174,14 +174,14 @@ fn lists_are_read_across_pages() {
             "      - SSH_HOST\n      - SSH_USER\n      - name: SSH_PRIVATE_KEY\n        from_env: STAGING_SSH_KEY",
             &format!(
                 "      - SSH_HOST\n      - SSH_USER\n      - name: SSH_PRIVATE_KEY\n        from_env: STAGING_SSH_KEY\n{}",
-                names.iter().map(|n| format!("      - {n}\n")).collect::<String>().trim_end()
+                names.iter().map(|n| format!("      - {n}")).collect::<Vec<_>>().join("\n")
             ),
         )
         .replace(
             "      HEALTH_URL: https://staging.katz.example.com/api/health",
             &format!(
                 "      HEALTH_URL: https://staging.katz.example.com/api/health\n{}",
-                names.iter().map(|n| format!("      {n}: v\n")).collect::<String>().trim_end()
+                names.iter().map(|n| format!("      {n}: v")).collect::<Vec<_>>().join("\n")
             ),
         );
     repo.policy(&policy);
