@@ -1,6 +1,7 @@
 //! Integration tests: the real `gh-policy` binary against the GitHub emulator.
 #![allow(clippy::unwrap_used, reason = "test code")]
 
+mod apply;
 mod common;
 mod plan;
 mod schema;

@@ -1,0 +1,344 @@
+//! `apply` against the GitHub emulator: it writes exactly what the plan lists, and a
+//! `plan` afterwards finds nothing.
+
+use gh_policy_emulator::{Fault, FaultKind};
+use predicates::prelude::*;
+use serde_json::json;
+
+use crate::common::{TestRepo, changes, flow_policy};
+
+/// Runs `apply --yes` with the secret values the flow policy names.
+fn apply(repo: &TestRepo) -> assert_cmd::assert::Assert {
+    repo.cmd()
+        .env("STAGING_SSH_KEY", "staging-key-material")
+        .env("PROD_SSH_KEY", "prod-key-material")
+        .args(["apply", "--yes", "--no-cache"])
+        .assert()
+}
+
+fn write_lines(repo: &TestRepo) -> Vec<String> {
+    repo.writes()
+        .iter()
+        .map(|w| format!("{} {}", w.method, w.path))
+        .collect()
+}
+
+#[test]
+fn apply_makes_every_fixture_match_the_policy() {
+    for name in ["flow-drifted", "empty", "flow-in-sync"] {
+        let repo = TestRepo::new(name);
+        repo.policy(&flow_policy());
+        let (code, plan) = if name == "empty" {
+            // Secrets listed without a value source cannot be created: apply does the rest,
+            // lists them, and exits 2.
+            apply(&repo)
+                .code(2)
+                .stdout(predicate::str::contains("this drift remains"));
+            let (code, plan) = repo.plan_json();
+            let inapplicable: Vec<_> = changes(&plan).into_iter().filter(|c| !c.2).collect();
+            assert_eq!(
+                changes(&plan),
+                inapplicable,
+                "{name}: only inapplicable drift remains"
+            );
+            assert_eq!(inapplicable.len(), 4, "{plan:#}");
+            (code - 2, serde_json::json!({ "changes": [] }))
+        } else {
+            apply(&repo).code(0).stdout(predicate::str::contains(
+                "acme/katz-backend matches the policy.",
+            ));
+            repo.plan_json()
+        };
+        assert_eq!((code, changes(&plan)), (0, vec![]), "{name}: {plan:#}");
+        repo.assert_conformant();
+
+        // The emulator holds what the policy says.
+        let state = repo.emu.state();
+        let main = state.branches["main"].protection.clone().unwrap();
+        assert_eq!(
+            main["required_pull_request_reviews"]["required_approving_review_count"],
+            json!(2),
+            "{name}"
+        );
+        let production = &state.environments["production"];
+        assert_eq!(production.wait_timer, 5, "{name}");
+        assert!(!production.can_admins_bypass, "{name}");
+        assert_eq!(production.reviewers.len(), 2, "{name}");
+        assert_eq!(production.branch_policies.len(), 1, "{name}");
+        assert!(
+            state.environments["staging"]
+                .secrets
+                .contains(&"SSH_PRIVATE_KEY".to_owned()),
+            "{name}"
+        );
+    }
+}
+
+#[test]
+fn an_in_sync_repository_gets_no_writes() {
+    let repo = TestRepo::new("flow-in-sync");
+    repo.policy(&flow_policy());
+    apply(&repo)
+        .code(0)
+        .stdout(predicate::str::contains("No drift"));
+    assert_eq!(write_lines(&repo), Vec::<String>::new());
+}
+
+#[test]
+fn the_drifted_flow_gets_exactly_the_writes_of_its_plan() {
+    let repo = TestRepo::new("flow-drifted");
+    repo.policy(&flow_policy());
+    apply(&repo).code(0);
+    let repo_path = "/repos/acme/katz-backend";
+    assert_eq!(
+        write_lines(&repo),
+        vec![
+            format!("PUT {repo_path}/branches/dev/protection"),
+            format!("PUT {repo_path}/branches/main/protection"),
+            format!("PATCH {repo_path}/branches/main/protection/required_status_checks"),
+            format!("PUT {repo_path}/environments/production"),
+            format!("POST {repo_path}/environments/production/deployment-branch-policies"),
+            format!("PUT {repo_path}/environments/staging/secrets/SSH_PRIVATE_KEY"),
+        ]
+    );
+    // The reviewers went in as ids, resolved from their names.
+    let production = repo
+        .writes()
+        .into_iter()
+        .find(|w| w.path.ends_with("/environments/production"))
+        .unwrap();
+    assert_eq!(
+        production.body.unwrap()["reviewers"],
+        json!([{ "type": "User", "id": 583231 }, { "type": "Team", "id": 4001 }])
+    );
+}
+
+#[test]
+fn a_created_secret_opens_to_its_value() {
+    let repo = TestRepo::new("flow-drifted");
+    repo.policy(&flow_policy());
+    let assert = apply(&repo).code(0);
+    let output = assert.get_output();
+    let all = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(
+        !all.contains("staging-key-material"),
+        "the secret value was printed"
+    );
+    let plaintext = repo
+        .emu
+        .secret_plaintext("staging", "SSH_PRIVATE_KEY")
+        .unwrap();
+    assert_eq!(plaintext, b"staging-key-material");
+    let put = repo
+        .writes()
+        .into_iter()
+        .find(|w| w.path.ends_with("/secrets/SSH_PRIVATE_KEY"))
+        .unwrap();
+    let (key_id, _) = repo.emu.public_key("staging").unwrap();
+    assert_eq!(put.body.unwrap()["key_id"], json!(key_id));
+}
+
+#[test]
+fn a_missing_secret_value_stops_apply_before_any_write() {
+    let repo = TestRepo::new("flow-drifted");
+    repo.policy(&flow_policy());
+    repo.cmd()
+        .env_remove("STAGING_SSH_KEY")
+        .args(["apply", "--yes", "--no-cache"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "environment variable `STAGING_SSH_KEY`",
+        ))
+        .stderr(predicate::str::contains("nothing was written"));
+    assert!(repo.writes().is_empty());
+}
+
+#[test]
+fn an_unknown_reviewer_fails_before_any_write() {
+    let repo = TestRepo::new("flow-drifted");
+    repo.policy(&flow_policy().replace("- user: octocat", "- user: nobody-here"));
+    apply(&repo)
+        .code(1)
+        .stderr(predicate::str::contains("GET /users/nobody-here"))
+        .stderr(predicate::str::contains(
+            "user `nobody-here` does not exist",
+        ));
+    assert!(repo.writes().is_empty());
+}
+
+#[test]
+fn without_a_terminal_or_yes_apply_refuses() {
+    let repo = TestRepo::new("flow-drifted");
+    repo.policy(&flow_policy());
+    repo.cmd()
+        .env("STAGING_SSH_KEY", "staging-key-material")
+        .args(["apply", "--no-cache"])
+        .write_stdin("yes\n")
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("pass --yes"))
+        .stderr(predicate::str::contains("nothing was written"));
+    assert!(repo.writes().is_empty());
+}
+
+#[test]
+fn a_failed_write_is_reported_and_a_rerun_converges() {
+    let repo = TestRepo::new("flow-drifted");
+    repo.policy(&flow_policy());
+    repo.emu.inject(
+        Fault::new(FaultKind::Status(500))
+            .method("PUT")
+            .path("/environments/production"),
+    );
+    let assert = apply(&repo).code(1);
+    let stdout = String::from_utf8_lossy(&assert.get_output().stdout).to_string();
+    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).to_string();
+    assert!(stdout.contains("applied       branches.dev"), "{stdout}");
+    assert!(stdout.contains("applied       branches.main"), "{stdout}");
+    assert!(
+        stdout.contains("FAILED        environments.production"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("PUT /repos/acme/katz-backend/environments/production"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("not attempted environments.production.deployment_branches.main"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("not attempted environments.staging.secrets.SSH_PRIVATE_KEY"),
+        "{stdout}"
+    );
+    assert!(stderr.contains("2 of 5 changes applied"), "{stderr}");
+    // Exactly one attempt at the failed write: writes are never retried blindly.
+    let puts = write_lines(&repo)
+        .iter()
+        .filter(|w| w.ends_with("/environments/production"))
+        .count();
+    assert_eq!(puts, 1);
+
+    apply(&repo).code(0);
+    assert_eq!(repo.plan_json().0, 0);
+}
+
+#[test]
+fn adding_a_deployment_pattern_posts_one_and_deletes_none() {
+    let repo = TestRepo::new("flow-in-sync");
+    repo.policy(&flow_policy().replace(
+        "deployment_branches: [main]",
+        "deployment_branches: [main, \"release/*\", { tag: \"v*\" }]",
+    ));
+    apply(&repo).code(0);
+    let writes = repo.writes();
+    assert_eq!(writes.len(), 2, "{writes:#?}");
+    assert!(writes.iter().all(|w| w.method == "POST"));
+    assert_eq!(
+        writes[0].body,
+        Some(json!({ "name": "release/*", "type": "branch" }))
+    );
+    assert_eq!(writes[1].body, Some(json!({ "name": "v*", "type": "tag" })));
+}
+
+#[test]
+fn deployment_branches_switch_to_protected_and_back() {
+    let repo = TestRepo::new("flow-in-sync");
+    repo.policy(&flow_policy().replace(
+        "deployment_branches: [main]",
+        "deployment_branches: protected",
+    ));
+    apply(&repo).code(0);
+    let env = &repo.emu.state().environments["production"];
+    assert!(env.branch_policies.is_empty());
+    assert!(
+        env.deployment_branch_policy
+            .as_ref()
+            .unwrap()
+            .protected_branches
+    );
+
+    repo.emu.clear_log();
+    repo.policy(&flow_policy());
+    apply(&repo).code(0);
+    assert_eq!(
+        write_lines(&repo),
+        vec![
+            "PUT /repos/acme/katz-backend/environments/production".to_owned(),
+            "POST /repos/acme/katz-backend/environments/production/deployment-branch-policies"
+                .to_owned(),
+        ]
+    );
+    assert_eq!(repo.plan_json().0, 0);
+}
+
+#[test]
+fn a_stale_pattern_is_deleted_alone() {
+    let repo = TestRepo::new("flow-in-sync");
+    repo.policy(&flow_policy().replace(
+        "deployment_branches: [main]",
+        "deployment_branches: [main, hotfix]",
+    ));
+    apply(&repo).code(0);
+    repo.emu.clear_log();
+    repo.policy(&flow_policy());
+    apply(&repo).code(0);
+    let writes = write_lines(&repo);
+    assert_eq!(writes.len(), 1, "{writes:?}");
+    assert!(writes[0].starts_with(
+        "DELETE /repos/acme/katz-backend/environments/production/deployment-branch-policies/"
+    ));
+}
+
+#[test]
+fn protected_false_and_prune_remove_what_the_policy_does_not_want() {
+    let repo = TestRepo::new("flow-drifted");
+    let policy = flow_policy()
+        .replace("version: 1\n", "version: 1\nprune:\n  environments: true\n")
+        .replace(
+            "  stage:\n",
+            "  stage:\n    protected: false\n  stage-old:\n",
+        );
+    // Keep the test honest about what it edits.
+    let policy = policy.replace("  stage-old:\n", "");
+    let policy = {
+        // `stage` is declared unprotected: drop its settings.
+        let start = policy.find("  stage:\n    protected: false\n").unwrap()
+            + "  stage:\n    protected: false\n".len();
+        let end = policy[start..].find("\n  dev:").unwrap() + start;
+        format!("{}{}", &policy[..start], &policy[end + 1..])
+    };
+    repo.policy(&policy);
+    repo.cmd().args(["validate"]).assert().code(0);
+    apply(&repo).code(0);
+    let lines = write_lines(&repo);
+    assert!(
+        lines.contains(&"DELETE /repos/acme/katz-backend/branches/stage/protection".to_owned()),
+        "{lines:?}"
+    );
+    assert!(
+        lines.contains(&"DELETE /repos/acme/katz-backend/environments/preview".to_owned()),
+        "{lines:?}"
+    );
+    let state = repo.emu.state();
+    assert!(state.branches["stage"].protection.is_none());
+    assert!(!state.environments.contains_key("preview"));
+}
+
+#[test]
+fn a_missing_branch_leaves_apply_at_exit_two() {
+    let repo = TestRepo::new("flow-in-sync");
+    repo.policy(&flow_policy().replace(
+        "\nenvironments:\n",
+        "\n  release:\n    enforce_admins: true\n\nenvironments:\n",
+    ));
+    apply(&repo)
+        .code(2)
+        .stdout(predicate::str::contains("branch does not exist"));
+    assert!(repo.writes().is_empty());
+}
