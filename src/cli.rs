@@ -74,14 +74,11 @@ pub struct RemoteArgs {
     #[arg(long, value_name = "OWNER/NAME")]
     pub repo: Option<String>,
 
-    /// The REST API root; for GitHub Enterprise Server, https://HOST/api/v3
-    #[arg(
-        long,
-        value_name = "URL",
-        env = "GITHUB_API_URL",
-        default_value = "https://api.github.com"
-    )]
-    pub api_url: String,
+    /// The REST API root; for GitHub Enterprise Server, https://HOST/api/v3 [default:
+    /// GITHUB_API_URL, else https://GH_HOST/api/v3 when GH_HOST names a GHES host, else
+    /// https://api.github.com]
+    #[arg(long, value_name = "URL")]
+    pub api_url: Option<String>,
 
     /// How many read requests may be in flight at once
     #[arg(long, value_name = "N", default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=16))]
@@ -106,6 +103,19 @@ pub struct ValidateArgs {
     /// The policy file.
     #[command(flatten)]
     pub policy: PolicyArgs,
+
+    /// Cross-check the policy with these GitHub Actions workflows: required checks no job
+    /// produces, environments the policy does not list [default: .github/workflows when it exists]
+    #[arg(long, value_name = "DIR")]
+    pub workflows: Option<PathBuf>,
+
+    /// Skip the workflow cross-check
+    #[arg(long, conflicts_with = "workflows")]
+    pub no_workflows: bool,
+
+    /// Treat workflow warnings as errors (exit 1)
+    #[arg(long)]
+    pub strict: bool,
 }
 
 /// Arguments of `plan`.

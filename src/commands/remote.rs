@@ -73,8 +73,9 @@ pub fn repo_from_remote(url: &str) -> Option<RepoId> {
 
 /// Builds the client configuration from the flags and the environment.
 pub fn client_config(args: &RemoteArgs, verbose: bool) -> Result<ClientConfig, Error> {
-    let token = auth::find_token(&args.api_url)?;
-    let mut config = ClientConfig::new(args.api_url.clone(), token);
+    let api_url = api_url(args.api_url.as_deref());
+    let token = auth::find_token(&api_url)?;
+    let mut config = ClientConfig::new(api_url, token);
     config.concurrency = usize::from(args.concurrency);
     config.request_timeout = Duration::from_secs(args.request_timeout.max(1));
     config.verbose = verbose;
@@ -83,6 +84,22 @@ pub fn client_config(args: &RemoteArgs, verbose: bool) -> Result<ClientConfig, E
         config.cache = dir.map(|dir| EtagCache::new(dir, &config.token));
     }
     Ok(config)
+}
+
+/// Picks the API root: `--api-url`, else `GITHUB_API_URL` (set in GitHub Actions, also on
+/// GHES), else `https://GH_HOST/api/v3` when the GitHub CLI's `GH_HOST` names an Enterprise
+/// Server, else github.com.
+fn api_url(flag: Option<&str>) -> String {
+    let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+    if let Some(url) = flag.map(str::to_owned).or_else(|| var("GITHUB_API_URL")) {
+        return url;
+    }
+    match var("GH_HOST") {
+        Some(host) if host != "github.com" && host != "api.github.com" => {
+            format!("https://{host}/api/v3")
+        }
+        _ => "https://api.github.com".to_owned(),
+    }
 }
 
 /// Returns the runtime the API calls run on.

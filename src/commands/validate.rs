@@ -1,10 +1,12 @@
 //! `gh-policy validate`: parse and check a policy file offline.
 
 use std::io::Write;
+use std::path::Path;
 
 use crate::cli::ValidateArgs;
 use crate::error::{Error, ExitStatus};
-use crate::policy;
+use crate::model::RepoSettings;
+use crate::{actions, policy, workflows};
 
 /// Checks the policy file; prints every problem as `FILE:LINE:COLUMN: message` on `err`.
 ///
@@ -25,6 +27,15 @@ pub fn run(
                 count(settings.branches.len(), "branch", "branches"),
                 count(settings.environments.len(), "environment", "environments"),
             )?;
+            let warnings = check_workflows(args, &settings, err)?;
+            if warnings > 0 && args.strict {
+                writeln!(
+                    err,
+                    "error: {} (--strict)",
+                    count(warnings, "workflow warning", "workflow warnings")
+                )?;
+                return Ok(ExitStatus::Failure);
+            }
             Ok(ExitStatus::Success)
         }
         Err(error) => {
@@ -40,6 +51,55 @@ pub fn run(
             Ok(ExitStatus::Failure)
         }
     }
+}
+
+/// Cross-checks the policy with the workflows, when asked or when `.github/workflows`
+/// exists; prints each warning and returns how many there were.
+fn check_workflows(
+    args: &ValidateArgs,
+    settings: &RepoSettings,
+    err: &mut dyn Write,
+) -> Result<usize, Error> {
+    if args.no_workflows {
+        return Ok(0);
+    }
+    let dir = if let Some(dir) = &args.workflows {
+        dir.clone()
+    } else {
+        let default = Path::new(".github/workflows");
+        if !default.is_dir() {
+            return Ok(0);
+        }
+        default.to_path_buf()
+    };
+    let index = workflows::scan(&dir)?;
+    let warnings = workflows::check(settings, &index);
+    let annotate = actions::in_actions();
+    for warning in &warnings {
+        let place = match (&warning.file, warning.line) {
+            (Some(file), Some(line)) => format!("{}:{line}: ", file.display()),
+            (Some(file), None) => format!("{}: ", file.display()),
+            _ => String::new(),
+        };
+        writeln!(err, "warning: {place}{}", warning.message)?;
+        if annotate {
+            let file = warning
+                .file
+                .as_ref()
+                .map(|f| format!(" file={}", f.display()))
+                .unwrap_or_default();
+            let line = warning
+                .line
+                .map(|l| format!(",line={l}"))
+                .unwrap_or_default();
+            writeln!(
+                err,
+                "::warning{file}{line}::{}",
+                warning.message.replace('%', "%25").replace('\n', "%0A")
+            )?;
+        }
+    }
+    Ok(warnings.len())
 }
 
 fn count(n: usize, one: &str, many: &str) -> String {

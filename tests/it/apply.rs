@@ -109,7 +109,7 @@ fn the_drifted_flow_gets_exactly_the_writes_of_its_plan() {
         .unwrap();
     assert_eq!(
         production.body.unwrap()["reviewers"],
-        json!([{ "type": "User", "id": 583231 }, { "type": "Team", "id": 4001 }])
+        json!([{ "type": "User", "id": 583_231 }, { "type": "Team", "id": 4001 }])
     );
 }
 

@@ -2,6 +2,7 @@
 #![allow(clippy::unwrap_used, reason = "test code")]
 
 mod apply;
+mod cli;
 mod common;
 mod plan;
 mod schema;

@@ -351,3 +351,25 @@ fn export_as_json_is_the_same_document() {
         json!([{ "user": "octocat" }, { "team": "release-managers" }])
     );
 }
+
+#[test]
+fn an_enterprise_server_path_prefix_is_kept() {
+    let seed = Emulator::load_seed(fixture("live/flow-in-sync.json")).unwrap();
+    let repo = TestRepo::with(
+        Emulator::builder(seed)
+            .path_prefix("/api/v3")
+            .max_per_page(1)
+            .start(),
+    );
+    repo.policy(&flow_policy());
+    assert!(repo.emu.url().ends_with("/api/v3"));
+    let (code, plan) = repo.plan_json();
+    assert_eq!((code, changes(&plan)), (0, vec![]), "{plan:#}");
+    assert!(
+        repo.emu
+            .requests()
+            .iter()
+            .all(|r| r.path.starts_with("/api/v3/"))
+    );
+    assert_read_only(&repo);
+}

@@ -1,0 +1,200 @@
+//! The command line itself: help texts, completions, exit codes of usage errors, the
+//! GitHub Actions integration and the workflow cross-check.
+
+use std::path::Path;
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+
+use crate::common::{TestRepo, flow_policy};
+
+fn gh_policy() -> Command {
+    let mut cmd = Command::cargo_bin("gh-policy").unwrap();
+    cmd.env_remove("GITHUB_ACTIONS")
+        .env_remove("GITHUB_API_URL")
+        .env_remove("GH_POLICY_CACHE_DIR")
+        .env_remove("GH_POLICY_WRITE_DELAY_MS")
+        .env("RUST_BACKTRACE", "1");
+    cmd
+}
+
+fn stdout_of(args: &[&str]) -> String {
+    let output = gh_policy().args(args).output().unwrap();
+    assert!(
+        output.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout).unwrap()
+}
+
+#[test]
+fn help_of_every_command() {
+    for command in [
+        "",
+        "validate",
+        "plan",
+        "apply",
+        "export",
+        "schema",
+        "completions",
+        "man",
+    ] {
+        let args: Vec<&str> = command.split_whitespace().chain(["--help"]).collect();
+        let name = if command.is_empty() {
+            "help".to_owned()
+        } else {
+            format!("help_{command}")
+        };
+        insta::assert_snapshot!(name, stdout_of(&args));
+    }
+}
+
+#[test]
+fn completions_and_man_page_are_generated() {
+    let bash = stdout_of(&["completions", "bash"]);
+    assert!(
+        bash.contains("complete -F _gh-policy") || bash.contains("_gh__policy"),
+        "{bash}"
+    );
+    assert!(bash.contains("--format"));
+    assert!(stdout_of(&["completions", "zsh"]).contains("#compdef gh-policy"));
+    assert!(stdout_of(&["man"]).contains(".TH gh-policy 1"));
+}
+
+#[test]
+fn a_usage_error_exits_one_not_two() {
+    // 2 means drift to a CI job; a mistyped flag must not look like drift.
+    gh_policy()
+        .args(["plan", "--formt", "json"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("--format"));
+}
+
+#[test]
+fn in_github_actions_plan_writes_the_summary_and_annotates_policy_lines() {
+    let repo = TestRepo::new("flow-drifted");
+    repo.policy(&flow_policy());
+    let summary = repo.dir.path().join("summary.md");
+    std::fs::write(&summary, "earlier step\n").unwrap();
+    let output = repo
+        .cmd()
+        .env("GITHUB_ACTIONS", "true")
+        .env("GITHUB_STEP_SUMMARY", &summary)
+        .args(["plan", "--no-cache"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let written = std::fs::read_to_string(&summary).unwrap();
+    assert!(
+        written.starts_with("earlier step\n### gh-policy plan for `acme/katz-backend`"),
+        "{written}"
+    );
+    assert!(
+        written.contains("`pull_request.required_approvals`"),
+        "{written}"
+    );
+
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    let line_of = |needle: &str| {
+        flow_policy()
+            .lines()
+            .position(|l| l.contains(needle))
+            .unwrap()
+            + 1
+    };
+    let approvals = line_of("required_approvals: 2");
+    assert!(
+        stdout.contains(&format!(
+            "::error file=policy.yaml,line={approvals},title=policy drift%3A branches.main::branches.main pull_request.required_approvals: live 1, policy 2"
+        )),
+        "{stdout}"
+    );
+    let reviewers = line_of("reviewers:");
+    assert!(stdout.contains(&format!("line={reviewers},title=policy drift%3A environments.production::environments.production reviewers")), "{stdout}");
+
+    // JSON stays a JSON document: no workflow commands in it.
+    let json = repo
+        .cmd()
+        .env("GITHUB_ACTIONS", "true")
+        .env("GITHUB_STEP_SUMMARY", &summary)
+        .args(["plan", "--no-cache", "--format", "json"])
+        .output()
+        .unwrap();
+    assert!(serde_json::from_slice::<serde_json::Value>(&json.stdout).is_ok());
+}
+
+#[test]
+fn colour_is_off_when_stdout_is_not_a_terminal() {
+    let repo = TestRepo::new("flow-drifted");
+    repo.policy(&flow_policy());
+    let output = repo.cmd().args(["plan", "--no-cache"]).output().unwrap();
+    assert!(
+        !output.stdout.contains(&0x1b),
+        "escape codes in piped output"
+    );
+}
+
+fn validate_with_workflows(dir: &str) -> assert_cmd::assert::Assert {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    gh_policy()
+        .current_dir(root)
+        .args(["validate", "-p", "policy.yaml", "--workflows"])
+        .arg(format!("tests/fixtures/workflows/{dir}"))
+        .assert()
+}
+
+#[test]
+fn a_renamed_job_is_reported_with_the_check_and_the_workflow() {
+    validate_with_workflows("renamed-job")
+        .code(0)
+        .stderr(predicate::str::contains(
+            "warning: tests/fixtures/workflows/renamed-job/ci.yml:11: required check `dev - lint and test` of branches.dev is not produced by any workflow job",
+        ))
+        .stderr(predicate::str::contains("did you mean `dev - lint & test` from ci.yml?"));
+}
+
+#[test]
+fn strict_turns_workflow_warnings_into_an_error() {
+    validate_with_workflows("renamed-job").code(0);
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    gh_policy()
+        .current_dir(root)
+        .args([
+            "validate",
+            "-p",
+            "policy.yaml",
+            "--strict",
+            "--workflows",
+            "tests/fixtures/workflows/renamed-job",
+        ])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("(--strict)"));
+}
+
+#[test]
+fn a_matrix_job_that_produces_the_check_is_not_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("policy.yaml"),
+        "version: 1\nbranches:\n  main:\n    status_checks:\n      required: [\"test (ubuntu-latest)\", \"test (windows-latest)\"]\n",
+    )
+    .unwrap();
+    let workflows = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/workflows/matrix");
+    gh_policy()
+        .current_dir(dir.path())
+        .args(["validate", "--strict", "--workflows"])
+        .arg(&workflows)
+        .assert()
+        .code(0)
+        .stderr("");
+}
+
+#[test]
+fn a_deploy_to_an_unlisted_environment_is_reported() {
+    validate_with_workflows("deploy").code(0).stderr(predicate::str::contains(
+        "deploy.yml job `deploy` deploys to environment `preview`, which the policy does not list",
+    ));
+}
