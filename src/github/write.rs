@@ -70,7 +70,7 @@ impl<'a> Writer<'a> {
                             &path,
                             Some(&body),
                             &[StatusCode::OK],
-                            "Environments: write",
+                            "Administration: write",
                         )
                         .await?;
                     }
@@ -80,7 +80,7 @@ impl<'a> Writer<'a> {
                             &path,
                             None,
                             &[StatusCode::NO_CONTENT],
-                            "Environments: write",
+                            "Administration: write",
                         )
                         .await?;
                     }
@@ -230,7 +230,7 @@ impl<'a> Writer<'a> {
                 &format!("{base}/{id}"),
                 None,
                 &[StatusCode::NO_CONTENT],
-                "Environments: write",
+                "Administration: write",
             )
             .await?;
             return Ok(());
@@ -246,7 +246,7 @@ impl<'a> Writer<'a> {
             &base,
             Some(&body),
             &[StatusCode::OK, StatusCode::SEE_OTHER],
-            "Environments: write",
+            "Administration: write",
         )
         .await?;
         Ok(())
@@ -271,7 +271,7 @@ impl<'a> Writer<'a> {
                 &path,
                 None,
                 &[StatusCode::NO_CONTENT],
-                "Secrets: write",
+                "Environments: write",
             )
             .await?;
             return Ok(());
@@ -293,7 +293,7 @@ impl<'a> Writer<'a> {
         if response.status != StatusCode::OK {
             return Err(permission(
                 ApiError::from_response(&response, &format!("GET {key_path}")),
-                "Secrets: read",
+                "Environments: read",
             ));
         }
         let key: wire::PublicKey = response.json(&format!("GET {key_path}"))?;
@@ -311,7 +311,7 @@ impl<'a> Writer<'a> {
             &path,
             Some(&body),
             &[StatusCode::CREATED, StatusCode::NO_CONTENT],
-            "Secrets: write",
+            "Environments: write",
         )
         .await?;
         Ok(())
@@ -338,7 +338,7 @@ impl<'a> Writer<'a> {
                     &base,
                     Some(&body),
                     &[StatusCode::CREATED],
-                    "Variables: write",
+                    "Environments: write",
                 )
                 .await?;
             }
@@ -349,7 +349,7 @@ impl<'a> Writer<'a> {
                     &path,
                     Some(&body),
                     &[StatusCode::NO_CONTENT],
-                    "Variables: write",
+                    "Environments: write",
                 )
                 .await?;
             }
@@ -359,7 +359,7 @@ impl<'a> Writer<'a> {
                     &path,
                     None,
                     &[StatusCode::NO_CONTENT],
-                    "Variables: write",
+                    "Environments: write",
                 )
                 .await?;
             }
