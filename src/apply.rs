@@ -5,8 +5,6 @@
 //! every change whether it was applied, failed (with GitHub's message) or not attempted,
 //! so a rerun (which plans afresh) converges.
 
-use std::time::Duration;
-
 use crate::github::write::Writer;
 use crate::plan::{Change, Plan};
 
@@ -49,23 +47,17 @@ impl ApplyReport {
     }
 }
 
-/// Executes the applicable changes of `plan`, pausing `write_delay` between writes as
-/// GitHub asks of integrations.
-pub async fn execute(plan: &Plan, writer: &Writer<'_>, write_delay: Duration) -> ApplyReport {
+/// Executes the applicable changes of `plan`, in order. The writer paces its requests.
+pub async fn execute(plan: &Plan, writer: &Writer<'_>) -> ApplyReport {
     let mut outcomes = Vec::with_capacity(plan.changes.len());
     let mut warnings = Vec::new();
     let mut stopped = false;
-    let mut first = true;
     for change in &plan.changes {
         let outcome = if !change.applicable {
             Outcome::Inapplicable
         } else if stopped {
             Outcome::NotAttempted
         } else {
-            if !first && !write_delay.is_zero() {
-                tokio::time::sleep(write_delay).await;
-            }
-            first = false;
             match writer.write(change).await {
                 Ok(mut more) => {
                     warnings.append(&mut more);

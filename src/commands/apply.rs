@@ -51,8 +51,8 @@ pub fn run(
         if !args.yes {
             confirm(&repo.to_string(), applicable, out)?;
         }
-        let writer = Writer::new(&api, &repo, &live.ids);
-        let report = apply::execute(&plan, &writer, Duration::from_millis(args.write_delay_ms)).await;
+        let writer = Writer::new(&api, &repo, &live.ids, Duration::from_millis(args.write_delay_ms));
+        let report = apply::execute(&plan, &writer).await;
         write_report(&report, out, err)?;
         if report.failed() {
             return Err(Error::new(format!(

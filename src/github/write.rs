@@ -5,6 +5,9 @@
 //! reviewers and check apps, a sealed box for secret values. The order of changes and what
 //! happens on failure are `apply`'s business.
 
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use crypto_box::aead::OsRng;
@@ -26,6 +29,9 @@ pub struct Writer<'a> {
     api: &'a WriteApi,
     repo: &'a RepoId,
     ids: &'a Identities,
+    /// The least time between two mutating requests (GitHub asks for a second).
+    pace: Duration,
+    last_write: Mutex<Option<Instant>>,
 }
 
 /// Something GitHub accepted but did not do as asked (users dropped from a restriction).
@@ -33,8 +39,29 @@ pub type Warning = String;
 
 impl<'a> Writer<'a> {
     /// Returns a writer; `ids` are the user, team and app ids the plan's read resolved.
-    pub fn new(api: &'a WriteApi, repo: &'a RepoId, ids: &'a Identities) -> Self {
-        Self { api, repo, ids }
+    /// `pace` is the least time between two writes.
+    pub fn new(api: &'a WriteApi, repo: &'a RepoId, ids: &'a Identities, pace: Duration) -> Self {
+        Self {
+            api,
+            repo,
+            ids,
+            pace,
+            last_write: Mutex::new(None),
+        }
+    }
+
+    /// Waits until `pace` has passed since the previous write, then records this one.
+    async fn pace(&self) {
+        let wait = {
+            let last = self.last_write.lock().map(|guard| *guard).unwrap_or(None);
+            last.map(|at| self.pace.saturating_sub(at.elapsed()))
+        };
+        if let Some(wait) = wait.filter(|w| !w.is_zero()) {
+            tokio::time::sleep(wait).await;
+        }
+        if let Ok(mut guard) = self.last_write.lock() {
+            *guard = Some(Instant::now());
+        }
     }
 
     /// Makes one change. Returns warnings about what GitHub silently did differently.
@@ -378,6 +405,7 @@ impl<'a> Writer<'a> {
         needed: &str,
     ) -> Result<ApiResponse, ApiError> {
         let call = format!("{method} {path}");
+        self.pace().await;
         let response = self.api.send(method, path, body).await?;
         if ok.contains(&response.status) {
             return Ok(response);

@@ -342,3 +342,27 @@ fn a_missing_branch_leaves_apply_at_exit_two() {
         .stdout(predicate::str::contains("branch does not exist"));
     assert!(repo.writes().is_empty());
 }
+
+#[test]
+fn users_github_drops_silently_are_reported() {
+    let mut seed =
+        gh_policy_emulator::Emulator::load_seed(crate::common::fixture("live/flow-in-sync.json"))
+            .unwrap();
+    seed.users.push(gh_policy_emulator::UserSeed {
+        login: "reader".into(),
+        id: 77,
+        write_access: false,
+    });
+    let repo = TestRepo::with(gh_policy_emulator::Emulator::start(seed));
+    repo.policy(&flow_policy().replace(
+        "    required_conversation_resolution: true\n",
+        "    required_conversation_resolution: true\n    push_restrictions:\n      users: [octocat, reader]\n",
+    ));
+    apply(&repo)
+        .code(1)
+        .stderr(predicate::str::contains(
+            "GitHub dropped user `reader` from push_restrictions",
+        ))
+        .stdout(predicate::str::contains("Still drifting after apply"))
+        .stderr(predicate::str::contains("still differs from the policy"));
+}
