@@ -53,7 +53,7 @@ impl<'a> Writer<'a> {
     /// Waits until `pace` has passed since the previous write, then records this one.
     async fn pace(&self) {
         let wait = {
-            let last = self.last_write.lock().map(|guard| *guard).unwrap_or(None);
+            let last = self.last_write.lock().map_or(None, |guard| *guard);
             last.map(|at| self.pace.saturating_sub(at.elapsed()))
         };
         if let Some(wait) = wait.filter(|w| !w.is_zero()) {
