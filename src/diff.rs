@@ -262,11 +262,20 @@ fn diff_secrets(
             continue;
         }
         let applicable = from_env.is_some();
+        // Say where the value will come from; there is nothing else to show of a secret.
+        let diffs = from_env
+            .map(|var| FieldDiff {
+                path: "from_env".to_owned(),
+                live: Value::Null,
+                policy: json!(var),
+            })
+            .into_iter()
+            .collect();
         changes.push(Change {
             address: format!("environments.{name}.secrets.{secret}"),
             kind: ResourceKind::Secret,
             action: Action::Create,
-            diffs: Vec::new(),
+            diffs,
             applicable,
             reason: (!applicable).then(|| REASON_SECRET_VALUE.to_owned()),
             target: Target::Secret {
