@@ -19,7 +19,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 /// Branch protection and deployment environments of one GitHub repository.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-#[schemars(title = "gh-policy policy file", extend("$id" = "https://gh-policy.dev/schema/policy.schema.json"))]
+#[schemars(title = "gh-policy policy file")]
 pub struct RepoSettings {
     /// Format version of this file. Only `1` exists.
     pub version: u32,

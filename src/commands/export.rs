@@ -7,9 +7,9 @@ use crate::commands::{Context, remote};
 use crate::error::{Error, ExitStatus};
 use crate::github::{ReadApi, read};
 
-/// The first line of an exported YAML policy, so editors find the schema.
-const MODELINE: &str =
-    "# yaml-language-server: $schema=https://gh-policy.dev/schema/policy.schema.json\n";
+/// The first lines of an exported YAML policy: editors find the schema next to it (write it
+/// with `gh-policy schema > schema/policy.schema.json`).
+const MODELINE: &str = "# yaml-language-server: $schema=./schema/policy.schema.json\n";
 
 /// Runs `export`.
 pub fn run(args: &ExportArgs, ctx: &Context, out: &mut dyn Write) -> Result<ExitStatus, Error> {
