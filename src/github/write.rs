@@ -211,26 +211,36 @@ impl<'a> Writer<'a> {
             .await?;
         }
 
-        // Signed commits have their own endpoint; a PUT does not carry them.
+        // Signed commits have their own endpoint (a PUT does not carry them); write them
+        // only when the plan says they change.
         let signatures = format!("{path}/required_signatures");
-        if desired.required_signatures {
-            self.expect(
-                Method::POST,
-                &signatures,
-                None,
-                &[StatusCode::OK],
-                "Administration: write",
-            )
-            .await?;
-        } else if change.diffs.iter().any(|d| d.path == "required_signatures") {
-            self.expect(
-                Method::DELETE,
-                &signatures,
-                None,
-                &[StatusCode::NO_CONTENT, StatusCode::NOT_FOUND],
-                "Administration: write",
-            )
-            .await?;
+        let live_signatures = change
+            .diffs
+            .iter()
+            .find(|d| d.path == "required_signatures")
+            .map(|d| d.live == Value::Bool(true));
+        match (desired.required_signatures, live_signatures) {
+            (true, Some(false)) => {
+                self.expect(
+                    Method::POST,
+                    &signatures,
+                    None,
+                    &[StatusCode::OK],
+                    "Administration: write",
+                )
+                .await?;
+            }
+            (false, Some(true)) => {
+                self.expect(
+                    Method::DELETE,
+                    &signatures,
+                    None,
+                    &[StatusCode::NO_CONTENT, StatusCode::NOT_FOUND],
+                    "Administration: write",
+                )
+                .await?;
+            }
+            _ => {}
         }
         warnings.retain(|w| !w.is_empty());
         Ok(warnings)
