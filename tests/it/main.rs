@@ -4,5 +4,6 @@
 mod common;
 mod faults;
 mod plan;
+mod props;
 mod schema;
 mod validate;
