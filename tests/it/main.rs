@@ -3,6 +3,7 @@
 
 mod common;
 mod faults;
+mod live;
 mod plan;
 mod props;
 mod schema;
