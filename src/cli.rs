@@ -84,9 +84,31 @@ pub struct RemoteArgs {
     #[arg(long, value_name = "N", default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=16))]
     pub concurrency: u16,
 
-    /// Seconds before one request is abandoned
+    /// Seconds before one request is abandoned (reads are then retried)
     #[arg(long, value_name = "SECONDS", default_value_t = 30)]
     pub request_timeout: u64,
+
+    /// Seconds all API calls of the command may take together, waits and retries included
+    #[arg(long, value_name = "SECONDS", default_value_t = 600)]
+    pub timeout: u64,
+
+    /// How many times a failed read (5xx, timeout, dropped connection) is tried again
+    #[arg(long, value_name = "N", default_value_t = 3, value_parser = clap::value_parser!(u32).range(0..=10))]
+    pub retries: u32,
+
+    /// The longest to wait for a rate limit to reset; beyond it, stop and say when it resets
+    #[arg(long, value_name = "SECONDS", default_value_t = 90)]
+    pub max_rate_limit_wait: u64,
+
+    /// Milliseconds of the first pause before a retry (it doubles each time, with jitter)
+    #[arg(
+        long,
+        value_name = "MS",
+        default_value_t = 500,
+        hide = true,
+        env = "GH_POLICY_RETRY_BASE_MS"
+    )]
+    pub retry_base_ms: u64,
 
     /// Do not use or update the conditional-request cache
     #[arg(long)]

@@ -78,6 +78,10 @@ pub fn client_config(args: &RemoteArgs, verbose: bool) -> Result<ClientConfig, E
     let mut config = ClientConfig::new(api_url, token);
     config.concurrency = usize::from(args.concurrency);
     config.request_timeout = Duration::from_secs(args.request_timeout.max(1));
+    config.overall_timeout = Some(Duration::from_secs(args.timeout.max(1)));
+    config.read_retries = args.retries;
+    config.max_rate_limit_wait = Duration::from_secs(args.max_rate_limit_wait);
+    config.retry_base_delay = Duration::from_millis(args.retry_base_ms);
     config.verbose = verbose;
     if !args.no_cache {
         let dir = args.cache_dir.clone().or_else(EtagCache::default_dir);

@@ -38,6 +38,9 @@ pub struct ClientConfig {
     pub concurrency: usize,
     /// How long one attempt may take, response body included.
     pub request_timeout: Duration,
+    /// How long all requests of the client may take together, waits and retries included,
+    /// counted from when the client is built; `None` for no limit.
+    pub overall_timeout: Option<Duration>,
     /// How many times a failed read is tried again (5xx, timeout, connection reset).
     pub read_retries: u32,
     /// The first pause before a retry; it doubles each time, with jitter.
@@ -58,6 +61,7 @@ impl ClientConfig {
             token: token.into(),
             concurrency: 4,
             request_timeout: Duration::from_secs(30),
+            overall_timeout: Some(Duration::from_secs(600)),
             read_retries: 3,
             retry_base_delay: Duration::from_millis(500),
             max_rate_limit_wait: Duration::from_secs(90),
@@ -107,6 +111,8 @@ struct Client {
     config: ClientConfig,
     in_flight: Semaphore,
     requests: AtomicUsize,
+    /// When the overall timeout runs out.
+    deadline: Option<Instant>,
 }
 
 /// A GitHub client that can only read. `plan` and `export` hold this.
@@ -211,8 +217,10 @@ impl Client {
                 http::header::ACCEPT,
                 "application/vnd.github+json".to_owned(),
             )
-            .set_connect_timeout(Some(config.request_timeout))
-            .set_read_timeout(Some(config.request_timeout))
+            // Backstops only: `send_once` times each attempt out itself, body included, and
+            // says which limit ran out.
+            .set_connect_timeout(Some(config.request_timeout + Duration::from_secs(1)))
+            .set_read_timeout(Some(config.request_timeout + Duration::from_secs(1)))
             .build()
             .map_err(|err| {
                 build_error(format!(
@@ -221,12 +229,16 @@ impl Client {
                 ))
             })?;
         let in_flight = Semaphore::new(config.concurrency.max(1));
+        let deadline = config
+            .overall_timeout
+            .and_then(|timeout| Instant::now().checked_add(timeout));
         Ok(Self {
             octocrab,
             origin,
             config,
             in_flight,
             requests: AtomicUsize::new(0),
+            deadline,
         })
     }
 
@@ -268,11 +280,13 @@ impl Client {
             let response = match outcome {
                 Ok(response) => response,
                 Err(err) if err.is_transient() && attempt <= self.config.read_retries => {
-                    self.pause_before_retry(attempt, &call, &err.to_string())
-                        .await;
+                    let reason = err.detail.clone().unwrap_or_else(|| err.to_string());
+                    self.pause_before_retry(attempt, &call, &reason)
+                        .await
+                        .map_err(|out_of_time| out_of_time.with_last_error(&err))?;
                     continue;
                 }
-                Err(err) => return Err(err),
+                Err(err) => return Err(Self::after_retries(err, attempt)),
             };
             if response.status == StatusCode::NOT_MODIFIED
                 && let Some(entry) = cached
@@ -284,7 +298,7 @@ impl Client {
                 });
             }
             if let Some(wait) = self.rate_limit_wait(&response, &call)? {
-                self.wait_for_rate_limit(wait, &call).await;
+                self.wait_for_rate_limit(wait, &call).await?;
                 continue;
             }
             if response.status.is_server_error() && attempt <= self.config.read_retries {
@@ -293,7 +307,13 @@ impl Client {
                     response.status.as_u16(),
                     response.message().unwrap_or_default()
                 );
-                self.pause_before_retry(attempt, &call, reason.trim()).await;
+                if let Err(out_of_time) =
+                    self.pause_before_retry(attempt, &call, reason.trim()).await
+                {
+                    return Err(
+                        out_of_time.with_last_error(&ApiError::from_response(&response, &call))
+                    );
+                }
                 continue;
             }
             if response.status == StatusCode::OK
@@ -353,11 +373,19 @@ impl Client {
         loop {
             let response = self
                 .send_once(method.clone(), path, body, HeaderMap::new(), &call)
-                .await?;
+                .await
+                .map_err(|err| match err.kind {
+                    // The request may have reached GitHub and been acted on: say so, and
+                    // never send it again on our own.
+                    ApiErrorKind::Timeout | ApiErrorKind::Transport => err.with_hint(
+                        "the write may or may not have reached GitHub (it was not retried); run `gh-policy plan` to see, then apply again",
+                    ),
+                    _ => err,
+                })?;
             // A rate-limited request was refused before GitHub acted on it, so sending it
             // again is not a blind retry. Nothing else is retried for writes.
             if let Some(wait) = self.rate_limit_wait(&response, &call)? {
-                self.wait_for_rate_limit(wait, &call).await;
+                self.wait_for_rate_limit(wait, &call).await?;
                 continue;
             }
             return Ok(response);
@@ -377,6 +405,12 @@ impl Client {
         let _permit = self.in_flight.acquire().await.map_err(|_| {
             ApiError::new(ApiErrorKind::Transport, call).with_detail("the client was shut down")
         })?;
+        // One attempt gets the request timeout, or what is left of the overall one.
+        let (limit, overall_binds) = match self.remaining() {
+            Some(left) if left.is_zero() => return Err(self.out_of_time(call)),
+            Some(left) if left < self.config.request_timeout => (left, true),
+            _ => (self.config.request_timeout, false),
+        };
         self.requests.fetch_add(1, Ordering::Relaxed);
         let started = Instant::now();
         let exchange = async {
@@ -391,15 +425,16 @@ impl Client {
             let bytes = body.collect().await?.to_bytes();
             Ok::<_, octocrab::Error>((parts, bytes))
         };
-        let result = tokio::time::timeout(self.config.request_timeout, exchange).await;
+        let result = tokio::time::timeout(limit, exchange).await;
         let elapsed = started.elapsed();
         let outcome = match result {
-            Err(_) => Err(
-                ApiError::new(ApiErrorKind::Timeout, call).with_detail(format!(
-                    "no complete answer within {} s",
+            Err(_) if overall_binds => Err(self.out_of_time(call)),
+            Err(_) => Err(ApiError::new(ApiErrorKind::Timeout, call)
+                .with_detail(format!(
+                    "no complete answer within {} s (--request-timeout)",
                     self.config.request_timeout.as_secs_f32()
-                )),
-            ),
+                ))
+                .with_hint("GitHub did not answer in time; try again, or raise --request-timeout")),
             Ok(Err(err)) => Err(transport_error(&err, call)),
             Ok(Ok((parts, bytes))) => Ok(ApiResponse {
                 status: parts.status,
@@ -478,21 +513,41 @@ impl Client {
         Ok(Some(wait))
     }
 
-    async fn wait_for_rate_limit(&self, wait: Duration, call: &str) {
+    async fn wait_for_rate_limit(&self, wait: Duration, call: &str) -> Result<(), ApiError> {
+        if self.remaining().is_some_and(|left| left <= wait) {
+            return Err(ApiError::new(ApiErrorKind::RateLimited, call)
+                .with_detail(format!(
+                    "GitHub asks to wait {} s for its rate limit, past the overall --timeout of {} s",
+                    wait.as_secs().max(1),
+                    self.overall_secs()
+                ))
+                .with_hint("try again later, or raise --timeout"));
+        }
         log_line(&format!(
             "rate limited on {call}; waiting {} s as GitHub asks",
             wait.as_secs().max(1)
         ));
         tokio::time::sleep(wait).await;
+        Ok(())
     }
 
-    async fn pause_before_retry(&self, attempt: u32, call: &str, reason: &str) {
+    /// Sleeps before retry number `attempt` of a read, or returns the overall-timeout error
+    /// when the pause would outlast it.
+    async fn pause_before_retry(
+        &self,
+        attempt: u32,
+        call: &str,
+        reason: &str,
+    ) -> Result<(), ApiError> {
         let base = self
             .config
             .retry_base_delay
             .saturating_mul(1 << (attempt - 1).min(6));
-        // Full jitter keeps several clients from retrying in step.
+        // Jitter keeps several clients from retrying in step.
         let delay = base.mul_f64(0.5 + jitter() * 0.5);
+        if self.remaining().is_some_and(|left| left <= delay) {
+            return Err(self.out_of_time(call));
+        }
         log_line(&format!(
             "{call} failed ({reason}); retrying in {} ms (attempt {} of {})",
             delay.as_millis(),
@@ -500,6 +555,36 @@ impl Client {
             self.config.read_retries + 1
         ));
         tokio::time::sleep(delay).await;
+        Ok(())
+    }
+
+    /// Says in the error of a read that gave up how many attempts it made.
+    fn after_retries(err: ApiError, attempt: u32) -> ApiError {
+        if attempt > 1 && err.is_transient() {
+            let detail = err.detail.clone().unwrap_or_default();
+            err.with_detail(format!("{detail} (after {attempt} attempts)"))
+        } else {
+            err
+        }
+    }
+
+    /// Returns how long is left of the overall timeout, if there is one.
+    fn remaining(&self) -> Option<Duration> {
+        self.deadline
+            .map(|deadline| deadline.saturating_duration_since(Instant::now()))
+    }
+
+    fn overall_secs(&self) -> u64 {
+        self.config.overall_timeout.map_or(0, |t| t.as_secs())
+    }
+
+    fn out_of_time(&self, call: &str) -> ApiError {
+        ApiError::new(ApiErrorKind::Deadline, call)
+            .with_detail(format!(
+                "the overall --timeout of {} s ran out",
+                self.overall_secs()
+            ))
+            .with_hint("GitHub is slow or failing; try again later, or raise --timeout")
     }
 
     fn cache_key(&self, path: &str) -> String {

@@ -23,8 +23,10 @@ pub enum ApiErrorKind {
     Server,
     /// A body that is not the JSON GitHub documents.
     MalformedResponse,
-    /// No complete answer in time.
+    /// No complete answer within the request timeout.
     Timeout,
+    /// The overall timeout ran out; never retried.
+    Deadline,
     /// The TLS handshake failed.
     Tls,
     /// DNS, connection refused or reset.
@@ -69,6 +71,15 @@ impl ApiError {
         self
     }
 
+    /// Adds the error that led up to this one (e.g. the failure before the time ran out).
+    #[must_use]
+    pub fn with_last_error(mut self, last: &ApiError) -> Self {
+        let last = last.detail.as_deref().unwrap_or(last.kind_label());
+        let detail = self.detail.take().unwrap_or_default();
+        self.detail = Some(format!("{detail}; the last attempt failed with: {last}"));
+        self
+    }
+
     /// Builds the error for an unexpected status, with GitHub's message and a hint that
     /// fits the status. `permission` names what a 403 needs, when the caller knows.
     pub fn from_response(response: &ApiResponse, call: &str) -> Self {
@@ -99,7 +110,8 @@ impl ApiError {
                     .map(str::to_owned);
                 let hint = match accepted {
                     Some(accepted) => format!(
-                        "the token lacks a permission; GitHub accepts: {accepted} (fine-grained token), or the `repo` scope (classic token)"
+                        "the token lacks a permission; GitHub accepts: {} (fine-grained token; `{accepted}`), or the `repo` scope (classic token)",
+                        permission_names(&accepted)
                     ),
                     None => "the token lacks a permission on this repository; see the README's token section".to_owned(),
                 };
@@ -114,9 +126,14 @@ impl ApiError {
                 ApiErrorKind::Rejected,
                 "GitHub refused the change as written; see its message above".to_owned(),
             ),
-            500..=599 => (
+            500..=599 if call.starts_with("GET ") => (
                 ApiErrorKind::Server,
                 "GitHub failed; try again later (https://www.githubstatus.com)".to_owned(),
+            ),
+            500..=599 => (
+                ApiErrorKind::Server,
+                "GitHub failed (the write was not retried, and may or may not have taken effect); run `gh-policy plan` to see, then apply again"
+                    .to_owned(),
             ),
             _ => (
                 ApiErrorKind::MalformedResponse,
@@ -147,10 +164,39 @@ impl ApiError {
             ApiErrorKind::Server => "server error",
             ApiErrorKind::MalformedResponse => "malformed response",
             ApiErrorKind::Timeout => "timeout",
+            ApiErrorKind::Deadline => "overall timeout",
             ApiErrorKind::Tls => "TLS",
             ApiErrorKind::Transport => "connection",
         }
     }
+}
+
+/// Turns `x-accepted-github-permissions` (`administration=read; contents=read,metadata=read`)
+/// into the names GitHub's token settings show (`Administration: read`).
+fn permission_names(header: &str) -> String {
+    let name = |item: &str| {
+        let (name, level) = item.trim().split_once('=')?;
+        let name = name.trim().replace('_', " ");
+        let mut chars = name.chars();
+        let first = chars.next()?;
+        Some(format!(
+            "{}{}: {}",
+            first.to_uppercase(),
+            chars.as_str(),
+            level.trim()
+        ))
+    };
+    header
+        .split(';')
+        .map(|set| {
+            set.split(',')
+                .filter_map(name)
+                .collect::<Vec<_>>()
+                .join(", ")
+        })
+        .filter(|set| !set.is_empty())
+        .collect::<Vec<_>>()
+        .join(" or ")
 }
 
 /// Returns the `errors` of a 422 body, whether GitHub sent objects or strings.
@@ -195,5 +241,23 @@ impl From<ApiError> for crate::Error {
             error = error.with_hint(hint);
         }
         error
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accepted_permissions_read_as_github_shows_them() {
+        assert_eq!(
+            permission_names("administration=read"),
+            "Administration: read"
+        );
+        assert_eq!(
+            permission_names("pull_requests=write, contents=read; metadata=read"),
+            "Pull requests: write, Contents: read or Metadata: read"
+        );
+        assert_eq!(permission_names("garbage"), "");
     }
 }

@@ -4,6 +4,9 @@
 mod apply;
 mod cli;
 mod common;
+mod faults;
+mod live;
 mod plan;
+mod props;
 mod schema;
 mod validate;
