@@ -50,6 +50,7 @@ pub fn run(
         check_secret_sources(&plan)?;
         if !args.yes {
             confirm(&repo.to_string(), applicable, out)?;
+            api.restart_deadline();
         }
         let writer = Writer::new(&api, &repo, &live.ids, Duration::from_millis(args.write_delay_ms));
         let report = apply::execute(&plan, &writer).await;

@@ -111,8 +111,9 @@ struct Client {
     config: ClientConfig,
     in_flight: Semaphore,
     requests: AtomicUsize,
-    /// When the overall timeout runs out.
-    deadline: Option<Instant>,
+    /// When the overall timeout runs out (restarted after `apply`'s confirmation prompt,
+    /// which may take a person any time).
+    deadline: std::sync::Mutex<Option<Instant>>,
 }
 
 /// A GitHub client that can only read. `plan` and `export` hold this.
@@ -166,6 +167,11 @@ impl WriteApi {
         ReadApi {
             client: Arc::clone(&self.client),
         }
+    }
+
+    /// Starts the overall timeout afresh (after waiting for a person's confirmation).
+    pub fn restart_deadline(&self) {
+        self.client.restart_deadline();
     }
 
     /// Sends one write. It is never retried unless GitHub refused it unprocessed (rate limit).
@@ -238,7 +244,7 @@ impl Client {
             config,
             in_flight,
             requests: AtomicUsize::new(0),
-            deadline,
+            deadline: std::sync::Mutex::new(deadline),
         })
     }
 
@@ -435,7 +441,19 @@ impl Client {
                     self.config.request_timeout.as_secs_f32()
                 ))
                 .with_hint("GitHub did not answer in time; try again, or raise --request-timeout")),
-            Ok(Err(err)) => Err(transport_error(&err, call)),
+            Ok(Err(err)) => {
+                let error = transport_error(&err, call);
+                // octocrab's own timeout (a backstop just above ours) can fire first on a
+                // loaded machine; it is the same event, so say it the same way.
+                if error.kind == ApiErrorKind::Timeout {
+                    Err(error.with_detail(format!(
+                        "no complete answer within {} s (--request-timeout)",
+                        self.config.request_timeout.as_secs_f32()
+                    )))
+                } else {
+                    Err(error)
+                }
+            }
             Ok(Ok((parts, bytes))) => Ok(ApiResponse {
                 status: parts.status,
                 headers: parts.headers,
@@ -570,8 +588,17 @@ impl Client {
 
     /// Returns how long is left of the overall timeout, if there is one.
     fn remaining(&self) -> Option<Duration> {
-        self.deadline
-            .map(|deadline| deadline.saturating_duration_since(Instant::now()))
+        let deadline = self.deadline.lock().map_or(None, |guard| *guard);
+        deadline.map(|deadline| deadline.saturating_duration_since(Instant::now()))
+    }
+
+    fn restart_deadline(&self) {
+        if let Ok(mut guard) = self.deadline.lock() {
+            *guard = self
+                .config
+                .overall_timeout
+                .and_then(|timeout| Instant::now().checked_add(timeout));
+        }
     }
 
     fn overall_secs(&self) -> u64 {
