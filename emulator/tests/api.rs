@@ -838,7 +838,7 @@ fn variables_crud_and_pagination() {
     assert_eq!(v["variables"][0]["name"], "HEALTH_URL");
     assert_eq!(
         v["variables"][0]["value"],
-        "https://prod.example.com/api/health"
+        "https://katz.example.com/api/health"
     );
     let r = call(
         &emu,
