@@ -403,21 +403,7 @@ fn branch_leaves(
             .collect();
         leaves.push(("status_checks.required".into(), sorted_json_list(values)));
     }
-    let flags = [
-        ("enforce_admins", branch.enforce_admins),
-        ("required_linear_history", branch.required_linear_history),
-        ("allow_force_pushes", branch.allow_force_pushes),
-        ("allow_deletions", branch.allow_deletions),
-        ("block_creations", branch.block_creations),
-        (
-            "required_conversation_resolution",
-            branch.required_conversation_resolution,
-        ),
-        ("required_signatures", branch.required_signatures),
-        ("lock_branch", branch.lock_branch),
-        ("allow_fork_syncing", branch.allow_fork_syncing),
-    ];
-    for (path, value) in flags {
+    for (path, value) in branch.flags() {
         leaves.push((path.into(), json!(value)));
     }
     if let Some(actors) = &branch.push_restrictions {

@@ -31,12 +31,12 @@ pub fn run(
     let runtime = remote::runtime()?;
     runtime.block_on(async {
         let api = WriteApi::new(config)?;
-        let progress = remote::spinner(format!("reading {repo} from GitHub…"), ctx.verbose);
-        let live = read::read_live(&api.reader(), &repo, &desired).await;
-        if let Some(progress) = progress {
-            progress.finish_and_clear();
-        }
-        let live = live?;
+        let live = remote::with_spinner(
+            format!("reading {repo} from GitHub…"),
+            ctx.verbose,
+            read::read_live(&api.reader(), &repo, &desired),
+        )
+        .await?;
         let plan = diff::plan(&repo.to_string(), &desired, &live);
         show(&plan, PlanFormat::Text, ctx, out)?;
         if plan.in_sync() {
@@ -63,7 +63,12 @@ pub fn run(
             .with_hint("fix the cause above and run apply again; it plans afresh and converges"));
         }
         // Read back what was written: the plan must have predicted the result.
-        let after = read::read_live(&api.reader(), &repo, &desired).await?;
+        let after = remote::with_spinner(
+            format!("reading {repo} back to verify…"),
+            ctx.verbose,
+            read::read_live(&api.reader(), &repo, &desired),
+        )
+        .await?;
         let remaining = diff::plan(&repo.to_string(), &desired, &after);
         if remaining.changes.iter().any(|c| c.applicable) {
             writeln!(out, "\nStill drifting after apply:")?;

@@ -16,15 +16,11 @@ pub fn run(args: &ExportArgs, ctx: &Context, out: &mut dyn Write) -> Result<Exit
     let repo = remote::resolve_repo(args.remote.repo.as_deref(), None, &ctx.cwd)?;
     let config = remote::client_config(&args.remote, ctx.verbose)?;
     let runtime = remote::runtime()?;
-    let progress = remote::spinner(format!("reading {repo} from GitHub…"), ctx.verbose);
     let settings = runtime.block_on(async {
         let api = ReadApi::new(config)?;
-        read::read_all(&api, &repo).await
-    });
-    if let Some(progress) = progress {
-        progress.finish_and_clear();
-    }
-    let settings = settings?;
+        let step = format!("reading {repo} from GitHub…");
+        remote::with_spinner(step, ctx.verbose, read::read_all(&api, &repo)).await
+    })?;
     let text = match args.format {
         ExportFormat::Json => {
             let mut text = serde_json::to_string_pretty(&settings).map_err(|err| {

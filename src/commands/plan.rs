@@ -36,7 +36,8 @@ pub fn run(args: &PlanArgs, ctx: &Context, out: &mut dyn Write) -> Result<ExitSt
         let runtime = remote::runtime()?;
         let live = runtime.block_on(async {
             let api = ReadApi::new(config)?;
-            read::read_live(&api, &repo, &desired).await
+            let step = format!("reading {repo} from GitHub…");
+            remote::with_spinner(step, ctx.verbose, read::read_live(&api, &repo, &desired)).await
         })?;
         diff::plan(&repo.to_string(), &desired, &live)
     };

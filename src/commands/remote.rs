@@ -115,17 +115,19 @@ pub fn runtime() -> Result<tokio::runtime::Runtime, Error> {
         .map_err(|err| Error::new("failed to start the async runtime").caused_by(err.to_string()))
 }
 
-/// Shows a spinner with the current step on stderr, only on a terminal and not with `-v`
-/// (whose log lines it would garble). Dropped or finished, it leaves no trace.
-pub fn spinner(message: String, verbose: bool) -> Option<indicatif::ProgressBar> {
+/// Awaits `work` with a spinner saying `step` on stderr, only on a terminal and not with
+/// `-v` (whose log lines it would garble). It leaves no trace when done.
+pub async fn with_spinner<T>(step: String, verbose: bool, work: impl Future<Output = T>) -> T {
     use std::io::IsTerminal;
     if verbose || !std::io::stderr().is_terminal() {
-        return None;
+        return work.await;
     }
     let bar = indicatif::ProgressBar::new_spinner();
-    bar.set_message(message);
+    bar.set_message(step);
     bar.enable_steady_tick(Duration::from_millis(100));
-    Some(bar)
+    let result = work.await;
+    bar.finish_and_clear();
+    result
 }
 
 #[cfg(test)]

@@ -135,26 +135,15 @@ fn check_branch(c: &mut Checker<'_>, name: &str, branch: &Branch) {
 /// differ from GitHub's defaults.
 fn configured_settings(map: &SourceMap, path: &str, branch: &Branch) -> Vec<&'static str> {
     let defaults = Branch::default();
-    let differs = [
+    let mut differs = vec![
         ("pull_request", branch.pull_request != defaults.pull_request),
         (
             "status_checks",
             branch.status_checks != defaults.status_checks,
         ),
-        ("enforce_admins", branch.enforce_admins),
-        ("required_linear_history", branch.required_linear_history),
-        ("allow_force_pushes", branch.allow_force_pushes),
-        ("allow_deletions", branch.allow_deletions),
-        ("block_creations", branch.block_creations),
-        (
-            "required_conversation_resolution",
-            branch.required_conversation_resolution,
-        ),
-        ("required_signatures", branch.required_signatures),
-        ("lock_branch", branch.lock_branch),
-        ("allow_fork_syncing", branch.allow_fork_syncing),
-        ("push_restrictions", branch.push_restrictions.is_some()),
     ];
+    differs.extend(branch.flags());
+    differs.push(("push_restrictions", branch.push_restrictions.is_some()));
     differs
         .into_iter()
         .filter(|(key, differs)| *differs || map.contains(&format!("{path}.{key}")))
