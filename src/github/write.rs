@@ -50,6 +50,11 @@ impl<'a> Writer<'a> {
         }
     }
 
+    /// Returns the API path of an environment.
+    fn environment_path(&self, environment: &str) -> String {
+        format!("{}/environments/{}", self.repo.path(), encode(environment))
+    }
+
     /// Waits until `pace` has passed since the previous write, then records this one.
     async fn pace(&self) {
         let wait = {
@@ -88,7 +93,7 @@ impl<'a> Writer<'a> {
                 }
             }
             Target::Environment { name, desired } => {
-                let path = format!("{}/environments/{}", self.repo.path(), encode(name));
+                let path = self.environment_path(name);
                 match desired {
                     Some(desired) => {
                         let body = environment_body(desired, self.ids, &path)?;
@@ -253,9 +258,8 @@ impl<'a> Writer<'a> {
         action: Action,
     ) -> Result<(), ApiError> {
         let base = format!(
-            "{}/environments/{}/deployment-branch-policies",
-            self.repo.path(),
-            encode(environment)
+            "{}/deployment-branch-policies",
+            self.environment_path(environment)
         );
         if action == Action::Delete {
             let existing = list_patterns(&self.api.reader(), self.repo, environment).await?;
@@ -296,11 +300,7 @@ impl<'a> Writer<'a> {
         from_env: Option<&str>,
         action: Action,
     ) -> Result<(), ApiError> {
-        let base = format!(
-            "{}/environments/{}/secrets",
-            self.repo.path(),
-            encode(environment)
-        );
+        let base = format!("{}/secrets", self.environment_path(environment));
         let path = format!("{base}/{}", encode(name));
         if action == Action::Delete {
             self.expect(
@@ -361,11 +361,7 @@ impl<'a> Writer<'a> {
         value: Option<&str>,
         action: Action,
     ) -> Result<(), ApiError> {
-        let base = format!(
-            "{}/environments/{}/variables",
-            self.repo.path(),
-            encode(environment)
-        );
+        let base = format!("{}/variables", self.environment_path(environment));
         let path = format!("{base}/{}", encode(name));
         match (action, value) {
             (Action::Create, Some(value)) => {
