@@ -349,7 +349,7 @@ impl OfflineRun {
     fn row(&self, name: &str) -> String {
         let peak = self.peak_kib.map_or_else(
             || "?".to_owned(),
-            |kib| format!("{:.1}", kib as f64 / 1024.0),
+            |kib| format!("{}.{}", kib / 1024, (kib % 1024) * 10 / 1024),
         );
         format!(
             "{name:<34} {:>4} {:>9.1} {peak:>12}",

@@ -31,11 +31,15 @@ pub async fn read_live(
     repo: &RepoId,
     desired: &RepoSettings,
 ) -> Result<LiveState, ApiError> {
-    let branches = read_branches(api, repo, desired);
+    // The client's semaphore hands out its permits in the order they are asked for, and
+    // `try_join!` first polls its futures in the order given: the environments come first
+    // because only they have a dependent read (list → deployment patterns), so that chain
+    // starts at once instead of queueing behind every branch read.
     let environments = read_environments(api, repo, desired);
+    let branches = read_branches(api, repo, desired);
     let apps = resolve_apps(api, desired);
-    let ((branches, missing_branches), (environments, env_ids), apps) =
-        futures::try_join!(branches, environments, apps)?;
+    let ((environments, env_ids), (branches, missing_branches), apps) =
+        futures::try_join!(environments, branches, apps)?;
 
     let mut settings = RepoSettings::empty();
     settings.repository = Some(repo.to_string());
@@ -222,7 +226,8 @@ async fn read_environments(
         )
         .await
     };
-    let (details, infos) = futures::try_join!(details, infos)?;
+    // The list first: its answer starts the pattern reads, the longest chain.
+    let (infos, details) = futures::try_join!(infos, details)?;
 
     let mut ids = Identities::default();
     let mut environments = BTreeMap::new();

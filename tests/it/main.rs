@@ -2,6 +2,7 @@
 #![allow(clippy::unwrap_used, reason = "test code")]
 
 mod common;
+mod perf;
 mod plan;
 mod schema;
 mod validate;
