@@ -2,13 +2,17 @@
 //!
 //! A GET with `If-None-Match` that GitHub answers `304 Not Modified` costs no rate limit.
 //! Entries are keyed by the token's fingerprint and the URL, so an answer fetched with one
-//! token is never served to another. Only GET bodies are stored, and no GET returns a
-//! secret's value. A cache that cannot be read or written is silently a cache miss.
+//! token is never served to another (the file name is a hash of both; the token itself is
+//! not stored). Only GET bodies of 200 answers are stored, and no GET returns a secret's
+//! value (secrets are listed by name only). A list's `Link` header is kept with its page,
+//! because a 304 need not repeat it and pagination follows it. On Unix the directory is
+//! private to the user (0700) and entries are written 0600: they hold repository settings.
+//! A cache that cannot be read or written is silently a cache miss.
 
 use std::collections::hash_map::DefaultHasher;
 use std::fs;
 use std::hash::{Hash, Hasher};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
@@ -17,6 +21,9 @@ use serde::{Deserialize, Serialize};
 pub struct CacheEntry {
     /// The `ETag` GitHub sent.
     pub etag: String,
+    /// The `Link` header that went with it (pagination), if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub link: Option<String>,
     /// The body that went with it.
     pub body: Vec<u8>,
 }
@@ -54,19 +61,21 @@ impl EtagCache {
     }
 
     /// Stores an answer; failures are ignored (the next run simply asks again).
-    pub fn store(&self, url: &str, etag: &str, body: &[u8]) {
+    pub fn store(&self, url: &str, etag: &str, link: Option<&str>, body: &[u8]) {
         let entry = CacheEntry {
             etag: etag.to_owned(),
+            link: link.map(str::to_owned),
             body: body.to_vec(),
         };
         let Ok(text) = serde_json::to_vec(&entry) else {
             return;
         };
-        if fs::create_dir_all(&self.dir).is_ok() {
+        if create_private_dir(&self.dir).is_ok() {
             let path = self.path(url);
-            let temp = path.with_extension("tmp");
-            if fs::write(&temp, text).is_ok() {
-                let _ = fs::rename(&temp, &path);
+            // A unique temporary name, so that two runs storing the same URL do not mix.
+            let temp = path.with_extension(format!("{}.tmp", std::process::id()));
+            if write_private(&temp, &text).is_ok() && fs::rename(&temp, &path).is_err() {
+                let _ = fs::remove_file(&temp);
             }
         }
     }
@@ -75,6 +84,38 @@ impl EtagCache {
         let key = fingerprint(&(self.identity, url));
         self.dir.join(format!("{key:016x}.json"))
     }
+}
+
+#[cfg(unix)]
+fn create_private_dir(dir: &Path) -> std::io::Result<()> {
+    use std::os::unix::fs::DirBuilderExt;
+    fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(dir)
+}
+
+#[cfg(not(unix))]
+fn create_private_dir(dir: &Path) -> std::io::Result<()> {
+    fs::create_dir_all(dir)
+}
+
+#[cfg(unix)]
+fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .mode(0o600)
+        .open(path)?
+        .write_all(bytes)
+}
+
+#[cfg(not(unix))]
+fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    fs::write(path, bytes)
 }
 
 fn fingerprint(value: &impl Hash) -> u64 {
@@ -92,11 +133,39 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let one = EtagCache::new(dir.path().to_path_buf(), "token-one");
         let two = EtagCache::new(dir.path().to_path_buf(), "token-two");
-        one.store("https://x/a", "\"e1\"", b"{}");
+        one.store("https://x/a", "\"e1\"", None, b"{}");
         assert_eq!(one.lookup("https://x/a").unwrap().etag, "\"e1\"");
         assert!(two.lookup("https://x/a").is_none());
         let files: Vec<_> = fs::read_dir(dir.path()).unwrap().collect();
         let names = format!("{files:?}");
         assert!(!names.contains("token-one"));
+    }
+
+    #[test]
+    fn the_link_header_is_kept_with_its_page() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = EtagCache::new(dir.path().join("nested"), "t");
+        let link = "<https://x/a?page=2>; rel=\"next\"";
+        cache.store("https://x/a", "W/\"1\"", Some(link), b"[1]");
+        let entry = cache.lookup("https://x/a").unwrap();
+        assert_eq!(entry.link.as_deref(), Some(link));
+        assert_eq!(entry.body, b"[1]");
+        cache.store("https://x/b", "W/\"2\"", None, b"[]");
+        assert!(cache.lookup("https://x/b").unwrap().link.is_none());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn entries_are_private_to_the_user() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let cache_dir = dir.path().join("gh-policy");
+        let cache = EtagCache::new(cache_dir.clone(), "t");
+        cache.store("https://x/a", "W/\"1\"", None, b"{}");
+        let mode = |p: &Path| fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&cache_dir), 0o700);
+        for file in fs::read_dir(&cache_dir).unwrap() {
+            assert_eq!(mode(&file.unwrap().path()), 0o600);
+        }
     }
 }

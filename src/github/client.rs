@@ -59,7 +59,7 @@ impl ClientConfig {
         Self {
             api_url: api_url.into(),
             token: token.into(),
-            concurrency: 4,
+            concurrency: 8,
             request_timeout: Duration::from_secs(30),
             overall_timeout: Some(Duration::from_secs(600)),
             read_retries: 3,
@@ -297,9 +297,18 @@ impl Client {
             if response.status == StatusCode::NOT_MODIFIED
                 && let Some(entry) = cached
             {
+                // A 304 need not repeat `Link`; the cached page's own link keeps pagination.
+                let mut headers = response.headers;
+                if let Some(link) = entry
+                    .link
+                    .as_deref()
+                    .and_then(|l| HeaderValue::from_str(l).ok())
+                {
+                    headers.insert(http::header::LINK, link);
+                }
                 return Ok(ApiResponse {
                     status: StatusCode::OK,
-                    headers: response.headers,
+                    headers,
                     body: entry.body,
                 });
             }
@@ -325,7 +334,12 @@ impl Client {
             if response.status == StatusCode::OK
                 && let (Some(cache), Some(etag)) = (&self.config.cache, response.header("etag"))
             {
-                cache.store(&self.cache_key(path), etag, &response.body);
+                cache.store(
+                    &self.cache_key(path),
+                    etag,
+                    response.header("link"),
+                    &response.body,
+                );
             }
             return Ok(response);
         }

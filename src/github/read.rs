@@ -31,11 +31,15 @@ pub async fn read_live(
     repo: &RepoId,
     desired: &RepoSettings,
 ) -> Result<LiveState, ApiError> {
-    let branches = read_branches(api, repo, desired);
+    // The client's semaphore hands out its permits in the order they are asked for, and
+    // `try_join!` first polls its futures in the order given: the environments come first
+    // because only they have a dependent read (list → deployment patterns), so that chain
+    // starts at once instead of queueing behind every branch read.
     let environments = read_environments(api, repo, desired);
+    let branches = read_branches(api, repo, desired);
     let apps = resolve_apps(api, desired);
-    let ((branches, missing_branches), (environments, env_ids), apps) =
-        futures::try_join!(branches, environments, apps)?;
+    let ((environments, env_ids), (branches, missing_branches), apps) =
+        futures::try_join!(environments, branches, apps)?;
 
     let mut settings = RepoSettings::empty();
     settings.repository = Some(repo.to_string());
@@ -191,7 +195,7 @@ async fn read_environments(
         let items = api
             .get_all(&path, Some("environments"))
             .await
-            .map_err(|e| with_permission(e, "Environments: read (or Actions: read)"))?;
+            .map_err(|e| repository_missing(with_permission(e, "Actions: read"), repo))?;
         let infos = items
             .into_iter()
             .map(|item| {
@@ -222,7 +226,8 @@ async fn read_environments(
         )
         .await
     };
-    let (details, infos) = futures::try_join!(details, infos)?;
+    // The list first: its answer starts the pattern reads, the longest chain.
+    let (infos, details) = futures::try_join!(infos, details)?;
 
     let mut ids = Identities::default();
     let mut environments = BTreeMap::new();
@@ -262,7 +267,7 @@ pub(super) async fn list_patterns(
     let items = api
         .get_all(&path, Some("branch_policies"))
         .await
-        .map_err(|e| with_permission(e, "Environments: read (or Actions: read)"))?;
+        .map_err(|e| with_permission(e, "Actions: read"))?;
     items
         .into_iter()
         .map(|item| {
@@ -286,7 +291,7 @@ async fn list_secrets(
         repo.path(),
         encode(environment)
     );
-    let Some(items) = list_or_missing(api, &path, "secrets", "Secrets: read").await? else {
+    let Some(items) = list_or_missing(api, &path, "secrets", "Environments: read").await? else {
         return Ok(None);
     };
     let names = items
@@ -313,7 +318,7 @@ async fn list_variables(
         repo.path(),
         encode(environment)
     );
-    let Some(items) = list_or_missing(api, &path, "variables", "Variables: read").await? else {
+    let Some(items) = list_or_missing(api, &path, "variables", "Environments: read").await? else {
         return Ok(None);
     };
     let variables = items
@@ -496,7 +501,15 @@ async fn lookup_id(api: &ReadApi, path: &str, what: &str) -> Result<i64, ApiErro
 }
 
 fn not_found(response: &ApiResponse, call: &str, repo: &RepoId) -> ApiError {
-    ApiError::from_response(response, call).with_hint(format!(
+    repository_missing(ApiError::from_response(response, call), repo)
+}
+
+/// A 404 on a repository-wide list means the repository is not there for this token.
+fn repository_missing(err: ApiError, repo: &RepoId) -> ApiError {
+    if err.kind != ApiErrorKind::NotFound {
+        return err;
+    }
+    err.with_hint(format!(
         "repository `{repo}` was not found, or the token cannot see it; check --repo and the token's repository access"
     ))
 }

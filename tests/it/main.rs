@@ -6,6 +6,7 @@ mod cli;
 mod common;
 mod faults;
 mod live;
+mod perf;
 mod plan;
 mod props;
 mod schema;
