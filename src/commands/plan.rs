@@ -1,6 +1,7 @@
 //! `gh-policy plan`: show how the live repository differs from the policy.
 
 use std::io::Write;
+use std::path::Path;
 
 use crate::cli::{PlanArgs, PlanFormat};
 use crate::commands::{Context, remote};
@@ -14,7 +15,14 @@ use crate::{actions, diff, policy, render};
 
 /// Runs `plan`: exit 0 in sync, 2 drift.
 pub fn run(args: &PlanArgs, ctx: &Context, out: &mut dyn Write) -> Result<ExitStatus, Error> {
-    let (desired, source_map) = load_policy_with_map(&args.policy.policy)?;
+    // Key locations are only for GitHub Actions annotations; elsewhere skip finding them.
+    let in_actions = actions::in_actions();
+    let (desired, source_map) = if in_actions {
+        let (desired, map) = load_policy_with_map(&args.policy.policy)?;
+        (desired, Some(map))
+    } else {
+        (load_policy(&args.policy.policy)?, None)
+    };
     let plan = if let Some(state) = &args.state {
         let live = policy::load(state).map_err(|err| {
             Error::new(format!("cannot use state file {}", state.display()))
@@ -42,13 +50,13 @@ pub fn run(args: &PlanArgs, ctx: &Context, out: &mut dyn Write) -> Result<ExitSt
         diff::plan(&repo.to_string(), &desired, &live)
     };
     show(&plan, args.format, ctx, out)?;
-    if actions::in_actions() {
+    if let Some(source_map) = &source_map {
         actions::append_step_summary(&plan).map_err(|err| {
             Error::new("failed to write $GITHUB_STEP_SUMMARY").caused_by(err.to_string())
         })?;
         // Annotations are workflow commands on stdout; they would break a JSON document.
         if args.format != PlanFormat::Json {
-            actions::write_annotations(&plan, &args.policy.policy, &source_map, out)?;
+            actions::write_annotations(&plan, &args.policy.policy, source_map, out)?;
         }
     }
     Ok(if plan.in_sync() {
@@ -59,22 +67,24 @@ pub fn run(args: &PlanArgs, ctx: &Context, out: &mut dyn Write) -> Result<ExitSt
 }
 
 /// Loads the policy, turning its problems into one error listing them all.
-pub fn load_policy(path: &std::path::Path) -> Result<RepoSettings, Error> {
-    load_policy_with_map(path).map(|(settings, _)| settings)
+pub fn load_policy(path: &Path) -> Result<RepoSettings, Error> {
+    policy::load(path).map_err(|err| invalid_policy(path, &err))
 }
 
-/// Loads the policy with the locations of its keys.
-fn load_policy_with_map(path: &std::path::Path) -> Result<(RepoSettings, SourceMap), Error> {
-    policy::load_with_source_map(path).map_err(|err| {
-        let mut error = Error::new(format!("invalid policy {}", path.display()));
-        for diagnostic in err.to_string().lines() {
-            error = error.caused_by(diagnostic.to_owned());
-        }
-        error.with_hint(format!(
-            "run `gh-policy validate -p {}` for details",
-            path.display()
-        ))
-    })
+/// Loads the policy with the locations of its keys (for annotations).
+fn load_policy_with_map(path: &Path) -> Result<(RepoSettings, SourceMap), Error> {
+    policy::load_with_source_map(path).map_err(|err| invalid_policy(path, &err))
+}
+
+fn invalid_policy(path: &Path, err: &policy::PolicyError) -> Error {
+    let mut error = Error::new(format!("invalid policy {}", path.display()));
+    for diagnostic in err.to_string().lines() {
+        error = error.caused_by(diagnostic.to_owned());
+    }
+    error.with_hint(format!(
+        "run `gh-policy validate -p {}` for details",
+        path.display()
+    ))
 }
 
 /// Writes the plan in the requested format.
