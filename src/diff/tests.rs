@@ -1,3 +1,5 @@
+//! Unit tests, compiled only under #[cfg(test)] from the parent module.
+
 use super::*;
 use crate::model::{PullRequestRules, RefType, Secret, StatusChecks};
 

@@ -81,7 +81,7 @@ impl<'a> Writer<'a> {
                         self.repo.path(),
                         encode(branch)
                     );
-                    self.expect(
+                    self.send_checked(
                         Method::DELETE,
                         &path,
                         None,
@@ -97,7 +97,7 @@ impl<'a> Writer<'a> {
                 match desired {
                     Some(desired) => {
                         let body = environment_body(desired, self.ids, &path)?;
-                        self.expect(
+                        self.send_checked(
                             Method::PUT,
                             &path,
                             Some(&body),
@@ -107,7 +107,7 @@ impl<'a> Writer<'a> {
                         .await?;
                     }
                     None => {
-                        self.expect(
+                        self.send_checked(
                             Method::DELETE,
                             &path,
                             None,
@@ -166,7 +166,7 @@ impl<'a> Writer<'a> {
             clearing("pull_request.bypass"),
         );
         let response = self
-            .expect(
+            .send_checked(
                 Method::PUT,
                 &path,
                 Some(&body),
@@ -206,7 +206,7 @@ impl<'a> Writer<'a> {
                 }
             }
             let body = json!({ "strict": checks.strict, "checks": list });
-            self.expect(
+            self.send_checked(
                 Method::PATCH,
                 &format!("{path}/required_status_checks"),
                 Some(&body),
@@ -226,7 +226,7 @@ impl<'a> Writer<'a> {
             .map(|d| d.live == Value::Bool(true));
         match (desired.required_signatures, live_signatures) {
             (true, Some(false)) => {
-                self.expect(
+                self.send_checked(
                     Method::POST,
                     &signatures,
                     None,
@@ -236,7 +236,7 @@ impl<'a> Writer<'a> {
                 .await?;
             }
             (false, Some(true)) => {
-                self.expect(
+                self.send_checked(
                     Method::DELETE,
                     &signatures,
                     None,
@@ -266,7 +266,7 @@ impl<'a> Writer<'a> {
             let Some(id) = pattern_id(&existing, pattern) else {
                 return Ok(()); // Already gone: the desired state holds.
             };
-            self.expect(
+            self.send_checked(
                 Method::DELETE,
                 &format!("{base}/{id}"),
                 None,
@@ -282,7 +282,7 @@ impl<'a> Writer<'a> {
         };
         let body = json!({ "name": pattern.pattern, "type": kind });
         // 303: the same pattern exists already, which is the desired state.
-        self.expect(
+        self.send_checked(
             Method::POST,
             &base,
             Some(&body),
@@ -303,7 +303,7 @@ impl<'a> Writer<'a> {
         let base = format!("{}/secrets", self.environment_path(environment));
         let path = format!("{base}/{}", encode(name));
         if action == Action::Delete {
-            self.expect(
+            self.send_checked(
                 Method::DELETE,
                 &path,
                 None,
@@ -343,7 +343,7 @@ impl<'a> Writer<'a> {
             other => other.to_string(),
         };
         let body = json!({ "encrypted_value": sealed, "key_id": key_id });
-        self.expect(
+        self.send_checked(
             Method::PUT,
             &path,
             Some(&body),
@@ -366,7 +366,7 @@ impl<'a> Writer<'a> {
         match (action, value) {
             (Action::Create, Some(value)) => {
                 let body = json!({ "name": name, "value": value });
-                self.expect(
+                self.send_checked(
                     Method::POST,
                     &base,
                     Some(&body),
@@ -377,7 +377,7 @@ impl<'a> Writer<'a> {
             }
             (Action::Update, Some(value)) => {
                 let body = json!({ "name": name, "value": value });
-                self.expect(
+                self.send_checked(
                     Method::PATCH,
                     &path,
                     Some(&body),
@@ -387,7 +387,7 @@ impl<'a> Writer<'a> {
                 .await?;
             }
             _ => {
-                self.expect(
+                self.send_checked(
                     Method::DELETE,
                     &path,
                     None,
@@ -402,7 +402,7 @@ impl<'a> Writer<'a> {
 
     /// Sends one write and checks its status; any other status is an error with GitHub's
     /// message and, for a 403, the permission the write needs.
-    async fn expect(
+    async fn send_checked(
         &self,
         method: Method,
         path: &str,

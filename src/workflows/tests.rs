@@ -1,3 +1,5 @@
+//! Unit tests, compiled only under #[cfg(test)] from the parent module.
+
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
