@@ -366,3 +366,76 @@ fn users_github_drops_silently_are_reported() {
         .stdout(predicate::str::contains("Still drifting after apply"))
         .stderr(predicate::str::contains("still differs from the policy"));
 }
+
+#[test]
+fn variables_secrets_and_signed_commits_are_updated_and_pruned() {
+    let repo = TestRepo::new("flow-in-sync");
+    // Sign main's commits, change one variable, and let prune remove what is unlisted.
+    let policy = flow_policy()
+        .replace(
+            "version: 1\n",
+            "version: 1\nprune: { secrets: true, variables: true }\n",
+        )
+        .replace(
+            "    required_conversation_resolution: true\n",
+            "    required_conversation_resolution: true\n    required_signatures: true\n",
+        )
+        .replace(
+            "      HEALTH_URL: https://katz.example.com/api/health",
+            "      HEALTH_URL: https://katz.example.com/healthz",
+        )
+        .replace(
+            "      - SSH_USER\n      - name: SSH_PRIVATE_KEY\n        from_env: PROD_SSH_KEY",
+            "      - name: SSH_PRIVATE_KEY\n        from_env: PROD_SSH_KEY",
+        );
+    repo.policy(&policy);
+    apply(&repo).code(0);
+    let base = "/repos/acme/katz-backend";
+    assert_eq!(
+        write_lines(&repo),
+        vec![
+            format!("PUT {base}/branches/main/protection"),
+            format!("PATCH {base}/branches/main/protection/required_status_checks"),
+            format!("POST {base}/branches/main/protection/required_signatures"),
+            format!("DELETE {base}/environments/production/secrets/SSH_USER"),
+            format!("PATCH {base}/environments/production/variables/HEALTH_URL"),
+        ]
+    );
+    let state = repo.emu.state();
+    assert!(state.branches["main"].required_signatures);
+    assert!(
+        !state.environments["production"]
+            .secrets
+            .contains(&"SSH_USER".to_owned())
+    );
+    assert_eq!(
+        state.environments["production"].variables["HEALTH_URL"],
+        "https://katz.example.com/healthz"
+    );
+
+    // And back: signatures off, the variable removed.
+    repo.emu.clear_log();
+    repo.policy(
+        &flow_policy()
+            .replace("version: 1\n", "version: 1\nprune: { variables: true }\n")
+            .replace(
+                "    variables:\n      HEALTH_URL: https://katz.example.com/api/health\n",
+                "",
+            )
+            .replace(
+                "      - SSH_USER\n      - name: SSH_PRIVATE_KEY\n        from_env: PROD_SSH_KEY",
+                "      - name: SSH_PRIVATE_KEY\n        from_env: PROD_SSH_KEY",
+            ),
+    );
+    apply(&repo).code(0);
+    assert_eq!(
+        write_lines(&repo),
+        vec![
+            format!("PUT {base}/branches/main/protection"),
+            format!("PATCH {base}/branches/main/protection/required_status_checks"),
+            format!("DELETE {base}/branches/main/protection/required_signatures"),
+            format!("DELETE {base}/environments/production/variables/HEALTH_URL"),
+        ]
+    );
+    assert_eq!(repo.plan_json().0, 0);
+}
