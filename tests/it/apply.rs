@@ -263,7 +263,7 @@ fn deployment_branches_switch_to_protected_and_back() {
             .protected_branches
     );
 
-    repo.emu.clear_log();
+    repo.clear_log();
     repo.policy(&flow_policy());
     apply(&repo).code(0);
     assert_eq!(
@@ -285,7 +285,7 @@ fn a_stale_pattern_is_deleted_alone() {
         "deployment_branches: [main, hotfix]",
     ));
     apply(&repo).code(0);
-    repo.emu.clear_log();
+    repo.clear_log();
     repo.policy(&flow_policy());
     apply(&repo).code(0);
     let writes = write_lines(&repo);
@@ -414,7 +414,7 @@ fn variables_secrets_and_signed_commits_are_updated_and_pruned() {
     );
 
     // And back: signatures off, the variable removed.
-    repo.emu.clear_log();
+    repo.clear_log();
     repo.policy(
         &flow_policy()
             .replace("version: 1\n", "version: 1\nprune: { variables: true }\n")

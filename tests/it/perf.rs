@@ -107,7 +107,7 @@ fn a_second_plan_with_the_cache_costs_no_rate_limit() {
             .all(|r| r.if_none_match.is_none())
     );
 
-    repo.emu.clear_log();
+    repo.clear_log();
     let used = repo.emu.rate_limit_used();
     let (code, second) = plan_cached(&repo, &cache, &token, &[]);
     assert_eq!(code, 0);
@@ -140,7 +140,7 @@ fn cached_pages_keep_their_next_links() {
     let (_, uncached) = repo.plan_json();
     assert_eq!(first, uncached);
 
-    repo.emu.clear_log();
+    repo.clear_log();
     let used = repo.emu.rate_limit_used();
     let (code, second) = plan_cached(&repo, &cache, &token, &[]);
     assert_eq!(code, 2);
@@ -159,7 +159,7 @@ fn a_cache_written_with_one_token_is_not_used_with_another() {
     assert_eq!(code, 0);
 
     // Another token, same cache directory and URLs: nothing cached is offered.
-    repo.emu.clear_log();
+    repo.clear_log();
     let (code, _) = plan_cached(&repo, &cache, "token-two", &[]);
     assert_eq!(code, 1);
     let requests = repo.emu.requests();
@@ -173,7 +173,7 @@ fn a_cache_written_with_one_token_is_not_used_with_another() {
     }
 
     // The first token still finds its entries.
-    repo.emu.clear_log();
+    repo.clear_log();
     let (code, _) = plan_cached(&repo, &cache, "token-one", &[]);
     assert_eq!(code, 0);
     assert!(repo.emu.requests().iter().all(|r| r.status == 304));
@@ -187,7 +187,7 @@ fn concurrency_one_gives_the_same_plan() {
     assert_eq!(code, 2);
     let default_requests = repo.emu.requests().len();
 
-    repo.emu.clear_log();
+    repo.clear_log();
     let output = repo
         .cmd()
         .args([

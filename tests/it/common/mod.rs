@@ -154,12 +154,18 @@ pub fn expect(list: &[(&str, &str, bool)]) -> Vec<(String, String, bool)> {
         .collect()
 }
 
-impl Drop for TestRepo {
-    /// Every test that talks to the emulator proves its traffic conforms to GitHub's
-    /// official schemas: a violation fails the test even when the test did not ask. With
-    /// `GH_POLICY_TRAFFIC_LOG=FILE`, the operations used are appended to FILE (for counting
+impl TestRepo {
+    /// Starts a fresh request log, after checking and recording the one so far (so a test
+    /// that looks at its second half alone still proves the first half conformed).
+    pub fn clear_log(&self) {
+        self.record_traffic();
+        self.assert_conformant();
+        self.emu.clear_log();
+    }
+
+    /// With `GH_POLICY_TRAFFIC_LOG=FILE`, appends the operations used to FILE (for counting
     /// how many of GitHub's operations the suite covers).
-    fn drop(&mut self) {
+    fn record_traffic(&self) {
         if let Some(file) = std::env::var_os("GH_POLICY_TRAFFIC_LOG") {
             use std::io::Write as _;
             let mut log = std::fs::OpenOptions::new()
@@ -176,6 +182,14 @@ impl Drop for TestRepo {
                 .unwrap();
             }
         }
+    }
+}
+
+impl Drop for TestRepo {
+    /// Every test that talks to the emulator proves its traffic conforms to GitHub's
+    /// official schemas: a violation fails the test even when the test did not ask.
+    fn drop(&mut self) {
+        self.record_traffic();
         if !std::thread::panicking() {
             self.assert_conformant();
         }
