@@ -331,6 +331,18 @@ impl Client {
                 }
                 continue;
             }
+            // A 200 whose body is not JSON was cut short on the way (GitHub answers JSON):
+            // ask again like after a dropped connection, and never cache it.
+            let complete = response.status != StatusCode::OK
+                || serde_json::from_slice::<serde::de::IgnoredAny>(&response.body).is_ok();
+            if !complete {
+                if attempt <= self.config.read_retries {
+                    self.pause_before_retry(attempt, &call, "the answer is not complete JSON")
+                        .await?;
+                    continue;
+                }
+                return Ok(response);
+            }
             if response.status == StatusCode::OK
                 && let (Some(cache), Some(etag)) = (&self.config.cache, response.header("etag"))
             {

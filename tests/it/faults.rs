@@ -237,7 +237,7 @@ fn a_primary_rate_limit_with_a_far_reset_stops_with_the_reset_time() {
 }
 
 #[test]
-fn truncated_json_is_a_malformed_response_naming_the_call() {
+fn truncated_json_once_is_read_again() {
     let repo = in_sync();
     repo.emu.inject(
         Fault::new(FaultKind::TruncatedBody)
@@ -245,6 +245,25 @@ fn truncated_json_is_a_malformed_response_naming_the_call() {
             .path(MAIN_PROTECTION),
     );
     let (output, _) = run(&repo, &["plan", "--no-cache"]);
+    plan_in_sync(&output);
+    assert!(
+        stderr(&output).contains("the answer is not complete JSON"),
+        "{}",
+        stderr(&output)
+    );
+    assert_eq!(calls(&repo, "GET", MAIN_PROTECTION).len(), 2);
+}
+
+#[test]
+fn truncated_json_every_time_is_a_malformed_response_naming_the_call() {
+    let repo = in_sync();
+    repo.emu.inject(
+        Fault::new(FaultKind::TruncatedBody)
+            .method("GET")
+            .path(MAIN_PROTECTION)
+            .times(10),
+    );
+    let (output, _) = run(&repo, &["plan", "--no-cache", "--retries", "1"]);
     assert_fails_with(
         &output,
         &[&format!("GET {MAIN_PROTECTION}"), "EOF while parsing"],
