@@ -46,7 +46,9 @@ pub fn run(cli: &Cli) -> ExitStatus {
             && stdout.is_terminal(),
     };
     let mut out = stdout.lock();
-    let mut err = stderr.lock();
+    // Not locked for the whole command: the spinner and the request log write to stderr
+    // from other threads, and would wait forever for a lock held here.
+    let mut err = stderr;
     let result = match &cli.command {
         Command::Validate(args) => commands::validate::run(args, &mut out, &mut err),
         Command::Schema => commands::schema::run(&mut out),

@@ -10,4 +10,5 @@ mod perf;
 mod plan;
 mod props;
 mod schema;
+mod terminal;
 mod validate;

@@ -1,0 +1,84 @@
+//! On a real terminal (a pseudo-terminal from `script`): colour, the spinner, and the
+//! confirmation prompt of `apply`. These paths never run with piped output.
+
+use std::time::Duration;
+
+use assert_cmd::Command;
+
+use crate::common::{TestRepo, flow_policy};
+
+/// Runs `gh-policy ARGS` on a pseudo-terminal, feeding `input`; `None` when `script`
+/// (util-linux) is not installed.
+fn on_terminal(repo: &TestRepo, args: &str, input: &str) -> Option<String> {
+    if std::process::Command::new("script")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        eprintln!("skipped: `script` (util-linux) is not installed");
+        return None;
+    }
+    let bin = assert_cmd::cargo::cargo_bin("gh-policy");
+    let line = format!("{} {args}", bin.display());
+    let output = Command::new("script")
+        .args(["-qec", &line, "/dev/null"])
+        .current_dir(repo.dir.path())
+        .env("GITHUB_API_URL", repo.emu.url())
+        .env("GITHUB_TOKEN", repo.emu.token())
+        .env("GH_POLICY_WRITE_DELAY_MS", "0")
+        .env("STAGING_SSH_KEY", "staging-key-material")
+        .env_remove("NO_COLOR")
+        .env_remove("GITHUB_ACTIONS")
+        .write_stdin(input)
+        // A hang (a lock held across threads, a prompt nobody answers) fails the test.
+        .timeout(Duration::from_secs(60))
+        .output()
+        .unwrap();
+    Some(String::from_utf8_lossy(&output.stdout).into_owned())
+}
+
+#[test]
+fn on_a_terminal_plan_is_coloured_and_finishes() {
+    let repo = TestRepo::new("flow-drifted");
+    repo.policy(&flow_policy());
+    let Some(screen) = on_terminal(&repo, "plan --no-cache", "") else {
+        return;
+    };
+    assert!(
+        screen.contains("\u{1b}["),
+        "no colour on a terminal:\n{screen}"
+    );
+    assert!(
+        screen.contains("Plan: 2 to create, 3 to update, 0 to delete."),
+        "{screen}"
+    );
+}
+
+#[test]
+fn on_a_terminal_apply_asks_and_goes_on_after_yes() {
+    let repo = TestRepo::new("flow-drifted");
+    repo.policy(&flow_policy());
+    let Some(screen) = on_terminal(&repo, "apply --no-cache", "yes\n") else {
+        return;
+    };
+    assert!(screen.contains("Type `yes` to go on"), "{screen}");
+    assert!(
+        screen.contains("acme/katz-backend matches the policy."),
+        "{screen}"
+    );
+    assert!(!repo.writes().is_empty());
+}
+
+#[test]
+fn on_a_terminal_apply_stops_on_anything_but_yes() {
+    let repo = TestRepo::new("flow-drifted");
+    repo.policy(&flow_policy());
+    let Some(screen) = on_terminal(&repo, "apply --no-cache", "no\n") else {
+        return;
+    };
+    assert!(
+        screen.contains("apply cancelled; nothing was written"),
+        "{screen}"
+    );
+    assert!(repo.writes().is_empty());
+}
