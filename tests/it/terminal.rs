@@ -9,6 +9,7 @@ use crate::common::{TestRepo, flow_policy};
 
 /// Runs `gh-policy ARGS` on a pseudo-terminal, feeding `input`; `None` when `script`
 /// (util-linux) is not installed.
+#[expect(clippy::print_stderr, reason = "a skipped test says why")]
 fn on_terminal(repo: &TestRepo, args: &str, input: &str) -> Option<String> {
     if std::process::Command::new("script")
         .arg("--version")
