@@ -22,7 +22,7 @@ use crate::live::Identities;
 use crate::model::{
     Actors, Branch, DeploymentBranches, DeploymentPattern, Environment, RefType, Reviewer,
 };
-use crate::plan::{Action, Change, Target};
+use crate::plan::{Action, Change, FieldDiff, Target};
 
 /// Writes plan changes to one repository.
 pub struct Writer<'a> {
@@ -96,7 +96,7 @@ impl<'a> Writer<'a> {
                 let path = self.environment_path(name);
                 match desired {
                     Some(desired) => {
-                        let body = environment_body(desired, self.ids, &path)?;
+                        let body = environment_body(desired, self.ids, &path, &change.diffs)?;
                         self.send_checked(
                             Method::PUT,
                             &path,
@@ -530,13 +530,19 @@ fn dropped_actors(response: &ApiResponse, desired: &Branch) -> Vec<Warning> {
     warnings
 }
 
-/// Builds the body of PUT `…/environments/{name}`. Every key is sent, because keys left out
-/// keep their old value (QUIRKS 32).
+/// Builds the body of PUT `…/environments/{name}`.
+///
+/// A key left out keeps its value (QUIRKS 32), and on private repositories of some plans
+/// GitHub refuses `wait_timer`, `reviewers` and `prevent_self_review` even at their defaults
+/// (QUIRKS 36). So a rule is sent when the policy sets it, or to reset a live value the plan
+/// shows changing; the deployment branch policy is always sent.
 fn environment_body(
     environment: &Environment,
     ids: &Identities,
     path: &str,
+    diffs: &[FieldDiff],
 ) -> Result<Value, ApiError> {
+    let resets = |leaf: &str| diffs.iter().any(|d| d.path == leaf && !d.live.is_null());
     let mut reviewers = Vec::new();
     for reviewer in &environment.reviewers {
         let key = reviewer.name().to_lowercase();
@@ -559,15 +565,32 @@ fn environment_body(
             json!({ "protected_branches": false, "custom_branch_policies": true })
         }
     };
-    Ok(json!({
-        "wait_timer": environment.wait_timer,
-        "prevent_self_review": environment.prevent_self_review,
+    let mut body = serde_json::Map::new();
+    if environment.wait_timer != 0 || resets("wait_timer") {
+        body.insert("wait_timer".into(), json!(environment.wait_timer));
+    }
+    let prevent_self_review = environment.prevent_self_review && !reviewers.is_empty();
+    if prevent_self_review || resets("prevent_self_review") {
+        body.insert("prevent_self_review".into(), json!(prevent_self_review));
+    }
+    if !reviewers.is_empty() || resets("reviewers") {
         // `null` clears the reviewers (QUIRKS 32).
-        "reviewers": if reviewers.is_empty() { Value::Null } else { Value::Array(reviewers) },
-        "deployment_branch_policy": branch_policy,
+        let reviewers = if reviewers.is_empty() {
+            Value::Null
+        } else {
+            Value::Array(reviewers)
+        };
+        body.insert("reviewers".into(), reviewers);
+    }
+    body.insert("deployment_branch_policy".into(), branch_policy);
+    if !environment.can_admins_bypass || resets("can_admins_bypass") {
         // Not in the 2022-11-28 description; the live API takes it (QUIRKS 31).
-        "can_admins_bypass": environment.can_admins_bypass,
-    }))
+        body.insert(
+            "can_admins_bypass".into(),
+            json!(environment.can_admins_bypass),
+        );
+    }
+    Ok(Value::Object(body))
 }
 
 /// Encrypts a secret value for GitHub: a libsodium sealed box against the environment's

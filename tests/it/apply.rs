@@ -439,3 +439,65 @@ fn variables_secrets_and_signed_commits_are_updated_and_pruned() {
     );
     assert_eq!(repo.plan_json().0, 0);
 }
+
+#[test]
+fn an_environment_without_rules_is_written_without_rule_keys() {
+    // Some plans refuse wait_timer, reviewers and prevent_self_review on private
+    // repositories even at their defaults (QUIRKS 36): send them only when they matter.
+    let repo = TestRepo::new("empty");
+    repo.policy(&flow_policy());
+    apply(&repo).code(2);
+    let body_of = |env: &str| {
+        repo.writes()
+            .into_iter()
+            .find(|w| w.method == "PUT" && w.path.ends_with(&format!("/environments/{env}")))
+            .unwrap()
+            .body
+            .unwrap()
+    };
+    assert_eq!(
+        body_of("staging"),
+        json!({ "deployment_branch_policy": { "protected_branches": false, "custom_branch_policies": true } })
+    );
+    assert_eq!(
+        body_of("production"),
+        json!({
+            "wait_timer": 5,
+            "prevent_self_review": true,
+            "reviewers": [{ "type": "User", "id": 583_231 }, { "type": "Team", "id": 4001 }],
+            "deployment_branch_policy": { "protected_branches": false, "custom_branch_policies": true },
+            "can_admins_bypass": false
+        })
+    );
+}
+
+#[test]
+fn removing_every_rule_resets_each_one() {
+    let repo = TestRepo::new("flow-in-sync");
+    let policy = flow_policy()
+        .replace("    reviewers:                       # someone must approve every production deploy\n      - user: octocat\n      - team: release-managers\n", "")
+        .replace("    prevent_self_review: true\n", "")
+        .replace("    can_admins_bypass: false\n", "")
+        .replace("    wait_timer: 5                    # minutes between approval and deploy\n", "");
+    assert!(
+        !policy.contains("wait_timer"),
+        "the policy text changed; update this test"
+    );
+    repo.policy(&policy);
+    apply(&repo).code(0);
+    let put = repo
+        .writes()
+        .into_iter()
+        .find(|w| w.method == "PUT")
+        .unwrap();
+    assert_eq!(
+        put.body.unwrap(),
+        json!({
+            "wait_timer": 0,
+            "prevent_self_review": false,
+            "reviewers": null,
+            "deployment_branch_policy": { "protected_branches": false, "custom_branch_policies": true },
+            "can_admins_bypass": true
+        })
+    );
+}
