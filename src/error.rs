@@ -68,8 +68,22 @@ impl fmt::Display for Error {
 
 impl std::error::Error for Error {}
 
+/// The message of the error for a closed stdout (`gh-policy plan | head`), which is not
+/// worth reporting.
+pub const OUTPUT_CLOSED: &str = "output closed";
+
+impl Error {
+    /// Returns true when the reader of our output went away.
+    pub fn is_output_closed(&self) -> bool {
+        self.message == OUTPUT_CLOSED
+    }
+}
+
 impl From<io::Error> for Error {
     fn from(err: io::Error) -> Self {
+        if err.kind() == io::ErrorKind::BrokenPipe {
+            return Self::new(OUTPUT_CLOSED);
+        }
         Self::new("failed to write output").caused_by(err.to_string())
     }
 }

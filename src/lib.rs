@@ -62,10 +62,7 @@ pub fn run(cli: &Cli) -> ExitStatus {
     match result {
         Ok(status) => status,
         Err(error) => {
-            // A closed stdout (`gh-policy plan | head`) is not worth reporting.
-            if error.message == "failed to write output"
-                && error.causes.iter().any(|c| c.contains("Broken pipe"))
-            {
+            if error.is_output_closed() {
                 return ExitStatus::Success;
             }
             let _ = error.report(&mut err);
