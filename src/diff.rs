@@ -130,14 +130,32 @@ fn branch_change(
 }
 
 fn diff_environments(desired: &RepoSettings, live: &LiveState, changes: &mut Vec<Change>) {
+    // GitHub matches environment names without regard to case: `Production` in the policy
+    // is the live `production`, not a second environment.
+    let live_by_name: BTreeMap<String, &Environment> = live
+        .settings
+        .environments
+        .iter()
+        .map(|(name, environment)| (name.to_lowercase(), environment))
+        .collect();
+    let listed: BTreeSet<String> = desired
+        .environments
+        .keys()
+        .map(|n| n.to_lowercase())
+        .collect();
     let names: BTreeSet<&String> = desired
         .environments
         .keys()
-        .chain(live.settings.environments.keys())
+        .chain(
+            live.settings
+                .environments
+                .keys()
+                .filter(|n| !listed.contains(&n.to_lowercase())),
+        )
         .collect();
     for name in names {
         let address = format!("environments.{name}");
-        let have = live.settings.environments.get(name);
+        let have = live_by_name.get(&name.to_lowercase()).copied();
         let Some(want) = desired.environments.get(name) else {
             if desired.prune.environments
                 && let Some(have) = have
@@ -248,7 +266,8 @@ fn diff_secrets(
     prune: bool,
     changes: &mut Vec<Change>,
 ) {
-    let existing: BTreeSet<&str> = have.secrets.iter().map(|s| s.name.as_str()).collect();
+    // GitHub stores secret names in upper case; compare them that way.
+    let existing: BTreeSet<String> = have.secrets.iter().map(|s| s.name.to_uppercase()).collect();
     // A secret listed twice (validation rejects contradictions) is one change.
     let mut wanted: BTreeMap<&str, Option<&String>> = BTreeMap::new();
     for secret in &want.secrets {
@@ -258,7 +277,7 @@ fn diff_secrets(
         }
     }
     for (secret, from_env) in &wanted {
-        if existing.contains(secret) {
+        if existing.contains(&secret.to_uppercase()) {
             continue;
         }
         let applicable = from_env.is_some();
@@ -286,7 +305,8 @@ fn diff_secrets(
         });
     }
     if prune {
-        for secret in existing.iter().filter(|s| !wanted.contains_key(*s)) {
+        let wanted: BTreeSet<String> = wanted.keys().map(|s| s.to_uppercase()).collect();
+        for secret in existing.iter().filter(|s| !wanted.contains(*s)) {
             changes.push(Change {
                 address: format!("environments.{name}.secrets.{secret}"),
                 kind: ResourceKind::Secret,
@@ -296,7 +316,7 @@ fn diff_secrets(
                 reason: None,
                 target: Target::Secret {
                     environment: name.to_owned(),
-                    name: (*secret).to_owned(),
+                    name: secret.clone(),
                     from_env: None,
                 },
             });
@@ -331,8 +351,15 @@ fn diff_variables(
                 },
             });
         };
+    // GitHub stores variable names in upper case; compare them that way.
+    let live: BTreeMap<String, &String> = have
+        .variables
+        .iter()
+        .map(|(name, value)| (name.to_uppercase(), value))
+        .collect();
+    let listed: BTreeSet<String> = want.variables.keys().map(|n| n.to_uppercase()).collect();
     for (variable, value) in &want.variables {
-        match have.variables.get(variable) {
+        match live.get(&variable.to_uppercase()).copied() {
             None => variable_change(variable, Action::Create, None, Some(value)),
             Some(current) if current != value => {
                 variable_change(variable, Action::Update, Some(current), Some(value));
@@ -342,7 +369,7 @@ fn diff_variables(
     }
     if prune {
         for (variable, value) in &have.variables {
-            if !want.variables.contains_key(variable) {
+            if !listed.contains(&variable.to_uppercase()) {
                 variable_change(variable, Action::Delete, Some(value), None);
             }
         }

@@ -394,3 +394,41 @@ fn enabling_pull_requests_lists_every_setting() {
     );
     assert!(plan.changes[0].diffs.iter().all(|d| d.live.is_null()));
 }
+
+#[test]
+fn environment_secret_and_variable_names_match_as_github_matches_them() {
+    // GitHub matches environment names without case and stores secret and variable names
+    // in upper case: none of that may show as drift on every run.
+    let mut live = repo();
+    live.environments.insert(
+        "production".into(),
+        Environment {
+            secrets: vec![Secret {
+                name: "SSH_HOST".into(),
+                from_env: None,
+            }],
+            variables: [("HEALTH_URL".to_owned(), "https://x".to_owned())].into(),
+            ..Environment::default()
+        },
+    );
+    let mut desired = repo();
+    desired.prune = crate::model::Prune {
+        environments: true,
+        secrets: true,
+        variables: true,
+        branch_protection: false,
+    };
+    desired.environments.insert(
+        "Production".into(),
+        Environment {
+            secrets: vec![Secret {
+                name: "ssh_host".into(),
+                from_env: None,
+            }],
+            variables: [("health_url".to_owned(), "https://x".to_owned())].into(),
+            ..Environment::default()
+        },
+    );
+    let plan = plan("acme/x", &desired, &LiveState::from_settings(live));
+    assert!(plan.in_sync(), "{plan:#?}");
+}

@@ -181,6 +181,8 @@ async fn read_environments(
     desired: &RepoSettings,
 ) -> Result<(BTreeMap<String, Environment>, Identities), ApiError> {
     let listed: BTreeSet<&String> = desired.environments.keys().collect();
+    // GitHub matches environment names without regard to case.
+    let listed_lower: BTreeSet<String> = listed.iter().map(|n| n.to_lowercase()).collect();
     // Secrets and variables of listed environments do not depend on the list: start them at
     // once, and treat a 404 as "the environment does not exist".
     let details = try_join_all(listed.iter().map(|name| async move {
@@ -214,7 +216,9 @@ async fn read_environments(
         try_join_all(
             infos
                 .into_iter()
-                .filter(|(info, _)| desired.prune.environments || listed.contains(&info.name))
+                .filter(|(info, _)| {
+                    desired.prune.environments || listed_lower.contains(&info.name.to_lowercase())
+                })
                 .map(|(info, raw)| async move {
                     let patterns = if info.has_custom_policies() {
                         list_patterns(api, repo, &info.name).await?
@@ -245,7 +249,11 @@ async fn read_environments(
         );
     }
     for (name, secrets, variables) in details {
-        if let Some(environment) = environments.get_mut(name) {
+        let live_name = environments
+            .keys()
+            .find(|live| live.eq_ignore_ascii_case(name))
+            .cloned();
+        if let Some(environment) = live_name.and_then(|live| environments.get_mut(&live)) {
             environment.secrets = secrets.unwrap_or_default();
             environment.variables = variables.unwrap_or_default();
         }

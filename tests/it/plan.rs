@@ -373,3 +373,22 @@ fn an_enterprise_server_path_prefix_is_kept() {
     );
     assert_read_only(&repo);
 }
+
+#[test]
+fn names_differing_only_in_case_are_the_same_environment_secret_and_variable() {
+    let repo = TestRepo::new("flow-in-sync");
+    repo.policy(
+        &flow_policy()
+            .replace("  production:\n", "  Production:\n")
+            .replace(
+                "      - SSH_USER\n      - name: SSH_PRIVATE_KEY\n        from_env: PROD_SSH_KEY",
+                "      - ssh_user\n      - name: SSH_PRIVATE_KEY\n        from_env: PROD_SSH_KEY",
+            )
+            .replace(
+                "      HEALTH_URL: https://katz.example.com/api/health",
+                "      health_url: https://katz.example.com/api/health",
+            ),
+    );
+    let (code, plan) = repo.plan_json();
+    assert_eq!((code, changes(&plan)), (0, vec![]), "{plan:#}");
+}
