@@ -22,13 +22,11 @@ pub fn run(
     err: &mut dyn Write,
 ) -> Result<ExitStatus, Error> {
     let desired = load_policy(&args.policy.policy)?;
-    let repo = remote::resolve_repo(
-        args.remote.repo.as_deref(),
-        desired.repository.as_deref(),
-        &ctx.cwd,
-    )?;
-    let config = remote::client_config(&args.remote, ctx.verbose)?;
-    let runtime = remote::runtime()?;
+    let remote::Remote {
+        repo,
+        config,
+        runtime,
+    } = remote::connect(&args.remote, desired.repository.as_deref(), ctx)?;
     runtime.block_on(async {
         let api = WriteApi::new(config)?;
         let live = remote::with_spinner(

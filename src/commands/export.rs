@@ -13,9 +13,11 @@ const MODELINE: &str = "# yaml-language-server: $schema=./schema/policy.schema.j
 
 /// Runs `export`.
 pub fn run(args: &ExportArgs, ctx: &Context, out: &mut dyn Write) -> Result<ExitStatus, Error> {
-    let repo = remote::resolve_repo(args.remote.repo.as_deref(), None, &ctx.cwd)?;
-    let config = remote::client_config(&args.remote, ctx.verbose)?;
-    let runtime = remote::runtime()?;
+    let remote::Remote {
+        repo,
+        config,
+        runtime,
+    } = remote::connect(&args.remote, None, ctx)?;
     let settings = runtime.block_on(async {
         let api = ReadApi::new(config)?;
         let step = format!("reading {repo} from GitHub…");

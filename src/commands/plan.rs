@@ -35,13 +35,11 @@ pub fn run(args: &PlanArgs, ctx: &Context, out: &mut dyn Write) -> Result<ExitSt
             .unwrap_or_else(|| state.display().to_string());
         diff::plan(&repository, &desired, &LiveState::from_settings(live))
     } else {
-        let repo = remote::resolve_repo(
-            args.remote.repo.as_deref(),
-            desired.repository.as_deref(),
-            &ctx.cwd,
-        )?;
-        let config = remote::client_config(&args.remote, ctx.verbose)?;
-        let runtime = remote::runtime()?;
+        let remote::Remote {
+            repo,
+            config,
+            runtime,
+        } = remote::connect(&args.remote, desired.repository.as_deref(), ctx)?;
         let live = runtime.block_on(async {
             let api = ReadApi::new(config)?;
             let step = format!("reading {repo} from GitHub…");

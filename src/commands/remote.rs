@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use crate::Error;
 use crate::cli::RemoteArgs;
+use crate::commands::Context;
 use crate::github::cache::EtagCache;
 use crate::github::{ClientConfig, RepoId, auth};
 
@@ -69,6 +70,29 @@ pub fn repo_from_remote(url: &str) -> Option<RepoId> {
     let path = path.trim_matches('/');
     let path = path.strip_suffix(".git").unwrap_or(path);
     RepoId::parse(path)
+}
+
+/// Where a command talks to: the repository, the client configuration and the runtime.
+pub struct Remote {
+    /// The repository.
+    pub repo: RepoId,
+    /// How to reach it.
+    pub config: ClientConfig,
+    /// The runtime the API calls run on.
+    pub runtime: tokio::runtime::Runtime,
+}
+
+/// Resolves the repository (see `resolve_repo`), the API and token, and starts the runtime.
+pub fn connect(
+    args: &RemoteArgs,
+    policy_repo: Option<&str>,
+    ctx: &Context,
+) -> Result<Remote, Error> {
+    Ok(Remote {
+        repo: resolve_repo(args.repo.as_deref(), policy_repo, &ctx.cwd)?,
+        config: client_config(args, ctx.verbose)?,
+        runtime: runtime()?,
+    })
 }
 
 /// Builds the client configuration from the flags and the environment.
