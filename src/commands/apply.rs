@@ -47,7 +47,8 @@ pub fn run(
         }
         check_secret_sources(&plan)?;
         if !args.yes {
-            confirm(&repo.to_string(), applicable, out)?;
+            out.flush()?;
+            confirm(&repo.to_string(), applicable, err)?;
             api.restart_deadline();
         }
         let writer = Writer::new(&api, &repo, &live.ids, Duration::from_millis(args.write_delay_ms));
@@ -114,9 +115,10 @@ fn check_secret_sources(plan: &Plan) -> Result<(), Error> {
     Err(error.with_hint("set the variables to the secrets' values and run apply again"))
 }
 
-fn confirm(repo: &str, count: usize, out: &mut dyn Write) -> Result<(), Error> {
+/// Asks on the terminal (stderr, so that a redirected stdout keeps only the plan).
+fn confirm(repo: &str, count: usize, prompt: &mut dyn Write) -> Result<(), Error> {
     let stdin = std::io::stdin();
-    if !stdin.is_terminal() {
+    if !stdin.is_terminal() || !std::io::stderr().is_terminal() {
         return Err(
             Error::new("refusing to apply without confirmation; nothing was written")
                 .caused_by("there is no terminal to ask on")
@@ -124,10 +126,10 @@ fn confirm(repo: &str, count: usize, out: &mut dyn Write) -> Result<(), Error> {
         );
     }
     write!(
-        out,
+        prompt,
         "\nApply {count} change(s) to {repo}? Type `yes` to go on: "
     )?;
-    out.flush()?;
+    prompt.flush()?;
     let mut answer = String::new();
     stdin
         .lock()
