@@ -43,6 +43,7 @@ pub fn run(cli: &Cli) -> ExitStatus {
         verbose: cli.verbose,
         color: !cli.no_color
             && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+            && std::env::var_os("TERM").is_none_or(|term| term != "dumb")
             && stdout.is_terminal(),
     };
     let mut out = stdout.lock();

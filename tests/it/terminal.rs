@@ -10,7 +10,7 @@ use crate::common::{TestRepo, flow_policy};
 /// Runs `gh-policy ARGS` on a pseudo-terminal, feeding `input`; `None` when `script`
 /// (util-linux) is not installed.
 #[expect(clippy::print_stderr, reason = "a skipped test says why")]
-fn on_terminal(repo: &TestRepo, args: &str, input: &str) -> Option<String> {
+fn on_terminal(repo: &TestRepo, args: &str, input: &str, term: &str) -> Option<String> {
     if std::process::Command::new("script")
         .arg("--version")
         .output()
@@ -29,6 +29,8 @@ fn on_terminal(repo: &TestRepo, args: &str, input: &str) -> Option<String> {
         .env("GH_POLICY_WRITE_DELAY_MS", "0")
         .env("STAGING_SSH_KEY", "staging-key-material")
         .env_remove("NO_COLOR")
+        // CI may run without TERM, or with TERM=dumb (which turns colour off).
+        .env("TERM", term)
         .env_remove("GITHUB_ACTIONS")
         .write_stdin(input)
         // A hang (a lock held across threads, a prompt nobody answers) fails the test.
@@ -42,7 +44,7 @@ fn on_terminal(repo: &TestRepo, args: &str, input: &str) -> Option<String> {
 fn on_a_terminal_plan_is_coloured_and_finishes() {
     let repo = TestRepo::new("flow-drifted");
     repo.policy(&flow_policy());
-    let Some(screen) = on_terminal(&repo, "plan --no-cache", "") else {
+    let Some(screen) = on_terminal(&repo, "plan --no-cache", "", "xterm") else {
         return;
     };
     assert!(
@@ -59,7 +61,7 @@ fn on_a_terminal_plan_is_coloured_and_finishes() {
 fn on_a_terminal_apply_asks_and_goes_on_after_yes() {
     let repo = TestRepo::new("flow-drifted");
     repo.policy(&flow_policy());
-    let Some(screen) = on_terminal(&repo, "apply --no-cache", "yes\n") else {
+    let Some(screen) = on_terminal(&repo, "apply --no-cache", "yes\n", "xterm") else {
         return;
     };
     assert!(screen.contains("Type `yes` to go on"), "{screen}");
@@ -74,7 +76,7 @@ fn on_a_terminal_apply_asks_and_goes_on_after_yes() {
 fn on_a_terminal_apply_stops_on_anything_but_yes() {
     let repo = TestRepo::new("flow-drifted");
     repo.policy(&flow_policy());
-    let Some(screen) = on_terminal(&repo, "apply --no-cache", "no\n") else {
+    let Some(screen) = on_terminal(&repo, "apply --no-cache", "no\n", "xterm") else {
         return;
     };
     assert!(
@@ -82,4 +84,18 @@ fn on_a_terminal_apply_stops_on_anything_but_yes() {
         "{screen}"
     );
     assert!(repo.writes().is_empty());
+}
+
+#[test]
+fn a_dumb_terminal_gets_no_colour() {
+    let repo = TestRepo::new("flow-drifted");
+    repo.policy(&flow_policy());
+    let Some(screen) = on_terminal(&repo, "plan --no-cache", "", "dumb") else {
+        return;
+    };
+    assert!(
+        !screen.contains("\u{1b}[1m"),
+        "colour on a dumb terminal:\n{screen}"
+    );
+    assert!(screen.contains("Plan: 2 to create"), "{screen}");
 }
