@@ -11,7 +11,6 @@
 use std::fmt::Write as _;
 use std::io::Write as _;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use http::{HeaderMap, HeaderValue, Method, StatusCode};
@@ -110,7 +109,6 @@ struct Client {
     origin: String,
     config: ClientConfig,
     in_flight: Semaphore,
-    requests: AtomicUsize,
     /// When the overall timeout runs out (restarted after `apply`'s confirmation prompt,
     /// which may take a person any time).
     deadline: std::sync::Mutex<Option<Instant>>,
@@ -146,11 +144,6 @@ impl ReadApi {
     /// `None` means the body is a bare array.
     pub async fn get_all(&self, path: &str, field: Option<&str>) -> Result<Vec<Value>, ApiError> {
         self.client.get_all(path, field).await
-    }
-
-    /// Returns how many HTTP requests this client has sent.
-    pub fn request_count(&self) -> usize {
-        self.client.requests.load(Ordering::Relaxed)
     }
 }
 
@@ -243,7 +236,6 @@ impl Client {
             origin,
             config,
             in_flight,
-            requests: AtomicUsize::new(0),
             deadline: std::sync::Mutex::new(deadline),
         })
     }
@@ -443,7 +435,6 @@ impl Client {
             Some(left) if left < self.config.request_timeout => (left, true),
             _ => (self.config.request_timeout, false),
         };
-        self.requests.fetch_add(1, Ordering::Relaxed);
         let started = Instant::now();
         let exchange = async {
             let mut builder = http::Request::builder().method(method.clone()).uri(path);
