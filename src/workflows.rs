@@ -22,6 +22,7 @@
 //! that cannot be fixed would teach users to ignore the others. A check no exact name and no
 //! pattern matches is reported, with the closest produced name as a hint.
 
+use crate::policy::levenshtein;
 use std::collections::BTreeSet;
 use std::fmt::{self, Write as _};
 use std::path::{Path, PathBuf};
@@ -719,28 +720,13 @@ fn closest<'a>(context: &str, index: &'a WorkflowIndex) -> Option<(&'a ProducedC
         .checks
         .iter()
         .filter_map(|check| check.name.as_exact().map(|name| (check, name)))
-        .map(|(check, name)| (edit_distance(context, &name), check, name))
+        .map(|(check, name)| (levenshtein(context, &name), check, name))
         .filter(|(distance, _, name)| {
             let longest = context.chars().count().max(name.chars().count());
             *distance <= (longest / 3).max(2)
         })
         .min_by_key(|(distance, _, _)| *distance)
         .map(|(_, check, name)| (check, name))
-}
-
-/// Levenshtein distance in characters.
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut previous: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut current = vec![i + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let substitution = previous[j] + usize::from(ca != *cb);
-            current.push(substitution.min(previous[j + 1] + 1).min(current[j] + 1));
-        }
-        previous = current;
-    }
-    previous[b.len()]
 }
 
 // ---------------------------------------------------------------------------------------

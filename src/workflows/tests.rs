@@ -338,6 +338,6 @@ fn patterns_match() {
     assert!(pattern.matches("ci /  (x)"));
     assert!(!pattern.matches("ci / a (y)"));
     assert!(NamePattern::any().matches(""));
-    assert_eq!(edit_distance("dev - lint and test", "dev - lint & test"), 3);
-    assert_eq!(edit_distance("", "abc"), 3);
+    assert_eq!(levenshtein("dev - lint and test", "dev - lint & test"), 3);
+    assert_eq!(levenshtein("", "abc"), 3);
 }
