@@ -22,7 +22,6 @@
 //! that cannot be fixed would teach users to ignore the others. A check no exact name and no
 //! pattern matches is reported, with the closest produced name as a hint.
 
-use crate::policy::levenshtein;
 use std::collections::BTreeSet;
 use std::fmt::{self, Write as _};
 use std::path::{Path, PathBuf};
@@ -32,6 +31,7 @@ use serde_saphyr::Spanned;
 
 use crate::Error;
 use crate::model::{RepoSettings, RequiredCheck};
+use crate::policy::levenshtein;
 
 /// The slug of the GitHub App that reports GitHub Actions jobs.
 const ACTIONS_APP_SLUG: &str = "github-actions";
