@@ -7,23 +7,10 @@ use std::path::PathBuf;
 use assert_cmd::Command;
 use gh_policy::policy;
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
+use crate::common::{examples, root};
 
 fn schema_path() -> PathBuf {
     root().join("schema/policy.schema.json")
-}
-
-fn examples(kind: &str) -> Vec<PathBuf> {
-    let dir = root().join("schema/examples").join(kind);
-    let mut files: Vec<PathBuf> = fs::read_dir(&dir)
-        .unwrap()
-        .map(|entry| entry.unwrap().path())
-        .filter(|path| path.extension().is_some_and(|ext| ext == "yaml"))
-        .collect();
-    files.sort();
-    files
 }
 
 fn validator() -> jsonschema::Validator {

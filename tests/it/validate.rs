@@ -6,24 +6,11 @@
 //! into a temporary directory here.
 
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use assert_cmd::Command;
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn examples(kind: &str) -> Vec<PathBuf> {
-    let dir = root().join("schema/examples").join(kind);
-    let mut files: Vec<PathBuf> = fs::read_dir(&dir)
-        .unwrap()
-        .map(|entry| entry.unwrap().path())
-        .filter(|path| path.extension().is_some_and(|ext| ext == "yaml"))
-        .collect();
-    files.sort();
-    files
-}
+use crate::common::{examples, root};
 
 /// The result of one `validate` run.
 struct Run {

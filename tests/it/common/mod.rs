@@ -14,6 +14,23 @@ pub struct TestRepo {
     pub dir: TempDir,
 }
 
+/// Returns the crate's root directory.
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Returns the example policies in `schema/examples/<kind>` (`valid` or `invalid`), sorted.
+pub fn examples(kind: &str) -> Vec<PathBuf> {
+    let dir = root().join("schema/examples").join(kind);
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| path.extension().is_some_and(|ext| ext == "yaml"))
+        .collect();
+    files.sort();
+    files
+}
+
 /// Returns the path of a file under `tests/fixtures`.
 pub fn fixture(relative: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -23,7 +40,7 @@ pub fn fixture(relative: &str) -> PathBuf {
 
 /// Returns the root `policy.yaml`, the flow this tool exists for.
 pub fn flow_policy() -> String {
-    std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("policy.yaml")).unwrap()
+    std::fs::read_to_string(root().join("policy.yaml")).unwrap()
 }
 
 impl TestRepo {
