@@ -198,3 +198,19 @@ fn a_deploy_to_an_unlisted_environment_is_reported() {
         "deploy.yml job `deploy` deploys to environment `preview`, which the policy does not list",
     ));
 }
+
+#[test]
+fn a_reader_that_goes_away_is_not_an_error() {
+    // `gh-policy man | head -1`: the pipe closes early; that is success, and quiet.
+    let bin = assert_cmd::cargo::cargo_bin("gh-policy");
+    let mut child = std::process::Command::new(bin)
+        .arg("man")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    assert_eq!(String::from_utf8_lossy(&output.stderr), "");
+}
