@@ -501,3 +501,39 @@ fn removing_every_rule_resets_each_one() {
         })
     );
 }
+
+#[test]
+fn dismissal_restrictions_and_bypass_are_cleared_when_the_policy_drops_them() {
+    let mut seed =
+        gh_policy_emulator::Emulator::load_seed(crate::common::fixture("live/flow-in-sync.json"))
+            .unwrap();
+    let reviews = &mut seed
+        .branches
+        .get_mut("main")
+        .unwrap()
+        .protection
+        .as_mut()
+        .unwrap()["required_pull_request_reviews"];
+    reviews["dismissal_restrictions"] = json!({ "users": ["hubot"], "teams": [] });
+    reviews["bypass_pull_request_allowances"] = json!({ "users": ["hubot"] });
+    let repo = TestRepo::with(gh_policy_emulator::Emulator::start(seed));
+    repo.policy(&flow_policy());
+    let (code, plan) = repo.plan_json();
+    assert_eq!(code, 2, "{plan:#}");
+    apply(&repo).code(0);
+    let put = repo
+        .writes()
+        .into_iter()
+        .find(|w| w.method == "PUT")
+        .unwrap()
+        .body
+        .unwrap();
+    let reviews = &put["required_pull_request_reviews"];
+    // `{}` disables dismissal restrictions; empty lists clear the bypass list.
+    assert_eq!(reviews["dismissal_restrictions"], json!({}));
+    assert_eq!(
+        reviews["bypass_pull_request_allowances"],
+        json!({ "users": [], "teams": [], "apps": [] })
+    );
+    assert_eq!(repo.plan_json().0, 0);
+}
