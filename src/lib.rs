@@ -14,8 +14,8 @@
 //! - `apply`: executes a `Plan`, writing only what it lists.
 //! - `commands`: one module per subcommand; `cli` holds the clap types.
 
-pub mod actions;
 pub mod apply;
+pub mod ci;
 pub mod cli;
 pub mod commands;
 pub mod diff;
@@ -26,7 +26,7 @@ pub mod model;
 pub mod plan;
 pub mod policy;
 pub mod render;
-pub mod workflows;
+pub mod untrusted;
 
 use std::io::{self, IsTerminal, Write};
 

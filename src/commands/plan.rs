@@ -3,6 +3,7 @@
 use std::io::Write;
 use std::path::Path;
 
+use crate::ci::actions;
 use crate::cli::{PlanArgs, PlanFormat};
 use crate::commands::{Context, remote};
 use crate::error::{Error, ExitStatus};
@@ -11,7 +12,7 @@ use crate::live::LiveState;
 use crate::model::RepoSettings;
 use crate::plan::Plan;
 use crate::policy::SourceMap;
-use crate::{actions, diff, policy, render};
+use crate::{diff, policy, render};
 
 /// Runs `plan`: exit 0 in sync, 2 drift.
 pub fn run(args: &PlanArgs, ctx: &Context, out: &mut dyn Write) -> Result<ExitStatus, Error> {

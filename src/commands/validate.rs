@@ -3,10 +3,11 @@
 use std::io::Write;
 use std::path::Path;
 
+use crate::ci::{actions, workflows};
 use crate::cli::ValidateArgs;
 use crate::error::{Error, ExitStatus};
 use crate::model::RepoSettings;
-use crate::{actions, policy, workflows};
+use crate::policy;
 
 /// Checks the policy file; prints every problem as `FILE:LINE:COLUMN: message` on `err`.
 ///
