@@ -91,11 +91,11 @@ pub struct RemoteArgs {
     pub concurrency: u16,
 
     /// Seconds before one request is abandoned (reads are then retried)
-    #[arg(long, value_name = "SECONDS", default_value_t = 30)]
+    #[arg(long, value_name = "SECONDS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..))]
     pub request_timeout: u64,
 
     /// Seconds all API calls of the command may take together, waits and retries included
-    #[arg(long, value_name = "SECONDS", default_value_t = 600)]
+    #[arg(long, value_name = "SECONDS", default_value_t = 600, value_parser = clap::value_parser!(u64).range(1..))]
     pub timeout: u64,
 
     /// How many times a failed read (5xx, timeout, dropped connection) is tried again
@@ -181,6 +181,11 @@ pub struct ApplyArgs {
     #[arg(long, short = 'y')]
     pub yes: bool,
 
+    /// Refuse to write anything when a secret the policy would create has no value here
+    /// (by default apply makes every other change and lists those secrets)
+    #[arg(long)]
+    pub require_secret_values: bool,
+
     /// Milliseconds to wait between two writes (GitHub asks for at least one second)
     #[arg(
         long,
@@ -195,9 +200,22 @@ pub struct ApplyArgs {
 /// Arguments of `export`.
 #[derive(Debug, Args)]
 pub struct ExportArgs {
+    /// The policy whose `repository` (and app names) to use, when the file exists
+    #[arg(
+        short,
+        long = "policy",
+        value_name = "FILE",
+        default_value = "policy.yaml"
+    )]
+    pub policy: PathBuf,
+
     /// The repository and API.
     #[command(flatten)]
     pub remote: RemoteArgs,
+
+    /// Write to FILE instead of stdout, only once the export succeeded
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
 
     /// Output format
     #[arg(long, value_enum, default_value_t = ExportFormat::Yaml)]

@@ -23,9 +23,13 @@ pub mod error;
 pub mod github;
 pub mod live;
 pub mod model;
+pub mod names;
 pub mod plan;
 pub mod policy;
+pub mod progress;
 pub mod render;
+#[cfg(test)]
+mod testing;
 pub mod untrusted;
 
 use std::io::{self, IsTerminal, Write};

@@ -1,10 +1,10 @@
-//! What the reader observed: the live settings in the model's terms, plus the few facts the
-//! policy format cannot say (a listed branch that does not exist, the numeric ids of the
-//! users, teams and apps the policy names).
+//! What the reader observed: the live settings in the model's terms, plus the facts the
+//! policy format cannot say — a listed branch that does not exist, and the numeric ids of
+//! the users, teams, apps and deployment patterns that writes refer to.
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::model::RepoSettings;
+use crate::model::{DeploymentPattern, RepoSettings};
 
 /// The live side of a diff.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -14,8 +14,10 @@ pub struct LiveState {
     pub settings: RepoSettings,
     /// Branches the policy lists that do not exist in the repository.
     pub missing_branches: BTreeSet<String>,
-    /// Ids of the users, teams and apps the policy names, for writes that need ids.
+    /// Ids of the users, teams and apps the policy and the live settings name.
     pub ids: Identities,
+    /// Ids of live deployment patterns, by lower-case environment name and pattern.
+    pub pattern_ids: BTreeMap<(String, DeploymentPattern), u64>,
 }
 
 impl LiveState {
@@ -25,25 +27,57 @@ impl LiveState {
         Self {
             settings,
             missing_branches: BTreeSet::new(),
-            ids: Identities::default(),
+            ids: Identities {
+                offline: true,
+                ..Identities::default()
+            },
+            pattern_ids: BTreeMap::new(),
         }
+    }
+
+    /// Returns the id of a live deployment pattern.
+    pub fn pattern_id(&self, environment: &str, pattern: &DeploymentPattern) -> Option<u64> {
+        self.pattern_ids
+            .get(&(environment.to_lowercase(), pattern.clone()))
+            .copied()
     }
 }
 
-/// Numeric ids by lowercase login or slug.
+/// Numeric ids by lower-case login or slug (GitHub matches names without case).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Identities {
     /// User ids by login.
-    pub users: BTreeMap<String, i64>,
+    pub users: BTreeMap<String, u64>,
     /// Team ids by slug.
-    pub teams: BTreeMap<String, i64>,
+    pub teams: BTreeMap<String, u64>,
     /// App ids by slug.
-    pub apps: BTreeMap<String, i64>,
+    pub apps: BTreeMap<String, u64>,
+    /// True for a live side read from a state file: no name was looked up, so a missing
+    /// id says nothing about whether `apply` could write.
+    pub offline: bool,
 }
 
 impl Identities {
+    /// Returns the id of the user with this login, if known.
+    pub fn user(&self, login: &str) -> Option<u64> {
+        self.users.get(&login.to_lowercase()).copied()
+    }
+
+    /// Returns the id of the team with this slug, if known.
+    pub fn team(&self, slug: &str) -> Option<u64> {
+        self.teams.get(&slug.to_lowercase()).copied()
+    }
+
     /// Returns the id of the app with this slug, if known.
-    pub fn app(&self, slug: &str) -> Option<i64> {
+    pub fn app(&self, slug: &str) -> Option<u64> {
         self.apps.get(&slug.to_lowercase()).copied()
+    }
+
+    /// Returns the slug of the app with this id, if known.
+    pub fn app_slug(&self, id: u64) -> Option<&str> {
+        self.apps
+            .iter()
+            .find(|(_, app)| **app == id)
+            .map(|(slug, _)| slug.as_str())
     }
 }

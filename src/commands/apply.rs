@@ -1,5 +1,6 @@
 //! `gh-policy apply`: show the plan, confirm, execute it, then read back and verify.
 
+use std::collections::BTreeMap;
 use std::io::{BufRead, IsTerminal, Write};
 use std::time::Duration;
 
@@ -7,11 +8,13 @@ use crate::apply::{self, ApplyReport, Outcome};
 use crate::cli::{ApplyArgs, PlanFormat};
 use crate::commands::plan::{load_policy, show};
 use crate::commands::{Context, remote};
-use crate::diff;
+use crate::diff::{self, SecretSources};
 use crate::error::{Error, ExitStatus};
-use crate::github::write::Writer;
-use crate::github::{WriteApi, read};
-use crate::plan::{Plan, Target};
+use crate::github::client::WriteClient;
+use crate::github::write::SecretValues;
+use crate::github::{RestWriter, read};
+use crate::plan::{Plan, SecretWrite, Target};
+use crate::progress::with_spinner;
 
 /// Runs `apply`: exit 0 when the repository matches, 2 when only drift apply cannot fix
 /// remains, 1 on any error (a partial apply included).
@@ -24,18 +27,20 @@ pub fn run(
     let desired = load_policy(&args.policy.policy)?;
     let remote::Remote {
         repo,
-        config,
+        mut config,
         runtime,
     } = remote::connect(&args.remote, desired.repository.as_deref(), ctx)?;
+    config.write_pace = Duration::from_millis(args.write_delay_ms);
+    let sources = SecretSources::from_process(&desired);
     runtime.block_on(async {
-        let api = WriteApi::new(config)?;
-        let live = remote::with_spinner(
+        let github = RestWriter::new(WriteClient::new(config));
+        let live = with_spinner(
             format!("reading {repo} from GitHub…"),
             ctx.verbose,
-            read::read_live(&api.reader(), &repo, &desired),
+            read::read_live(&github, &repo, &desired),
         )
         .await?;
-        let plan = diff::plan(&repo.to_string(), &desired, &live);
+        let plan = diff::plan(&repo.to_string(), &desired, &live, &sources);
         show(&plan, PlanFormat::Text, ctx, out)?;
         if plan.in_sync() {
             return Ok(ExitStatus::Success);
@@ -45,14 +50,17 @@ pub fn run(
             writeln!(out, "\nNothing apply can change: the drift above needs a person.")?;
             return Ok(ExitStatus::Drift);
         }
-        check_secret_sources(&plan)?;
+        if args.require_secret_values {
+            refuse_missing_secret_values(&plan)?;
+        }
+        // Read once, before any write: what the plan will upload.
+        let values = ProcessSecrets::read(&plan);
         if !args.yes {
             out.flush()?;
             confirm(&repo.to_string(), applicable, err)?;
-            api.restart_deadline();
+            github.restart_deadline();
         }
-        let writer = Writer::new(&api, &repo, &live.ids, Duration::from_millis(args.write_delay_ms));
-        let report = apply::execute(&plan, &writer).await;
+        let report = apply::execute(&plan, &repo, &github, &values).await;
         write_report(&report, out, err)?;
         if report.failed() {
             return Err(Error::new(format!(
@@ -62,13 +70,13 @@ pub fn run(
             .with_hint("fix the cause above and run apply again; it plans afresh and converges"));
         }
         // Read back what was written: the plan must have predicted the result.
-        let after = remote::with_spinner(
+        let after = with_spinner(
             format!("reading {repo} back to verify…"),
             ctx.verbose,
-            read::read_live(&api.reader(), &repo, &desired),
+            read::read_live(&github, &repo, &desired),
         )
         .await?;
-        let remaining = diff::plan(&repo.to_string(), &desired, &after);
+        let remaining = diff::plan(&repo.to_string(), &desired, &after, &sources);
         if remaining.changes.iter().any(|c| c.applicable) {
             writeln!(out, "\nStill drifting after apply:")?;
             show(&remaining, PlanFormat::Text, ctx, out)?;
@@ -88,31 +96,64 @@ pub fn run(
     })
 }
 
-/// Every secret apply will create needs its value's variable; say so before any write.
-fn check_secret_sources(plan: &Plan) -> Result<(), Error> {
+/// With `--require-secret-values`: every secret the policy would create needs its value
+/// here, or nothing is written.
+fn refuse_missing_secret_values(plan: &Plan) -> Result<(), Error> {
     let missing: Vec<String> = plan
         .changes
         .iter()
-        .filter(|c| c.applicable)
-        .filter_map(|c| match &c.target {
-            Target::Secret {
-                from_env: Some(var),
-                name,
-                ..
-            } if std::env::var_os(var).is_none() => {
-                Some(format!("`{var}` (for secret {name}, {})", c.address))
-            }
-            _ => None,
+        .filter(|c| {
+            c.kind == crate::plan::ResourceKind::Secret
+                && c.action == crate::plan::Action::Create
+                && !c.applicable
+        })
+        .map(|c| {
+            format!(
+                "{}: {}",
+                c.address,
+                c.reason.as_deref().unwrap_or("no value")
+            )
         })
         .collect();
     if missing.is_empty() {
         return Ok(());
     }
-    let mut error = Error::new("secret values are missing; nothing was written");
-    for var in missing {
-        error = error.caused_by(format!("environment variable {var} is not set"));
+    let mut error =
+        Error::new("secret values are missing (--require-secret-values); nothing was written");
+    for line in missing {
+        error = error.detail(line);
     }
     Err(error.with_hint("set the variables to the secrets' values and run apply again"))
+}
+
+/// The secret values a plan uploads, read from this process's environment.
+struct ProcessSecrets(BTreeMap<String, Vec<u8>>);
+
+impl ProcessSecrets {
+    fn read(plan: &Plan) -> Self {
+        let values = plan
+            .changes
+            .iter()
+            .filter_map(|c| match &c.target {
+                Some(Target::Secret {
+                    write: SecretWrite::Create { from_env },
+                    ..
+                }) => Some(from_env),
+                _ => None,
+            })
+            .filter_map(|var| {
+                let value = std::env::var_os(var)?;
+                (!value.is_empty()).then(|| (var.clone(), value.into_encoded_bytes()))
+            })
+            .collect();
+        Self(values)
+    }
+}
+
+impl SecretValues for ProcessSecrets {
+    fn value(&self, var: &str) -> Option<&[u8]> {
+        self.0.get(var).map(Vec::as_slice)
+    }
 }
 
 /// Asks on the terminal (stderr, so that a redirected stdout keeps only the plan).
@@ -121,7 +162,7 @@ fn confirm(repo: &str, count: usize, prompt: &mut dyn Write) -> Result<(), Error
     if !stdin.is_terminal() || !std::io::stderr().is_terminal() {
         return Err(
             Error::new("refusing to apply without confirmation; nothing was written")
-                .caused_by("there is no terminal to ask on")
+                .detail("there is no terminal to ask on")
                 .with_hint("review the plan above and pass --yes to apply it"),
         );
     }
@@ -134,7 +175,7 @@ fn confirm(repo: &str, count: usize, prompt: &mut dyn Write) -> Result<(), Error
     stdin
         .lock()
         .read_line(&mut answer)
-        .map_err(|e| Error::new("failed to read the answer").caused_by(e.to_string()))?;
+        .map_err(|e| Error::new("failed to read the answer").caused_by(e))?;
     if answer.trim() == "yes" {
         Ok(())
     } else {
@@ -157,12 +198,9 @@ fn write_report(
         };
         writeln!(out, "  {mark} {word:<13} {}", change.address)?;
         if let Outcome::Failed(error) = outcome {
-            for line in error.to_string().split(": caused by: ") {
-                writeln!(out, "      {line}")?;
-            }
-            if let Some(hint) = &error.hint {
-                writeln!(out, "      hint: {hint}")?;
-            }
+            writeln!(out, "      {error}")?;
+            crate::error::write_causes(std::error::Error::source(error), out, "      ")?;
+            writeln!(out, "      hint: {}", error.hint())?;
         }
     }
     for warning in &report.warnings {

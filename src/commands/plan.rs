@@ -6,13 +6,18 @@ use std::path::Path;
 use crate::ci::actions;
 use crate::cli::{PlanArgs, PlanFormat};
 use crate::commands::{Context, remote};
+use crate::diff::{self, SecretSources};
 use crate::error::{Error, ExitStatus};
-use crate::github::{ReadApi, read};
+use crate::github::client::ReadClient;
+use crate::github::{RestReader, read};
 use crate::live::LiveState;
 use crate::model::RepoSettings;
+use crate::names::RepoName;
 use crate::plan::Plan;
 use crate::policy::SourceMap;
-use crate::{diff, policy, render};
+use crate::progress::with_spinner;
+use crate::untrusted::quote;
+use crate::{policy, render};
 
 /// Runs `plan`: exit 0 in sync, 2 drift.
 pub fn run(args: &PlanArgs, ctx: &Context, out: &mut dyn Write) -> Result<ExitStatus, Error> {
@@ -24,35 +29,27 @@ pub fn run(args: &PlanArgs, ctx: &Context, out: &mut dyn Write) -> Result<ExitSt
     } else {
         (load_policy(&args.policy.policy)?, None)
     };
+    let sources = SecretSources::from_process(&desired);
     let plan = if let Some(state) = &args.state {
-        let live = policy::load(state).map_err(|err| {
-            Error::new(format!("cannot use state file {}", state.display()))
-                .caused_by(err.to_string())
-        })?;
-        let repository = desired
-            .repository
-            .clone()
-            .or_else(|| live.repository.clone())
-            .unwrap_or_else(|| state.display().to_string());
-        diff::plan(&repository, &desired, &LiveState::from_settings(live))
+        plan_from_state(args, &desired, state, ctx, &sources)?
     } else {
         let remote::Remote {
             repo,
             config,
             runtime,
         } = remote::connect(&args.remote, desired.repository.as_deref(), ctx)?;
-        let live = runtime.block_on(async {
-            let api = ReadApi::new(config)?;
-            let step = format!("reading {repo} from GitHub…");
-            remote::with_spinner(step, ctx.verbose, read::read_live(&api, &repo, &desired)).await
-        })?;
-        diff::plan(&repo.to_string(), &desired, &live)
+        let github = RestReader::new(ReadClient::new(config));
+        let live = runtime.block_on(with_spinner(
+            format!("reading {repo} from GitHub…"),
+            ctx.verbose,
+            read::read_live(&github, &repo, &desired),
+        ))?;
+        diff::plan(&repo.to_string(), &desired, &live, &sources)
     };
     show(&plan, args.format, ctx, out)?;
     if let Some(source_map) = &source_map {
-        actions::append_step_summary(&plan).map_err(|err| {
-            Error::new("failed to write $GITHUB_STEP_SUMMARY").caused_by(err.to_string())
-        })?;
+        actions::append_step_summary(&plan)
+            .map_err(|err| Error::new("failed to write $GITHUB_STEP_SUMMARY").caused_by(err))?;
         // Annotations are workflow commands on stdout; they would break a JSON document.
         if args.format != PlanFormat::Json {
             actions::write_annotations(&plan, &args.policy.policy, source_map, out)?;
@@ -63,6 +60,74 @@ pub fn run(args: &PlanArgs, ctx: &Context, out: &mut dyn Write) -> Result<ExitSt
     } else {
         ExitStatus::Drift
     })
+}
+
+/// Plans against a state file. The repository is the one a plan against GitHub would use
+/// (`--repo`, the policy's, …), else the state file's; a state file of another repository
+/// is refused rather than compared.
+fn plan_from_state(
+    args: &PlanArgs,
+    desired: &RepoSettings,
+    state: &Path,
+    ctx: &Context,
+    sources: &SecretSources,
+) -> Result<Plan, Error> {
+    let live = policy::load(state).map_err(|err| {
+        let mut error = Error::new(format!("cannot use the state file {}", state.display()));
+        for diagnostic in &err.diagnostics {
+            error = error.detail(diagnostic.to_string());
+        }
+        error.with_hint("a state file is a policy file describing the live side, as `gh-policy export` writes it")
+    })?;
+    let named = args
+        .remote
+        .repo
+        .as_deref()
+        .or(desired.repository.as_deref())
+        .map(|_| {
+            remote::resolve_repo(
+                args.remote.repo.as_deref(),
+                desired.repository.as_deref(),
+                &ctx.cwd,
+            )
+        })
+        .transpose()?;
+    let described = live
+        .repository
+        .as_deref()
+        .map(|text| {
+            RepoName::parse(text).map_err(|reason| {
+                Error::new(format!(
+                    "the state file's `repository` is invalid: {reason}"
+                ))
+            })
+        })
+        .transpose()?;
+    let repository = match (named, described) {
+        (Some(named), Some(described))
+            if !named
+                .to_string()
+                .eq_ignore_ascii_case(&described.to_string()) =>
+        {
+            return Err(Error::new(format!(
+                "the state file {} describes {}, not {}",
+                state.display(),
+                quote(&described.to_string()),
+                quote(&named.to_string())
+            ))
+            .with_hint(
+                "export the state of the repository the policy is for, or pass the matching --repo",
+            ));
+        }
+        (Some(repo), _) | (None, Some(repo)) => repo.to_string(),
+        (None, None) => "(the state file's repository)".to_owned(),
+    };
+    Ok(diff::plan(
+        &repository,
+        desired,
+        &LiveState::from_settings(live),
+        sources,
+    ))
 }
 
 /// Loads the policy, turning its problems into one error listing them all.
@@ -77,8 +142,8 @@ fn load_policy_with_map(path: &Path) -> Result<(RepoSettings, SourceMap), Error>
 
 fn invalid_policy(path: &Path, err: &policy::PolicyError) -> Error {
     let mut error = Error::new(format!("invalid policy {}", path.display()));
-    for diagnostic in err.to_string().lines() {
-        error = error.caused_by(diagnostic.to_owned());
+    for diagnostic in &err.diagnostics {
+        error = error.detail(diagnostic.to_string());
     }
     error.with_hint(format!(
         "run `gh-policy validate -p {}` for details",

@@ -1,22 +1,29 @@
-//! What the commands that talk to GitHub share: which repository, which API, which token,
-//! and the async runtime they run in.
+//! What the commands that talk to GitHub share: which repository, which API, which
+//! credentials, and the async runtime they run in.
 
 use std::path::Path;
 use std::process::{Command, Stdio};
+use std::sync::Arc;
 use std::time::Duration;
 
 use crate::Error;
 use crate::cli::RemoteArgs;
 use crate::commands::Context;
-use crate::github::cache::EtagCache;
-use crate::github::{ClientConfig, RepoId, auth};
+use crate::github::auth;
+use crate::github::client::{ApiRoot, ClientConfig, Credentials, EtagCache, Token};
+use crate::names::RepoName;
 
 /// Picks the repository: `--repo`, else the policy's `repository:`, else
-/// `GITHUB_REPOSITORY`, else the `origin` remote of the git checkout in `dir`.
-pub fn resolve_repo(flag: Option<&str>, policy: Option<&str>, dir: &Path) -> Result<RepoId, Error> {
+/// `GITHUB_REPOSITORY`, else the `origin` remote of the git checkout in `dir`. Every source
+/// is held to the same rule (`names::RepoName`).
+pub fn resolve_repo(
+    flag: Option<&str>,
+    policy: Option<&str>,
+    dir: &Path,
+) -> Result<RepoName, Error> {
     let parse = |text: &str, source: &str| {
-        RepoId::parse(text).ok_or_else(|| {
-            Error::new(format!("`{text}` from {source} is not a repository"))
+        RepoName::parse(text).map_err(|reason| {
+            Error::new(format!("{source} does not name a repository: {reason}"))
                 .with_hint("write it as OWNER/NAME, e.g. acme/katz-backend")
         })
     };
@@ -37,7 +44,7 @@ pub fn resolve_repo(flag: Option<&str>, policy: Option<&str>, dir: &Path) -> Res
         return Ok(repo);
     }
     Err(Error::new("no repository given")
-        .caused_by("none of --repo, the policy's `repository`, GITHUB_REPOSITORY or a git `origin` remote names one")
+        .detail("none of --repo, the policy's `repository`, GITHUB_REPOSITORY or a git `origin` remote names one")
         .with_hint("pass --repo OWNER/NAME, or add `repository: OWNER/NAME` to the policy"))
 }
 
@@ -56,33 +63,29 @@ fn origin_url(dir: &Path) -> Option<String> {
 }
 
 /// Reads `OWNER/NAME` from a git remote URL: `https://HOST/OWNER/NAME(.git)`,
-/// `ssh://git@HOST(:PORT)/OWNER/NAME(.git)` or `git@HOST:OWNER/NAME(.git)`, any host
-/// (github.com or a GitHub Enterprise Server).
-pub fn repo_from_remote(url: &str) -> Option<RepoId> {
+/// `ssh://git@HOST(:PORT)/OWNER/NAME(.git)` or `git@HOST:OWNER/NAME(.git)`, any host.
+pub fn repo_from_remote(url: &str) -> Option<RepoName> {
     let url = url.trim();
     let path = if let Some((_, rest)) = url.split_once("://") {
-        // https://[user@]host[:port]/owner/name
         rest.split_once('/')?.1
     } else {
-        // scp-like: [user@]host:owner/name
         url.split_once(':')?.1
     };
-    let path = path.trim_matches('/');
-    let path = path.strip_suffix(".git").unwrap_or(path);
-    RepoId::parse(path)
+    RepoName::from_remote_path(path)
 }
 
 /// Where a command talks to: the repository, the client configuration and the runtime.
 pub struct Remote {
     /// The repository.
-    pub repo: RepoId,
+    pub repo: RepoName,
     /// How to reach it.
     pub config: ClientConfig,
     /// The runtime the API calls run on.
     pub runtime: tokio::runtime::Runtime,
 }
 
-/// Resolves the repository (see `resolve_repo`), the API and token, and starts the runtime.
+/// Resolves the repository (see `resolve_repo`), the API and credentials, and starts the
+/// runtime.
 pub fn connect(
     args: &RemoteArgs,
     policy_repo: Option<&str>,
@@ -97,19 +100,20 @@ pub fn connect(
 
 /// Builds the client configuration from the flags and the environment.
 pub fn client_config(args: &RemoteArgs, verbose: bool) -> Result<ClientConfig, Error> {
-    let api_url = api_url(args.api_url.as_deref());
-    let token = auth::find_token(&api_url)?;
-    let mut config = ClientConfig::new(api_url, token);
+    let root = ApiRoot::parse(&api_url(args.api_url.as_deref()))?;
+    let token = auth::find_token(&root)?;
+    let credentials: Arc<dyn Credentials> = Arc::new(Token::new(token));
+    let mut config = ClientConfig::new(root, Arc::clone(&credentials));
     config.concurrency = usize::from(args.concurrency);
-    config.request_timeout = Duration::from_secs(args.request_timeout.max(1));
-    config.overall_timeout = Some(Duration::from_secs(args.timeout.max(1)));
+    config.request_timeout = Duration::from_secs(args.request_timeout);
+    config.overall_timeout = Some(Duration::from_secs(args.timeout));
     config.read_retries = args.retries;
     config.max_rate_limit_wait = Duration::from_secs(args.max_rate_limit_wait);
     config.retry_base_delay = Duration::from_millis(args.retry_base_ms);
     config.verbose = verbose;
     if !args.no_cache {
         let dir = args.cache_dir.clone().or_else(EtagCache::default_dir);
-        config.cache = dir.map(|dir| EtagCache::new(dir, &config.token));
+        config.cache = dir.map(|dir| EtagCache::new(dir, &credentials.cache_identity()));
     }
     Ok(config)
 }
@@ -123,9 +127,7 @@ fn api_url(flag: Option<&str>) -> String {
         return url;
     }
     match var("GH_HOST") {
-        Some(host) if host != "github.com" && host != "api.github.com" => {
-            format!("https://{host}/api/v3")
-        }
+        Some(host) if !auth::is_github_com(&host) => format!("https://{host}/api/v3"),
         _ => "https://api.github.com".to_owned(),
     }
 }
@@ -136,22 +138,7 @@ pub fn runtime() -> Result<tokio::runtime::Runtime, Error> {
         .worker_threads(2)
         .enable_all()
         .build()
-        .map_err(|err| Error::new("failed to start the async runtime").caused_by(err.to_string()))
-}
-
-/// Awaits `work` with a spinner saying `step` on stderr, only on a terminal and not with
-/// `-v` (whose log lines it would garble). It leaves no trace when done.
-pub async fn with_spinner<T>(step: String, verbose: bool, work: impl Future<Output = T>) -> T {
-    use std::io::IsTerminal;
-    if verbose || !std::io::stderr().is_terminal() {
-        return work.await;
-    }
-    let bar = indicatif::ProgressBar::new_spinner();
-    bar.set_message(step);
-    bar.enable_steady_tick(Duration::from_millis(100));
-    let result = work.await;
-    bar.finish_and_clear();
-    result
+        .map_err(|err| Error::new("failed to start the async runtime").caused_by(err))
 }
 
 #[cfg(test)]
@@ -178,5 +165,15 @@ mod tests {
         }
         assert!(repo_from_remote("/local/path/repo").is_none());
         assert!(repo_from_remote("https://github.com/acme").is_none());
+    }
+
+    #[test]
+    fn every_source_of_the_repository_follows_one_rule() {
+        let dir = Path::new("/");
+        assert!(resolve_repo(Some("../x"), None, dir).is_err());
+        assert!(resolve_repo(None, Some("../x"), dir).is_err());
+        assert!(resolve_repo(Some("acme/.."), None, dir).is_err());
+        assert!(resolve_repo(Some("acme_corp/api"), None, dir).is_ok());
+        assert!(resolve_repo(None, Some("acme_corp/api"), dir).is_ok());
     }
 }

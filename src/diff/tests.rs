@@ -1,7 +1,19 @@
 //! Unit tests, compiled only under #[cfg(test)] from the parent module.
 
+use serde_json::{Value, json};
+
 use super::*;
-use crate::model::{PullRequestRules, RefType, Secret, StatusChecks};
+use crate::live::LiveState;
+use crate::model::{
+    Actors, Branch, DeploymentBranches, DeploymentPattern, Environment, PullRequestRules, RefType,
+    RequiredCheck, Secret, StatusChecks,
+};
+use crate::plan::{ProtectionWrite, Target};
+
+/// Plans where `PROD_KEY` holds a secret's value.
+fn plan(repository: &str, desired: &RepoSettings, live: &LiveState) -> Plan {
+    super::plan(repository, desired, live, &SecretSources::of(["PROD_KEY"]))
+}
 
 fn repo() -> RepoSettings {
     RepoSettings::empty()
@@ -158,7 +170,7 @@ fn a_bare_check_accepts_any_app_and_a_pinned_one_only_its_app() {
         .unwrap()
         .required[1]
         .app_id = Some(15368);
-    assert!(super::plan("acme/x", &desired, &state).in_sync());
+    assert!(super::plan("acme/x", &desired, &state, &SecretSources::default()).in_sync());
 }
 
 #[test]
@@ -223,7 +235,10 @@ fn protected_false_removes_protection() {
     );
     assert!(matches!(
         &plan.changes[0].target,
-        Target::BranchProtection { desired: None, .. }
+        Some(Target::BranchProtection {
+            write: ProtectionWrite::Remove,
+            ..
+        })
     ));
 }
 
@@ -281,9 +296,9 @@ fn a_new_environment_comes_before_its_patterns_secrets_and_variables() {
     assert_eq!(
         plan.changes[0].diffs[0],
         FieldDiff {
-            path: "wait_timer".into(),
+            path: "deployment_branches".into(),
             live: Value::Null,
-            policy: json!(0)
+            policy: json!(["main"])
         }
     );
     assert_eq!(plan.changes[2].reason.as_deref(), Some(REASON_SECRET_VALUE));
@@ -317,7 +332,18 @@ fn deployment_patterns_are_diffed_as_a_set() {
             pattern("main", RefType::Branch),
         ]),
     );
-    let plan = plan("acme/x", &desired, &LiveState::from_settings(live));
+    let mut state = LiveState::from_settings(live);
+    state
+        .pattern_ids
+        .insert(("prod".into(), pattern("old/*", RefType::Branch)), 7);
+    let plan = plan("acme/x", &desired, &state);
+    assert!(matches!(
+        plan.changes[1].target,
+        Some(Target::DeploymentPattern {
+            write: crate::plan::PatternWrite::Delete { id: 7 },
+            ..
+        })
+    ));
     assert_eq!(
         addresses(&plan),
         vec![
@@ -363,7 +389,7 @@ fn variables_update_and_prune() {
 }
 
 #[test]
-fn enabling_pull_requests_lists_every_setting() {
+fn enabling_pull_requests_shows_only_what_is_not_a_default() {
     let mut live = repo();
     live.branches.insert("dev".into(), Branch::default());
     let mut desired = repo();
@@ -383,15 +409,7 @@ fn enabling_pull_requests_lists_every_setting() {
         .iter()
         .map(|d| d.path.as_str())
         .collect();
-    assert_eq!(
-        paths,
-        [
-            "pull_request.required_approvals",
-            "pull_request.dismiss_stale_reviews",
-            "pull_request.require_code_owner_reviews",
-            "pull_request.require_last_push_approval"
-        ]
-    );
+    assert_eq!(paths, ["pull_request.required_approvals"]);
     assert!(plan.changes[0].diffs.iter().all(|d| d.live.is_null()));
 }
 

@@ -1,48 +1,149 @@
-//! Errors from talking to GitHub, each naming the API call and, where one exists, the fix.
+//! Errors from talking to GitHub: which call failed, what kind of failure it was, what
+//! caused it (GitHub's own message, a transport error, a body that is not the documented
+//! shape) and what to do about it.
+//!
+//! The kind is decided where the failure is seen — from the status code, or from the type of
+//! the transport error — and never recovered later from message text. The hint is derived
+//! from the kind and, for a 403, from the permission the call needs ([`Permission`]) or the
+//! permissions GitHub says it accepts (`X-Accepted-GitHub-Permissions`).
 
 use std::fmt;
 
-use super::client::ApiResponse;
+use super::client::{HttpResponse, TransportError};
+use crate::untrusted;
 
 /// What went wrong with an API call.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ApiErrorKind {
-    /// The client could not be set up (bad URL, refused plain http).
-    Config,
     /// No token, or GitHub rejected it (401).
     Auth,
     /// The token lacks a permission (403).
     Permission,
     /// The repository or another object does not exist or is not visible (404).
     NotFound,
-    /// GitHub refused the request body (400, 422).
+    /// GitHub refused the request as written (400, 409, 422).
     Rejected,
     /// A rate limit that will not reset soon enough to wait for it.
     RateLimited,
-    /// GitHub failed (5xx) after the retries.
+    /// GitHub failed (5xx), after the retries for a read.
     Server,
-    /// A body that is not the JSON GitHub documents.
-    MalformedResponse,
+    /// An answer that is not what GitHub documents (a body of another shape, an odd status).
+    Malformed,
     /// No complete answer within the request timeout.
     Timeout,
-    /// The overall timeout ran out; never retried.
+    /// The overall timeout ran out.
     Deadline,
-    /// The TLS handshake failed.
+    /// The server's TLS certificate was not accepted.
     Tls,
-    /// DNS, connection refused or reset.
-    Transport,
+    /// The host name could not be resolved.
+    Resolve,
+    /// The connection was refused, reset or closed before a complete answer.
+    Connection,
 }
 
-/// A failed API call: what, where, why and what to do.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A permission of a fine-grained token, named as GitHub's token settings show it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Permission {
+    /// Repository administration, read: classic protection, rulesets with bypass actors.
+    AdministrationRead,
+    /// Repository administration, write: protection, environments, rulesets.
+    AdministrationWrite,
+    /// Actions, read: environments and their deployment branch policies.
+    ActionsRead,
+    /// Environments, read: environment secrets and variables.
+    EnvironmentsRead,
+    /// Environments, write.
+    EnvironmentsWrite,
+    /// Contents, read: branches.
+    ContentsRead,
+    /// Organization members, read: teams.
+    MembersRead,
+}
+
+impl Permission {
+    /// Returns the name GitHub's token settings use, e.g. `Administration: read`.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::AdministrationRead => "Administration: read",
+            Self::AdministrationWrite => "Administration: write",
+            Self::ActionsRead => "Actions: read",
+            Self::EnvironmentsRead => "Environments: read",
+            Self::EnvironmentsWrite => "Environments: write",
+            Self::ContentsRead => "Contents: read",
+            Self::MembersRead => "Organization members: read",
+        }
+    }
+
+    /// Returns the hint for a token that lacks this permission.
+    pub fn hint(self) -> String {
+        let classic = if self == Self::MembersRead {
+            "the `read:org` scope"
+        } else {
+            "the `repo` scope"
+        };
+        format!(
+            "the token needs \"{}\" on this repository (fine-grained token), or {classic} (classic token)",
+            self.label()
+        )
+    }
+}
+
+/// Why a call failed, as the next link of the error chain.
+#[derive(Debug, thiserror::Error)]
+pub enum Cause {
+    /// GitHub answered with an error status; its message as written.
+    #[error("{}", status_line(*status, message, errors))]
+    Status {
+        /// The HTTP status.
+        status: u16,
+        /// GitHub's `message`, or the start of the body.
+        message: String,
+        /// The `errors` of a validation failure, if any.
+        errors: Vec<String>,
+    },
+    /// The request did not get a complete answer.
+    #[error(transparent)]
+    Transport(TransportError),
+    /// The answer is not the JSON GitHub documents.
+    #[error("the answer is not the JSON GitHub documents: {0}")]
+    Malformed(#[source] serde_json::Error),
+    /// Anything else, said in words.
+    #[error("{0}")]
+    Detail(String),
+    /// The last of several attempts failed with this.
+    #[error("{last} (after {attempts} attempts)")]
+    Retried {
+        /// How many attempts were made.
+        attempts: u32,
+        /// Why the last one failed.
+        last: Box<Cause>,
+    },
+}
+
+fn status_line(status: u16, message: &str, errors: &[String]) -> String {
+    if errors.is_empty() {
+        format!("{status}: {message}")
+    } else {
+        format!("{status}: {message} ({})", errors.join("; "))
+    }
+}
+
+/// A failed API call.
+#[derive(Debug, thiserror::Error)]
+#[error("GitHub API call failed: {call}")]
 pub struct ApiError {
     /// The category, which decides retries and hints.
     pub kind: ApiErrorKind,
-    /// The call, e.g. `GET /repos/acme/api/branches/main/protection`.
+    /// The call, e.g. `GET /repos/acme/api/branches/main/protection` (no query string).
     pub call: String,
-    /// Why it failed: GitHub's message as GitHub wrote it, or the transport error.
-    pub detail: Option<String>,
-    /// What to do about it.
+    /// Why it failed.
+    #[source]
+    pub cause: Option<Box<Cause>>,
+    /// The permission the call needs, when the caller knows it.
+    pub needs: Option<Permission>,
+    /// What GitHub said it accepts (`X-Accepted-GitHub-Permissions`), as sent.
+    pub accepted: Option<String>,
+    /// A hint that replaces the one derived from the kind.
     pub hint: Option<String>,
 }
 
@@ -52,128 +153,190 @@ impl ApiError {
         Self {
             kind,
             call: call.into(),
-            detail: None,
+            cause: None,
+            needs: None,
+            accepted: None,
             hint: None,
         }
     }
 
-    /// Sets the detail.
+    /// Sets the cause.
     #[must_use]
-    pub fn with_detail(mut self, detail: impl Into<String>) -> Self {
-        self.detail = Some(detail.into());
+    pub fn because(mut self, cause: Cause) -> Self {
+        self.cause = Some(Box::new(cause));
         self
     }
 
-    /// Sets the hint.
+    /// Sets the cause to a sentence.
+    #[must_use]
+    pub fn with_detail(self, detail: impl Into<String>) -> Self {
+        self.because(Cause::Detail(detail.into()))
+    }
+
+    /// Sets a hint that replaces the derived one.
     #[must_use]
     pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
         self.hint = Some(hint.into());
         self
     }
 
-    /// Adds the error that led up to this one (e.g. the failure before the time ran out).
+    /// Records the permission this call needs (used for the hint of a 403).
     #[must_use]
-    pub fn with_last_error(mut self, last: &ApiError) -> Self {
-        let last = last.detail.as_deref().unwrap_or(last.kind_label());
-        let detail = self.detail.take().unwrap_or_default();
-        self.detail = Some(format!("{detail}; the last attempt failed with: {last}"));
+    pub fn needing(mut self, permission: Permission) -> Self {
+        self.needs = Some(permission);
         self
     }
 
-    /// Builds the error for an unexpected status, with GitHub's message and a hint that
-    /// fits the status. `permission` names what a 403 needs, when the caller knows.
-    pub fn from_response(response: &ApiResponse, call: &str) -> Self {
-        let status = response.status.as_u16();
-        let message = response.message().unwrap_or_else(|| {
-            String::from_utf8_lossy(&response.body)
-                .chars()
-                .take(200)
-                .collect()
-        });
-        let errors = validation_errors(response);
-        let detail = if errors.is_empty() {
-            format!("{status}: {message}")
-        } else {
-            format!("{status}: {message} ({})", errors.join("; "))
-        };
-        let (kind, hint) = match status {
-            401 => (
-                ApiErrorKind::Auth,
-                "the token was rejected: it is wrong, expired or revoked; set a valid GITHUB_TOKEN (or GH_TOKEN)"
-                    .to_owned(),
-            ),
-            403 => {
-                let accepted = response
-                    .headers
-                    .get("x-accepted-github-permissions")
-                    .and_then(|v| v.to_str().ok())
-                    .map(str::to_owned);
-                let hint = match accepted {
-                    Some(accepted) => format!(
-                        "the token lacks a permission; GitHub accepts: {} (fine-grained token; `{accepted}`), or the `repo` scope (classic token)",
-                        permission_names(&accepted)
-                    ),
-                    None => "the token lacks a permission on this repository; see the README's token section".to_owned(),
-                };
-                (ApiErrorKind::Permission, hint)
-            }
-            404 => (
-                ApiErrorKind::NotFound,
-                "check the repository name and that the token can see it (a private repository the token cannot read is a 404 too)"
-                    .to_owned(),
-            ),
-            400 | 409 | 422 => (
-                ApiErrorKind::Rejected,
-                "GitHub refused the change as written; see its message above".to_owned(),
-            ),
-            500..=599 if call.starts_with("GET ") => (
-                ApiErrorKind::Server,
-                "GitHub failed; try again later (https://www.githubstatus.com)".to_owned(),
-            ),
-            500..=599 => (
-                ApiErrorKind::Server,
-                "GitHub failed (the write was not retried, and may or may not have taken effect); run `gh-policy plan` to see, then apply again"
-                    .to_owned(),
-            ),
-            _ => (
-                ApiErrorKind::MalformedResponse,
-                "an unexpected answer; run with -v to see the calls".to_owned(),
-            ),
-        };
-        Self::new(kind, call).with_detail(detail).with_hint(hint)
+    /// Says in the cause that this was the last of several attempts.
+    #[must_use]
+    pub fn after_attempts(mut self, attempts: u32) -> Self {
+        if attempts > 1
+            && let Some(last) = self.cause.take()
+        {
+            self.cause = Some(Box::new(Cause::Retried { attempts, last }));
+        }
+        self
     }
 
-    /// Returns true for failures worth retrying on a read: timeouts and dropped connections.
+    /// Returns the HTTP status GitHub answered with, if it answered.
+    pub fn status(&self) -> Option<u16> {
+        match self.cause.as_deref() {
+            Some(Cause::Status { status, .. }) => Some(*status),
+            _ => None,
+        }
+    }
+
+    /// Returns true for failures worth retrying on a read: timeouts and connections that
+    /// were refused, reset or closed. A name that does not resolve is not retried.
     pub fn is_transient(&self) -> bool {
-        matches!(self.kind, ApiErrorKind::Timeout | ApiErrorKind::Transport)
-            && !self
-                .detail
-                .as_deref()
-                .is_some_and(|d| d.contains("dns") || d.contains("lookup"))
+        matches!(self.kind, ApiErrorKind::Timeout | ApiErrorKind::Connection)
+    }
+
+    /// Returns true when a write may have reached GitHub although no answer came back.
+    pub fn may_have_landed(&self) -> bool {
+        matches!(self.kind, ApiErrorKind::Timeout | ApiErrorKind::Connection)
     }
 
     /// Returns a short label of the kind, for `-v` logs.
     pub fn kind_label(&self) -> &'static str {
         match self.kind {
-            ApiErrorKind::Config => "configuration",
             ApiErrorKind::Auth => "authentication",
             ApiErrorKind::Permission => "permission",
             ApiErrorKind::NotFound => "not found",
             ApiErrorKind::Rejected => "rejected",
             ApiErrorKind::RateLimited => "rate limited",
             ApiErrorKind::Server => "server error",
-            ApiErrorKind::MalformedResponse => "malformed response",
+            ApiErrorKind::Malformed => "malformed response",
             ApiErrorKind::Timeout => "timeout",
             ApiErrorKind::Deadline => "overall timeout",
             ApiErrorKind::Tls => "TLS",
-            ApiErrorKind::Transport => "connection",
+            ApiErrorKind::Resolve => "host not found",
+            ApiErrorKind::Connection => "connection",
         }
+    }
+
+    /// Returns what the user can do about it.
+    pub fn hint(&self) -> String {
+        if let Some(hint) = &self.hint {
+            return hint.clone();
+        }
+        let write = !self.call.starts_with("GET ");
+        match self.kind {
+            ApiErrorKind::Auth => "the token was rejected: it is wrong, expired or revoked; set a valid GITHUB_TOKEN (or GH_TOKEN)".to_owned(),
+            ApiErrorKind::Permission => match (&self.accepted, self.needs) {
+                (Some(accepted), _) if !permission_names(accepted).is_empty() => format!(
+                    "the token lacks a permission; GitHub accepts: {} (fine-grained token; `{}`), or the `repo` scope (classic token)",
+                    permission_names(accepted),
+                    untrusted::escape(accepted)
+                ),
+                (_, Some(needs)) => needs.hint(),
+                _ => "the token lacks a permission on this repository; see the README's token section".to_owned(),
+            },
+            ApiErrorKind::NotFound => "check the repository name and that the token can see it (a private repository the token cannot read is a 404 too)".to_owned(),
+            ApiErrorKind::Rejected => "GitHub refused the change as written; see its message above".to_owned(),
+            ApiErrorKind::RateLimited => "try again after the reset, or use a token with a higher limit".to_owned(),
+            ApiErrorKind::Server if write => "GitHub failed (the write was not retried, and may or may not have taken effect); run `gh-policy plan` to see, then apply again".to_owned(),
+            ApiErrorKind::Server => "GitHub failed; try again later (https://www.githubstatus.com)".to_owned(),
+            ApiErrorKind::Malformed => "an unexpected answer; run with -v to see the calls".to_owned(),
+            ApiErrorKind::Timeout | ApiErrorKind::Connection if write => "the write may or may not have reached GitHub (it was not retried); run `gh-policy plan` to see, then apply again".to_owned(),
+            ApiErrorKind::Timeout => "GitHub did not answer in time; try again, or raise --request-timeout".to_owned(),
+            ApiErrorKind::Deadline => "GitHub is slow or failing; try again later, or raise --timeout".to_owned(),
+            ApiErrorKind::Tls => "the server's TLS certificate was not accepted; check the host and your CA certificates".to_owned(),
+            ApiErrorKind::Resolve => "check the host name in --api-url / GITHUB_API_URL and your network".to_owned(),
+            ApiErrorKind::Connection => "the connection failed; try again, and check --api-url and your network".to_owned(),
+        }
+    }
+}
+
+impl ApiError {
+    /// Builds the error for an answer with an unexpected status: the kind from the status,
+    /// GitHub's message and validation errors as the cause, and the permissions a 403 says
+    /// it accepts.
+    pub fn from_status(response: &HttpResponse, call: impl Into<String>) -> Self {
+        #[derive(serde::Deserialize, Default)]
+        struct Body {
+            #[serde(default)]
+            message: Option<String>,
+            #[serde(default)]
+            errors: Vec<serde_json::Value>,
+        }
+        let status = response.status.as_u16();
+        let body: Body = serde_json::from_slice(&response.body).unwrap_or_default();
+        let message = body.message.unwrap_or_else(|| {
+            String::from_utf8_lossy(&response.body)
+                .chars()
+                .take(200)
+                .collect()
+        });
+        let errors = body
+            .errors
+            .iter()
+            .map(|error| match error {
+                serde_json::Value::String(text) => text.clone(),
+                other => other
+                    .get("message")
+                    .and_then(serde_json::Value::as_str)
+                    .map_or_else(|| other.to_string(), str::to_owned),
+            })
+            .collect();
+        let kind = match status {
+            401 => ApiErrorKind::Auth,
+            403 => ApiErrorKind::Permission,
+            404 => ApiErrorKind::NotFound,
+            400 | 409 | 422 => ApiErrorKind::Rejected,
+            500..=599 => ApiErrorKind::Server,
+            _ => ApiErrorKind::Malformed,
+        };
+        let mut error = Self::new(kind, call).because(Cause::Status {
+            status,
+            message: untrusted::escape(&message).into_owned(),
+            errors,
+        });
+        if kind == ApiErrorKind::Permission {
+            error.accepted = response
+                .header("x-accepted-github-permissions")
+                .map(str::to_owned);
+        }
+        error
+    }
+}
+
+impl From<ApiError> for crate::Error {
+    fn from(err: ApiError) -> Self {
+        let hint = err.hint();
+        let message = err.to_string();
+        let error = crate::Error::with_kind(crate::error::ErrorKind::Api, message);
+        let error = match err.cause {
+            Some(cause) => error.caused_by(cause as Box<dyn std::error::Error + Send + Sync>),
+            None => error,
+        };
+        error.with_hint(hint)
     }
 }
 
 /// Turns `x-accepted-github-permissions` (`administration=read; contents=read,metadata=read`)
 /// into the names GitHub's token settings show (`Administration: read`).
-fn permission_names(header: &str) -> String {
+pub fn permission_names(header: &str) -> String {
     let name = |item: &str| {
         let (name, level) = item.trim().split_once('=')?;
         let name = name.trim().replace('_', " ");
@@ -186,7 +349,7 @@ fn permission_names(header: &str) -> String {
             level.trim()
         ))
     };
-    header
+    let names = header
         .split(';')
         .map(|set| {
             set.split(',')
@@ -196,51 +359,13 @@ fn permission_names(header: &str) -> String {
         })
         .filter(|set| !set.is_empty())
         .collect::<Vec<_>>()
-        .join(" or ")
+        .join(" or ");
+    untrusted::escape(&names).into_owned()
 }
 
-/// Returns the `errors` of a 422 body, whether GitHub sent objects or strings.
-fn validation_errors(response: &ApiResponse) -> Vec<String> {
-    let Ok(body) = serde_json::from_slice::<serde_json::Value>(&response.body) else {
-        return Vec::new();
-    };
-    let Some(errors) = body.get("errors").and_then(|e| e.as_array()) else {
-        return Vec::new();
-    };
-    errors
-        .iter()
-        .map(|error| match error {
-            serde_json::Value::String(text) => text.replace('\n', " "),
-            other => other
-                .get("message")
-                .and_then(|m| m.as_str())
-                .map_or_else(|| other.to_string(), str::to_owned),
-        })
-        .collect()
-}
-
-impl fmt::Display for ApiError {
+impl fmt::Display for ApiErrorKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.call)?;
-        if let Some(detail) = &self.detail {
-            write!(f, ": {detail}")?;
-        }
-        Ok(())
-    }
-}
-
-impl std::error::Error for ApiError {}
-
-impl From<ApiError> for crate::Error {
-    fn from(err: ApiError) -> Self {
-        let mut error = crate::Error::new(format!("GitHub API call failed: {}", err.call));
-        if let Some(detail) = err.detail {
-            error = error.caused_by(format!("caused by: {detail}"));
-        }
-        if let Some(hint) = err.hint {
-            error = error.with_hint(hint);
-        }
-        error
+        write!(f, "{self:?}")
     }
 }
 
@@ -259,5 +384,32 @@ mod tests {
             "Pull requests: write, Contents: read or Metadata: read"
         );
         assert_eq!(permission_names("garbage"), "");
+    }
+
+    #[test]
+    fn a_403_names_what_github_accepts_or_what_the_call_needs() {
+        let mut err = ApiError::new(ApiErrorKind::Permission, "GET /x")
+            .needing(Permission::AdministrationRead);
+        assert!(
+            err.hint().contains("\"Administration: read\""),
+            "{}",
+            err.hint()
+        );
+        err.accepted = Some("administration=write".to_owned());
+        assert!(err.hint().contains("GitHub accepts: Administration: write"));
+    }
+
+    #[test]
+    fn the_chain_carries_githubs_message() {
+        let err = ApiError::new(ApiErrorKind::Rejected, "PUT /x").because(Cause::Status {
+            status: 422,
+            message: "Validation Failed".to_owned(),
+            errors: vec!["bad".to_owned()],
+        });
+        let error = crate::Error::from(err);
+        assert_eq!(
+            error.to_string(),
+            "GitHub API call failed: PUT /x: 422: Validation Failed (bad)"
+        );
     }
 }

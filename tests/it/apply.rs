@@ -143,31 +143,64 @@ fn a_created_secret_opens_to_its_value() {
 }
 
 #[test]
-fn a_missing_secret_value_stops_apply_before_any_write() {
+fn a_missing_secret_value_leaves_that_secret_and_applies_the_rest() {
+    for empty in [false, true] {
+        let repo = TestRepo::new("flow-drifted");
+        repo.policy(&flow_policy());
+        let mut cmd = repo.cmd();
+        if empty {
+            // What Actions gives for an undefined secret: set, but empty.
+            cmd.env("STAGING_SSH_KEY", "");
+        } else {
+            cmd.env_remove("STAGING_SSH_KEY");
+        }
+        cmd.args(["apply", "--yes", "--no-cache"])
+            .assert()
+            .code(2)
+            .stdout(predicate::str::contains(
+                "environment variable `STAGING_SSH_KEY` is not set (or is empty)",
+            ))
+            .stdout(predicate::str::contains("this drift remains"));
+        assert!(
+            !write_lines(&repo).iter().any(|w| w.contains("/secrets/")),
+            "{:?}",
+            write_lines(&repo)
+        );
+        assert!(!repo.writes().is_empty(), "the other changes are applied");
+        assert_eq!(
+            repo.emu.secret_plaintext("staging", "SSH_PRIVATE_KEY"),
+            None
+        );
+    }
+}
+
+#[test]
+fn require_secret_values_refuses_before_any_write() {
     let repo = TestRepo::new("flow-drifted");
     repo.policy(&flow_policy());
     repo.cmd()
-        .env_remove("STAGING_SSH_KEY")
-        .args(["apply", "--yes", "--no-cache"])
+        .env("STAGING_SSH_KEY", "")
+        .args(["apply", "--yes", "--no-cache", "--require-secret-values"])
         .assert()
         .code(1)
         .stderr(predicate::str::contains(
-            "environment variable `STAGING_SSH_KEY`",
+            "environments.staging.secrets.SSH_PRIVATE_KEY: environment variable `STAGING_SSH_KEY`",
         ))
         .stderr(predicate::str::contains("nothing was written"));
     assert!(repo.writes().is_empty());
 }
 
 #[test]
-fn an_unknown_reviewer_fails_before_any_write() {
+fn unknown_names_are_all_reported_before_any_write() {
     let repo = TestRepo::new("flow-drifted");
-    repo.policy(&flow_policy().replace("- user: octocat", "- user: nobody-here"));
-    apply(&repo)
-        .code(1)
-        .stderr(predicate::str::contains("GET /users/nobody-here"))
-        .stderr(predicate::str::contains(
-            "user `nobody-here` does not exist",
-        ));
+    repo.policy(
+        &flow_policy()
+            .replace("- user: octocat", "- user: nobody-here")
+            .replace("- team: release-managers", "- team: no-such-team"),
+    );
+    apply(&repo).code(1).stderr(predicate::str::contains(
+        "the policy names user `nobody-here`, team `no-such-team` of `acme` that do not exist",
+    ));
     assert!(repo.writes().is_empty());
 }
 

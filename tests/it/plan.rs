@@ -67,7 +67,7 @@ fn the_drifted_flow_shows_exactly_its_drift() {
         &json!([
             { "path": "prevent_self_review", "live": false, "policy": true },
             { "path": "reviewers", "live": [], "policy": [{ "user": "octocat" }, { "team": "release-managers" }] },
-            { "path": "deployment_branches", "live": "all", "policy": "custom" }
+            { "path": "deployment_branches", "live": "all", "policy": ["main"] }
         ])
     );
     // The unlisted `preview` environment is not touched.

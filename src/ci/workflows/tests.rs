@@ -250,7 +250,7 @@ fn broken_yaml_is_a_warning_and_other_files_are_still_read() {
 fn missing_directory_is_an_error() {
     let err = scan(&fixture("no-such-dir")).unwrap_err();
     assert!(
-        err.message
+        err.message()
             .starts_with("failed to read the workflow directory")
     );
 }

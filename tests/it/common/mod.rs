@@ -66,13 +66,16 @@ impl TestRepo {
     }
 
     /// Returns a `gh-policy` command in the working directory, talking to the emulator with
-    /// its token, with no cache, no pause between writes and none of the runner's variables.
+    /// its token, with no cache, no pause between writes and none of the runner's variables;
+    /// the flow policy's secret values are set, as where `apply` runs.
     pub fn cmd(&self) -> Command {
         let mut cmd = Command::cargo_bin("gh-policy").unwrap();
         cmd.current_dir(self.dir.path())
             .env("GITHUB_API_URL", self.emu.url())
             .env("GITHUB_TOKEN", self.emu.token())
             .env("GH_POLICY_WRITE_DELAY_MS", "0")
+            .env("STAGING_SSH_KEY", "staging-key-material")
+            .env("PROD_SSH_KEY", "prod-key-material")
             .env("GH_POLICY_CACHE_DIR", self.dir.path().join(".cache"))
             .env_remove("GH_TOKEN")
             .env_remove("GITHUB_REPOSITORY")

@@ -1,14 +1,21 @@
 //! The plan: the value `diff` produces, the renderers show and `apply` executes.
 //!
 //! A `Plan` is a list of `Change`s, one per resource (a branch's protection, an environment,
-//! a deployment pattern, a secret, a variable). Each change says what differs in policy
-//! terms (`FieldDiff`) and carries the `Target` that `apply` writes, so that what a reviewer
-//! saw is exactly what runs. Nothing here knows HTTP or YAML.
+//! a deployment pattern, a secret, a variable). Each change says what differs, for people
+//! (`FieldDiff`: paths and values in policy terms), and carries the `Target`: the complete
+//! instruction `apply` executes, typed and resolved (ids, what to clear, where a secret's
+//! value comes from). The two are built side by side from the same comparison, and nothing
+//! that writes ever reads a `FieldDiff`. Nothing here knows HTTP or YAML.
+
+mod target;
 
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::model::{Branch, DeploymentPattern, Environment};
+pub use target::{
+    DeploymentMode, EnvironmentPut, EnvironmentWrite, PatternWrite, ProtectionPut, ProtectionWrite,
+    ResolvedCheck, ReviewerId, ReviewerKind, SecretWrite, Target, VariableWrite,
+};
 
 /// The difference between a policy and a live repository.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -72,9 +79,13 @@ pub struct Change {
     pub applicable: bool,
     /// Why `apply` cannot make the change.
     pub reason: Option<String>,
-    /// What `apply` writes. Not part of the JSON plan.
+    /// A note for people (where a secret's value comes from). Not a setting.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    /// What `apply` writes; `None` when it cannot be written (then `applicable` is false).
+    /// Not part of the JSON plan.
     #[serde(skip)]
-    pub target: Target,
+    pub target: Option<Target>,
 }
 
 /// One setting that differs, with both values as JSON (`null` for absent).
@@ -114,50 +125,4 @@ pub enum Action {
     Update,
     /// It exists and will be deleted.
     Delete,
-}
-
-/// The write a change stands for, in policy terms; the GitHub layer turns it into requests.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Target {
-    /// Set a branch's whole protection to `Some(desired)`, or remove it (`None`).
-    BranchProtection {
-        /// The branch name.
-        branch: String,
-        /// The protection to set; `None` removes protection.
-        desired: Option<Box<Branch>>,
-    },
-    /// Create or update an environment to `Some(desired)`, or delete it (`None`).
-    /// Only the environment's own settings are written; patterns, secrets and variables
-    /// are changes of their own.
-    Environment {
-        /// The environment name.
-        name: String,
-        /// The settings to write; `None` deletes the environment.
-        desired: Option<Box<Environment>>,
-    },
-    /// Create (action `Create`) or delete (action `Delete`) a deployment pattern.
-    DeploymentPattern {
-        /// The environment name.
-        environment: String,
-        /// The pattern.
-        pattern: DeploymentPattern,
-    },
-    /// Create (from the named environment variable) or delete a secret.
-    Secret {
-        /// The environment name.
-        environment: String,
-        /// The secret name.
-        name: String,
-        /// The environment variable holding the value to create it with.
-        from_env: Option<String>,
-    },
-    /// Create or update a variable to `Some(value)`, or delete it (`None`).
-    Variable {
-        /// The environment name.
-        environment: String,
-        /// The variable name.
-        name: String,
-        /// The value to set; `None` deletes the variable.
-        value: Option<String>,
-    },
 }

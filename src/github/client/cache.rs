@@ -8,31 +8,42 @@
 //! because a 304 need not repeat it and pagination follows it. On Unix the directory is
 //! private to the user (0700) and entries are written 0600: they hold repository settings.
 //! A cache that cannot be read or written is silently a cache miss.
+//!
+//! A file is one line of JSON (`{"etag": …, "link": …}`) followed by the body's bytes as
+//! GitHub sent them. File names are a SHA-256 of the token and the URL: stable across Rust
+//! releases (std's `DefaultHasher` is not, and a new compiler would silently empty the cache).
 
-use std::collections::hash_map::DefaultHasher;
+use std::fmt::Write as _;
 use std::fs;
-use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
 
 /// One cached answer.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone)]
 pub struct CacheEntry {
     /// The `ETag` GitHub sent.
     pub etag: String,
     /// The `Link` header that went with it (pagination), if any.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub link: Option<String>,
     /// The body that went with it.
     pub body: Vec<u8>,
+}
+
+/// The first line of a cache file.
+#[derive(Serialize, Deserialize)]
+struct Header {
+    etag: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    link: Option<String>,
 }
 
 /// A directory of cached answers for one token.
 #[derive(Debug, Clone)]
 pub struct EtagCache {
     dir: PathBuf,
-    identity: u64,
+    identity: [u8; 32],
 }
 
 impl EtagCache {
@@ -40,7 +51,11 @@ impl EtagCache {
     pub fn new(dir: PathBuf, token: &str) -> Self {
         Self {
             dir,
-            identity: fingerprint(&("gh-policy-token", token)),
+            identity: Sha256::new()
+                .chain_update(b"gh-policy-token\0")
+                .chain_update(token.as_bytes())
+                .finalize()
+                .into(),
         }
     }
 
@@ -56,20 +71,27 @@ impl EtagCache {
 
     /// Returns the cached answer for a URL, if any.
     pub fn lookup(&self, url: &str) -> Option<CacheEntry> {
-        let text = fs::read(self.path(url)).ok()?;
-        serde_json::from_slice(&text).ok()
+        let bytes = fs::read(self.path(url)).ok()?;
+        let newline = bytes.iter().position(|b| *b == b'\n')?;
+        let header: Header = serde_json::from_slice(&bytes[..newline]).ok()?;
+        Some(CacheEntry {
+            etag: header.etag,
+            link: header.link,
+            body: bytes[newline + 1..].to_vec(),
+        })
     }
 
     /// Stores an answer; failures are ignored (the next run simply asks again).
     pub fn store(&self, url: &str, etag: &str, link: Option<&str>, body: &[u8]) {
-        let entry = CacheEntry {
+        let header = Header {
             etag: etag.to_owned(),
             link: link.map(str::to_owned),
-            body: body.to_vec(),
         };
-        let Ok(text) = serde_json::to_vec(&entry) else {
+        let Ok(mut text) = serde_json::to_vec(&header) else {
             return;
         };
+        text.push(b'\n');
+        text.extend_from_slice(body);
         if create_private_dir(&self.dir).is_ok() {
             let path = self.path(url);
             // A unique temporary name, so that two runs storing the same URL do not mix.
@@ -81,8 +103,15 @@ impl EtagCache {
     }
 
     fn path(&self, url: &str) -> PathBuf {
-        let key = fingerprint(&(self.identity, url));
-        self.dir.join(format!("{key:016x}.json"))
+        let digest = Sha256::new()
+            .chain_update(self.identity)
+            .chain_update(url.as_bytes())
+            .finalize();
+        let name = digest[..16].iter().fold(String::new(), |mut name, byte| {
+            let _ = write!(name, "{byte:02x}");
+            name
+        });
+        self.dir.join(format!("{name}.entry"))
     }
 }
 
@@ -118,12 +147,6 @@ fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     fs::write(path, bytes)
 }
 
-fn fingerprint(value: &impl Hash) -> u64 {
-    let mut hasher = DefaultHasher::new();
-    value.hash(&mut hasher);
-    hasher.finish()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -152,6 +175,30 @@ mod tests {
         assert_eq!(entry.body, b"[1]");
         cache.store("https://x/b", "W/\"2\"", None, b"[]");
         assert!(cache.lookup("https://x/b").unwrap().link.is_none());
+    }
+
+    #[test]
+    fn file_names_are_stable_and_bodies_stored_as_sent() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = EtagCache::new(dir.path().to_path_buf(), "t");
+        let body = br#"{"a":[1,2,3]}"#;
+        cache.store("https://x/a", "W/\"1\"", None, body);
+        let files: Vec<PathBuf> = fs::read_dir(dir.path())
+            .unwrap()
+            .map(|f| f.unwrap().path())
+            .collect();
+        // A SHA-256 name: the same on every Rust release and every machine.
+        assert_eq!(
+            files[0].file_name().unwrap().to_str().unwrap(),
+            "5559f57521343fcfdb1ccbcde293205b.entry"
+        );
+        let stored = fs::read(&files[0]).unwrap();
+        assert!(
+            stored.len() < body.len() + 40,
+            "{}",
+            String::from_utf8_lossy(&stored)
+        );
+        assert!(stored.ends_with(body));
     }
 
     #[cfg(unix)]

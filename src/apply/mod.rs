@@ -1,0 +1,87 @@
+//! Executing a plan: the changes it lists, in its order, one target at a time.
+//!
+//! There is no diffing here and no dry-run flag: the plan *is* the dry run, and each
+//! change's target is the complete instruction. Writes are never retried blindly; on the
+//! first failure, writing stops, and the report says for every change whether it was
+//! applied, failed (with GitHub's message) or not attempted, so a rerun (which plans afresh)
+//! converges.
+
+use crate::github::write::{SecretValues, perform};
+use crate::github::{ApiError, GithubWrite};
+use crate::names::RepoName;
+use crate::plan::{Change, Plan};
+
+/// What happened to one change.
+#[derive(Debug)]
+pub enum Outcome {
+    /// GitHub accepted the write(s).
+    Applied,
+    /// The write failed; nothing after it was attempted.
+    Failed(ApiError),
+    /// Not attempted because an earlier write failed.
+    NotAttempted,
+    /// `apply` cannot make this change (the plan says why).
+    Inapplicable,
+}
+
+/// The account of an apply: one outcome per plan change, in plan order.
+#[derive(Debug)]
+pub struct ApplyReport {
+    /// Each change with its outcome.
+    pub outcomes: Vec<(Change, Outcome)>,
+    /// What GitHub accepted but did differently (e.g. users dropped from a restriction).
+    pub warnings: Vec<String>,
+}
+
+impl ApplyReport {
+    /// Returns true when a write failed.
+    pub fn failed(&self) -> bool {
+        self.outcomes
+            .iter()
+            .any(|(_, o)| matches!(o, Outcome::Failed(_)))
+    }
+
+    /// Returns how many changes were applied.
+    pub fn applied(&self) -> usize {
+        self.outcomes
+            .iter()
+            .filter(|(_, o)| matches!(o, Outcome::Applied))
+            .count()
+    }
+}
+
+/// Executes the applicable changes of `plan`, in order, on `repo`.
+pub async fn execute(
+    plan: &Plan,
+    repo: &RepoName,
+    github: &dyn GithubWrite,
+    secrets: &dyn SecretValues,
+) -> ApplyReport {
+    let mut outcomes = Vec::with_capacity(plan.changes.len());
+    let mut warnings = Vec::new();
+    let mut stopped = false;
+    for change in &plan.changes {
+        let outcome = match (&change.target, change.applicable) {
+            (Some(target), true) if !stopped => {
+                match perform(github, repo, target, secrets).await {
+                    Ok(mut more) => {
+                        warnings.append(&mut more);
+                        Outcome::Applied
+                    }
+                    Err(err) => {
+                        stopped = true;
+                        Outcome::Failed(err)
+                    }
+                }
+            }
+            (Some(_), true) => Outcome::NotAttempted,
+            // No target, or one the plan says cannot be written.
+            _ => Outcome::Inapplicable,
+        };
+        outcomes.push((change.clone(), outcome));
+    }
+    ApplyReport { outcomes, warnings }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,254 @@
+//! Classic branch protection: which branches change, what a person sees, what `apply` writes.
+
+use std::collections::BTreeSet;
+
+use serde_json::{Value, json};
+
+use super::leaves::{self, Leaves, sorted_list};
+use super::{Unresolved, change};
+use crate::live::{Identities, LiveState};
+use crate::model::{Actors, Branch, RepoSettings, RequiredCheck};
+use crate::plan::{
+    Action, Change, ProtectionPut, ProtectionWrite, ResolvedCheck, ResourceKind, Target,
+};
+
+/// Why a missing branch cannot be protected.
+pub const REASON_BRANCH_MISSING: &str = "branch does not exist";
+
+/// Adds a change for every listed branch whose protection differs, and for every protected
+/// branch the policy does not list when pruning.
+pub fn diff(desired: &RepoSettings, live: &LiveState, changes: &mut Vec<Change>) {
+    let names: BTreeSet<&String> = desired
+        .branches
+        .keys()
+        .chain(live.settings.branches.keys())
+        .collect();
+    for name in names {
+        let have = live.settings.branches.get(name).filter(|b| b.protected);
+        let Some(want) = desired.branches.get(name) else {
+            if desired.prune.branch_protection
+                && let Some(have) = have
+            {
+                changes.push(remove(name, have, live));
+            }
+            continue;
+        };
+        if live.missing_branches.contains(name) {
+            if want.protected {
+                let mut change = put(name, Action::Create, None, want, live);
+                change.applicable = false;
+                change.reason = Some(REASON_BRANCH_MISSING.to_owned());
+                changes.push(change);
+            }
+            continue;
+        }
+        match (want.protected, have) {
+            (false, None) => {}
+            (false, Some(have)) => changes.push(remove(name, have, live)),
+            (true, None) => changes.push(put(name, Action::Create, None, want, live)),
+            (true, Some(have)) => {
+                let change = put(name, Action::Update, Some(have), want, live);
+                if !change.diffs.is_empty() {
+                    changes.push(change);
+                }
+            }
+        }
+    }
+}
+
+fn remove(name: &str, have: &Branch, live: &LiveState) -> Change {
+    let diffs = leaves::compare(&branch_leaves(have, None, &live.ids), &Leaves::default());
+    change(
+        format!("branches.{name}"),
+        ResourceKind::BranchProtection,
+        Action::Delete,
+        diffs,
+        Ok(Target::BranchProtection {
+            branch: name.to_owned(),
+            write: ProtectionWrite::Remove,
+        }),
+    )
+}
+
+fn put(
+    name: &str,
+    action: Action,
+    have: Option<&Branch>,
+    want: &Branch,
+    live: &LiveState,
+) -> Change {
+    let wanted_checks = want.status_checks.as_ref().map(|s| s.required.as_slice());
+    let diffs = leaves::compare(
+        &have.map_or_else(Leaves::default, |have| {
+            branch_leaves(have, wanted_checks, &live.ids)
+        }),
+        &branch_leaves(want, None, &live.ids),
+    );
+    let target = protection_put(want, have, &live.ids).map(|put| Target::BranchProtection {
+        branch: name.to_owned(),
+        write: ProtectionWrite::Put(Box::new(put)),
+    });
+    change(
+        format!("branches.{name}"),
+        ResourceKind::BranchProtection,
+        action,
+        diffs,
+        target,
+    )
+}
+
+/// Builds the writes of a protected branch: the settings, the pinned checks with their
+/// apps' ids, what live sub-resources to clear, and signed commits when they change.
+fn protection_put(
+    want: &Branch,
+    have: Option<&Branch>,
+    ids: &Identities,
+) -> Result<ProtectionPut, Unresolved> {
+    let checks = want
+        .status_checks
+        .as_ref()
+        .map_or(&[][..], |s| s.required.as_slice());
+    let pinned_checks = if checks.iter().any(RequiredCheck::is_pinned) {
+        let mut resolved = Vec::new();
+        for check in checks {
+            resolved.push(ResolvedCheck {
+                context: check.context.clone(),
+                app_id: app_id(check, ids)?,
+            });
+        }
+        resolved.sort();
+        resolved.dedup();
+        Some(resolved)
+    } else {
+        None
+    };
+    let live_reviews = have.and_then(|b| b.pull_request.as_ref());
+    let want_reviews = want.pull_request.as_ref();
+    let clears = |live: Option<&Actors>, want: Option<&Actors>| {
+        live.is_some_and(|l| !l.is_empty()) && want.is_some_and(Actors::is_empty)
+    };
+    let live_signatures = have.is_some_and(|b| b.required_signatures);
+    Ok(ProtectionPut {
+        settings: want.clone(),
+        pinned_checks,
+        clear_dismissal_restrictions: clears(
+            live_reviews.map(|r| &r.dismissal_restrictions),
+            want_reviews.map(|r| &r.dismissal_restrictions),
+        ),
+        clear_bypass: clears(
+            live_reviews.map(|r| &r.bypass),
+            want_reviews.map(|r| &r.bypass),
+        ),
+        signatures: (live_signatures != want.required_signatures)
+            .then_some(want.required_signatures),
+    })
+}
+
+/// Returns the id of the app a check is pinned to (`None` for any app).
+fn app_id(check: &RequiredCheck, ids: &Identities) -> Result<Option<u64>, Unresolved> {
+    if let Some(id) = check.app_id {
+        return Ok(u64::try_from(id).ok());
+    }
+    match &check.app {
+        None => Ok(None),
+        Some(slug) => ids
+            .app(slug)
+            .map(Some)
+            .ok_or_else(|| Unresolved::new(format!("app `{slug}`"), ids)),
+    }
+}
+
+/// Flattens a branch's protection. `align`, given for the live side, lets a live check take
+/// the policy's spelling when the two are equivalent (a bare policy check is satisfied by
+/// the context from any app; a pinned one by the same app), and names live apps by slug.
+fn branch_leaves(branch: &Branch, align: Option<&[RequiredCheck]>, ids: &Identities) -> Leaves {
+    let mut leaves = Leaves::default();
+    if let Some(pr) = &branch.pull_request {
+        leaves.presence("pull_request", "required");
+        leaves.setting(
+            "pull_request.required_approvals",
+            json!(pr.required_approvals),
+            json!(0),
+        );
+        leaves.setting(
+            "pull_request.dismiss_stale_reviews",
+            json!(pr.dismiss_stale_reviews),
+            json!(false),
+        );
+        leaves.setting(
+            "pull_request.require_code_owner_reviews",
+            json!(pr.require_code_owner_reviews),
+            json!(false),
+        );
+        leaves.setting(
+            "pull_request.require_last_push_approval",
+            json!(pr.require_last_push_approval),
+            json!(false),
+        );
+        actor_leaves(
+            &mut leaves,
+            "pull_request.dismissal_restrictions",
+            &pr.dismissal_restrictions,
+        );
+        actor_leaves(&mut leaves, "pull_request.bypass", &pr.bypass);
+    }
+    if let Some(checks) = &branch.status_checks {
+        leaves.presence("status_checks", "required");
+        leaves.setting("status_checks.strict", json!(checks.strict), json!(false));
+        let shown = checks.required.iter().map(|check| {
+            let aligned = align.and_then(|wanted| wanted.iter().find(|w| satisfies(check, w, ids)));
+            check_value(aligned.unwrap_or(check), ids)
+        });
+        leaves.setting("status_checks.required", sorted_list(shown), json!([]));
+    }
+    for (path, value) in branch.flags() {
+        leaves.setting(path, json!(value), json!(false));
+    }
+    if let Some(actors) = &branch.push_restrictions {
+        leaves.presence("push_restrictions", "restricted");
+        actor_leaves(&mut leaves, "push_restrictions", actors);
+    }
+    leaves
+}
+
+/// Returns true when the live check `live` satisfies the policy check `wanted`.
+fn satisfies(live: &RequiredCheck, wanted: &RequiredCheck, ids: &Identities) -> bool {
+    if live.context != wanted.context {
+        return false;
+    }
+    if !wanted.is_pinned() {
+        return true;
+    }
+    let wanted_id = app_id(wanted, ids).ok().flatten();
+    let live_id = live.app_id.and_then(|id| u64::try_from(id).ok());
+    match (wanted_id, live_id) {
+        (Some(want), Some(have)) => want == have,
+        _ => match (&wanted.app, &live.app) {
+            (Some(want), Some(have)) => want.eq_ignore_ascii_case(have),
+            _ => false,
+        },
+    }
+}
+
+/// A check as a person reads it: a bare name, or `{context, app}` with the app named by
+/// slug where its id is known.
+fn check_value(check: &RequiredCheck, ids: &Identities) -> Value {
+    let slug = check.app.clone().or_else(|| {
+        check
+            .app_id
+            .and_then(|id| u64::try_from(id).ok())
+            .and_then(|id| ids.app_slug(id))
+            .map(str::to_owned)
+    });
+    match (slug, check.app_id) {
+        (Some(app), _) => json!({ "context": check.context, "app": app.to_lowercase() }),
+        (None, Some(id)) => json!({ "context": check.context, "app_id": id }),
+        (None, None) => json!(check.context),
+    }
+}
+
+fn actor_leaves(leaves: &mut Leaves, prefix: &str, actors: &Actors) {
+    leaves.name_set(format!("{prefix}.users"), &actors.users);
+    leaves.name_set(format!("{prefix}.teams"), &actors.teams);
+    leaves.name_set(format!("{prefix}.apps"), &actors.apps);
+}

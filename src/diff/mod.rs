@@ -1,0 +1,133 @@
+//! The diff: a pure function from (desired, live) to a `Plan`. No I/O, no async.
+//!
+//! For every resource that differs it builds, from the same comparison, two things: the
+//! `FieldDiff`s a person reads (`leaves`: paths and values in policy terms) and the
+//! `Target` `apply` executes (typed, with every id resolved from what the reader learnt).
+//! One file per resource kind.
+
+mod branch;
+mod environment;
+mod leaves;
+
+#[cfg(test)]
+mod tests;
+
+use std::collections::BTreeSet;
+
+use crate::live::LiveState;
+use crate::model::RepoSettings;
+use crate::plan::{Action, Change, FieldDiff, Plan, ResourceKind, Target};
+
+pub use branch::REASON_BRANCH_MISSING;
+pub use environment::REASON_SECRET_VALUE;
+
+/// The environment variables that hold a value here (set and not empty): which secrets
+/// `apply` could create where the plan is made.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SecretSources {
+    available: BTreeSet<String>,
+}
+
+impl SecretSources {
+    /// Looks up, in this process's environment, every variable the policy names as a
+    /// secret's source.
+    pub fn from_process(desired: &RepoSettings) -> Self {
+        let available = desired
+            .environments
+            .values()
+            .flat_map(|e| &e.secrets)
+            .filter_map(|s| s.from_env.as_ref())
+            .filter(|var| std::env::var_os(var).is_some_and(|v| !v.is_empty()))
+            .cloned()
+            .collect();
+        Self { available }
+    }
+
+    /// Returns sources with exactly these variables set.
+    pub fn of<I: IntoIterator<Item = S>, S: Into<String>>(vars: I) -> Self {
+        Self {
+            available: vars.into_iter().map(Into::into).collect(),
+        }
+    }
+
+    /// Returns true when the variable holds a value.
+    pub fn has(&self, var: &str) -> bool {
+        self.available.contains(var)
+    }
+}
+
+/// Compares the policy with the live state and returns every change, in apply order.
+pub fn plan(
+    repository: &str,
+    desired: &RepoSettings,
+    live: &LiveState,
+    sources: &SecretSources,
+) -> Plan {
+    let mut changes = Vec::new();
+    branch::diff(desired, live, &mut changes);
+    environment::diff(desired, live, sources, &mut changes);
+    Plan {
+        repository: repository.to_owned(),
+        changes,
+    }
+}
+
+/// A name whose id the reader did not learn. A plan against GitHub resolves every name it
+/// writes, or fails; a plan from a state file (`offline`) resolves none, and its changes are
+/// shown as they would be planned against GitHub, without a target.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unresolved {
+    what: String,
+    offline: bool,
+}
+
+impl Unresolved {
+    /// Returns the unresolved name `what` (e.g. "app `x`") as the identities saw it.
+    pub fn new(what: impl Into<String>, ids: &crate::live::Identities) -> Self {
+        Self {
+            what: what.into(),
+            offline: ids.offline,
+        }
+    }
+}
+
+/// Returns a change; one whose target could not be resolved is not applicable, saying why.
+fn change(
+    address: String,
+    kind: ResourceKind,
+    action: Action,
+    diffs: Vec<FieldDiff>,
+    target: Result<Target, Unresolved>,
+) -> Change {
+    let (target, applicable, reason) = match target {
+        Ok(target) => (Some(target), true, None),
+        Err(Unresolved { offline: true, .. }) => (None, true, None),
+        Err(Unresolved { what, .. }) => {
+            (None, false, Some(format!("the id of {what} is not known")))
+        }
+    };
+    Change {
+        address,
+        kind,
+        action,
+        diffs,
+        applicable,
+        reason,
+        note: None,
+        target,
+    }
+}
+
+/// Returns a change `apply` cannot make, saying why.
+fn inapplicable(address: String, kind: ResourceKind, action: Action, reason: String) -> Change {
+    Change {
+        address,
+        kind,
+        action,
+        diffs: Vec::new(),
+        applicable: false,
+        reason: Some(reason),
+        note: None,
+        target: None,
+    }
+}

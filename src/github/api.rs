@@ -1,0 +1,189 @@
+//! The GitHub seam: one method per REST operation gh-policy uses, in GitHub's own shapes.
+//!
+//! [`GithubRead`] has only reads: `plan`, `explain` and `export` are handed one, so the
+//! reading path has no way to write. [`GithubWrite`] adds the writes, and only `apply`
+//! gets one. `rest` implements both over HTTP; `fake` implements both in memory for the
+//! tests below the binary. Everything above this seam — what to read, how answers become
+//! the model, which requests a plan change needs — is the same for both.
+
+use async_trait::async_trait;
+
+use super::error::ApiError;
+use super::wire::account::{App, Team, User};
+use super::wire::actions::{PublicKey, SecretItem, SecretRequest, VariableItem, VariableRequest};
+use super::wire::environment::{
+    DeploymentBranchPolicy, DeploymentBranchPolicyRequest, Environment, EnvironmentRequest,
+};
+use super::wire::protection::{ChecksRequest, Protection, ProtectionRequest};
+use crate::names::RepoName;
+
+/// What GET `…/branches/{branch}/protection` found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ProtectionRead {
+    /// The branch is protected, like this.
+    Protected(Box<Protection>),
+    /// The branch exists and has no classic protection.
+    NotProtected,
+    /// The branch does not exist.
+    BranchMissing,
+}
+
+/// The reads.
+#[async_trait]
+pub trait GithubRead: Send + Sync {
+    /// GET `…/branches/{branch}/protection`.
+    async fn branch_protection(
+        &self,
+        repo: &RepoName,
+        branch: &str,
+    ) -> Result<ProtectionRead, ApiError>;
+
+    /// GET `…/branches/{branch}/protection/required_signatures` (false when unprotected).
+    async fn required_signatures(&self, repo: &RepoName, branch: &str) -> Result<bool, ApiError>;
+
+    /// GET `…/branches?protected=true`, every page: the names of protected branches.
+    async fn protected_branches(&self, repo: &RepoName) -> Result<Vec<String>, ApiError>;
+
+    /// GET `…/environments`, every page.
+    async fn environments(&self, repo: &RepoName) -> Result<Vec<Environment>, ApiError>;
+
+    /// GET `…/environments/{env}/deployment-branch-policies`, every page.
+    async fn deployment_branch_policies(
+        &self,
+        repo: &RepoName,
+        environment: &str,
+    ) -> Result<Vec<DeploymentBranchPolicy>, ApiError>;
+
+    /// GET `…/environments/{env}/secrets`, every page; `None` when the environment does not
+    /// exist.
+    async fn environment_secrets(
+        &self,
+        repo: &RepoName,
+        environment: &str,
+    ) -> Result<Option<Vec<SecretItem>>, ApiError>;
+
+    /// GET `…/environments/{env}/variables`, every page; `None` when the environment does
+    /// not exist.
+    async fn environment_variables(
+        &self,
+        repo: &RepoName,
+        environment: &str,
+    ) -> Result<Option<Vec<VariableItem>>, ApiError>;
+
+    /// GET `…/environments/{env}/secrets/public-key`.
+    async fn environment_public_key(
+        &self,
+        repo: &RepoName,
+        environment: &str,
+    ) -> Result<PublicKey, ApiError>;
+
+    /// GET `/users/{username}`; `None` when there is no such user.
+    async fn user(&self, login: &str) -> Result<Option<User>, ApiError>;
+
+    /// GET `/orgs/{org}/teams/{team_slug}`; `None` when there is no such team.
+    async fn team(&self, org: &str, slug: &str) -> Result<Option<Team>, ApiError>;
+
+    /// GET `/apps/{app_slug}`; `None` when there is no such app.
+    async fn app(&self, slug: &str) -> Result<Option<App>, ApiError>;
+}
+
+/// The writes. Each is one request; none is retried unless GitHub refused it unprocessed.
+#[async_trait]
+pub trait GithubWrite: GithubRead {
+    /// PUT `…/branches/{branch}/protection`; returns GitHub's answer (what it kept).
+    async fn put_branch_protection(
+        &self,
+        repo: &RepoName,
+        branch: &str,
+        body: &ProtectionRequest,
+    ) -> Result<Protection, ApiError>;
+
+    /// DELETE `…/branches/{branch}/protection`.
+    async fn delete_branch_protection(&self, repo: &RepoName, branch: &str)
+    -> Result<(), ApiError>;
+
+    /// PATCH `…/protection/required_status_checks`.
+    async fn set_status_checks(
+        &self,
+        repo: &RepoName,
+        branch: &str,
+        body: &ChecksRequest,
+    ) -> Result<(), ApiError>;
+
+    /// POST (on) or DELETE (off) `…/protection/required_signatures`.
+    async fn set_required_signatures(
+        &self,
+        repo: &RepoName,
+        branch: &str,
+        on: bool,
+    ) -> Result<(), ApiError>;
+
+    /// PUT `…/environments/{name}`: create or update.
+    async fn put_environment(
+        &self,
+        repo: &RepoName,
+        name: &str,
+        body: &EnvironmentRequest,
+    ) -> Result<(), ApiError>;
+
+    /// DELETE `…/environments/{name}`.
+    async fn delete_environment(&self, repo: &RepoName, name: &str) -> Result<(), ApiError>;
+
+    /// POST `…/deployment-branch-policies`.
+    async fn create_deployment_branch_policy(
+        &self,
+        repo: &RepoName,
+        environment: &str,
+        body: &DeploymentBranchPolicyRequest,
+    ) -> Result<(), ApiError>;
+
+    /// DELETE `…/deployment-branch-policies/{id}`.
+    async fn delete_deployment_branch_policy(
+        &self,
+        repo: &RepoName,
+        environment: &str,
+        id: u64,
+    ) -> Result<(), ApiError>;
+
+    /// PUT `…/environments/{env}/secrets/{name}`.
+    async fn put_environment_secret(
+        &self,
+        repo: &RepoName,
+        environment: &str,
+        name: &str,
+        body: &SecretRequest,
+    ) -> Result<(), ApiError>;
+
+    /// DELETE `…/environments/{env}/secrets/{name}`.
+    async fn delete_environment_secret(
+        &self,
+        repo: &RepoName,
+        environment: &str,
+        name: &str,
+    ) -> Result<(), ApiError>;
+
+    /// POST `…/environments/{env}/variables`.
+    async fn create_environment_variable(
+        &self,
+        repo: &RepoName,
+        environment: &str,
+        body: &VariableRequest,
+    ) -> Result<(), ApiError>;
+
+    /// PATCH `…/environments/{env}/variables/{name}`.
+    async fn update_environment_variable(
+        &self,
+        repo: &RepoName,
+        environment: &str,
+        name: &str,
+        body: &VariableRequest,
+    ) -> Result<(), ApiError>;
+
+    /// DELETE `…/environments/{env}/variables/{name}`.
+    async fn delete_environment_variable(
+        &self,
+        repo: &RepoName,
+        environment: &str,
+        name: &str,
+    ) -> Result<(), ApiError>;
+}

@@ -1,0 +1,55 @@
+//! Who requests are made as: the value of the `Authorization` header.
+//!
+//! A personal access token is one fixed value ([`Token`]). A GitHub App's installation
+//! token expires and is renewed (`github::app`); both look the same to the client.
+
+use async_trait::async_trait;
+
+use crate::github::ApiError;
+
+/// A source of the `Authorization` header.
+#[async_trait]
+pub trait Credentials: Send + Sync {
+    /// Returns the header's value, e.g. `Bearer ghp_…`. Never logged.
+    async fn authorization(&self) -> Result<String, ApiError>;
+
+    /// Called after GitHub answered 401: forgets the current token and returns true when a
+    /// new one can be had (an expired installation token), false when asking again cannot
+    /// help (a wrong personal token).
+    fn renew(&self) -> bool;
+
+    /// Returns a stable name of who the requests are made as, for the cache's keys; hashed
+    /// before use, never written anywhere.
+    fn cache_identity(&self) -> String;
+}
+
+/// A fixed token: a personal access token, or any token given from outside.
+pub struct Token(String);
+
+impl Token {
+    /// Wraps a token.
+    pub fn new(token: impl Into<String>) -> Self {
+        Self(token.into())
+    }
+}
+
+impl std::fmt::Debug for Token {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Token(…)")
+    }
+}
+
+#[async_trait]
+impl Credentials for Token {
+    async fn authorization(&self) -> Result<String, ApiError> {
+        Ok(format!("Bearer {}", self.0))
+    }
+
+    fn renew(&self) -> bool {
+        false
+    }
+
+    fn cache_identity(&self) -> String {
+        format!("token:{}", self.0)
+    }
+}

@@ -1,0 +1,189 @@
+//! HTTP to the GitHub REST API: the token, headers, retries, rate limits, timeouts,
+//! pacing, pagination and the conditional-request cache.
+//!
+//! Requests go through a [`Transport`] (the real one is hyper with rustls), so this module
+//! sees every status and header and its tests run against a scripted transport under
+//! Tokio's paused clock. Retries are decided here: a read is tried again after a 5xx, a
+//! timeout, a dropped connection or an answer cut short; a write never is, unless GitHub
+//! refused it unprocessed (a rate limit).
+//!
+//! Two handles expose the client: [`ReadClient`] can only GET (what `plan` and `export`
+//! hold, so the reading path has no way to write), and [`WriteClient`] adds writes.
+
+pub mod cache;
+mod credentials;
+mod pagination;
+pub mod rate_limit;
+mod root;
+mod sending;
+pub mod transport;
+
+#[cfg(test)]
+mod tests;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use http::Method;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+pub use cache::EtagCache;
+pub use credentials::{Credentials, Token};
+pub use root::ApiRoot;
+pub use transport::{HttpRequest, HttpResponse, HttpTransport, Transport, TransportError};
+
+use super::error::ApiError;
+use super::path::ApiPath;
+use crate::progress::Log;
+
+/// The API version every request asks for.
+pub const API_VERSION: &str = "2022-11-28";
+
+/// How the client behaves; built by the commands from flags and the environment.
+#[derive(Clone)]
+pub struct ClientConfig {
+    /// Where requests go.
+    pub root: ApiRoot,
+    /// Who they are made as.
+    pub credentials: Arc<dyn Credentials>,
+    /// How many requests may be in flight at once.
+    pub concurrency: usize,
+    /// How long one attempt may take, response body included.
+    pub request_timeout: Duration,
+    /// How long all requests of the client may take together, waits and retries included,
+    /// counted from when the client is built; `None` for no limit.
+    pub overall_timeout: Option<Duration>,
+    /// How many times a failed read is tried again (5xx, timeout, connection reset).
+    pub read_retries: u32,
+    /// The first pause before a retry; it doubles each time, with jitter.
+    pub retry_base_delay: Duration,
+    /// The longest the client waits for a rate limit to reset before giving up.
+    pub max_rate_limit_wait: Duration,
+    /// The least time between two writes (GitHub asks for a second).
+    pub write_pace: Duration,
+    /// Log each request (method, path, status, time).
+    pub verbose: bool,
+    /// Where progress lines go (retries, waits, `-v`).
+    pub log: Arc<dyn Log>,
+    /// Where conditional-request `ETags` and bodies are kept, if anywhere.
+    pub cache: Option<EtagCache>,
+}
+
+impl ClientConfig {
+    /// Returns a configuration with the defaults for everything but where and who.
+    pub fn new(root: ApiRoot, credentials: Arc<dyn Credentials>) -> Self {
+        Self {
+            root,
+            credentials,
+            concurrency: 8,
+            request_timeout: Duration::from_secs(30),
+            overall_timeout: Some(Duration::from_secs(600)),
+            read_retries: 3,
+            retry_base_delay: Duration::from_millis(500),
+            max_rate_limit_wait: Duration::from_secs(90),
+            write_pace: Duration::from_secs(1),
+            verbose: false,
+            log: Arc::new(crate::progress::StderrLog),
+            cache: None,
+        }
+    }
+}
+
+/// A GitHub client that can only read. `plan`, `explain` and `export` hold this.
+#[derive(Clone)]
+pub struct ReadClient {
+    inner: Arc<sending::Sender>,
+}
+
+/// A GitHub client that can also write. Only `apply` builds one.
+#[derive(Clone)]
+pub struct WriteClient {
+    inner: Arc<sending::Sender>,
+}
+
+impl ReadClient {
+    /// Builds a client over the real transport.
+    pub fn new(config: ClientConfig) -> Self {
+        Self::with_transport(config, Arc::new(HttpTransport::new()))
+    }
+
+    /// Builds a client over the given transport.
+    pub fn with_transport(config: ClientConfig, transport: Arc<dyn Transport>) -> Self {
+        Self {
+            inner: Arc::new(sending::Sender::new(config, transport)),
+        }
+    }
+
+    /// Sends a GET (retried when that is safe) and returns the answer whatever its status.
+    pub async fn get(&self, path: &ApiPath) -> Result<HttpResponse, ApiError> {
+        self.inner.get(path).await
+    }
+
+    /// GETs a list, following `Link: rel="next"` to the end, and returns the items.
+    /// `field` names the array in wrapped lists (`{total_count, environments: [...]}`);
+    /// `None` means the body is a bare array. A status other than 200 is an error.
+    pub async fn get_all<T: DeserializeOwned>(
+        &self,
+        path: &ApiPath,
+        field: Option<&str>,
+    ) -> Result<Vec<T>, ApiError> {
+        self.inner.get_all(path, field).await
+    }
+
+    /// Returns the API root, for messages.
+    pub fn root(&self) -> &ApiRoot {
+        self.inner.root()
+    }
+}
+
+impl WriteClient {
+    /// Builds a client over the real transport.
+    pub fn new(config: ClientConfig) -> Self {
+        Self::with_transport(config, Arc::new(HttpTransport::new()))
+    }
+
+    /// Builds a client over the given transport.
+    pub fn with_transport(config: ClientConfig, transport: Arc<dyn Transport>) -> Self {
+        Self {
+            inner: Arc::new(sending::Sender::new(config, transport)),
+        }
+    }
+
+    /// Returns the read-only view of this client.
+    pub fn reader(&self) -> ReadClient {
+        ReadClient {
+            inner: Arc::clone(&self.inner),
+        }
+    }
+
+    /// Starts the overall timeout afresh (after waiting for a person's confirmation).
+    pub fn restart_deadline(&self) {
+        self.inner.restart_deadline();
+    }
+
+    /// Sends one write with a JSON body, paced after the previous one. It is never retried
+    /// unless GitHub refused it unprocessed (a rate limit). Returns the answer whatever its
+    /// status.
+    pub async fn send<B: Serialize + Sync>(
+        &self,
+        method: Method,
+        path: &ApiPath,
+        body: &B,
+    ) -> Result<HttpResponse, ApiError> {
+        let bytes = serde_json::to_vec(body).map_err(|err| {
+            ApiError::new(super::ApiErrorKind::Malformed, format!("{method} {path}"))
+                .with_detail(format!("the request body could not be written: {err}"))
+        })?;
+        self.inner.write(method, path, Some(bytes)).await
+    }
+
+    /// Sends one write without a body (a DELETE, a POST that switches a setting on).
+    pub async fn send_empty(
+        &self,
+        method: Method,
+        path: &ApiPath,
+    ) -> Result<HttpResponse, ApiError> {
+        self.inner.write(method, path, None).await
+    }
+}

@@ -1,0 +1,446 @@
+//! The client's engine: one attempt at a time through the transport, with the decisions
+//! around it — when to retry, when to wait for a rate limit, when time is up, when to ask
+//! the cache, and how far apart writes go.
+
+use std::sync::Mutex;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+use tokio::sync::Semaphore;
+use tokio::time::Instant;
+
+use super::pagination::{MAX_PAGES, next_link};
+use super::rate_limit::{self, Limit, RateLimited};
+use super::transport::{HttpRequest, HttpResponse, Transport, TransportErrorKind};
+use super::{API_VERSION, ApiRoot, ClientConfig};
+use crate::github::error::{ApiError, ApiErrorKind, Cause};
+use crate::github::path::ApiPath;
+
+/// Sends requests for one client; shared by its read and write handles.
+pub(super) struct Sender {
+    config: ClientConfig,
+    transport: std::sync::Arc<dyn Transport>,
+    in_flight: Semaphore,
+    /// When the overall timeout runs out; restarted after `apply`'s confirmation prompt.
+    deadline: Mutex<Option<Instant>>,
+    /// When the last write was sent, for pacing.
+    last_write: tokio::sync::Mutex<Option<Instant>>,
+}
+
+impl Sender {
+    pub(super) fn new(config: ClientConfig, transport: std::sync::Arc<dyn Transport>) -> Self {
+        let deadline = config.overall_timeout.map(|t| Instant::now() + t);
+        Self {
+            in_flight: Semaphore::new(config.concurrency.max(1)),
+            config,
+            transport,
+            deadline: Mutex::new(deadline),
+            last_write: tokio::sync::Mutex::new(None),
+        }
+    }
+
+    pub(super) fn root(&self) -> &ApiRoot {
+        &self.config.root
+    }
+
+    pub(super) fn restart_deadline(&self) {
+        if let Ok(mut deadline) = self.deadline.lock() {
+            *deadline = self.config.overall_timeout.map(|t| Instant::now() + t);
+        }
+    }
+
+    pub(super) async fn get(&self, path: &ApiPath) -> Result<HttpResponse, ApiError> {
+        complete(path, &Method::GET)?;
+        self.get_url(&path.with_query(), path.path()).await
+    }
+
+    /// GETs a path with query (`target`); `shown` is the path messages name.
+    async fn get_url(&self, target: &str, shown: &str) -> Result<HttpResponse, ApiError> {
+        let call = format!("GET {shown}");
+        let cache_key = self.config.root.url(target);
+        let mut attempt = 0;
+        let mut renewed = false;
+        loop {
+            attempt += 1;
+            let cached = self
+                .config
+                .cache
+                .as_ref()
+                .and_then(|c| c.lookup(&cache_key));
+            let mut headers = HeaderMap::new();
+            if let Some(value) = cached
+                .as_ref()
+                .and_then(|entry| HeaderValue::from_str(&entry.etag).ok())
+            {
+                headers.insert(header::IF_NONE_MATCH, value);
+            }
+            let response = match self
+                .send_once(Method::GET, target, None, headers, &call)
+                .await
+            {
+                Ok(response) => response,
+                Err(err) if err.is_transient() && attempt <= self.config.read_retries => {
+                    self.pause_before_retry(attempt, &call, &err.to_string_chain())
+                        .await?;
+                    continue;
+                }
+                Err(err) if err.is_transient() => return Err(err.after_attempts(attempt)),
+                Err(err) => return Err(err),
+            };
+            if response.status == StatusCode::NOT_MODIFIED
+                && let Some(entry) = cached
+            {
+                // A 304 need not repeat `Link`; the cached page's own link keeps pagination.
+                let mut headers = response.headers;
+                if let Some(link) = entry
+                    .link
+                    .as_deref()
+                    .and_then(|l| HeaderValue::from_str(l).ok())
+                {
+                    headers.insert(header::LINK, link);
+                }
+                return Ok(HttpResponse {
+                    status: StatusCode::OK,
+                    headers,
+                    body: entry.body,
+                });
+            }
+            if let Some(limited) = rate_limit::classify(&response) {
+                self.wait_for_rate_limit(&limited, &call).await?;
+                continue;
+            }
+            if response.status == StatusCode::UNAUTHORIZED
+                && !renewed
+                && self.config.credentials.renew()
+            {
+                renewed = true;
+                continue;
+            }
+            if response.status.is_server_error() && attempt <= self.config.read_retries {
+                let reason = ApiError::from_status(&response, &call).to_string_chain();
+                self.pause_before_retry(attempt, &call, &reason).await?;
+                continue;
+            }
+            // A 200 whose body is not JSON was cut short on the way (GitHub answers JSON):
+            // ask again like after a dropped connection, and never cache it.
+            if response.status == StatusCode::OK
+                && serde_json::from_slice::<serde::de::IgnoredAny>(&response.body).is_err()
+            {
+                if attempt <= self.config.read_retries {
+                    self.pause_before_retry(attempt, &call, "the answer is not complete JSON")
+                        .await?;
+                    continue;
+                }
+                return Err(
+                    ApiError::new(ApiErrorKind::Malformed, call).with_detail(format!(
+                        "the answer is not complete JSON (after {attempt} attempts)"
+                    )),
+                );
+            }
+            if response.status == StatusCode::OK
+                && let (Some(cache), Some(etag)) = (&self.config.cache, response.header("etag"))
+            {
+                cache.store(&cache_key, etag, response.header("link"), &response.body);
+            }
+            return Ok(response);
+        }
+    }
+
+    pub(super) async fn get_all<T: DeserializeOwned>(
+        &self,
+        path: &ApiPath,
+        field: Option<&str>,
+    ) -> Result<Vec<T>, ApiError> {
+        complete(path, &Method::GET)?;
+        let mut items = Vec::new();
+        let mut next = Some(path.with_query());
+        let mut pages = 0;
+        while let Some(target) = next.take() {
+            pages += 1;
+            let call = format!("GET {path}");
+            if pages > MAX_PAGES {
+                return Err(
+                    ApiError::new(ApiErrorKind::Malformed, call).with_detail(format!(
+                        "more than {MAX_PAGES} pages: the Link headers loop"
+                    )),
+                );
+            }
+            let response = self.get_url(&target, path.path()).await?;
+            if response.status != StatusCode::OK {
+                return Err(ApiError::from_status(&response, call));
+            }
+            let malformed = |err| {
+                ApiError::new(ApiErrorKind::Malformed, call.clone()).because(Cause::Malformed(err))
+            };
+            let mut body: Value = serde_json::from_slice(&response.body).map_err(malformed)?;
+            let list = match field {
+                None => body,
+                Some(field) => body.get_mut(field).map_or(Value::Null, Value::take),
+            };
+            let page: Vec<T> = serde_json::from_value(list).map_err(malformed)?;
+            items.extend(page);
+            if let Some(link) = response.header("link").and_then(next_link) {
+                let Some(relative) = self.config.root.path_of(&link) else {
+                    return Err(
+                        ApiError::new(ApiErrorKind::Malformed, call).with_detail(format!(
+                            "GitHub sent a next-page link to another host or path: {}",
+                            crate::untrusted::escape(&link)
+                        )),
+                    );
+                };
+                next = Some(relative.to_owned());
+            }
+        }
+        Ok(items)
+    }
+
+    pub(super) async fn write(
+        &self,
+        method: Method,
+        path: &ApiPath,
+        body: Option<Vec<u8>>,
+    ) -> Result<HttpResponse, ApiError> {
+        complete(path, &method)?;
+        let call = format!("{method} {path}");
+        let target = path.with_query();
+        let mut renewed = false;
+        loop {
+            self.pace().await;
+            let mut headers = HeaderMap::new();
+            if body.is_some() {
+                headers.insert(
+                    header::CONTENT_TYPE,
+                    HeaderValue::from_static("application/json"),
+                );
+            }
+            // A transport failure is returned as it is: the write may have reached GitHub,
+            // and it is never sent again on our own (the error's hint says so).
+            let response = self
+                .send_once(method.clone(), &target, body.clone(), headers, &call)
+                .await?;
+            // A rate-limited request was refused before GitHub acted on it, so sending it
+            // again is not a blind retry; nor is one refused for an expired token.
+            if let Some(limited) = rate_limit::classify(&response) {
+                self.wait_for_rate_limit(&limited, &call).await?;
+                continue;
+            }
+            if response.status == StatusCode::UNAUTHORIZED
+                && !renewed
+                && self.config.credentials.renew()
+            {
+                renewed = true;
+                continue;
+            }
+            return Ok(response);
+        }
+    }
+
+    /// Waits until the write pace has passed since the previous write, then records this one.
+    async fn pace(&self) {
+        let mut last = self.last_write.lock().await;
+        if let Some(at) = *last {
+            let ready = at + self.config.write_pace;
+            if ready > Instant::now() {
+                tokio::time::sleep_until(ready).await;
+            }
+        }
+        *last = Some(Instant::now());
+    }
+
+    /// Sends one request and reads its whole answer within the request timeout.
+    async fn send_once(
+        &self,
+        method: Method,
+        target: &str,
+        body: Option<Vec<u8>>,
+        mut headers: HeaderMap,
+        call: &str,
+    ) -> Result<HttpResponse, ApiError> {
+        let _permit = self.in_flight.acquire().await.map_err(|_| {
+            ApiError::new(ApiErrorKind::Connection, call).with_detail("the client was shut down")
+        })?;
+        // One attempt gets the request timeout, or what is left of the overall one.
+        let (limit, overall_binds) = match self.remaining() {
+            Some(left) if left.is_zero() => return Err(self.out_of_time(call)),
+            Some(left) if left < self.config.request_timeout => (left, true),
+            _ => (self.config.request_timeout, false),
+        };
+        let authorization = self.config.credentials.authorization().await?;
+        let mut value = HeaderValue::from_str(&authorization).map_err(|_| {
+            ApiError::new(ApiErrorKind::Auth, call)
+                .with_detail("the token has characters that cannot go in an HTTP header")
+        })?;
+        value.set_sensitive(true);
+        headers.insert(header::AUTHORIZATION, value);
+        headers.insert(
+            header::ACCEPT,
+            HeaderValue::from_static("application/vnd.github+json"),
+        );
+        headers.insert(
+            "x-github-api-version",
+            HeaderValue::from_static(API_VERSION),
+        );
+        headers.insert(
+            header::USER_AGENT,
+            HeaderValue::from_static(concat!("gh-policy/", env!("CARGO_PKG_VERSION"))),
+        );
+        let request = HttpRequest {
+            method: method.clone(),
+            url: self.config.root.url(target),
+            headers,
+            body,
+        };
+        let started = Instant::now();
+        let outcome = match tokio::time::timeout(limit, self.transport.send(request)).await {
+            Err(_) if overall_binds => Err(self.out_of_time(call)),
+            Err(_) => Err(self.timed_out(call)),
+            Ok(Err(err)) if err.kind == TransportErrorKind::Timeout => Err(self.timed_out(call)),
+            Ok(Err(err)) => {
+                let kind = match err.kind {
+                    TransportErrorKind::Resolve => ApiErrorKind::Resolve,
+                    TransportErrorKind::Tls => ApiErrorKind::Tls,
+                    TransportErrorKind::Request => ApiErrorKind::Malformed,
+                    _ => ApiErrorKind::Connection,
+                };
+                Err(ApiError::new(kind, call).because(Cause::Transport(err)))
+            }
+            Ok(Ok(response)) => Ok(response),
+        };
+        if self.config.verbose {
+            let status = match &outcome {
+                Ok(response) => response.status.as_u16().to_string(),
+                Err(err) => format!("failed ({})", err.kind_label()),
+            };
+            let shown = target.split('?').next().unwrap_or(target);
+            self.config.log.line(&format!(
+                "{method} {shown} → {status} ({} ms)",
+                started.elapsed().as_millis()
+            ));
+        }
+        outcome
+    }
+
+    fn timed_out(&self, call: &str) -> ApiError {
+        ApiError::new(ApiErrorKind::Timeout, call).with_detail(format!(
+            "no complete answer within {} s (--request-timeout)",
+            self.config.request_timeout.as_secs_f32()
+        ))
+    }
+
+    /// Waits for a rate limit to reset, or returns the error to stop with when the wait
+    /// would be longer than allowed or outlast the overall timeout.
+    async fn wait_for_rate_limit(&self, limited: &RateLimited, call: &str) -> Result<(), ApiError> {
+        let kind = match limited.limit {
+            Limit::Primary => "primary",
+            Limit::Secondary => "secondary",
+        };
+        let when = limited.reset.map_or_else(String::new, |reset| {
+            format!(" (resets at {})", rate_limit::format_epoch(reset))
+        });
+        let secs = limited.wait.as_secs().max(1);
+        if limited.wait > self.config.max_rate_limit_wait {
+            return Err(ApiError::new(ApiErrorKind::RateLimited, call)
+                .with_detail(format!(
+                    "GitHub's {kind} rate limit is exhausted{when}: {}",
+                    crate::untrusted::escape(&limited.message)
+                ))
+                .with_hint(format!(
+                    "try again in {secs} s, or use a token with a higher limit; gh-policy waits at most {} s (--max-rate-limit-wait)",
+                    self.config.max_rate_limit_wait.as_secs()
+                )));
+        }
+        if self.remaining().is_some_and(|left| left <= limited.wait) {
+            return Err(ApiError::new(ApiErrorKind::RateLimited, call)
+                .with_detail(format!(
+                    "GitHub asks to wait {secs} s for its {kind} rate limit, past the overall --timeout of {} s",
+                    self.overall_secs()
+                ))
+                .with_hint("try again later, or raise --timeout"));
+        }
+        self.config.log.line(&format!(
+            "rate limited on {call}; waiting {secs} s as GitHub asks"
+        ));
+        tokio::time::sleep(limited.wait).await;
+        Ok(())
+    }
+
+    /// Sleeps before retry number `attempt` of a read, or returns the overall-timeout error
+    /// when the pause would outlast it.
+    async fn pause_before_retry(
+        &self,
+        attempt: u32,
+        call: &str,
+        reason: &str,
+    ) -> Result<(), ApiError> {
+        let base = self
+            .config
+            .retry_base_delay
+            .saturating_mul(1 << (attempt - 1).min(6));
+        // Jitter keeps several clients from retrying in step.
+        let delay = base.mul_f64(0.5 + jitter() * 0.5);
+        if self.remaining().is_some_and(|left| left <= delay) {
+            let mut err = self.out_of_time(call);
+            err.cause = Some(Box::new(Cause::Detail(format!(
+                "the overall --timeout of {} s ran out; the last attempt failed with: {reason}",
+                self.overall_secs()
+            ))));
+            return Err(err);
+        }
+        self.config.log.line(&format!(
+            "{call} failed ({reason}); retrying in {} ms (attempt {} of {})",
+            delay.as_millis(),
+            attempt + 1,
+            self.config.read_retries + 1
+        ));
+        tokio::time::sleep(delay).await;
+        Ok(())
+    }
+
+    fn remaining(&self) -> Option<Duration> {
+        let deadline = self.deadline.lock().map_or(None, |guard| *guard);
+        deadline.map(|deadline| deadline.saturating_duration_since(Instant::now()))
+    }
+
+    fn overall_secs(&self) -> u64 {
+        self.config.overall_timeout.map_or(0, |t| t.as_secs())
+    }
+
+    fn out_of_time(&self, call: &str) -> ApiError {
+        ApiError::new(ApiErrorKind::Deadline, call).with_detail(format!(
+            "the overall --timeout of {} s ran out",
+            self.overall_secs()
+        ))
+    }
+}
+
+impl ApiError {
+    /// Returns the error and its causes on one line, for retry messages.
+    fn to_string_chain(&self) -> String {
+        match &self.cause {
+            Some(cause) => cause.to_string(),
+            None => self.kind_label().to_owned(),
+        }
+    }
+}
+
+/// Refuses a path with an empty name in it before anything is sent.
+fn complete(path: &ApiPath, method: &Method) -> Result<(), ApiError> {
+    if path.is_complete() {
+        Ok(())
+    } else {
+        Err(
+            ApiError::new(ApiErrorKind::Malformed, format!("{method} {path}"))
+                .with_detail("a name in the request path is empty; nothing was sent"),
+        )
+    }
+}
+
+/// A number in [0, 1) that differs between calls; good enough for retry jitter.
+fn jitter() -> f64 {
+    let nanos = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.subsec_nanos());
+    f64::from(nanos % 1000) / 1000.0
+}

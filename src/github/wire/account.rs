@@ -1,0 +1,38 @@
+//! Users, teams, apps and branches: the names and ids the other operations refer to.
+
+use serde::Deserialize;
+
+/// A user (`GET /users/{username}`), by its login and id.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct User {
+    /// The login.
+    pub login: String,
+    /// The numeric id.
+    pub id: u64,
+}
+
+/// A team of an organisation (`GET /orgs/{org}/teams/{team_slug}`).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct Team {
+    /// The slug.
+    pub slug: String,
+    /// The numeric id.
+    pub id: u64,
+}
+
+/// A GitHub App (`GET /apps/{app_slug}`).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct App {
+    /// The numeric id (the `app_id` of a status check).
+    pub id: u64,
+    /// The slug, when GitHub sends it.
+    #[serde(default)]
+    pub slug: Option<String>,
+}
+
+/// One item of `GET /repos/{o}/{r}/branches`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct BranchItem {
+    /// The branch name.
+    pub name: String,
+}

@@ -1,0 +1,260 @@
+//! GitHub's naming rules, each in one place: repositories, branches, environments, secrets
+//! and variables, logins and slugs.
+//!
+//! Every rule is a regular expression (`*_PATTERN`, which the JSON Schema embeds, so an
+//! editor and `validate` give one verdict) and a function that says, in words, why a name
+//! breaks it (used for the message). A test holds each pair to the same verdict.
+
+use std::fmt;
+
+use crate::untrusted::quote;
+
+/// `OWNER/NAME`: an owner login, a slash, a repository name.
+pub const REPOSITORY_PATTERN: &str = r"^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}(?:_[A-Za-z0-9]+)?/(?!\.\.?$)[A-Za-z0-9._-]{1,100}$";
+
+/// A user or organisation login: letters, digits and single hyphens, at most 39; an
+/// Enterprise Managed User adds `_SHORTCODE`.
+pub const LOGIN_PATTERN: &str =
+    r"^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}(?:_[A-Za-z0-9]+)?$";
+
+/// A team or app slug: letters, digits, `-` and `_`.
+pub const SLUG_PATTERN: &str = r"^[A-Za-z0-9_-]{1,100}$";
+
+/// A secret or variable name: letters, digits and `_`, not starting with a digit or with
+/// `GITHUB_` (in any case).
+pub const SECRET_NAME_PATTERN: &str = r"^(?![Gg][Ii][Tt][Hh][Uu][Bb]_)[A-Za-z_][A-Za-z0-9_]*$";
+
+/// An environment variable name (`from_env`).
+pub const ENV_VAR_PATTERN: &str = r"^[A-Za-z_][A-Za-z0-9_]*$";
+
+/// An exact branch name, by git's ref-name rules (`git check-ref-format`), without
+/// wildcards.
+pub const BRANCH_PATTERN: &str = r"^(?!.*\.\.)(?!.*//)(?!.*@\{)(?!@$)(?![-/])(?!.*[/.]$)(?!\.)(?!.*/\.)(?!.*\.lock(?:/|$))[^\x00-\x20\x7f~^:?*\[\\]+$";
+
+/// An environment name: 1 to 255 characters, no control characters, not `.` or `..`.
+pub const ENVIRONMENT_PATTERN: &str = r"^(?!\.\.?$)[^\x00-\x1f\x7f]{1,255}$";
+
+/// A repository, `OWNER/NAME`, checked.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct RepoName {
+    /// The user or organisation.
+    pub owner: String,
+    /// The repository.
+    pub name: String,
+}
+
+impl RepoName {
+    /// Parses `OWNER/NAME`, saying what is wrong otherwise.
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let text = text.trim();
+        let Some((owner, name)) = text.split_once('/') else {
+            return Err(format!("{} is not OWNER/NAME", quote(text)));
+        };
+        if let Err(reason) = check_login(owner) {
+            return Err(format!("invalid owner {}: {reason}", quote(owner)));
+        }
+        check_repository_name(name)
+            .map_err(|reason| format!("invalid repository name {}: {reason}", quote(name)))?;
+        Ok(Self {
+            owner: owner.to_owned(),
+            name: name.to_owned(),
+        })
+    }
+
+    /// Returns `OWNER/NAME` from a git remote's path, which may end in `.git`.
+    pub fn from_remote_path(path: &str) -> Option<Self> {
+        let path = path.trim_matches('/');
+        Self::parse(path.strip_suffix(".git").unwrap_or(path)).ok()
+    }
+}
+
+impl fmt::Display for RepoName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}/{}", self.owner, self.name)
+    }
+}
+
+fn check_repository_name(name: &str) -> Result<(), String> {
+    if name.is_empty() {
+        return Err("it must not be empty".to_owned());
+    }
+    if name == "." || name == ".." {
+        return Err("`.` and `..` are not repository names".to_owned());
+    }
+    if name.len() > 100 {
+        return Err("a repository name has at most 100 characters".to_owned());
+    }
+    if let Some(bad) = name
+        .chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')))
+    {
+        return Err(format!(
+            "{} is not allowed; use letters, digits, `-`, `_` and `.`",
+            quote(&bad.to_string())
+        ));
+    }
+    Ok(())
+}
+
+/// Checks a user login (or an organisation's): letters, digits and single hyphens, at most
+/// 39, not starting or ending with `-`; an Enterprise Managed User's ends in `_SHORTCODE`.
+pub fn check_login(login: &str) -> Result<(), String> {
+    let (handle, shortcode) = match login.split_once('_') {
+        Some((handle, code)) => (handle, Some(code)),
+        None => (login, None),
+    };
+    if handle.is_empty() {
+        return Err("it must not be empty".to_owned());
+    }
+    if handle.chars().count() > 39 {
+        return Err("a login has at most 39 characters".to_owned());
+    }
+    if let Some(bad) = login
+        .chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_')))
+    {
+        return Err(format!(
+            "{} is not allowed; a login has only letters, digits and `-` (and `_SHORTCODE` for a managed user)",
+            quote(&bad.to_string())
+        ));
+    }
+    if handle.starts_with('-') || handle.ends_with('-') || handle.contains("--") {
+        return Err("a login does not start or end with `-`, nor has `--`".to_owned());
+    }
+    if let Some(code) = shortcode
+        && (code.is_empty() || code.contains(['_', '-']))
+    {
+        return Err(
+            "a managed user's login is `HANDLE_SHORTCODE`, the short code letters and digits"
+                .to_owned(),
+        );
+    }
+    Ok(())
+}
+
+/// Checks a team or app slug.
+pub fn check_slug(slug: &str) -> Result<(), String> {
+    if slug.is_empty() {
+        return Err("it must not be empty".to_owned());
+    }
+    if slug.contains('/') {
+        return Err(
+            "write the slug alone, without the organisation (`ops`, not `acme/ops`)".to_owned(),
+        );
+    }
+    if slug.len() > 100 {
+        return Err("a slug has at most 100 characters".to_owned());
+    }
+    if let Some(bad) = slug
+        .chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_')))
+    {
+        return Err(format!(
+            "{} is not allowed; a slug has only letters, digits, `-` and `_` (use the slug, not the display name)",
+            quote(&bad.to_string())
+        ));
+    }
+    Ok(())
+}
+
+/// Checks a secret or variable name.
+pub fn check_secret_name(name: &str) -> Result<(), String> {
+    if name.is_empty() {
+        return Err("it must not be empty".to_owned());
+    }
+    if let Some(bad) = name
+        .chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || *c == '_'))
+    {
+        return Err(format!(
+            "{} is not allowed; use only letters, digits and `_`",
+            quote(&bad.to_string())
+        ));
+    }
+    if name.starts_with(|c: char| c.is_ascii_digit()) {
+        return Err("it must not start with a digit".to_owned());
+    }
+    if name.to_ascii_uppercase().starts_with("GITHUB_") {
+        return Err("the `GITHUB_` prefix is reserved by GitHub".to_owned());
+    }
+    Ok(())
+}
+
+/// Checks an environment variable name (`from_env`).
+pub fn check_env_var(name: &str) -> Result<(), String> {
+    let valid = !name.is_empty()
+        && !name.starts_with(|c: char| c.is_ascii_digit())
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    if valid {
+        Ok(())
+    } else {
+        Err("an environment variable name has letters, digits and `_`, and does not start with a digit".to_owned())
+    }
+}
+
+/// Checks an environment name.
+pub fn check_environment(name: &str) -> Result<(), String> {
+    if name.is_empty() || name.chars().count() > 255 {
+        return Err("it must be 1 to 255 characters".to_owned());
+    }
+    if name == "." || name == ".." {
+        return Err("`.` and `..` are not environment names".to_owned());
+    }
+    if name.chars().any(|c| c.is_ascii_control()) {
+        return Err("control characters are not allowed".to_owned());
+    }
+    Ok(())
+}
+
+/// Checks an exact branch name against git's ref-name rules.
+pub fn check_branch(name: &str) -> Result<(), String> {
+    if name.is_empty() {
+        return Err("it must not be empty".to_owned());
+    }
+    if let Some(wild) = name.chars().find(|c| matches!(c, '*' | '?' | '[')) {
+        return Err(format!(
+            "{} is not allowed: branch protection takes exact branch names, not patterns",
+            quote(&wild.to_string())
+        ));
+    }
+    if let Some(bad) = name.chars().find(|c| {
+        c.is_ascii_whitespace() || c.is_ascii_control() || matches!(c, '~' | '^' | ':' | '\\')
+    }) {
+        return Err(format!(
+            "{} is not allowed in a branch name",
+            quote(&bad.to_string())
+        ));
+    }
+    if name.contains("..") {
+        return Err("`..` is not allowed in a branch name".to_owned());
+    }
+    if name.contains("@{") || name == "@" {
+        return Err("`@{` and a lone `@` are not allowed in a branch name".to_owned());
+    }
+    if name.starts_with(['-', '/']) {
+        return Err("it must not start with `-` or `/`".to_owned());
+    }
+    if name.ends_with(['/', '.']) {
+        return Err("it must not end with `/` or `.`".to_owned());
+    }
+    if name.contains("//") {
+        return Err("`//` is not allowed in a branch name".to_owned());
+    }
+    for component in name.split('/') {
+        if component.starts_with('.') {
+            return Err("a part of the name must not start with `.`".to_owned());
+        }
+        #[expect(
+            clippy::case_sensitive_file_extension_comparisons,
+            reason = "git's rule is about the exact suffix `.lock`, not a file extension"
+        )]
+        let locked = component.ends_with(".lock");
+        if locked {
+            return Err("a part of the name must not end with `.lock`".to_owned());
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,162 @@
+// Compiled only under cfg(test) (see `mod tests;` in names.rs).
+use super::*;
+
+/// Returns whether JSON Schema's `pattern` (as the schema and editors apply it) accepts.
+fn schema_accepts(pattern: &str, text: &str) -> bool {
+    let schema = serde_json::json!({ "type": "string", "pattern": pattern });
+    jsonschema::validator_for(&schema)
+        .unwrap()
+        .is_valid(&serde_json::json!(text))
+}
+
+/// Every rule's pattern and its explaining function give one verdict.
+fn agree(pattern: &str, check: fn(&str) -> Result<(), String>, samples: &[&str]) {
+    for sample in samples {
+        assert_eq!(
+            schema_accepts(pattern, sample),
+            check(sample).is_ok(),
+            "{pattern} and the check disagree on {sample:?}: {:?}",
+            check(sample)
+        );
+    }
+}
+
+const BRANCHES: &[&str] = &[
+    "main",
+    "release/1.0",
+    "dev-2",
+    "feat_x",
+    "a.b",
+    "v1@x",
+    "ünï",
+    "",
+    "a b",
+    "a..b",
+    "a~1",
+    "a^",
+    "a:b",
+    "a?",
+    "a*",
+    "a[",
+    "a\\b",
+    "-a",
+    "/a",
+    "a/",
+    "a.lock",
+    "a.lock/b",
+    "a/.b",
+    "a//b",
+    "@",
+    "a@{1}",
+    "a.",
+    ".a",
+    "a\tb",
+    "a\u{7f}",
+    "x/y.lockz",
+];
+
+#[test]
+fn branch_names_follow_git() {
+    for good in ["main", "release/1.0", "dev-2", "feat_x", "a.b", "v1@x"] {
+        assert!(check_branch(good).is_ok(), "{good}");
+    }
+    for bad in [
+        "", "a b", "a..b", "a~1", "a:b", "a*", "-a", "a/", "a.lock", "a/.b", "@",
+    ] {
+        assert!(check_branch(bad).is_err(), "{bad}");
+    }
+    agree(BRANCH_PATTERN, check_branch, BRANCHES);
+}
+
+#[test]
+fn logins_slugs_and_repositories_follow_github() {
+    let logins = [
+        "octocat",
+        "octo-cat",
+        "a",
+        "-x",
+        "x-",
+        "a--b",
+        "octocat_acme",
+        "octo_",
+        "_x",
+        "a_b_c",
+        "a b",
+        "ünï",
+        &"a".repeat(39),
+        &"a".repeat(40),
+        "",
+    ];
+    agree(LOGIN_PATTERN, check_login, &logins);
+    let slugs = [
+        "release-managers",
+        "ops_team",
+        "acme/ops",
+        "Release Managers",
+        "",
+        "x",
+    ];
+    agree(SLUG_PATTERN, check_slug, &slugs);
+    let repos = [
+        "acme/katz-backend",
+        "a/b.c_d",
+        "acme",
+        "acme/",
+        "acme/x/y",
+        "../x",
+        "acme/..",
+        "acme/.",
+        "acme/.github",
+        "acme_corp/api",
+        "octocat_emu/api",
+        "-a/b",
+        "a/b c",
+    ];
+    let parse = |text: &str| RepoName::parse(text).map(|_| ());
+    agree(REPOSITORY_PATTERN, parse, &repos);
+    assert!(RepoName::parse("../x").is_err());
+    assert!(RepoName::parse("acme/..").is_err());
+}
+
+#[test]
+fn secret_and_environment_names_follow_github() {
+    let secrets = [
+        "SSH_HOST",
+        "_x1",
+        "1X",
+        "github_token",
+        "GitHub_X",
+        "A-B",
+        "",
+        "GITHUBX",
+    ];
+    agree(SECRET_NAME_PATTERN, check_secret_name, &secrets);
+    agree(
+        ENV_VAR_PATTERN,
+        check_env_var,
+        &["PROD_KEY", "PROD-KEY", "1A", "", "_"],
+    );
+    let environments = [
+        "production",
+        "Prod Env",
+        ".",
+        "..",
+        "...",
+        "a\nb",
+        "",
+        "x/y",
+        &"e".repeat(256),
+    ];
+    agree(ENVIRONMENT_PATTERN, check_environment, &environments);
+}
+
+#[test]
+fn remote_paths_give_the_repository() {
+    assert_eq!(
+        RepoName::from_remote_path("acme/katz-backend.git")
+            .unwrap()
+            .to_string(),
+        "acme/katz-backend"
+    );
+    assert!(RepoName::from_remote_path("acme").is_none());
+}

@@ -1,0 +1,178 @@
+//! What `apply` writes for a change: typed, resolved, complete.
+//!
+//! A target holds everything the writes need and nothing a person reads: numeric ids of
+//! reviewers, apps and deployment patterns (resolved when the plan was made), which
+//! sub-resources to clear, which keys of an environment to send, and the name of the
+//! variable a secret's value comes from (checked before any write).
+
+use crate::model::{Branch, DeploymentPattern};
+
+/// The write a change stands for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    /// Classic protection of one branch.
+    BranchProtection {
+        /// The branch name.
+        branch: String,
+        /// What to write.
+        write: ProtectionWrite,
+    },
+    /// An environment's own settings (its patterns, secrets and variables are changes of
+    /// their own).
+    Environment {
+        /// The environment's name as the policy writes it (GitHub matches it without case).
+        name: String,
+        /// What to write.
+        write: EnvironmentWrite,
+    },
+    /// One custom deployment branch or tag pattern.
+    DeploymentPattern {
+        /// The environment.
+        environment: String,
+        /// What to write.
+        write: PatternWrite,
+    },
+    /// One environment secret.
+    Secret {
+        /// The environment.
+        environment: String,
+        /// The secret's name.
+        name: String,
+        /// What to write.
+        write: SecretWrite,
+    },
+    /// One environment variable.
+    Variable {
+        /// The environment.
+        environment: String,
+        /// The variable's name.
+        name: String,
+        /// What to write.
+        write: VariableWrite,
+    },
+}
+
+/// Classic protection: set it whole, or remove it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ProtectionWrite {
+    /// PUT the whole protection, then the sub-resources the PUT does not carry.
+    Put(Box<ProtectionPut>),
+    /// DELETE the protection.
+    Remove,
+}
+
+/// Everything a protected branch's writes need.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProtectionPut {
+    /// The protection, in policy terms (the PUT takes logins and slugs).
+    pub settings: Branch,
+    /// The checks with their apps' ids, when any check is pinned to an app (a PATCH after
+    /// the PUT, which takes check names only).
+    pub pinned_checks: Option<Vec<ResolvedCheck>>,
+    /// Live dismissal restrictions to turn off (sent as `{}`).
+    pub clear_dismissal_restrictions: bool,
+    /// Live bypass allowances to clear (sent as empty lists).
+    pub clear_bypass: bool,
+    /// Signed commits to switch on (`Some(true)`) or off (`Some(false)`); `None` leaves
+    /// them (they have their own endpoint).
+    pub signatures: Option<bool>,
+}
+
+/// A required check with its app's id (`None`: any app).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct ResolvedCheck {
+    /// The check's name.
+    pub context: String,
+    /// The app that must report it.
+    pub app_id: Option<u64>,
+}
+
+/// An environment: create or update it, or delete it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EnvironmentWrite {
+    /// PUT the environment.
+    Put(EnvironmentPut),
+    /// DELETE it.
+    Delete,
+}
+
+/// The keys of an environment's PUT. A key that is `None` is left out of the body, which
+/// keeps its live value (GitHub refuses some rules on some plans even at their defaults,
+/// so they are sent only when the policy sets them or a live value must be reset).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EnvironmentPut {
+    /// Minutes to wait.
+    pub wait_timer: Option<u32>,
+    /// The person who triggered a deployment cannot approve it.
+    pub prevent_self_review: Option<bool>,
+    /// The reviewers; `Some(empty)` clears them.
+    pub reviewers: Option<Vec<ReviewerId>>,
+    /// Which refs may deploy (always sent).
+    pub deployment_branches: DeploymentMode,
+    /// Administrators may bypass.
+    pub can_admins_bypass: Option<bool>,
+}
+
+/// A reviewer by kind and numeric id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct ReviewerId {
+    /// A user or a team.
+    pub kind: ReviewerKind,
+    /// The id.
+    pub id: u64,
+}
+
+/// Users and teams.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum ReviewerKind {
+    /// A user.
+    User,
+    /// A team.
+    Team,
+}
+
+/// The deployment branch mode of an environment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DeploymentMode {
+    /// Any ref.
+    All,
+    /// Protected branches.
+    Protected,
+    /// Custom patterns.
+    Custom,
+}
+
+/// One deployment pattern.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PatternWrite {
+    /// POST it.
+    Create(DeploymentPattern),
+    /// DELETE the live pattern with this id.
+    Delete {
+        /// The live pattern's id.
+        id: u64,
+    },
+}
+
+/// One secret.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SecretWrite {
+    /// Create it from the value of this environment variable.
+    Create {
+        /// The variable holding the value.
+        from_env: String,
+    },
+    /// Delete it.
+    Delete,
+}
+
+/// One variable.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum VariableWrite {
+    /// POST it with this value.
+    Create(String),
+    /// PATCH it to this value.
+    Update(String),
+    /// DELETE it.
+    Delete,
+}

@@ -1,0 +1,381 @@
+// Compiled only under cfg(test) (see `mod tests;` in render/mod.rs).
+use insta::assert_snapshot;
+use serde_json::json;
+
+use super::{Format, render};
+use crate::plan::{Action, Change, FieldDiff, Plan, ResourceKind, Target};
+
+fn diff(path: &str, live: serde_json::Value, policy: serde_json::Value) -> FieldDiff {
+    FieldDiff {
+        path: path.to_owned(),
+        live,
+        policy,
+    }
+}
+
+fn change(
+    address: &str,
+    kind: ResourceKind,
+    action: Action,
+    diffs: Vec<FieldDiff>,
+    target: Option<Target>,
+) -> Change {
+    Change {
+        address: address.to_owned(),
+        kind,
+        action,
+        diffs,
+        applicable: true,
+        reason: None,
+        note: None,
+        target,
+    }
+}
+
+fn inapplicable(mut change: Change, reason: &str) -> Change {
+    change.applicable = false;
+    change.reason = Some(reason.to_owned());
+    change
+}
+
+fn protect(_branch: &str) -> Option<Target> {
+    None
+}
+
+fn environment(_name: &str) -> Option<Target> {
+    None
+}
+
+/// A repository that matches its policy.
+fn in_sync() -> Plan {
+    Plan {
+        repository: "acme/katz-backend".to_owned(),
+        changes: Vec::new(),
+    }
+}
+
+/// A realistic drifted repository: every kind and action, two inapplicable changes.
+fn drifted() -> Plan {
+    let changes = vec![
+        change(
+            "branches.main",
+            ResourceKind::BranchProtection,
+            Action::Update,
+            vec![
+                diff("pull_request.required_approvals", json!(1), json!(2)),
+                diff(
+                    "status_checks.required",
+                    json!(["Security Checks"]),
+                    json!(["Security Checks", "dev - lint and test"]),
+                ),
+            ],
+            protect("main"),
+        ),
+        change(
+            "branches.dev",
+            ResourceKind::BranchProtection,
+            Action::Create,
+            vec![
+                diff("pull_request.required_approvals", json!(null), json!(1)),
+                diff("status_checks.strict", json!(null), json!(true)),
+                diff(
+                    "status_checks.required",
+                    json!(null),
+                    json!(["dev - lint and test"]),
+                ),
+                diff("enforce_admins", json!(null), json!(true)),
+            ],
+            protect("dev"),
+        ),
+        change(
+            "environments.production",
+            ResourceKind::Environment,
+            Action::Update,
+            vec![
+                diff(
+                    "reviewers",
+                    json!([]),
+                    json!([{"user": "octocat"}, {"team": "release-managers"}]),
+                ),
+                diff("deployment_branches", json!("all"), json!(["main"])),
+            ],
+            environment("production"),
+        ),
+        change(
+            "environments.production.deployment_branches.main",
+            ResourceKind::DeploymentBranchPolicy,
+            Action::Create,
+            Vec::new(),
+            None,
+        ),
+        inapplicable(
+            change(
+                "environments.staging.secrets.SSH_HOST",
+                ResourceKind::Secret,
+                Action::Create,
+                Vec::new(),
+                None,
+            ),
+            "secret values are not in the policy",
+        ),
+        change(
+            "environments.staging.variables.HEALTH_URL",
+            ResourceKind::Variable,
+            Action::Update,
+            vec![diff(
+                "value",
+                json!("https://staging.example.com/health"),
+                json!("https://staging.example.com/api/health"),
+            )],
+            None,
+        ),
+        change(
+            "branches.legacy",
+            ResourceKind::BranchProtection,
+            Action::Delete,
+            Vec::new(),
+            None,
+        ),
+        inapplicable(
+            change(
+                "branches.release",
+                ResourceKind::BranchProtection,
+                Action::Create,
+                vec![diff(
+                    "pull_request.required_approvals",
+                    json!(null),
+                    json!(2),
+                )],
+                protect("release"),
+            ),
+            "branch does not exist",
+        ),
+    ];
+    Plan {
+        repository: "acme/katz-backend".to_owned(),
+        changes,
+    }
+}
+
+/// Values that could break a table, a line or a terminal.
+fn awkward() -> Plan {
+    let long = format!("https://example.com/{}", "very-long-segment/".repeat(8));
+    let changes = vec![
+        change(
+            "branches.feature/ünïcødé|x",
+            ResourceKind::BranchProtection,
+            Action::Update,
+            vec![
+                diff(
+                    "status_checks.required",
+                    json!(["lint `fast`", "a | b", "a | b", "old ``double``"]),
+                    json!(["lint `fast`", "a | b", "tests ✓ café", "`edge`"]),
+                ),
+                diff(
+                    "push_restrictions.users",
+                    json!(["b", "a"]),
+                    json!(["a", "b", "a"]),
+                ),
+                diff(
+                    "pull_request",
+                    json!({"required_approvals": 1, "bypass": {"users": ["x|y"]}}),
+                    json!(null),
+                ),
+            ],
+            protect("feature/ünïcødé|x"),
+        ),
+        change(
+            "environments.prod`uction`.variables.BANNER",
+            ResourceKind::Variable,
+            Action::Update,
+            vec![
+                diff(
+                    "value",
+                    json!("line one\nline two\t| \u{1b}[31mred\u{1b}[0m"),
+                    json!("emoji 🚀 and \"quotes\" and \\ backslash"),
+                ),
+                diff("url", json!(long), json!(format!("{long}v2"))),
+            ],
+            None,
+        ),
+        inapplicable(
+            change(
+                "environments.staging.secrets.TOKEN_|_`X`",
+                ResourceKind::Secret,
+                Action::Create,
+                Vec::new(),
+                None,
+            ),
+            "reason with | pipe, `code`, *stars* and <html>\nsecond line",
+        ),
+        Change {
+            reason: None,
+            ..inapplicable(
+                change(
+                    "branches.gone",
+                    ResourceKind::BranchProtection,
+                    Action::Delete,
+                    Vec::new(),
+                    None,
+                ),
+                "",
+            )
+        },
+    ];
+    Plan {
+        repository: "acme/ünï|`code`".to_owned(),
+        changes,
+    }
+}
+
+fn plans() -> [(&'static str, Plan); 3] {
+    [
+        ("in_sync", in_sync()),
+        ("drifted", drifted()),
+        ("awkward", awkward()),
+    ]
+}
+
+fn output(plan: &Plan, format: Format, color: bool) -> String {
+    let mut out = Vec::new();
+    render(plan, format, color, &mut out).expect("writing to a Vec cannot fail");
+    String::from_utf8(out).expect("renderers write UTF-8")
+}
+
+#[test]
+fn text_snapshots() {
+    for (name, plan) in plans() {
+        assert_snapshot!(format!("text_{name}"), output(&plan, Format::Text, false));
+    }
+}
+
+#[test]
+fn json_snapshots() {
+    for (name, plan) in plans() {
+        assert_snapshot!(format!("json_{name}"), output(&plan, Format::Json, false));
+    }
+}
+
+#[test]
+fn markdown_snapshots() {
+    for (name, plan) in plans() {
+        assert_snapshot!(
+            format!("markdown_{name}"),
+            output(&plan, Format::Markdown, false)
+        );
+    }
+}
+
+#[test]
+fn text_without_color_has_no_escapes() {
+    for (_, plan) in plans() {
+        for format in [Format::Text, Format::Json, Format::Markdown] {
+            assert!(!output(&plan, format, false).contains('\u{1b}'));
+        }
+    }
+}
+
+#[test]
+fn text_with_color_has_escapes() {
+    let text = output(&drifted(), Format::Text, true);
+    assert!(text.contains("\u{1b}["), "{text}");
+    // Stripped of its colour, it is the plain rendering.
+    assert_eq!(
+        console::strip_ansi_codes(&text),
+        output(&drifted(), Format::Text, false)
+    );
+}
+
+#[test]
+fn json_and_markdown_ignore_color() {
+    for format in [Format::Json, Format::Markdown] {
+        assert_eq!(
+            output(&drifted(), format, true),
+            output(&drifted(), format, false)
+        );
+    }
+}
+
+fn keys(value: &serde_json::Value) -> Vec<&str> {
+    value
+        .as_object()
+        .expect("an object")
+        .keys()
+        .map(String::as_str)
+        .collect()
+}
+
+#[test]
+fn json_has_exactly_the_design_keys() {
+    for (_, plan) in plans() {
+        let text = output(&plan, Format::Json, false);
+        assert!(text.ends_with("}\n"));
+        let value: serde_json::Value = serde_json::from_str(&text).expect("valid JSON");
+        let mut top = keys(&value);
+        top.sort_unstable();
+        assert_eq!(top, ["changes", "in_sync", "repository", "summary"]);
+        let mut summary = keys(&value["summary"]);
+        summary.sort_unstable();
+        assert_eq!(summary, ["create", "delete", "update"]);
+        assert_eq!(value["in_sync"], plan.in_sync());
+        for (change, original) in value["changes"]
+            .as_array()
+            .expect("a list")
+            .iter()
+            .zip(&plan.changes)
+        {
+            let mut expected = vec!["action", "address", "diffs", "kind"];
+            if !original.applicable {
+                expected.extend(["applicable", "reason"]);
+            }
+            expected.sort_unstable();
+            let mut found = keys(change);
+            found.sort_unstable();
+            assert_eq!(found, expected, "{change}");
+            if !original.applicable {
+                assert_eq!(change["applicable"], false);
+            }
+            for diff in change["diffs"].as_array().expect("a list") {
+                let mut found = keys(diff);
+                found.sort_unstable();
+                assert_eq!(found, ["live", "path", "policy"]);
+            }
+        }
+    }
+}
+
+#[test]
+fn json_keys_are_in_design_order() {
+    let text = output(&drifted(), Format::Json, false);
+    let position = |key: &str| {
+        text.find(&format!("\"{key}\""))
+            .unwrap_or_else(|| panic!("{key} missing"))
+    };
+    let order = ["repository", "in_sync", "summary", "changes"];
+    assert!(order.windows(2).all(|w| position(w[0]) < position(w[1])));
+    let order = [
+        "create", "update", "delete", "address", "kind", "action", "diffs",
+    ];
+    assert!(order.windows(2).all(|w| position(w[0]) < position(w[1])));
+    let order = ["path", "live", "policy", "applicable", "reason"];
+    assert!(order.windows(2).all(|w| position(w[0]) < position(w[1])));
+    assert!(!text.contains("target"));
+}
+
+#[test]
+fn summary_counts_every_change_applicable_or_not() {
+    let text = output(&drifted(), Format::Json, false);
+    let value: serde_json::Value = serde_json::from_str(&text).expect("valid JSON");
+    assert_eq!(
+        value["summary"],
+        json!({"create": 4, "update": 3, "delete": 1})
+    );
+    assert_eq!(value["changes"].as_array().map(Vec::len), Some(8));
+    let text = output(&drifted(), Format::Text, false);
+    assert!(
+        text.ends_with("Plan: 4 to create, 3 to update, 1 to delete (2 cannot be applied).\n"),
+        "{text}"
+    );
+    let markdown = output(&drifted(), Format::Markdown, false);
+    assert!(markdown.contains("4 to create, 3 to update, 1 to delete (2 cannot be applied)"));
+}
