@@ -2,7 +2,8 @@
 //!
 //! The server runs on its own thread with its own Tokio runtime, so it works from plain
 //! `#[test]` functions and from inside an async runtime alike. It answers the operations gh-policy
-//! uses as GitHub does (API version 2022-11-28, per `../shared/github-api/`): request bodies are
+//! uses as GitHub does (API version 2022-11-28, per GitHub's official description vendored in
+//! `emulator/github-api/`, see its `SOURCE.md`): request bodies are
 //! validated against the official request schemas (a violation gets GitHub's 422 and is
 //! recorded), every 2xx body it sends is validated against the response schema (a violation is
 //! a bug in the emulator and is recorded too), and it keeps a log of every request.
