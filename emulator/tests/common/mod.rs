@@ -169,3 +169,26 @@ pub fn org_seed() -> gh_policy_emulator::Seed {
     }))
     .unwrap()
 }
+
+/// Returns a repository ruleset body protecting the default branch with reviews and checks.
+pub fn main_ruleset(name: &str) -> Value {
+    serde_json::json!({
+        "name": name,
+        "enforcement": "active",
+        "bypass_actors": [
+            {"actor_id": 42, "actor_type": "Team"},
+            {"actor_id": 1, "actor_type": "OrganizationAdmin", "bypass_mode": "always"}
+        ],
+        "conditions": {"ref_name": {"include": ["~DEFAULT_BRANCH", "refs/heads/release/*"]}},
+        "rules": [
+            {"type": "deletion"},
+            {"type": "pull_request", "parameters": {
+                "required_approving_review_count": 2, "dismiss_stale_reviews_on_push": true,
+                "require_code_owner_review": false, "require_last_push_approval": false,
+                "required_review_thread_resolution": true}},
+            {"type": "required_status_checks", "parameters": {
+                "strict_required_status_checks_policy": true,
+                "required_status_checks": [{"context": "lint"}, {"context": "build", "integration_id": 99}]}}
+        ]
+    })
+}
