@@ -186,6 +186,15 @@ pub(crate) fn installation_principal(world: &World, inst: &InstallationSeed) -> 
 }
 
 impl Principal {
+    /// Returns what the log records: `token:<role>`, `installation:<id>`, `app:<id>`.
+    pub(crate) fn label(&self) -> String {
+        match self {
+            Self::Token { role, .. } => format!("token:{}", format!("{role:?}").to_lowercase()),
+            Self::Installation { id, .. } => format!("installation:{id}"),
+            Self::App { app_id } => format!("app:{app_id}"),
+        }
+    }
+
     /// Returns the role on the repositories it reaches.
     pub(crate) fn role(&self) -> Role {
         match self {

@@ -57,8 +57,14 @@ pub struct LoggedRequest {
     pub if_none_match: Option<String>,
     /// `Content-Type` header.
     pub content_type: Option<String>,
-    /// Whether the request carried the valid token.
+    /// Whether the request carried a valid credential (any token, a minted installation token
+    /// or an app JWT).
     pub authorized: bool,
+    /// Who the valid credential is, never the credential itself: `token:admin`,
+    /// `token:write`, `token:read`, `installation:<id>` or `app:<id>`; `None` when the request
+    /// carried none or an invalid one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub caller: Option<String>,
 }
 
 /// A body that did not conform to the official schema.

@@ -120,6 +120,7 @@ pub(crate) async fn handle(
         if_none_match: header(&req, "if-none-match"),
         content_type: header(&req, "content-type"),
         authorized: false,
+        caller: None,
     };
     let bytes = match req.into_body().collect().await {
         Ok(b) => b.to_bytes(),
@@ -151,7 +152,8 @@ pub(crate) async fn handle(
     let mut reply = None;
     match take_fault(&shared.faults, &method, &raw_path) {
         Some(FaultKind::CloseConnection) => {
-            logged.authorized = serve::is_valid(&shared, cred);
+            logged.caller = serve::caller(&shared, cred);
+            logged.authorized = logged.caller.is_some();
             lock(&shared.log).push(logged);
             return Err(Dropped);
         }
@@ -167,7 +169,8 @@ pub(crate) async fn handle(
     let mut template = None;
     let mut counted = true;
     let mut reply = if let Some(r) = reply {
-        logged.authorized = serve::is_valid(&shared, cred);
+        logged.caller = serve::caller(&shared, cred);
+        logged.authorized = logged.caller.is_some();
         r
     } else {
         let call = Call {
@@ -181,7 +184,8 @@ pub(crate) async fn handle(
         };
         let out = serve::serve(&shared, &ctx, &call);
         template = out.template;
-        logged.authorized = out.authorized;
+        logged.authorized = out.caller.is_some();
+        logged.caller = out.caller;
         counted = template != Some(routes::T_RATE);
         out.reply
     };

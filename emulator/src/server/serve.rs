@@ -20,8 +20,8 @@ use crate::state::{self, Reply, docs, error};
 pub(crate) struct Served {
     /// The operation's path template, when the path matched one.
     pub template: Option<&'static str>,
-    /// Whether the credential was valid.
-    pub authorized: bool,
+    /// The caller's label when the credential was valid.
+    pub caller: Option<String>,
     pub reply: Reply,
 }
 
@@ -45,46 +45,63 @@ fn authenticate(sh: &Shared, world: &state::World, cred: &str) -> Result<Princip
         .ok_or_else(|| error(401, "Bad credentials", docs::REST))
 }
 
-/// Returns whether a credential is valid (for the log of a request a fault answered).
-pub(crate) fn is_valid(sh: &Shared, cred: Option<&str>) -> bool {
-    cred.is_some_and(|c| authenticate(sh, &lock(&sh.state), c).is_ok())
+/// Returns the caller's label when a credential is valid (for the log of a request a fault
+/// answered).
+pub(crate) fn caller(sh: &Shared, cred: Option<&str>) -> Option<String> {
+    let c = cred?;
+    authenticate(sh, &lock(&sh.state), c)
+        .ok()
+        .map(|p| p.label())
 }
 
 /// Serves one request that no fault answered.
 pub(crate) fn serve(sh: &Shared, ctx: &Ctx, call: &Call<'_>) -> Served {
-    let fail = |template, authorized, reply| Served {
+    let fail = |template, caller: Option<String>, reply| Served {
         template,
-        authorized,
+        caller,
         reply,
     };
     let Some(cred) = call.cred else {
         return fail(
             None,
-            false,
+            None,
             error(401, "Requires authentication", docs::REST),
         );
     };
     let mut world = super::lock(&sh.state);
     let principal = match authenticate(sh, &world, cred) {
         Ok(p) => p,
-        Err(r) => return fail(None, false, r),
+        Err(r) => return fail(None, None, r),
     };
 
     let Some(path) = call.raw_path.strip_prefix(sh.prefix.as_str()) else {
-        return fail(None, true, error(404, "Not Found", docs::REST));
+        return fail(
+            None,
+            Some(principal.label()),
+            error(404, "Not Found", docs::REST),
+        );
     };
     // A trailing slash or an empty segment is a 404, as on GitHub.
     let segs: Vec<&str> = path.strip_prefix('/').unwrap_or(path).split('/').collect();
     if segs.iter().any(|s| s.is_empty()) {
-        return fail(None, true, error(404, "Not Found", docs::REST));
+        return fail(
+            None,
+            Some(principal.label()),
+            error(404, "Not Found", docs::REST),
+        );
     }
     let Some(rt) = routes::route(&segs).filter(|r| routes::allowed(r.template, call.method)) else {
-        return fail(None, true, error(404, "Not Found", docs::REST));
+        return fail(
+            None,
+            Some(principal.label()),
+            error(404, "Not Found", docs::REST),
+        );
     };
     let t = rt.template;
+    let label = principal.label();
     let done = |reply| Served {
         template: Some(t),
-        authorized: true,
+        caller: Some(label.clone()),
         reply,
     };
 
@@ -100,38 +117,10 @@ pub(crate) fn serve(sh: &Shared, ctx: &Ctx, call: &Call<'_>) -> Served {
         return done(primary_limit_reply(sh.primary_limit, sh.reset));
     }
 
-    // Who may call what.
-    let is_app = matches!(principal, Principal::App { .. });
-    if APP_ONLY.contains(&t) != is_app {
-        let r = if is_app {
-            error(403, principal.not_accessible(), docs::REST)
-        } else {
-            error(401, auth::jwt_messages::UNDECODABLE, docs::REST)
-        };
-        return done(r);
-    }
-    let idx = match &rt.repo {
-        Some((owner, name)) => {
-            match world
-                .repo_index(owner, name)
-                .filter(|_| is_app || principal.reaches(owner, name))
-            {
-                Some(i) => Some(i),
-                None => return done(error(404, "Not Found", docs::REST)),
-            }
-        }
-        None => None,
+    let idx = match access(&world, &principal, &rt, call.method) {
+        Ok(i) => i,
+        Err(r) => return done(r),
     };
-    let role = principal.role();
-    if call.method != "GET" && role < Role::Admin {
-        return done(forbidden(
-            principal.not_accessible(),
-            routes::write_permission(t),
-        ));
-    }
-    if call.method == "GET" && routes::admin_read(t) && role < Role::Write {
-        return done(forbidden(principal.not_accessible(), "administration=read"));
-    }
 
     let body = match check_body(sh, call, t) {
         Ok(b) => b,
@@ -155,6 +144,47 @@ pub(crate) fn serve(sh: &Shared, ctx: &Ctx, call: &Call<'_>) -> Served {
     )
     .unwrap_or_else(|e| e);
     done(reply)
+}
+
+/// Decides who may call what: app-only operations, the repositories a caller reaches, and
+/// the role a method needs. Returns the repository's index for `/repos/...` paths.
+fn access(
+    world: &state::World,
+    who: &Principal,
+    rt: &Route,
+    method: &str,
+) -> Result<Option<usize>, Reply> {
+    let t = rt.template;
+    let is_app = matches!(who, Principal::App { .. });
+    if APP_ONLY.contains(&t) != is_app {
+        let r = if is_app {
+            error(403, who.not_accessible(), docs::REST)
+        } else {
+            error(401, auth::jwt_messages::UNDECODABLE, docs::REST)
+        };
+        return Err(r);
+    }
+    let idx = match &rt.repo {
+        Some((owner, name)) => {
+            match world
+                .repo_index(owner, name)
+                .filter(|_| is_app || who.reaches(owner, name))
+            {
+                Some(i) => Some(i),
+                None => return Err(error(404, "Not Found", docs::REST)),
+            }
+        }
+        None => None,
+    };
+    let role = who.role();
+    if method != "GET" && role < Role::Admin {
+        return Err(forbidden(who.not_accessible(), routes::write_permission(t)));
+    }
+    if method == "GET" && routes::admin_read(t) && role < Role::Write {
+        return Err(forbidden(who.not_accessible(), "administration=read"));
+    }
+
+    Ok(idx)
 }
 
 #[expect(

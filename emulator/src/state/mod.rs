@@ -13,6 +13,7 @@ mod repo;
 mod repo_json;
 pub(crate) mod rulesets;
 pub(crate) mod rulesets_json;
+mod secrets;
 mod world;
 
 use serde_json::{Map, Value, json};
