@@ -140,11 +140,7 @@ pub(crate) fn dispatch(
                 return Err(not_found());
             }
             sort_repos(&mut list, pg, "full_name");
-            Ok(pg.list(
-                list.iter()
-                    .map(|r| r.minimal_json(ctx, who.role()))
-                    .collect(),
-            ))
+            Ok(pg.list_of(&list, |r| r.minimal_json(ctx, who.role())))
         }
         T_TEAMS => {
             org()?;
@@ -181,11 +177,7 @@ pub(crate) fn dispatch(
             });
             let mut list = visible(owned, who);
             sort_repos(&mut list, pg, "created");
-            Ok(pg.list(
-                list.iter()
-                    .map(|r| r.minimal_json(ctx, who.role()))
-                    .collect(),
-            ))
+            Ok(pg.list_of(&list, |r| r.minimal_json(ctx, who.role())))
         }
         T_ORG_SCHEMA => {
             let o = org()?;
@@ -212,14 +204,10 @@ pub(crate) fn dispatch(
                 .repos
                 .iter()
                 .filter(|r| r.repo.owner.eq_ignore_ascii_case(&login));
-            let items = visible(owned, who)
-                .iter()
-                .map(|r| {
-                    json!({"repository_id": r.repo_id, "repository_name": r.repo.name,
-                           "repository_full_name": r.full_name(), "properties": property_list(r)})
-                })
-                .collect();
-            Ok(pg.list(items))
+            Ok(pg.list_of(&visible(owned, who), |r| {
+                json!({"repository_id": r.repo_id, "repository_name": r.repo.name,
+                       "repository_full_name": r.full_name(), "properties": property_list(r)})
+            }))
         }
         T_REPO_PROPS => {
             let r = repo.map(|i| &w.repos[i]).ok_or_else(not_found)?;
@@ -260,17 +248,8 @@ pub(crate) fn dispatch(
                     docs::REST,
                 ));
             };
-            let items: Vec<Value> = visible(w.repos.iter(), who)
-                .iter()
-                .map(|r| {
-                    let mut v = r.repository_json(ctx, Role::Admin);
-                    if r.is_org() {
-                        v["custom_properties"] = r.properties_object();
-                    }
-                    v
-                })
-                .collect();
-            let total = items.len();
+            let list = visible(w.repos.iter(), who);
+            let total = list.len();
             let selection = w
                 .installations
                 .iter()
@@ -282,11 +261,23 @@ pub(crate) fn dispatch(
                         "all"
                     }
                 });
-            let mut r = Reply::json(200, Value::Null);
-            let page = pg.page(items, 30, 100, &mut r.headers);
-            r.body = Some(json!({"total_count": total, "repositories": page,
+            let mut reply = Reply::json(200, Value::Null);
+            let (start, len) = pg.window(total, 30, 100, &mut reply.headers);
+            let page: Vec<Value> = list
+                .iter()
+                .skip(start)
+                .take(len)
+                .map(|repo| {
+                    let mut v = repo.repository_json(ctx, Role::Admin);
+                    if repo.is_org() {
+                        v["custom_properties"] = repo.properties_object();
+                    }
+                    v
+                })
+                .collect();
+            reply.body = Some(json!({"total_count": total, "repositories": page,
                                  "repository_selection": selection}));
-            Ok(r)
+            Ok(reply)
         }
         T_RATE => {
             let used = *lock(&sh.used);

@@ -28,6 +28,19 @@ impl Paging<'_> {
         max: u64,
         reply_headers: &mut Vec<(String, String)>,
     ) -> Vec<Value> {
+        let (start, n) = self.window(items.len(), default, max, reply_headers);
+        items.into_iter().skip(start).take(n).collect()
+    }
+
+    /// Returns `(start, length)` of the page asked for among `total` items, and adds the
+    /// `Link` header when there is more than one page.
+    pub(crate) fn window(
+        &self,
+        total: usize,
+        default: u64,
+        max: u64,
+        reply_headers: &mut Vec<(String, String)>,
+    ) -> (usize, usize) {
         let per_page = self
             .param("per_page")
             .and_then(|v| v.parse::<u64>().ok())
@@ -41,7 +54,7 @@ impl Paging<'_> {
             .and_then(|v| v.parse::<u64>().ok())
             .filter(|v| *v > 0)
             .unwrap_or(1);
-        let total = items.len() as u64;
+        let total = total as u64;
         let last = total.div_ceil(per_page).max(1);
         if last > 1 {
             let link = |p: u64| {
@@ -72,11 +85,25 @@ impl Paging<'_> {
         }
         let start = usize::try_from((page - 1).saturating_mul(per_page)).unwrap_or(usize::MAX);
         let n = usize::try_from(per_page).unwrap_or(usize::MAX);
-        items.into_iter().skip(start).take(n).collect()
+        (start, n)
     }
 }
 
 impl Paging<'_> {
+    /// Returns a 200 whose body is one page of `items` rendered by `render` (default 30, max
+    /// 100): only the page's items are rendered.
+    pub(crate) fn list_of<T>(
+        &self,
+        items: &[T],
+        render: impl Fn(&T) -> Value,
+    ) -> crate::state::Reply {
+        let mut r = crate::state::Reply::json(200, Value::Null);
+        let (start, n) = self.window(items.len(), 30, 100, &mut r.headers);
+        let page = items.iter().skip(start).take(n).map(render).collect();
+        r.body = Some(Value::Array(page));
+        r
+    }
+
     /// Returns a 200 whose body is one page of `items` (default 30, max 100).
     pub(crate) fn list(&self, items: Vec<Value>) -> crate::state::Reply {
         let mut r = crate::state::Reply::json(200, Value::Null);
