@@ -22,6 +22,21 @@ pub mod test_keys {
     pub const PUBLIC_KEY_PEM: &str = include_str!("../test-keys/app-public-key.pem");
     /// PKCS#1 PEM of an unrelated private key, to sign JWTs the emulator must refuse.
     pub const OTHER_PRIVATE_KEY_PEM: &str = include_str!("../test-keys/other-private-key.pem");
+
+    /// Returns a JWT for the app `app_id` signed RS256 with [`PRIVATE_KEY_PEM`], issued a
+    /// minute ago and expiring in nine minutes, as GitHub's docs advise; `None` only if
+    /// signing fails.
+    pub fn app_jwt(app_id: u64) -> Option<String> {
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .ok()?
+            .as_secs();
+        let claims =
+            serde_json::json!({"iat": now - 60, "exp": now + 540, "iss": app_id.to_string()});
+        let key = jsonwebtoken::EncodingKey::from_rsa_pem(PRIVATE_KEY_PEM.as_bytes()).ok()?;
+        let header = jsonwebtoken::Header::new(jsonwebtoken::Algorithm::RS256);
+        jsonwebtoken::encode(&header, &claims, &key).ok()
+    }
 }
 
 /// The caller of one request.

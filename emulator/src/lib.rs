@@ -270,6 +270,15 @@ impl Emulator {
         Some((e.key_id.clone(), key))
     }
 
+    /// Returns an environment's public key of `owner/name` as `(key_id, base64 key)`.
+    pub fn repo_public_key(&self, repository: &str, env: &str) -> Option<(String, String)> {
+        let st = lock(&self.shared.state);
+        let (owner, repo) = repository.split_once('/')?;
+        let e = st.repo(owner, repo)?.env(env).ok()?;
+        let key = base64::engine::general_purpose::STANDARD.encode(e.key.public_key().as_bytes());
+        Some((e.key_id.clone(), key))
+    }
+
     /// Returns how many requests counted against the primary rate limit so far.
     pub fn rate_limit_used(&self) -> u64 {
         *lock(&self.shared.used)

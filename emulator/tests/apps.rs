@@ -65,6 +65,11 @@ fn an_app_jwt_finds_installations_and_mints_tokens() {
         call_as(&emu, &app, "GET", "/repos/acme/api/installation", None).json()["id"],
         77
     );
+    let helper = test_keys::app_jwt(15368).unwrap();
+    assert_eq!(
+        call_as(&emu, &helper, "GET", "/orgs/acme/installation", None).status,
+        200
+    );
     // The narrow app's installation covers web only.
     let narrow = jwt(json!("2000"));
     assert_eq!(

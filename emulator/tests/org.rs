@@ -254,3 +254,37 @@ fn three_hundred_repositories_seed_quickly() {
     );
     assert_clean(&emu);
 }
+
+#[test]
+fn secrets_of_any_repository_can_be_read_back() {
+    use base64::Engine as _;
+    let emu = Emulator::start(org_seed());
+    let (key_id, key) = emu.repo_public_key("acme/api", "production").unwrap();
+    let bytes: [u8; 32] = base64::engine::general_purpose::STANDARD
+        .decode(key)
+        .unwrap()
+        .try_into()
+        .unwrap();
+    let sealed = crypto_box::PublicKey::from(bytes)
+        .seal(&mut crypto_box::aead::OsRng, b"hunter2")
+        .unwrap();
+    let body = json!({"encrypted_value": base64::engine::general_purpose::STANDARD.encode(sealed),
+                      "key_id": key_id});
+    let r = common::call(
+        &emu,
+        "PUT",
+        "/repos/acme/api/environments/production/secrets/TOKEN",
+        Some(body),
+    );
+    assert_eq!(r.status, 201);
+    assert_eq!(
+        emu.repo_secret_plaintext("acme/api", "production", "token"),
+        Some(b"hunter2".to_vec())
+    );
+    assert_eq!(
+        emu.secret_plaintext("production", "TOKEN"),
+        Some(b"hunter2".to_vec())
+    );
+    assert_eq!(emu.repo_public_key("acme/web", "production"), None);
+    assert_clean(&emu);
+}
