@@ -202,6 +202,16 @@ fn a_single_repository_seed_and_more_repositories_combine() {
     let state = emu.state();
     assert_eq!(state.repo.name, "katz-backend");
     assert_eq!(state.repositories[0].name, "second");
+    assert!(state.org.is_none());
+    // The repository owner is the organisation: its rulesets export with it.
+    let body = json!({"name": "org", "enforcement": "active"});
+    assert_eq!(
+        common::call(&emu, "POST", "/orgs/acme/rulesets", Some(body)).status,
+        201
+    );
+    let state = emu.state();
+    assert_eq!(state.org.as_ref().unwrap().rulesets.len(), 1);
+    assert_eq!(Emulator::start(state.clone()).state(), state);
     assert_clean(&emu);
 }
 

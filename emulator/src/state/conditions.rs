@@ -20,41 +20,67 @@ use crate::seed::Realism;
 pub(crate) fn fnmatch(pattern: &str, text: &str) -> bool {
     let p: Vec<char> = pattern.chars().collect();
     let t: Vec<char> = text.chars().collect();
-    matches(&p, &t)
+    let mut memo = Matcher {
+        p: &p,
+        t: &t,
+        seen: vec![None; (p.len() + 1) * (t.len() + 1)],
+    };
+    memo.at(0, 0)
 }
 
-fn matches(p: &[char], t: &[char]) -> bool {
-    match p.first() {
-        None => t.is_empty(),
-        Some('*') if p.get(1) == Some(&'*') => {
-            let rest = &p[2..];
-            if rest.first() == Some(&'/') && matches(&rest[1..], t) {
-                return true;
-            }
-            (0..=t.len()).any(|i| matches(rest, &t[i..]))
+/// A pattern and a text, with the results of `(pattern position, text position)` pairs
+/// already decided, so that several `*` and `**` stay polynomial.
+struct Matcher<'a> {
+    p: &'a [char],
+    t: &'a [char],
+    seen: Vec<Option<bool>>,
+}
+
+impl Matcher<'_> {
+    fn at(&mut self, i: usize, j: usize) -> bool {
+        let key = i * (self.t.len() + 1) + j;
+        if let Some(done) = self.seen[key] {
+            return done;
         }
-        Some('*') => {
-            let rest = &p[1..];
-            for i in 0..=t.len() {
-                if matches(rest, &t[i..]) {
+        let result = self.decide(i, j);
+        self.seen[key] = Some(result);
+        result
+    }
+
+    fn decide(&mut self, i: usize, j: usize) -> bool {
+        let (pat, text) = (self.p, self.t);
+        let Some(&ch) = pat.get(i) else {
+            return j == text.len();
+        };
+        match ch {
+            '*' if pat.get(i + 1) == Some(&'*') => {
+                if pat.get(i + 2) == Some(&'/') && self.at(i + 3, j) {
                     return true;
                 }
-                if t.get(i) == Some(&'/') {
-                    break;
+                (j..=text.len()).any(|k| self.at(i + 2, k))
+            }
+            '*' => {
+                for k in j..=text.len() {
+                    if self.at(i + 1, k) {
+                        return true;
+                    }
+                    if text.get(k) == Some(&'/') {
+                        break;
+                    }
                 }
+                false
             }
-            false
+            '?' => text.get(j).is_some_and(|x| *x != '/') && self.at(i + 1, j + 1),
+            '[' => match (text.get(j), class(&pat[i + 1..])) {
+                (Some(x), Some((set, negated, len))) => {
+                    *x != '/' && in_set(&set, *x) != negated && self.at(i + 1 + len, j + 1)
+                }
+                (Some(x), None) => *x == '[' && self.at(i + 1, j + 1),
+                (None, _) => false,
+            },
+            '\\' if i + 1 < pat.len() => text.get(j) == Some(&pat[i + 1]) && self.at(i + 2, j + 1),
+            other => text.get(j) == Some(&other) && self.at(i + 1, j + 1),
         }
-        Some('?') => t.first().is_some_and(|c| *c != '/') && matches(&p[1..], &t[1..]),
-        Some('[') => match (t.first(), class(&p[1..])) {
-            (Some(c), Some((set, negated, len))) => {
-                *c != '/' && in_set(&set, *c) != negated && matches(&p[1 + len..], &t[1..])
-            }
-            (Some(c), None) => *c == '[' && matches(&p[1..], &t[1..]),
-            (None, _) => false,
-        },
-        Some('\\') if p.len() > 1 => t.first() == Some(&p[1]) && matches(&p[2..], &t[1..]),
-        Some(c) => t.first() == Some(c) && matches(&p[1..], &t[1..]),
     }
 }
 
@@ -248,5 +274,15 @@ mod tests {
         for (p, t) in no {
             assert!(!fnmatch(p, t), "{p} should not match {t}");
         }
+        // Many stars stay fast.
+        let long = format!("refs/heads/{}", "a/".repeat(40));
+        assert!(!fnmatch(
+            &format!("refs/heads/{}b", "**/".repeat(12)),
+            &long
+        ));
+        assert!(!fnmatch(
+            &format!("refs/heads/{}b", "*a*".repeat(12)),
+            &"a".repeat(200)
+        ));
     }
 }

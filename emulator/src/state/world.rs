@@ -203,7 +203,7 @@ impl World {
                 });
             }
         }
-        if self.explicit_org
+        if (self.explicit_org || !self.org_rulesets.is_empty())
             && let Some(o) = &self.dir.org
         {
             seed.org = Some(OrgSeed {
