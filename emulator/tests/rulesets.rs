@@ -77,6 +77,19 @@ fn create_fills_what_github_fills_and_returns_another_order() {
     // GET returns the same.
     let got = get(&emu, &format!("{RS}/{id}")).json();
     assert_eq!(got, v);
+    // No conditions: an empty ref_name condition; a deploy key's actor id reads back null.
+    let bare = json!({"name": "bare", "enforcement": "disabled",
+                      "bypass_actors": [{"actor_type": "DeployKey"}]});
+    let v = call(&emu, "POST", RS, Some(bare)).json();
+    assert_eq!(
+        v["conditions"],
+        json!({"ref_name": {"include": [], "exclude": []}})
+    );
+    assert_eq!(
+        v["bypass_actors"],
+        json!([{"actor_type": "DeployKey", "actor_id": null, "bypass_mode": "always"}])
+    );
+    assert_eq!(v["rules"], json!([]));
     assert_clean(&emu);
 }
 

@@ -162,12 +162,17 @@ fn fill_condition(c: &mut Value, keys: &[&str]) {
 }
 
 /// Applies the realism switches to a ruleset about to be stored.
-fn normalize(core: &mut Core, realism: &Realism) {
+fn normalize(core: &mut Core, realism: &Realism, repo_level: bool) {
     for a in &mut core.bypass_actors {
-        let admin = a.get("actor_type").and_then(Value::as_str) == Some("OrganizationAdmin");
+        let kind = a.get("actor_type").and_then(Value::as_str).unwrap_or("");
+        let admin = kind == "OrganizationAdmin";
+        let deploy_key = kind == "DeployKey";
         let Some(o) = a.as_object_mut() else { continue };
         if realism.fill_defaults {
             o.entry("bypass_mode").or_insert(json!("always"));
+            if deploy_key {
+                o.entry("actor_id").or_insert(Value::Null);
+            }
         }
         if admin {
             match realism.organization_admin_actor_id {
@@ -183,6 +188,10 @@ fn normalize(core: &mut Core, realism: &Realism) {
     }
     for r in &mut core.rules {
         fill_rule(r, realism);
+    }
+    if repo_level && core.conditions.is_none() && core.target != "push" {
+        // A repository ruleset without targets reads back with an empty ref_name condition.
+        core.conditions = Some(json!({"ref_name": {"include": [], "exclude": []}}));
     }
     if let Some(c) = core.conditions.as_mut().and_then(Value::as_object_mut) {
         if let Some(r) = c.get_mut("ref_name") {
@@ -279,7 +288,7 @@ impl World {
     /// Stores a new version of `core` (validated, normalised) under its id.
     fn store(&mut self, src: Source, mut core: Core, actor: (u64, String)) -> Result<(), Reply> {
         self.check(src, &core)?;
-        normalize(&mut core, &self.realism);
+        normalize(&mut core, &self.realism, src != Source::Org);
         let version = Version {
             id: self.next_id(),
             actor,
