@@ -292,7 +292,12 @@ fn invalid_rulesets_get_422() {
         r.json()
     };
     // Schema violations: recorded, like every request that breaks the schema.
-    bad(json!({"enforcement": "active"}));
+    let missing = bad(json!({"enforcement": "active"}));
+    assert_eq!(missing["message"], "Validation Failed");
+    assert!(
+        missing["errors"][0].as_str().unwrap().contains("name"),
+        "{missing}"
+    );
     bad(json!({"name": "x", "enforcement": "on"}));
     bad(json!({"name": "x", "enforcement": "active", "rules": [{"type": "no_such_rule"}]}));
     bad(json!({"name": "x", "enforcement": "active",

@@ -6,7 +6,7 @@ use serde_json::Value;
 use super::paging::Paging;
 use super::routes::{
     self, Route, T_ORG_INST, T_ORG_RULESET, T_ORG_RULESETS, T_PROT, T_RATE, T_REPO_INST,
-    T_REPO_PROPS, T_TOKENS,
+    T_REPO_PROPS, T_RULESET, T_RULESETS, T_TOKENS,
 };
 use super::{Call, Shared, lock, org_ops, repo_ops, ruleset_ops};
 use crate::Violation;
@@ -14,6 +14,7 @@ use crate::auth::{self, Principal};
 use crate::faults::{primary_limit_reply, secondary_limit_reply};
 use crate::render::Ctx;
 use crate::seed::Role;
+use crate::state::rulesets::{DOC, ORG_DOC};
 use crate::state::{self, Reply, docs, error};
 
 /// What [`serve`] decided.
@@ -202,7 +203,7 @@ fn route_call(
     page: &Paging<'_>,
     who: &Principal,
 ) -> state::Res {
-    use super::routes::{T_HISTORY, T_RULES, T_RULESET, T_RULESETS, T_VERSION};
+    use super::routes::{T_HISTORY, T_RULES, T_VERSION};
     let t = rt.template;
     match idx {
         Some(i) if matches!(t, T_RULESETS | T_RULESET | T_HISTORY | T_VERSION | T_RULES) => {
@@ -260,9 +261,14 @@ fn check_body(sh: &Shared, call: &Call<'_>, t: &'static str) -> Result<Value, Re
         }
     }
     let message = format!("Invalid request.\n\n{}", errs.join("\n"));
-    Err(if t == T_PROT {
-        state::invalid_simple(&message, &errs, docs::UPDATE_PROTECTION)
-    } else {
-        error(422, &message, docs::REST)
+    Err(match t {
+        T_PROT => state::invalid_simple(&message, &errs, docs::UPDATE_PROTECTION),
+        // Rulesets answer "Validation Failed" with the problems as strings, as GitHub does
+        // ("Invalid rule 'required_status_checks': ... Expected context to be present").
+        T_RULESETS | T_RULESET => state::invalid_simple("Validation Failed", &errs, DOC),
+        T_ORG_RULESETS | T_ORG_RULESET => {
+            state::invalid_simple("Validation Failed", &errs, ORG_DOC)
+        }
+        _ => error(422, &message, docs::REST),
     })
 }
