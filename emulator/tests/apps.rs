@@ -271,7 +271,7 @@ fn bad_jwts_get_githubs_401s() {
 #[test]
 fn installation_tokens_expire() {
     let emu = Emulator::builder(seed())
-        .installation_token_ttl(Duration::from_millis(1200))
+        .installation_token_ttl(Duration::from_secs(2))
         .start();
     let app = jwt(json!(15368));
     let mint = || {
@@ -292,7 +292,7 @@ fn installation_tokens_expire() {
         call_as(&emu, &token, "GET", "/repos/acme/api", None).status,
         200
     );
-    std::thread::sleep(Duration::from_millis(1500));
+    std::thread::sleep(Duration::from_millis(2300));
     let r = call_as(&emu, &token, "GET", "/repos/acme/api", None);
     assert_eq!(
         (r.status, r.json()["message"].clone()),

@@ -121,12 +121,12 @@ fn points_per_minute_per_endpoint_and_token() {
 #[test]
 fn the_window_frees_points_as_it_moves() {
     let emu = Emulator::builder(org_seed())
-        .secondary_limits(limits(2, 100, Duration::from_millis(400)))
+        .secondary_limits(limits(2, 100, Duration::from_millis(1500)))
         .start();
     assert_eq!(get(&emu, "/repos/acme/api").status, 200);
     assert_eq!(get(&emu, "/repos/acme/api").status, 200);
     assert_eq!(get(&emu, "/repos/acme/api").status, 403);
-    std::thread::sleep(Duration::from_millis(500));
+    std::thread::sleep(Duration::from_millis(1700));
     assert_eq!(get(&emu, "/repos/acme/api").status, 200);
     assert_clean(&emu);
 }
