@@ -1,97 +1,10 @@
-//! A stateful GitHub REST API emulator on 127.0.0.1 for gh-policy's tests and benchmarks.
-//!
-//! The server runs on its own thread with its own Tokio runtime, so it works from plain
-//! `#[test]` functions and from inside an async runtime alike. It answers the operations gh-policy
-//! uses as GitHub does (API version 2022-11-28, per `../shared/github-api/`): request bodies are
-//! validated against the official request schemas (a violation gets GitHub's 422 and is
-//! recorded), every 2xx body it sends is validated against the response schema (a violation is
-//! a bug in the emulator and is recorded too), and it keeps a log of every request.
-//!
-//! ```no_run
-//! use gh_policy_emulator::{Emulator, Fault, FaultKind};
-//! let emu = Emulator::from_fixture("tests/fixtures/live/flow-in-sync.json");
-//! // run gh-policy with --api-url emu.url() and GITHUB_TOKEN=emu.token() ...
-//! emu.inject(Fault::new(FaultKind::Status(502)).method("PUT").path("/protection"));
-//! assert!(emu.request_violations().is_empty());
-//! ```
-//!
-//! # Seed format
-//!
-//! A seed (a JSON fixture file, or a [`Seed`] value) is the repository's starting state.
-//! Protection is written as the body of `PUT .../branches/{branch}/protection`, so a seed reads
-//! the way a user writes the API; seeding goes through the same code as the PUT handlers (and
-//! the same request schema), so an invalid seed is refused at start.
-//!
-//! ```json
-//! {
-//!   "repo": { "owner": "acme", "name": "katz-backend",
-//!             "owner_type": "Organization", "private": false, "default_branch": "main" },
-//!   "users": [ { "login": "octocat", "id": 583231 },
-//!              { "login": "reader", "id": 7, "write_access": false } ],
-//!   "teams": [ { "slug": "release-managers", "id": 4001 } ],
-//!   "apps":  [ { "slug": "github-actions", "id": 15368 } ],
-//!   "branches": {
-//!     "main": {
-//!       "protection": {
-//!         "required_status_checks": { "strict": true, "checks": [
-//!           { "context": "dev - lint and test" },
-//!           { "context": "Security Checks", "app_id": 15368 } ] },
-//!         "enforce_admins": true,
-//!         "required_pull_request_reviews": { "required_approving_review_count": 2,
-//!                                            "dismiss_stale_reviews": true },
-//!         "restrictions": null,
-//!         "required_conversation_resolution": true
-//!       },
-//!       "required_signatures": false
-//!     },
-//!     "dev": {}
-//!   },
-//!   "environments": {
-//!     "production": {
-//!       "wait_timer": 5, "prevent_self_review": true,
-//!       "reviewers": [ { "user": "octocat" }, { "team": "release-managers" },
-//!                      { "type": "User", "id": 583231 } ],
-//!       "can_admins_bypass": false,
-//!       "deployment_branch_policy": { "protected_branches": false, "custom_branch_policies": true },
-//!       "branch_policies": [ { "name": "main", "type": "branch" } ],
-//!       "secrets": [ "SSH_HOST" ],
-//!       "variables": { "HEALTH_URL": "https://prod.example.com/api/health" }
-//!     }
-//!   }
-//! }
-//! ```
-//!
-//! - `repo.owner_type` defaults to `"Organization"`; `private` to false; `default_branch` to
-//!   `main`. Teams, push restrictions and dismissal restrictions need an organisation.
-//! - `users[].write_access` defaults to true; users without it are dropped silently from push
-//!   restrictions, as GitHub does.
-//! - A branch with no `protection` (or `null`) is unprotected. A check without `app_id` (or with
-//!   `-1`, or given through `contexts`) is "any app" and reads back as `app_id: null`.
-//! - Environment keys default to GitHub's defaults for a new environment: `wait_timer` 0,
-//!   `prevent_self_review` false, no reviewers, `can_admins_bypass` true,
-//!   `deployment_branch_policy` null (all branches). Reviewers are by name (`user`/`team`) or by
-//!   id (`type`/`id`). `branch_policies` need `custom_branch_policies: true`; their `type`
-//!   defaults to `"branch"`.
-//! - Secret and variable names are stored upper-case, as GitHub does. Seeded secrets hold an
-//!   empty value ([`Emulator::secret_plaintext`] gives `Some(vec![])`).
-//!
-//! [`Emulator::state`] returns the current state in this format (reviewers by name, checks with
-//! `app_id` only when pinned, every protection key written out).
-//!
-//! # Behaviour notes
-//!
-//! - Authentication: `Authorization: Bearer <token>` or `token <token>`; none gives 401
-//!   "Requires authentication", a wrong one 401 "Bad credentials".
-//! - Every answer carries `x-ratelimit-*` headers (limit 5000, `remaining` decreasing by one per
-//!   request, 304s excepted). Successful GETs carry a weak `ETag`; `If-None-Match` gives 304.
-//! - Lists take `per_page`/`page` (variables: default 10, max 30; others default 30, max 100;
-//!   both capped by [`EmulatorBuilder::max_per_page`]) and send
-//!   `Link: <…>; rel="next", <…>; rel="last"` (plus `prev`/`first`) with absolute URLs built
-//!   from the request's `Host` and the path prefix, omitted when everything fits on one page.
-//! - The `{branch}` parameter may be `%2F`-encoded or span several path segments.
-
+#![doc = include_str!("../README.md")]
 #![recursion_limit = "512"]
 
+mod auth;
+mod builder;
+mod faults;
+mod limits;
 mod render;
 mod schema;
 mod seed;
@@ -100,7 +13,7 @@ mod state;
 
 use std::net::SocketAddr;
 use std::path::Path;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::thread::JoinHandle;
 use std::time::Duration;
 
@@ -108,10 +21,15 @@ use base64::Engine as _;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+pub use auth::test_keys;
+pub use builder::EmulatorBuilder;
+pub use faults::{Fault, FaultKind};
+pub use limits::{SecondaryLimits, Stats};
 pub use schema::{github_api_dir, validate_request, validate_response};
 pub use seed::{
-    AppSeed, BranchPolicySeed, BranchSeed, DeploymentBranchPolicySeed, EnvironmentSeed, RepoSeed,
-    ReviewerSeed, Seed, TeamSeed, UserSeed,
+    AppSeed, BranchPolicySeed, BranchSeed, DeploymentBranchPolicySeed, EnvironmentSeed,
+    InstallationSeed, OrgAdminActorId, OrgSeed, Realism, RepoSeed, RepositorySeed, ReturnOrder,
+    ReviewerSeed, Role, Seed, TeamSeed, TokenSeed, UserSeed,
 };
 
 use server::{Shared, lock};
@@ -139,8 +57,14 @@ pub struct LoggedRequest {
     pub if_none_match: Option<String>,
     /// `Content-Type` header.
     pub content_type: Option<String>,
-    /// Whether the request carried the valid token.
+    /// Whether the request carried a valid credential (any token, a minted installation token
+    /// or an app JWT).
     pub authorized: bool,
+    /// Who the valid credential is, never the credential itself: `token:admin`,
+    /// `token:write`, `token:read`, `installation:<id>` or `app:<id>`; `None` when the request
+    /// carried none or an invalid one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub caller: Option<String>,
 }
 
 /// A body that did not conform to the official schema.
@@ -152,198 +76,6 @@ pub struct Violation {
     pub path: String,
     /// JSON Schema errors (`/instance/path: message`).
     pub errors: Vec<String>,
-}
-
-/// What an injected fault does.
-#[derive(Debug, Clone, PartialEq)]
-pub enum FaultKind {
-    /// Answer this status with a `basic-error` body (e.g. 500, 502); the request is not processed.
-    Status(u16),
-    /// 403 with GitHub's primary rate-limit message, `x-ratelimit-remaining: 0` and
-    /// `x-ratelimit-reset` = now + `reset_in`.
-    PrimaryRateLimit {
-        /// Time until the reset header's moment.
-        reset_in: Duration,
-    },
-    /// 403 with GitHub's secondary rate-limit message (`documentation_url` ending in
-    /// `secondary-rate-limits`) and `Retry-After` when given.
-    SecondaryRateLimit {
-        /// Seconds for the `Retry-After` header.
-        retry_after: Option<u64>,
-    },
-    /// Process the request normally but send only the first half of the body (200 stays 200).
-    TruncatedBody,
-    /// Drop the connection without an answer; the request is not processed.
-    CloseConnection,
-    /// Wait, then process the request normally.
-    Delay(Duration),
-    /// 403 "Resource not accessible by personal access token" with
-    /// `x-accepted-github-permissions: <accepted_permissions>`.
-    Forbidden {
-        /// e.g. `"administration=read"`.
-        accepted_permissions: String,
-    },
-}
-
-/// A fault that fires for matching requests, a number of times.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Fault {
-    /// Only this method (case-insensitive); `None` matches every method.
-    pub method: Option<String>,
-    /// Only paths containing this (as sent, percent-encoded); empty matches every path.
-    pub path_contains: String,
-    /// How many times it fires.
-    pub times: usize,
-    /// What it does.
-    pub kind: FaultKind,
-}
-
-impl Fault {
-    /// Returns a fault that fires once on any request.
-    pub fn new(kind: FaultKind) -> Self {
-        Self {
-            method: None,
-            path_contains: String::new(),
-            times: 1,
-            kind,
-        }
-    }
-    /// Restricts the fault to one method.
-    #[must_use]
-    pub fn method(mut self, method: &str) -> Self {
-        self.method = Some(method.to_owned());
-        self
-    }
-    /// Restricts the fault to paths containing `part`.
-    #[must_use]
-    pub fn path(mut self, part: &str) -> Self {
-        part.clone_into(&mut self.path_contains);
-        self
-    }
-    /// Sets how many times the fault fires.
-    #[must_use]
-    pub fn times(mut self, n: usize) -> Self {
-        self.times = n;
-        self
-    }
-}
-
-/// Options for [`Emulator`]; start with [`Emulator::builder`].
-#[derive(Debug, Clone)]
-pub struct EmulatorBuilder {
-    seed: Seed,
-    prefix: String,
-    max_per_page: u64,
-    token: String,
-}
-
-impl EmulatorBuilder {
-    /// Serves the API under a path prefix, e.g. `/api/v3` as GitHub Enterprise Server does.
-    #[must_use]
-    pub fn path_prefix(mut self, prefix: &str) -> Self {
-        prefix.trim_end_matches('/').clone_into(&mut self.prefix);
-        self
-    }
-    /// Caps every list's page size (to force pagination with few items).
-    #[must_use]
-    pub fn max_per_page(mut self, n: u64) -> Self {
-        self.max_per_page = n.max(1);
-        self
-    }
-    /// Sets the valid token (default `test-token`).
-    #[must_use]
-    pub fn token(mut self, token: &str) -> Self {
-        token.clone_into(&mut self.token);
-        self
-    }
-    /// Starts the server.
-    ///
-    /// # Panics
-    ///
-    /// When the seed is invalid, the official API description cannot be loaded, or no port can
-    /// be bound on 127.0.0.1: a test cannot go on without its emulator.
-    pub fn start(self) -> Emulator {
-        match self.try_start() {
-            Ok(e) => e,
-            Err(m) => panic!("gh-policy emulator: {m}"),
-        }
-    }
-
-    /// Starts the server, or says why it cannot.
-    pub fn try_start(self) -> Result<Emulator, String> {
-        schema::api().map_err(str::to_owned)?;
-        let state = state::State::from_seed(&self.seed)?;
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").map_err(|e| e.to_string())?;
-        listener.set_nonblocking(true).map_err(|e| e.to_string())?;
-        let addr = listener.local_addr().map_err(|e| e.to_string())?;
-        let reset = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_secs())
-            + 3600;
-        let shared = Arc::new(Shared {
-            state: Mutex::new(state),
-            log: Mutex::new(Vec::new()),
-            request_violations: Mutex::new(Vec::new()),
-            response_violations: Mutex::new(Vec::new()),
-            faults: Mutex::new(Vec::new()),
-            latency: Mutex::new(Duration::ZERO),
-            used: Mutex::new(0),
-            reset,
-            token: self.token.clone(),
-            prefix: self.prefix.clone(),
-            max_per_page: self.max_per_page,
-        });
-        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .thread_name("gh-policy-emulator")
-            .enable_all()
-            .build()
-            .map_err(|e| e.to_string())?;
-        let served = Arc::clone(&shared);
-        let thread = std::thread::Builder::new()
-            .name("gh-policy-emulator".into())
-            .spawn(move || {
-                runtime.block_on(accept_loop(listener, served, rx));
-                runtime.shutdown_background();
-            })
-            .map_err(|e| e.to_string())?;
-        Ok(Emulator {
-            addr,
-            shared,
-            shutdown: Some(tx),
-            thread: Some(thread),
-        })
-    }
-}
-
-async fn accept_loop(
-    listener: std::net::TcpListener,
-    shared: Arc<Shared>,
-    mut stop: tokio::sync::oneshot::Receiver<()>,
-) {
-    let Ok(listener) = tokio::net::TcpListener::from_std(listener) else {
-        return;
-    };
-    loop {
-        tokio::select! {
-            _ = &mut stop => break,
-            accepted = listener.accept() => {
-                let Ok((stream, _)) = accepted else { continue };
-                let shared = Arc::clone(&shared);
-                tokio::spawn(async move {
-                    let svc = hyper::service::service_fn(move |req| {
-                        server::handle(Arc::clone(&shared), req)
-                    });
-                    let io = hyper_util::rt::TokioIo::new(stream);
-                    // A connection error (including an injected drop) ends only this connection.
-                    let _ = hyper::server::conn::http1::Builder::new()
-                        .serve_connection(io, svc)
-                        .await;
-                });
-            }
-        }
-    }
 }
 
 /// A running emulator; stops when dropped.
@@ -374,14 +106,24 @@ impl Drop for Emulator {
 }
 
 impl Emulator {
-    /// Returns a builder with the defaults: no path prefix, no page-size cap, token `test-token`.
-    pub fn builder(seed: Seed) -> EmulatorBuilder {
-        EmulatorBuilder {
-            seed,
-            prefix: String::new(),
-            max_per_page: u64::MAX,
-            token: "test-token".into(),
+    fn from_parts(
+        addr: SocketAddr,
+        shared: Arc<Shared>,
+        shutdown: tokio::sync::oneshot::Sender<()>,
+        thread: JoinHandle<()>,
+    ) -> Self {
+        Self {
+            addr,
+            shared,
+            shutdown: Some(shutdown),
+            thread: Some(thread),
         }
+    }
+
+    /// Returns a builder with the defaults: no path prefix, no page-size cap, token
+    /// `test-token` (an admin), GitHub's secondary limits, installation tokens valid 1 h.
+    pub fn builder(seed: Seed) -> EmulatorBuilder {
+        EmulatorBuilder::new(seed)
     }
 
     /// Starts an emulator with the defaults on 127.0.0.1 and a free port.
@@ -423,7 +165,7 @@ impl Emulator {
         self.addr
     }
 
-    /// Returns the valid token.
+    /// Returns the admin token.
     pub fn token(&self) -> &str {
         &self.shared.token
     }
@@ -452,11 +194,12 @@ impl Emulator {
         lock(&self.shared.response_violations).clone()
     }
 
-    /// Clears the request log and both violation lists.
+    /// Clears the request log, both violation lists and the traffic statistics.
     pub fn clear_log(&self) {
         lock(&self.shared.log).clear();
         lock(&self.shared.request_violations).clear();
         lock(&self.shared.response_violations).clear();
+        self.shared.limiter.clear();
     }
 
     /// Delays every answer by `latency` (zero to stop).
@@ -469,6 +212,16 @@ impl Emulator {
         lock(&self.shared.faults).push(fault);
     }
 
+    /// Makes every request to one repository (`owner/name`) answer `status` with a
+    /// `basic-error` body, until [`Emulator::clear_faults`].
+    pub fn fail_repository(&self, repository: &str, status: u16) {
+        self.inject(
+            Fault::new(FaultKind::Status(status))
+                .repository(repository)
+                .always(),
+        );
+    }
+
     /// Removes every fault that has not fired yet.
     pub fn clear_faults(&self) {
         lock(&self.shared.faults).clear();
@@ -479,32 +232,102 @@ impl Emulator {
         lock(&self.shared.state).to_seed()
     }
 
-    /// Replaces the whole state with a new seed (the log is kept).
+    /// Replaces the whole state with a new seed (the log, faults and minted installation
+    /// tokens are kept).
     pub fn reset(&self, seed: &Seed) -> Result<(), String> {
-        let st = state::State::from_seed(seed)?;
+        let st = state::World::from_seed(seed)?;
         *lock(&self.shared.state) = st;
         Ok(())
     }
 
-    /// Returns the plaintext of an environment secret, opening the stored sealed box with the
-    /// environment's secret key; `None` when the environment or secret does not exist.
+    /// Returns the plaintext of an environment secret of the first repository, opening the
+    /// stored sealed box with the environment's secret key; `None` when the environment or
+    /// secret does not exist.
     pub fn secret_plaintext(&self, env: &str, name: &str) -> Option<Vec<u8>> {
         let st = lock(&self.shared.state);
-        let e = st.env(env).ok()?;
-        let s = e.secrets.get(&name.to_ascii_uppercase())?;
-        e.key.unseal(&s.sealed).ok()
+        let repo = st.first_repo()?;
+        repo_secret(repo, env, name)
     }
 
-    /// Returns an environment's public key as `(key_id, base64 key)`.
+    /// Returns the plaintext of an environment secret of `owner/name`.
+    pub fn repo_secret_plaintext(
+        &self,
+        repository: &str,
+        env: &str,
+        name: &str,
+    ) -> Option<Vec<u8>> {
+        let st = lock(&self.shared.state);
+        let (owner, repo) = repository.split_once('/')?;
+        repo_secret(st.repo(owner, repo)?, env, name)
+    }
+
+    /// Returns an environment's public key of the first repository as
+    /// `(key_id, base64 key)`.
     pub fn public_key(&self, env: &str) -> Option<(String, String)> {
         let st = lock(&self.shared.state);
-        let e = st.env(env).ok()?;
+        let e = st.first_repo()?.env(env).ok()?;
         let key = base64::engine::general_purpose::STANDARD.encode(e.key.public_key().as_bytes());
         Some((e.key_id.clone(), key))
     }
 
-    /// Returns how many requests counted against the rate limit so far.
+    /// Returns an environment's public key of `owner/name` as `(key_id, base64 key)`.
+    pub fn repo_public_key(&self, repository: &str, env: &str) -> Option<(String, String)> {
+        let st = lock(&self.shared.state);
+        let (owner, repo) = repository.split_once('/')?;
+        let e = st.repo(owner, repo)?.env(env).ok()?;
+        let key = base64::engine::general_purpose::STANDARD.encode(e.key.public_key().as_bytes());
+        Some((e.key_id.clone(), key))
+    }
+
+    /// Returns how many requests counted against the primary rate limit so far.
     pub fn rate_limit_used(&self) -> u64 {
         *lock(&self.shared.used)
+    }
+
+    /// Returns the traffic statistics (in flight, busiest endpoint, secondary-limit refusals,
+    /// requests per endpoint) since the start or the last [`Emulator::clear_log`].
+    pub fn stats(&self) -> Stats {
+        self.shared.limiter.stats()
+    }
+
+    /// Sets how long installation tokens minted from now on stay valid.
+    pub fn set_installation_token_ttl(&self, ttl: Duration) {
+        *lock(&self.shared.token_ttl) = ttl;
+    }
+}
+
+fn repo_secret(repo: &state::Repo, env: &str, name: &str) -> Option<Vec<u8>> {
+    let e = repo.env(env).ok()?;
+    let s = e.secrets.get(&name.to_ascii_uppercase())?;
+    e.key.unseal(&s.sealed).ok()
+}
+
+/// The server thread's loop: accepts connections until the emulator is dropped.
+pub(crate) async fn accept_loop(
+    listener: std::net::TcpListener,
+    shared: Arc<Shared>,
+    mut stop: tokio::sync::oneshot::Receiver<()>,
+) {
+    let Ok(listener) = tokio::net::TcpListener::from_std(listener) else {
+        return;
+    };
+    loop {
+        tokio::select! {
+            _ = &mut stop => break,
+            accepted = listener.accept() => {
+                let Ok((stream, _)) = accepted else { continue };
+                let shared = Arc::clone(&shared);
+                tokio::spawn(async move {
+                    let svc = hyper::service::service_fn(move |req| {
+                        server::handle(Arc::clone(&shared), req)
+                    });
+                    let io = hyper_util::rt::TokioIo::new(stream);
+                    // A connection error (including an injected drop) ends only this connection.
+                    let _ = hyper::server::conn::http1::Builder::new()
+                        .serve_connection(io, svc)
+                        .await;
+                });
+            }
+        }
     }
 }

@@ -1,4 +1,4 @@
-//! JSON objects GitHub returns for accounts, teams, apps, the repository and branches.
+//! JSON objects GitHub returns for accounts, teams, apps and commits.
 //!
 //! Built from the response schemas in the official description (not copied from its examples,
 //! some of which do not match their own schemas, QUIRKS §L).
@@ -8,6 +8,21 @@ use std::fmt::Write as _;
 use serde_json::{Value, json};
 
 use crate::seed::{AppSeed, RepoSeed, TeamSeed};
+
+/// A user or organisation account: login, id and `"User"` or `"Organization"`.
+#[derive(Debug, Clone)]
+pub(crate) struct Account {
+    pub login: String,
+    pub id: u64,
+    pub kind: String,
+}
+
+impl Account {
+    /// Renders the account as a `simple-user`.
+    pub(crate) fn json(&self, ctx: &Ctx) -> Value {
+        simple_user(ctx, &self.login, self.id, &self.kind)
+    }
+}
 
 /// Base URLs for one answer: the API root as the client reached it.
 pub(crate) struct Ctx {
@@ -104,26 +119,21 @@ pub(crate) fn public_user(ctx: &Ctx, login: &str, id: u64) -> Value {
     v
 }
 
-fn org_id(repo: &RepoSeed) -> u64 {
-    // A stable id for the owner account, derived from its login.
-    repo.owner.bytes().fold(1000_u64, |h, b| {
+/// Returns a stable id for an account the seed does not give one, derived from its login.
+pub(crate) fn account_id(login: &str) -> u64 {
+    login.bytes().fold(1000_u64, |h, b| {
         h.wrapping_mul(31).wrapping_add(u64::from(b)) % 90_000_000
     }) + 1000
 }
 
-/// Returns the repository owner as a `simple-user`.
-pub(crate) fn owner(ctx: &Ctx, repo: &RepoSeed) -> Value {
-    simple_user(ctx, &repo.owner, org_id(repo), &repo.owner_type)
-}
-
 /// Returns a `team` object.
-pub(crate) fn team(ctx: &Ctx, repo: &RepoSeed, t: &TeamSeed) -> Value {
-    let url = format!("{}/organizations/{}/team/{}", ctx.api, org_id(repo), t.id);
+pub(crate) fn team(ctx: &Ctx, org: &Account, t: &TeamSeed) -> Value {
+    let url = format!("{}/organizations/{}/team/{}", ctx.api, org.id, t.id);
     json!({
         "id": t.id,
         "node_id": node_id("T", t.id),
         "url": url,
-        "html_url": format!("https://github.com/orgs/{}/teams/{}", repo.owner, t.slug),
+        "html_url": format!("https://github.com/orgs/{}/teams/{}", org.login, t.slug),
         "name": t.slug,
         "slug": t.slug,
         "description": null,
@@ -133,15 +143,15 @@ pub(crate) fn team(ctx: &Ctx, repo: &RepoSeed, t: &TeamSeed) -> Value {
         "members_url": format!("{url}/members{{/member}}"),
         "repositories_url": format!("{url}/repos"),
         "type": "organization",
-        "organization_id": org_id(repo),
+        "organization_id": org.id,
         "parent": null
     })
 }
 
 /// Returns a `team-full` object (`GET /orgs/{org}/teams/{slug}`).
-pub(crate) fn team_full(ctx: &Ctx, repo: &RepoSeed, t: &TeamSeed) -> Value {
-    let mut v = team(ctx, repo, t);
-    let org = format!("{}/orgs/{}", ctx.api, repo.owner);
+pub(crate) fn team_full(ctx: &Ctx, account: &Account, t: &TeamSeed) -> Value {
+    let mut v = team(ctx, account, t);
+    let org = format!("{}/orgs/{}", ctx.api, account.login);
     if let Some(o) = v.as_object_mut() {
         o.remove("parent");
         o.insert("members_count".into(), json!(1));
@@ -151,9 +161,9 @@ pub(crate) fn team_full(ctx: &Ctx, repo: &RepoSeed, t: &TeamSeed) -> Value {
         o.insert(
             "organization".into(),
             json!({
-                "login": repo.owner,
-                "id": org_id(repo),
-                "node_id": node_id("O", org_id(repo)),
+                "login": account.login,
+                "id": account.id,
+                "node_id": node_id("O", account.id),
                 "url": org,
                 "repos_url": format!("{org}/repos"),
                 "events_url": format!("{org}/events"),
@@ -161,9 +171,9 @@ pub(crate) fn team_full(ctx: &Ctx, repo: &RepoSeed, t: &TeamSeed) -> Value {
                 "issues_url": format!("{org}/issues"),
                 "members_url": format!("{org}/members{{/member}}"),
                 "public_members_url": format!("{org}/public_members{{/member}}"),
-                "avatar_url": format!("https://avatars.githubusercontent.com/u/{}?v=4", org_id(repo)),
+                "avatar_url": format!("https://avatars.githubusercontent.com/u/{}?v=4", account.id),
                 "description": null,
-                "html_url": format!("https://github.com/{}", repo.owner),
+                "html_url": format!("https://github.com/{}", account.login),
                 "has_organization_projects": true,
                 "has_repository_projects": true,
                 "public_repos": 1,
@@ -181,13 +191,13 @@ pub(crate) fn team_full(ctx: &Ctx, repo: &RepoSeed, t: &TeamSeed) -> Value {
 }
 
 /// Returns an `integration` (GitHub App) object.
-pub(crate) fn app(ctx: &Ctx, repo: &RepoSeed, a: &AppSeed) -> Value {
+pub(crate) fn app(ctx: &Ctx, owner: &Account, a: &AppSeed) -> Value {
     json!({
         "id": a.id,
         "slug": a.slug,
         "node_id": node_id("A", a.id),
         "client_id": format!("Iv1.{:016x}", a.id),
-        "owner": owner(ctx, repo),
+        "owner": owner.json(ctx),
         "name": a.slug,
         "description": "",
         "external_url": format!("https://github.com/apps/{}", a.slug),
@@ -212,102 +222,6 @@ pub(crate) fn sha_for(name: &str) -> String {
     }
     out.truncate(40);
     out
-}
-
-/// Returns a `full-repository` object.
-pub(crate) fn repository(ctx: &Ctx, repo: &RepoSeed, id: u64) -> Value {
-    let full = format!("{}/{}", repo.owner, repo.name);
-    let u = format!("{}/repos/{full}", ctx.api);
-    let html = format!("https://github.com/{full}");
-    json!({
-        "id": id,
-        "node_id": node_id("R", id),
-        "name": repo.name,
-        "full_name": full,
-        "owner": owner(ctx, repo),
-        "private": repo.private,
-        "visibility": if repo.private { "private" } else { "public" },
-        "html_url": html,
-        "description": null,
-        "fork": false,
-        "url": u,
-        "archive_url": format!("{u}/{{archive_format}}{{/ref}}"),
-        "assignees_url": format!("{u}/assignees{{/user}}"),
-        "blobs_url": format!("{u}/git/blobs{{/sha}}"),
-        "branches_url": format!("{u}/branches{{/branch}}"),
-        "collaborators_url": format!("{u}/collaborators{{/collaborator}}"),
-        "comments_url": format!("{u}/comments{{/number}}"),
-        "commits_url": format!("{u}/commits{{/sha}}"),
-        "compare_url": format!("{u}/compare/{{base}}...{{head}}"),
-        "contents_url": format!("{u}/contents/{{+path}}"),
-        "contributors_url": format!("{u}/contributors"),
-        "deployments_url": format!("{u}/deployments"),
-        "downloads_url": format!("{u}/downloads"),
-        "events_url": format!("{u}/events"),
-        "forks_url": format!("{u}/forks"),
-        "git_commits_url": format!("{u}/git/commits{{/sha}}"),
-        "git_refs_url": format!("{u}/git/refs{{/sha}}"),
-        "git_tags_url": format!("{u}/git/tags{{/sha}}"),
-        "git_url": format!("git://github.com/{full}.git"),
-        "issue_comment_url": format!("{u}/issues/comments{{/number}}"),
-        "issue_events_url": format!("{u}/issues/events{{/number}}"),
-        "issues_url": format!("{u}/issues{{/number}}"),
-        "keys_url": format!("{u}/keys{{/key_id}}"),
-        "labels_url": format!("{u}/labels{{/name}}"),
-        "languages_url": format!("{u}/languages"),
-        "merges_url": format!("{u}/merges"),
-        "milestones_url": format!("{u}/milestones{{/number}}"),
-        "notifications_url": format!("{u}/notifications{{?since,all,participating}}"),
-        "pulls_url": format!("{u}/pulls{{/number}}"),
-        "releases_url": format!("{u}/releases{{/id}}"),
-        "ssh_url": format!("git@github.com:{full}.git"),
-        "stargazers_url": format!("{u}/stargazers"),
-        "statuses_url": format!("{u}/statuses/{{sha}}"),
-        "subscribers_url": format!("{u}/subscribers"),
-        "subscription_url": format!("{u}/subscription"),
-        "tags_url": format!("{u}/tags"),
-        "teams_url": format!("{u}/teams"),
-        "trees_url": format!("{u}/git/trees{{/sha}}"),
-        "clone_url": format!("{html}.git"),
-        "mirror_url": null,
-        "hooks_url": format!("{u}/hooks"),
-        "svn_url": html,
-        "homepage": null,
-        "language": null,
-        "forks_count": 0,
-        "forks": 0,
-        "stargazers_count": 0,
-        "watchers_count": 0,
-        "watchers": 0,
-        "size": 100,
-        "default_branch": repo.default_branch,
-        "open_issues_count": 0,
-        "open_issues": 0,
-        "is_template": false,
-        "topics": [],
-        "has_issues": true,
-        "has_projects": true,
-        "has_wiki": true,
-        "has_pages": false,
-        "has_downloads": true,
-        "has_discussions": false,
-        "archived": false,
-        "disabled": false,
-        "pushed_at": EPOCH,
-        "created_at": EPOCH,
-        "updated_at": EPOCH,
-        "permissions": {"admin": true, "maintain": true, "push": true, "triage": true, "pull": true},
-        "allow_rebase_merge": true,
-        "allow_squash_merge": true,
-        "allow_merge_commit": true,
-        "allow_auto_merge": false,
-        "delete_branch_on_merge": false,
-        "allow_forking": true,
-        "web_commit_signoff_required": false,
-        "license": null,
-        "network_count": 0,
-        "subscribers_count": 0
-    })
 }
 
 /// Returns a `commit` object for a branch head.

@@ -1,7 +1,8 @@
 //! GitHub's official `OpenAPI` description, loaded once and turned into JSON Schema validators.
 //!
-//! The document is read at run time from `../shared/github-api/openapi-subset.json` (relative to
-//! the workspace root, overridable with `GH_POLICY_GITHUB_API_DIR`), never copied into the crate.
+//! The document is vendored in `emulator/github-api/openapi-subset.json` (see `SOURCE.md`
+//! there for its origin and how to refresh it) and embedded at compile time, so the emulator
+//! needs no file at run time.
 //! `OpenAPI` 3.0's `nullable: true` is converted to a JSON Schema `null` type; every `$ref`
 //! resolves against the document's own `components`. Two documented overlays bring the official
 //! request schemas in line with what the live API accepts (see [`overlay`]).
@@ -22,17 +23,13 @@ pub(crate) struct Api {
 
 static API: OnceLock<Result<Api, String>> = OnceLock::new();
 
-/// Returns the folder holding `openapi-subset.json` and `examples/`.
+/// The vendored description, embedded at compile time.
+const DOCUMENT: &str = include_str!("../github-api/openapi-subset.json");
+
+/// Returns the folder of the vendored description: `openapi-subset.json`, `examples/` (GitHub's
+/// official example bodies, with `examples/INDEX.json`) and `SOURCE.md`.
 pub fn github_api_dir() -> PathBuf {
-    std::env::var_os("GH_POLICY_GITHUB_API_DIR").map_or_else(
-        || {
-            PathBuf::from(concat!(
-                env!("CARGO_MANIFEST_DIR"),
-                "/../../shared/github-api"
-            ))
-        },
-        PathBuf::from,
-    )
+    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/github-api"))
 }
 
 /// Returns the loaded description, or why it could not be loaded.
@@ -41,11 +38,8 @@ pub(crate) fn api() -> Result<&'static Api, &'static str> {
 }
 
 fn load() -> Result<Api, String> {
-    let path = github_api_dir().join("openapi-subset.json");
-    let text = std::fs::read_to_string(&path)
-        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-    let doc: Value =
-        serde_json::from_str(&text).map_err(|e| format!("cannot parse {}: {e}", path.display()))?;
+    let doc: Value = serde_json::from_str(DOCUMENT)
+        .map_err(|e| format!("cannot parse the vendored openapi-subset.json: {e}"))?;
     let schemas = convert(&doc["components"]["schemas"]);
     Ok(Api {
         doc,

@@ -1,6 +1,8 @@
 //! Drives every endpoint of the emulator over real HTTP and checks GitHub's behaviours.
 #![allow(clippy::unwrap_used, clippy::too_many_lines, reason = "test code")]
 
+mod common;
+
 use std::io::{Read as _, Write as _};
 use std::net::TcpStream;
 use std::time::{Duration, Instant};
@@ -10,112 +12,7 @@ use base64::engine::general_purpose::STANDARD as B64;
 use gh_policy_emulator::{Emulator, Fault, FaultKind, Seed};
 use serde_json::{Value, json};
 
-const R: &str = "/repos/acme/katz-backend";
-
-fn fixture(name: &str) -> String {
-    format!(
-        "{}/../tests/fixtures/live/{name}",
-        env!("CARGO_MANIFEST_DIR")
-    )
-}
-
-fn in_sync() -> Emulator {
-    Emulator::from_fixture(fixture("flow-in-sync.json"))
-}
-
-struct Resp {
-    status: u16,
-    headers: Vec<(String, String)>,
-    body: String,
-}
-
-impl Resp {
-    fn json(&self) -> Value {
-        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("{e}: {}", self.body))
-    }
-    fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
-    }
-}
-
-/// A minimal HTTP/1.1 client: one request per connection.
-fn raw(
-    emu: &Emulator,
-    method: &str,
-    path: &str,
-    body: Option<&str>,
-    headers: &[(&str, &str)],
-) -> Result<Resp, std::io::Error> {
-    let mut s = TcpStream::connect(emu.addr())?;
-    s.set_read_timeout(Some(Duration::from_secs(20)))?;
-    let body = body.unwrap_or("");
-    let mut req = format!(
-        "{method} {path} HTTP/1.1\r\nHost: {}\r\nUser-Agent: emulator-test\r\nAccept: application/vnd.github+json\r\nX-GitHub-Api-Version: 2022-11-28\r\nConnection: close\r\nContent-Length: {}\r\n",
-        emu.addr(),
-        body.len()
-    );
-    for (k, v) in headers {
-        req.push_str(k);
-        req.push_str(": ");
-        req.push_str(v);
-        req.push_str("\r\n");
-    }
-    req.push_str("\r\n");
-    req.push_str(body);
-    s.write_all(req.as_bytes())?;
-    let mut buf = Vec::new();
-    s.read_to_end(&mut buf)?;
-    let text = String::from_utf8_lossy(&buf).into_owned();
-    let (head, rest) = text
-        .split_once("\r\n\r\n")
-        .ok_or_else(|| std::io::Error::other(format!("no response: {text:?}")))?;
-    let mut lines = head.lines();
-    let status = lines
-        .next()
-        .and_then(|l| l.split(' ').nth(1))
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(0);
-    let headers = lines
-        .filter_map(|l| l.split_once(':'))
-        .map(|(k, v)| (k.trim().to_lowercase(), v.trim().to_owned()))
-        .collect();
-    Ok(Resp {
-        status,
-        headers,
-        body: rest.to_owned(),
-    })
-}
-
-fn call(emu: &Emulator, method: &str, path: &str, body: Option<Value>) -> Resp {
-    let auth = format!("Bearer {}", emu.token());
-    let b = body.map(|b| b.to_string());
-    raw(
-        emu,
-        method,
-        path,
-        b.as_deref(),
-        &[
-            ("Authorization", &auth),
-            ("Content-Type", "application/json"),
-        ],
-    )
-    .unwrap()
-}
-
-fn get(emu: &Emulator, path: &str) -> Resp {
-    call(emu, "GET", path, None)
-}
-
-fn assert_clean(emu: &Emulator) {
-    assert_eq!(
-        emu.response_violations(),
-        vec![],
-        "the emulator sent non-conforming bodies"
-    );
-}
+use common::*;
 
 fn unprotect_body() -> Value {
     json!({"required_status_checks": null, "enforce_admins": null,

@@ -1,18 +1,27 @@
-//! The seed format: a repository's starting state, as JSON fixture files or built in code.
+//! The seed format: the emulated world's starting state, as JSON fixture files or built in code.
 //!
 //! See the crate documentation for the format. [`crate::Emulator::state`] returns the current
 //! state in the same format, so a test can assert what `apply` did.
+
+mod access;
+mod org;
 
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-/// A repository's starting state.
+pub use access::{InstallationSeed, OrgAdminActorId, Realism, ReturnOrder, Role, TokenSeed};
+pub use org::{OrgSeed, RepositorySeed};
+
+/// The emulated world's starting state: one repository at the top level (`repo`, `branches`,
+/// `environments`, `rulesets`), an organisation with many repositories (`org`,
+/// `repositories`), or both (the top-level repository then comes first).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Seed {
-    /// The repository.
+    /// The top-level repository; absent (an empty `name`) in the organisation-only form.
+    #[serde(default, skip_serializing_if = "RepoSeed::is_unset")]
     pub repo: RepoSeed,
     /// Users known to the emulator (`GET /users/{login}`, reviewers, restrictions).
     #[serde(default)]
@@ -29,6 +38,105 @@ pub struct Seed {
     /// Deployment environments by name.
     #[serde(default)]
     pub environments: BTreeMap<String, EnvironmentSeed>,
+    /// Rulesets of the top-level repository, each written as the body of
+    /// `POST /repos/{owner}/{repo}/rulesets`, optionally with an `"id"`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rulesets: Vec<Value>,
+    /// The organisation: its id, teams, custom property definitions and rulesets.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub org: Option<OrgSeed>,
+    /// More repositories (owned by the organisation unless they name another owner).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub repositories: Vec<RepositorySeed>,
+    /// More tokens, each with a role (the builder's token is always an admin).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tokens: Vec<TokenSeed>,
+    /// GitHub App installations.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub installations: Vec<InstallationSeed>,
+    /// How rulesets are stored and returned (defaults, order, actor ids).
+    #[serde(default, skip_serializing_if = "Realism::is_default")]
+    pub realism: Realism,
+}
+
+impl Seed {
+    /// Returns an organisation-only seed with no repositories yet.
+    pub fn organization(login: &str, id: u64) -> Self {
+        Self {
+            repo: RepoSeed::default(),
+            users: Vec::new(),
+            teams: Vec::new(),
+            apps: Vec::new(),
+            branches: BTreeMap::new(),
+            environments: BTreeMap::new(),
+            rulesets: Vec::new(),
+            org: Some(OrgSeed::new(login, id)),
+            repositories: Vec::new(),
+            tokens: Vec::new(),
+            installations: Vec::new(),
+            realism: Realism::default(),
+        }
+    }
+
+    /// Adds a repository.
+    #[must_use]
+    pub fn with_repository(mut self, repository: RepositorySeed) -> Self {
+        self.repositories.push(repository);
+        self
+    }
+
+    /// Adds a user.
+    #[must_use]
+    pub fn with_user(mut self, login: &str, id: u64) -> Self {
+        self.users.push(UserSeed {
+            login: login.to_owned(),
+            id,
+            write_access: true,
+        });
+        self
+    }
+
+    /// Adds a team of the organisation.
+    #[must_use]
+    pub fn with_team(mut self, slug: &str, id: u64) -> Self {
+        self.teams.push(TeamSeed {
+            slug: slug.to_owned(),
+            id,
+        });
+        self
+    }
+
+    /// Adds a GitHub App whose key pair is the crate's test key pair ([`crate::test_keys`]).
+    #[must_use]
+    pub fn with_app(mut self, slug: &str, id: u64) -> Self {
+        self.apps.push(AppSeed {
+            slug: slug.to_owned(),
+            id,
+            public_key: None,
+        });
+        self
+    }
+
+    /// Adds a token with a role.
+    #[must_use]
+    pub fn with_token(mut self, token: TokenSeed) -> Self {
+        self.tokens.push(token);
+        self
+    }
+
+    /// Adds an app installation.
+    #[must_use]
+    pub fn with_installation(mut self, installation: InstallationSeed) -> Self {
+        self.installations.push(installation);
+        self
+    }
+
+    /// Sets the realism switches.
+    #[must_use]
+    pub fn with_realism(mut self, realism: Realism) -> Self {
+        self.realism = realism;
+        self
+    }
 }
 
 /// The repository itself.
@@ -48,15 +156,50 @@ pub struct RepoSeed {
     /// Default branch (defaults to `main`).
     #[serde(default = "default_branch")]
     pub default_branch: String,
+    /// Whether the repository is archived.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub archived: bool,
+    /// Whether the repository is a fork.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub fork: bool,
+    /// Numeric id (default: assigned in seed order from 700000001).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<u64>,
+    /// Custom property values by property name (a string, an array of strings, or null).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub custom_properties: BTreeMap<String, Value>,
+}
+
+impl Default for RepoSeed {
+    fn default() -> Self {
+        Self {
+            owner: String::new(),
+            name: String::new(),
+            owner_type: default_owner_type(),
+            private: false,
+            default_branch: default_branch(),
+            archived: false,
+            fork: false,
+            id: None,
+            custom_properties: BTreeMap::new(),
+        }
+    }
+}
+
+impl RepoSeed {
+    /// Returns whether this is the absent top-level repository of an organisation-only seed.
+    pub fn is_unset(&self) -> bool {
+        self.name.is_empty()
+    }
 }
 
 fn default_owner_type() -> String {
     "Organization".into()
 }
-fn default_branch() -> String {
+pub(crate) fn default_branch() -> String {
     "main".into()
 }
-fn yes() -> bool {
+pub(crate) fn yes() -> bool {
     true
 }
 #[expect(
@@ -70,7 +213,7 @@ fn is_true(b: &bool) -> bool {
     clippy::trivially_copy_pass_by_ref,
     reason = "serde passes a reference"
 )]
-fn is_false(b: &bool) -> bool {
+pub(crate) fn is_false(b: &bool) -> bool {
     !*b
 }
 
@@ -104,8 +247,12 @@ pub struct TeamSeed {
 pub struct AppSeed {
     /// Slug.
     pub slug: String,
-    /// Numeric id.
+    /// Numeric id (the JWT's `iss`).
     pub id: u64,
+    /// The app's RSA public key (PEM, PKCS#1 or SPKI) that app JWTs are verified with;
+    /// absent: [`crate::test_keys::PUBLIC_KEY_PEM`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub public_key: Option<String>,
 }
 
 /// A branch.
