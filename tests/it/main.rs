@@ -12,3 +12,4 @@ mod props;
 mod schema;
 mod terminal;
 mod validate;
+mod workflows;
