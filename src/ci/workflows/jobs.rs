@@ -16,12 +16,12 @@ use super::limits::{MAX_SCAN_STEPS, Meter};
 use super::matrix::{self, Matrix};
 use super::name_pattern::NamePattern;
 use super::names::{fallback_name, substitute, unknown_matrix_name, with_values};
-use super::scan::{self, Listing};
+use super::scan::{self, Listing, Source};
 use super::yaml::{Entry, Yaml};
 use super::{EnvironmentUse, ProducedCheck, WorkflowIndex, WorkflowWarning, file_name};
 use crate::untrusted::quote;
 
-/// Indexes every file of `listing` into `index`.
+/// Indexes every file of `listing` into `index`; returns the steps spent on check names.
 pub(super) fn index_all(listing: &Listing, index: &mut WorkflowIndex) -> u64 {
     let mut indexer = Indexer {
         listing,
@@ -55,8 +55,9 @@ pub(super) fn index_all(listing: &Listing, index: &mut WorkflowIndex) -> u64 {
 struct Indexer<'a> {
     listing: &'a Listing,
     meter: Meter,
-    /// The check names of called workflows (without the caller's prefix), by file name.
-    called: HashMap<String, Rc<Vec<NamePattern>>>,
+    /// The check names of called workflows (without the caller's prefix), by file name;
+    /// `None` for one whose names took more than a budget.
+    called: HashMap<String, Option<Rc<Vec<NamePattern>>>>,
     /// The file names of the reusable workflows being expanded, to stop on a cycle.
     stack: Vec<String>,
     problems: Vec<WorkflowWarning>,
@@ -233,31 +234,56 @@ impl Indexer<'_> {
             );
             return unknown();
         }
-        if let Some(names) = self.called.get(local) {
-            return Ok(Rc::clone(names));
+        match self.called.get(local) {
+            Some(Some(names)) => return Ok(Rc::clone(names)),
+            // It ran out of budget before, and would again: the work does not depend on
+            // the caller.
+            Some(None) => return Err(Exhausted::Job),
+            None => {}
         }
         let listing = self.listing;
         let Some(source) = listing.get(local) else {
             self.located(file, line, format!("{calls}, which does not exist"));
             return unknown();
         };
-        // A file that cannot be read or parsed is reported when the scan reaches it.
-        let Some(workflow) = source
-            .text
-            .as_deref()
-            .and_then(|text| scan::parse(&source.path, text).ok())
-        else {
-            return unknown();
-        };
-        let Some(jobs) = workflow.get("jobs").and_then(Yaml::as_map) else {
-            return unknown();
-        };
+        // The names of a called workflow do not depend on the caller: they are worked out
+        // once, on a job budget of their own, and remembered, even when they could not be
+        // (a file that cannot be read or parsed is reported when the scan reaches it).
+        let saved = self.meter.start_scope();
         self.stack.push(local.to_owned());
-        let names = self.all_job_names(&source.path, jobs);
+        let names = self.expand_called(source);
         self.stack.pop();
-        let names = Rc::new(names?);
-        self.called.insert(local.to_owned(), Rc::clone(&names));
-        Ok(names)
+        self.meter.end_scope(saved);
+        match names {
+            Ok(names) => {
+                let names = Rc::new(names);
+                self.called
+                    .insert(local.to_owned(), Some(Rc::clone(&names)));
+                Ok(names)
+            }
+            Err(exhausted) => {
+                if exhausted == Exhausted::Job {
+                    self.called.insert(local.to_owned(), None);
+                }
+                Err(exhausted)
+            }
+        }
+    }
+
+    /// Returns the check names of the jobs of a called workflow; a wildcard when it cannot
+    /// be read, parsed or has no jobs.
+    fn expand_called(&mut self, source: &Source) -> Result<Vec<NamePattern>, Exhausted> {
+        let Some(text) = source.text.as_deref() else {
+            return Ok(vec![NamePattern::any()]);
+        };
+        self.meter.charge(text.len())?;
+        let Ok(workflow) = scan::parse(&source.path, text) else {
+            return Ok(vec![NamePattern::any()]);
+        };
+        match workflow.get("jobs").and_then(Yaml::as_map) {
+            Some(jobs) => self.all_job_names(&source.path, jobs),
+            None => Ok(vec![NamePattern::any()]),
+        }
     }
 
     /// Returns the check names of every job of a called workflow, without duplicates.

@@ -37,7 +37,8 @@ pub(super) const MAX_MATRIX_JOBS: usize = 256;
 pub(super) const MAX_CALL_DEPTH: usize = 10;
 
 /// The most steps spent on the check names of one job (matrix cells built, values
-/// compared, bytes of names written), including the reusable workflows it calls.
+/// compared, bytes of names written), and on those of each reusable workflow it calls
+/// (bytes parsed too), which has a budget of this size of its own.
 pub(super) const MAX_JOB_STEPS: u64 = 1_000_000;
 
 /// The most steps spent on the check names of the jobs of one file.
@@ -79,6 +80,18 @@ impl Meter {
     /// Starts counting a new job.
     pub(super) fn start_job(&mut self) {
         self.job = 0;
+    }
+
+    /// Starts a job budget of its own, for a called workflow (whose names do not depend on
+    /// the caller, and are worked out once); returns what to give `end_scope`.
+    pub(super) fn start_scope(&mut self) -> u64 {
+        std::mem::take(&mut self.job)
+    }
+
+    /// Goes back to the caller's job budget. The steps of the scope stay counted in the
+    /// file's and the scan's budgets.
+    pub(super) fn end_scope(&mut self, saved: u64) {
+        self.job = saved;
     }
 
     /// Adds `steps`; fails with the widest budget that is now exceeded.

@@ -944,3 +944,26 @@ fn file_names_are_escaped_in_warnings() {
         "workflow x\\u{1b}[2J.yml has no `jobs`, so it was not checked"
     );
 }
+
+#[test]
+fn a_called_workflow_is_parsed_once_however_often_it_is_called() {
+    // A broken 500 kB callee and 2,000 callers: parsed again for each call, it was a
+    // gigabyte of YAML.
+    let called = format!(
+        "on: workflow_call\njobs:\n  a: {{}}\n#{}\n  b: [\n",
+        "x".repeat(500 * 1024)
+    );
+    let mut calls = String::from("on: push\njobs:\n");
+    for i in 0..2_000 {
+        let _ = writeln!(calls, "  j{i}:\n    uses: ./.github/workflows/callee.yml");
+    }
+    let dir = workflows_dir(&[("callee.yml", &called), ("ci.yml", &calls)]);
+    let (index, steps) = scan_counting(dir.path()).unwrap();
+    assert_eq!(index.checks.len(), 2_000);
+    assert_eq!(index.checks[0].name.to_string(), "j0 / *");
+    assert!(
+        steps < 600 * 1024,
+        "{steps} steps: one parse and 2,000 small names"
+    );
+    assert_eq!(index.problems.len(), 1, "{:#?}", index.problems);
+}
