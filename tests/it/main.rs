@@ -5,6 +5,7 @@ mod apply;
 mod cli;
 mod common;
 mod faults;
+mod fuzz;
 mod live;
 mod perf;
 mod plan;
