@@ -21,14 +21,19 @@
 //! such a pattern matches is not reported: it may well be produced, and a warning on every run
 //! that cannot be fixed would teach users to ignore the others. A check no exact name and no
 //! pattern matches is reported, with the closest produced name as a hint.
-
 //!
-//! The files come from the pull request being checked, so they are hostile input: every
-//! limit is in `limits.rs`, and every piece of their text that reaches a warning goes
-//! through `crate::untrusted` (see `WorkflowWarning`). The module's parts: `scan.rs` finds,
-//! reads and parses the files; `yaml.rs` is the value they parse into; `jobs.rs` turns jobs
-//! into check names and environments, with `matrix.rs` for matrices, `names.rs` for name
-//! templates and `name_pattern.rs` for names with wildcards; this file holds the public types and the comparison with a policy.
+//! The files come from the pull request being checked, so they are hostile input. Every
+//! limit is in `limits.rs`, and a limit that is reached is a located warning. A file that is
+//! not read (too large, a link, not UTF-8) adds nothing, like one that does not parse; names
+//! whose working out a budget cut short become wildcards rather than guesses, and so do the
+//! names of a job whose matrix is over GitHub's 256 jobs (GitHub refuses to run it). Every
+//! piece of outside text that reaches a warning goes through `crate::untrusted` (see
+//! `WorkflowWarning`).
+//!
+//! The parts: `scan.rs` finds, reads and parses the files; `yaml.rs` is the value they parse
+//! into; `jobs.rs` turns jobs into check names and environments, with `matrix.rs` for
+//! matrices, `names.rs` for name templates and `name_pattern.rs` for names with wildcards;
+//! this file holds the public types and the comparison with a policy.
 
 mod jobs;
 mod limits;
