@@ -113,10 +113,15 @@ const TOKENS: &[&str] = &[
 ];
 
 /// Returns `base` changed by one to four mutations; `corpus` is for splicing.
+///
+/// Half the mutations keep the YAML well-formed more often than not (values replaced by
+/// valid scalars, blocks duplicated under new keys, snippets indented where they land), so
+/// that inputs get past the parser to the checks behind it; the others break it freely.
 pub fn mutate(rng: &mut Rng, base: &[u8], corpus: &[Vec<u8>]) -> Vec<u8> {
     let mut input = base.to_vec();
-    for _ in 0..=rng.below(4) {
-        match rng.below(13) {
+    let count = if rng.chance(4) { 2 + rng.below(3) } else { 1 };
+    for _ in 0..count {
+        match rng.below(16) {
             0 => flip_bit(rng, &mut input),
             1 => set_byte(rng, &mut input),
             2..=4 => {
@@ -129,7 +134,8 @@ pub fn mutate(rng: &mut Rng, base: &[u8], corpus: &[Vec<u8>]) -> Vec<u8> {
             8 => nest(rng, &mut input),
             9 => reindent(rng, &mut input),
             10 => swap_lines(rng, &mut input),
-            11 => replace_value(rng, &mut input),
+            11 | 12 => replace_value(rng, &mut input),
+            13 | 14 => duplicate_block(rng, &mut input),
             _ => {
                 let number = huge_number(rng);
                 insert(rng, &mut input, number.as_bytes());
@@ -172,15 +178,67 @@ fn line_starts(input: &[u8]) -> Vec<usize> {
         .collect()
 }
 
-/// Inserts at a random place: half the time at a line start, after its indentation.
+/// Inserts at a random place: half the time at a line start, after its indentation, with
+/// the token's own lines indented the same.
 fn insert(rng: &mut Rng, input: &mut Vec<u8>, token: &[u8]) {
-    let at = if rng.chance(2) {
+    if rng.chance(2) {
         let start = *rng.pick(&line_starts(input));
-        start + input[start..].iter().take_while(|&&b| b == b' ').count()
+        let indent = input[start..].iter().take_while(|&&b| b == b' ').count();
+        let mut text = Vec::with_capacity(token.len());
+        for (i, line) in token.split(|&b| b == b'\n').enumerate() {
+            if i > 0 {
+                text.push(b'\n');
+                if !line.is_empty() {
+                    text.extend(std::iter::repeat_n(b' ', indent));
+                }
+            }
+            text.extend_from_slice(line);
+        }
+        let at = start + indent;
+        input.splice(at..at, text);
     } else {
-        rng.below(input.len() + 1)
+        let at = rng.below(input.len() + 1);
+        input.splice(at..at, token.iter().copied());
+    }
+}
+
+/// Repeats a line and the more indented lines under it, with a number added to its key
+/// each time: many jobs, many matrix keys, many steps.
+fn duplicate_block(rng: &mut Rng, input: &mut Vec<u8>) {
+    let text = input.clone();
+    let lines: Vec<&[u8]> = text.split_inclusive(|&b| b == b'\n').collect();
+    if lines.is_empty() {
+        return;
+    }
+    let first = rng.below(lines.len());
+    let indent = |line: &[u8]| line.iter().take_while(|&&b| b == b' ').count();
+    let depth = indent(lines[first]);
+    let end = (first + 1..lines.len())
+        .find(|&i| {
+            let line = lines[i];
+            line.iter().any(|b| !b.is_ascii_whitespace()) && indent(line) <= depth
+        })
+        .unwrap_or(lines.len());
+    let block = lines[first..end].concat();
+    let Some(colon) = block.iter().position(|&b| b == b':') else {
+        return;
     };
-    input.splice(at..at, token.iter().copied());
+    let times = if rng.chance(8) {
+        100 + rng.below(3000)
+    } else {
+        1 + rng.below(8)
+    };
+    let mut copies = Vec::new();
+    for copy in 0..times {
+        copies.extend_from_slice(&block[..colon]);
+        copies.extend_from_slice(format!("_{copy}").as_bytes());
+        copies.extend_from_slice(&block[colon..]);
+        if copies.len() > MAX_INPUT {
+            break;
+        }
+    }
+    let at: usize = lines[..end].iter().map(|line| line.len()).sum();
+    input.splice(at..at, copies);
 }
 
 fn delete_range(rng: &mut Rng, input: &mut Vec<u8>) {
@@ -262,7 +320,32 @@ fn swap_lines(rng: &mut Rng, input: &mut Vec<u8>) {
     *input = lines.join(&b'\n');
 }
 
-/// Replaces what follows the first `: ` of a random line with a token.
+/// Scalars and flow collections that are valid YAML where a value stands.
+const VALUES: &[&str] = &[
+    "\"a\\nb\"",
+    "\"\\u001b[31mred\"",
+    "\"x\\u202ey\"",
+    "\"::error::forged\"",
+    "'${{ matrix.k0 }}'",
+    "\"${{ matrix.os }}-${{ inputs.a }}-${{ inputs.b }}-${{ inputs.c }}\"",
+    "[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]",
+    "[a, {b: c}, [d]]",
+    "{name: preview, url: x}",
+    "&a [x, y]",
+    "*a",
+    "~",
+    "''",
+    "18",
+    "3.10",
+    "true",
+    "\"名前 😀\"",
+    "./.github/workflows/reusable-checks.yml",
+    "./.github/workflows/ci.yml",
+    "org/repo/.github/workflows/x.yml@v1",
+    "workflow_call",
+];
+
+/// Replaces what follows the first `: ` of a random line with a value or a token.
 fn replace_value(rng: &mut Rng, input: &mut Vec<u8>) {
     let start = *rng.pick(&line_starts(input));
     let end = input[start..]
@@ -270,7 +353,11 @@ fn replace_value(rng: &mut Rng, input: &mut Vec<u8>) {
         .position(|&b| b == b'\n')
         .map_or(input.len(), |i| start + i);
     if let Some(colon) = input[start..end].windows(2).position(|w| w == b": ") {
-        let token = rng_token(rng);
+        let token = if rng.chance(4) {
+            rng_token(rng)
+        } else {
+            rng.pick(VALUES).as_bytes()
+        };
         input.splice(start + colon + 2..end, token.iter().copied());
     }
 }
