@@ -8,6 +8,7 @@ use crate::cli::ValidateArgs;
 use crate::error::{Error, ExitStatus};
 use crate::model::RepoSettings;
 use crate::policy;
+use crate::untrusted::escape;
 
 /// Checks the policy file; prints every problem as `FILE:LINE:COLUMN: message` on `err`.
 ///
@@ -77,17 +78,18 @@ fn check_workflows(
     let warnings = workflows::check(settings, &index);
     let annotate = actions::in_actions();
     for warning in &warnings {
-        let place = match (&warning.file, warning.line) {
-            (Some(file), Some(line)) => format!("{}:{line}: ", file.display()),
-            (Some(file), None) => format!("{}: ", file.display()),
+        // The message is escaped already; the path is as found, and a file name may hold
+        // any character but `/`.
+        let file = warning.file.as_ref().map(|f| f.to_string_lossy());
+        let place = match (&file, warning.line) {
+            (Some(file), Some(line)) => format!("{}:{line}: ", escape(file)),
+            (Some(file), None) => format!("{}: ", escape(file)),
             _ => String::new(),
         };
         writeln!(err, "warning: {place}{}", warning.message)?;
         if annotate {
-            let file = warning
-                .file
-                .as_ref()
-                .map(|f| format!(" file={}", f.display()))
+            let file = file
+                .map(|f| format!(" file={}", escape_property(&escape(&f))))
                 .unwrap_or_default();
             let line = warning
                 .line
@@ -96,11 +98,24 @@ fn check_workflows(
             writeln!(
                 err,
                 "::warning{file}{line}::{}",
-                warning.message.replace('%', "%25").replace('\n', "%0A")
+                escape_data(&escape(&warning.message))
             )?;
         }
     }
     Ok(warnings.len())
+}
+
+/// Escapes the message of a workflow command (GitHub's "Workflow commands for GitHub
+/// Actions": `%`, CR and LF).
+fn escape_data(text: &str) -> String {
+    text.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+/// Escapes a property of a workflow command: as data, and `:` and `,` too.
+fn escape_property(text: &str) -> String {
+    escape_data(text).replace(':', "%3A").replace(',', "%2C")
 }
 
 fn count(n: usize, one: &str, many: &str) -> String {

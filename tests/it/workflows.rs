@@ -1,0 +1,84 @@
+//! `validate` against hostile workflow files, through the binary: what reaches stderr and
+//! the GitHub Actions log stays one warning per line, and the inputs that used to abort or
+//! hang the cross-check finish.
+
+use std::fmt::Write as _;
+use std::path::Path;
+
+use assert_cmd::Command;
+
+/// Runs `validate` with the repository's policy against `dir`, as a GitHub Actions step
+/// when `in_actions`; returns the exit code and stderr.
+fn validate(dir: &Path, in_actions: bool) -> (Option<i32>, String) {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut cmd = Command::cargo_bin("gh-policy").unwrap();
+    cmd.current_dir(root)
+        .env_remove("GITHUB_ACTIONS")
+        .env("RUST_BACKTRACE", "1")
+        .args(["validate", "-p", "policy.yaml", "--workflows"])
+        .arg(dir)
+        .timeout(std::time::Duration::from_secs(120));
+    if in_actions {
+        cmd.env("GITHUB_ACTIONS", "true");
+    }
+    let output = cmd.output().unwrap();
+    (
+        output.status.code(),
+        String::from_utf8(output.stderr).unwrap(),
+    )
+}
+
+#[cfg(unix)]
+#[test]
+fn hostile_names_cannot_inject_workflow_commands() {
+    let dir = tempfile::tempdir().unwrap();
+    // A file name may hold a newline; a job name an escape sequence and a command.
+    std::fs::write(
+        dir.path().join("x\n::error file=a,line=1::forged.yml"),
+        "on: push\njobs: [\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("ci.yml"),
+        "on: push\njobs:\n  lint:\n    name: \"dev - lint and tes\\r\\n::error::forged \\u001b]8;;x\\u0007\"\n    environment: \"prod,line=9::%0A::error::x\"\n",
+    )
+    .unwrap();
+    let (code, stderr) = validate(dir.path(), true);
+    assert_eq!(code, Some(0), "{stderr}");
+    for line in stderr.lines() {
+        assert!(
+            line.starts_with("warning: ")
+                || line.starts_with("::warning ")
+                || line.starts_with("::warning::"),
+            "a line that is not a warning: {line:?}\n{stderr}"
+        );
+        assert!(!line.chars().any(char::is_control), "{line:?}");
+    }
+    assert!(
+        stderr.contains("::warning file=")
+            && stderr.contains("x\\n%3A%3Aerror file=a%2Cline=1%3A%3Aforged.yml"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("deploys to environment `prod,line=9::%250A::error::x`"),
+        "the percent sign of a message is escaped in the annotation: {stderr}"
+    );
+}
+
+#[test]
+fn issue_14_huge_matrix_is_a_warning_not_an_abort() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut text = String::from(
+        "on: pull_request\njobs:\n  test:\n    runs-on: ubuntu-latest\n    strategy:\n      matrix:\n",
+    );
+    for key in 0..7 {
+        let _ = writeln!(text, "        k{key}: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]");
+    }
+    std::fs::write(dir.path().join("ci.yml"), text).unwrap();
+    let (code, stderr) = validate(dir.path(), false);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(
+        stderr.contains(":6: workflow ci.yml job `test`: its matrix makes at least 10000000 jobs, more than the 256 GitHub runs"),
+        "{stderr}"
+    );
+}
