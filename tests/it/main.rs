@@ -5,6 +5,7 @@ mod apply;
 mod cli;
 mod common;
 mod faults;
+mod install;
 mod live;
 mod perf;
 mod plan;
