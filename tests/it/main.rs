@@ -1,6 +1,7 @@
 //! Integration tests: the real `gh-policy` binary against the GitHub emulator.
 #![allow(clippy::unwrap_used, reason = "test code")]
 
+mod action;
 mod apply;
 mod cli;
 mod common;
