@@ -1,10 +1,10 @@
-//! What ships for GitHub Actions, checked offline: the action's metadata (`action.yml`,
-//! which actionlint does not lint), its run script (`action/run.sh`) against a stand-in
-//! gh-policy, and the workflows' scripts and pins.
+//! What ships for GitHub Actions and pre-commit, checked offline: the action's metadata
+//! (`action.yml`, which actionlint does not lint), its run script (`action/run.sh`) against
+//! a stand-in gh-policy, the workflows' scripts and pins, and the pre-commit hook.
 
 use std::collections::BTreeSet;
 use std::fs;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use serde_json::Value;
@@ -231,6 +231,82 @@ fn the_token_reaches_gh_policy_only_as_its_github_token_variable() {
         with_token[0]["run"],
         "bash \"$GITHUB_ACTION_PATH/action/run.sh\""
     );
+}
+
+#[test]
+fn the_pre_commit_hook_validates_every_policy_file_it_is_given() {
+    require_tools(&["bash"]);
+    let hooks = yaml(".pre-commit-hooks.yaml");
+    let hooks = hooks.as_array().unwrap();
+    assert_eq!(hooks.len(), 1);
+    let hook = &hooks[0];
+    assert_eq!(hook["id"], "gh-policy-validate");
+    assert_eq!(hook["language"], "rust");
+    assert_eq!(hook["pass_filenames"], true);
+
+    // pre-commit matches `files` with Python's `re.search`; for this pattern JSON Schema's
+    // `pattern` (also unanchored) means the same.
+    let pattern = hook["files"].as_str().unwrap();
+    let schema = serde_json::json!({ "type": "string", "pattern": pattern });
+    let matcher = jsonschema::validator_for(&schema).unwrap();
+    for name in [
+        "policy.yaml",
+        "policy.yml",
+        "infra/policy.yaml",
+        "a/b/policy.yml",
+    ] {
+        assert!(matcher.is_valid(&Value::from(name)), "{name} should match");
+    }
+    for name in [
+        "mypolicy.yaml",
+        "policy.yaml.bak",
+        "policy.json",
+        "policy-yaml",
+    ] {
+        assert!(!matcher.is_valid(&Value::from(name)), "{name} should not");
+    }
+
+    // The entry as pre-commit runs it: its words, then the file names.
+    let entry = hook["entry"].as_str().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    fs::copy(root().join("policy.yaml"), dir.path().join("policy.yaml")).unwrap();
+    fs::create_dir(dir.path().join("infra")).unwrap();
+    fs::write(
+        dir.path().join("infra/policy.yml"),
+        "version: 1\nbranches:\n  main:\n    pull_request:\n      required_aprovals: 2\n",
+    )
+    .unwrap();
+    let bin_dir = Path::new(env!("CARGO_BIN_EXE_gh-policy")).parent().unwrap();
+    let path = format!("{}:{}", bin_dir.display(), std::env::var("PATH").unwrap());
+    let run = |files: &[&str]| {
+        Command::new("bash")
+            .arg("-c")
+            .arg(format!("{entry} \"$@\""))
+            .arg("pre-commit")
+            .args(files)
+            .current_dir(dir.path())
+            .env("PATH", &path)
+            .env("NO_COLOR", "1")
+            .output()
+            .unwrap()
+    };
+
+    let both = run(&["infra/policy.yml", "policy.yaml"]);
+    assert_eq!(both.status.code(), Some(1), "{}", stderr(&both));
+    assert!(
+        stderr(&both).contains("infra/policy.yml:5:7"),
+        "{}",
+        stderr(&both)
+    );
+    // The second file is still validated after the first failed.
+    assert!(
+        stdout(&both).contains("policy.yaml: valid"),
+        "{}",
+        stdout(&both)
+    );
+
+    let valid = run(&["policy.yaml"]);
+    assert_success(&valid, "the hook on a valid policy");
 }
 
 /// A stand-in for gh-policy: logs its arguments (one `[arg]` each) and some of its
