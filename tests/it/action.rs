@@ -1,6 +1,7 @@
 //! What ships for GitHub Actions and pre-commit, checked offline: the action's metadata
 //! (`action.yml`, which actionlint does not lint), its run script (`action/run.sh`) against
-//! a stand-in gh-policy, the workflows' scripts and pins, and the pre-commit hook.
+//! a stand-in gh-policy, the workflows' scripts and pins, the README's copy of the drift
+//! workflow, and the pre-commit hook.
 
 use std::collections::BTreeSet;
 use std::fs;
@@ -230,6 +231,28 @@ fn the_token_reaches_gh_policy_only_as_its_github_token_variable() {
     assert_eq!(
         with_token[0]["run"],
         "bash \"$GITHUB_ACTION_PATH/action/run.sh\""
+    );
+}
+
+/// The README embeds the repository's own drift workflow between these markers.
+const BEGIN: &str = "<!-- begin .github/workflows/policy-drift.yml -->";
+const END: &str = "<!-- end .github/workflows/policy-drift.yml -->";
+
+#[test]
+fn the_readme_shows_the_workflow_the_repository_runs() {
+    let readme = read("README.md");
+    let start = readme.find(BEGIN).expect("the README's begin marker") + BEGIN.len();
+    let end = readme.find(END).expect("the README's end marker");
+    let block = readme[start..end].trim_matches('\n');
+    let body = block
+        .strip_prefix("```yaml\n")
+        .and_then(|b| b.strip_suffix("\n```"))
+        .expect("a ```yaml block between the markers");
+    let workflow = read(".github/workflows/policy-drift.yml");
+    assert!(
+        format!("{body}\n") == workflow,
+        "the README's workflow differs from .github/workflows/policy-drift.yml: copy the file \
+         between the README's markers"
     );
 }
 
