@@ -633,3 +633,44 @@ fn unknown_choices_are_refused_before_running_anything() {
         run.stderr()
     );
 }
+
+#[test]
+fn the_action_with_the_real_binary_summarises_once_and_writes_the_json_plan() {
+    let policy = root().join("policy.yaml");
+    let args = format!(
+        "--state {}",
+        root().join("examples/drifted-state.yaml").display()
+    );
+    let run = ActionRun::new(&[
+        ("GH_POLICY_BIN", env!("CARGO_BIN_EXE_gh-policy")),
+        ("INPUT_POLICY", policy.to_str().unwrap()),
+        ("INPUT_FORMAT", "markdown"),
+        ("INPUT_FAIL_ON_DRIFT", "false"),
+        ("INPUT_ARGS", &args),
+        ("NO_COLOR", "1"),
+    ]);
+    assert_eq!(run.code(), Some(0), "{}", run.stderr());
+    assert_eq!(run.output("drift").as_deref(), Some("true"));
+    assert_eq!(run.output("exit-code").as_deref(), Some("2"));
+
+    let plan: Value = serde_json::from_str(&run.file_output("plan-json")).unwrap();
+    assert_eq!(plan["in_sync"], false);
+    assert!(!plan["changes"].as_array().unwrap().is_empty());
+
+    // The annotations reach the runner; the report, for a comment, is the Markdown alone.
+    assert!(stdout(&run.output).contains("::error file="));
+    let report = run.file_output("report");
+    assert!(report.starts_with("### gh-policy plan for"), "{report}");
+    assert!(
+        !report.lines().any(|line| line.starts_with("::")),
+        "{report}"
+    );
+
+    // The JSON plan did not add a second copy to the job summary.
+    let summary = fs::read_to_string(run.dir.path().join("summary.md")).unwrap();
+    assert_eq!(
+        summary.matches("### gh-policy plan for").count(),
+        1,
+        "{summary}"
+    );
+}
