@@ -1,11 +1,13 @@
 //! Integration tests: the real `gh-policy` binary against the GitHub emulator.
 #![allow(clippy::unwrap_used, reason = "test code")]
 
+mod action;
 mod apply;
 mod cli;
 mod common;
 mod faults;
 mod fuzz;
+mod install;
 mod live;
 mod perf;
 mod plan;
