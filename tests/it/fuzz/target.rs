@@ -199,8 +199,12 @@ impl Runner {
                 };
                 std::fs::write(self.dir.join("ci.yml"), ci).unwrap();
                 std::fs::write(self.dir.join("reusable-checks.yml"), called).unwrap();
-                let index = workflows::scan(&self.dir)
-                    .map_err(|err| ("scan of a readable directory failed", err.message().to_owned()))?;
+                let index = workflows::scan(&self.dir).map_err(|err| {
+                    (
+                        "scan of a readable directory failed",
+                        err.message().to_owned(),
+                    )
+                })?;
                 for warning in workflows::check(&self.policy, &index) {
                     printable("control character in a workflow warning", &warning.message)?;
                 }

@@ -1,0 +1,129 @@
+//! The one model of a repository's settings, `RepoSettings`, used on both sides of the diff.
+//!
+//! The policy file deserialises into it, the GitHub reader builds it from the live
+//! repository, `export` serialises it and `--state` reads it back. It speaks in policy
+//! terms only: logins, team slugs, app slugs, branch names. No numeric ids, no wire shapes
+//! (those live in `github/`). Every omitted setting means GitHub's default for a new
+//! resource, so `Default` here *is* GitHub's default; serialisation skips defaults so that
+//! `export` writes short, readable files.
+//!
+//! The JSON Schema (`gh-policy schema`) is derived from these types and their doc comments.
+
+mod branch;
+mod environment;
+mod forms;
+
+use std::collections::BTreeMap;
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+pub use branch::{Actors, Branch, PullRequestRules, RequiredCheck, StatusChecks};
+pub use environment::{
+    DeploymentBranches, DeploymentPattern, Environment, RefType, Reviewer, Secret,
+};
+
+/// Branch protection and deployment environments of one GitHub repository.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(title = "gh-policy policy file")]
+pub struct RepoSettings {
+    /// Format version of this file. Only `1` exists.
+    pub version: u32,
+
+    /// The repository as `OWNER/NAME`. Optional: `--repo`, `GITHUB_REPOSITORY` or the
+    /// `origin` remote are used when it is absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub repository: Option<String>,
+
+    /// Branch protection, keyed by exact branch name (no wildcards). A listed branch is
+    /// managed whole: an omitted setting means GitHub's default (off, empty).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub branches: BTreeMap<String, Branch>,
+
+    /// Deployment environments, keyed by name. A listed environment is managed whole.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub environments: BTreeMap<String, Environment>,
+
+    /// What to delete when the repository has it and the policy does not list it.
+    /// Everything is off unless set.
+    #[serde(default, skip_serializing_if = "Prune::is_off")]
+    pub prune: Prune,
+}
+
+impl RepoSettings {
+    /// Returns an empty version-1 document, the starting point of a live snapshot.
+    pub fn empty() -> Self {
+        Self {
+            version: 1,
+            repository: None,
+            branches: BTreeMap::new(),
+            environments: BTreeMap::new(),
+            prune: Prune::default(),
+        }
+    }
+}
+
+/// Deletion of what the repository has and the policy does not list.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Prune {
+    /// Delete environments the policy does not list.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub environments: bool,
+    /// Remove classic protection from protected branches the policy does not list.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub branch_protection: bool,
+    /// Delete secrets of listed environments that the policy does not list.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub secrets: bool,
+    /// Delete variables of listed environments that the policy does not list.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub variables: bool,
+}
+
+impl Prune {
+    /// Returns true when nothing is pruned.
+    pub fn is_off(&self) -> bool {
+        *self == Self::default()
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// serde helpers for defaults
+
+pub(crate) fn default_true() -> bool {
+    true
+}
+
+#[expect(
+    clippy::trivially_copy_pass_by_ref,
+    reason = "serde's skip_serializing_if passes &T"
+)]
+pub(crate) fn is_true(value: &bool) -> bool {
+    *value
+}
+
+#[expect(
+    clippy::trivially_copy_pass_by_ref,
+    reason = "serde's skip_serializing_if passes &T"
+)]
+pub(crate) fn is_false(value: &bool) -> bool {
+    !*value
+}
+
+#[expect(
+    clippy::trivially_copy_pass_by_ref,
+    reason = "serde's skip_serializing_if passes &T"
+)]
+pub(crate) fn is_zero_u8(value: &u8) -> bool {
+    *value == 0
+}
+
+#[expect(
+    clippy::trivially_copy_pass_by_ref,
+    reason = "serde's skip_serializing_if passes &T"
+)]
+pub(crate) fn is_zero_u32(value: &u32) -> bool {
+    *value == 0
+}
