@@ -4,6 +4,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use serde_json::{Map, Value};
+
 use crate::model::{DeploymentPattern, RepoSettings};
 
 /// The live side of a diff.
@@ -18,6 +20,19 @@ pub struct LiveState {
     pub ids: Identities,
     /// Ids of live deployment patterns, by lower-case environment name and pattern.
     pub pattern_ids: BTreeMap<(String, DeploymentPattern), u64>,
+    /// What the model of a live repository ruleset cannot say, by name.
+    pub rulesets: BTreeMap<String, LiveRuleset>,
+}
+
+/// A live repository ruleset's id, and the parameters it has that the policy format does
+/// not model (kept by `apply`, never drift).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LiveRuleset {
+    /// The ruleset's id.
+    pub id: u64,
+    /// Parameters by rule type: of modelled rules, those gh-policy does not model; of other
+    /// rule types, all of them.
+    pub kept: BTreeMap<String, Map<String, Value>>,
 }
 
 impl LiveState {
@@ -32,6 +47,7 @@ impl LiveState {
                 ..Identities::default()
             },
             pattern_ids: BTreeMap::new(),
+            rulesets: BTreeMap::new(),
         }
     }
 
@@ -71,6 +87,22 @@ impl Identities {
     /// Returns the id of the app with this slug, if known.
     pub fn app(&self, slug: &str) -> Option<u64> {
         self.apps.get(&slug.to_lowercase()).copied()
+    }
+
+    /// Returns the login of the user with this id, if known.
+    pub fn user_login(&self, id: u64) -> Option<&str> {
+        self.users
+            .iter()
+            .find(|(_, u)| **u == id)
+            .map(|(login, _)| login.as_str())
+    }
+
+    /// Returns the slug of the team with this id, if known.
+    pub fn team_slug(&self, id: u64) -> Option<&str> {
+        self.teams
+            .iter()
+            .find(|(_, t)| **t == id)
+            .map(|(slug, _)| slug.as_str())
     }
 
     /// Returns the slug of the app with this id, if known.

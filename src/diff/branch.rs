@@ -2,9 +2,10 @@
 
 use std::collections::BTreeSet;
 
-use serde_json::{Value, json};
+use serde_json::json;
 
-use super::leaves::{self, Leaves, sorted_list};
+use super::checks::{aligned, app_id};
+use super::leaves::{self, Leaves};
 use super::{Unresolved, change};
 use crate::live::{Identities, LiveState};
 use crate::model::{Actors, Branch, RepoSettings, RequiredCheck};
@@ -144,20 +145,6 @@ fn protection_put(
     })
 }
 
-/// Returns the id of the app a check is pinned to (`None` for any app).
-fn app_id(check: &RequiredCheck, ids: &Identities) -> Result<Option<u64>, Unresolved> {
-    if let Some(id) = check.app_id {
-        return Ok(u64::try_from(id).ok());
-    }
-    match &check.app {
-        None => Ok(None),
-        Some(slug) => ids
-            .app(slug)
-            .map(Some)
-            .ok_or_else(|| Unresolved::new(format!("app `{slug}`"), ids)),
-    }
-}
-
 /// Flattens a branch's protection. `align`, given for the live side, lets a live check take
 /// the policy's spelling when the two are equivalent (a bare policy check is satisfied by
 /// the context from any app; a pinned one by the same app), and names live apps by slug.
@@ -195,11 +182,11 @@ fn branch_leaves(branch: &Branch, align: Option<&[RequiredCheck]>, ids: &Identit
     if let Some(checks) = &branch.status_checks {
         leaves.presence("status_checks", "required");
         leaves.setting("status_checks.strict", json!(checks.strict), json!(false));
-        let shown = checks.required.iter().map(|check| {
-            let aligned = align.and_then(|wanted| wanted.iter().find(|w| satisfies(check, w, ids)));
-            check_value(aligned.unwrap_or(check), ids)
-        });
-        leaves.setting("status_checks.required", sorted_list(shown), json!([]));
+        leaves.setting(
+            "status_checks.required",
+            aligned(&checks.required, align, ids),
+            json!([]),
+        );
     }
     for (path, value) in branch.flags() {
         leaves.setting(path, json!(value), json!(false));
@@ -209,42 +196,6 @@ fn branch_leaves(branch: &Branch, align: Option<&[RequiredCheck]>, ids: &Identit
         actor_leaves(&mut leaves, "push_restrictions", actors);
     }
     leaves
-}
-
-/// Returns true when the live check `live` satisfies the policy check `wanted`.
-fn satisfies(live: &RequiredCheck, wanted: &RequiredCheck, ids: &Identities) -> bool {
-    if live.context != wanted.context {
-        return false;
-    }
-    if !wanted.is_pinned() {
-        return true;
-    }
-    let wanted_id = app_id(wanted, ids).ok().flatten();
-    let live_id = live.app_id.and_then(|id| u64::try_from(id).ok());
-    match (wanted_id, live_id) {
-        (Some(want), Some(have)) => want == have,
-        _ => match (&wanted.app, &live.app) {
-            (Some(want), Some(have)) => want.eq_ignore_ascii_case(have),
-            _ => false,
-        },
-    }
-}
-
-/// A check as a person reads it: a bare name, or `{context, app}` with the app named by
-/// slug where its id is known.
-fn check_value(check: &RequiredCheck, ids: &Identities) -> Value {
-    let slug = check.app.clone().or_else(|| {
-        check
-            .app_id
-            .and_then(|id| u64::try_from(id).ok())
-            .and_then(|id| ids.app_slug(id))
-            .map(str::to_owned)
-    });
-    match (slug, check.app_id) {
-        (Some(app), _) => json!({ "context": check.context, "app": app.to_lowercase() }),
-        (None, Some(id)) => json!({ "context": check.context, "app_id": id }),
-        (None, None) => json!(check.context),
-    }
 }
 
 fn actor_leaves(leaves: &mut Leaves, prefix: &str, actors: &Actors) {

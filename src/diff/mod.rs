@@ -6,8 +6,10 @@
 //! One file per resource kind.
 
 mod branch;
+mod checks;
 mod environment;
 mod leaves;
+mod ruleset;
 
 #[cfg(test)]
 mod tests;
@@ -66,6 +68,7 @@ pub fn plan(
     let mut changes = Vec::new();
     branch::diff(desired, live, &mut changes);
     environment::diff(desired, live, sources, &mut changes);
+    ruleset::diff(desired, live, &mut changes);
     Plan {
         repository: repository.to_owned(),
         changes,

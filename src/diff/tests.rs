@@ -435,6 +435,7 @@ fn environment_secret_and_variable_names_match_as_github_matches_them() {
         secrets: true,
         variables: true,
         branch_protection: false,
+        rulesets: false,
     };
     desired.environments.insert(
         "Production".into(),

@@ -15,6 +15,7 @@ use super::wire::environment::{
     DeploymentBranchPolicy, DeploymentBranchPolicyRequest, Environment, EnvironmentRequest,
 };
 use super::wire::protection::{ChecksRequest, Protection, ProtectionRequest};
+use super::wire::ruleset::{EffectiveRule, Ruleset, RulesetRequest, RulesetSummary};
 use crate::names::RepoName;
 
 /// What GET `…/branches/{branch}/protection` found.
@@ -85,6 +86,27 @@ pub trait GithubRead: Send + Sync {
 
     /// GET `/apps/{app_slug}`; `None` when there is no such app.
     async fn app(&self, slug: &str) -> Result<Option<App>, ApiError>;
+
+    /// GET `/user/{account_id}`; `None` when there is no such user.
+    async fn user_by_id(&self, id: u64) -> Result<Option<User>, ApiError>;
+
+    /// GET `/orgs/{org}/teams`, every page; empty when the owner is not an organisation.
+    async fn org_teams(&self, org: &str) -> Result<Vec<Team>, ApiError>;
+
+    /// GET `…/rulesets` with `includes_parents=true`, every page: the repository's rulesets
+    /// and the organisation's that apply to it, as summaries.
+    async fn rulesets(&self, repo: &RepoName) -> Result<Vec<RulesetSummary>, ApiError>;
+
+    /// GET `…/rulesets/{ruleset_id}`: one ruleset whole (also an organisation's that applies).
+    async fn ruleset(&self, repo: &RepoName, id: u64) -> Result<Ruleset, ApiError>;
+
+    /// GET `…/rules/branches/{branch}`, every page: the rules of every active ruleset that
+    /// applies to a branch (which need not exist).
+    async fn branch_rules(
+        &self,
+        repo: &RepoName,
+        branch: &str,
+    ) -> Result<Vec<EffectiveRule>, ApiError>;
 }
 
 /// The writes. Each is one request; none is retried unless GitHub refused it unprocessed.
@@ -178,6 +200,24 @@ pub trait GithubWrite: GithubRead {
         name: &str,
         body: &VariableRequest,
     ) -> Result<(), ApiError>;
+
+    /// POST `…/rulesets`.
+    async fn create_ruleset(
+        &self,
+        repo: &RepoName,
+        body: &RulesetRequest,
+    ) -> Result<Ruleset, ApiError>;
+
+    /// PUT `…/rulesets/{ruleset_id}`.
+    async fn update_ruleset(
+        &self,
+        repo: &RepoName,
+        id: u64,
+        body: &RulesetRequest,
+    ) -> Result<Ruleset, ApiError>;
+
+    /// DELETE `…/rulesets/{ruleset_id}`.
+    async fn delete_ruleset(&self, repo: &RepoName, id: u64) -> Result<(), ApiError>;
 
     /// DELETE `…/environments/{env}/variables/{name}`.
     async fn delete_environment_variable(

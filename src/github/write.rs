@@ -7,12 +7,14 @@
 use super::api::GithubWrite;
 use super::convert::environment::{environment_request, pattern_request};
 use super::convert::protection::{checks_request, dropped_actors, protection_request};
+use super::convert::ruleset::ruleset_request;
 use super::convert::secret::secret_request;
 use super::error::{ApiError, ApiErrorKind};
 use super::wire::actions::VariableRequest;
 use crate::names::RepoName;
 use crate::plan::{
-    EnvironmentWrite, PatternWrite, ProtectionWrite, SecretWrite, Target, VariableWrite,
+    EnvironmentWrite, PatternWrite, ProtectionWrite, RulesetWrite, SecretWrite, Target,
+    VariableWrite,
 };
 
 /// Secret values, by the name of the environment variable they came from. Read once,
@@ -65,6 +67,20 @@ pub async fn perform(
             write,
         } => {
             secret(github, repo, environment, name, write, secrets).await?;
+            Ok(Vec::new())
+        }
+        Target::Ruleset { name, write } => {
+            match write {
+                RulesetWrite::Create(put) => github
+                    .create_ruleset(repo, &ruleset_request(name, put))
+                    .await
+                    .map(drop),
+                RulesetWrite::Update { id, put } => github
+                    .update_ruleset(repo, *id, &ruleset_request(name, put))
+                    .await
+                    .map(drop),
+                RulesetWrite::Delete { id } => github.delete_ruleset(repo, *id).await,
+            }?;
             Ok(Vec::new())
         }
         Target::Variable {

@@ -12,6 +12,8 @@
 mod branch;
 mod environment;
 mod forms;
+pub mod ref_pattern;
+mod ruleset;
 
 use std::collections::BTreeMap;
 
@@ -21,6 +23,10 @@ use serde::{Deserialize, Serialize};
 pub use branch::{Actors, Branch, PullRequestRules, RequiredCheck, StatusChecks};
 pub use environment::{
     DeploymentBranches, DeploymentPattern, Environment, RefType, Reviewer, Secret,
+};
+pub use ruleset::{
+    BypassActor, BypassMode, Enforcement, MergeMethod, OtherRule, PullRequestRule, RepositoryRole,
+    RestrictUpdates, Rules, Ruleset, RulesetTarget, StatusChecksRule,
 };
 
 /// Branch protection and deployment environments of one GitHub repository.
@@ -45,6 +51,10 @@ pub struct RepoSettings {
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub environments: BTreeMap<String, Environment>,
 
+    /// Repository rulesets, keyed by their (unique) name. A listed ruleset is managed whole.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub rulesets: BTreeMap<String, Ruleset>,
+
     /// What to delete when the repository has it and the policy does not list it.
     /// Everything is off unless set.
     #[serde(default, skip_serializing_if = "Prune::is_off")]
@@ -59,6 +69,7 @@ impl RepoSettings {
             repository: None,
             branches: BTreeMap::new(),
             environments: BTreeMap::new(),
+            rulesets: BTreeMap::new(),
             prune: Prune::default(),
         }
     }
@@ -80,6 +91,9 @@ pub struct Prune {
     /// Delete variables of listed environments that the policy does not list.
     #[serde(default, skip_serializing_if = "is_false")]
     pub variables: bool,
+    /// Delete repository rulesets the policy does not list (never an organisation's).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub rulesets: bool,
 }
 
 impl Prune {

@@ -13,8 +13,9 @@ use serde::Serialize;
 use serde_json::Value;
 
 pub use target::{
-    DeploymentMode, EnvironmentPut, EnvironmentWrite, PatternWrite, ProtectionPut, ProtectionWrite,
-    ResolvedCheck, ReviewerId, ReviewerKind, SecretWrite, Target, VariableWrite,
+    ActorKind, DeploymentMode, EnvironmentPut, EnvironmentWrite, PatternWrite, ProtectionPut,
+    ProtectionWrite, ResolvedActor, ResolvedCheck, ResolvedIntegrationCheck, ReviewerId,
+    ReviewerKind, RulesetPut, RulesetWrite, SecretWrite, Target, VariableWrite,
 };
 
 /// The difference between a policy and a live repository.
@@ -113,6 +114,8 @@ pub enum ResourceKind {
     Secret,
     /// One environment variable.
     Variable,
+    /// One repository ruleset.
+    Ruleset,
 }
 
 /// What happens to a resource.

@@ -5,7 +5,11 @@
 //! sub-resources to clear, which keys of an environment to send, and the name of the
 //! variable a secret's value comes from (checked before any write).
 
-use crate::model::{Branch, DeploymentPattern};
+use std::collections::BTreeMap;
+
+use serde_json::{Map, Value};
+
+use crate::model::{Branch, BypassMode, DeploymentPattern, Ruleset};
 
 /// The write a change stands for.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -40,6 +44,13 @@ pub enum Target {
         name: String,
         /// What to write.
         write: SecretWrite,
+    },
+    /// One repository ruleset.
+    Ruleset {
+        /// The ruleset's name.
+        name: String,
+        /// What to write.
+        write: RulesetWrite,
     },
     /// One environment variable.
     Variable {
@@ -175,4 +186,104 @@ pub enum VariableWrite {
     Update(String),
     /// DELETE it.
     Delete,
+}
+
+/// A repository ruleset: create it, replace it whole, or delete it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RulesetWrite {
+    /// POST it.
+    Create(Box<RulesetPut>),
+    /// PUT it whole over the live ruleset with this id.
+    Update {
+        /// The live ruleset's id (always a repository's own).
+        id: u64,
+        /// What to write.
+        put: Box<RulesetPut>,
+    },
+    /// DELETE the live ruleset with this id (always a repository's own).
+    Delete {
+        /// The live ruleset's id.
+        id: u64,
+    },
+}
+
+/// Everything a ruleset's POST or PUT needs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RulesetPut {
+    /// The ruleset in policy terms (target, enforcement, rules).
+    pub settings: Ruleset,
+    /// `include`, qualified (`refs/heads/…`, `refs/tags/…`) as GitHub stores it.
+    pub include: Vec<String>,
+    /// `exclude`, qualified.
+    pub exclude: Vec<String>,
+    /// The bypass actors with their ids; empty clears them.
+    pub bypass: Vec<ResolvedActor>,
+    /// The required checks with their apps' ids.
+    pub checks: Vec<ResolvedIntegrationCheck>,
+    /// Live parameters the policy format does not model, by rule type: sent back unchanged.
+    pub kept: BTreeMap<String, Map<String, Value>>,
+}
+
+/// A bypass actor by GitHub's type and id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct ResolvedActor {
+    /// GitHub's actor type.
+    pub kind: ActorKind,
+    /// The id (`None` for organisation admins and deploy keys).
+    pub id: Option<u64>,
+    /// When it may bypass.
+    pub mode: BypassMode,
+}
+
+/// GitHub's bypass actor types.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum ActorKind {
+    /// A repository role.
+    RepositoryRole,
+    /// A team.
+    Team,
+    /// A GitHub App.
+    Integration,
+    /// A user.
+    User,
+    /// The organisation's administrators.
+    OrganizationAdmin,
+    /// Deploy keys.
+    DeployKey,
+}
+
+impl ActorKind {
+    /// Returns GitHub's name of the type.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::RepositoryRole => "RepositoryRole",
+            Self::Team => "Team",
+            Self::Integration => "Integration",
+            Self::User => "User",
+            Self::OrganizationAdmin => "OrganizationAdmin",
+            Self::DeployKey => "DeployKey",
+        }
+    }
+
+    /// Returns the type GitHub names so.
+    pub fn parse(name: &str) -> Option<Self> {
+        Some(match name {
+            "RepositoryRole" => Self::RepositoryRole,
+            "Team" => Self::Team,
+            "Integration" => Self::Integration,
+            "User" => Self::User,
+            "OrganizationAdmin" => Self::OrganizationAdmin,
+            "DeployKey" => Self::DeployKey,
+            _ => return None,
+        })
+    }
+}
+
+/// A ruleset's required check with its app's id (`integration_id`; `None`: any app).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct ResolvedIntegrationCheck {
+    /// The check's name.
+    pub context: String,
+    /// The app that must report it.
+    pub integration_id: Option<u64>,
 }

@@ -45,6 +45,7 @@ fn kind_label(kind: ResourceKind) -> &'static str {
         ResourceKind::DeploymentBranchPolicy => "deployment branch policy",
         ResourceKind::Secret => "secret",
         ResourceKind::Variable => "variable",
+        ResourceKind::Ruleset => "ruleset",
     }
 }
 

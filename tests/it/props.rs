@@ -192,11 +192,13 @@ fn settings() -> impl Strategy<Value = RepoSettings> {
             repository: repository.map(|(owner, name)| format!("{owner}/{name}")),
             branches,
             environments,
+            rulesets: std::collections::BTreeMap::new(),
             prune: Prune {
                 environments: prune[0],
                 branch_protection: prune[1],
                 secrets: prune[2],
                 variables: prune[3],
+                rulesets: false,
             },
         })
 }

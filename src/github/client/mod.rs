@@ -90,6 +90,24 @@ impl ClientConfig {
     }
 }
 
+/// A client that can read: both handles.
+pub trait Reads: Send + Sync {
+    /// Returns the reading handle.
+    fn reads(&self) -> &ReadClient;
+}
+
+impl Reads for ReadClient {
+    fn reads(&self) -> &ReadClient {
+        self
+    }
+}
+
+impl Reads for WriteClient {
+    fn reads(&self) -> &ReadClient {
+        &self.reads
+    }
+}
+
 /// A GitHub client that can only read. `plan`, `explain` and `export` hold this.
 #[derive(Clone)]
 pub struct ReadClient {
@@ -100,6 +118,7 @@ pub struct ReadClient {
 #[derive(Clone)]
 pub struct WriteClient {
     inner: Arc<sending::Sender>,
+    reads: ReadClient,
 }
 
 impl ReadClient {
@@ -145,16 +164,18 @@ impl WriteClient {
 
     /// Builds a client over the given transport.
     pub fn with_transport(config: ClientConfig, transport: Arc<dyn Transport>) -> Self {
+        let inner = Arc::new(sending::Sender::new(config, transport));
         Self {
-            inner: Arc::new(sending::Sender::new(config, transport)),
+            reads: ReadClient {
+                inner: Arc::clone(&inner),
+            },
+            inner,
         }
     }
 
     /// Returns the read-only view of this client.
-    pub fn reader(&self) -> ReadClient {
-        ReadClient {
-            inner: Arc::clone(&self.inner),
-        }
+    pub fn reader(&self) -> &ReadClient {
+        &self.reads
     }
 
     /// Starts the overall timeout afresh (after waiting for a person's confirmation).

@@ -5,4 +5,5 @@
 
 pub mod environment;
 pub mod protection;
+pub mod ruleset;
 pub mod secret;

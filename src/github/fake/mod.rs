@@ -30,6 +30,7 @@ use super::wire::protection::{
     ActorNames, ActorNamesOrOff, ActorObjects, Check, ChecksRequest, Login, Protection,
     ProtectionRequest, PullRequestReviews, Slug, StatusCheckPolicy,
 };
+use super::wire::ruleset::{EffectiveRule, Ruleset as WireRuleset, RulesetRequest, RulesetSummary};
 use crate::names::RepoName;
 
 /// One logged call: the operation and what it was about.
@@ -70,6 +71,8 @@ struct State {
     users: BTreeMap<String, (String, u64)>,
     teams: BTreeMap<String, (String, u64)>,
     apps: BTreeMap<String, u64>,
+    rulesets: Vec<WireRuleset>,
+    hide_bypass: bool,
     calls: Vec<Call>,
     failures: Vec<Failure>,
     next_id: u64,
@@ -145,6 +148,32 @@ impl FakeGithub {
     /// Adds a GitHub App.
     pub fn add_app(&self, slug: &str, id: u64) {
         lock(&self.state).apps.insert(slug.to_lowercase(), id);
+    }
+
+    /// Adds a ruleset as GET by id would answer it (`source_type` `Organization` for one of
+    /// the organisation's that applies to the repository).
+    ///
+    /// # Panics
+    ///
+    /// When the value is not a ruleset: a mistake in the test that wrote it.
+    pub fn add_ruleset(&self, ruleset: serde_json::Value) {
+        let ruleset: WireRuleset = serde_json::from_value(ruleset)
+            .expect("a ruleset as GitHub answers it, written in a test");
+        lock(&self.state).rulesets.push(ruleset);
+    }
+
+    /// Makes ruleset answers leave out bypass actors, as for a token without write access.
+    pub fn hide_bypass_actors(&self) {
+        lock(&self.state).hide_bypass = true;
+    }
+
+    /// Returns the ruleset with this name, as stored.
+    pub fn ruleset_named(&self, name: &str) -> Option<WireRuleset> {
+        lock(&self.state)
+            .rulesets
+            .iter()
+            .find(|r| r.name == name)
+            .cloned()
     }
 
     /// Makes the `nth` call (1-based, counting every call) fail with this status.

@@ -1,157 +1,7 @@
-//! The fake's answers: each operation as GitHub performs it, on the in-memory state.
+//! Writes, and what GitHub does with them.
 
-use super::*;
-
-#[async_trait]
-impl GithubRead for FakeGithub {
-    async fn branch_protection(
-        &self,
-        repo: &RepoName,
-        branch: &str,
-    ) -> Result<ProtectionRead, ApiError> {
-        self.check_repo(repo, "branch_protection")?;
-        let state = self.call("branch_protection", branch, None)?;
-        Ok(match state.branches.get(branch) {
-            None => ProtectionRead::BranchMissing,
-            Some(FakeBranch { protection: None }) => ProtectionRead::NotProtected,
-            Some(FakeBranch {
-                protection: Some(p),
-            }) => ProtectionRead::Protected(Box::new(p.clone())),
-        })
-    }
-
-    async fn required_signatures(&self, repo: &RepoName, branch: &str) -> Result<bool, ApiError> {
-        self.check_repo(repo, "required_signatures")?;
-        let state = self.call("required_signatures", branch, None)?;
-        let protection = state
-            .branches
-            .get(branch)
-            .and_then(|b| b.protection.as_ref());
-        Ok(protection.is_some_and(|p| super::super::wire::enabled(p.required_signatures.as_ref())))
-    }
-
-    async fn protected_branches(&self, repo: &RepoName) -> Result<Vec<String>, ApiError> {
-        self.check_repo(repo, "protected_branches")?;
-        let state = self.call("protected_branches", "", None)?;
-        Ok(state
-            .branches
-            .iter()
-            .filter(|(_, b)| b.protection.is_some())
-            .map(|(n, _)| n.clone())
-            .collect())
-    }
-
-    async fn environments(&self, repo: &RepoName) -> Result<Vec<Environment>, ApiError> {
-        self.check_repo(repo, "environments")?;
-        let state = self.call("environments", "", None)?;
-        Ok(state.environments.iter().map(|e| e.wire.clone()).collect())
-    }
-
-    async fn deployment_branch_policies(
-        &self,
-        repo: &RepoName,
-        environment: &str,
-    ) -> Result<Vec<DeploymentBranchPolicy>, ApiError> {
-        self.check_repo(repo, "deployment_branch_policies")?;
-        let state = self.call("deployment_branch_policies", environment, None)?;
-        find(&state, environment)
-            .map(|e| e.patterns.clone())
-            .ok_or_else(|| not_found("deployment_branch_policies", environment))
-    }
-
-    async fn environment_secrets(
-        &self,
-        repo: &RepoName,
-        environment: &str,
-    ) -> Result<Option<Vec<SecretItem>>, ApiError> {
-        self.check_repo(repo, "environment_secrets")?;
-        let state = self.call("environment_secrets", environment, None)?;
-        Ok(find(&state, environment).map(|e| {
-            e.secrets
-                .keys()
-                .map(|name| SecretItem { name: name.clone() })
-                .collect()
-        }))
-    }
-
-    async fn environment_variables(
-        &self,
-        repo: &RepoName,
-        environment: &str,
-    ) -> Result<Option<Vec<VariableItem>>, ApiError> {
-        self.check_repo(repo, "environment_variables")?;
-        let state = self.call("environment_variables", environment, None)?;
-        Ok(find(&state, environment).map(|e| {
-            e.variables
-                .iter()
-                .map(|(name, value)| VariableItem {
-                    name: name.clone(),
-                    value: value.clone(),
-                })
-                .collect()
-        }))
-    }
-
-    async fn environment_public_key(
-        &self,
-        repo: &RepoName,
-        environment: &str,
-    ) -> Result<PublicKey, ApiError> {
-        self.check_repo(repo, "environment_public_key")?;
-        let state = self.call("environment_public_key", environment, None)?;
-        find(&state, environment)
-            .ok_or_else(|| not_found("environment_public_key", environment))?;
-        Ok(PublicKey {
-            key_id: KeyId::Text("fake-key".to_owned()),
-            key: base64::engine::general_purpose::STANDARD
-                .encode(self.secret_key.public_key().as_bytes()),
-        })
-    }
-
-    async fn user(&self, login: &str) -> Result<Option<User>, ApiError> {
-        let state = self.call("user", login, None)?;
-        Ok(state
-            .users
-            .get(&login.to_lowercase())
-            .map(|(login, id)| User {
-                login: login.clone(),
-                id: *id,
-            }))
-    }
-
-    async fn team(&self, _org: &str, slug: &str) -> Result<Option<Team>, ApiError> {
-        let state = self.call("team", slug, None)?;
-        Ok(state
-            .teams
-            .get(&slug.to_lowercase())
-            .map(|(slug, id)| Team {
-                slug: slug.clone(),
-                id: *id,
-            }))
-    }
-
-    async fn app(&self, slug: &str) -> Result<Option<App>, ApiError> {
-        let state = self.call("app", slug, None)?;
-        Ok(state.apps.get(&slug.to_lowercase()).map(|id| App {
-            id: *id,
-            slug: Some(slug.to_owned()),
-        }))
-    }
-}
-
-fn find<'a>(state: &'a State, name: &str) -> Option<&'a FakeEnvironment> {
-    state
-        .environments
-        .iter()
-        .find(|e| e.wire.name.eq_ignore_ascii_case(name))
-}
-
-fn find_mut<'a>(state: &'a mut State, name: &str) -> Option<&'a mut FakeEnvironment> {
-    state
-        .environments
-        .iter_mut()
-        .find(|e| e.wire.name.eq_ignore_ascii_case(name))
-}
+use super::super::*;
+use super::{find, find_mut};
 
 fn on(flag: bool) -> Enabled {
     Enabled { enabled: flag }
@@ -494,6 +344,28 @@ impl GithubWrite for FakeGithub {
             env.variables.remove(&name.to_uppercase());
         }
         Ok(())
+    }
+
+    async fn create_ruleset(
+        &self,
+        repo: &RepoName,
+        body: &RulesetRequest,
+    ) -> Result<WireRuleset, ApiError> {
+        self.write_ruleset(repo, "create_ruleset", None, Some(body))
+    }
+
+    async fn update_ruleset(
+        &self,
+        repo: &RepoName,
+        id: u64,
+        body: &RulesetRequest,
+    ) -> Result<WireRuleset, ApiError> {
+        self.write_ruleset(repo, "update_ruleset", Some(id), Some(body))
+    }
+
+    async fn delete_ruleset(&self, repo: &RepoName, id: u64) -> Result<(), ApiError> {
+        self.write_ruleset(repo, "delete_ruleset", Some(id), None)
+            .map(drop)
     }
 }
 

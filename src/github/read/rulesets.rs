@@ -1,0 +1,89 @@
+//! Repository rulesets: one list (with the organisation's that apply), then each ruleset
+//! the policy manages or may prune, by id. Only rulesets whose source is the repository are
+//! ever managed; an organisation's are read for requirements, never written.
+
+use std::collections::BTreeMap;
+
+use futures::future::try_join_all;
+
+use crate::github::api::GithubRead;
+use crate::github::convert::ruleset::ruleset_from;
+use crate::github::error::{ApiError, ApiErrorKind, Permission};
+use crate::github::wire::ruleset::{Ruleset as WireRuleset, RulesetSummary};
+use crate::live::{Identities, LiveRuleset};
+use crate::model::{RepoSettings, Ruleset};
+use crate::names::RepoName;
+use crate::untrusted::quote;
+
+/// The rulesets read: the repository's own that matter, in GitHub's shapes.
+#[derive(Debug, Default)]
+pub(super) struct Fetched {
+    /// The repository's own rulesets the policy manages or may prune.
+    pub own: Vec<WireRuleset>,
+}
+
+/// Returns true when a summary is the repository's own (not an organisation's).
+pub(super) fn is_own(summary: &RulesetSummary) -> bool {
+    summary
+        .source_type
+        .as_deref()
+        .is_none_or(|s| s == "Repository")
+}
+
+/// Reads the rulesets `desired` covers: the list, then each listed or prunable one.
+pub(super) async fn fetch(
+    github: &dyn GithubRead,
+    repo: &RepoName,
+    desired: &RepoSettings,
+) -> Result<Fetched, ApiError> {
+    if desired.rulesets.is_empty() && !desired.prune.rulesets {
+        return Ok(Fetched::default());
+    }
+    let summaries = github.rulesets(repo).await?;
+    let wanted = summaries
+        .iter()
+        .filter(|s| is_own(s))
+        .filter(|s| desired.prune.rulesets || desired.rulesets.contains_key(&s.name));
+    let own = try_join_all(wanted.map(|s| github.ruleset(repo, s.id))).await?;
+    Ok(Fetched { own })
+}
+
+/// Live rulesets in the model's terms, and what the model cannot say, by name.
+pub(super) type Converted = (BTreeMap<String, Ruleset>, BTreeMap<String, LiveRuleset>);
+
+/// Converts the fetched rulesets into the model. A managed ruleset whose bypass actors
+/// GitHub hid (a token that cannot edit it) is an error naming the permission: never drift.
+pub(super) fn into_model(
+    fetched: Fetched,
+    desired: &RepoSettings,
+    ids: &Identities,
+) -> Result<Converted, ApiError> {
+    let mut models = BTreeMap::new();
+    let mut facts = BTreeMap::new();
+    for wire in fetched.own {
+        let id = wire.id;
+        let name = wire.name.clone();
+        let parts = ruleset_from(wire, ids);
+        if !parts.bypass_visible && desired.rulesets.contains_key(&name) {
+            return Err(hidden_actors(&name, id));
+        }
+        models.insert(name.clone(), parts.ruleset);
+        facts.insert(
+            name,
+            LiveRuleset {
+                id,
+                kept: parts.kept,
+            },
+        );
+    }
+    Ok((models, facts))
+}
+
+fn hidden_actors(name: &str, id: u64) -> ApiError {
+    ApiError::new(ApiErrorKind::Permission, format!("GET ruleset {} (id {id})", quote(name)))
+        .with_detail("GitHub left out the ruleset's bypass actors: it shows them only to tokens that can edit the ruleset")
+        .with_hint(format!(
+            "{}; the policy lists this ruleset, so its bypass actors must be compared",
+            Permission::AdministrationWrite.hint()
+        ))
+}

@@ -1,0 +1,433 @@
+//! Repository rulesets, in policy terms (DESIGN §7): managed by name, actors by name,
+//! patterns as GitHub's UI shows them, rules as named settings.
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+use super::{RequiredCheck, is_false};
+
+/// One repository ruleset. Managed whole: an omitted rule is absent, an omitted parameter
+/// is GitHub's default.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Ruleset {
+    /// What the ruleset protects: `branch` (default), `tag` or `push`.
+    #[serde(default, skip_serializing_if = "RulesetTarget::is_branch")]
+    pub target: RulesetTarget,
+
+    /// `active` (default): enforced; `evaluate`: only reported (Enterprise); `disabled`.
+    #[serde(default, skip_serializing_if = "Enforcement::is_active")]
+    pub enforcement: Enforcement,
+
+    /// The refs it applies to: names and globs as GitHub's UI shows them (`main`,
+    /// `release/**`), `~DEFAULT_BRANCH` or `~ALL`. Required and non-empty for `branch` and
+    /// `tag` rulesets; `push` rulesets have none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub include: Vec<String>,
+
+    /// Refs excluded from `include`, in the same form.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub exclude: Vec<String>,
+
+    /// Who may bypass the rules, by name. Omitted: nobody.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub bypass: Vec<BypassActor>,
+
+    /// The rules.
+    #[serde(default, skip_serializing_if = "Rules::is_empty")]
+    pub rules: Rules,
+}
+
+/// What a ruleset protects.
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum RulesetTarget {
+    /// Branches (`refs/heads/…`).
+    #[default]
+    Branch,
+    /// Tags (`refs/tags/…`).
+    Tag,
+    /// Pushes (file paths, sizes; no ref conditions).
+    Push,
+}
+
+impl RulesetTarget {
+    /// Returns true for the default, `branch`.
+    pub fn is_branch(&self) -> bool {
+        *self == Self::Branch
+    }
+
+    /// Returns the ref prefix patterns are qualified with, if the target has refs.
+    pub fn ref_prefix(self) -> Option<&'static str> {
+        match self {
+            Self::Branch => Some("refs/heads/"),
+            Self::Tag => Some("refs/tags/"),
+            Self::Push => None,
+        }
+    }
+
+    /// Returns a pattern as GitHub stores it: with the target's ref prefix (`~DEFAULT_BRANCH`,
+    /// `~ALL` and patterns already starting with `refs/` stay as they are).
+    pub fn qualified(self, pattern: &str) -> String {
+        match self.ref_prefix() {
+            Some(prefix) if !pattern.starts_with('~') && !pattern.starts_with("refs/") => {
+                format!("{prefix}{pattern}")
+            }
+            _ => pattern.to_owned(),
+        }
+    }
+
+    /// Returns a pattern as the policy writes it: without the target's ref prefix.
+    pub fn unqualified(self, pattern: &str) -> String {
+        match self.ref_prefix() {
+            Some(prefix) => pattern.strip_prefix(prefix).unwrap_or(pattern).to_owned(),
+            None => pattern.to_owned(),
+        }
+    }
+
+    /// Returns the name GitHub uses.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Branch => "branch",
+            Self::Tag => "tag",
+            Self::Push => "push",
+        }
+    }
+}
+
+/// Whether a ruleset is enforced.
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum Enforcement {
+    /// Enforced.
+    #[default]
+    Active,
+    /// Reported but not enforced.
+    Evaluate,
+    /// Off.
+    Disabled,
+}
+
+impl Enforcement {
+    /// Returns true for the default, `active`.
+    pub fn is_active(&self) -> bool {
+        *self == Self::Active
+    }
+
+    /// Returns the name GitHub uses.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Active => "active",
+            Self::Evaluate => "evaluate",
+            Self::Disabled => "disabled",
+        }
+    }
+}
+
+/// One actor that may bypass a ruleset: exactly one of the actor keys, and a mode.
+#[derive(
+    Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(deny_unknown_fields)]
+pub struct BypassActor {
+    /// A repository role: `admin`, `maintain` or `write`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role: Option<RepositoryRole>,
+    /// Any other repository role, by id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 1))]
+    pub role_id: Option<u64>,
+    /// A team of the organisation, by slug.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub team: Option<String>,
+    /// A team by id, where no slug can be had.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 1))]
+    pub team_id: Option<u64>,
+    /// A GitHub App, by slug.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub app: Option<String>,
+    /// A GitHub App by id (GitHub has no lookup of an app by id, so `export` writes this).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 1))]
+    pub app_id: Option<u64>,
+    /// A user, by login.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user: Option<String>,
+    /// A user by id, where no login can be had.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 1))]
+    pub user_id: Option<u64>,
+    /// `true`: the organisation's administrators.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub org_admins: bool,
+    /// `true`: deploy keys.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub deploy_keys: bool,
+    /// When the actor may bypass: `always` (default), `pull_request` or `exempt`.
+    #[serde(default, skip_serializing_if = "BypassMode::is_always")]
+    pub mode: BypassMode,
+}
+
+impl BypassActor {
+    /// Returns how many actor keys are set (a valid actor has exactly one).
+    pub fn actor_keys(&self) -> usize {
+        [
+            self.role.is_some(),
+            self.role_id.is_some(),
+            self.team.is_some(),
+            self.team_id.is_some(),
+            self.app.is_some(),
+            self.app_id.is_some(),
+            self.user.is_some(),
+            self.user_id.is_some(),
+            self.org_admins,
+            self.deploy_keys,
+        ]
+        .into_iter()
+        .filter(|set| *set)
+        .count()
+    }
+}
+
+/// The built-in repository roles a bypass may name.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum RepositoryRole {
+    /// Repository administrators.
+    Admin,
+    /// Maintainers.
+    Maintain,
+    /// Writers.
+    Write,
+}
+
+impl RepositoryRole {
+    /// Returns GitHub's fixed id of the role (admin 5, write 4, maintain 2).
+    pub fn id(self) -> u64 {
+        match self {
+            Self::Admin => 5,
+            Self::Write => 4,
+            Self::Maintain => 2,
+        }
+    }
+
+    /// Returns the role with this id, if it is a built-in one.
+    pub fn from_id(id: u64) -> Option<Self> {
+        match id {
+            5 => Some(Self::Admin),
+            4 => Some(Self::Write),
+            2 => Some(Self::Maintain),
+            _ => None,
+        }
+    }
+}
+
+/// When an actor may bypass.
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum BypassMode {
+    /// Always.
+    #[default]
+    Always,
+    /// Only to merge pull requests.
+    PullRequest,
+    /// The rules do not run for the actor at all.
+    Exempt,
+}
+
+impl BypassMode {
+    /// Returns true for the default, `always`.
+    pub fn is_always(&self) -> bool {
+        *self == Self::Always
+    }
+
+    /// Returns the name GitHub uses.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Always => "always",
+            Self::PullRequest => "pull_request",
+            Self::Exempt => "exempt",
+        }
+    }
+}
+
+/// The rules of a ruleset, each absent unless set.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Rules {
+    /// Require a pull request before merging (`pull_request`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pull_request: Option<PullRequestRule>,
+    /// Require status checks (`required_status_checks`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status_checks: Option<StatusChecksRule>,
+    /// Environments that must be deployed to successfully first (`required_deployments`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub required_deployments: Vec<String>,
+    /// Block force pushes (`non_fast_forward`).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub block_force_pushes: bool,
+    /// Restrict deletions (`deletion`).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub restrict_deletions: bool,
+    /// Restrict creations (`creation`).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub restrict_creations: bool,
+    /// Restrict updates (`update`): `true`, or `{allow_fetch_and_merge: true}`.
+    #[serde(default, skip_serializing_if = "RestrictUpdates::is_off")]
+    pub restrict_updates: RestrictUpdates,
+    /// No merge commits (`required_linear_history`).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub required_linear_history: bool,
+    /// Signed commits only (`required_signatures`).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub required_signatures: bool,
+    /// Any other rule type, verbatim: `[{type, parameters}]`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub other: Vec<OtherRule>,
+}
+
+impl Rules {
+    /// Returns true when no rule is set.
+    pub fn is_empty(&self) -> bool {
+        *self == Self::default()
+    }
+}
+
+/// The `pull_request` rule.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PullRequestRule {
+    /// Approving reviews required, 0 to 10.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    #[schemars(range(min = 0, max = 10))]
+    pub required_approvals: u8,
+    /// New commits dismiss approvals.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub dismiss_stale_reviews: bool,
+    /// A code owner must approve.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub require_code_owner_reviews: bool,
+    /// The last push must be approved by someone else.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub require_last_push_approval: bool,
+    /// Review conversations resolved before merging.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub required_conversation_resolution: bool,
+    /// The merge methods allowed (a set); default all three.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(length(min = 1))]
+    pub allowed_merge_methods: Option<Vec<MergeMethod>>,
+}
+
+impl MergeMethod {
+    /// The merge methods GitHub allows when none are chosen: all three.
+    pub const ALL: [Self; 3] = [Self::Merge, Self::Squash, Self::Rebase];
+}
+
+/// A merge method.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum MergeMethod {
+    /// Merge commits.
+    Merge,
+    /// Squash merges.
+    Squash,
+    /// Rebase merges.
+    Rebase,
+}
+
+/// The `required_status_checks` rule.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StatusChecksRule {
+    /// The branch must be up to date before merging.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub strict: bool,
+    /// Allow creating refs a check would otherwise block.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub do_not_enforce_on_create: bool,
+    /// The checks that must pass; a set.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub required: Vec<RequiredCheck>,
+}
+
+/// `restrict_updates`: off, on, or on with fetch-and-merge allowed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum RestrictUpdates {
+    /// `true` or `false`.
+    Flag(bool),
+    /// `{allow_fetch_and_merge: BOOL}`: on, with that parameter.
+    With {
+        /// The branch may pull changes from its upstream repository.
+        allow_fetch_and_merge: bool,
+    },
+}
+
+impl Default for RestrictUpdates {
+    fn default() -> Self {
+        Self::Flag(false)
+    }
+}
+
+impl RestrictUpdates {
+    /// Returns whether the rule is on, and if so `update_allows_fetch_and_merge`.
+    pub fn on(&self) -> Option<bool> {
+        match self {
+            Self::Flag(true) => Some(false),
+            Self::With {
+                allow_fetch_and_merge,
+            } => Some(*allow_fetch_and_merge),
+            Self::Flag(false) => None,
+        }
+    }
+
+    /// Returns true when the rule is off.
+    pub fn is_off(&self) -> bool {
+        self.on().is_none()
+    }
+
+    /// Returns the setting for a live rule with this parameter (`None`: no rule).
+    pub fn from_parameter(allow_fetch_and_merge: Option<bool>) -> Self {
+        match allow_fetch_and_merge {
+            None => Self::Flag(false),
+            Some(false) => Self::Flag(true),
+            Some(true) => Self::With {
+                allow_fetch_and_merge: true,
+            },
+        }
+    }
+}
+
+/// A rule type gh-policy does not model, kept verbatim.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OtherRule {
+    /// GitHub's rule type, e.g. `merge_queue`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// Its parameters; a parameter left out keeps its live value.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parameters: Option<Map<String, Value>>,
+}
+
+#[expect(
+    clippy::trivially_copy_pass_by_ref,
+    reason = "serde's skip_serializing_if passes &T"
+)]
+fn is_zero(value: &u8) -> bool {
+    *value == 0
+}
