@@ -6,6 +6,7 @@
 //! each setting is written, for diagnostics and for annotations pointing at a drifting line.
 
 mod load;
+mod rulesets;
 mod schema;
 mod source_map;
 mod suggest;

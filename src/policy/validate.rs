@@ -79,6 +79,12 @@ pub(super) fn check(settings: &RepoSettings, map: &SourceMap, file: &str) -> Vec
     for (name, environment) in &settings.environments {
         check_environment(&mut c, name, environment);
     }
+    for (path, at, message) in super::rulesets::check(&settings.rulesets) {
+        match at {
+            super::rulesets::At::Key => c.at_key(&path, message),
+            super::rulesets::At::Value => c.at_value(&path, message),
+        }
+    }
     let mut found = c.found;
     found.sort_by_key(|d| (d.line.unwrap_or(0), d.column.unwrap_or(0)));
     found

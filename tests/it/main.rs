@@ -12,6 +12,7 @@ mod live;
 mod perf;
 mod plan;
 mod props;
+mod rulesets;
 mod schema;
 mod terminal;
 mod validate;

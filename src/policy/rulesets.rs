@@ -1,0 +1,179 @@
+//! The rules about rulesets a JSON Schema cannot say (they tie one key to another), each
+//! reported at the key or value it is about.
+
+use std::collections::BTreeMap;
+
+use crate::model::{BypassActor, BypassMode, Ruleset, RulesetTarget};
+use crate::names::{check_login, check_slug};
+use crate::untrusted::quote;
+
+/// Where a problem is: at the key of a path, or at its value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum At {
+    /// The key (or list item).
+    Key,
+    /// The value.
+    Value,
+}
+
+/// One problem: its dotted path, where on it, and the message.
+pub type Problem = (String, At, String);
+
+/// Returns every problem of the rulesets.
+pub fn check(rulesets: &BTreeMap<String, Ruleset>) -> Vec<Problem> {
+    let mut found = Vec::new();
+    let mut seen: BTreeMap<String, &str> = BTreeMap::new();
+    for (name, ruleset) in rulesets {
+        let path = format!("rulesets.{name}");
+        if name.trim().is_empty() {
+            found.push((
+                path.clone(),
+                At::Key,
+                "a ruleset needs a non-empty name".to_owned(),
+            ));
+        }
+        // GitHub refuses two rulesets whose names differ only in case.
+        if let Some(first) = seen.insert(name.to_lowercase(), name) {
+            found.push((
+                path.clone(),
+                At::Key,
+                format!(
+                    "rulesets {} and {} differ only in case; GitHub treats them as one name",
+                    quote(first),
+                    quote(name)
+                ),
+            ));
+        }
+        check_patterns(ruleset, &path, &mut found);
+        for (i, actor) in ruleset.bypass.iter().enumerate() {
+            check_actor(
+                actor,
+                ruleset.target,
+                &format!("{path}.bypass.{i}"),
+                &mut found,
+            );
+        }
+        if let Some(pr) = &ruleset.rules.pull_request
+            && pr.required_approvals > 10
+        {
+            found.push((
+                format!("{path}.rules.pull_request.required_approvals"),
+                At::Value,
+                format!(
+                    "`required_approvals` of a ruleset must be 0 to 10; found {}",
+                    pr.required_approvals
+                ),
+            ));
+        }
+    }
+    found
+}
+
+fn check_patterns(ruleset: &Ruleset, path: &str, found: &mut Vec<Problem>) {
+    match ruleset.target.ref_prefix() {
+        None => {
+            for key in ["include", "exclude"] {
+                let list = if key == "include" {
+                    &ruleset.include
+                } else {
+                    &ruleset.exclude
+                };
+                if !list.is_empty() {
+                    found.push((
+                        format!("{path}.{key}"),
+                        At::Key,
+                        format!("a `push` ruleset applies to every push; it takes no `{key}`"),
+                    ));
+                }
+            }
+        }
+        Some(prefix) => {
+            if ruleset.include.is_empty() {
+                found.push((
+                    path.to_owned(),
+                    At::Key,
+                    format!(
+                        "a `{}` ruleset needs `include`: the refs it applies to (`~DEFAULT_BRANCH`, `~ALL`, names or globs)",
+                        ruleset.target.as_str()
+                    ),
+                ));
+            }
+            let other = if ruleset.target == RulesetTarget::Branch {
+                "refs/tags/"
+            } else {
+                "refs/heads/"
+            };
+            for (key, list) in [("include", &ruleset.include), ("exclude", &ruleset.exclude)] {
+                for (i, pattern) in list.iter().enumerate() {
+                    let at = format!("{path}.{key}.{i}");
+                    if pattern.trim().is_empty() {
+                        found.push((at, At::Value, "a pattern must not be empty".to_owned()));
+                    } else if pattern.starts_with(other)
+                        || (pattern.starts_with("refs/") && !pattern.starts_with(prefix))
+                    {
+                        found.push((
+                            at,
+                            At::Value,
+                            format!(
+                                "{} is not a {} ref: in a `{}` ruleset write patterns without a prefix (`main`), or with `{prefix}`",
+                                quote(pattern),
+                                ruleset.target.as_str(),
+                                ruleset.target.as_str()
+                            ),
+                        ));
+                    } else if pattern.starts_with('~')
+                        && !matches!(pattern.as_str(), "~DEFAULT_BRANCH" | "~ALL")
+                    {
+                        found.push((
+                            at,
+                            At::Value,
+                            format!(
+                                "{} is not GitHub's: write `~DEFAULT_BRANCH` or `~ALL`",
+                                quote(pattern)
+                            ),
+                        ));
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn check_actor(actor: &BypassActor, target: RulesetTarget, path: &str, found: &mut Vec<Problem>) {
+    if actor.actor_keys() != 1 {
+        found.push((
+            path.to_owned(),
+            At::Key,
+            "a bypass actor is exactly one of `role`, `role_id`, `team`, `team_id`, `app`, `app_id`, `user`, `user_id`, `org_admins: true`, `deploy_keys: true`".to_owned(),
+        ));
+        return;
+    }
+    let name_problem = match (&actor.user, &actor.team, &actor.app) {
+        (Some(login), _, _) => check_login(login).err().map(|r| ("user", login, r)),
+        (_, Some(slug), _) => check_slug(slug).err().map(|r| ("team", slug, r)),
+        (_, _, Some(slug)) => check_slug(slug).err().map(|r| ("app", slug, r)),
+        _ => None,
+    };
+    if let Some((key, name, reason)) = name_problem {
+        found.push((
+            format!("{path}.{key}"),
+            At::Value,
+            format!("invalid {key} {}: {reason}", quote(name)),
+        ));
+    }
+    if actor.mode == BypassMode::PullRequest {
+        if actor.deploy_keys {
+            found.push((
+                format!("{path}.mode"),
+                At::Value,
+                "deploy keys cannot bypass by pull request only".to_owned(),
+            ));
+        } else if target != RulesetTarget::Branch {
+            found.push((
+                format!("{path}.mode"),
+                At::Value,
+                "`mode: pull_request` applies to branch rulesets only".to_owned(),
+            ));
+        }
+    }
+}
