@@ -19,6 +19,7 @@ pub mod ci;
 pub mod cli;
 pub mod commands;
 pub mod diff;
+pub mod effective;
 pub mod error;
 pub mod github;
 pub mod live;

@@ -6,6 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::{Map, Value};
 
+use crate::effective::BranchEvidence;
 use crate::model::{DeploymentPattern, RepoSettings};
 
 /// The live side of a diff.
@@ -22,6 +23,10 @@ pub struct LiveState {
     pub pattern_ids: BTreeMap<(String, DeploymentPattern), u64>,
     /// What the model of a live repository ruleset cannot say, by name.
     pub rulesets: BTreeMap<String, LiveRuleset>,
+    /// The repository's default branch, when it was read.
+    pub default_branch: Option<String>,
+    /// What protects each branch the policy's requirements name, by branch name.
+    pub evidence: BTreeMap<String, BranchEvidence>,
 }
 
 /// A live repository ruleset's id, and the parameters it has that the policy format does
@@ -48,6 +53,18 @@ impl LiveState {
             },
             pattern_ids: BTreeMap::new(),
             rulesets: BTreeMap::new(),
+            default_branch: None,
+            evidence: BTreeMap::new(),
+        }
+    }
+
+    /// Returns the branch a requirement key names: `~DEFAULT_BRANCH` is the default branch
+    /// (`main` when it was not read, as with a state file).
+    pub fn branch_of<'a>(&'a self, key: &'a str) -> &'a str {
+        if key == "~DEFAULT_BRANCH" {
+            self.default_branch.as_deref().unwrap_or("main")
+        } else {
+            key
         }
     }
 

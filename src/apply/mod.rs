@@ -20,6 +20,8 @@ pub enum Outcome {
     Failed(ApiError),
     /// Not attempted because an earlier write failed.
     NotAttempted,
+    /// Nothing to write of its own: the other changes make it so (a requirement).
+    NoWrite,
     /// `apply` cannot make this change (the plan says why).
     Inapplicable,
 }
@@ -75,6 +77,7 @@ pub async fn execute(
                 }
             }
             (Some(_), true) => Outcome::NotAttempted,
+            (None, true) => Outcome::NoWrite,
             // No target, or one the plan says cannot be written.
             _ => Outcome::Inapplicable,
         };

@@ -69,6 +69,7 @@ async fn the_first_failure_stops_the_writes_and_the_report_accounts_for_every_ch
                 Outcome::Failed(_) => "failed",
                 Outcome::NotAttempted => "not attempted",
                 Outcome::Inapplicable => "inapplicable",
+                Outcome::NoWrite => "met",
             };
             (change.address.as_str(), word)
         })

@@ -194,6 +194,7 @@ fn write_report(
             Outcome::Applied => ("✓", "applied"),
             Outcome::Failed(_) => ("✗", "FAILED"),
             Outcome::NotAttempted => ("·", "not attempted"),
+            Outcome::NoWrite => ("✓", "met"),
             Outcome::Inapplicable => ("!", "cannot apply"),
         };
         writeln!(out, "  {mark} {word:<13} {}", change.address)?;

@@ -332,11 +332,11 @@ fn diff_variables(
                 (Action::Update, Some(value)) => VariableWrite::Update(value.clone()),
                 _ => VariableWrite::Delete,
             };
-            let diffs = vec![FieldDiff {
-                path: "value".to_owned(),
-                live: json!(live),
-                policy: json!(policy),
-            }];
+            let diffs = vec![FieldDiff::new(
+                "value".to_owned(),
+                json!(live),
+                json!(policy),
+            )];
             let target = Target::Variable {
                 environment: name.to_owned(),
                 name: variable.to_owned(),

@@ -87,11 +87,11 @@ pub fn compare(live: &Leaves, policy: &Leaves) -> Vec<FieldDiff> {
         if leaf.default.is_none() {
             presences.push(diffs.len());
         }
-        diffs.push(FieldDiff {
-            path: leaf.path.clone(),
-            live: have.cloned().unwrap_or(Value::Null),
-            policy: want.cloned().unwrap_or(Value::Null),
-        });
+        diffs.push(FieldDiff::new(
+            leaf.path.clone(),
+            have.cloned().unwrap_or(Value::Null),
+            want.cloned().unwrap_or(Value::Null),
+        ));
     }
     // A section's presence says nothing more once one of its settings is shown.
     let shown: Vec<String> = diffs.iter().map(|d| d.path.clone()).collect();

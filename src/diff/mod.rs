@@ -9,6 +9,7 @@ mod branch;
 mod checks;
 mod environment;
 mod leaves;
+mod requirement;
 mod ruleset;
 
 #[cfg(test)]
@@ -69,9 +70,11 @@ pub fn plan(
     branch::diff(desired, live, &mut changes);
     environment::diff(desired, live, sources, &mut changes);
     ruleset::diff(desired, live, &mut changes);
+    requirement::diff(desired, live, &mut changes);
     Plan {
         repository: repository.to_owned(),
         changes,
+        requirements: requirement::reports(desired, live),
     }
 }
 

@@ -115,11 +115,11 @@ fn a_changed_setting_is_one_update_with_the_field_path() {
     );
     assert_eq!(
         change.diffs,
-        vec![FieldDiff {
-            path: "pull_request.required_approvals".into(),
-            live: json!(1),
-            policy: json!(2)
-        }]
+        vec![FieldDiff::new(
+            "pull_request.required_approvals",
+            json!(1),
+            json!(2)
+        )]
     );
 }
 
@@ -295,11 +295,7 @@ fn a_new_environment_comes_before_its_patterns_secrets_and_variables() {
     );
     assert_eq!(
         plan.changes[0].diffs[0],
-        FieldDiff {
-            path: "deployment_branches".into(),
-            live: Value::Null,
-            policy: json!(["main"])
-        }
+        FieldDiff::new("deployment_branches", Value::Null, json!(["main"]))
     );
     assert_eq!(plan.changes[2].reason.as_deref(), Some(REASON_SECRET_VALUE));
     assert_eq!(plan.summary().create, 5);

@@ -9,7 +9,7 @@
 use async_trait::async_trait;
 
 use super::error::ApiError;
-use super::wire::account::{App, Team, User};
+use super::wire::account::{App, Repository, Team, User};
 use super::wire::actions::{PublicKey, SecretItem, SecretRequest, VariableItem, VariableRequest};
 use super::wire::environment::{
     DeploymentBranchPolicy, DeploymentBranchPolicyRequest, Environment, EnvironmentRequest,
@@ -32,6 +32,9 @@ pub enum ProtectionRead {
 /// The reads.
 #[async_trait]
 pub trait GithubRead: Send + Sync {
+    /// GET `/repos/{owner}/{repo}`.
+    async fn repository(&self, repo: &RepoName) -> Result<Repository, ApiError>;
+
     /// GET `…/branches/{branch}/protection`.
     async fn branch_protection(
         &self,

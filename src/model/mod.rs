@@ -11,8 +11,10 @@
 
 mod branch;
 mod environment;
+mod exception;
 mod forms;
 pub mod ref_pattern;
+mod requirement;
 mod ruleset;
 
 use std::collections::BTreeMap;
@@ -24,6 +26,8 @@ pub use branch::{Actors, Branch, PullRequestRules, RequiredCheck, StatusChecks};
 pub use environment::{
     DeploymentBranches, DeploymentPattern, Environment, RefType, Reviewer, Secret,
 };
+pub use exception::Exception;
+pub use requirement::{FLAGS as REQUIREMENT_FLAGS, Requirement};
 pub use ruleset::{
     BypassActor, BypassMode, Enforcement, MergeMethod, OtherRule, PullRequestRule, RepositoryRole,
     RestrictUpdates, Rules, Ruleset, RulesetTarget, StatusChecksRule,
@@ -55,6 +59,15 @@ pub struct RepoSettings {
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub rulesets: BTreeMap<String, Ruleset>,
 
+    /// What must hold on a branch (or `~DEFAULT_BRANCH`), however it is configured:
+    /// evaluated on classic protection and every active ruleset together.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub requirements: BTreeMap<String, Requirement>,
+
+    /// Drift accepted until a date.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub exceptions: Vec<Exception>,
+
     /// What to delete when the repository has it and the policy does not list it.
     /// Everything is off unless set.
     #[serde(default, skip_serializing_if = "Prune::is_off")]
@@ -70,6 +83,8 @@ impl RepoSettings {
             branches: BTreeMap::new(),
             environments: BTreeMap::new(),
             rulesets: BTreeMap::new(),
+            requirements: BTreeMap::new(),
+            exceptions: Vec::new(),
             prune: Prune::default(),
         }
     }

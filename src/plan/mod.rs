@@ -25,6 +25,34 @@ pub struct Plan {
     pub repository: String,
     /// The changes, in the order `apply` executes them (dependencies first).
     pub changes: Vec<Change>,
+    /// Every requirement as judged on the live repository, met or not, with its sources.
+    pub requirements: Vec<RequirementReport>,
+}
+
+/// The requirements of one branch, judged on its effective protection.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RequirementReport {
+    /// The requirement's address, e.g. `requirements.~DEFAULT_BRANCH`.
+    pub address: String,
+    /// The branch it was judged on.
+    pub branch: String,
+    /// Each requirement the policy sets.
+    pub settings: Vec<JudgedSetting>,
+}
+
+/// One requirement, judged.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct JudgedSetting {
+    /// The requirement key, e.g. `required_approvals`.
+    pub setting: String,
+    /// True when the effective protection meets it.
+    pub met: bool,
+    /// The effective value.
+    pub value: Value,
+    /// The floor the policy sets.
+    pub floor: Value,
+    /// Met: the sources that meet it; unmet: the sources of the effective value.
+    pub sources: Vec<String>,
 }
 
 impl Plan {
@@ -98,6 +126,43 @@ pub struct FieldDiff {
     pub live: Value,
     /// The value the policy asks for.
     pub policy: Value,
+    /// For a requirement: the sources of the live (effective) value.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub sources: Vec<String>,
+    /// What a person should know about this difference (a source that would provide it but
+    /// is only evaluated).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    /// The exception that accepts this difference, while it is active.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub excepted: Option<ExceptionNote>,
+    /// The exception that accepted this difference until it expired.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub exception_expired: Option<ExceptionNote>,
+}
+
+/// An exception as the plan shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ExceptionNote {
+    /// Why the drift is accepted.
+    pub reason: String,
+    /// Until when, as written in the policy.
+    pub expires: String,
+}
+
+impl FieldDiff {
+    /// Returns a difference with nothing but its path and values.
+    pub fn new(path: impl Into<String>, live: Value, policy: Value) -> Self {
+        Self {
+            path: path.into(),
+            live,
+            policy,
+            sources: Vec::new(),
+            note: None,
+            excepted: None,
+            exception_expired: None,
+        }
+    }
 }
 
 /// The kinds of resource a plan can change.
@@ -116,6 +181,8 @@ pub enum ResourceKind {
     Variable,
     /// One repository ruleset.
     Ruleset,
+    /// A requirement on a branch's effective protection.
+    Requirement,
 }
 
 /// What happens to a resource.

@@ -24,6 +24,10 @@
 //! - `diffs[].path` is dotted from the resource, in policy terms; `live` and `policy` are
 //!   the two values as JSON, `null` where a side has none. Objects inside them have sorted
 //!   keys, so the output is byte-stable.
+//! - `note` says what a person should know (where a secret's value comes from, that a
+//!   requirement is met by the other changes).
+//! - `requirements` (when the policy has some) lists every requirement as judged on the
+//!   live repository: `{address, branch, settings: [{setting, met, value, floor, sources}]}`.
 //! - `applicable` and `reason` appear only on a change `apply` cannot make; there
 //!   `applicable` is `false` and `reason` says why (`null` if no reason is known).
 //! - The write a change stands for (`Change::target`) is never part of the output.
@@ -33,7 +37,7 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use crate::plan::{Action, Change, FieldDiff, Plan, ResourceKind, Summary};
+use crate::plan::{Action, Change, FieldDiff, Plan, RequirementReport, ResourceKind, Summary};
 
 /// The plan as written, keys in DESIGN.md's order.
 #[derive(Serialize)]
@@ -42,6 +46,8 @@ struct JsonPlan<'a> {
     in_sync: bool,
     summary: Summary,
     changes: Vec<JsonChange<'a>>,
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    requirements: &'a [RequirementReport],
 }
 
 /// One change as written.
@@ -53,6 +59,8 @@ struct JsonChange<'a> {
     diffs: &'a [FieldDiff],
     #[serde(flatten, skip_serializing_if = "Option::is_none")]
     inapplicable: Option<Inapplicable<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    note: Option<&'a str>,
 }
 
 /// The two keys only an inapplicable change carries.
@@ -73,6 +81,7 @@ impl<'a> From<&'a Change> for JsonChange<'a> {
                 applicable: false,
                 reason: change.reason.as_deref(),
             }),
+            note: change.note.as_deref(),
         }
     }
 }
@@ -84,6 +93,7 @@ pub(super) fn render(plan: &Plan, out: &mut dyn Write) -> io::Result<()> {
         in_sync: plan.in_sync(),
         summary: plan.summary(),
         changes: plan.changes.iter().map(JsonChange::from).collect(),
+        requirements: &plan.requirements,
     };
     serde_json::to_writer_pretty(&mut *out, &json).map_err(io::Error::from)?;
     out.write_all(b"\n")

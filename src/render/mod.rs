@@ -46,6 +46,7 @@ fn kind_label(kind: ResourceKind) -> &'static str {
         ResourceKind::Secret => "secret",
         ResourceKind::Variable => "variable",
         ResourceKind::Ruleset => "ruleset",
+        ResourceKind::Requirement => "requirement",
     }
 }
 

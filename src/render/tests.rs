@@ -6,11 +6,7 @@ use super::{Format, render};
 use crate::plan::{Action, Change, FieldDiff, Plan, ResourceKind, Target};
 
 fn diff(path: &str, live: serde_json::Value, policy: serde_json::Value) -> FieldDiff {
-    FieldDiff {
-        path: path.to_owned(),
-        live,
-        policy,
-    }
+    FieldDiff::new(path, live, policy)
 }
 
 fn change(
@@ -49,6 +45,7 @@ fn environment(_name: &str) -> Option<Target> {
 /// A repository that matches its policy.
 fn in_sync() -> Plan {
     Plan {
+        requirements: Vec::new(),
         repository: "acme/katz-backend".to_owned(),
         changes: Vec::new(),
     }
@@ -152,6 +149,7 @@ fn drifted() -> Plan {
         ),
     ];
     Plan {
+        requirements: Vec::new(),
         repository: "acme/katz-backend".to_owned(),
         changes,
     }
@@ -223,6 +221,7 @@ fn awkward() -> Plan {
         },
     ];
     Plan {
+        requirements: Vec::new(),
         repository: "acme/ünï|`code`".to_owned(),
         changes,
     }

@@ -12,6 +12,7 @@ mod live;
 mod perf;
 mod plan;
 mod props;
+mod requirements;
 mod rulesets;
 mod schema;
 mod terminal;

@@ -193,6 +193,8 @@ fn settings() -> impl Strategy<Value = RepoSettings> {
             branches,
             environments,
             rulesets: std::collections::BTreeMap::new(),
+            requirements: std::collections::BTreeMap::new(),
+            exceptions: Vec::new(),
             prune: Prune {
                 environments: prune[0],
                 branch_protection: prune[1],

@@ -224,7 +224,14 @@ fn removing_bypass_actors_sends_the_list_without_them_and_empty_clears_all() {
     );
 
     repo.clear_log();
-    let actor_lines = ["bypass:", "- user:", "org_admins", "team:", "mode:", "role:"];
+    let actor_lines = [
+        "bypass:",
+        "- user:",
+        "org_admins",
+        "team:",
+        "mode:",
+        "role:",
+    ];
     let without = PROTECT_MAIN
         .lines()
         .filter(|l| !actor_lines.iter().any(|a| l.contains(a)))

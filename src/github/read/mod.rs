@@ -8,18 +8,21 @@
 //! write is checked to exist and the ids writes and comparisons need are learnt (`names`).
 
 mod environments;
+mod evidence;
 mod names;
 mod protection;
 mod rulesets;
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use super::api::GithubRead;
-use super::error::ApiError;
+use super::error::{ApiError, ApiErrorKind, Permission};
+use crate::effective::{BranchEvidence, Classic};
 use crate::live::LiveState;
 use crate::model::{Branch, Environment, RepoSettings};
 use crate::names::RepoName;
 use crate::plan::ActorKind;
+use crate::untrusted;
 
 /// Why the live side could not be read.
 #[derive(Debug, thiserror::Error)]
@@ -97,8 +100,15 @@ async fn read(
     let environments = environments::read_environments(github, repo, desired);
     let branches = protection::read_branches(github, repo, desired);
     let fetched = rulesets::fetch(github, repo, desired);
-    let ((environments, mut live), (branches, missing_branches), fetched) =
-        futures::try_join!(environments, branches, fetched)?;
+    let default_branch = async {
+        if desired.requirements.is_empty() {
+            return Ok(None);
+        }
+        github.repository(repo).await.map(|r| r.default_branch)
+    };
+    let ((environments, mut live), (branches, missing_branches), fetched, default_branch) =
+        futures::try_join!(environments, branches, fetched, default_branch)?;
+    live.default_branch = default_branch;
     live.settings.repository = Some(repo.to_string());
     live.settings.branches = branches;
     live.settings.environments = environments;
@@ -120,8 +130,74 @@ async fn read(
         }
         names::name_actor_ids(github, repo, users, teams, &mut live.ids).await?;
     }
+    if !desired.requirements.is_empty() {
+        let keys: BTreeSet<String> = desired
+            .requirements
+            .keys()
+            .map(|key| live.branch_of(key).to_owned())
+            .collect();
+        live.evidence = read_evidence(github, repo, &keys, &live, &fetched).await?;
+        refuse_unreadable(desired, &live)?;
+    }
     let (models, facts) = rulesets::into_model(fetched, desired, &live.ids)?;
     live.settings.rulesets = models;
     live.rulesets = facts;
     Ok(live)
+}
+
+/// Reads what protects each branch (for requirements, and for `explain`).
+async fn read_evidence(
+    github: &dyn GithubRead,
+    repo: &RepoName,
+    branches: &BTreeSet<String>,
+    live: &LiveState,
+    fetched: &rulesets::Fetched,
+) -> Result<BTreeMap<String, BranchEvidence>, ApiError> {
+    let default_branch = live.default_branch.as_deref().unwrap_or("main");
+    let reads = evidence::read_branches(github, repo, branches, live).await?;
+    let active: BTreeSet<u64> = reads
+        .values()
+        .flat_map(evidence::BranchReads::ruleset_ids)
+        .collect();
+    let details =
+        evidence::details(github, repo, &fetched.summaries, &active, &fetched.own).await?;
+    Ok(reads
+        .into_iter()
+        .map(|(branch, read)| {
+            let assembled = evidence::assemble(&branch, read, &details, default_branch, &live.ids);
+            (branch, assembled)
+        })
+        .collect())
+}
+
+/// A plan judges requirements on what it can see: a branch's classic protection the token
+/// cannot read, or the hidden bypass actors of a ruleset when `no_bypass` is required, is
+/// an error naming the permission, never a guess.
+fn refuse_unreadable(desired: &RepoSettings, live: &LiveState) -> Result<(), ApiError> {
+    for (key, requirement) in &desired.requirements {
+        let branch = live.branch_of(key);
+        let Some(evidence) = live.evidence.get(branch) else {
+            continue;
+        };
+        if evidence.classic == Classic::Unreadable {
+            return Err(ApiError::new(ApiErrorKind::Permission, format!("GET …/branches/{}/protection", untrusted::escape(branch)))
+                .with_detail(format!(
+                    "the token cannot read the classic protection of branch {}, on which requirements are judged",
+                    untrusted::quote(branch)
+                ))
+                .needing(Permission::AdministrationRead));
+        }
+        let hidden = evidence
+            .rulesets
+            .iter()
+            .find(|r| r.active && r.bypass.is_none());
+        if requirement.no_bypass
+            && let Some(ruleset) = hidden
+        {
+            return Err(ApiError::new(ApiErrorKind::Permission, format!("GET {}", ruleset.source))
+                .with_detail("GitHub left out the ruleset's bypass actors, which `no_bypass` is judged on: it shows them only to tokens that can edit the ruleset")
+                .needing(Permission::AdministrationWrite));
+        }
+    }
+    Ok(())
 }

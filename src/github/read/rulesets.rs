@@ -18,6 +18,8 @@ use crate::untrusted::quote;
 /// The rulesets read: the repository's own that matter, in GitHub's shapes.
 #[derive(Debug, Default)]
 pub(super) struct Fetched {
+    /// The list: the repository's rulesets and the organisation's that apply to it.
+    pub summaries: Vec<RulesetSummary>,
     /// The repository's own rulesets the policy manages or may prune.
     pub own: Vec<WireRuleset>,
 }
@@ -36,7 +38,7 @@ pub(super) async fn fetch(
     repo: &RepoName,
     desired: &RepoSettings,
 ) -> Result<Fetched, ApiError> {
-    if desired.rulesets.is_empty() && !desired.prune.rulesets {
+    if desired.rulesets.is_empty() && !desired.prune.rulesets && desired.requirements.is_empty() {
         return Ok(Fetched::default());
     }
     let summaries = github.rulesets(repo).await?;
@@ -45,7 +47,7 @@ pub(super) async fn fetch(
         .filter(|s| is_own(s))
         .filter(|s| desired.prune.rulesets || desired.rulesets.contains_key(&s.name));
     let own = try_join_all(wanted.map(|s| github.ruleset(repo, s.id))).await?;
-    Ok(Fetched { own })
+    Ok(Fetched { summaries, own })
 }
 
 /// Live rulesets in the model's terms, and what the model cannot say, by name.

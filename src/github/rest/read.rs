@@ -11,7 +11,7 @@ use crate::github::api::{GithubRead, ProtectionRead};
 use crate::github::client::Reads;
 use crate::github::error::{ApiError, ApiErrorKind, Permission};
 use crate::github::path::ApiPath;
-use crate::github::wire::account::{App, BranchItem, Team, User};
+use crate::github::wire::account::{App, BranchItem, Repository, Team, User};
 use crate::github::wire::actions::{PublicKey, SecretItem, VariableItem};
 use crate::github::wire::environment::{DeploymentBranchPolicy, Environment};
 use crate::github::wire::ruleset::{EffectiveRule, Ruleset, RulesetSummary};
@@ -207,5 +207,18 @@ impl<C: Reads> GithubRead for Rest<C> {
             .get_all(&path, None)
             .await
             .map_err(|e| repository_missing(e, repo))
+    }
+
+    async fn repository(&self, repo: &RepoName) -> Result<Repository, ApiError> {
+        let path = repo_path(repo);
+        let call = format!("GET {path}");
+        let response = self.reads().get(&path).await?;
+        if response.status != StatusCode::OK {
+            return Err(repository_missing(
+                ApiError::from_status(&response, call),
+                repo,
+            ));
+        }
+        parse(&response, &call)
     }
 }

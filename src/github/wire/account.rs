@@ -36,3 +36,23 @@ pub struct BranchItem {
     /// The branch name.
     pub name: String,
 }
+
+/// A repository (`GET /repos/{owner}/{repo}`, or an item of `GET /orgs/{org}/repos`): what
+/// gh-policy needs of it.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct Repository {
+    /// The name.
+    pub name: String,
+    /// `owner/name`.
+    #[serde(default)]
+    pub full_name: Option<String>,
+    /// The default branch.
+    #[serde(default)]
+    pub default_branch: Option<String>,
+    /// Archived repositories are read-only.
+    #[serde(default)]
+    pub archived: bool,
+    /// A fork.
+    #[serde(default)]
+    pub fork: bool,
+}

@@ -197,8 +197,26 @@ fn read_rule(kind: &str, parameters: &Map<String, Value>, rules: &mut Rules) {
     }
 }
 
+/// Returns the rules in the model's terms (other rule types kept as `other`), for rules
+/// read without their ruleset (the effective rules of a branch).
+pub fn rules_from(wire: &[Rule]) -> Rules {
+    let mut rules = Rules::default();
+    for rule in wire {
+        let parameters = rule.parameters.clone().unwrap_or_default();
+        if MODELLED.iter().any(|(kind, _)| *kind == rule.kind) {
+            read_rule(&rule.kind, &parameters, &mut rules);
+        } else {
+            rules.other.push(OtherRule {
+                kind: rule.kind.clone(),
+                parameters: (!parameters.is_empty()).then_some(parameters),
+            });
+        }
+    }
+    rules
+}
+
 /// Returns an actor in policy terms, named where its id is known.
-fn actor_from(actor: &WireActor, ids: &Identities) -> Option<BypassActor> {
+pub fn actor_from(actor: &WireActor, ids: &Identities) -> Option<BypassActor> {
     let mode = match actor.bypass_mode.as_deref() {
         Some("pull_request") => BypassMode::PullRequest,
         Some("exempt") => BypassMode::Exempt,

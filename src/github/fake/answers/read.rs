@@ -181,4 +181,19 @@ impl GithubRead for FakeGithub {
     ) -> Result<Vec<EffectiveRule>, ApiError> {
         self.effective_rules(repo, branch)
     }
+
+    async fn repository(
+        &self,
+        repo: &RepoName,
+    ) -> Result<crate::github::wire::account::Repository, ApiError> {
+        self.check_repo(repo, "repository")?;
+        let _state = self.call("repository", "", None)?;
+        Ok(crate::github::wire::account::Repository {
+            name: repo.name.clone(),
+            full_name: Some(repo.to_string()),
+            default_branch: Some("main".to_owned()),
+            archived: false,
+            fork: false,
+        })
+    }
 }

@@ -1,0 +1,228 @@
+//! Requirements: judged on the protection GitHub will enforce, live and as `apply` will
+//! leave it (DESIGN §8).
+//!
+//! The prediction is the live evidence with every managed branch and ruleset replaced by
+//! its policy: classic protection of a listed branch is the policy's; a repository ruleset
+//! the policy lists (or prunes) is dropped from what GitHub reported, and the policy's own
+//! rulesets are matched against the branch here. An unmet requirement that the prediction
+//! meets is an applicable change with no write of its own (the other changes make it so);
+//! one the prediction still misses is `applicable: false`, saying why.
+
+use super::inapplicable;
+use crate::effective::{
+    AppliedRuleset, BranchEvidence, Classic, Judged, Source, Verdict, contributions, judge,
+};
+use crate::live::LiveState;
+use crate::model::ref_pattern::selects_branch;
+use crate::model::{Enforcement, RepoSettings, Ruleset, RulesetTarget};
+use crate::plan::{Action, Change, FieldDiff, JudgedSetting, RequirementReport, ResourceKind};
+
+/// Returns every requirement as judged on the live repository.
+pub fn reports(desired: &RepoSettings, live: &LiveState) -> Vec<RequirementReport> {
+    desired
+        .requirements
+        .iter()
+        .map(|(key, requirement)| {
+            let now = evidence(live, key);
+            let (enforced, evaluate) = contributions(&now, &live.ids);
+            RequirementReport {
+                address: format!("requirements.{key}"),
+                branch: now.branch.clone(),
+                settings: judge(requirement, &enforced, &evaluate, &live.ids)
+                    .into_iter()
+                    .map(|j| JudgedSetting {
+                        setting: j.setting.to_owned(),
+                        met: j.verdict == Verdict::Met,
+                        value: j.live,
+                        floor: j.policy,
+                        sources: j.sources.iter().map(ToString::to_string).collect(),
+                    })
+                    .collect(),
+            }
+        })
+        .collect()
+}
+
+/// Returns the live evidence of the branch a requirement key names.
+fn evidence(live: &LiveState, key: &str) -> BranchEvidence {
+    let branch = live.branch_of(key);
+    live.evidence
+        .get(branch)
+        .cloned()
+        .unwrap_or_else(|| from_settings(live, branch))
+}
+
+/// Adds a change for every requirement unmet live or after `apply`.
+pub fn diff(desired: &RepoSettings, live: &LiveState, changes: &mut Vec<Change>) {
+    for (key, requirement) in &desired.requirements {
+        let now = evidence(live, key);
+        let after = predict(desired, live, &now);
+        let (enforced, evaluate) = contributions(&now, &live.ids);
+        let judged_now = judge(requirement, &enforced, &evaluate, &live.ids);
+        let (enforced_after, evaluate_after) = contributions(&after, &live.ids);
+        let judged_after = judge(requirement, &enforced_after, &evaluate_after, &live.ids);
+        let mut diffs = Vec::new();
+        let mut not_provided = Vec::new();
+        for (now, after) in judged_now.iter().zip(&judged_after) {
+            if now.verdict == Verdict::Met && after.verdict == Verdict::Met {
+                continue;
+            }
+            diffs.push(field_diff(now));
+            if after.verdict != Verdict::Met {
+                not_provided.push(shortfall(after));
+            }
+        }
+        if diffs.is_empty() {
+            continue;
+        }
+        let action = if enforced
+            .iter()
+            .any(crate::effective::Contribution::provides)
+        {
+            Action::Update
+        } else {
+            Action::Create
+        };
+        let address = format!("requirements.{key}");
+        let change = if not_provided.is_empty() {
+            let mut change =
+                inapplicable(address, ResourceKind::Requirement, action, String::new());
+            change.applicable = true;
+            change.reason = None;
+            change.note = Some(
+                "apply meets it with the changes to the branches and rulesets it manages"
+                    .to_owned(),
+            );
+            change
+        } else {
+            inapplicable(
+                address,
+                ResourceKind::Requirement,
+                action,
+                not_provided.join("; "),
+            )
+        };
+        changes.push(Change { diffs, ..change });
+    }
+}
+
+fn field_diff(judged: &Judged) -> FieldDiff {
+    let mut diff = FieldDiff::new(judged.setting, judged.live.clone(), judged.policy.clone());
+    diff.sources = judged.sources.iter().map(ToString::to_string).collect();
+    if !judged.evaluate_only.is_empty() {
+        let names: Vec<String> = judged
+            .evaluate_only
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        diff.note = Some(format!(
+            "required only by {}, in evaluate mode (reported, never enforced)",
+            names.join(", ")
+        ));
+    }
+    diff
+}
+
+/// Says why nothing managed provides a requirement.
+fn shortfall(judged: &Judged) -> String {
+    match judged.verdict {
+        Verdict::Unknown => format!(
+            "`{}` cannot be judged: a ruleset's bypass actors cannot be read",
+            judged.setting
+        ),
+        _ if judged.evaluate_only.is_empty() => format!(
+            "nothing the policy manages provides `{}` (the policy's branches and rulesets, with the organisation's)",
+            judged.setting
+        ),
+        _ => format!(
+            "`{}` is provided only by {}, in evaluate mode",
+            judged.setting,
+            judged
+                .evaluate_only
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    }
+}
+
+/// The evidence a state file gives: its classic protection and its rulesets, matched here.
+fn from_settings(live: &LiveState, branch: &str) -> BranchEvidence {
+    let classic = match live.settings.branches.get(branch) {
+        Some(b) if b.protected => Classic::Protected(Box::new(b.clone())),
+        _ => Classic::None,
+    };
+    let rulesets = applied(&live.settings, live.branch_of("~DEFAULT_BRANCH"), branch);
+    BranchEvidence {
+        branch: branch.to_owned(),
+        exists: !live.missing_branches.contains(branch),
+        classic,
+        rulesets,
+    }
+}
+
+/// Returns the evidence as `apply` will leave it.
+fn predict(desired: &RepoSettings, live: &LiveState, now: &BranchEvidence) -> BranchEvidence {
+    let branch = now.branch.as_str();
+    let classic = match desired.branches.get(branch) {
+        Some(_) if !now.exists => Classic::None,
+        Some(b) if b.protected => Classic::Protected(Box::new(b.clone())),
+        Some(_) => Classic::None,
+        None => now.classic.clone(),
+    };
+    let managed = |ruleset: &AppliedRuleset| match &ruleset.source {
+        Source::Ruleset {
+            name,
+            organization: None,
+        } => desired.prune.rulesets || desired.rulesets.contains_key(name),
+        _ => false,
+    };
+    let mut rulesets: Vec<AppliedRuleset> = now
+        .rulesets
+        .iter()
+        .filter(|r| !managed(r))
+        .cloned()
+        .collect();
+    rulesets.extend(applied(desired, live.branch_of("~DEFAULT_BRANCH"), branch));
+    BranchEvidence {
+        branch: branch.to_owned(),
+        exists: now.exists,
+        classic,
+        rulesets,
+    }
+}
+
+/// The rulesets of `settings` that apply to the branch (enforced or evaluated).
+fn applied(settings: &RepoSettings, default_branch: &str, branch: &str) -> Vec<AppliedRuleset> {
+    settings
+        .rulesets
+        .iter()
+        .filter(|(_, r)| {
+            r.target == RulesetTarget::Branch && r.enforcement != Enforcement::Disabled
+        })
+        .filter(|(_, r)| selects(r, branch, default_branch))
+        .map(|(name, r)| AppliedRuleset {
+            id: None,
+            source: Source::Ruleset {
+                name: name.clone(),
+                organization: None,
+            },
+            active: r.enforcement == Enforcement::Active,
+            rules: r.rules.clone(),
+            bypass: Some(r.bypass.clone()),
+        })
+        .collect()
+}
+
+fn selects(ruleset: &Ruleset, branch: &str, default_branch: &str) -> bool {
+    let qualify = |list: &[String]| -> Vec<String> {
+        list.iter().map(|p| ruleset.target.qualified(p)).collect()
+    };
+    selects_branch(
+        &qualify(&ruleset.include),
+        &qualify(&ruleset.exclude),
+        branch,
+        default_branch,
+    )
+}

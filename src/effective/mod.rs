@@ -1,0 +1,312 @@
+//! The protection GitHub will actually enforce on a branch (DESIGN §8): classic protection
+//! merged with every rule of every active ruleset that applies, the most restrictive value
+//! winning — the highest approval count, a setting on if any source turns it on, the union
+//! of required checks — each value with the sources that provide it.
+//!
+//! Pure: the evidence (`BranchEvidence`) is read by `github::read` or built from a policy by
+//! `diff`; this module only weighs it. `judge` holds a requirement against it.
+
+mod judge;
+
+use std::fmt;
+
+use serde_json::{Value, json};
+
+use crate::live::Identities;
+use crate::model::{Branch, BypassActor, Rules};
+
+pub use judge::{Judged, Verdict, judge};
+
+/// Where a setting comes from.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Source {
+    /// The branch's classic protection.
+    Classic,
+    /// A ruleset, the repository's (`organization: None`) or an organisation's.
+    Ruleset {
+        /// The ruleset's name.
+        name: String,
+        /// The organisation it belongs to, for an organisation ruleset.
+        organization: Option<String>,
+    },
+}
+
+impl fmt::Display for Source {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Classic => f.write_str("classic"),
+            Self::Ruleset {
+                name,
+                organization: None,
+            } => write!(f, "ruleset \"{}\"", crate::untrusted::escape(name)),
+            Self::Ruleset {
+                name,
+                organization: Some(org),
+            } => write!(
+                f,
+                "ruleset \"{}\" (organization {})",
+                crate::untrusted::escape(name),
+                crate::untrusted::escape(org)
+            ),
+        }
+    }
+}
+
+/// Classic protection as it was read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Classic {
+    /// None: the branch is unprotected (or does not exist).
+    None,
+    /// This protection.
+    Protected(Box<Branch>),
+    /// The token cannot read it.
+    Unreadable,
+}
+
+/// A ruleset that applies to a branch, with the rules it applies.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AppliedRuleset {
+    /// Its id, when it exists on GitHub (a ruleset the policy would create has none).
+    pub id: Option<u64>,
+    /// Where it comes from (never `Classic`).
+    pub source: Source,
+    /// True when enforced; false for `evaluate` (reported, never enforced).
+    pub active: bool,
+    /// The rules that apply to the branch.
+    pub rules: Rules,
+    /// Who may bypass; `None` when the token cannot see them.
+    pub bypass: Option<Vec<BypassActor>>,
+}
+
+/// What protects one branch.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BranchEvidence {
+    /// The branch's name.
+    pub branch: String,
+    /// False when the branch does not exist (yet).
+    pub exists: bool,
+    /// Its classic protection.
+    pub classic: Classic,
+    /// Every active or evaluate-mode ruleset that applies to it.
+    pub rulesets: Vec<AppliedRuleset>,
+}
+
+/// What one source requires, in the terms of requirements.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Contribution {
+    /// Where it comes from.
+    pub source: Source,
+    /// Approvals it requires (0 when it requires no pull request).
+    pub approvals: u8,
+    /// The on/off requirements it turns on.
+    pub flags: Vec<&'static str>,
+    /// The checks it requires, with the app id each is pinned to (`None`: any app).
+    pub checks: Vec<(String, Option<u64>)>,
+    /// Whether nobody may bypass it; `None` when that cannot be seen.
+    pub bypass_free: Option<bool>,
+}
+
+impl Contribution {
+    /// Returns true when the source provides anything at all.
+    pub fn provides(&self) -> bool {
+        self.approvals > 0 || !self.flags.is_empty() || !self.checks.is_empty()
+    }
+}
+
+/// What classic protection contributes.
+pub fn classic_contribution(branch: &Branch) -> Contribution {
+    let mut flags = Vec::new();
+    let pr = branch.pull_request.as_ref();
+    let checks = branch.status_checks.as_ref();
+    let mut on = |name: &'static str, value: bool| {
+        if value {
+            flags.push(name);
+        }
+    };
+    on(
+        "dismiss_stale_reviews",
+        pr.is_some_and(|p| p.dismiss_stale_reviews),
+    );
+    on(
+        "require_code_owner_reviews",
+        pr.is_some_and(|p| p.require_code_owner_reviews),
+    );
+    on(
+        "require_last_push_approval",
+        pr.is_some_and(|p| p.require_last_push_approval),
+    );
+    on(
+        "required_conversation_resolution",
+        branch.required_conversation_resolution,
+    );
+    on("strict", checks.is_some_and(|c| c.strict));
+    on("block_force_pushes", !branch.allow_force_pushes);
+    on("restrict_deletions", !branch.allow_deletions);
+    on("required_linear_history", branch.required_linear_history);
+    on("required_signatures", branch.required_signatures);
+    let bypass_free = branch.enforce_admins && pr.is_none_or(|p| p.bypass.is_empty());
+    Contribution {
+        source: Source::Classic,
+        approvals: pr.map_or(0, |p| p.required_approvals),
+        flags,
+        checks: checks
+            .into_iter()
+            .flat_map(|c| &c.required)
+            .map(|c| {
+                (
+                    c.context.clone(),
+                    c.app_id.and_then(|id| u64::try_from(id).ok()),
+                )
+            })
+            .collect(),
+        bypass_free: Some(bypass_free),
+    }
+}
+
+/// What a ruleset contributes. Checks pinned by app slug take their id from `ids`.
+pub fn ruleset_contribution(ruleset: &AppliedRuleset, ids: &Identities) -> Contribution {
+    let rules = &ruleset.rules;
+    let pr = rules.pull_request.as_ref();
+    let checks = rules.status_checks.as_ref();
+    let mut flags = Vec::new();
+    let mut on = |name: &'static str, value: bool| {
+        if value {
+            flags.push(name);
+        }
+    };
+    on(
+        "dismiss_stale_reviews",
+        pr.is_some_and(|p| p.dismiss_stale_reviews),
+    );
+    on(
+        "require_code_owner_reviews",
+        pr.is_some_and(|p| p.require_code_owner_reviews),
+    );
+    on(
+        "require_last_push_approval",
+        pr.is_some_and(|p| p.require_last_push_approval),
+    );
+    on(
+        "required_conversation_resolution",
+        pr.is_some_and(|p| p.required_conversation_resolution),
+    );
+    on("strict", checks.is_some_and(|c| c.strict));
+    on("block_force_pushes", rules.block_force_pushes);
+    on("restrict_deletions", rules.restrict_deletions);
+    on("required_linear_history", rules.required_linear_history);
+    on("required_signatures", rules.required_signatures);
+    Contribution {
+        source: ruleset.source.clone(),
+        approvals: pr.map_or(0, |p| p.required_approvals),
+        flags,
+        checks: checks
+            .into_iter()
+            .flat_map(|c| &c.required)
+            .map(|c| {
+                let id = c
+                    .app_id
+                    .and_then(|id| u64::try_from(id).ok())
+                    .or_else(|| c.app.as_deref().and_then(|slug| ids.app(slug)));
+                (c.context.clone(), id)
+            })
+            .collect(),
+        bypass_free: ruleset.bypass.as_ref().map(Vec::is_empty),
+    }
+}
+
+/// The contributions of the evidence: the enforced ones, and the evaluate-only ones.
+pub fn contributions(
+    evidence: &BranchEvidence,
+    ids: &Identities,
+) -> (Vec<Contribution>, Vec<Contribution>) {
+    let mut enforced = Vec::new();
+    if let Classic::Protected(branch) = &evidence.classic {
+        enforced.push(classic_contribution(branch));
+    }
+    let mut evaluate = Vec::new();
+    for ruleset in &evidence.rulesets {
+        let contribution = ruleset_contribution(ruleset, ids);
+        if ruleset.active {
+            enforced.push(contribution);
+        } else {
+            evaluate.push(contribution);
+        }
+    }
+    (enforced, evaluate)
+}
+
+/// One effective setting, named as in `requirements`, with its sources.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Setting {
+    /// The requirement key, e.g. `required_approvals`.
+    pub setting: &'static str,
+    /// The effective value.
+    pub value: Value,
+    /// The sources that provide it.
+    pub sources: Vec<Source>,
+}
+
+/// The settings the contributions add up to; a setting nobody turns on is left out.
+pub fn settings(contributions: &[Contribution], ids: &Identities) -> Vec<Setting> {
+    let mut out = Vec::new();
+    let approvals = contributions.iter().map(|c| c.approvals).max().unwrap_or(0);
+    if approvals > 0 {
+        out.push(Setting {
+            setting: "required_approvals",
+            value: json!(approvals),
+            sources: contributions
+                .iter()
+                .filter(|c| c.approvals == approvals)
+                .map(|c| c.source.clone())
+                .collect(),
+        });
+    }
+    let mut checks: Vec<(String, Option<u64>)> = contributions
+        .iter()
+        .flat_map(|c| c.checks.clone())
+        .collect();
+    checks.sort();
+    checks.dedup();
+    if !checks.is_empty() {
+        out.push(Setting {
+            setting: "required_checks",
+            value: Value::Array(
+                checks
+                    .iter()
+                    .map(|(c, app)| check_value(c, *app, ids))
+                    .collect(),
+            ),
+            sources: contributions
+                .iter()
+                .filter(|c| !c.checks.is_empty())
+                .map(|c| c.source.clone())
+                .collect(),
+        });
+    }
+    for flag in crate::model::REQUIREMENT_FLAGS {
+        let sources: Vec<Source> = contributions
+            .iter()
+            .filter(|c| c.flags.contains(&flag))
+            .map(|c| c.source.clone())
+            .collect();
+        if !sources.is_empty() {
+            out.push(Setting {
+                setting: flag,
+                value: json!(true),
+                sources,
+            });
+        }
+    }
+    out
+}
+
+/// A check as a person reads it: a name, or `{context, app}` / `{context, app_id}`.
+pub fn check_value(context: &str, app: Option<u64>, ids: &Identities) -> Value {
+    match app {
+        None => json!(context),
+        Some(id) => match ids.app_slug(id) {
+            Some(slug) => json!({ "context": context, "app": slug }),
+            None => json!({ "context": context, "app_id": id }),
+        },
+    }
+}
