@@ -21,6 +21,7 @@ pub mod commands;
 pub mod diff;
 pub mod effective;
 pub mod error;
+pub mod exceptions;
 pub mod github;
 pub mod live;
 pub mod model;
@@ -58,7 +59,7 @@ pub fn run(cli: &Cli) -> ExitStatus {
     let result = match &cli.command {
         Command::Validate(args) => commands::validate::run(args, &mut out, &mut err),
         Command::Schema => commands::schema::run(&mut out),
-        Command::Plan(args) => commands::plan::run(args, &ctx, &mut out),
+        Command::Plan(args) => commands::plan::run(args, &ctx, &mut out, &mut err),
         Command::Apply(args) => commands::apply::run(args, &ctx, &mut out, &mut err),
         Command::Export(args) => commands::export::run(args, &ctx, &mut out),
         Command::Completions(args) => commands::completions::completions(args.shell, &mut out),

@@ -71,6 +71,9 @@ pub async fn plan(github: &FakeGithub, desired: &RepoSettings, values: &Values) 
         &github.repo().to_string(),
         desired,
         &live,
-        &values.sources(),
+        &diff::Context {
+            sources: values.sources(),
+            ..diff::Context::default()
+        },
     )
 }

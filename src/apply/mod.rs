@@ -22,6 +22,8 @@ pub enum Outcome {
     NotAttempted,
     /// Nothing to write of its own: the other changes make it so (a requirement).
     NoWrite,
+    /// An active exception accepts this drift: left as it is live.
+    Excepted,
     /// `apply` cannot make this change (the plan says why).
     Inapplicable,
 }
@@ -64,6 +66,7 @@ pub async fn execute(
     let mut stopped = false;
     for change in &plan.changes {
         let outcome = match (&change.target, change.applicable) {
+            _ if change.excepted => Outcome::Excepted,
             (Some(target), true) if !stopped => {
                 match perform(github, repo, target, secrets).await {
                     Ok(mut more) => {

@@ -70,6 +70,7 @@ async fn the_first_failure_stops_the_writes_and_the_report_accounts_for_every_ch
                 Outcome::NotAttempted => "not attempted",
                 Outcome::Inapplicable => "inapplicable",
                 Outcome::NoWrite => "met",
+                Outcome::Excepted => "excepted",
             };
             (change.address.as_str(), word)
         })

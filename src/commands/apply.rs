@@ -8,7 +8,7 @@ use crate::apply::{self, ApplyReport, Outcome};
 use crate::cli::{ApplyArgs, PlanFormat};
 use crate::commands::plan::{load_policy, show};
 use crate::commands::{Context, remote};
-use crate::diff::{self, SecretSources};
+use crate::diff;
 use crate::error::{Error, ExitStatus};
 use crate::github::client::WriteClient;
 use crate::github::write::SecretValues;
@@ -31,7 +31,7 @@ pub fn run(
         runtime,
     } = remote::connect(&args.remote, desired.repository.as_deref(), ctx)?;
     config.write_pace = Duration::from_millis(args.write_delay_ms);
-    let sources = SecretSources::from_process(&desired);
+    let context = diff::Context::of_process(&desired)?;
     runtime.block_on(async {
         let github = RestWriter::new(WriteClient::new(config));
         let live = with_spinner(
@@ -40,12 +40,19 @@ pub fn run(
             read::read_live(&github, &repo, &desired),
         )
         .await?;
-        let plan = diff::plan(&repo.to_string(), &desired, &live, &sources);
+        let plan = diff::plan(&repo.to_string(), &desired, &live, &context);
         show(&plan, PlanFormat::Text, ctx, out)?;
+        for warning in &plan.warnings {
+            writeln!(err, "warning: {warning}")?;
+        }
         if plan.in_sync() {
             return Ok(ExitStatus::Success);
         }
-        let applicable = plan.changes.iter().filter(|c| c.applicable).count();
+        let applicable = plan
+            .changes
+            .iter()
+            .filter(|c| c.applicable && !c.excepted)
+            .count();
         if applicable == 0 {
             writeln!(out, "\nNothing apply can change: the drift above needs a person.")?;
             return Ok(ExitStatus::Drift);
@@ -76,8 +83,8 @@ pub fn run(
             read::read_live(&github, &repo, &desired),
         )
         .await?;
-        let remaining = diff::plan(&repo.to_string(), &desired, &after, &sources);
-        if remaining.changes.iter().any(|c| c.applicable) {
+        let remaining = diff::plan(&repo.to_string(), &desired, &after, &context);
+        if remaining.changes.iter().any(|c| c.applicable && !c.excepted) {
             writeln!(out, "\nStill drifting after apply:")?;
             show(&remaining, PlanFormat::Text, ctx, out)?;
             return Err(Error::new("the repository still differs from the policy after apply")
@@ -195,6 +202,7 @@ fn write_report(
             Outcome::Failed(_) => ("✗", "FAILED"),
             Outcome::NotAttempted => ("·", "not attempted"),
             Outcome::NoWrite => ("✓", "met"),
+            Outcome::Excepted => ("=", "excepted"),
             Outcome::Inapplicable => ("!", "cannot apply"),
         };
         writeln!(out, "  {mark} {word:<13} {}", change.address)?;

@@ -6,7 +6,7 @@ use std::path::Path;
 use crate::ci::actions;
 use crate::cli::{PlanArgs, PlanFormat};
 use crate::commands::{Context, remote};
-use crate::diff::{self, SecretSources};
+use crate::diff;
 use crate::error::{Error, ExitStatus};
 use crate::github::client::ReadClient;
 use crate::github::{RestReader, read};
@@ -20,7 +20,12 @@ use crate::untrusted::quote;
 use crate::{policy, render};
 
 /// Runs `plan`: exit 0 in sync, 2 drift.
-pub fn run(args: &PlanArgs, ctx: &Context, out: &mut dyn Write) -> Result<ExitStatus, Error> {
+pub fn run(
+    args: &PlanArgs,
+    ctx: &Context,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<ExitStatus, Error> {
     // Key locations are only for GitHub Actions annotations; elsewhere skip finding them.
     let in_actions = actions::in_actions();
     let (desired, source_map) = if in_actions {
@@ -29,9 +34,9 @@ pub fn run(args: &PlanArgs, ctx: &Context, out: &mut dyn Write) -> Result<ExitSt
     } else {
         (load_policy(&args.policy.policy)?, None)
     };
-    let sources = SecretSources::from_process(&desired);
+    let context = diff::Context::of_process(&desired)?;
     let plan = if let Some(state) = &args.state {
-        plan_from_state(args, &desired, state, ctx, &sources)?
+        plan_from_state(args, &desired, state, ctx, &context)?
     } else {
         let remote::Remote {
             repo,
@@ -44,9 +49,12 @@ pub fn run(args: &PlanArgs, ctx: &Context, out: &mut dyn Write) -> Result<ExitSt
             ctx.verbose,
             read::read_live(&github, &repo, &desired),
         ))?;
-        diff::plan(&repo.to_string(), &desired, &live, &sources)
+        diff::plan(&repo.to_string(), &desired, &live, &context)
     };
     show(&plan, args.format, ctx, out)?;
+    for warning in &plan.warnings {
+        writeln!(err, "warning: {warning}")?;
+    }
     if let Some(source_map) = &source_map {
         actions::append_step_summary(&plan)
             .map_err(|err| Error::new("failed to write $GITHUB_STEP_SUMMARY").caused_by(err))?;
@@ -70,7 +78,7 @@ fn plan_from_state(
     desired: &RepoSettings,
     state: &Path,
     ctx: &Context,
-    sources: &SecretSources,
+    context: &diff::Context,
 ) -> Result<Plan, Error> {
     let live = policy::load(state).map_err(|err| {
         let mut error = Error::new(format!("cannot use the state file {}", state.display()));
@@ -126,7 +134,7 @@ fn plan_from_state(
         &repository,
         desired,
         &LiveState::from_settings(live),
-        sources,
+        context,
     ))
 }
 

@@ -29,6 +29,11 @@ pub fn run(
                 count(settings.branches.len(), "branch", "branches"),
                 count(settings.environments.len(), "environment", "environments"),
             )?;
+            // Expired exceptions are warnings, never errors: policy files live long.
+            let now = crate::exceptions::now().map_err(Error::new)?;
+            for warning in crate::exceptions::check::check(&settings, now).1 {
+                writeln!(err, "warning: {display}: {warning}")?;
+            }
             let warnings = check_workflows(args, &settings, err)?;
             if warnings > 0 && args.strict {
                 writeln!(

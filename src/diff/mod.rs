@@ -8,6 +8,7 @@
 mod branch;
 mod checks;
 mod environment;
+mod exceptions;
 mod leaves;
 mod requirement;
 mod ruleset;
@@ -59,8 +60,48 @@ impl SecretSources {
     }
 }
 
-/// Compares the policy with the live state and returns every change, in apply order.
-pub fn plan(
+/// What a plan depends on besides the two sides: where it is made.
+#[derive(Debug, Clone)]
+pub struct Context {
+    /// The secret values available here.
+    pub sources: SecretSources,
+    /// The time exceptions are judged at.
+    pub now: time::OffsetDateTime,
+}
+
+impl Default for Context {
+    /// No secret values, and the real clock.
+    fn default() -> Self {
+        Self {
+            sources: SecretSources::default(),
+            now: time::OffsetDateTime::now_utc(),
+        }
+    }
+}
+
+impl Context {
+    /// Returns the context of this process: its environment and its clock.
+    pub fn of_process(desired: &RepoSettings) -> Result<Self, crate::Error> {
+        Ok(Self {
+            sources: SecretSources::from_process(desired),
+            now: crate::exceptions::now().map_err(crate::Error::new)?,
+        })
+    }
+}
+
+/// Compares the policy with the live state and returns every change, in apply order, with
+/// the drift active exceptions accept marked (and left out of the writes).
+pub fn plan(repository: &str, desired: &RepoSettings, live: &LiveState, context: &Context) -> Plan {
+    let mut plan = compare(repository, desired, live, &context.sources);
+    if !desired.exceptions.is_empty() {
+        plan.warnings = crate::exceptions::mark::mark(&mut plan, desired, context.now);
+        exceptions::withhold(&mut plan, desired, live, &context.sources);
+    }
+    plan
+}
+
+/// Compares the two sides, exceptions aside.
+fn compare(
     repository: &str,
     desired: &RepoSettings,
     live: &LiveState,
@@ -75,6 +116,7 @@ pub fn plan(
         repository: repository.to_owned(),
         changes,
         requirements: requirement::reports(desired, live),
+        warnings: Vec::new(),
     }
 }
 
@@ -119,6 +161,7 @@ fn change(
         diffs,
         applicable,
         reason,
+        excepted: false,
         note: None,
         target,
     }
@@ -133,6 +176,7 @@ fn inapplicable(address: String, kind: ResourceKind, action: Action, reason: Str
         diffs: Vec::new(),
         applicable: false,
         reason: Some(reason),
+        excepted: false,
         note: None,
         target: None,
     }

@@ -12,7 +12,11 @@ use crate::plan::{ProtectionWrite, Target};
 
 /// Plans where `PROD_KEY` holds a secret's value.
 fn plan(repository: &str, desired: &RepoSettings, live: &LiveState) -> Plan {
-    super::plan(repository, desired, live, &SecretSources::of(["PROD_KEY"]))
+    let context = Context {
+        sources: SecretSources::of(["PROD_KEY"]),
+        ..Context::default()
+    };
+    super::plan(repository, desired, live, &context)
 }
 
 fn repo() -> RepoSettings {
@@ -170,7 +174,7 @@ fn a_bare_check_accepts_any_app_and_a_pinned_one_only_its_app() {
         .unwrap()
         .required[1]
         .app_id = Some(15368);
-    assert!(super::plan("acme/x", &desired, &state, &SecretSources::default()).in_sync());
+    assert!(super::plan("acme/x", &desired, &state, &Context::default()).in_sync());
 }
 
 #[test]

@@ -27,6 +27,10 @@ pub struct Plan {
     pub changes: Vec<Change>,
     /// Every requirement as judged on the live repository, met or not, with its sources.
     pub requirements: Vec<RequirementReport>,
+    /// What a person should know that is not a change (exceptions about to expire or
+    /// matching nothing). Shown on stderr, not part of the plan's formats.
+    #[serde(skip)]
+    pub warnings: Vec<String>,
 }
 
 /// The requirements of one branch, judged on its effective protection.
@@ -57,14 +61,21 @@ pub struct JudgedSetting {
 
 impl Plan {
     /// Returns true when the repository matches the policy.
+    /// Returns true when the repository matches the policy, but for drift active
+    /// exceptions accept.
     pub fn in_sync(&self) -> bool {
-        self.changes.is_empty()
+        self.changes.iter().all(|change| change.excepted)
     }
 
-    /// Returns how many changes have each action, applicable or not.
+    /// Returns how many changes have each action, applicable or not; excepted changes are
+    /// counted apart.
     pub fn summary(&self) -> Summary {
         let mut summary = Summary::default();
         for change in &self.changes {
+            if change.excepted {
+                summary.excepted += 1;
+                continue;
+            }
             match change.action {
                 Action::Create => summary.create += 1,
                 Action::Update => summary.update += 1,
@@ -74,9 +85,11 @@ impl Plan {
         summary
     }
 
-    /// Returns the changes that `apply` cannot make.
+    /// Returns the changes that `apply` cannot make (excepted ones aside).
     pub fn inapplicable(&self) -> impl Iterator<Item = &Change> {
-        self.changes.iter().filter(|change| !change.applicable)
+        self.changes
+            .iter()
+            .filter(|change| !change.applicable && !change.excepted)
     }
 }
 
@@ -89,6 +102,17 @@ pub struct Summary {
     pub update: usize,
     /// Resources to delete.
     pub delete: usize,
+    /// Changes active exceptions accept (left alone by `apply`).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub excepted: usize,
+}
+
+#[expect(
+    clippy::trivially_copy_pass_by_ref,
+    reason = "serde's skip_serializing_if passes &T"
+)]
+fn is_zero(value: &usize) -> bool {
+    *value == 0
 }
 
 /// One resource that differs.
@@ -108,6 +132,10 @@ pub struct Change {
     pub applicable: bool,
     /// Why `apply` cannot make the change.
     pub reason: Option<String>,
+    /// True when active exceptions accept all of this change: it is counted apart, does not
+    /// fail the gate, and `apply` leaves it alone.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub excepted: bool,
     /// A note for people (where a secret's value comes from). Not a setting.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,

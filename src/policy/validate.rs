@@ -79,6 +79,14 @@ pub(super) fn check(settings: &RepoSettings, map: &SourceMap, file: &str) -> Vec
     for (name, environment) in &settings.environments {
         check_environment(&mut c, name, environment);
     }
+    // Exceptions depend on the clock; its errors are the policy's only when it can be read.
+    if !settings.exceptions.is_empty()
+        && let Ok(now) = crate::exceptions::now()
+    {
+        for (path, message) in crate::exceptions::check::check(settings, now).0 {
+            c.at_value(&path, message);
+        }
+    }
     for (path, at, message) in super::rulesets::check(&settings.rulesets) {
         match at {
             super::rulesets::At::Key => c.at_key(&path, message),

@@ -23,6 +23,7 @@ fn change(
         diffs,
         applicable: true,
         reason: None,
+        excepted: false,
         note: None,
         target,
     }
@@ -46,12 +47,17 @@ fn environment(_name: &str) -> Option<Target> {
 fn in_sync() -> Plan {
     Plan {
         requirements: Vec::new(),
+        warnings: Vec::new(),
         repository: "acme/katz-backend".to_owned(),
         changes: Vec::new(),
     }
 }
 
 /// A realistic drifted repository: every kind and action, two inapplicable changes.
+#[expect(
+    clippy::too_many_lines,
+    reason = "one literal fixture reads best in one piece"
+)]
 fn drifted() -> Plan {
     let changes = vec![
         change(
@@ -150,6 +156,7 @@ fn drifted() -> Plan {
     ];
     Plan {
         requirements: Vec::new(),
+        warnings: Vec::new(),
         repository: "acme/katz-backend".to_owned(),
         changes,
     }
@@ -222,6 +229,7 @@ fn awkward() -> Plan {
     ];
     Plan {
         requirements: Vec::new(),
+        warnings: Vec::new(),
         repository: "acme/ünï|`code`".to_owned(),
         changes,
     }

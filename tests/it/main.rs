@@ -5,6 +5,7 @@ mod action;
 mod apply;
 mod cli;
 mod common;
+mod exceptions;
 mod faults;
 mod fuzz;
 mod install;

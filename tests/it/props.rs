@@ -215,14 +215,14 @@ proptest! {
         let loaded = policy::parse("export.yaml", &text)
             .unwrap_or_else(|err| panic!("{err}\n--- exported:\n{text}"));
         prop_assert_eq!(&loaded, &settings, "exported:\n{}", text);
-        let plan = diff::plan("acme/x", &loaded, &LiveState::from_settings(settings), &diff::SecretSources::default());
+        let plan = diff::plan("acme/x", &loaded, &LiveState::from_settings(settings), &diff::Context::default());
         prop_assert!(plan.in_sync(), "{:?}", plan.changes);
     }
 
     /// A repository never drifts from itself.
     #[test]
     fn a_model_has_no_drift_from_itself(settings in settings()) {
-        let plan = diff::plan("acme/x", &settings, &LiveState::from_settings(settings.clone()), &diff::SecretSources::default());
+        let plan = diff::plan("acme/x", &settings, &LiveState::from_settings(settings.clone()), &diff::Context::default());
         prop_assert!(plan.in_sync(), "{:?}", plan.changes);
     }
 }

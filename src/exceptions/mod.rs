@@ -1,0 +1,124 @@
+//! Exceptions (DESIGN §9): drift accepted until a date.
+//!
+//! - `mod.rs`: the clock (`GH_POLICY_NOW` overrides it), when an exception expires, and
+//!   what its `path` names, resolved against the policy's own keys (so names with dots
+//!   work).
+//! - `mark`: marks the drift of a plan that active exceptions accept, and says which are
+//!   about to expire or match nothing.
+//! - `check`: what `validate` refuses (a missing `expires`, one too far away, a path that
+//!   names nothing).
+
+pub mod check;
+pub mod mark;
+
+use time::format_description::well_known::Rfc3339;
+use time::{Date, Month, OffsetDateTime, Time};
+
+use crate::model::RepoSettings;
+
+/// The variable that overrides the clock (RFC 3339), for tests and reproducible reports.
+pub const NOW_VAR: &str = "GH_POLICY_NOW";
+
+/// Returns the time exceptions are judged at: `GH_POLICY_NOW`, else now.
+pub fn now() -> Result<OffsetDateTime, String> {
+    match std::env::var(NOW_VAR) {
+        Ok(text) if !text.trim().is_empty() => OffsetDateTime::parse(text.trim(), &Rfc3339)
+            .map_err(|err| format!("{NOW_VAR} is not an RFC 3339 time ({err})")),
+        _ => Ok(OffsetDateTime::now_utc()),
+    }
+}
+
+/// Returns when an exception stops being active: a date lasts to the end of that day, UTC
+/// (it is expired from the next midnight); an RFC 3339 time is the moment itself.
+pub fn expires_at(expires: &str) -> Result<OffsetDateTime, String> {
+    let text = expires.trim();
+    if let Ok(moment) = OffsetDateTime::parse(text, &Rfc3339) {
+        return Ok(moment);
+    }
+    let parts: Vec<&str> = text.split('-').collect();
+    let number = |s: &str| s.parse::<i32>().ok();
+    if let [year, month, day] = parts[..]
+        && let (Some(year), Some(month), Some(day)) = (number(year), number(month), number(day))
+        && let Ok(month) = Month::try_from(u8::try_from(month).unwrap_or(0))
+        && let Ok(date) = Date::from_calendar_date(year, month, u8::try_from(day).unwrap_or(0))
+        && let Some(next) = date.next_day()
+    {
+        return Ok(next.with_time(Time::MIDNIGHT).assume_utc());
+    }
+    Err(format!(
+        "`{}` is not a date (2026-12-28) or an RFC 3339 time (2026-12-28T18:00:00Z)",
+        crate::untrusted::escape(expires)
+    ))
+}
+
+/// What an exception's `path` names: a plan address, and optionally a diff path in it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Named {
+    /// The plan address, e.g. `branches.main` or `environments.prod.secrets.KEY`.
+    pub address: String,
+    /// The diff path, e.g. `pull_request.required_approvals`; `None` names the whole change.
+    pub setting: Option<String>,
+}
+
+impl Named {
+    /// Returns true when this names the diff `path` of the change at `address` (a section
+    /// names every setting in it).
+    pub fn covers(&self, address: &str, path: &str) -> bool {
+        self.address == address
+            && self
+                .setting
+                .as_deref()
+                .is_none_or(|s| path == s || path.starts_with(&format!("{s}.")))
+    }
+}
+
+/// Resolves an exception path against the policy's keys; `None` when it names nothing the
+/// policy manages.
+pub fn resolve(path: &str, policy: &RepoSettings) -> Option<Named> {
+    let (section, rest) = path.split_once('.')?;
+    let keys: Vec<&String> = match section {
+        "branches" => policy.branches.keys().collect(),
+        "environments" => policy.environments.keys().collect(),
+        "rulesets" => policy.rulesets.keys().collect(),
+        "requirements" => policy.requirements.keys().collect(),
+        _ => return None,
+    };
+    // The longest key that the rest starts with, as a whole segment.
+    let key = keys
+        .into_iter()
+        .filter(|k| rest == k.as_str() || rest.starts_with(&format!("{k}.")))
+        .max_by_key(|k| k.len())?;
+    let mut address = format!("{section}.{key}");
+    let mut remainder = rest[key.len()..].strip_prefix('.').map(str::to_owned);
+    // An environment's secrets, variables and patterns are resources of their own.
+    if section == "environments"
+        && let Some(rest) = remainder.clone()
+        && let Some((kind, tail)) = rest.split_once('.')
+        && matches!(kind, "secrets" | "variables" | "deployment_branches")
+    {
+        let environment = &policy.environments[key.as_str()];
+        let names: Vec<String> = match kind {
+            "secrets" => environment.secrets.iter().map(|s| s.name.clone()).collect(),
+            "variables" => environment.variables.keys().cloned().collect(),
+            _ => match &environment.deployment_branches {
+                crate::model::DeploymentBranches::Custom(patterns) => {
+                    patterns.iter().map(ToString::to_string).collect()
+                }
+                _ => Vec::new(),
+            },
+        };
+        let name = names
+            .into_iter()
+            .filter(|n| tail == n.as_str() || tail.starts_with(&format!("{n}.")))
+            .max_by_key(String::len)?;
+        address = format!("{address}.{kind}.{name}");
+        remainder = tail[name.len()..].strip_prefix('.').map(str::to_owned);
+    }
+    Some(Named {
+        address,
+        setting: remainder,
+    })
+}
+
+#[cfg(test)]
+mod tests;
