@@ -37,6 +37,8 @@ pub enum Command {
     Apply(ApplyArgs),
     /// Print the live settings as a policy file
     Export(ExportArgs),
+    /// Print the effective protection of branches, each setting with its sources
+    Explain(ExplainArgs),
     /// Print the policy file's JSON Schema
     Schema,
     /// Print a shell completion script (e.g. `gh-policy completions bash > /etc/bash_completion.d/gh-policy`)
@@ -220,6 +222,35 @@ pub struct ExportArgs {
     /// Output format
     #[arg(long, value_enum, default_value_t = ExportFormat::Yaml)]
     pub format: ExportFormat,
+}
+
+/// Arguments of `explain`.
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// The branches [default: the policy's requirement branches, else the default branch]
+    #[arg(value_name = "BRANCH")]
+    pub branches: Vec<String>,
+
+    /// The policy file (for the repository and the requirement branches), when it exists.
+    #[command(flatten)]
+    pub policy: PolicyArgs,
+
+    /// The repository and API.
+    #[command(flatten)]
+    pub remote: RemoteArgs,
+
+    /// Output format
+    #[arg(long, value_enum, default_value_t = ExplainFormat::Text)]
+    pub format: ExplainFormat,
+}
+
+/// Formats of `explain`'s report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExplainFormat {
+    /// Text, for people
+    Text,
+    /// JSON, for scripts
+    Json,
 }
 
 /// Formats of a plan.

@@ -62,6 +62,7 @@ pub fn run(cli: &Cli) -> ExitStatus {
         Command::Plan(args) => commands::plan::run(args, &ctx, &mut out, &mut err),
         Command::Apply(args) => commands::apply::run(args, &ctx, &mut out, &mut err),
         Command::Export(args) => commands::export::run(args, &ctx, &mut out),
+        Command::Explain(args) => commands::explain::run(args, &ctx, &mut out),
         Command::Completions(args) => commands::completions::completions(args.shell, &mut out),
         Command::Man => commands::completions::man_page(&mut out),
     };

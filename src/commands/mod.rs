@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 pub mod apply;
 pub mod completions;
+pub mod explain;
 pub mod export;
 pub mod plan;
 pub mod remote;

@@ -5,6 +5,7 @@
 //! how two lists differ as sets, what a resource kind is called) live here so that the three
 //! formats say the same thing in the same words.
 
+pub mod explain;
 mod json;
 mod markdown;
 mod text;

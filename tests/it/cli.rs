@@ -36,6 +36,7 @@ fn help_of_every_command() {
         "plan",
         "apply",
         "export",
+        "explain",
         "schema",
         "completions",
         "man",

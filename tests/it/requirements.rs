@@ -180,3 +180,71 @@ fn a_read_only_token_cannot_judge_requirements_and_says_which_permission() {
     assert!(stderr.contains("\"Administration: read\""), "{stderr}");
     assert!(output.stdout.is_empty());
 }
+
+#[test]
+fn explain_shows_each_setting_with_its_sources() {
+    let repo = start(world("evaluate"));
+    let output = repo
+        .cmd()
+        .args([
+            "explain",
+            "main",
+            "--repo",
+            "acme/katz-backend",
+            "--no-cache",
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let main = &report["branches"][0];
+    assert_eq!(main["branch"], "main");
+    assert_eq!(main["exists"], json!(true));
+    assert_eq!(
+        main["settings"][0],
+        json!({ "setting": "required_approvals", "value": 2, "sources": ["ruleset \"protect-main\""] })
+    );
+    assert_eq!(
+        main["evaluate_only"][0],
+        json!({ "setting": "required_checks", "value": ["sec"],
+                "sources": ["ruleset \"org-sec\" (organization acme)"] })
+    );
+    assert_eq!(main["not_readable"], json!([]));
+    assert!(repo.writes().is_empty());
+}
+
+#[test]
+fn explain_on_a_read_only_token_says_what_it_cannot_see() {
+    let repo = start(world("active"));
+    repo.policy(POLICY);
+    let output = repo
+        .cmd()
+        .env("GITHUB_TOKEN", "read-token")
+        .args(["explain", "--no-cache"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(
+        stdout.contains("? not readable with this token: classic"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("bypass actors of ruleset \"protect-main\""),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("required_approvals: 2  ← ruleset \"protect-main\""),
+        "{stdout}"
+    );
+}

@@ -145,6 +145,28 @@ async fn read(
     Ok(live)
 }
 
+/// Reads what protects each branch a key names (a branch, or `~DEFAULT_BRANCH`), for
+/// `explain`: what a token that can only read can see, and what it cannot, never guessed.
+pub async fn read_protection_of(
+    github: &dyn GithubRead,
+    repo: &RepoName,
+    keys: &[String],
+) -> Result<LiveState, ReadError> {
+    let (repository, summaries) =
+        futures::try_join!(github.repository(repo), github.rulesets(repo))?;
+    let mut live = LiveState::from_settings(RepoSettings::empty());
+    live.ids.offline = false;
+    live.settings.repository = Some(repo.to_string());
+    live.default_branch = repository.default_branch;
+    let branches: BTreeSet<String> = keys.iter().map(|k| live.branch_of(k).to_owned()).collect();
+    let fetched = rulesets::Fetched {
+        summaries,
+        own: Vec::new(),
+    };
+    live.evidence = read_evidence(github, repo, &branches, &live, &fetched).await?;
+    Ok(live)
+}
+
 /// Reads what protects each branch (for requirements, and for `explain`).
 async fn read_evidence(
     github: &dyn GithubRead,

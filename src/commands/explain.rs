@@ -1,0 +1,49 @@
+//! `gh-policy explain`: the effective protection of branches, each setting with its sources.
+
+use std::io::Write;
+
+use crate::cli::{ExplainArgs, ExplainFormat};
+use crate::commands::plan::load_policy;
+use crate::commands::{Context, remote};
+use crate::effective::explain::explain;
+use crate::error::{Error, ExitStatus};
+use crate::github::client::ReadClient;
+use crate::github::{RestReader, read};
+use crate::progress::with_spinner;
+use crate::render;
+
+/// Runs `explain`: read-only; exit 0, or 1 on an error.
+pub fn run(args: &ExplainArgs, ctx: &Context, out: &mut dyn Write) -> Result<ExitStatus, Error> {
+    // The policy, when there is one, names the repository and the branches to explain.
+    let policy = args
+        .policy
+        .policy
+        .exists()
+        .then(|| load_policy(&args.policy.policy))
+        .transpose()?;
+    let keys: Vec<String> = if !args.branches.is_empty() {
+        args.branches.clone()
+    } else if let Some(policy) = policy.as_ref().filter(|p| !p.requirements.is_empty()) {
+        policy.requirements.keys().cloned().collect()
+    } else {
+        vec!["~DEFAULT_BRANCH".to_owned()]
+    };
+    let policy_repo = policy.as_ref().and_then(|p| p.repository.as_deref());
+    let remote::Remote {
+        repo,
+        config,
+        runtime,
+    } = remote::connect(&args.remote, policy_repo, ctx)?;
+    let github = RestReader::new(ReadClient::new(config));
+    let live = runtime.block_on(with_spinner(
+        format!("reading {repo} from GitHub…"),
+        ctx.verbose,
+        read::read_protection_of(&github, &repo, &keys),
+    ))?;
+    let explanation = explain(&repo.to_string(), &live);
+    match args.format {
+        ExplainFormat::Text => render::explain::text(&explanation, out)?,
+        ExplainFormat::Json => render::explain::json(&explanation, out)?,
+    }
+    Ok(ExitStatus::Success)
+}

@@ -1,0 +1,106 @@
+//! `explain`'s report: the effective protection of branches, each setting with its sources,
+//! what could not be read, and what only evaluate-mode rulesets would add.
+
+use serde::Serialize;
+use serde_json::{Value, json};
+
+use super::{BranchEvidence, Classic, Contribution, contributions, settings};
+use crate::live::LiveState;
+
+/// The report (`explain --format json`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Explanation {
+    /// `OWNER/NAME`.
+    pub repository: String,
+    /// One entry per branch asked about.
+    pub branches: Vec<BranchExplanation>,
+}
+
+/// The effective protection of one branch.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct BranchExplanation {
+    /// The branch.
+    pub branch: String,
+    /// False when the branch does not exist (rulesets may still name it).
+    pub exists: bool,
+    /// Each setting some source turns on, with its sources.
+    pub settings: Vec<ExplainedSetting>,
+    /// What the token could not read: `classic`, or a ruleset's bypass actors.
+    pub not_readable: Vec<String>,
+    /// What evaluate-mode rulesets would add, were they enforced.
+    pub evaluate_only: Vec<ExplainedSetting>,
+}
+
+/// One setting, named as in `requirements`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ExplainedSetting {
+    /// The requirement key.
+    pub setting: String,
+    /// The effective value.
+    pub value: Value,
+    /// Where it comes from.
+    pub sources: Vec<String>,
+}
+
+/// Builds the report of the branches `live` holds evidence of.
+pub fn explain(repository: &str, live: &LiveState) -> Explanation {
+    Explanation {
+        repository: repository.to_owned(),
+        branches: live.evidence.values().map(|e| branch(e, live)).collect(),
+    }
+}
+
+fn branch(evidence: &BranchEvidence, live: &LiveState) -> BranchExplanation {
+    let (enforced, evaluate) = contributions(evidence, &live.ids);
+    let mut shown: Vec<ExplainedSetting> = settings(&enforced, &live.ids)
+        .into_iter()
+        .map(explained)
+        .collect();
+    let mut not_readable = Vec::new();
+    if evidence.classic == Classic::Unreadable {
+        not_readable.push("classic".to_owned());
+    }
+    for ruleset in evidence.rulesets.iter().filter(|r| r.bypass.is_none()) {
+        not_readable.push(format!("bypass actors of {}", ruleset.source));
+    }
+    if let Some(bypass) = no_bypass(&enforced) {
+        shown.push(bypass);
+    }
+    BranchExplanation {
+        branch: evidence.branch.clone(),
+        exists: evidence.exists,
+        settings: shown,
+        not_readable,
+        evaluate_only: settings(&evaluate, &live.ids)
+            .into_iter()
+            .map(explained)
+            .collect(),
+    }
+}
+
+fn explained(setting: super::Setting) -> ExplainedSetting {
+    ExplainedSetting {
+        setting: setting.setting.to_owned(),
+        value: setting.value,
+        sources: setting.sources.iter().map(ToString::to_string).collect(),
+    }
+}
+
+/// `no_bypass`, when it can be seen: true when every providing source is closed to
+/// bypass, with those sources; false with the sources that can be bypassed.
+fn no_bypass(enforced: &[Contribution]) -> Option<ExplainedSetting> {
+    let providers: Vec<&Contribution> = enforced.iter().filter(|c| c.provides()).collect();
+    if providers.is_empty() || providers.iter().any(|c| c.bypass_free.is_none()) {
+        return None;
+    }
+    let closed = providers.iter().all(|c| c.bypass_free == Some(true));
+    Some(ExplainedSetting {
+        setting: "no_bypass".to_owned(),
+        value: json!(closed),
+        sources: providers
+            .iter()
+            .filter(|c| closed || c.bypass_free == Some(false))
+            .map(|c| c.source.to_string())
+            .collect(),
+    })
+}
