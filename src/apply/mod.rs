@@ -79,8 +79,8 @@ pub async fn execute(
                     }
                 }
             }
-            (Some(_), true) => Outcome::NotAttempted,
-            (None, true) => Outcome::NoWrite,
+            (None, true) if !stopped => Outcome::NoWrite,
+            (_, true) => Outcome::NotAttempted,
             // No target, or one the plan says cannot be written.
             _ => Outcome::Inapplicable,
         };

@@ -52,10 +52,7 @@ pub fn explain(repository: &str, live: &LiveState) -> Explanation {
 
 fn branch(evidence: &BranchEvidence, live: &LiveState) -> BranchExplanation {
     let (enforced, evaluate) = contributions(evidence, &live.ids);
-    let mut shown: Vec<ExplainedSetting> = settings(&enforced, &live.ids)
-        .into_iter()
-        .map(explained)
-        .collect();
+    let mut shown: Vec<ExplainedSetting> = settings(&enforced).into_iter().map(explained).collect();
     let mut not_readable = Vec::new();
     if evidence.classic == Classic::Unreadable {
         not_readable.push("classic".to_owned());
@@ -71,10 +68,7 @@ fn branch(evidence: &BranchEvidence, live: &LiveState) -> BranchExplanation {
         exists: evidence.exists,
         settings: shown,
         not_readable,
-        evaluate_only: settings(&evaluate, &live.ids)
-            .into_iter()
-            .map(explained)
-            .collect(),
+        evaluate_only: settings(&evaluate).into_iter().map(explained).collect(),
     }
 }
 

@@ -14,7 +14,7 @@ use std::fmt;
 use serde_json::{Value, json};
 
 use crate::live::Identities;
-use crate::model::{Branch, BypassActor, Rules};
+use crate::model::{Branch, BypassActor, RequiredCheck, Rules};
 
 pub use judge::{Judged, Verdict, judge};
 
@@ -101,8 +101,8 @@ pub struct Contribution {
     pub approvals: u8,
     /// The on/off requirements it turns on.
     pub flags: Vec<&'static str>,
-    /// The checks it requires, with the app id each is pinned to (`None`: any app).
-    pub checks: Vec<(String, Option<u64>)>,
+    /// The checks it requires, each with the app it is pinned to, if any.
+    pub checks: Vec<Check>,
     /// Whether nobody may bypass it; `None` when that cannot be seen.
     pub bypass_free: Option<bool>,
 }
@@ -114,8 +114,64 @@ impl Contribution {
     }
 }
 
+/// A required check and the app it is pinned to: by id where known, by slug where written
+/// (a state file names apps by slug, and offline no id can be looked up).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Check {
+    /// The check's name.
+    pub context: String,
+    /// The app's id.
+    pub app_id: Option<u64>,
+    /// The app's slug, lower-case.
+    pub app: Option<String>,
+}
+
+impl Check {
+    /// Returns a check as a source or a requirement writes it, its app known both ways
+    /// where `ids` can tell.
+    pub fn of(check: &RequiredCheck, ids: &Identities) -> Self {
+        let app_id = check
+            .app_id
+            .and_then(|id| u64::try_from(id).ok())
+            .or_else(|| check.app.as_deref().and_then(|slug| ids.app(slug)));
+        let app = check
+            .app
+            .as_deref()
+            .map(str::to_lowercase)
+            .or_else(|| app_id.and_then(|id| ids.app_slug(id)).map(str::to_owned));
+        Self {
+            context: check.context.clone(),
+            app_id,
+            app,
+        }
+    }
+
+    /// Returns true when this (a source's) check meets the wanted one: the same context,
+    /// and for a pinned wanted check the same app.
+    pub fn meets(&self, want: &Self) -> bool {
+        if self.context != want.context {
+            return false;
+        }
+        match (want.app_id, &want.app, self.app_id, &self.app) {
+            (None, None, _, _) => true,
+            (Some(want), _, Some(have), _) => want == have,
+            (_, Some(want), _, Some(have)) => want.eq_ignore_ascii_case(have),
+            _ => false,
+        }
+    }
+
+    /// Returns the check as a person reads it.
+    pub fn value(&self) -> Value {
+        match (&self.app, self.app_id) {
+            (Some(app), _) => json!({ "context": self.context, "app": app }),
+            (None, Some(id)) => json!({ "context": self.context, "app_id": id }),
+            (None, None) => json!(self.context),
+        }
+    }
+}
+
 /// What classic protection contributes.
-pub fn classic_contribution(branch: &Branch) -> Contribution {
+pub fn classic_contribution(branch: &Branch, ids: &Identities) -> Contribution {
     let mut flags = Vec::new();
     let pr = branch.pull_request.as_ref();
     let checks = branch.status_checks.as_ref();
@@ -153,18 +209,13 @@ pub fn classic_contribution(branch: &Branch) -> Contribution {
         checks: checks
             .into_iter()
             .flat_map(|c| &c.required)
-            .map(|c| {
-                (
-                    c.context.clone(),
-                    c.app_id.and_then(|id| u64::try_from(id).ok()),
-                )
-            })
+            .map(|c| Check::of(c, ids))
             .collect(),
         bypass_free: Some(bypass_free),
     }
 }
 
-/// What a ruleset contributes. Checks pinned by app slug take their id from `ids`.
+/// What a ruleset contributes.
 pub fn ruleset_contribution(ruleset: &AppliedRuleset, ids: &Identities) -> Contribution {
     let rules = &ruleset.rules;
     let pr = rules.pull_request.as_ref();
@@ -203,13 +254,7 @@ pub fn ruleset_contribution(ruleset: &AppliedRuleset, ids: &Identities) -> Contr
         checks: checks
             .into_iter()
             .flat_map(|c| &c.required)
-            .map(|c| {
-                let id = c
-                    .app_id
-                    .and_then(|id| u64::try_from(id).ok())
-                    .or_else(|| c.app.as_deref().and_then(|slug| ids.app(slug)));
-                (c.context.clone(), id)
-            })
+            .map(|c| Check::of(c, ids))
             .collect(),
         bypass_free: ruleset.bypass.as_ref().map(Vec::is_empty),
     }
@@ -222,7 +267,7 @@ pub fn contributions(
 ) -> (Vec<Contribution>, Vec<Contribution>) {
     let mut enforced = Vec::new();
     if let Classic::Protected(branch) = &evidence.classic {
-        enforced.push(classic_contribution(branch));
+        enforced.push(classic_contribution(branch, ids));
     }
     let mut evaluate = Vec::new();
     for ruleset in &evidence.rulesets {
@@ -248,7 +293,7 @@ pub struct Setting {
 }
 
 /// The settings the contributions add up to; a setting nobody turns on is left out.
-pub fn settings(contributions: &[Contribution], ids: &Identities) -> Vec<Setting> {
+pub fn settings(contributions: &[Contribution]) -> Vec<Setting> {
     let mut out = Vec::new();
     let approvals = contributions.iter().map(|c| c.approvals).max().unwrap_or(0);
     if approvals > 0 {
@@ -262,7 +307,7 @@ pub fn settings(contributions: &[Contribution], ids: &Identities) -> Vec<Setting
                 .collect(),
         });
     }
-    let mut checks: Vec<(String, Option<u64>)> = contributions
+    let mut checks: Vec<Check> = contributions
         .iter()
         .flat_map(|c| c.checks.clone())
         .collect();
@@ -271,12 +316,7 @@ pub fn settings(contributions: &[Contribution], ids: &Identities) -> Vec<Setting
     if !checks.is_empty() {
         out.push(Setting {
             setting: "required_checks",
-            value: Value::Array(
-                checks
-                    .iter()
-                    .map(|(c, app)| check_value(c, *app, ids))
-                    .collect(),
-            ),
+            value: Value::Array(checks.iter().map(Check::value).collect()),
             sources: contributions
                 .iter()
                 .filter(|c| !c.checks.is_empty())
@@ -299,15 +339,4 @@ pub fn settings(contributions: &[Contribution], ids: &Identities) -> Vec<Setting
         }
     }
     out
-}
-
-/// A check as a person reads it: a name, or `{context, app}` / `{context, app_id}`.
-pub fn check_value(context: &str, app: Option<u64>, ids: &Identities) -> Value {
-    match app {
-        None => json!(context),
-        Some(id) => match ids.app_slug(id) {
-            Some(slug) => json!({ "context": context, "app": slug }),
-            None => json!({ "context": context, "app_id": id }),
-        },
-    }
 }

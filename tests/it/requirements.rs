@@ -248,3 +248,42 @@ fn explain_on_a_read_only_token_says_what_it_cannot_see() {
         "{stdout}"
     );
 }
+
+#[test]
+fn the_repositorys_own_policy_with_its_requirements_is_in_sync_and_converges() {
+    use crate::common::whole_flow_policy;
+    let repo = TestRepo::new("flow-in-sync");
+    repo.policy(&whole_flow_policy());
+    let (code, plan) = repo.plan_json();
+    assert_eq!((code, changes(&plan)), (0, vec![]), "{plan:#}");
+    let main = plan["requirements"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["branch"] == "main")
+        .unwrap();
+    assert!(
+        main["settings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|s| s["met"] == json!(true) && s["sources"] == json!(["classic"])),
+        "{main:#}"
+    );
+
+    let repo = TestRepo::new("flow-drifted");
+    repo.policy(&whole_flow_policy());
+    let (code, plan) = repo.plan_json();
+    assert_eq!(code, 2);
+    let requirement = |address: &str| changes(&plan).into_iter().find(|c| c.0 == address);
+    assert_eq!(
+        requirement("requirements.main"),
+        Some(("requirements.main".to_owned(), "update".to_owned(), true))
+    );
+    repo.cmd()
+        .args(["apply", "--yes", "--no-cache"])
+        .assert()
+        .code(0);
+    let (code, plan) = repo.plan_json();
+    assert_eq!((code, changes(&plan)), (0, vec![]), "{plan:#}");
+}

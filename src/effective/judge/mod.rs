@@ -6,7 +6,7 @@
 
 use serde_json::{Value, json};
 
-use super::{Contribution, Source, check_value};
+use super::{Check, Contribution, Source};
 use crate::live::Identities;
 use crate::model::{REQUIREMENT_FLAGS, RequiredCheck, Requirement};
 
@@ -120,21 +120,6 @@ pub fn judge(
     out
 }
 
-/// Returns true when a source's check `(context, app)` meets a wanted check.
-fn meets_check(have: &(String, Option<u64>), want: &RequiredCheck, ids: &Identities) -> bool {
-    if have.0 != want.context {
-        return false;
-    }
-    if !want.is_pinned() {
-        return true;
-    }
-    let wanted_id = want
-        .app_id
-        .and_then(|id| u64::try_from(id).ok())
-        .or_else(|| want.app.as_deref().and_then(|slug| ids.app(slug)));
-    wanted_id.is_some() && have.1 == wanted_id
-}
-
 fn judge_checks(
     wanted: &[RequiredCheck],
     enforced: &[Contribution],
@@ -142,13 +127,13 @@ fn judge_checks(
     ids: &Identities,
 ) -> Judged {
     let provides = |c: &Contribution, want: &RequiredCheck| {
-        c.checks.iter().any(|have| meets_check(have, want, ids))
+        let want = Check::of(want, ids);
+        c.checks.iter().any(|have| have.meets(&want))
     };
     let met = wanted
         .iter()
         .all(|want| enforced.iter().any(|c| provides(c, want)));
-    let mut effective: Vec<(String, Option<u64>)> =
-        enforced.iter().flat_map(|c| c.checks.clone()).collect();
+    let mut effective: Vec<Check> = enforced.iter().flat_map(|c| c.checks.clone()).collect();
     effective.sort();
     effective.dedup();
     let mut sources: Vec<Source> = if met {
@@ -172,12 +157,7 @@ fn judge_checks(
     Judged {
         setting: "required_checks",
         verdict: if met { Verdict::Met } else { Verdict::Unmet },
-        live: Value::Array(
-            effective
-                .iter()
-                .map(|(c, app)| check_value(c, *app, ids))
-                .collect(),
-        ),
+        live: Value::Array(effective.iter().map(Check::value).collect()),
         policy: serde_json::to_value(wanted).unwrap_or(Value::Null),
         sources,
         evaluate_only: evaluate

@@ -119,7 +119,7 @@ fn an_evaluate_ruleset_never_counts_but_is_named() {
 fn no_check_is_dropped_when_two_rulesets_require_checks() {
     let ids = Identities::default();
     let (enforced, _) = contributions(&evidence(true), &ids);
-    let all = settings(&enforced, &ids);
+    let all = settings(&enforced);
     let checks = all.iter().find(|s| s.setting == "required_checks").unwrap();
     assert_eq!(checks.value, json!(["ci", "sec"]));
     let approvals = all

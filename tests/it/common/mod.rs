@@ -39,7 +39,19 @@ pub fn fixture(relative: &str) -> PathBuf {
 }
 
 /// Returns the root `policy.yaml`, the flow this tool exists for.
+/// Returns the root `policy.yaml`, the flow this tool exists for, without its
+/// `requirements` (most tests are about configuration; `requirements.rs` and the tests
+/// that take `whole_flow_policy` judge them).
 pub fn flow_policy() -> String {
+    let whole = whole_flow_policy();
+    let start = whole
+        .find("\n# The checklist itself")
+        .expect("policy.yaml ends with its requirements");
+    whole[..=start].to_owned()
+}
+
+/// Returns the root `policy.yaml` whole.
+pub fn whole_flow_policy() -> String {
     std::fs::read_to_string(root().join("policy.yaml")).unwrap()
 }
 
