@@ -26,6 +26,7 @@ pub mod github;
 pub mod live;
 pub mod model;
 pub mod names;
+pub mod org;
 pub mod plan;
 pub mod policy;
 pub mod progress;

@@ -103,6 +103,15 @@ pub trait GithubRead: Send + Sync {
     /// GET `…/rulesets/{ruleset_id}`: one ruleset whole (also an organisation's that applies).
     async fn ruleset(&self, repo: &RepoName, id: u64) -> Result<Ruleset, ApiError>;
 
+    /// GET `/orgs/{org}/repos`, every page.
+    async fn org_repositories(&self, org: &str) -> Result<Vec<Repository>, ApiError>;
+
+    /// GET `/orgs/{org}/rulesets`, every page.
+    async fn org_rulesets(&self, org: &str) -> Result<Vec<RulesetSummary>, ApiError>;
+
+    /// GET `/orgs/{org}/rulesets/{ruleset_id}`.
+    async fn org_ruleset(&self, org: &str, id: u64) -> Result<Ruleset, ApiError>;
+
     /// GET `…/rules/branches/{branch}`, every page: the rules of every active ruleset that
     /// applies to a branch (which need not exist).
     async fn branch_rules(

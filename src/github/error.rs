@@ -58,6 +58,10 @@ pub enum Permission {
     ContentsRead,
     /// Organization members, read: teams.
     MembersRead,
+    /// Metadata, read: the organisation's repositories.
+    MetadataRead,
+    /// Organization administration, read: organisation rulesets.
+    OrganizationAdministrationRead,
 }
 
 impl Permission {
@@ -71,12 +75,17 @@ impl Permission {
             Self::EnvironmentsWrite => "Environments: write",
             Self::ContentsRead => "Contents: read",
             Self::MembersRead => "Organization members: read",
+            Self::MetadataRead => "Metadata: read",
+            Self::OrganizationAdministrationRead => "Organization administration: read",
         }
     }
 
     /// Returns the hint for a token that lacks this permission.
     pub fn hint(self) -> String {
-        let classic = if self == Self::MembersRead {
+        let classic = if matches!(
+            self,
+            Self::MembersRead | Self::OrganizationAdministrationRead
+        ) {
             "the `read:org` scope"
         } else {
             "the `repo` scope"

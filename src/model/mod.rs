@@ -13,6 +13,7 @@ mod branch;
 mod environment;
 mod exception;
 mod forms;
+mod org;
 pub mod ref_pattern;
 mod requirement;
 mod ruleset;
@@ -27,6 +28,7 @@ pub use environment::{
     DeploymentBranches, DeploymentPattern, Environment, RefType, Reviewer, Secret,
 };
 pub use exception::Exception;
+pub use org::{Group, OrgPolicy, PolicyBody, Select};
 pub use requirement::{FLAGS as REQUIREMENT_FLAGS, Requirement};
 pub use ruleset::{
     BypassActor, BypassMode, Enforcement, MergeMethod, OtherRule, PullRequestRule, RepositoryRole,

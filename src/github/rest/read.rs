@@ -221,4 +221,45 @@ impl<C: Reads> GithubRead for Rest<C> {
         }
         parse(&response, &call)
     }
+
+    async fn org_repositories(&self, org: &str) -> Result<Vec<Repository>, ApiError> {
+        let path = ApiPath::new("orgs")
+            .value(org)
+            .lit("repos")
+            .query("type", "all")
+            .query("sort", "full_name")
+            .query("per_page", PER_PAGE);
+        self.reads().get_all(&path, None).await.map_err(|e| {
+            if e.kind == ApiErrorKind::NotFound {
+                e.with_hint(format!(
+                    "organisation `{}` was not found, or the token cannot see it",
+                    crate::untrusted::escape(org)
+                ))
+            } else {
+                e.needing(Permission::MetadataRead)
+            }
+        })
+    }
+
+    async fn org_rulesets(&self, org: &str) -> Result<Vec<RulesetSummary>, ApiError> {
+        let path = ApiPath::new("orgs")
+            .value(org)
+            .lit("rulesets")
+            .query("per_page", PER_PAGE);
+        self.reads()
+            .get_all(&path, None)
+            .await
+            .map_err(|e| e.needing(Permission::OrganizationAdministrationRead))
+    }
+
+    async fn org_ruleset(&self, org: &str, id: u64) -> Result<Ruleset, ApiError> {
+        let path = ApiPath::new("orgs").value(org).lit("rulesets").id(id);
+        let call = format!("GET {path}");
+        let response = self.reads().get(&path).await?;
+        if response.status != StatusCode::OK {
+            return Err(ApiError::from_status(&response, call)
+                .needing(Permission::OrganizationAdministrationRead));
+        }
+        parse(&response, &call)
+    }
 }

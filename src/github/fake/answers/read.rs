@@ -194,6 +194,34 @@ impl GithubRead for FakeGithub {
             default_branch: Some("main".to_owned()),
             archived: false,
             fork: false,
+            custom_properties: None,
         })
+    }
+
+    async fn org_repositories(
+        &self,
+        _org: &str,
+    ) -> Result<Vec<crate::github::wire::account::Repository>, ApiError> {
+        let _state = self.call("org_repositories", "", None)?;
+        Ok(vec![crate::github::wire::account::Repository {
+            name: self.repo().name.clone(),
+            full_name: Some(self.repo().to_string()),
+            default_branch: Some("main".to_owned()),
+            archived: false,
+            fork: false,
+            custom_properties: None,
+        }])
+    }
+
+    async fn org_rulesets(&self, _org: &str) -> Result<Vec<RulesetSummary>, ApiError> {
+        self.list_rulesets(self.repo()).map(|list| {
+            list.into_iter()
+                .filter(|r| r.source_type.as_deref() == Some("Organization"))
+                .collect()
+        })
+    }
+
+    async fn org_ruleset(&self, _org: &str, id: u64) -> Result<WireRuleset, ApiError> {
+        self.get_ruleset(self.repo(), id)
     }
 }

@@ -1,0 +1,98 @@
+//! An organisation policy (DESIGN §10): one policy for every selected repository of an
+//! organisation — `defaults` for all, `groups` selected by name and custom properties, and
+//! `repositories` entries — and the body each layer writes.
+
+use std::collections::BTreeMap;
+
+use indexmap::IndexMap;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use super::{Branch, Environment, Exception, Prune, Requirement, Ruleset};
+
+/// A policy for many repositories of one organisation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(title = "gh-policy organisation policy file")]
+pub struct OrgPolicy {
+    /// Format version of this file. Only `1` exists.
+    pub version: u32,
+
+    /// The organisation's login.
+    pub organization: String,
+
+    /// The policy every selected repository gets.
+    #[serde(default, skip_serializing_if = "PolicyBody::is_empty")]
+    pub defaults: PolicyBody,
+
+    /// Groups of repositories, applied in file order after `defaults` to the repositories
+    /// they select.
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub groups: IndexMap<String, Group>,
+
+    /// One repository's own policy, applied last, by repository name (a listed repository is
+    /// selected even when archived, a fork, or excluded).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub repositories: BTreeMap<String, PolicyBody>,
+
+    /// Name globs of repositories `defaults` and `groups` leave out.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub exclude: Vec<String>,
+}
+
+/// A group: which repositories, and what they get.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Group {
+    /// Which repositories: name globs and custom property values, all of which must match.
+    #[serde(default)]
+    pub select: Select,
+    /// What the selected repositories get.
+    #[serde(default)]
+    pub policy: PolicyBody,
+}
+
+/// A selection of repositories.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Select {
+    /// Name globs (`svc-*`); any may match. Absent: every name.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub names: Vec<String>,
+    /// Custom property values that must all match (for a multi-select property, the value
+    /// must be one of the repository's).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub properties: BTreeMap<String, String>,
+}
+
+/// What one layer of an organisation policy says about a repository: the sections of a
+/// repository policy.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PolicyBody {
+    /// Classic branch protection by branch name.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub branches: BTreeMap<String, Branch>,
+    /// Deployment environments by name.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub environments: BTreeMap<String, Environment>,
+    /// Repository rulesets by name.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub rulesets: BTreeMap<String, Ruleset>,
+    /// What must hold on a branch; across layers the stricter floor wins.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub requirements: BTreeMap<String, Requirement>,
+    /// Drift accepted until a date.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub exceptions: Vec<Exception>,
+    /// What to delete when not listed.
+    #[serde(default, skip_serializing_if = "Prune::is_off")]
+    pub prune: Prune,
+}
+
+impl PolicyBody {
+    /// Returns true when the body says nothing.
+    pub fn is_empty(&self) -> bool {
+        *self == Self::default()
+    }
+}

@@ -1,0 +1,10 @@
+//! One policy for many repositories of an organisation (DESIGN §10).
+//!
+//! - `select`: which repositories a selection, an exclusion or a shard picks.
+//! - `merge`: the policy a repository gets from the layers, and the entries that would
+//!   loosen a requirement.
+//! - `run`: plan and apply over the selected repositories, each failure isolated.
+//! - `export`: an organisation policy from what the repositories have.
+
+pub mod merge;
+pub mod select;
