@@ -26,6 +26,9 @@
 //!   keys, so the output is byte-stable.
 //! - `applicable` and `reason` appear only on a change `apply` cannot make; there
 //!   `applicable` is `false` and `reason` says why (`null` if no reason is known).
+//! - `note` appears only on a change that has one: something a reviewer should know that is
+//!   not a setting, such as where a secret's value comes from ("value from environment
+//!   variable `PROD_SSH_KEY`"). It comes last.
 //! - The write a change stands for (`Change::target`) is never part of the output.
 //! - The format only gains keys, never loses or renames them.
 
@@ -53,6 +56,8 @@ struct JsonChange<'a> {
     diffs: &'a [FieldDiff],
     #[serde(flatten, skip_serializing_if = "Option::is_none")]
     inapplicable: Option<Inapplicable<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    note: Option<&'a str>,
 }
 
 /// The two keys only an inapplicable change carries.
@@ -73,6 +78,7 @@ impl<'a> From<&'a Change> for JsonChange<'a> {
                 applicable: false,
                 reason: change.reason.as_deref(),
             }),
+            note: change.note.as_deref(),
         }
     }
 }
