@@ -6,7 +6,7 @@ use std::path::Path;
 use assert_cmd::Command;
 use predicates::prelude::*;
 
-use crate::common::{TestRepo, flow_policy};
+use crate::common::{TestRepo, flow_policy, snapshot_settings, transcript};
 
 fn gh_policy() -> Command {
     let mut cmd = Command::cargo_bin("gh-policy").unwrap();
@@ -47,6 +47,68 @@ fn help_of_every_command() {
             format!("help_{command}")
         };
         insta::assert_snapshot!(name, stdout_of(&args));
+    }
+}
+
+#[test]
+fn exit_codes_are_in_the_help_and_the_man_page() {
+    let help = stdout_of(&["--help"]);
+    assert!(
+        help.ends_with(
+            "Exit codes:\n  0  success: the policy is valid, the repository matches it, apply made it match\n  1  error: an invalid policy, a failed API call, a partial apply, a mistyped flag\n  2  drift: plan found differences, or apply left drift it cannot fix (listed)\n"
+        ),
+        "{help}"
+    );
+    for command in ["validate", "plan", "apply", "export"] {
+        let help = stdout_of(&[command, "--help"]);
+        assert!(help.contains("\nExit codes:\n  0  "), "{command}: {help}");
+    }
+    let man = stdout_of(&["man"]);
+    let section = &man[man
+        .find(".SH \"EXIT STATUS\"")
+        .expect("an EXIT STATUS section")..];
+    let section = &section[..section.find(".SH VERSION").expect("VERSION after it")];
+    insta::assert_snapshot!(section);
+}
+
+#[test]
+fn verbose_is_an_option_of_the_commands_that_call_github_only() {
+    for command in ["plan", "apply", "export"] {
+        assert!(
+            stdout_of(&[command, "--help"]).contains("-v, --verbose"),
+            "{command}"
+        );
+    }
+    for args in [
+        &["validate", "-v"][..],
+        &["schema", "--verbose"],
+        &["man", "-v"],
+        &["completions", "bash", "-v"],
+        &["-v", "plan"],
+    ] {
+        let output = gh_policy().args(args).output().unwrap();
+        assert_eq!(output.status.code(), Some(1), "{args:?}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(
+            stderr.starts_with("error: unexpected argument '-"),
+            "{args:?}: {stderr}"
+        );
+    }
+}
+
+#[test]
+fn a_zero_timeout_is_a_usage_error() {
+    for flag in ["--timeout", "--request-timeout"] {
+        let output = gh_policy()
+            .args(["plan", flag, "0", "--state", "examples/drifted-state.yaml"])
+            .output()
+            .unwrap();
+        snapshot_settings().bind(|| {
+            insta::assert_snapshot!(
+                format!("zero_{}", flag.trim_start_matches('-').replace('-', "_")),
+                transcript(&output, Path::new("/nonexistent"))
+            );
+        });
     }
 }
 

@@ -792,10 +792,10 @@ fn the_token_and_secret_values_never_appear_in_verbose_output() {
     );
     let mut all = String::new();
     for args in [
-        &["-v", "plan", "--no-cache"][..],
-        &["-v", "apply", "--yes", "--no-cache"],
-        &["-v", "export", "--no-cache", "--repo", "acme/katz-backend"],
-        &["-v", "plan"],
+        &["plan", "-v", "--no-cache"][..],
+        &["apply", "-v", "--yes", "--no-cache"],
+        &["export", "-v", "--no-cache", "--repo", "acme/katz-backend"],
+        &["plan", "--verbose"],
     ] {
         let (output, _) = run(&repo, args);
         assert!(

@@ -2,6 +2,7 @@
 //! with a policy file, and a `gh-policy` command wired to both.
 
 use std::path::{Path, PathBuf};
+use std::process::Output;
 
 use assert_cmd::Command;
 use gh_policy_emulator::{Emulator, LoggedRequest};
@@ -214,4 +215,33 @@ impl Drop for TestRepo {
             self.assert_conformant();
         }
     }
+}
+
+/// Returns the whole outcome of a command as one text for a snapshot: the exit code, then
+/// stdout and stderr in full. Paths under `dir` read `[TMP]`, the checkout's `[ROOT]`;
+/// `snapshot_settings` takes care of ports and timings.
+pub fn transcript(output: &Output, dir: &Path) -> String {
+    let text = format!(
+        "exit code: {}\n----- stdout -----\n{}----- stderr -----\n{}",
+        output
+            .status
+            .code()
+            .map_or_else(|| "(killed)".to_owned(), |c| c.to_string()),
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    // A temporary directory may sit inside the checkout's (TMPDIR=target/…): it goes first.
+    let dir = dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf());
+    text.replace(&dir.display().to_string(), "[TMP]")
+        .replace(&root().display().to_string(), "[ROOT]")
+}
+
+/// Returns insta settings that hide what changes from run to run: the emulator's port, and
+/// the durations in `-v` logs and retry messages.
+pub fn snapshot_settings() -> insta::Settings {
+    let mut settings = insta::Settings::clone_current();
+    settings.add_filter(r"127\.0\.0\.1:\d+", "127.0.0.1:[PORT]");
+    settings.add_filter(r"\b\d+(\.\d+)? ?(ms|s)\b", "[TIME]");
+    settings.set_prepend_module_to_snapshot(true);
+    settings
 }
