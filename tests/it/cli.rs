@@ -6,7 +6,7 @@ use std::path::Path;
 use assert_cmd::Command;
 use predicates::prelude::*;
 
-use crate::common::{TestRepo, flow_policy, snapshot_settings, transcript};
+use crate::common::{Policy, TestRepo, flow_policy, snapshot_settings, transcript};
 
 fn gh_policy() -> Command {
     let mut cmd = Command::cargo_bin("gh-policy").unwrap();
@@ -190,8 +190,9 @@ fn in_github_actions_plan_writes_the_summary_and_annotates_policy_lines() {
 #[test]
 fn colour_is_off_when_stdout_is_not_a_terminal() {
     let repo = TestRepo::new("flow-drifted");
-    repo.policy(&flow_policy());
+    repo.write(&Policy::flow());
     let output = repo.cmd().args(["plan", "--no-cache"]).output().unwrap();
+    assert_eq!(output.status.code(), Some(2));
     assert!(
         !output.stdout.contains(&0x1b),
         "escape codes in piped output"

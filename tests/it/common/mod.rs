@@ -9,6 +9,10 @@ use gh_policy_emulator::{Emulator, LoggedRequest};
 use serde_json::Value;
 use tempfile::TempDir;
 
+pub mod policy;
+
+pub use policy::Policy;
+
 /// A repository on a fresh emulator, and a working directory for the command.
 pub struct TestRepo {
     pub emu: Emulator,
@@ -64,6 +68,11 @@ impl TestRepo {
     pub fn policy(&self, text: &str) -> &Self {
         std::fs::write(self.dir.path().join("policy.yaml"), text).unwrap();
         self
+    }
+
+    /// Writes a built policy as `policy.yaml` in the working directory.
+    pub fn write(&self, policy: &Policy) -> &Self {
+        self.policy(&policy.yaml())
     }
 
     /// Returns a `gh-policy` command in the working directory, talking to the emulator with
