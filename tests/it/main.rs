@@ -6,6 +6,7 @@ mod apply;
 mod cli;
 mod common;
 mod errors;
+mod export;
 mod faults;
 mod fuzz;
 mod install;
