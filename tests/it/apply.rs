@@ -176,22 +176,6 @@ fn a_missing_secret_value_leaves_that_secret_and_applies_the_rest() {
 }
 
 #[test]
-fn require_secret_values_refuses_before_any_write() {
-    let repo = TestRepo::new("flow-drifted");
-    repo.write(&Policy::flow());
-    repo.cmd()
-        .env("STAGING_SSH_KEY", "")
-        .args(["apply", "--yes", "--no-cache", "--require-secret-values"])
-        .assert()
-        .code(1)
-        .stderr(predicate::str::contains(
-            "environments.staging.secrets.SSH_PRIVATE_KEY: environment variable `STAGING_SSH_KEY`",
-        ))
-        .stderr(predicate::str::contains("nothing was written"));
-    assert!(repo.writes().is_empty());
-}
-
-#[test]
 fn unknown_names_are_all_reported_before_any_write() {
     let repo = TestRepo::new("flow-drifted");
     repo.write(&Policy::flow().environment("production", |production| {

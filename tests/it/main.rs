@@ -18,4 +18,5 @@ mod schema;
 mod state;
 mod terminal;
 mod validate;
+mod wording;
 mod workflows;
