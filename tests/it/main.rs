@@ -14,6 +14,7 @@ mod live;
 mod perf;
 mod plan;
 mod props;
+mod readme;
 mod schema;
 mod state;
 mod terminal;
