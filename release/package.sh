@@ -13,6 +13,10 @@
 #                                   for a precompiled extension (linux-amd64, darwin-arm64,
 #                                   windows-amd64.exe, ...)
 #
+# then policy.schema.json, the policy file's JSON Schema of this version (what
+# `gh-policy schema` prints: schema/policy.schema.json, which a test keeps identical to it),
+# that the modeline of an exported policy points at
+# (https://github.com/OWNER/gh-policy/releases/download/TAG/policy.schema.json),
 # and SHA256SUMS: one `HASH  NAME` line for every file above, sorted by name.
 # action/install.sh reads this layout, and tests/it/install.rs builds its fake releases
 # with this script, so the two cannot drift apart.
@@ -90,10 +94,14 @@ for dir in "$built"/*/; do
 done
 [ "$count" -gt 0 ] || die "no target directories in $built"
 
+[ -f "$root/schema/policy.schema.json" ] || die "no schema/policy.schema.json in $root"
+cp "$root/schema/policy.schema.json" "$out/policy.schema.json"
+chmod 0644 "$out/policy.schema.json"
+
 # Every asset but the checksum file itself, sorted bytewise so the file is stable.
 (
     cd "$out"
-    for asset in gh-policy-*; do
+    for asset in gh-policy-* policy.schema.json; do
         printf '%s  %s\n' "$(sha256 "$asset")" "$asset"
     done | LC_ALL=C sort -k 2
 ) > "$out/SHA256SUMS.tmp"

@@ -9,17 +9,38 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+/// The exit codes of every command, for `--help` and the man page (DESIGN.md §1).
+pub const EXIT_CODES: [(u8, &str); 3] = [
+    (
+        0,
+        "success: the policy is valid, the repository matches it, apply made it match",
+    ),
+    (
+        1,
+        "error: an invalid policy, a failed API call, a partial apply, a mistyped flag",
+    ),
+    (
+        2,
+        "drift: plan found differences, or apply left drift it cannot fix (listed)",
+    ),
+];
+
+/// Returns the exit codes as `--help` shows them after the options.
+fn exit_codes_help() -> String {
+    EXIT_CODES
+        .iter()
+        .fold("Exit codes:".to_owned(), |text, (code, meaning)| {
+            text + "\n  " + &code.to_string() + "  " + meaning
+        })
+}
+
 /// Keep GitHub branch protection and deployment environments as code
 #[derive(Debug, Parser)]
-#[command(name = "gh-policy", version, about, long_about = None)]
+#[command(name = "gh-policy", version, about, long_about = None, after_help = exit_codes_help())]
 pub struct Cli {
     /// Turn colour off (so does the NO_COLOR variable; colour is off when stdout is not a terminal)
     #[arg(long, global = true)]
     pub no_color: bool,
-
-    /// Log each API call (method, path, status, time) to stderr; the token is never shown
-    #[arg(short, long, global = true)]
-    pub verbose: bool,
 
     /// The command to run
     #[command(subcommand)]
@@ -30,12 +51,30 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Check a policy file offline, without any network call
+    #[command(after_help = "\
+Exit codes:
+  0  valid
+  1  invalid, or workflow warnings with --strict")]
     Validate(ValidateArgs),
     /// Show how the live repository differs from the policy
+    #[command(after_help = "\
+Exit codes:
+  0  in sync
+  2  drift
+  1  error")]
     Plan(PlanArgs),
     /// Show the plan, then make the repository match the policy
+    #[command(after_help = "\
+Exit codes:
+  0  the repository matches the policy
+  2  applied all it could; drift apply cannot fix remains (listed)
+  1  error, a partial apply included (each change is reported as applied, failed or not attempted)")]
     Apply(ApplyArgs),
     /// Print the live settings as a policy file
+    #[command(after_help = "\
+Exit codes:
+  0  exported
+  1  error (with --output, FILE is left as it was)")]
     Export(ExportArgs),
     /// Print the effective protection of branches, each setting with its sources
     Explain(ExplainArgs),
@@ -93,11 +132,11 @@ pub struct RemoteArgs {
     pub concurrency: u16,
 
     /// Seconds before one request is abandoned (reads are then retried)
-    #[arg(long, value_name = "SECONDS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..))]
+    #[arg(long, value_name = "SECONDS", default_value_t = 30, value_parser = seconds)]
     pub request_timeout: u64,
 
     /// Seconds all API calls of the command may take together, waits and retries included
-    #[arg(long, value_name = "SECONDS", default_value_t = 600, value_parser = clap::value_parser!(u64).range(1..))]
+    #[arg(long, value_name = "SECONDS", default_value_t = 600, value_parser = seconds)]
     pub timeout: u64,
 
     /// How many times a failed read (5xx, timeout, dropped connection) is tried again
@@ -125,6 +164,19 @@ pub struct RemoteArgs {
     /// Where to keep ETags for conditional requests [default: ~/.cache/gh-policy]
     #[arg(long, value_name = "DIR", env = "GH_POLICY_CACHE_DIR")]
     pub cache_dir: Option<PathBuf>,
+
+    /// Log each API call (method, path, status, time) to stderr; the token is never shown
+    #[arg(short, long)]
+    pub verbose: bool,
+}
+
+/// Parses a timeout: whole seconds, at least one (zero would fail every call at once).
+fn seconds(text: &str) -> Result<u64, String> {
+    match text.parse::<u64>() {
+        Ok(0) => Err("a timeout must be at least 1 second".to_owned()),
+        Ok(seconds) => Ok(seconds),
+        Err(_) => Err("expected a whole number of seconds".to_owned()),
+    }
 }
 
 /// Arguments of `validate`.

@@ -45,9 +45,17 @@ use cli::{Cli, Command};
 pub fn run(cli: &Cli) -> ExitStatus {
     let stdout = io::stdout();
     let stderr = io::stderr();
+    // `-v` logs API calls: only the commands that make them take it.
+    let verbose = match &cli.command {
+        Command::Plan(args) => args.remote.verbose,
+        Command::Apply(args) => args.remote.verbose,
+        Command::Export(args) => args.remote.verbose,
+        Command::Explain(args) => args.remote.verbose,
+        Command::Validate(_) | Command::Schema | Command::Completions(_) | Command::Man => false,
+    };
     let ctx = commands::Context {
         cwd: std::env::current_dir().unwrap_or_default(),
-        verbose: cli.verbose,
+        verbose,
         color: !cli.no_color
             && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
             && std::env::var_os("TERM").is_none_or(|term| term != "dumb")

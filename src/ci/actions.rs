@@ -1,6 +1,7 @@
-//! GitHub Actions integration of `plan`: the Markdown plan in the job summary, and one
-//! `::error` annotation per drifting setting, pointing at its line in the policy file so the
-//! drift shows on the pull request diff.
+//! GitHub Actions integration: the Markdown plan in the job summary, one `::error`
+//! annotation per drifting setting, pointing at its line in the policy file so the drift
+//! shows on the pull request diff, and the one writer of workflow commands
+//! ([`workflow_command`]) that `validate` uses for its warnings too.
 //!
 //! See GitHub's "Workflow commands for GitHub Actions": `::error file=F,line=L,title=T::MSG`,
 //! with `%`, CR and LF escaped in the message, and `,` and `:` too in properties.
@@ -36,18 +37,32 @@ pub fn write_annotations(
     map: &SourceMap,
     out: &mut dyn Write,
 ) -> io::Result<()> {
-    let file = escape_property(&policy_path.to_string_lossy());
+    let file = policy_path.to_string_lossy();
     for change in &plan.changes {
         for (line, message) in annotations_of(change, map) {
-            let title = escape_property(&format!("policy drift: {}", change.address));
-            writeln!(
-                out,
-                "::error file={file},line={line},title={title}::{}",
-                escape_data(&message)
-            )?;
+            let title = format!("policy drift: {}", change.address);
+            let line = line.to_string();
+            let properties = [("file", &*file), ("line", &line), ("title", &title)];
+            writeln!(out, "{}", workflow_command("error", &properties, &message))?;
         }
     }
     Ok(())
+}
+
+/// Returns one workflow command line, `::COMMAND key=value,…::MESSAGE`, with the property
+/// values and the message escaped as GitHub asks, so that no outside text can end the
+/// command early or start another. `command` and the keys are ours, never outside text.
+pub fn workflow_command(command: &str, properties: &[(&str, &str)], message: &str) -> String {
+    let properties: Vec<String> = properties
+        .iter()
+        .map(|(key, value)| format!("{key}={}", escape_property(value)))
+        .collect();
+    let separator = if properties.is_empty() { "" } else { " " };
+    format!(
+        "::{command}{separator}{}::{}",
+        properties.join(","),
+        escape_data(message)
+    )
 }
 
 /// Returns `(line, message)` pairs for one change: one per differing setting for updates,
@@ -114,12 +129,14 @@ fn compact(value: &serde_json::Value) -> String {
     }
 }
 
+/// Escapes the message of a workflow command: `%`, CR and LF.
 fn escape_data(text: &str) -> String {
     text.replace('%', "%25")
         .replace('\r', "%0D")
         .replace('\n', "%0A")
 }
 
+/// Escapes a property value of a workflow command: as a message, and `:` and `,` too.
 fn escape_property(text: &str) -> String {
     escape_data(text).replace(':', "%3A").replace(',', "%2C")
 }
@@ -132,6 +149,15 @@ mod tests {
     fn workflow_command_values_are_escaped() {
         assert_eq!(escape_data("50%\nnext"), "50%25%0Anext");
         assert_eq!(escape_property("a:b,c"), "a%3Ab%2Cc");
+        assert_eq!(
+            workflow_command(
+                "warning",
+                &[("file", "dir,1/a:b.yml"), ("line", "3")],
+                "50%\r\n::error::x"
+            ),
+            "::warning file=dir%2C1/a%3Ab.yml,line=3::50%25%0D%0A::error::x"
+        );
+        assert_eq!(workflow_command("notice", &[], "m"), "::notice::m");
     }
 
     #[test]

@@ -80,6 +80,13 @@ fn plan_from_state(
     ctx: &Context,
     context: &diff::Context,
 ) -> Result<Plan, Error> {
+    // The loader's message for a missing file is about policy files (`--policy`); a state
+    // file that cannot be opened gets its own.
+    std::fs::File::open(state).map_err(|err| {
+        Error::new(format!("cannot read the state file {}", state.display()))
+            .caused_by(err)
+            .with_hint("a state file holds the live settings in policy format: write one with `gh-policy export -o FILE`")
+    })?;
     let live = policy::load(state).map_err(|err| {
         let mut error = Error::new(format!("cannot use the state file {}", state.display()));
         for diagnostic in &err.diagnostics {

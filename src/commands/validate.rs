@@ -3,17 +3,21 @@
 use std::io::Write;
 use std::path::Path;
 
-use crate::ci::{actions, workflows};
+use crate::ci::actions;
+use crate::ci::workflows::{self, WorkflowWarning};
 use crate::cli::ValidateArgs;
 use crate::error::{Error, ExitStatus};
 use crate::model::RepoSettings;
-use crate::policy;
+use crate::policy::{self, SourceMap};
 use crate::untrusted::escape;
 
 /// Checks the policy file; prints every problem as `FILE:LINE:COLUMN: message` on `err`.
 ///
-/// Never touches the network. A valid file gets one summary line on `out`; an invalid one
-/// gets every diagnostic and a count on `err`, and ends in `ExitStatus::Failure`.
+/// Never touches the network. A valid file gets one summary line on `out`, then the
+/// workflow warnings on `err`, each located as `FILE:LINE:` (the workflow file to blame, or
+/// the policy's line of the setting it is about); an invalid one gets every diagnostic and a
+/// count on `err`, and ends in `ExitStatus::Failure`. The workflows are read before anything
+/// is printed, so an unreadable workflow directory is an error, never "valid" first.
 pub fn run(
     args: &ValidateArgs,
     out: &mut dyn Write,
@@ -21,30 +25,8 @@ pub fn run(
 ) -> Result<ExitStatus, Error> {
     let path = &args.policy.policy;
     let display = path.display().to_string();
-    match policy::load(path) {
-        Ok(settings) => {
-            writeln!(
-                out,
-                "{display}: valid ({}, {})",
-                count(settings.branches.len(), "branch", "branches"),
-                count(settings.environments.len(), "environment", "environments"),
-            )?;
-            // Expired exceptions are warnings, never errors: policy files live long.
-            let now = crate::exceptions::now().map_err(Error::new)?;
-            for warning in crate::exceptions::check::check(&settings, now).1 {
-                writeln!(err, "warning: {display}: {warning}")?;
-            }
-            let warnings = check_workflows(args, &settings, err)?;
-            if warnings > 0 && args.strict {
-                writeln!(
-                    err,
-                    "error: {} (--strict)",
-                    count(warnings, "workflow warning", "workflow warnings")
-                )?;
-                return Ok(ExitStatus::Failure);
-            }
-            Ok(ExitStatus::Success)
-        }
+    let (settings, map) = match policy::load_with_source_map(path) {
+        Ok(loaded) => loaded,
         Err(error) => {
             for diagnostic in &error.diagnostics {
                 writeln!(err, "{diagnostic}")?;
@@ -55,72 +37,97 @@ pub fn run(
                 "error: {display} has {}",
                 count(n, "problem", "problems")
             )?;
-            Ok(ExitStatus::Failure)
+            return Ok(ExitStatus::Failure);
         }
+    };
+    let warnings = check_workflows(args, &settings)?;
+    writeln!(
+        out,
+        "{display}: valid ({}, {})",
+        count(settings.branches.len(), "branch", "branches"),
+        count(settings.environments.len(), "environment", "environments"),
+    )?;
+    // Expired exceptions are warnings, never errors: policy files live long.
+    let now = crate::exceptions::now().map_err(Error::new)?;
+    for warning in crate::exceptions::check::check(&settings, now).1 {
+        writeln!(err, "warning: {display}: {warning}")?;
+    }
+    let annotate = actions::in_actions();
+    for warning in &warnings {
+        let (file, line) = location(warning, &display, &map);
+        let place = match (&file, line) {
+            (Some(file), Some(line)) => format!("{file}:{line}: "),
+            (Some(file), None) => format!("{file}: "),
+            _ => String::new(),
+        };
+        writeln!(err, "warning: {place}{}", warning.message)?;
+        if annotate {
+            let line = line.map(|l| l.to_string());
+            let mut properties = Vec::new();
+            if let Some(file) = &file {
+                properties.push(("file", file.as_str()));
+            }
+            if let Some(line) = &line {
+                properties.push(("line", line.as_str()));
+            }
+            let command = actions::workflow_command("warning", &properties, &warning.message);
+            writeln!(err, "{command}")?;
+        }
+    }
+    if !warnings.is_empty() && args.strict {
+        writeln!(
+            err,
+            "error: {} (--strict)",
+            count(warnings.len(), "workflow warning", "workflow warnings")
+        )?;
+        return Ok(ExitStatus::Failure);
+    }
+    Ok(ExitStatus::Success)
+}
+
+/// Returns where a warning points: its workflow file and line, else the policy file and the
+/// line of the setting it is about. The file is escaped (a file name may hold any character
+/// but `/`); the message already is.
+fn location(
+    warning: &WorkflowWarning,
+    policy: &str,
+    map: &SourceMap,
+) -> (Option<String>, Option<usize>) {
+    if let Some(file) = &warning.file {
+        return (
+            Some(escape(&file.to_string_lossy()).into_owned()),
+            warning.line,
+        );
+    }
+    match &warning.setting {
+        Some(setting) => (
+            Some(escape(policy).into_owned()),
+            map.locate(setting).map(|(line, _)| line),
+        ),
+        None => (None, None),
     }
 }
 
 /// Cross-checks the policy with the workflows, when asked or when `.github/workflows`
-/// exists; prints each warning and returns how many there were.
+/// exists, and returns the warnings.
 fn check_workflows(
     args: &ValidateArgs,
     settings: &RepoSettings,
-    err: &mut dyn Write,
-) -> Result<usize, Error> {
+) -> Result<Vec<WorkflowWarning>, Error> {
     if args.no_workflows {
-        return Ok(0);
+        return Ok(Vec::new());
     }
     let dir = if let Some(dir) = &args.workflows {
         dir.clone()
     } else {
         let default = Path::new(".github/workflows");
         if !default.is_dir() {
-            return Ok(0);
+            return Ok(Vec::new());
         }
         default.to_path_buf()
     };
     let index = workflows::scan(&dir)?;
-    let warnings = workflows::check(settings, &index);
-    let annotate = actions::in_actions();
-    for warning in &warnings {
-        // The message is escaped already; the path is as found, and a file name may hold
-        // any character but `/`.
-        let file = warning.file.as_ref().map(|f| f.to_string_lossy());
-        let place = match (&file, warning.line) {
-            (Some(file), Some(line)) => format!("{}:{line}: ", escape(file)),
-            (Some(file), None) => format!("{}: ", escape(file)),
-            _ => String::new(),
-        };
-        writeln!(err, "warning: {place}{}", warning.message)?;
-        if annotate {
-            let file = file
-                .map(|f| format!(" file={}", escape_property(&escape(&f))))
-                .unwrap_or_default();
-            let line = warning
-                .line
-                .map(|l| format!(",line={l}"))
-                .unwrap_or_default();
-            writeln!(
-                err,
-                "::warning{file}{line}::{}",
-                escape_data(&escape(&warning.message))
-            )?;
-        }
-    }
-    Ok(warnings.len())
-}
-
-/// Escapes the message of a workflow command (GitHub's "Workflow commands for GitHub
-/// Actions": `%`, CR and LF).
-fn escape_data(text: &str) -> String {
-    text.replace('%', "%25")
-        .replace('\r', "%0D")
-        .replace('\n', "%0A")
-}
-
-/// Escapes a property of a workflow command: as data, and `:` and `,` too.
-fn escape_property(text: &str) -> String {
-    escape_data(text).replace(':', "%3A").replace(',', "%2C")
+    Ok(workflows::check(settings, &index))
 }
 
 fn count(n: usize, one: &str, many: &str) -> String {

@@ -30,6 +30,9 @@
 //!   live repository: `{address, branch, settings: [{setting, met, value, floor, sources}]}`.
 //! - `applicable` and `reason` appear only on a change `apply` cannot make; there
 //!   `applicable` is `false` and `reason` says why (`null` if no reason is known).
+//! - `note` appears only on a change that has one: something a reviewer should know that is
+//!   not a setting, such as where a secret's value comes from ("value from environment
+//!   variable `PROD_SSH_KEY`"). It comes last.
 //! - The write a change stands for (`Change::target`) is never part of the output.
 //! - The format only gains keys, never loses or renames them.
 

@@ -15,18 +15,32 @@
 //! #### + `branches.release` (branch protection)
 //!
 //! > **Cannot apply:** branch does not exist
+//!
+//! #### ~ `environments.staging.variables.HEALTH_URL` (variable)
+//!
+//! | setting | live | policy |
+//! | --- | --- | --- |
+//! | `value` | `"https://staging.example.com/health"` | `"https://staging.example.com/{+api/+}health"` |
+//!
+//! #### + `environments.staging.secrets.SSH_PRIVATE_KEY` (secret)
+//!
+//! > **Note:** value from environment variable `STAGING_SSH_KEY`
 //! ```
 //!
 //! The same content as the text plan: one section a change, with the action's symbol
 //! (`+` create, `~` update, `-` delete), one table row a setting. Values are compact JSON in
 //! code spans; absent reads `(none)`. Where both sides are lists (sets), the live column
-//! lists the items to remove (`-`) and the policy column the items to add (`+`). Backticks
-//! get a longer fence and pipes are escaped, so no value can break a table.
+//! lists the items to remove (`-`) and the policy column the items to add (`+`). Two long
+//! strings with much in common are each shown with their own changed words marked, the
+//! live value's as `[-removed-]`, the policy's as `{+added+}` (see `inline`). A change's
+//! note (where a secret's value comes from) is a quote after its table. Backticks get a
+//! longer fence and pipes are escaped, so no value can break a table.
 
 use std::io::{self, Write};
 
 use serde_json::Value;
 
+use super::inline::{self, PartKind};
 use super::{
     DiffShape, action_symbol, diff_shape, kind_label, printable, reason_of, summary_counts,
 };
@@ -65,13 +79,13 @@ fn write_change(change: &Change, out: &mut dyn Write) -> io::Result<()> {
             write_row(diff, out)?;
         }
     }
+    if let Some(note) = &change.note {
+        writeln!(out)?;
+        writeln!(out, "> **Note:** {}", prose(note))?;
+    }
     if !change.applicable {
         writeln!(out)?;
-        writeln!(
-            out,
-            "> **Cannot apply:** {}",
-            escape_text(&printable(reason_of(change)))
-        )?;
+        writeln!(out, "> **Cannot apply:** {}", prose(reason_of(change)))?;
     }
     Ok(())
 }
@@ -80,6 +94,10 @@ fn write_change(change: &Change, out: &mut dyn Write) -> io::Result<()> {
 fn write_row(diff: &FieldDiff, out: &mut dyn Write) -> io::Result<()> {
     let (live, policy) = match diff_shape(diff) {
         DiffShape::Set { added, removed } => (items("-", &removed), items("+", &added)),
+        DiffShape::Words(parts) => (
+            side(&parts, PartKind::Removed),
+            side(&parts, PartKind::Added),
+        ),
         DiffShape::Replace => (value(&diff.live), value(&diff.policy)),
     };
     writeln!(
@@ -98,6 +116,17 @@ fn value(value: &Value) -> String {
     } else {
         code(&value.to_string())
     }
+}
+
+/// Returns one side of a word diff as a quoted string in a code span: the unchanged runs
+/// and the runs of `kind`, marked.
+fn side(parts: &[inline::Part], kind: PartKind) -> String {
+    let text: String = parts
+        .iter()
+        .filter(|part| part.kind == PartKind::Same || part.kind == kind)
+        .map(inline::marked)
+        .collect();
+    code(&format!("\"{text}\""))
 }
 
 /// Returns list items for a table cell, each marked with `sign`, one a line.
@@ -133,6 +162,28 @@ fn code(text: &str) -> String {
 /// spans.
 fn cell(markdown: &str) -> String {
     markdown.replace('|', "\\|")
+}
+
+/// Returns a sentence of the plan (a reason, a note) as Markdown: the names it quotes in
+/// backticks become code spans, everything else is plain text. Unbalanced backticks leave
+/// the whole sentence plain.
+fn prose(text: &str) -> String {
+    let text = printable(text);
+    let pieces: Vec<&str> = text.split('`').collect();
+    if pieces.len().is_multiple_of(2) {
+        return escape_text(&text);
+    }
+    pieces
+        .iter()
+        .enumerate()
+        .map(|(i, piece)| {
+            if i % 2 == 1 {
+                code(piece)
+            } else {
+                escape_text(piece)
+            }
+        })
+        .collect()
 }
 
 /// Returns plain text with the characters Markdown would act on escaped.

@@ -6,6 +6,7 @@
 //! formats say the same thing in the same words.
 
 pub mod explain;
+mod inline;
 mod json;
 mod markdown;
 mod text;
@@ -62,13 +63,14 @@ fn action_symbol(action: Action) -> &'static str {
 
 /// Returns a value as compact JSON on one line; `null` (absent) reads `(none)`.
 ///
-/// Strings are quoted and escaped as JSON, so a value can never break a line or carry a
-/// terminal escape sequence into the output.
+/// Strings are quoted and escaped as JSON, and what JSON leaves (bidirectional overrides,
+/// line separators) goes through `untrusted`, so a value can never break a line, reorder
+/// what is shown or carry a terminal escape sequence into the output.
 fn compact(value: &Value) -> String {
     if value.is_null() {
         return "(none)".to_owned();
     }
-    value.to_string()
+    printable(&value.to_string()).into_owned()
 }
 
 /// How one setting differs, as the renderers show it.
@@ -82,14 +84,20 @@ enum DiffShape<'a> {
         /// Items `apply` removes.
         removed: Vec<&'a Value>,
     },
+    /// Two long strings with much in common: the changed words, in place (`inline`).
+    Words(Vec<inline::Part>),
     /// Anything else: the live value is replaced by the policy value.
     Replace,
 }
 
 /// Returns how a setting differs: item by item when both sides are lists that differ as
-/// sets, whole values otherwise (including lists that differ only in order or duplicates,
-/// which the diff should never report, but which must then still show something).
+/// sets, word by word when both are long strings with much in common, whole values
+/// otherwise (including lists that differ only in order or duplicates, which the diff
+/// should never report, but which must then still show something).
 fn diff_shape(diff: &FieldDiff) -> DiffShape<'_> {
+    if let (Value::String(live), Value::String(policy)) = (&diff.live, &diff.policy) {
+        return inline::word_diff(live, policy).map_or(DiffShape::Replace, DiffShape::Words);
+    }
     let (Value::Array(live), Value::Array(policy)) = (&diff.live, &diff.policy) else {
         return DiffShape::Replace;
     };

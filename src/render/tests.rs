@@ -235,11 +235,78 @@ fn awkward() -> Plan {
     }
 }
 
-fn plans() -> [(&'static str, Plan); 3] {
+/// Long values that changed in one place, and notes: what a reviewer must see at a glance.
+fn long_values() -> Plan {
+    let base = "https://katz.example.com/deployments/production/hooks/notify";
+    let changes = vec![
+        change(
+            "environments.production.variables.DEPLOY_HOOK",
+            ResourceKind::Variable,
+            Action::Update,
+            vec![diff(
+                "value",
+                json!(format!("{base}?channel=ops&retries=3&timeout=30")),
+                json!(format!("{base}?channel=release-ops&retries=5&timeout=30")),
+            )],
+            None,
+        ),
+        change(
+            "environments.production.variables.BANNER",
+            ResourceKind::Variable,
+            Action::Update,
+            vec![diff(
+                "value",
+                json!("Deploys are frozen until the quarterly audit is complete"),
+                json!("All clear: ship it, and remember to update the changelog please"),
+            )],
+            None,
+        ),
+        change(
+            "environments.production",
+            ResourceKind::Environment,
+            Action::Update,
+            vec![diff(
+                "deployment_branches",
+                json!(["main", "release/*", "hotfix/*", {"tag": "v*"}]),
+                json!(["main", "release/*", "support/*", {"tag": "v*"}]),
+            )],
+            None,
+        ),
+        Change {
+            note: Some("value from environment variable `PROD_SSH_KEY`".to_owned()),
+            ..change(
+                "environments.production.secrets.SSH_PRIVATE_KEY",
+                ResourceKind::Secret,
+                Action::Create,
+                Vec::new(),
+                None,
+            )
+        },
+        inapplicable(
+            change(
+                "environments.staging.secrets.SSH_PRIVATE_KEY",
+                ResourceKind::Secret,
+                Action::Create,
+                Vec::new(),
+                None,
+            ),
+            "environment variable `STAGING_SSH_KEY` is not set (or is empty) where this plan ran; apply takes the secret's value from it",
+        ),
+    ];
+    Plan {
+        requirements: Vec::new(),
+        warnings: Vec::new(),
+        repository: "acme/katz-backend".to_owned(),
+        changes,
+    }
+}
+
+fn plans() -> [(&'static str, Plan); 4] {
     [
         ("in_sync", in_sync()),
         ("drifted", drifted()),
         ("awkward", awkward()),
+        ("long_values", long_values()),
     ]
 }
 
@@ -284,13 +351,40 @@ fn text_without_color_has_no_escapes() {
 
 #[test]
 fn text_with_color_has_escapes() {
-    let text = output(&drifted(), Format::Text, true);
-    assert!(text.contains("\u{1b}["), "{text}");
-    // Stripped of its colour, it is the plain rendering.
-    assert_eq!(
-        console::strip_ansi_codes(&text),
-        output(&drifted(), Format::Text, false)
+    for (_, plan) in plans() {
+        let text = output(&plan, Format::Text, true);
+        if !plan.in_sync() {
+            assert!(text.contains("\u{1b}["), "{text}");
+        }
+        // Stripped of its colour, it is the plain rendering: colour never replaces a mark.
+        assert_eq!(
+            console::strip_ansi_codes(&text),
+            output(&plan, Format::Text, false)
+        );
+    }
+}
+
+#[test]
+fn changed_words_are_coloured_on_a_terminal() {
+    let text = output(&long_values(), Format::Text, true);
+    let red = console::Style::new().force_styling(true).red();
+    let green = console::Style::new().force_styling(true).green();
+    assert!(
+        text.contains(&red.apply_to("[-3-]").to_string()),
+        "{text:?}"
     );
+    assert!(
+        text.contains(&green.apply_to("{+release-+}").to_string()),
+        "{text:?}"
+    );
+}
+
+#[test]
+fn the_note_is_in_every_format() {
+    for format in [Format::Text, Format::Json, Format::Markdown] {
+        let text = output(&long_values(), format, false);
+        assert!(text.contains("PROD_SSH_KEY"), "{format:?}: {text}");
+    }
 }
 
 #[test]
@@ -334,6 +428,9 @@ fn json_has_exactly_the_design_keys() {
             let mut expected = vec!["action", "address", "diffs", "kind"];
             if !original.applicable {
                 expected.extend(["applicable", "reason"]);
+            }
+            if original.note.is_some() {
+                expected.push("note");
             }
             expected.sort_unstable();
             let mut found = keys(change);

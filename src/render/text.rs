@@ -11,19 +11,30 @@
 //!     pull_request.required_approvals: (none) → 2
 //!     ! cannot apply: branch does not exist
 //!
+//! ~ environments.staging.variables.HEALTH_URL (variable)
+//!     value: "https://staging.example.com/{+api/+}health"
+//!
+//! + environments.staging.secrets.SSH_PRIVATE_KEY (secret)
+//!     note: value from environment variable `STAGING_SSH_KEY`
+//!
 //! Plan: 1 to create, 1 to update, 0 to delete (1 cannot be applied).
 //! ```
 //!
 //! One block a change: its symbol (`+` create, `~` update, `-` delete), address and kind,
 //! then one line a setting, `live → policy` as compact JSON (`(none)` for absent). Where
 //! both sides are lists, which GitHub treats as sets, the items to add (`+`) and remove
-//! (`-`) are listed instead. A value too long for one line goes on two, `- live` and
-//! `+ policy`. Colour comes only from the `Styles` table and is entirely absent when off.
+//! (`-`) are listed instead. Two long strings with much in common are shown once, with the
+//! changed words marked `[-removed-]` and `{+added+}` (see `inline`); any other value too
+//! long for one line goes on two, `- live` and `+ policy`. A change's note (where a secret's
+//! value comes from) follows its settings. Colour comes only from the `Styles` table, is
+//! entirely absent when off, and never replaces a mark: stripped of colour, the coloured
+//! plan is the plain one.
 
 use std::io::{self, Write};
 
 use console::Style;
 
+use super::inline::{self, PartKind};
 use super::{
     DiffShape, action_symbol, compact, diff_shape, kind_label, printable, reason_of, summary_counts,
 };
@@ -49,7 +60,7 @@ struct Styles {
     delete: Style,
     /// The `! cannot apply:` marker.
     warning: Style,
-    /// Why a change cannot be applied.
+    /// Why a change cannot be applied, and notes.
     reason: Style,
 }
 
@@ -111,6 +122,10 @@ fn write_change(change: &Change, styles: &Styles, out: &mut dyn Write) -> io::Re
     for diff in &change.diffs {
         write_diff(diff, styles, out)?;
     }
+    if let Some(note) = &change.note {
+        let note = format!("note: {}", printable(note));
+        writeln!(out, "{INDENT}{}", styles.reason.apply_to(note))?;
+    }
     if !change.applicable {
         writeln!(
             out,
@@ -136,6 +151,18 @@ fn write_diff(diff: &FieldDiff, styles: &Styles, out: &mut dyn Write) -> io::Res
                 writeln!(out, "{INDENT}{path}: {}", styles.delete.apply_to(item))?;
             }
             Ok(())
+        }
+        DiffShape::Words(parts) => {
+            let mut line = String::new();
+            for part in &parts {
+                let text = inline::marked(part);
+                match part.kind {
+                    PartKind::Same => line.push_str(&text),
+                    PartKind::Removed => line.push_str(&styles.delete.apply_to(text).to_string()),
+                    PartKind::Added => line.push_str(&styles.create.apply_to(text).to_string()),
+                }
+            }
+            writeln!(out, "{INDENT}{path}: \"{line}\"")
         }
         DiffShape::Replace => {
             let live = compact(&diff.live);

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use gh_policy_emulator::{Emulator, Fault, FaultKind, LoggedRequest};
 
-use crate::common::{TestRepo, changes, expect, fixture, flow_policy};
+use crate::common::{Policy, TestRepo, changes, expect, fixture};
 
 /// The call every plan makes early, and the fault target of the read tests.
 const MAIN_PROTECTION: &str = "/repos/acme/katz-backend/branches/main/protection";
@@ -28,13 +28,13 @@ const SECRET_VALUE: &str = "ssh-key-value-0f9e8d7c6b5a";
 
 fn in_sync() -> TestRepo {
     let repo = TestRepo::new("flow-in-sync");
-    repo.policy(&flow_policy());
+    repo.write(&Policy::flow());
     repo
 }
 
 fn drifted() -> TestRepo {
     let repo = TestRepo::new("flow-drifted");
-    repo.policy(&flow_policy());
+    repo.write(&Policy::flow());
     repo
 }
 
@@ -783,7 +783,7 @@ fn the_token_and_secret_values_never_appear_in_verbose_output() {
     const TOKEN: &str = "ghp_Zx9TokenThatMustNeverBePrinted1234";
     let seed = Emulator::load_seed(fixture("live/flow-drifted.json")).unwrap();
     let repo = TestRepo::with(Emulator::builder(seed).token(TOKEN).start());
-    repo.policy(&flow_policy());
+    repo.write(&Policy::flow());
     // A fault on the way, so that error and retry paths are logged too.
     repo.emu.inject(
         Fault::new(FaultKind::Status(502))
@@ -792,10 +792,10 @@ fn the_token_and_secret_values_never_appear_in_verbose_output() {
     );
     let mut all = String::new();
     for args in [
-        &["-v", "plan", "--no-cache"][..],
-        &["-v", "apply", "--yes", "--no-cache"],
-        &["-v", "export", "--no-cache", "--repo", "acme/katz-backend"],
-        &["-v", "plan"],
+        &["plan", "-v", "--no-cache"][..],
+        &["apply", "-v", "--yes", "--no-cache"],
+        &["export", "-v", "--no-cache", "--repo", "acme/katz-backend"],
+        &["plan", "--verbose"],
     ] {
         let (output, _) = run(&repo, args);
         assert!(

@@ -6,7 +6,7 @@ use std::path::Path;
 use gh_policy_emulator::{Emulator, LoggedRequest};
 use serde_json::Value;
 
-use crate::common::{TestRepo, fixture, flow_policy};
+use crate::common::{Policy, TestRepo, fixture};
 
 /// Runs `plan --format json` with the conditional-request cache in `cache` (no `--no-cache`)
 /// and any extra arguments; returns the exit code and the plan.
@@ -39,7 +39,7 @@ fn paths(requests: &[LoggedRequest]) -> Vec<String> {
 #[test]
 fn the_flow_plan_makes_at_most_twelve_requests() {
     let repo = TestRepo::new("flow-in-sync");
-    repo.policy(&flow_policy());
+    repo.write(&Policy::flow());
     let (code, plan) = repo.plan_json();
     assert_eq!(code, 0, "{plan}");
     let requests = repo.emu.requests();
@@ -75,7 +75,7 @@ fn patterns_are_read_only_where_custom_policies_are_on() {
     staging.deployment_branch_policy = None;
     staging.branch_policies.clear();
     let repo = TestRepo::with(Emulator::start(seed));
-    repo.policy(&flow_policy());
+    repo.write(&Policy::flow());
     let (code, _) = repo.plan_json();
     assert_eq!(code, 2);
     let patterns: Vec<String> = repo
@@ -94,7 +94,7 @@ fn patterns_are_read_only_where_custom_policies_are_on() {
 #[test]
 fn a_second_plan_with_the_cache_costs_no_rate_limit() {
     let repo = TestRepo::new("flow-in-sync");
-    repo.policy(&flow_policy());
+    repo.write(&Policy::flow());
     let cache = repo.dir.path().join("etags");
     let token = repo.emu.token().to_owned();
     let (code, first) = plan_cached(&repo, &cache, &token, &[]);
@@ -126,7 +126,7 @@ fn cached_pages_keep_their_next_links() {
     // One item a page: every list is paginated, and a 304 carries no `Link` header.
     let seed = Emulator::load_seed(fixture("live/flow-drifted.json")).unwrap();
     let repo = TestRepo::with(Emulator::builder(seed).max_per_page(1).start());
-    repo.policy(&flow_policy());
+    repo.write(&Policy::flow());
     let cache = repo.dir.path().join("etags");
     let token = repo.emu.token().to_owned();
     let (code, first) = plan_cached(&repo, &cache, &token, &[]);
@@ -153,7 +153,7 @@ fn cached_pages_keep_their_next_links() {
 fn a_cache_written_with_one_token_is_not_used_with_another() {
     let seed = Emulator::load_seed(fixture("live/flow-in-sync.json")).unwrap();
     let repo = TestRepo::with(Emulator::builder(seed).token("token-one").start());
-    repo.policy(&flow_policy());
+    repo.write(&Policy::flow());
     let cache = repo.dir.path().join("etags");
     let (code, _) = plan_cached(&repo, &cache, "token-one", &[]);
     assert_eq!(code, 0);
@@ -182,7 +182,7 @@ fn a_cache_written_with_one_token_is_not_used_with_another() {
 #[test]
 fn concurrency_one_gives_the_same_plan() {
     let repo = TestRepo::new("flow-drifted");
-    repo.policy(&flow_policy());
+    repo.write(&Policy::flow());
     let (code, default) = repo.plan_json();
     assert_eq!(code, 2);
     let default_requests = repo.emu.requests().len();

@@ -1,24 +1,31 @@
 //! On a real terminal (a pseudo-terminal from `script`): colour, the spinner, and the
 //! confirmation prompt of `apply`. These paths never run with piped output.
+//!
+//! `script` (util-linux) makes the pseudo-terminal. Without it these tests fail, saying so:
+//! a test that cannot run must not pass. Install it, or leave these tests out on purpose
+//! with `cargo test -- --skip terminal::`.
 
 use std::time::Duration;
 
 use assert_cmd::Command;
 
-use crate::common::{TestRepo, flow_policy};
+use crate::common::{Policy, TestRepo};
 
-/// Runs `gh-policy ARGS` on a pseudo-terminal, feeding `input`; `None` when `script`
-/// (util-linux) is not installed.
-#[expect(clippy::print_stderr, reason = "a skipped test says why")]
-fn on_terminal(repo: &TestRepo, args: &str, input: &str, term: &str) -> Option<String> {
-    if std::process::Command::new("script")
+/// Runs `gh-policy ARGS` on a pseudo-terminal, feeding `input`, and returns the screen.
+///
+/// # Panics
+///
+/// When `script` (util-linux) is not installed.
+fn on_terminal(repo: &TestRepo, args: &str, input: &str, term: &str) -> String {
+    let script = std::process::Command::new("script")
         .arg("--version")
-        .output()
-        .is_err()
-    {
-        eprintln!("skipped: `script` (util-linux) is not installed");
-        return None;
-    }
+        .output();
+    assert!(
+        script.is_ok_and(|output| output.status.success()),
+        "the terminal tests need `script` from util-linux (Debian and Ubuntu: bsdutils; \
+         Fedora: util-linux-script); install it, or leave them out with \
+         `cargo test -- --skip terminal::`"
+    );
     let bin = assert_cmd::cargo::cargo_bin("gh-policy");
     let line = format!("{} {args}", bin.display());
     let output = Command::new("script")
@@ -37,16 +44,14 @@ fn on_terminal(repo: &TestRepo, args: &str, input: &str, term: &str) -> Option<S
         .timeout(Duration::from_secs(60))
         .output()
         .unwrap();
-    Some(String::from_utf8_lossy(&output.stdout).into_owned())
+    String::from_utf8_lossy(&output.stdout).into_owned()
 }
 
 #[test]
 fn on_a_terminal_plan_is_coloured_and_finishes() {
     let repo = TestRepo::new("flow-drifted");
-    repo.policy(&flow_policy());
-    let Some(screen) = on_terminal(&repo, "plan --no-cache", "", "xterm") else {
-        return;
-    };
+    repo.write(&Policy::flow());
+    let screen = on_terminal(&repo, "plan --no-cache", "", "xterm");
     assert!(
         screen.contains("\u{1b}["),
         "no colour on a terminal:\n{screen}"
@@ -60,10 +65,8 @@ fn on_a_terminal_plan_is_coloured_and_finishes() {
 #[test]
 fn on_a_terminal_apply_asks_and_goes_on_after_yes() {
     let repo = TestRepo::new("flow-drifted");
-    repo.policy(&flow_policy());
-    let Some(screen) = on_terminal(&repo, "apply --no-cache", "yes\n", "xterm") else {
-        return;
-    };
+    repo.write(&Policy::flow());
+    let screen = on_terminal(&repo, "apply --no-cache", "yes\n", "xterm");
     assert!(screen.contains("Type `yes` to go on"), "{screen}");
     assert!(
         screen.contains("acme/katz-backend matches the policy."),
@@ -75,10 +78,8 @@ fn on_a_terminal_apply_asks_and_goes_on_after_yes() {
 #[test]
 fn on_a_terminal_apply_stops_on_anything_but_yes() {
     let repo = TestRepo::new("flow-drifted");
-    repo.policy(&flow_policy());
-    let Some(screen) = on_terminal(&repo, "apply --no-cache", "no\n", "xterm") else {
-        return;
-    };
+    repo.write(&Policy::flow());
+    let screen = on_terminal(&repo, "apply --no-cache", "no\n", "xterm");
     assert!(
         screen.contains("apply cancelled; nothing was written"),
         "{screen}"
@@ -89,10 +90,8 @@ fn on_a_terminal_apply_stops_on_anything_but_yes() {
 #[test]
 fn a_dumb_terminal_gets_no_colour() {
     let repo = TestRepo::new("flow-drifted");
-    repo.policy(&flow_policy());
-    let Some(screen) = on_terminal(&repo, "plan --no-cache", "", "dumb") else {
-        return;
-    };
+    repo.write(&Policy::flow());
+    let screen = on_terminal(&repo, "plan --no-cache", "", "dumb");
     assert!(
         !screen.contains("\u{1b}[1m"),
         "colour on a dumb terminal:\n{screen}"

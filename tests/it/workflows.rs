@@ -82,3 +82,65 @@ fn issue_14_huge_matrix_is_a_warning_not_an_abort() {
         "{stderr}"
     );
 }
+
+/// Runs `validate ARGS` in the checkout and returns its whole outcome, for a snapshot.
+fn validate_in_checkout(args: &[&str]) -> String {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let output = Command::cargo_bin("gh-policy")
+        .unwrap()
+        .current_dir(root)
+        .env_remove("GITHUB_ACTIONS")
+        .args(["validate"])
+        .args(args)
+        .output()
+        .unwrap();
+    crate::common::transcript(&output, root)
+}
+
+#[test]
+fn the_repository_s_own_policy_is_clean_against_its_repository_s_workflows() {
+    // policy.yaml describes acme/katz-backend, whose workflows are kept in
+    // examples/katz-backend: the README's and CI's `validate --strict` is clean.
+    insta::assert_snapshot!(validate_in_checkout(&[
+        "--strict",
+        "--workflows",
+        "examples/katz-backend/.github/workflows",
+    ]), @r"
+    exit code: 0
+    ----- stdout -----
+    policy.yaml: valid (3 branches, 2 environments)
+    ----- stderr -----
+    ");
+}
+
+#[test]
+fn every_workflow_warning_is_located_as_file_and_line() {
+    // A check produced by no job points at the policy's line that requires it; one that a
+    // renamed job probably produced points at that job; a deployment at its `environment:`.
+    let dir = tempfile::tempdir().unwrap();
+    for fixture in ["renamed-job/ci.yml", "deploy/deploy.yml"] {
+        let from = crate::common::fixture(&format!("workflows/{fixture}"));
+        let name = fixture.replace('/', "-");
+        std::fs::copy(from, dir.path().join(name)).unwrap();
+    }
+    let output = validate_in_checkout(&["--workflows", dir.path().to_str().unwrap()]);
+    let output = output.replace(&dir.path().display().to_string(), "[WORKFLOWS]");
+    insta::assert_snapshot!(output);
+    for line in output.lines().filter(|l| l.starts_with("warning: ")) {
+        let (place, _) = line["warning: ".len()..].split_once(": ").unwrap();
+        let (_, number) = place.rsplit_once(':').unwrap();
+        assert!(number.parse::<usize>().is_ok(), "not FILE:LINE: {line}");
+    }
+}
+
+#[test]
+fn a_missing_workflow_directory_fails_before_anything_is_called_valid() {
+    insta::assert_snapshot!(validate_in_checkout(&["--workflows", "missing-dir"]), @r"
+    exit code: 1
+    ----- stdout -----
+    ----- stderr -----
+    error: failed to read the workflow directory `missing-dir`
+      caused by: No such file or directory (os error 2)
+      hint: pass the directory holding the workflow files (usually .github/workflows)
+    ");
+}

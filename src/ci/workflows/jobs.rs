@@ -78,6 +78,7 @@ impl Indexer<'_> {
         self.problem(WorkflowWarning {
             file: Some(file.to_path_buf()),
             line: Some(line).filter(|&l| l > 0),
+            setting: None,
             message,
         });
     }
@@ -87,6 +88,7 @@ impl Indexer<'_> {
             self.problem(WorkflowWarning {
                 file: Some(file.to_path_buf()),
                 line: None,
+                setting: None,
                 message: format!(
                     "workflow {} has no `jobs`, so it was not checked",
                     file_name(file)

@@ -65,12 +65,20 @@ const ACTIONS_APP_ID: i64 = 15368;
 /// `message` is safe to print: every name, value and file name from a workflow or policy
 /// file in it has gone through `crate::untrusted`, so it is one line without control
 /// characters. `file` is the path as found; escape it too before printing it.
+///
+/// A warning is located in a workflow file (`file`, `line`) where one is to blame (a file
+/// that does not parse, the job a renamed check most likely came from, a deployment to an
+/// unlisted environment), else at the policy setting it is about (`setting`), which the
+/// caller, who has the policy's source map, turns into a line of the policy file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WorkflowWarning {
     /// The workflow file the warning is about, when there is one.
     pub file: Option<PathBuf>,
     /// The 1-based line in `file`, when known.
     pub line: Option<usize>,
+    /// The dotted path of the policy setting the warning is about, when it is not located
+    /// in a workflow file, e.g. `branches.dev.status_checks.required.0`.
+    pub setting: Option<String>,
     /// What is wrong, as one sentence without a trailing period.
     pub message: String,
 }
@@ -171,7 +179,7 @@ pub fn check(policy: &RepoSettings, index: &WorkflowIndex) -> Vec<WorkflowWarnin
             continue;
         };
         let mut seen = BTreeSet::new();
-        for required in &status_checks.required {
+        for (position, required) in status_checks.required.iter().enumerate() {
             if !from_actions(required) || !seen.insert(required.context.as_str()) {
                 continue;
             }
@@ -187,6 +195,9 @@ pub fn check(policy: &RepoSettings, index: &WorkflowIndex) -> Vec<WorkflowWarnin
             let mut warning = WorkflowWarning {
                 file: None,
                 line: None,
+                setting: Some(format!(
+                    "branches.{branch}.status_checks.required.{position}"
+                )),
                 message: format!(
                     "required check {} of branches.{} is not produced by any workflow job in {dir} (a renamed job blocks every pull request)",
                     quote(context),
@@ -202,6 +213,7 @@ pub fn check(policy: &RepoSettings, index: &WorkflowIndex) -> Vec<WorkflowWarnin
                 );
                 warning.file = Some(closest.file.clone());
                 warning.line = closest.line;
+                warning.setting = None;
             }
             warnings.push(warning);
         }
@@ -210,6 +222,7 @@ pub fn check(policy: &RepoSettings, index: &WorkflowIndex) -> Vec<WorkflowWarnin
         warnings.push(WorkflowWarning {
             file: None,
             line: None,
+            setting: Some("branches".to_owned()),
             message: format!(
                 "{not_compared} required check(s) were not compared with the workflow jobs in {dir}: comparing takes more than {MAX_CHECK_STEPS} steps"
             ),
@@ -222,6 +235,7 @@ pub fn check(policy: &RepoSettings, index: &WorkflowIndex) -> Vec<WorkflowWarnin
         warnings.push(WorkflowWarning {
             file: Some(used.file.clone()),
             line: used.line,
+            setting: None,
             message: format!(
                 "workflow {} job {} deploys to environment {}, which the policy does not list",
                 file_name(&used.file),

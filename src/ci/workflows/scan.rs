@@ -126,6 +126,7 @@ fn located(path: &Path, line: Option<usize>, message: String) -> WorkflowWarning
     WorkflowWarning {
         file: Some(path.to_path_buf()),
         line,
+        setting: None,
         message,
     }
 }
@@ -152,6 +153,7 @@ fn directory_warning(message: String) -> WorkflowWarning {
     WorkflowWarning {
         file: None,
         line: None,
+        setting: None,
         message,
     }
 }

@@ -105,6 +105,10 @@ fn far_away_name_gets_no_hint() {
         warnings[0].message
     );
     assert_eq!(warnings[0].file, None);
+    assert_eq!(
+        warnings[0].setting.as_deref(),
+        Some("branches.dev.status_checks.required.0")
+    );
 }
 
 #[test]
@@ -234,6 +238,7 @@ fn unlisted_environment_is_reported_with_file_and_line() {
         [WorkflowWarning {
             file: Some(fixture("deploy").join("deploy.yml")),
             line: Some(22),
+            setting: None,
             message: "workflow deploy.yml job `deploy` deploys to environment `preview`, which the policy does not list".to_owned(),
         }]
     );

@@ -2,11 +2,16 @@
 //! with a policy file, and a `gh-policy` command wired to both.
 
 use std::path::{Path, PathBuf};
+use std::process::Output;
 
 use assert_cmd::Command;
 use gh_policy_emulator::{Emulator, LoggedRequest};
 use serde_json::Value;
 use tempfile::TempDir;
+
+pub mod policy;
+
+pub use policy::Policy;
 
 /// A repository on a fresh emulator, and a working directory for the command.
 pub struct TestRepo {
@@ -75,6 +80,11 @@ impl TestRepo {
     pub fn policy(&self, text: &str) -> &Self {
         std::fs::write(self.dir.path().join("policy.yaml"), text).unwrap();
         self
+    }
+
+    /// Writes a built policy as `policy.yaml` in the working directory.
+    pub fn write(&self, policy: &Policy) -> &Self {
+        self.policy(&policy.yaml())
     }
 
     /// Returns a `gh-policy` command in the working directory, talking to the emulator with
@@ -226,4 +236,33 @@ impl Drop for TestRepo {
             self.assert_conformant();
         }
     }
+}
+
+/// Returns the whole outcome of a command as one text for a snapshot: the exit code, then
+/// stdout and stderr in full. Paths under `dir` read `[TMP]`, the checkout's `[ROOT]`;
+/// `snapshot_settings` takes care of ports and timings.
+pub fn transcript(output: &Output, dir: &Path) -> String {
+    let text = format!(
+        "exit code: {}\n----- stdout -----\n{}----- stderr -----\n{}",
+        output
+            .status
+            .code()
+            .map_or_else(|| "(killed)".to_owned(), |c| c.to_string()),
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    // A temporary directory may sit inside the checkout's (TMPDIR=target/…): it goes first.
+    let dir = dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf());
+    text.replace(&dir.display().to_string(), "[TMP]")
+        .replace(&root().display().to_string(), "[ROOT]")
+}
+
+/// Returns insta settings that hide what changes from run to run: the emulator's port, and
+/// the durations in `-v` logs and retry messages.
+pub fn snapshot_settings() -> insta::Settings {
+    let mut settings = insta::Settings::clone_current();
+    settings.add_filter(r"127\.0\.0\.1:\d+", "127.0.0.1:[PORT]");
+    settings.add_filter(r"\b\d+(\.\d+)? ?(ms|s)\b", "[TIME]");
+    settings.set_prepend_module_to_snapshot(true);
+    settings
 }
