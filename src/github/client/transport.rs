@@ -145,16 +145,20 @@ fn kind_of(err: &(dyn StdError + 'static)) -> TransportErrorKind {
         if let Some(io) = e.downcast_ref::<io::Error>() {
             io_kind = Some(io.kind());
             // An `io::Error` wrapping another error reports that error's source, not the
-            // error itself: look inside.
-            if let Some(inner) = io.get_ref() {
-                if inner.downcast_ref::<rustls::Error>().is_some() {
+            // error itself: look inside, through every `io::Error` layer.
+            let mut inner = io.get_ref();
+            while let Some(wrapped) = inner {
+                if wrapped.downcast_ref::<rustls::Error>().is_some() {
                     return TransportErrorKind::Tls;
                 }
-                if let Some(hyper) = inner.downcast_ref::<hyper::Error>()
+                if let Some(hyper) = wrapped.downcast_ref::<hyper::Error>()
                     && hyper.is_timeout()
                 {
                     return TransportErrorKind::Timeout;
                 }
+                inner = wrapped
+                    .downcast_ref::<io::Error>()
+                    .and_then(io::Error::get_ref);
             }
         }
         if e.downcast_ref::<http::Error>().is_some() {
@@ -329,5 +333,40 @@ mod tests {
             .await
             .unwrap_err();
         assert_eq!(err.kind, TransportErrorKind::Connect, "{err}");
+    }
+}
+
+#[cfg(test)]
+mod tls_tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn https_to_a_plain_http_server_is_a_tls_error() {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        std::thread::spawn(move || {
+            use std::io::{Read, Write};
+            if let Ok((mut stream, _)) = listener.accept() {
+                let mut buf = [0u8; 512];
+                let _ = stream.read(&mut buf);
+                let _ = stream.write_all(b"HTTP/1.1 400 Bad Request\r\ncontent-length: 0\r\n\r\n");
+            }
+        });
+        let err = HttpTransport::new()
+            .send(HttpRequest {
+                method: Method::GET,
+                url: format!("https://127.0.0.1:{port}/x"),
+                headers: HeaderMap::new(),
+                body: None,
+            })
+            .await
+            .unwrap_err();
+        let mut chain = Vec::new();
+        let mut current: Option<&(dyn StdError + 'static)> = Some(&*err.source);
+        while let Some(e) = current {
+            chain.push(format!("{e:?}"));
+            current = e.source();
+        }
+        assert_eq!(err.kind, TransportErrorKind::Tls, "{err}: {chain:#?}");
     }
 }
