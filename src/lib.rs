@@ -21,6 +21,7 @@ pub mod commands;
 pub mod diff;
 pub mod error;
 pub mod github;
+pub mod limits;
 pub mod live;
 pub mod model;
 pub mod names;
