@@ -76,9 +76,8 @@ pub struct Environment {
         "additionalProperties" = {
             "type": "string",
             "maxLength": crate::limits::MAX_VARIABLE_BYTES,
-            "x-expected": "a string of at most 48 KB"
-        },
-        "x-expected" = "a mapping of at most 100 variables, `NAME: value`"
+            "x-expected": "a string (at most 48 KB)"
+        }
     ))]
     pub variables: BTreeMap<String, String>,
 }

@@ -48,9 +48,20 @@ pub(super) fn explain_all(
         map,
         text,
     };
+    let errors: Vec<ValidationError<'_>> = compiled.validator.iter_errors(value).collect();
+    // A value of the wrong type breaks its range or constant too: say only the type.
+    let mistyped: Vec<&Location> = errors
+        .iter()
+        .filter(|e| matches!(e.kind(), ValidationErrorKind::Type { .. }))
+        .map(ValidationError::instance_path)
+        .collect();
     let mut found = Vec::new();
-    for error in compiled.validator.iter_errors(value) {
-        context.explain(&error, &mut found);
+    for error in &errors {
+        let shadowed = !matches!(error.kind(), ValidationErrorKind::Type { .. })
+            && mistyped.contains(&error.instance_path());
+        if !shadowed {
+            context.explain(error, &mut found);
+        }
     }
     found.sort_by_key(|e| e.at.unwrap_or((usize::MAX, usize::MAX)));
     found.dedup();
