@@ -124,6 +124,7 @@ pub fn parse<T: Document>(
         }
         Some(value) => value,
     };
+    let bad_values = converted.bad_values;
     let mut map = converted.root.map(|root| SourceMap::from_root(Some(root)));
     let compiled = schema::compiled::<T>().map_err(|err| {
         PolicyError::single(Diagnostic::file(
@@ -131,13 +132,16 @@ pub fn parse<T: Document>(
             format!("internal error: the policy schema does not compile ({err}); please report it"),
         ))
     })?;
-    if !compiled.validator.is_valid(&value) {
+    if !bad_values.is_empty() || !compiled.validator.is_valid(&value) {
         let map = map.get_or_insert_with(|| SourceMap::build(text));
-        let explained = report::explain_all(&compiled, &value, map, text);
-        return Err(located(
-            display,
-            explained.into_iter().map(|e| (e.at, e.message)),
-        ));
+        // A value that could not be read is `null` in `value`: say why, not that it is empty.
+        let skip: Vec<&[Segment]> = bad_values.iter().map(|(path, _)| path.as_slice()).collect();
+        let explained = report::explain_all(&compiled, &value, map, text, &skip);
+        let problems = bad_values
+            .iter()
+            .map(|(_, p)| (p.at, p.message.clone()))
+            .chain(explained.into_iter().map(|e| (e.at, e.message)));
+        return Err(located(display, problems));
     }
     let document: T = serde_json::from_value(value).map_err(|err| {
         PolicyError::single(Diagnostic::file(
@@ -183,9 +187,17 @@ pub fn to_json(display: &str, text: &str) -> Result<Value, PolicyError> {
     if len > MAX_POLICY_BYTES {
         return Err(too_large(display, len));
     }
-    yaml::convert(text, false)
-        .map(|converted| converted.value.unwrap_or(Value::Null))
-        .map_err(|problems| located(display, problems.into_iter().map(|p| (p.at, p.message))))
+    let problems = match yaml::convert(text, false) {
+        Ok(converted) if converted.bad_values.is_empty() => {
+            return Ok(converted.value.unwrap_or(Value::Null));
+        }
+        Ok(converted) => converted.bad_values.into_iter().map(|(_, p)| p).collect(),
+        Err(problems) => problems,
+    };
+    Err(located(
+        display,
+        problems.into_iter().map(|p| (p.at, p.message)),
+    ))
 }
 
 /// Turns located messages into an error, in file order (whole-file problems first).

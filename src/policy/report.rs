@@ -42,6 +42,7 @@ pub(super) fn explain_all(
     value: &Value,
     map: &SourceMap,
     text: &str,
+    skip: &[&[Segment]],
 ) -> Vec<Explained> {
     let context = Context {
         schema: &compiled.schema,
@@ -59,7 +60,8 @@ pub(super) fn explain_all(
     for error in &errors {
         let shadowed = !matches!(error.kind(), ValidationErrorKind::Type { .. })
             && mistyped.contains(&error.instance_path());
-        if !shadowed {
+        let skipped = skip.contains(&segments(error.instance_path()).as_slice());
+        if !shadowed && !skipped {
             context.explain(error, &mut found);
         }
     }

@@ -14,14 +14,17 @@
 //! than the core schema's. Every problem comes with its line and column.
 
 use serde_json::{Map, Value};
-use serde_saphyr::granit_parser::{ErrorKind, Event, Parser, ScanError, Span, Tag};
+use serde_saphyr::granit_parser::{Event, Parser, ScalarStyle, Span, Tag};
 
 #[cfg(test)]
 use super::source_map::SourceMap;
-use super::source_map::{Kids, Node, Pos};
+use super::source_map::{Kids, Node, Pos, Segment};
 use crate::untrusted::quote;
 
+mod problems;
 mod scalar;
+
+use problems::{complex_key, scan_problem};
 
 pub use scalar::plain_value;
 use scalar::scalar;
@@ -49,6 +52,9 @@ pub struct Converted {
     pub value: Option<Value>,
     /// The location tree, parallel to `value` (only when locations were asked for).
     pub root: Option<Node>,
+    /// Values that could not be read (a bad tag, an infinity), each `null` in `value`, by
+    /// path: problems that do not stop the schema from checking the rest.
+    pub bad_values: Vec<(Vec<Segment>, Problem)>,
 }
 
 /// Converts YAML text. With `locate`, also records where every node is; without it, the
@@ -60,6 +66,7 @@ pub fn convert(text: &str, locate: bool) -> Result<Converted, Vec<Problem>> {
         anchors: Vec::new(),
         alias_nodes: 0,
         problems: Vec::new(),
+        bad_values: Vec::new(),
         root: None,
         documents: 0,
     };
@@ -88,6 +95,7 @@ pub fn convert(text: &str, locate: bool) -> Result<Converted, Vec<Problem>> {
     Ok(Converted {
         value,
         root: if locate { root } else { None },
+        bad_values: builder.bad_values,
     })
 }
 
@@ -136,6 +144,7 @@ struct Builder {
     anchors: Vec<Option<Anchored>>,
     alias_nodes: u64,
     problems: Vec<Problem>,
+    bad_values: Vec<(Vec<Segment>, Problem)>,
     root: Option<(Value, Node)>,
     documents: usize,
 }
@@ -156,32 +165,7 @@ impl Builder {
                 }
             }
             Event::Scalar(text, style, anchor, tag) => {
-                if self.expects_key() {
-                    if anchor > 0 {
-                        let key = Value::String(text.to_string());
-                        self.remember(anchor, key, 1, Some(text.to_string()));
-                    }
-                    self.key(text.into_owned(), at);
-                    return Ok(());
-                }
-                let value = match scalar(&text, style, tag.as_deref()) {
-                    Ok(value) => value,
-                    Err(message) => {
-                        self.problems.push(Problem {
-                            at: Some(at),
-                            message,
-                        });
-                        Value::Null
-                    }
-                };
-                if anchor > 0 {
-                    self.remember(anchor, value.clone(), 1, Some(text.into_owned()));
-                }
-                self.add(Built {
-                    value,
-                    node: Node::leaf(at),
-                    size: 1,
-                });
+                self.scalar(&text, style, anchor, tag.as_deref(), at);
             }
             Event::Alias(id) => {
                 let Some(anchored) = self.anchors.get(id).and_then(Option::as_ref) else {
@@ -244,6 +228,45 @@ impl Builder {
         Ok(())
     }
 
+    /// Records a scalar: a mapping key, or a value.
+    fn scalar(
+        &mut self,
+        text: &str,
+        style: ScalarStyle,
+        anchor: usize,
+        tag: Option<&Tag>,
+        at: Pos,
+    ) {
+        if self.expects_key() {
+            if anchor > 0 {
+                let key = Value::String(text.to_owned());
+                self.remember(anchor, key, 1, Some(text.to_owned()));
+            }
+            self.key(text.to_owned(), at);
+            return;
+        }
+        let value = match scalar(text, style, tag) {
+            Ok(value) => value,
+            Err(message) => {
+                let path = self.path();
+                let problem = Problem {
+                    at: Some(at),
+                    message,
+                };
+                self.bad_values.push((path, problem));
+                Value::Null
+            }
+        };
+        if anchor > 0 {
+            self.remember(anchor, value.clone(), 1, Some(text.to_owned()));
+        }
+        self.add(Built {
+            value,
+            node: Node::leaf(at),
+            size: 1,
+        });
+    }
+
     /// Opens a mapping or a sequence.
     fn open(
         &mut self,
@@ -294,6 +317,19 @@ impl Builder {
             size: 1,
         });
         Ok(())
+    }
+
+    /// Returns the path of the node that comes next.
+    fn path(&self) -> Vec<Segment> {
+        self.stack
+            .iter()
+            .map(|frame| match &frame.container {
+                Container::Map { key, .. } => {
+                    Segment::Key(key.as_ref().map(|(k, _)| k.clone()).unwrap_or_default())
+                }
+                Container::Seq { items, .. } => Segment::Index(items.len()),
+            })
+            .collect()
     }
 
     /// Returns true when the innermost collection is a mapping waiting for a key.
@@ -372,45 +408,6 @@ impl Builder {
                 }
             }
         }
-    }
-}
-
-fn complex_key(at: Pos) -> Problem {
-    Problem {
-        at: Some(at),
-        message: String::from("a key must be a single value, not a list or a mapping"),
-    }
-}
-
-/// Turns a parser error into a problem with the tool's wording.
-fn scan_problem(err: &ScanError) -> Problem {
-    let mark = err.marker();
-    let message = match err.kind() {
-        ErrorKind::TabInIndentation
-        | ErrorKind::TabInBlockIndentation
-        | ErrorKind::TabNotAllowed
-        | ErrorKind::TabAtBlockScalarStart => {
-            String::from("tab character in indentation: YAML indents with spaces only")
-        }
-        ErrorKind::RecursionLimitExceeded => format!(
-            "the document is nested more than {MAX_DEPTH} levels deep; a policy needs fewer than 10"
-        ),
-        ErrorKind::UnknownAnchor => {
-            String::from("unknown alias: no anchor of that name is defined before it")
-        }
-        kind => {
-            let text = kind.to_string();
-            let text = if text.is_empty() {
-                String::from("invalid YAML")
-            } else {
-                text
-            };
-            crate::untrusted::escape(text.trim_end_matches('.')).into_owned()
-        }
-    };
-    Problem {
-        at: Some((mark.line().max(1), mark.col() + 1)),
-        message,
     }
 }
 

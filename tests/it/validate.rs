@@ -388,3 +388,17 @@ fn issue_16_smaller_loader_fixes() {
             .starts_with("<stdin>:2:19: unknown key `enforce_admin` in `branches.main`"),
     );
 }
+
+// See: issue 16, item 2: a value that cannot be read does not hide the other problems.
+#[test]
+fn issue_16_an_unreadable_value_does_not_stop_the_report() {
+    let text = "version: 1\nrepository: !!binary eA==\nbranches: {main: {enforce_admins: .inf, enforce_admin: true}}\n";
+    let (code, shown) = validate_text(text.as_bytes());
+    assert_eq!(code, Some(1));
+    insta::assert_snapshot!(shown, @r"
+    policy.yaml:2:22: unsupported tag `!!binary`: a policy file uses plain YAML values
+    policy.yaml:3:35: `.inf` is not a number a policy can hold (infinity or not-a-number)
+    policy.yaml:3:41: unknown key `enforce_admin` in `branches.main`: did you mean `enforce_admins`?
+    error: policy.yaml has 3 problems
+    ");
+}

@@ -9,16 +9,17 @@ fn value(text: &str) -> Value {
 }
 
 fn problems(text: &str) -> Vec<String> {
-    match convert(text, true) {
-        Ok(_) => Vec::new(),
-        Err(problems) => problems
-            .iter()
-            .map(|p| match p.at {
-                Some((line, column)) => format!("{line}:{column}: {}", p.message),
-                None => p.message.clone(),
-            })
-            .collect(),
-    }
+    let problems = match convert(text, true) {
+        Ok(converted) => converted.bad_values.into_iter().map(|(_, p)| p).collect(),
+        Err(problems) => problems,
+    };
+    problems
+        .iter()
+        .map(|p| match p.at {
+            Some((line, column)) => format!("{line}:{column}: {}", p.message),
+            None => p.message.clone(),
+        })
+        .collect()
 }
 
 #[test]
@@ -109,6 +110,15 @@ fn problems_are_located_and_worded() {
             "{text:?}: {found:?}"
         );
     }
+}
+
+/// A value that cannot be read is `null`, with its path, and does not stop the reader.
+#[test]
+fn bad_values_are_kept_by_path() {
+    let converted = convert("a: [1, .nan]\nb: 2\n", false).unwrap();
+    assert_eq!(converted.value, Some(json!({"a": [1, null], "b": 2})));
+    let (path, _) = &converted.bad_values[0];
+    assert_eq!(path, &[Segment::Key("a".into()), Segment::Index(1)]);
 }
 
 #[test]
