@@ -23,6 +23,7 @@ pub mod effective;
 pub mod error;
 pub mod exceptions;
 pub mod github;
+pub mod limits;
 pub mod live;
 pub mod model;
 pub mod names;

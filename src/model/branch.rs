@@ -8,6 +8,13 @@ use super::{default_true, is_false, is_true, is_zero_u8};
 /// Classic branch protection of one branch.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(extend("allOf" = [{
+    "if": { "properties": { "protected": { "const": false } }, "required": ["protected"] },
+    "then": {
+        "propertyNames": { "const": "protected" },
+        "x-message": "`protected: false` cannot be combined with other settings: remove them, or remove `protected: false`"
+    }
+}]))]
 pub struct Branch {
     /// `false` declares that the branch must have no classic protection at all; it cannot be
     /// combined with any other setting. Default `true`.
@@ -119,7 +126,10 @@ impl Branch {
 pub struct PullRequestRules {
     /// Approving reviews required before merging, 0 to 6. GitHub default: `0`.
     #[serde(default, skip_serializing_if = "is_zero_u8")]
-    #[schemars(range(min = 0, max = 6))]
+    #[schemars(
+        range(min = 0, max = crate::limits::MAX_REQUIRED_APPROVALS),
+        extend("x-expected" = "an integer from 0 to 6")
+    )]
     pub required_approvals: u8,
 
     /// Dismiss approvals when new commits are pushed. GitHub default: `false`.
@@ -151,12 +161,15 @@ pub struct PullRequestRules {
 pub struct Actors {
     /// User logins.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[schemars(inner(pattern(crate::names::LOGIN_PATTERN)))]
     pub users: Vec<String>,
     /// Team slugs in the repository's organisation.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[schemars(inner(pattern(crate::names::SLUG_PATTERN)))]
     pub teams: Vec<String>,
     /// GitHub App slugs.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[schemars(inner(pattern(crate::names::SLUG_PATTERN)))]
     pub apps: Vec<String>,
 }
 
@@ -183,7 +196,8 @@ pub struct StatusChecks {
 
 /// One required status check: a bare context name (satisfied by any app), or a context
 /// pinned to one GitHub App by `app` (slug) or `app_id`.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(from = "super::forms::CheckForm", into = "super::forms::CheckForm")]
 pub struct RequiredCheck {
     /// The check's name as reported by CI (for Actions: the job's name).
     pub context: String,

@@ -12,11 +12,23 @@ use super::{default_true, is_false, is_true, is_zero_u32};
 /// A deployment environment.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(extend("allOf" = [{
+    "if": { "properties": { "prevent_self_review": { "const": true } }, "required": ["prevent_self_review"] },
+    "then": {
+        "required": ["reviewers"],
+        "properties": { "reviewers": { "minItems": 1 } },
+        "x-message": "`prevent_self_review: true` needs at least one reviewer: add `reviewers`, or remove `prevent_self_review`",
+        "x-at": "prevent_self_review"
+    }
+}]))]
 pub struct Environment {
     /// Minutes to wait before a job referencing the environment may proceed, 0 to 43200.
     /// GitHub default: `0`.
     #[serde(default, skip_serializing_if = "is_zero_u32")]
-    #[schemars(range(min = 0, max = 43200))]
+    #[schemars(
+        range(min = 0, max = crate::limits::MAX_WAIT_TIMER),
+        extend("x-expected" = "a number of minutes from 0 to 43200 (30 days)")
+    )]
     pub wait_timer: u32,
 
     /// Stop the user who triggered a deployment from approving it. GitHub default: `false`.
@@ -24,9 +36,15 @@ pub struct Environment {
     pub prevent_self_review: bool,
 
     /// Users and teams, at most 6 in total, one of whom must approve each deployment.
-    /// Empty: no manual approval. A set.
+    /// Empty: no manual approval. A set: one listed twice counts once.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    #[schemars(length(max = 6))]
+    #[schemars(extend(
+        "if" = { "uniqueItems": true },
+        "then" = {
+            "maxItems": crate::limits::MAX_REVIEWERS,
+            "x-message": "at most 6 reviewers (users and teams together) per environment"
+        }
+    ))]
     pub reviewers: Vec<Reviewer>,
 
     /// Let repository administrators bypass the protection rules. GitHub default: `true`.
@@ -38,13 +56,29 @@ pub struct Environment {
     #[serde(default, skip_serializing_if = "DeploymentBranches::is_all")]
     pub deployment_branches: DeploymentBranches,
 
-    /// Secrets that must exist. Values are never read back; `from_env` names the variable
-    /// `apply` takes the value from when a secret is missing.
+    /// Secrets that must exist, at most 100. Values are never read back; `from_env` names the
+    /// variable `apply` takes the value from when a secret is missing. A set.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[schemars(extend(
+        "if" = { "uniqueItems": true },
+        "then" = {
+            "maxItems": crate::limits::MAX_SECRETS,
+            "x-message": "at most 100 secrets per environment"
+        }
+    ))]
     pub secrets: Vec<Secret>,
 
-    /// Environment variables and their exact values.
+    /// Environment variables and their exact values: at most 100, each at most 48 KB.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[schemars(extend(
+        "propertyNames" = { "pattern": crate::names::SECRET_NAME_PATTERN },
+        "maxProperties" = crate::limits::MAX_VARIABLES,
+        "additionalProperties" = {
+            "type": "string",
+            "maxLength": crate::limits::MAX_VARIABLE_BYTES,
+            "x-expected": "a string (at most 48 KB)"
+        }
+    ))]
     pub variables: BTreeMap<String, String>,
 }
 
@@ -62,10 +96,8 @@ impl Default for Environment {
     }
 }
 
-/// A required deployment reviewer.
-#[derive(
-    Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
-)]
+/// A required deployment reviewer (its JSON Schema is in `forms.rs`).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", deny_unknown_fields)]
 pub enum Reviewer {
     /// A user, by login.
@@ -93,7 +125,8 @@ impl fmt::Display for Reviewer {
 }
 
 /// Which refs may deploy to an environment.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(from = "super::forms::ModeForm", into = "super::forms::ModeForm")]
 pub enum DeploymentBranches {
     /// Any branch or tag (GitHub's default).
     #[default]
@@ -121,7 +154,8 @@ impl DeploymentBranches {
 }
 
 /// A deployment branch or tag name pattern (Ruby `File.fnmatch` syntax; `*` does not match `/`).
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(from = "super::forms::PatternForm", into = "super::forms::PatternForm")]
 pub struct DeploymentPattern {
     /// Whether the pattern matches branches or tags.
     pub ref_type: RefType,
@@ -148,7 +182,8 @@ pub enum RefType {
 }
 
 /// An environment secret that must exist.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(from = "super::forms::SecretForm", into = "super::forms::SecretForm")]
 pub struct Secret {
     /// The secret's name.
     pub name: String,

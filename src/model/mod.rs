@@ -7,7 +7,12 @@
 //! resource, so `Default` here *is* GitHub's default; serialisation skips defaults so that
 //! `export` writes short, readable files.
 //!
-//! The JSON Schema (`gh-policy schema`) is derived from these types and their doc comments.
+//! The JSON Schema (`gh-policy schema`) is derived from these types, their doc comments and
+//! their `#[schemars(...)]` attributes, which carry every rule a schema can state (names,
+//! ranges, limits, shapes): the loader validates each file against that schema before it
+//! builds the model, so an editor and `validate` give one verdict. The keywords `x-expected`,
+//! `x-message` and `x-at` are the loader's wording for a failing value (see
+//! `policy::report`); editors ignore them.
 
 mod branch;
 mod environment;
@@ -41,20 +46,27 @@ pub use ruleset::{
 #[schemars(title = "gh-policy policy file")]
 pub struct RepoSettings {
     /// Format version of this file. Only `1` exists.
+    #[schemars(extend(
+        "const" = 1,
+        "x-expected" = "`1` (the only format version this gh-policy reads)"
+    ))]
     pub version: u32,
 
     /// The repository as `OWNER/NAME`. Optional: `--repo`, `GITHUB_REPOSITORY` or the
     /// `origin` remote are used when it is absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(pattern(crate::names::REPOSITORY_PATTERN))]
     pub repository: Option<String>,
 
     /// Branch protection, keyed by exact branch name (no wildcards). A listed branch is
     /// managed whole: an omitted setting means GitHub's default (off, empty).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[schemars(extend("propertyNames" = { "pattern": crate::names::BRANCH_PATTERN }))]
     pub branches: BTreeMap<String, Branch>,
 
     /// Deployment environments, keyed by name. A listed environment is managed whole.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[schemars(extend("propertyNames" = { "pattern": crate::names::ENVIRONMENT_PATTERN }))]
     pub environments: BTreeMap<String, Environment>,
 
     /// Repository rulesets, keyed by their (unique) name. A listed ruleset is managed whole.

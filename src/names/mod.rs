@@ -34,6 +34,70 @@ pub const BRANCH_PATTERN: &str = r"^(?!.*\.\.)(?!.*//)(?!.*@\{)(?!@$)(?![-/])(?!
 /// An environment name: 1 to 255 characters, no control characters, not `.` or `..`.
 pub const ENVIRONMENT_PATTERN: &str = r"^(?!\.\.?$)[^\x00-\x1f\x7f]{1,255}$";
 
+/// Text with at least one character that is not white space: a check's name, a pattern.
+pub const NON_BLANK_PATTERN: &str = r"\S";
+
+/// A naming rule: its pattern, what it names, and the function that says why a name breaks
+/// it. The loader words a schema's `pattern` failure with the rule whose pattern it is.
+#[derive(Debug, Clone, Copy)]
+pub struct NameRule {
+    /// The regular expression, as the JSON Schema embeds it.
+    pub pattern: &'static str,
+    /// What the rule names, for messages: "branch name".
+    pub noun: &'static str,
+    /// Returns why a name breaks the rule; `Ok` exactly when the pattern matches.
+    pub check: fn(&str) -> Result<(), String>,
+}
+
+/// Every naming rule the JSON Schema uses.
+pub const RULES: &[NameRule] = &[
+    NameRule {
+        pattern: REPOSITORY_PATTERN,
+        noun: "repository",
+        check: check_repository,
+    },
+    NameRule {
+        pattern: LOGIN_PATTERN,
+        noun: "user login",
+        check: check_login,
+    },
+    NameRule {
+        pattern: SLUG_PATTERN,
+        noun: "slug",
+        check: check_slug,
+    },
+    NameRule {
+        pattern: SECRET_NAME_PATTERN,
+        noun: "secret name",
+        check: check_secret_name,
+    },
+    NameRule {
+        pattern: ENV_VAR_PATTERN,
+        noun: "environment variable name",
+        check: check_env_var,
+    },
+    NameRule {
+        pattern: BRANCH_PATTERN,
+        noun: "branch name",
+        check: check_branch,
+    },
+    NameRule {
+        pattern: ENVIRONMENT_PATTERN,
+        noun: "environment name",
+        check: check_environment,
+    },
+    NameRule {
+        pattern: NON_BLANK_PATTERN,
+        noun: "text",
+        check: check_non_blank,
+    },
+];
+
+/// Returns the rule whose pattern this is.
+pub fn rule_for(pattern: &str) -> Option<&'static NameRule> {
+    RULES.iter().find(|rule| rule.pattern == pattern)
+}
+
 /// A repository, `OWNER/NAME`, checked.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct RepoName {
@@ -72,6 +136,14 @@ impl fmt::Display for RepoName {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}/{}", self.owner, self.name)
     }
+}
+
+/// Checks `OWNER/NAME`.
+pub fn check_repository(text: &str) -> Result<(), String> {
+    if text.trim() != text {
+        return Err("it must not start or end with white space".to_owned());
+    }
+    RepoName::parse(text).map(|_| ())
 }
 
 fn check_repository_name(name: &str) -> Result<(), String> {
@@ -204,6 +276,15 @@ pub fn check_environment(name: &str) -> Result<(), String> {
         return Err("control characters are not allowed".to_owned());
     }
     Ok(())
+}
+
+/// Checks that text is not empty or only white space.
+pub fn check_non_blank(text: &str) -> Result<(), String> {
+    if text.chars().any(|c| !c.is_whitespace()) {
+        Ok(())
+    } else {
+        Err("it must not be empty or blank".to_owned())
+    }
 }
 
 /// Checks an exact branch name against git's ref-name rules.

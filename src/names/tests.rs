@@ -112,8 +112,12 @@ fn logins_slugs_and_repositories_follow_github() {
         "-a/b",
         "a/b c",
     ];
-    let parse = |text: &str| RepoName::parse(text).map(|_| ());
-    agree(REPOSITORY_PATTERN, parse, &repos);
+    agree(REPOSITORY_PATTERN, check_repository, &repos);
+    agree(
+        REPOSITORY_PATTERN,
+        check_repository,
+        &[" acme/x", "acme/x "],
+    );
     assert!(RepoName::parse("../x").is_err());
     assert!(RepoName::parse("acme/..").is_err());
 }
@@ -159,4 +163,30 @@ fn remote_paths_give_the_repository() {
         "acme/katz-backend"
     );
     assert!(RepoName::from_remote_path("acme").is_none());
+}
+
+#[test]
+fn blank_text_is_refused() {
+    let samples = ["lint", " x ", "", " ", "\t", "\u{a0}", "a b"];
+    agree(NON_BLANK_PATTERN, check_non_blank, &samples);
+}
+
+/// Every rule in `RULES` is one of the patterns above, each once.
+#[test]
+fn rules_list_every_pattern_once() {
+    let patterns = [
+        REPOSITORY_PATTERN,
+        LOGIN_PATTERN,
+        SLUG_PATTERN,
+        SECRET_NAME_PATTERN,
+        ENV_VAR_PATTERN,
+        BRANCH_PATTERN,
+        ENVIRONMENT_PATTERN,
+        NON_BLANK_PATTERN,
+    ];
+    assert_eq!(RULES.len(), patterns.len());
+    for pattern in patterns {
+        assert_eq!(RULES.iter().filter(|r| r.pattern == pattern).count(), 1);
+        assert_eq!(rule_for(pattern).map(|r| r.pattern), Some(pattern));
+    }
 }

@@ -1,22 +1,45 @@
 //! The policy language: reading `policy.yaml` into the model, checking it, and its JSON Schema.
 //!
-//! `load` is the only way into a `RepoSettings` from a file: YAML syntax, types and unknown
-//! keys are checked by the parser (`load.rs`), GitHub's rules by `validate.rs`. Both report
-//! every problem as `FILE:LINE:COLUMN: message`. `SourceMap` (`source_map.rs`) says where
-//! each setting is written, for diagnostics and for annotations pointing at a drifting line.
+//! One pipeline for every document type (`document.rs`), each stage reporting every problem
+//! it finds as `FILE:LINE:COLUMN: message`, in file order:
+//!
+//! 1. `read.rs`: the file (or standard input for `-`) as UTF-8 text, at most 1 MiB.
+//! 2. `yaml.rs`: YAML 1.2 → a JSON value, with the reader's limits (one document, no
+//!    duplicate keys, an alias budget, a depth limit). Locations of every node are recorded
+//!    only when something must be located (`source_map.rs`).
+//! 3. The document type's JSON Schema (`schema.rs`, generated from the model), applied at run
+//!    time with `jsonschema`: the same verdict an editor gives. `report.rs` words its errors.
+//! 4. `serde_json` builds the model from the validated value.
+//! 5. The type's cross-field rules (`Document::RULES`, for a repository policy in
+//!    `validate.rs`): the few rules a schema cannot state.
+//!
+//! **Adding a section or a document type.** A new section is a field with its model type;
+//! put its rules on the type, where the schema says them: `#[schemars(pattern(...))]` with a
+//! pattern from `crate::names` for a name (the pattern's explaining function words the
+//! error), `range`/`length` for bounds (limits from `crate::limits`), `extend("x-expected" =
+//! ...)` to say what a value must be, and `extend("allOf" = [{"if": ..., "then": {...,
+//! "x-message": ...}}])` for a condition between keys of one mapping. Only a rule that
+//! compares items or keys with each other, counts distinct ones or measures bytes goes into
+//! code: a named `Rule` in the type's `Document::RULES`, which the differential test lists.
+//! A new document type (an organisation policy) implements `Document` and is read with
+//! [`parse_document`] / [`load_document`]; nothing else changes.
 
-mod load;
+mod document;
+mod read;
+mod report;
 mod rulesets;
 mod schema;
 mod source_map;
 mod suggest;
 mod validate;
+mod yaml;
 
 use std::fmt;
 use std::path::Path;
 
-pub use load::MAX_POLICY_BYTES;
-pub use source_map::SourceMap;
+pub use document::{Document, Findings, Rule, broken_rules};
+pub use read::{MAX_POLICY_BYTES, STDIN_NAME};
+pub use source_map::{Dotted, Segment, SourceMap};
 pub use suggest::{closest, levenshtein};
 
 use crate::model::RepoSettings;
@@ -60,7 +83,8 @@ pub struct Diagnostic {
     pub line: Option<usize>,
     /// 1-based column, when known.
     pub column: Option<usize>,
-    /// What is wrong and, where it helps, what to write instead.
+    /// What is wrong and, where it helps, what to write instead. Text from the file in it is
+    /// escaped (`crate::untrusted`), so it is always one printable line.
     pub message: String,
 }
 
@@ -100,25 +124,30 @@ impl fmt::Display for Diagnostic {
     }
 }
 
-/// Reads, parses and validates a policy file.
+/// Reads, parses and validates a policy file; `-` reads standard input.
 pub fn load(path: &Path) -> Result<RepoSettings, PolicyError> {
-    let display = path.display().to_string();
-    let text = load::read(path, &display)?;
-    parse_checked(&display, &text, false).map(|(settings, _)| settings)
+    let display = read::display_name(path);
+    let text = read::read(path, &display)?;
+    document::parse(&display, &text, false).map(|(settings, _)| settings)
 }
 
 /// Reads, parses and validates a policy file, and returns where each setting is written.
 pub fn load_with_source_map(path: &Path) -> Result<(RepoSettings, SourceMap), PolicyError> {
-    let display = path.display().to_string();
-    let text = load::read(path, &display)?;
-    parse_with_source_map(&display, &text)
+    load_document(path)
+}
+
+/// Reads, parses and validates a document of any type; `-` reads standard input.
+pub fn load_document<T: Document>(path: &Path) -> Result<(T, SourceMap), PolicyError> {
+    let display = read::display_name(path);
+    let text = read::read(path, &display)?;
+    parse_document(&display, &text)
 }
 
 /// Parses and validates policy text; `display_path` names it in diagnostics.
 ///
 /// Used for `--state` files and tests, and by `load`.
 pub fn parse(display_path: &str, text: &str) -> Result<RepoSettings, PolicyError> {
-    parse_checked(display_path, text, false).map(|(settings, _)| settings)
+    document::parse(display_path, text, false).map(|(settings, _)| settings)
 }
 
 /// Parses and validates policy text, and returns where each setting is written.
@@ -126,46 +155,37 @@ pub fn parse_with_source_map(
     display_path: &str,
     text: &str,
 ) -> Result<(RepoSettings, SourceMap), PolicyError> {
-    parse_checked(display_path, text, true)
-        .map(|(settings, map)| (settings, map.unwrap_or_default()))
+    parse_document(display_path, text)
 }
 
-/// Parses and validates; builds the source map only when it is wanted or needed. Finding
-/// where each key is written costs a third of the time on large files (`--state` snapshots),
-/// and the checks need it only to point at problems and to see keys written next to
-/// `protected: false`, so a valid file without such a branch never pays for it.
-fn parse_checked(
+/// Parses and validates a document of any type, and returns where each setting is written.
+pub fn parse_document<T: Document>(
     display_path: &str,
     text: &str,
-    want_map: bool,
-) -> Result<(RepoSettings, Option<SourceMap>), PolicyError> {
-    let settings = load::parse_yaml(display_path, text)?;
-    let needs_map = want_map || settings.branches.values().any(|branch| !branch.protected);
-    let map = if needs_map {
-        SourceMap::build(text)
-    } else {
-        SourceMap::default()
-    };
-    let mut diagnostics = validate::check(&settings, &map, display_path);
-    if diagnostics.is_empty() {
-        return Ok((settings, needs_map.then_some(map)));
-    }
-    if !needs_map {
-        // Check again with the map, so that every problem has its line and column.
-        diagnostics = validate::check(&settings, &SourceMap::build(text), display_path);
-    }
-    Err(PolicyError { diagnostics })
+) -> Result<(T, SourceMap), PolicyError> {
+    document::parse(display_path, text, true)
+        .map(|(document, map)| (document, map.unwrap_or_default()))
 }
 
-/// Parses policy text into a JSON value without checking it against the model, with the
-/// same size and alias limits as `parse`: for validating a file against the JSON Schema.
+/// Parses policy text into a JSON value without checking it against the schema, with the
+/// loader's YAML reader and limits: what an editor validates. An empty document is `null`.
 pub fn to_json(display_path: &str, text: &str) -> Result<serde_json::Value, PolicyError> {
-    load::parse_json(display_path, text)
+    document::to_json(display_path, text)
 }
 
 /// Returns the policy JSON Schema (draft 2020-12), pretty-printed with a final newline.
 ///
 /// The same bytes as `schema/policy.schema.json`; a test keeps the file up to date.
 pub fn json_schema() -> String {
-    schema::render()
+    schema::render::<RepoSettings>()
+}
+
+/// Returns the JSON Schema of any document type, pretty-printed with a final newline.
+pub fn json_schema_for<T: schemars::JsonSchema>() -> String {
+    schema::render::<T>()
+}
+
+/// Returns the names of a document type's cross-field rules, in the order they run.
+pub fn rule_names<T: Document>() -> Vec<&'static str> {
+    T::RULES.iter().map(|rule| rule.name).collect()
 }

@@ -1,30 +1,52 @@
-//! The rules about rulesets a JSON Schema cannot say (they tie one key to another), each
-//! reported at the key or value it is about.
+//! The rules about rulesets a JSON Schema cannot say (they tie one key to another, or
+//! compare names with each other), each reported at the key or value it is about.
 
 use std::collections::BTreeMap;
 
-use crate::model::{BypassActor, BypassMode, Ruleset, RulesetTarget};
+use super::document::Findings;
+use super::source_map::Segment;
+use crate::model::{BypassActor, BypassMode, RepoSettings, Ruleset, RulesetTarget};
 use crate::names::{check_login, check_slug};
 use crate::untrusted::quote;
 
 /// Where a problem is: at the key of a path, or at its value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum At {
+enum At {
     /// The key (or list item).
     Key,
     /// The value.
     Value,
 }
 
-/// One problem: its dotted path, where on it, and the message.
-pub type Problem = (String, At, String);
+/// One problem: its path, where on it, and the message.
+type Problem = (Vec<Segment>, At, String);
+
+/// Reports every problem of the policy's rulesets.
+pub(super) fn check_rulesets(settings: &RepoSettings, findings: &mut Findings) {
+    for (path, at, message) in check(&settings.rulesets) {
+        match at {
+            At::Key => findings.at_key(path, message),
+            At::Value => findings.at_value(path, message),
+        }
+    }
+}
+
+/// Returns `base` extended by `tail` (numbers in `tail` are list indexes).
+fn at(base: &[Segment], tail: &[&str]) -> Vec<Segment> {
+    let mut path = base.to_vec();
+    path.extend(tail.iter().map(|p| {
+        p.parse::<usize>()
+            .map_or_else(|_| Segment::from(*p), Segment::Index)
+    }));
+    path
+}
 
 /// Returns every problem of the rulesets.
-pub fn check(rulesets: &BTreeMap<String, Ruleset>) -> Vec<Problem> {
+fn check(rulesets: &BTreeMap<String, Ruleset>) -> Vec<Problem> {
     let mut found = Vec::new();
     let mut seen: BTreeMap<String, &str> = BTreeMap::new();
     for (name, ruleset) in rulesets {
-        let path = format!("rulesets.{name}");
+        let path: Vec<Segment> = vec!["rulesets".into(), name.as_str().into()];
         if name.trim().is_empty() {
             found.push((
                 path.clone(),
@@ -49,27 +71,15 @@ pub fn check(rulesets: &BTreeMap<String, Ruleset>) -> Vec<Problem> {
             check_actor(
                 actor,
                 ruleset.target,
-                &format!("{path}.bypass.{i}"),
+                &at(&path, &["bypass", &i.to_string()]),
                 &mut found,
             );
-        }
-        if let Some(pr) = &ruleset.rules.pull_request
-            && pr.required_approvals > 10
-        {
-            found.push((
-                format!("{path}.rules.pull_request.required_approvals"),
-                At::Value,
-                format!(
-                    "`required_approvals` of a ruleset must be 0 to 10; found {}",
-                    pr.required_approvals
-                ),
-            ));
         }
     }
     found
 }
 
-fn check_patterns(ruleset: &Ruleset, path: &str, found: &mut Vec<Problem>) {
+fn check_patterns(ruleset: &Ruleset, path: &[Segment], found: &mut Vec<Problem>) {
     match ruleset.target.ref_prefix() {
         None => {
             for key in ["include", "exclude"] {
@@ -80,7 +90,7 @@ fn check_patterns(ruleset: &Ruleset, path: &str, found: &mut Vec<Problem>) {
                 };
                 if !list.is_empty() {
                     found.push((
-                        format!("{path}.{key}"),
+                        at(path, &[key]),
                         At::Key,
                         format!("a `push` ruleset applies to every push; it takes no `{key}`"),
                     ));
@@ -90,7 +100,7 @@ fn check_patterns(ruleset: &Ruleset, path: &str, found: &mut Vec<Problem>) {
         Some(prefix) => {
             if ruleset.include.is_empty() {
                 found.push((
-                    path.to_owned(),
+                    path.to_vec(),
                     At::Key,
                     format!(
                         "a `{}` ruleset needs `include`: the refs it applies to (`~DEFAULT_BRANCH`, `~ALL`, names or globs)",
@@ -105,14 +115,18 @@ fn check_patterns(ruleset: &Ruleset, path: &str, found: &mut Vec<Problem>) {
             };
             for (key, list) in [("include", &ruleset.include), ("exclude", &ruleset.exclude)] {
                 for (i, pattern) in list.iter().enumerate() {
-                    let at = format!("{path}.{key}.{i}");
+                    let item = at(path, &[key, &i.to_string()]);
                     if pattern.trim().is_empty() {
-                        found.push((at, At::Value, "a pattern must not be empty".to_owned()));
+                        found.push((
+                            item.clone(),
+                            At::Value,
+                            "a pattern must not be empty".to_owned(),
+                        ));
                     } else if pattern.starts_with(other)
                         || (pattern.starts_with("refs/") && !pattern.starts_with(prefix))
                     {
                         found.push((
-                            at,
+                            item.clone(),
                             At::Value,
                             format!(
                                 "{} is not a {} ref: in a `{}` ruleset write patterns without a prefix (`main`), or with `{prefix}`",
@@ -125,7 +139,7 @@ fn check_patterns(ruleset: &Ruleset, path: &str, found: &mut Vec<Problem>) {
                         && !matches!(pattern.as_str(), "~DEFAULT_BRANCH" | "~ALL")
                     {
                         found.push((
-                            at,
+                            item.clone(),
                             At::Value,
                             format!(
                                 "{} is not GitHub's: write `~DEFAULT_BRANCH` or `~ALL`",
@@ -139,10 +153,15 @@ fn check_patterns(ruleset: &Ruleset, path: &str, found: &mut Vec<Problem>) {
     }
 }
 
-fn check_actor(actor: &BypassActor, target: RulesetTarget, path: &str, found: &mut Vec<Problem>) {
+fn check_actor(
+    actor: &BypassActor,
+    target: RulesetTarget,
+    path: &[Segment],
+    found: &mut Vec<Problem>,
+) {
     if actor.actor_keys() != 1 {
         found.push((
-            path.to_owned(),
+            path.to_vec(),
             At::Key,
             "a bypass actor is exactly one of `role`, `role_id`, `team`, `team_id`, `app`, `app_id`, `user`, `user_id`, `org_admins: true`, `deploy_keys: true`".to_owned(),
         ));
@@ -156,7 +175,7 @@ fn check_actor(actor: &BypassActor, target: RulesetTarget, path: &str, found: &m
     };
     if let Some((key, name, reason)) = name_problem {
         found.push((
-            format!("{path}.{key}"),
+            at(path, &[key]),
             At::Value,
             format!("invalid {key} {}: {reason}", quote(name)),
         ));
@@ -164,13 +183,13 @@ fn check_actor(actor: &BypassActor, target: RulesetTarget, path: &str, found: &m
     if actor.mode == BypassMode::PullRequest {
         if actor.deploy_keys {
             found.push((
-                format!("{path}.mode"),
+                at(path, &["mode"]),
                 At::Value,
                 "deploy keys cannot bypass by pull request only".to_owned(),
             ));
         } else if target != RulesetTarget::Branch {
             found.push((
-                format!("{path}.mode"),
+                at(path, &["mode"]),
                 At::Value,
                 "`mode: pull_request` applies to branch rulesets only".to_owned(),
             ));

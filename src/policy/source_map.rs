@@ -1,215 +1,215 @@
-//! Where each key and value of a policy file is: dotted path → line and column.
+//! Where each key and value of a policy file is written.
 //!
-//! Built from the YAML event stream of a file that already parsed, so it never sees a syntax
-//! error. Paths use the policy's own names: `branches.main.pull_request.required_approvals`;
-//! list items are numbered from 0: `environments.production.reviewers.3`. Aliases are not
-//! followed: a node reached through an alias is located at the alias.
+//! A tree parallel to the document, built by the YAML reader (`yaml.rs`) in the same pass
+//! that builds the JSON value. Paths are lists of segments, since branch names such as
+//! `v1.2` hold dots; the dotted form (`branches.main.pull_request.required_approvals`, list
+//! items numbered from 0) is still understood, trying every way of splitting it, for callers
+//! that speak in plan addresses. A node reached through an alias is located at the alias:
+//! nothing below it is.
 
-use std::collections::BTreeMap;
+use std::fmt;
 
-use serde_saphyr::granit_parser::{Event, Parser, Span};
+/// A 1-based line and column.
+pub type Pos = (usize, usize);
+
+/// One step of a path into a document: a mapping key or a list index.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Segment {
+    /// The value under this key.
+    Key(String),
+    /// The list item at this index (from 0).
+    Index(usize),
+}
+
+impl From<&str> for Segment {
+    fn from(key: &str) -> Self {
+        Self::Key(key.to_owned())
+    }
+}
+
+impl From<&String> for Segment {
+    fn from(key: &String) -> Self {
+        Self::Key(key.clone())
+    }
+}
+
+impl From<usize> for Segment {
+    fn from(index: usize) -> Self {
+        Self::Index(index)
+    }
+}
+
+/// Writes the path dotted, as diagnostics show it: `branches.main.pull_request`.
+pub struct Dotted<'a>(pub &'a [Segment]);
+
+impl fmt::Display for Dotted<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, segment) in self.0.iter().enumerate() {
+            if i > 0 {
+                f.write_str(".")?;
+            }
+            match segment {
+                Segment::Key(key) => f.write_str(&crate::untrusted::escape(key))?,
+                Segment::Index(index) => write!(f, "{index}")?,
+            }
+        }
+        Ok(())
+    }
+}
 
 /// Line and column (both 1-based) of the keys and values of one policy file.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SourceMap {
-    /// Position of the key of a mapping entry, by dotted path.
-    keys: BTreeMap<String, (usize, usize)>,
-    /// Position of a value (mapping value or list item), by dotted path.
-    values: BTreeMap<String, (usize, usize)>,
+    root: Option<Node>,
+}
+
+/// Where one node is written, and its children.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Node {
+    /// The key it is the value of, for a mapping entry.
+    pub key: Option<Pos>,
+    /// Where the value starts.
+    pub value: Pos,
+    /// The nodes in it, for a mapping or list written in this place (not behind an alias).
+    pub kids: Kids,
+}
+
+/// The children of a node.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Kids {
+    /// A scalar, an alias, or a collection whose insides were not recorded.
+    None,
+    /// A mapping's entries, in file order.
+    Map(Vec<(String, Node)>),
+    /// A list's items.
+    Seq(Vec<Node>),
+}
+
+impl Node {
+    /// Returns a node with no children.
+    pub fn leaf(value: Pos) -> Self {
+        Self {
+            key: None,
+            value,
+            kids: Kids::None,
+        }
+    }
+
+    fn child(&self, segment: &Segment) -> Option<&Self> {
+        match (&self.kids, segment) {
+            (Kids::Map(entries), Segment::Key(key)) => entries
+                .iter()
+                .find_map(|(name, node)| (name == key).then_some(node)),
+            (Kids::Seq(items), Segment::Index(index)) => items.get(*index),
+            _ => None,
+        }
+    }
+
+    /// Follows a dotted path, trying every key that the next part could be; returns the
+    /// deepest node reached and whether the whole path was.
+    fn walk_dotted<'a>(&'a self, rest: &str) -> (&'a Self, bool) {
+        if rest.is_empty() {
+            return (self, true);
+        }
+        let mut best: (&Self, bool, usize) = (self, false, rest.len());
+        let consider = |best: &mut (&'a Self, bool, usize), node: &'a Self, after: &str| {
+            let (found, full) = node.walk_dotted(after);
+            let left = if full { 0 } else { after.len() };
+            if full || left < best.2 {
+                *best = (found, full, left);
+            }
+        };
+        match &self.kids {
+            Kids::Map(entries) => {
+                for (name, node) in entries {
+                    if rest == name {
+                        return (node, true);
+                    }
+                    if let Some(after) = rest
+                        .strip_prefix(name.as_str())
+                        .and_then(|after| after.strip_prefix('.'))
+                    {
+                        consider(&mut best, node, after);
+                        if best.1 {
+                            break;
+                        }
+                    }
+                }
+            }
+            Kids::Seq(items) => {
+                let (first, after) = rest.split_once('.').unwrap_or((rest, ""));
+                if let Some(node) = first.parse::<usize>().ok().and_then(|i| items.get(i)) {
+                    consider(&mut best, node, after);
+                }
+            }
+            Kids::None => {}
+        }
+        (best.0, best.1)
+    }
 }
 
 impl SourceMap {
+    /// Returns the map of a document whose root node is `root`.
+    pub(super) fn from_root(root: Option<Node>) -> Self {
+        Self { root }
+    }
+
+    /// Builds the map of a YAML document; a text that is not YAML gives an empty map.
+    pub fn build(text: &str) -> Self {
+        super::yaml::convert(text, true)
+            .map(|converted| Self::from_root(converted.root))
+            .unwrap_or_default()
+    }
+
     /// Returns where the dotted path is written: the key of a mapping entry, or the item of a
     /// list. When the path is not in the file (an omitted setting, a node behind an alias),
     /// returns the position of its nearest ancestor that is; `None` only for an empty map.
     pub fn locate(&self, dotted: &str) -> Option<(usize, usize)> {
-        self.find(dotted, |path| {
-            self.keys.get(path).or_else(|| self.values.get(path))
-        })
+        let (node, _) = self.root.as_ref()?.walk_dotted(dotted);
+        Some(node.key.unwrap_or(node.value))
     }
 
     /// Returns where the value at the dotted path starts (for `required_approvals: 9`, the
     /// `9`), falling back like [`SourceMap::locate`].
     pub fn locate_value(&self, dotted: &str) -> Option<(usize, usize)> {
-        self.find(dotted, |path| {
-            self.values.get(path).or_else(|| self.keys.get(path))
-        })
+        let (node, _) = self.root.as_ref()?.walk_dotted(dotted);
+        Some(node.value)
     }
 
-    /// Returns true when the path itself (not an ancestor) is in the file.
+    /// Returns true when the dotted path itself (not an ancestor) is in the file.
     pub fn contains(&self, dotted: &str) -> bool {
-        self.keys.contains_key(dotted) || self.values.contains_key(dotted)
+        self.root
+            .as_ref()
+            .is_some_and(|root| root.walk_dotted(dotted).1)
     }
 
-    /// Returns the dotted path of the value that starts exactly at this line and column, if
-    /// any: the way back from a parser error's location to the setting it is about.
-    pub fn path_of_value_at(&self, line: usize, column: usize) -> Option<&str> {
-        self.values
-            .iter()
-            .find(|(_, position)| **position == (line, column))
-            .map(|(path, _)| path.as_str())
-    }
-
-    fn find<'a>(
-        &'a self,
-        dotted: &str,
-        get: impl Fn(&str) -> Option<&'a (usize, usize)>,
-    ) -> Option<(usize, usize)> {
-        let mut path = dotted;
-        loop {
-            if let Some(position) = get(path) {
-                return Some(*position);
-            }
-            match path.rfind('.') {
-                Some(dot) => path = &path[..dot],
-                None => return self.values.get("").copied(),
+    /// Returns the deepest node on the path, and whether it is the path's own.
+    fn walk(&self, path: &[Segment]) -> Option<(&Node, bool)> {
+        let mut node = self.root.as_ref()?;
+        for segment in path {
+            match node.child(segment) {
+                Some(child) => node = child,
+                None => return Some((node, false)),
             }
         }
+        Some((node, true))
     }
 
-    /// Builds the map of a YAML document. Stops quietly at the first YAML error: the caller
-    /// has already parsed the text, so an error here only means a shorter map.
-    pub fn build(text: &str) -> Self {
-        let mut map = Self::default();
-        let mut stack: Vec<Frame> = Vec::new();
-        let mut parser = Parser::new_from_str(text);
-        while let Some(Ok((event, span))) = parser.next_event() {
-            match event {
-                Event::Scalar(value, ..) => {
-                    if map.node(&mut stack, span, Some(value.as_ref())) {
-                        continue;
-                    }
-                    finish_value(&mut stack);
-                }
-                Event::Alias(_) if !map.node(&mut stack, span, None) => {
-                    finish_value(&mut stack);
-                }
-                Event::MappingStart(..) => {
-                    let path = map.node_path(&mut stack, span);
-                    stack.push(Frame::Mapping { path, key: None });
-                }
-                Event::SequenceStart(..) => {
-                    let path = map.node_path(&mut stack, span);
-                    stack.push(Frame::Sequence { path, index: 0 });
-                }
-                Event::MappingEnd | Event::SequenceEnd => {
-                    let was_key = stack.pop().is_some_and(|frame| frame.is_key());
-                    if was_key {
-                        // A complex key (a map or list used as a key): its value follows.
-                        if let Some(Frame::Mapping { key, .. }) = stack.last_mut() {
-                            *key = Some(String::from("?"));
-                        }
-                    } else {
-                        finish_value(&mut stack);
-                    }
-                }
-                Event::DocumentEnd => break,
-                _ => {}
-            }
-        }
-        map
+    /// Like [`SourceMap::locate`], for a path of segments.
+    pub fn locate_path(&self, path: &[Segment]) -> Option<Pos> {
+        self.walk(path)
+            .map(|(node, _)| node.key.unwrap_or(node.value))
     }
 
-    /// Records a scalar or alias. Returns true when it was a mapping key.
-    fn node(&mut self, stack: &mut [Frame], span: Span, scalar: Option<&str>) -> bool {
-        let position = position(span);
-        match stack.last_mut() {
-            Some(Frame::Mapping { path, key, .. }) if key.is_none() => {
-                let name = scalar.unwrap_or("*");
-                let full = join(path, name);
-                self.keys.entry(full).or_insert(position);
-                *key = Some(name.to_owned());
-                true
-            }
-            Some(Frame::Mapping { path, key, .. }) => {
-                let full = join(path, key.as_deref().unwrap_or_default());
-                self.values.entry(full).or_insert(position);
-                false
-            }
-            Some(Frame::Sequence { path, index, .. }) => {
-                let full = join(path, &index.to_string());
-                self.values.entry(full).or_insert(position);
-                false
-            }
-            None => {
-                self.values.entry(String::new()).or_insert(position);
-                false
-            }
-        }
+    /// Like [`SourceMap::locate_value`], for a path of segments.
+    pub fn locate_value_path(&self, path: &[Segment]) -> Option<Pos> {
+        self.walk(path).map(|(node, _)| node.value)
     }
 
-    /// Records the start of a collection and returns its path.
-    fn node_path(&mut self, stack: &mut [Frame], span: Span) -> Path {
-        let position = position(span);
-        match stack.last_mut() {
-            // A map or list used as a key: nothing to locate inside it.
-            Some(Frame::Mapping { key: None, .. }) => Path::Key,
-            Some(Frame::Mapping { path, key, .. }) => {
-                let full = join(path, key.as_deref().unwrap_or_default());
-                self.values.entry(full.clone()).or_insert(position);
-                Path::At(full)
-            }
-            Some(Frame::Sequence { path, index, .. }) => {
-                let full = join(path, &index.to_string());
-                self.values.entry(full.clone()).or_insert(position);
-                Path::At(full)
-            }
-            None => {
-                self.values.entry(String::new()).or_insert(position);
-                Path::At(String::new())
-            }
-        }
+    /// Like [`SourceMap::contains`], for a path of segments.
+    pub fn contains_path(&self, path: &[Segment]) -> bool {
+        self.walk(path).is_some_and(|(_, own)| own)
     }
-}
-
-/// Where a collection sits: at a dotted path, or inside a mapping key.
-#[derive(Debug)]
-enum Path {
-    At(String),
-    Key,
-}
-
-/// An open collection while walking the events.
-#[derive(Debug)]
-enum Frame {
-    Mapping {
-        path: Path,
-        /// The key whose value comes next; `None` while a key is expected.
-        key: Option<String>,
-    },
-    Sequence {
-        path: Path,
-        index: usize,
-    },
-}
-
-impl Frame {
-    fn is_key(&self) -> bool {
-        match self {
-            Self::Mapping { path, .. } | Self::Sequence { path, .. } => matches!(path, Path::Key),
-        }
-    }
-}
-
-/// Marks the value of the innermost collection as complete.
-fn finish_value(stack: &mut [Frame]) {
-    match stack.last_mut() {
-        Some(Frame::Mapping { key, .. }) => *key = None,
-        Some(Frame::Sequence { index, .. }) => *index += 1,
-        None => {}
-    }
-}
-
-fn join(parent: &Path, segment: &str) -> String {
-    match parent {
-        Path::At(path) if path.is_empty() => segment.to_owned(),
-        Path::At(path) => format!("{path}.{segment}"),
-        Path::Key => String::from("?"),
-    }
-}
-
-fn position(span: Span) -> (usize, usize) {
-    (span.start.line(), span.start.col() + 1)
 }
 
 #[cfg(test)]
@@ -279,11 +279,25 @@ environments:
     }
 
     #[test]
-    fn survives_complex_keys_and_garbage() {
-        let map = SourceMap::build("? [a, b]\n: 1\nd: 2\n");
-        assert_eq!(map.locate("d"), Some((3, 1)));
-        let map = SourceMap::build("a: [\n");
-        assert!(map.locate("a").is_some() || map.locate("a").is_none());
+    fn names_with_dots_are_found_both_ways() {
+        let text = "branches:\n  v1:\n    x: 1\n  v1.2:\n    enforce_admins: true\n";
+        let map = SourceMap::build(text);
+        assert_eq!(map.locate("branches.v1.2.enforce_admins"), Some((5, 5)));
+        assert_eq!(map.locate("branches.v1.x"), Some((3, 5)));
+        let path = [
+            Segment::Key("branches".into()),
+            Segment::Key("v1.2".into()),
+            Segment::Key("enforce_admins".into()),
+        ];
+        assert_eq!(map.locate_path(&path), Some((5, 5)));
+        assert_eq!(map.locate_value_path(&path), Some((5, 21)));
+        assert!(map.contains_path(&path));
+        assert_eq!(Dotted(&path).to_string(), "branches.v1.2.enforce_admins");
+    }
+
+    #[test]
+    fn survives_garbage() {
+        assert_eq!(SourceMap::build("a: [\n").locate("a"), None);
         assert_eq!(SourceMap::build("").locate("x"), None);
     }
 }

@@ -1,32 +1,22 @@
-//! "Did you mean …?": the closest known word to a misspelled key, by edit distance.
+//! "Did you mean …?": the closest known word to a misspelled key, by edit distance
+//! (`strsim`'s Levenshtein, counted in characters).
 
 /// Returns the Levenshtein distance between two strings, counted in characters.
 pub fn levenshtein(a: &str, b: &str) -> usize {
-    let b_chars: Vec<char> = b.chars().collect();
-    let mut previous: Vec<usize> = (0..=b_chars.len()).collect();
-    let mut current = vec![0; b_chars.len() + 1];
-    for (i, ca) in a.chars().enumerate() {
-        current[0] = i + 1;
-        for (j, cb) in b_chars.iter().enumerate() {
-            let substitution = previous[j] + usize::from(ca != *cb);
-            current[j + 1] = substitution.min(previous[j + 1] + 1).min(current[j] + 1);
-        }
-        std::mem::swap(&mut previous, &mut current);
-    }
-    previous[b_chars.len()]
+    strsim::levenshtein(a, b)
 }
 
 /// Returns the candidate closest to `word`, when it is close enough to be a plausible typo.
 ///
 /// "Close enough" is at most a third of the word's length (at least 1, at most 3) edits, so
 /// that `required_aprovals` finds `required_approvals` but `foo` does not find `wait_timer`.
-/// Ties go to the first candidate, so the answer is stable.
+/// Case is ignored. Ties go to the first candidate, so the answer is stable.
 pub fn closest<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
     let limit = (word.chars().count() / 3).clamp(1, 3);
     let lower = word.to_lowercase();
     candidates
         .iter()
-        .map(|candidate| (levenshtein(&lower, candidate), *candidate))
+        .map(|candidate| (strsim::levenshtein(&lower, candidate), *candidate))
         .filter(|(distance, _)| *distance <= limit)
         .min_by_key(|(distance, _)| *distance)
         .map(|(_, candidate)| candidate)
@@ -37,13 +27,10 @@ mod tests {
     use super::*;
 
     #[test]
-    fn levenshtein_counts_edits() {
+    fn levenshtein_counts_edits_in_characters() {
         assert_eq!(levenshtein("", ""), 0);
-        assert_eq!(levenshtein("abc", ""), 3);
-        assert_eq!(levenshtein("", "abc"), 3);
         assert_eq!(levenshtein("kitten", "sitting"), 3);
         assert_eq!(levenshtein("required_aprovals", "required_approvals"), 1);
-        assert_eq!(levenshtein("flaw", "lawn"), 2);
         assert_eq!(levenshtein("é", "e"), 1);
     }
 

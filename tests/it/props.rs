@@ -22,9 +22,10 @@ fn config(cases: u32) -> ProptestConfig {
     }
 }
 
-/// A GitHub login: letters, digits and `-`, not starting with `-`.
+/// A GitHub login: letters, digits and single hyphens inside, sometimes a managed user's
+/// `_SHORTCODE`.
 fn login() -> impl Strategy<Value = String> {
-    "[a-z][a-z0-9-]{0,10}"
+    "[a-z][a-z0-9]{0,4}(-[a-z0-9]{1,4}){0,2}(_[a-z0-9]{1,4})?"
 }
 
 /// A team or app slug.
@@ -45,6 +46,27 @@ fn text() -> impl Strategy<Value = String> {
         Just("yes".to_owned()),
         Just("null".to_owned()),
         Just("0x1F".to_owned()),
+        prop::sample::select(vec![
+            "+1",
+            "-0",
+            ".5",
+            "1.",
+            "1e3",
+            "0o17",
+            "True",
+            "FALSE",
+            "~",
+            "Null",
+            "1_0",
+            "0b11",
+            ".inf",
+            "-.Inf",
+            ".NaN",
+            "2.0",
+            "18446744073709551616",
+            "",
+        ])
+        .prop_map(str::to_owned),
         Just("- a".to_owned()),
         Just("a: b".to_owned()),
     ]
@@ -182,9 +204,17 @@ fn environment() -> impl Strategy<Value = Environment> {
 
 fn settings() -> impl Strategy<Value = RepoSettings> {
     (
-        prop::option::of(("[a-z][a-z0-9-]{0,8}", "[a-z][a-z0-9._-]{0,10}")),
+        prop::option::of((login(), "[a-z][a-z0-9._-]{0,10}")),
         btree_map("[a-z][a-z0-9-]{0,6}(/[a-z0-9]{1,4})?", branch(), 0..4),
-        btree_map("[a-z][a-zA-Z0-9 _-]{0,10}", environment(), 0..3),
+        // GitHub matches environment names without case: no two may differ only in case.
+        btree_map("[a-z][a-zA-Z0-9 _-]{0,10}", environment(), 0..3).prop_filter(
+            "environment names differ in more than case",
+            |environments| {
+                let lower: std::collections::BTreeSet<String> =
+                    environments.keys().map(|k| k.to_lowercase()).collect();
+                lower.len() == environments.len()
+            },
+        ),
         any::<[bool; 4]>(),
     )
         .prop_map(|(repository, branches, environments, prune)| RepoSettings {

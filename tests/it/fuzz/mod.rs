@@ -97,7 +97,7 @@ fn fuzz(target: Target) {
         count += 1;
     }
     report(target, count, started.elapsed(), &failures);
-    let strict = setting("GH_POLICY_FUZZ_STRICT", 0) == 1;
+    let strict = setting("GH_POLICY_FUZZ_STRICT", 1) == 1;
     let failing = failures
         .distinct
         .keys()
