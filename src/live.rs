@@ -130,3 +130,16 @@ impl Identities {
             .map(|(slug, _)| slug.as_str())
     }
 }
+
+/// A repository of an organisation as the organisation lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OrgRepository {
+    /// Its name.
+    pub name: String,
+    /// Archived repositories are read-only.
+    pub archived: bool,
+    /// A fork.
+    pub fork: bool,
+    /// Custom property values, each as a list (one value for single-select properties).
+    pub properties: BTreeMap<String, Vec<String>>,
+}

@@ -7,4 +7,5 @@
 //! - `export`: an organisation policy from what the repositories have.
 
 pub mod merge;
+pub mod run;
 pub mod select;

@@ -224,3 +224,30 @@ pub enum Action {
     /// It exists and will be deleted.
     Delete,
 }
+
+/// The plans of many repositories of an organisation, and the repositories that failed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OrgPlan {
+    /// The organisation's login.
+    pub organization: String,
+    /// One plan per repository planned, by repository name.
+    pub plans: Vec<Plan>,
+    /// The repositories that could not be planned.
+    pub errors: Vec<RepositoryError>,
+}
+
+/// A repository that could not be planned (or applied), and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RepositoryError {
+    /// `OWNER/NAME`.
+    pub repository: String,
+    /// The error and its causes, one line each.
+    pub error: String,
+}
+
+impl OrgPlan {
+    /// Returns true when no repository drifts and none failed.
+    pub fn in_sync(&self) -> bool {
+        self.errors.is_empty() && self.plans.iter().all(Plan::in_sync)
+    }
+}

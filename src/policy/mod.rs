@@ -25,6 +25,7 @@
 //! [`parse_document`] / [`load_document`]; nothing else changes.
 
 mod document;
+mod org;
 mod read;
 mod report;
 mod rulesets;
@@ -38,6 +39,7 @@ use std::fmt;
 use std::path::Path;
 
 pub use document::{Document, Findings, Rule, broken_rules};
+pub use org::{PolicyFile, load_any, parse_any};
 pub use read::{MAX_POLICY_BYTES, STDIN_NAME};
 pub use source_map::{Dotted, Segment, SourceMap};
 pub use suggest::{closest, levenshtein};

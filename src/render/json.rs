@@ -91,13 +91,21 @@ impl<'a> From<&'a Change> for JsonChange<'a> {
 
 /// Writes the JSON plan, pretty-printed, with a final newline.
 pub(super) fn render(plan: &Plan, out: &mut dyn Write) -> io::Result<()> {
-    let json = JsonPlan {
+    serde_json::to_writer_pretty(&mut *out, &json_plan(plan)).map_err(io::Error::from)?;
+    out.write_all(b"\n")
+}
+
+/// Returns the plan as the JSON document it is written as.
+pub(super) fn value(plan: &Plan) -> serde_json::Value {
+    serde_json::to_value(json_plan(plan)).unwrap_or(serde_json::Value::Null)
+}
+
+fn json_plan(plan: &Plan) -> JsonPlan<'_> {
+    JsonPlan {
         repository: &plan.repository,
         in_sync: plan.in_sync(),
         summary: plan.summary(),
         changes: plan.changes.iter().map(JsonChange::from).collect(),
         requirements: &plan.requirements,
-    };
-    serde_json::to_writer_pretty(&mut *out, &json).map_err(io::Error::from)?;
-    out.write_all(b"\n")
+    }
 }

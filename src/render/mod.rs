@@ -9,6 +9,7 @@ pub mod explain;
 mod inline;
 mod json;
 mod markdown;
+pub mod org;
 mod text;
 
 use std::borrow::Cow;

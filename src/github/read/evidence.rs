@@ -124,7 +124,14 @@ pub(super) async fn details(
         .filter(|s| !known.iter().any(|k| k.id == s.id))
         .map(|s| s.id);
     let mut details = try_join_all(needed.map(|id| github.ruleset(repo, id))).await?;
-    details.extend(known.iter().cloned());
+    // Only the rulesets the repository's list names apply to it (an organisation ruleset
+    // read once for the run may select other repositories only).
+    details.extend(
+        known
+            .iter()
+            .filter(|k| summaries.iter().any(|s| s.id == k.id))
+            .cloned(),
+    );
     Ok(details)
 }
 

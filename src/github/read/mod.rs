@@ -17,8 +17,9 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::api::GithubRead;
 use super::error::{ApiError, ApiErrorKind, Permission};
+use super::wire::ruleset::Ruleset as WireRuleset;
 use crate::effective::{BranchEvidence, Classic};
-use crate::live::LiveState;
+use crate::live::{LiveState, OrgRepository};
 use crate::model::{Branch, Environment, RepoSettings};
 use crate::names::RepoName;
 use crate::plan::ActorKind;
@@ -52,7 +53,72 @@ pub async fn read_live(
     repo: &RepoName,
     desired: &RepoSettings,
 ) -> Result<LiveState, ReadError> {
-    read(github, repo, desired, false).await
+    read(github, repo, desired, false, &OrgRulesets::default()).await
+}
+
+/// Lists an organisation's repositories with their custom property values.
+pub async fn org_repositories(github: &dyn GithubRead, org: &str) -> Result<Vec<OrgRepository>, ApiError> {
+    Ok(github
+        .org_repositories(org)
+        .await?
+        .into_iter()
+        .map(|repository| OrgRepository {
+            properties: repository
+                .custom_properties
+                .iter()
+                .flatten()
+                .map(|(name, value)| {
+                    let values = match value {
+                        serde_json::Value::Array(items) => {
+                            items.iter().filter_map(|v| v.as_str().map(str::to_owned)).collect()
+                        }
+                        serde_json::Value::String(text) => vec![text.clone()],
+                        serde_json::Value::Null => Vec::new(),
+                        other => vec![other.to_string()],
+                    };
+                    (name.clone(), values)
+                })
+                .collect(),
+            name: repository.name,
+            archived: repository.archived,
+            fork: repository.fork,
+        })
+        .collect())
+}
+
+/// The rulesets of an organisation, read once for a whole run over its repositories.
+#[derive(Debug, Clone, Default)]
+pub struct OrgRulesets(Vec<WireRuleset>);
+
+impl OrgRulesets {
+    /// Returns how many there are.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Returns true when there are none.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+/// Reads every ruleset of the organisation (the list, then each by id): once per run, not
+/// once per repository.
+pub async fn read_org_rulesets(github: &dyn GithubRead, org: &str) -> Result<OrgRulesets, ApiError> {
+    let summaries = github.org_rulesets(org).await?;
+    let rulesets = futures::future::try_join_all(summaries.iter().map(|s| github.org_ruleset(org, s.id))).await?;
+    Ok(OrgRulesets(rulesets))
+}
+
+/// Reads what `desired` covers from one repository of an organisation whose rulesets were
+/// read already.
+pub async fn read_live_in_org(
+    github: &dyn GithubRead,
+    repo: &RepoName,
+    desired: &RepoSettings,
+    org_rulesets: &OrgRulesets,
+) -> Result<LiveState, ReadError> {
+    read(github, repo, desired, false, org_rulesets).await
 }
 
 /// Reads everything the repository has, for `export`: every protected branch, every
@@ -84,7 +150,7 @@ pub async fn read_all(
             }
         }
     }
-    let mut live = read(github, repo, &everything, true).await?;
+    let mut live = read(github, repo, &everything, true, &OrgRulesets::default()).await?;
     live.settings.branches.retain(|_, branch| branch.protected);
     Ok(live)
 }
@@ -94,6 +160,7 @@ async fn read(
     repo: &RepoName,
     desired: &RepoSettings,
     name_every_actor: bool,
+    org_rulesets: &OrgRulesets,
 ) -> Result<LiveState, ReadError> {
     // The environments come first: only they have a dependent read (list → patterns), so
     // that chain starts at once instead of queueing behind every branch read.
@@ -136,7 +203,7 @@ async fn read(
             .keys()
             .map(|key| live.branch_of(key).to_owned())
             .collect();
-        live.evidence = read_evidence(github, repo, &keys, &live, &fetched).await?;
+        live.evidence = read_evidence(github, repo, &keys, &live, &fetched, &org_rulesets.0).await?;
         refuse_unreadable(desired, &live)?;
     }
     let (models, facts) = rulesets::into_model(fetched, desired, &live.ids)?;
@@ -163,7 +230,7 @@ pub async fn read_protection_of(
         summaries,
         own: Vec::new(),
     };
-    live.evidence = read_evidence(github, repo, &branches, &live, &fetched).await?;
+    live.evidence = read_evidence(github, repo, &branches, &live, &fetched, &[]).await?;
     Ok(live)
 }
 
@@ -174,6 +241,7 @@ async fn read_evidence(
     branches: &BTreeSet<String>,
     live: &LiveState,
     fetched: &rulesets::Fetched,
+    org_rulesets: &[WireRuleset],
 ) -> Result<BTreeMap<String, BranchEvidence>, ApiError> {
     let default_branch = live.default_branch.as_deref().unwrap_or("main");
     let reads = evidence::read_branches(github, repo, branches, live).await?;
@@ -181,8 +249,9 @@ async fn read_evidence(
         .values()
         .flat_map(evidence::BranchReads::ruleset_ids)
         .collect();
-    let details =
-        evidence::details(github, repo, &fetched.summaries, &active, &fetched.own).await?;
+    // Rulesets read already (the repository's own, the organisation's) are not read again.
+    let known: Vec<WireRuleset> = fetched.own.iter().chain(org_rulesets).cloned().collect();
+    let details = evidence::details(github, repo, &fetched.summaries, &active, &known).await?;
     Ok(reads
         .into_iter()
         .map(|(branch, read)| {

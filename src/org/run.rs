@@ -1,0 +1,129 @@
+//! Planning and applying over the selected repositories of an organisation.
+//!
+//! Reads run concurrently across repositories, within the one bound the client holds for the
+//! whole run; the organisation's rulesets are read once. Writes go one at a time for the
+//! whole run (the client paces them). One repository's failure never stops the others: it
+//! gets its row in the errors.
+
+use futures::stream::{self, StreamExt};
+use super::merge::policy_for;
+use super::select::{in_shard, name_matches};
+use crate::diff::{self, Context};
+use crate::github::read::{self, OrgRulesets};
+use crate::github::{ApiError, GithubRead};
+use crate::model::{OrgPolicy, RepoSettings};
+use crate::names::RepoName;
+use crate::plan::Plan;
+
+/// Why an archived repository's changes cannot be made.
+pub const REASON_ARCHIVED: &str = "archived repositories are read-only";
+
+/// A repository the run covers, and the policy it gets.
+#[derive(Debug, Clone)]
+pub struct Target {
+    /// The repository.
+    pub repo: RepoName,
+    /// Archived repositories are planned, never written.
+    pub archived: bool,
+    /// Its merged policy.
+    pub settings: RepoSettings,
+}
+
+/// Which repositories a run covers, besides the policy's own selection.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Scope<'a> {
+    /// Only this repository (`--repo NAME`).
+    pub only: Option<&'a str>,
+    /// Only this share: shard `.0` of `.1`, 1-based (`--shard I/N`).
+    pub shard: Option<(u32, u32)>,
+}
+
+/// Lists the organisation's repositories and returns those the policy selects, each with
+/// its merged policy: `repositories` entries always (archived and forks included); every
+/// other repository unless excluded, archived or a fork.
+pub async fn targets(github: &dyn GithubRead, policy: &OrgPolicy, scope: Scope<'_>) -> Result<Vec<Target>, ApiError> {
+    let org = &policy.organization;
+    let repositories = read::org_repositories(github, org).await?;
+    let mut targets = Vec::new();
+    for repository in repositories {
+        let name = repository.name.clone();
+        let listed = policy.repositories.keys().any(|n| n.eq_ignore_ascii_case(&name));
+        let excluded = policy.exclude.iter().any(|glob| name_matches(glob, &name));
+        if !listed && (excluded || repository.archived || repository.fork) {
+            continue;
+        }
+        if scope.only.is_some_and(|only| !only.eq_ignore_ascii_case(&name)) {
+            continue;
+        }
+        let full = format!("{org}/{name}");
+        if let Some((index, count)) = scope.shard
+            && !in_shard(&full, index, count)
+        {
+            continue;
+        }
+        let Ok(repo) = RepoName::parse(&full) else {
+            continue;
+        };
+        let entry_name = policy
+            .repositories
+            .keys()
+            .find(|n| n.eq_ignore_ascii_case(&name))
+            .map_or(name.as_str(), String::as_str);
+        targets.push(Target {
+            settings: policy_for(policy, org, entry_name, &repository.properties),
+            archived: repository.archived,
+            repo,
+        });
+    }
+    targets.sort_by(|a, b| a.repo.cmp(&b.repo));
+    Ok(targets)
+}
+
+/// The outcome of planning one repository.
+pub type Planned = (Target, Result<Plan, crate::Error>);
+
+/// Plans every target, `concurrency` repositories at a time; the organisation's rulesets are
+/// read once, and only when a requirement needs them.
+pub async fn plan_all(
+    github: &dyn GithubRead,
+    org: &str,
+    targets: Vec<Target>,
+    context: &Context,
+    concurrency: usize,
+) -> Result<Vec<Planned>, ApiError> {
+    let org_rulesets = if targets.iter().any(|t| !t.settings.requirements.is_empty()) {
+        read::read_org_rulesets(github, org).await?
+    } else {
+        OrgRulesets::default()
+    };
+    let org_rulesets = &org_rulesets;
+    let mut planned: Vec<Planned> = stream::iter(targets)
+        .map(|target| async move {
+            let result = plan_one(github, &target, org_rulesets, context).await;
+            (target, result)
+        })
+        .buffer_unordered(concurrency.max(1))
+        .collect()
+        .await;
+    planned.sort_by(|a, b| a.0.repo.cmp(&b.0.repo));
+    Ok(planned)
+}
+
+/// Plans one repository of the run.
+pub async fn plan_one(
+    github: &dyn GithubRead,
+    target: &Target,
+    org_rulesets: &OrgRulesets,
+    context: &Context,
+) -> Result<Plan, crate::Error> {
+    let live = read::read_live_in_org(github, &target.repo, &target.settings, org_rulesets).await?;
+    let mut plan = diff::plan(&target.repo.to_string(), &target.settings, &live, context);
+    if target.archived {
+        for change in &mut plan.changes {
+            change.applicable = false;
+            change.target = None;
+            change.reason = Some(REASON_ARCHIVED.to_owned());
+        }
+    }
+    Ok(plan)
+}
