@@ -127,8 +127,9 @@ pub struct RemoteArgs {
     // eight in flight stay far from both limits and leave room for other jobs on the same
     // token, while a 50-branch, 20-environment plan takes a seventh of its serial time
     // (measured by `examples/bench.rs`; four gave a quarter, sixteen a thirteenth).
-    /// How many read requests may be in flight at once (writes are always one at a time)
-    #[arg(long, value_name = "N", default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=16))]
+    // An organisation run may go higher, up to GitHub's own cap of 100 in flight.
+    /// How many read requests may be in flight at once, for the whole run (writes are always one at a time)
+    #[arg(long, value_name = "N", default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=100))]
     pub concurrency: u16,
 
     /// Seconds before one request is abandoned (reads are then retried)
@@ -170,6 +171,36 @@ pub struct RemoteArgs {
     pub verbose: bool,
 }
 
+/// Which repositories of an organisation a run covers (organisation mode, DESIGN §10).
+#[derive(Debug, Args)]
+pub struct OrgArgs {
+    /// Work on every selected repository of this organisation [default: the policy's
+    /// `organization`, when it has one]
+    #[arg(long, value_name = "ORG")]
+    pub org: Option<String>,
+
+    /// Only this share of the selected repositories, e.g. 2/4 (1-based, stable by name: a
+    /// new repository does not move the others)
+    #[arg(long, value_name = "I/N", value_parser = shard)]
+    pub shard: Option<(u32, u32)>,
+
+    /// Go on even when the rate limit left looks too small for the run
+    #[arg(long)]
+    pub force: bool,
+}
+
+/// Parses `I/N`: shard I of N, 1-based.
+fn shard(text: &str) -> Result<(u32, u32), String> {
+    let usage = || "expected I/N with 1 <= I <= N, e.g. 2/4".to_owned();
+    let (index, count) = text.split_once('/').ok_or_else(usage)?;
+    let index: u32 = index.trim().parse().map_err(|_| usage())?;
+    let count: u32 = count.trim().parse().map_err(|_| usage())?;
+    if index == 0 || count == 0 || index > count {
+        return Err(usage());
+    }
+    Ok((index, count))
+}
+
 /// Parses a timeout: whole seconds, at least one (zero would fail every call at once).
 fn seconds(text: &str) -> Result<u64, String> {
     match text.parse::<u64>() {
@@ -198,6 +229,11 @@ pub struct ValidateArgs {
     /// Treat workflow warnings as errors (exit 1)
     #[arg(long)]
     pub strict: bool,
+
+    /// With an organisation policy: print the policy this repository gets (NAME or
+    /// OWNER/NAME); groups that select by custom properties need `plan --org --repo`
+    #[arg(long, value_name = "NAME")]
+    pub repo: Option<String>,
 }
 
 /// Arguments of `plan`.
@@ -210,6 +246,10 @@ pub struct PlanArgs {
     /// The repository and API.
     #[command(flatten)]
     pub remote: RemoteArgs,
+
+    /// The organisation's repositories.
+    #[command(flatten)]
+    pub org: OrgArgs,
 
     /// Output format
     #[arg(long, value_enum, default_value_t = PlanFormat::Text)]
@@ -230,6 +270,10 @@ pub struct ApplyArgs {
     /// The repository and API.
     #[command(flatten)]
     pub remote: RemoteArgs,
+
+    /// The organisation's repositories.
+    #[command(flatten)]
+    pub org: OrgArgs,
 
     /// Apply without asking for confirmation
     #[arg(long, short = 'y')]
@@ -266,6 +310,11 @@ pub struct ExportArgs {
     /// The repository and API.
     #[command(flatten)]
     pub remote: RemoteArgs,
+
+    /// Export an organisation policy covering every repository of this organisation (archived
+    /// repositories and forks left out), what they all share in `defaults`
+    #[arg(long, value_name = "ORG")]
+    pub org: Option<String>,
 
     /// Write to FILE instead of stdout, only once the export succeeded
     #[arg(short, long, value_name = "FILE")]

@@ -6,13 +6,17 @@ use std::time::Duration;
 
 use crate::apply::{self, ApplyReport, Outcome};
 use crate::cli::{ApplyArgs, PlanFormat};
-use crate::commands::plan::{load_policy, show};
+use crate::commands::org::{self, Mode};
+use crate::commands::plan::show;
 use crate::commands::{Context, remote};
 use crate::diff;
 use crate::error::{Error, ExitStatus};
+use crate::github::RestWriter;
 use crate::github::client::WriteClient;
+use crate::github::read::{self, OrgRulesets};
 use crate::github::write::SecretValues;
-use crate::github::{RestWriter, read};
+use crate::model::RepoSettings;
+use crate::names::RepoName;
 use crate::plan::{Plan, SecretWrite, Target};
 use crate::progress::with_spinner;
 
@@ -24,7 +28,11 @@ pub fn run(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> Result<ExitStatus, Error> {
-    let desired = load_policy(&args.policy.policy)?;
+    let desired = match org::load(&args.policy.policy, args.org.org.as_deref())? {
+        Mode::Organization(policy) => return org::apply(args, &policy, ctx, out, err),
+        Mode::Repository(settings, _) => *settings,
+    };
+    org::refuse_org_flags(&args.org)?;
     let remote::Remote {
         repo,
         mut config,
@@ -54,58 +62,129 @@ pub fn run(
             .filter(|c| c.applicable && !c.excepted)
             .count();
         if applicable == 0 {
-            writeln!(out, "\nNothing apply can change: the drift above needs a person.")?;
+            writeln!(
+                out,
+                "\nNothing apply can change: the drift above needs a person."
+            )?;
             return Ok(ExitStatus::Drift);
         }
         if args.require_secret_values {
             refuse_missing_secret_values(&plan)?;
         }
         // Read once, before any write: what the plan will upload.
-        let values = ProcessSecrets::read(&plan);
+        let values = ProcessSecrets::read(&[&plan]);
         if !args.yes {
             out.flush()?;
             confirm(&repo.to_string(), applicable, err)?;
             github.restart_deadline();
         }
-        let report = apply::execute(&plan, &repo, &github, &values).await;
-        write_report(&report, out, err)?;
-        if report.failed() {
-            return Err(Error::new(format!(
-                "apply stopped after a failed write: {} of {applicable} changes applied",
-                report.applied()
-            ))
-            .with_hint("fix the cause above and run apply again; it plans afresh and converges"));
-        }
-        // Read back what was written: the plan must have predicted the result.
-        let after = with_spinner(
-            format!("reading {repo} back to verify…"),
-            ctx.verbose,
-            read::read_live(&github, &repo, &desired),
-        )
-        .await?;
-        let remaining = diff::plan(&repo.to_string(), &desired, &after, &context);
-        if remaining.changes.iter().any(|c| c.applicable && !c.excepted) {
-            writeln!(out, "\nStill drifting after apply:")?;
-            show(&remaining, PlanFormat::Text, ctx, out)?;
-            return Err(Error::new("the repository still differs from the policy after apply")
-                .with_hint("GitHub accepted the writes but did not keep every setting; see the drift above"));
-        }
-        if remaining.in_sync() {
-            writeln!(out, "\n{repo} matches the policy.")?;
-            Ok(ExitStatus::Success)
-        } else {
-            writeln!(out, "\nApplied all that apply can; this drift remains:")?;
-            for change in remaining.inapplicable() {
-                writeln!(out, "  ! {}: {}", change.address, change.reason.as_deref().unwrap_or("cannot be applied"))?;
-            }
-            Ok(ExitStatus::Drift)
-        }
+        let org_rulesets = OrgRulesets::default();
+        let reviewed = Reviewed {
+            repo: &repo,
+            desired: &desired,
+            plan: &plan,
+            context: &context,
+            org_rulesets: &org_rulesets,
+        };
+        let result = execute_and_verify(&reviewed, &github, &values, ctx, out, err).await?;
+        writeln!(out, "\n{}", result.message)?;
+        Ok(result.status)
+    })
+}
+
+/// A plan that was shown and confirmed, and what it was made from.
+pub(super) struct Reviewed<'a> {
+    pub repo: &'a RepoName,
+    pub desired: &'a RepoSettings,
+    pub plan: &'a Plan,
+    pub context: &'a diff::Context,
+    /// The organisation's rulesets when the run read them once; empty otherwise.
+    pub org_rulesets: &'a OrgRulesets,
+}
+
+/// How one repository ended after apply: drift left that apply cannot fix (`Drift`) or none
+/// (`Success`), with the closing line to print.
+pub(super) struct Applied {
+    pub status: ExitStatus,
+    pub message: String,
+}
+
+/// Executes a reviewed plan on its repository, reports each change, then reads the
+/// repository back: the plan must have predicted the result. A failed write, or drift apply
+/// should have fixed, is an error.
+pub(super) async fn execute_and_verify(
+    reviewed: &Reviewed<'_>,
+    github: &RestWriter,
+    values: &dyn SecretValues,
+    ctx: &Context,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<Applied, Error> {
+    let Reviewed {
+        repo,
+        desired,
+        plan,
+        context,
+        org_rulesets,
+    } = *reviewed;
+    let applicable = plan
+        .changes
+        .iter()
+        .filter(|c| c.applicable && !c.excepted)
+        .count();
+    let report = apply::execute(plan, repo, github, values).await;
+    write_report(&report, out, err)?;
+    if report.failed() {
+        return Err(Error::new(format!(
+            "apply stopped after a failed write: {} of {applicable} changes applied",
+            report.applied()
+        ))
+        .with_hint("fix the cause above and run apply again; it plans afresh and converges"));
+    }
+    let after = with_spinner(
+        format!("reading {repo} back to verify…"),
+        ctx.verbose,
+        read::read_live_in_org(github, repo, desired, org_rulesets),
+    )
+    .await?;
+    let remaining = diff::plan(&repo.to_string(), desired, &after, context);
+    if remaining
+        .changes
+        .iter()
+        .any(|c| c.applicable && !c.excepted)
+    {
+        writeln!(out, "\nStill drifting after apply:")?;
+        show(&remaining, PlanFormat::Text, ctx, out)?;
+        return Err(
+            Error::new(format!("{repo} still differs from the policy after apply")).with_hint(
+                "GitHub accepted the writes but did not keep every setting; see the drift above",
+            ),
+        );
+    }
+    if remaining.in_sync() {
+        return Ok(Applied {
+            status: ExitStatus::Success,
+            message: format!("{repo} matches the policy."),
+        });
+    }
+    let message = remaining.inapplicable().fold(
+        "Applied all that apply can; this drift remains:".to_owned(),
+        |text, change| {
+            text + "\n  ! "
+                + &change.address
+                + ": "
+                + change.reason.as_deref().unwrap_or("cannot be applied")
+        },
+    );
+    Ok(Applied {
+        status: ExitStatus::Drift,
+        message,
     })
 }
 
 /// With `--require-secret-values`: every secret the policy would create needs its value
 /// here, or nothing is written.
-fn refuse_missing_secret_values(plan: &Plan) -> Result<(), Error> {
+pub(super) fn refuse_missing_secret_values(plan: &Plan) -> Result<(), Error> {
     let missing: Vec<String> = plan
         .changes
         .iter()
@@ -134,13 +213,13 @@ fn refuse_missing_secret_values(plan: &Plan) -> Result<(), Error> {
 }
 
 /// The secret values a plan uploads, read from this process's environment.
-struct ProcessSecrets(BTreeMap<String, Vec<u8>>);
+pub(super) struct ProcessSecrets(BTreeMap<String, Vec<u8>>);
 
 impl ProcessSecrets {
-    fn read(plan: &Plan) -> Self {
-        let values = plan
-            .changes
+    pub(super) fn read(plans: &[&Plan]) -> Self {
+        let values = plans
             .iter()
+            .flat_map(|plan| &plan.changes)
             .filter_map(|c| match &c.target {
                 Some(Target::Secret {
                     write: SecretWrite::Create { from_env },
@@ -164,7 +243,7 @@ impl SecretValues for ProcessSecrets {
 }
 
 /// Asks on the terminal (stderr, so that a redirected stdout keeps only the plan).
-fn confirm(repo: &str, count: usize, prompt: &mut dyn Write) -> Result<(), Error> {
+pub(super) fn confirm(what: &str, count: usize, prompt: &mut dyn Write) -> Result<(), Error> {
     let stdin = std::io::stdin();
     if !stdin.is_terminal() || !std::io::stderr().is_terminal() {
         return Err(
@@ -175,7 +254,7 @@ fn confirm(repo: &str, count: usize, prompt: &mut dyn Write) -> Result<(), Error
     }
     write!(
         prompt,
-        "\nApply {count} change(s) to {repo}? Type `yes` to go on: "
+        "\nApply {count} change(s) to {what}? Type `yes` to go on: "
     )?;
     prompt.flush()?;
     let mut answer = String::new();

@@ -4,9 +4,11 @@
 use std::path::PathBuf;
 
 pub mod apply;
+pub mod budget;
 pub mod completions;
 pub mod explain;
 pub mod export;
+pub mod org;
 pub mod plan;
 pub mod remote;
 pub mod schema;

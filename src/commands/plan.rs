@@ -5,6 +5,7 @@ use std::path::Path;
 
 use crate::ci::actions;
 use crate::cli::{PlanArgs, PlanFormat};
+use crate::commands::org::{self, Mode};
 use crate::commands::{Context, remote};
 use crate::diff;
 use crate::error::{Error, ExitStatus};
@@ -14,7 +15,6 @@ use crate::live::LiveState;
 use crate::model::RepoSettings;
 use crate::names::RepoName;
 use crate::plan::Plan;
-use crate::policy::SourceMap;
 use crate::progress::with_spinner;
 use crate::untrusted::quote;
 use crate::{policy, render};
@@ -26,14 +26,13 @@ pub fn run(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> Result<ExitStatus, Error> {
-    // Key locations are only for GitHub Actions annotations; elsewhere skip finding them.
-    let in_actions = actions::in_actions();
-    let (desired, source_map) = if in_actions {
-        let (desired, map) = load_policy_with_map(&args.policy.policy)?;
-        (desired, Some(map))
-    } else {
-        (load_policy(&args.policy.policy)?, None)
+    let (desired, map) = match org::load(&args.policy.policy, args.org.org.as_deref())? {
+        Mode::Organization(policy) => return org::plan(args, &policy, ctx, out, err),
+        Mode::Repository(settings, map) => (*settings, map),
     };
+    org::refuse_org_flags(&args.org)?;
+    // Key locations are only for GitHub Actions annotations.
+    let source_map = actions::in_actions().then_some(map);
     let context = diff::Context::of_process(&desired)?;
     let plan = if let Some(state) = &args.state {
         plan_from_state(args, &desired, state, ctx, &context)?
@@ -150,12 +149,8 @@ pub fn load_policy(path: &Path) -> Result<RepoSettings, Error> {
     policy::load(path).map_err(|err| invalid_policy(path, &err))
 }
 
-/// Loads the policy with the locations of its keys (for annotations).
-fn load_policy_with_map(path: &Path) -> Result<(RepoSettings, SourceMap), Error> {
-    policy::load_with_source_map(path).map_err(|err| invalid_policy(path, &err))
-}
-
-fn invalid_policy(path: &Path, err: &policy::PolicyError) -> Error {
+/// The error of a policy file with problems: every diagnostic, and where to see them.
+pub fn invalid_policy(path: &Path, err: &policy::PolicyError) -> Error {
     let mut error = Error::new(format!("invalid policy {}", path.display()));
     for diagnostic in &err.diagnostics {
         error = error.detail(diagnostic.to_string());

@@ -98,6 +98,15 @@ pub fn connect(
     })
 }
 
+/// The client configuration and the runtime of a run over an organisation's repositories.
+pub fn connect_org(
+    args: &RemoteArgs,
+    _organization: &str,
+    ctx: &Context,
+) -> Result<(ClientConfig, tokio::runtime::Runtime), Error> {
+    Ok((client_config(args, ctx.verbose)?, runtime()?))
+}
+
 /// Builds the client configuration from the flags and the environment.
 pub fn client_config(args: &RemoteArgs, verbose: bool) -> Result<ClientConfig, Error> {
     let root = ApiRoot::parse(&api_url(args.api_url.as_deref()))?;

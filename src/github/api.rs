@@ -112,6 +112,9 @@ pub trait GithubRead: Send + Sync {
     /// GET `/orgs/{org}/rulesets/{ruleset_id}`.
     async fn org_ruleset(&self, org: &str, id: u64) -> Result<Ruleset, ApiError>;
 
+    /// GET `/rate_limit`: the REST budget left (the call itself is free).
+    async fn rate_limit(&self) -> Result<super::wire::rate_limit::RateLimit, ApiError>;
+
     /// GET `…/rules/branches/{branch}`, every page: the rules of every active ruleset that
     /// applies to a branch (which need not exist).
     async fn branch_rules(

@@ -5,7 +5,6 @@
 //! whole run (the client paces them). One repository's failure never stops the others: it
 //! gets its row in the errors.
 
-use futures::stream::{self, StreamExt};
 use super::merge::policy_for;
 use super::select::{in_shard, name_matches};
 use crate::diff::{self, Context};
@@ -14,6 +13,7 @@ use crate::github::{ApiError, GithubRead};
 use crate::model::{OrgPolicy, RepoSettings};
 use crate::names::RepoName;
 use crate::plan::Plan;
+use futures::stream::{self, StreamExt};
 
 /// Why an archived repository's changes cannot be made.
 pub const REASON_ARCHIVED: &str = "archived repositories are read-only";
@@ -41,18 +41,28 @@ pub struct Scope<'a> {
 /// Lists the organisation's repositories and returns those the policy selects, each with
 /// its merged policy: `repositories` entries always (archived and forks included); every
 /// other repository unless excluded, archived or a fork.
-pub async fn targets(github: &dyn GithubRead, policy: &OrgPolicy, scope: Scope<'_>) -> Result<Vec<Target>, ApiError> {
+pub async fn targets(
+    github: &dyn GithubRead,
+    policy: &OrgPolicy,
+    scope: Scope<'_>,
+) -> Result<Vec<Target>, ApiError> {
     let org = &policy.organization;
     let repositories = read::org_repositories(github, org).await?;
     let mut targets = Vec::new();
     for repository in repositories {
         let name = repository.name.clone();
-        let listed = policy.repositories.keys().any(|n| n.eq_ignore_ascii_case(&name));
+        let listed = policy
+            .repositories
+            .keys()
+            .any(|n| n.eq_ignore_ascii_case(&name));
         let excluded = policy.exclude.iter().any(|glob| name_matches(glob, &name));
         if !listed && (excluded || repository.archived || repository.fork) {
             continue;
         }
-        if scope.only.is_some_and(|only| !only.eq_ignore_ascii_case(&name)) {
+        if scope
+            .only
+            .is_some_and(|only| !only.eq_ignore_ascii_case(&name))
+        {
             continue;
         }
         let full = format!("{org}/{name}");
@@ -82,31 +92,44 @@ pub async fn targets(github: &dyn GithubRead, policy: &OrgPolicy, scope: Scope<'
 /// The outcome of planning one repository.
 pub type Planned = (Target, Result<Plan, crate::Error>);
 
-/// Plans every target, `concurrency` repositories at a time; the organisation's rulesets are
-/// read once, and only when a requirement needs them.
-pub async fn plan_all(
+/// What a repository's plan is judged with (the secret values at hand, the time), from its
+/// policy.
+pub type ContextFor<'a> = &'a (dyn Fn(&RepoSettings) -> Context + Sync);
+
+/// Reads the organisation's rulesets once for the run, when any target's requirements need
+/// them (no requirement, no read).
+pub async fn org_rulesets_for(
     github: &dyn GithubRead,
     org: &str,
-    targets: Vec<Target>,
-    context: &Context,
-    concurrency: usize,
-) -> Result<Vec<Planned>, ApiError> {
-    let org_rulesets = if targets.iter().any(|t| !t.settings.requirements.is_empty()) {
-        read::read_org_rulesets(github, org).await?
+    targets: &[Target],
+) -> Result<OrgRulesets, ApiError> {
+    if targets.iter().any(|t| !t.settings.requirements.is_empty()) {
+        read::read_org_rulesets(github, org).await
     } else {
-        OrgRulesets::default()
-    };
-    let org_rulesets = &org_rulesets;
+        Ok(OrgRulesets::default())
+    }
+}
+
+/// Plans every target, `concurrency` repositories at a time (the client's bound on requests
+/// in flight holds for the whole run).
+pub async fn plan_all(
+    github: &dyn GithubRead,
+    targets: Vec<Target>,
+    org_rulesets: &OrgRulesets,
+    context_for: ContextFor<'_>,
+    concurrency: usize,
+) -> Vec<Planned> {
     let mut planned: Vec<Planned> = stream::iter(targets)
         .map(|target| async move {
-            let result = plan_one(github, &target, org_rulesets, context).await;
+            let context = context_for(&target.settings);
+            let result = plan_one(github, &target, org_rulesets, &context).await;
             (target, result)
         })
         .buffer_unordered(concurrency.max(1))
         .collect()
         .await;
     planned.sort_by(|a, b| a.0.repo.cmp(&b.0.repo));
-    Ok(planned)
+    planned
 }
 
 /// Plans one repository of the run.
@@ -117,7 +140,12 @@ pub async fn plan_one(
     context: &Context,
 ) -> Result<Plan, crate::Error> {
     let live = read::read_live_in_org(github, &target.repo, &target.settings, org_rulesets).await?;
-    let mut plan = diff::plan(&target.repo.to_string(), &target.settings, &live, context);
+    Ok(plan_of(target, &live, context))
+}
+
+/// The plan of one repository of the run from what was read.
+pub fn plan_of(target: &Target, live: &crate::live::LiveState, context: &Context) -> Plan {
+    let mut plan = diff::plan(&target.repo.to_string(), &target.settings, live, context);
     if target.archived {
         for change in &mut plan.changes {
             change.applicable = false;
@@ -125,5 +153,5 @@ pub async fn plan_one(
             change.reason = Some(REASON_ARCHIVED.to_owned());
         }
     }
-    Ok(plan)
+    plan
 }

@@ -68,7 +68,10 @@ fn dotted_to_path(dotted: &str, policy: &OrgPolicy) -> Vec<Segment> {
             .cloned()
             .unwrap_or_default();
         let tail = &rest[(name.len() + ".policy.".len()).min(rest.len())..];
-        (vec!["groups".into(), name.as_str().into(), "policy".into()], tail)
+        (
+            vec!["groups".into(), name.as_str().into(), "policy".into()],
+            tail,
+        )
     } else if let Some(rest) = dotted.strip_prefix("repositories.") {
         let name = policy
             .repositories

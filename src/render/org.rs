@@ -38,7 +38,11 @@ pub fn render(plan: &OrgPlan, format: Format, color: bool, out: &mut dyn Write) 
             }
         }
         Format::Markdown => {
-            writeln!(out, "### gh-policy plan for organisation `{}`", printable(&plan.organization))?;
+            writeln!(
+                out,
+                "### gh-policy plan for organisation `{}`",
+                printable(&plan.organization)
+            )?;
             writeln!(out)?;
             writeln!(out, "{}", headline(plan))?;
             writeln!(out)?;
@@ -48,7 +52,12 @@ pub fn render(plan: &OrgPlan, format: Format, color: bool, out: &mut dyn Write) 
                 markdown::render(repository, out)?;
             }
             for error in &plan.errors {
-                writeln!(out, "\n#### ✗ `{}`\n\n```text\n{}\n```", printable(&error.repository), error.error)?;
+                writeln!(
+                    out,
+                    "\n#### ✗ `{}`\n\n```text\n{}\n```",
+                    printable(&error.repository),
+                    error.error
+                )?;
             }
         }
     }
@@ -83,7 +92,13 @@ fn table(plan: &OrgPlan, markdown: bool, out: &mut dyn Write) -> io::Result<()> 
             ]
         })
         .chain(plan.errors.iter().map(|e| {
-            [printable(&e.repository).into_owned(), "error".to_owned(), "-".into(), "-".into(), "-".into()]
+            [
+                printable(&e.repository).into_owned(),
+                "error".to_owned(),
+                "-".into(),
+                "-".into(),
+                "-".into(),
+            ]
         }))
         .collect();
     rows.sort();
@@ -96,7 +111,12 @@ fn table(plan: &OrgPlan, markdown: bool, out: &mut dyn Write) -> io::Result<()> 
         }
         return Ok(());
     }
-    let width = rows.iter().chain([&header]).map(|r| r[0].chars().count()).max().unwrap_or(10);
+    let width = rows
+        .iter()
+        .chain([&header])
+        .map(|r| r[0].chars().count())
+        .max()
+        .unwrap_or(10);
     for row in [&header].into_iter().chain(&rows) {
         writeln!(
             out,

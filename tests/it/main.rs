@@ -12,6 +12,7 @@ mod faults;
 mod fuzz;
 mod install;
 mod live;
+mod org;
 mod perf;
 mod plan;
 mod props;

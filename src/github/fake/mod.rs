@@ -8,6 +8,7 @@
 //! name resolution, apply order and stop-on-first-failure are tested without HTTP. The HTTP
 //! emulator (`emulator/`) remains the end-to-end and conformance test.
 
+use crate::github::wire::rate_limit::RateLimit;
 use std::collections::BTreeMap;
 use std::sync::Mutex;
 
@@ -76,6 +77,7 @@ struct State {
     calls: Vec<Call>,
     failures: Vec<Failure>,
     next_id: u64,
+    rate_limit: Option<RateLimit>,
 }
 
 /// A call made to fail.
@@ -116,6 +118,20 @@ impl FakeGithub {
         };
         fake.add_branch("main");
         fake
+    }
+
+    /// Sets what `GET /rate_limit` answers (by default a fresh hour of 5,000).
+    pub fn set_rate_limit(&self, limit: RateLimit) {
+        lock(&self.state).rate_limit = Some(limit);
+    }
+
+    pub(super) fn rate_limit_left(&self) -> RateLimit {
+        lock(&self.state).rate_limit.unwrap_or(RateLimit {
+            limit: 5000,
+            remaining: 5000,
+            reset: 0,
+            used: 0,
+        })
     }
 
     /// Returns the repository's name.

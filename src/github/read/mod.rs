@@ -56,8 +56,16 @@ pub async fn read_live(
     read(github, repo, desired, false, &OrgRulesets::default()).await
 }
 
+/// The most name lookups (users, teams, apps) reading for this policy makes.
+pub fn name_lookups(desired: &RepoSettings) -> usize {
+    names::lookups(desired)
+}
+
 /// Lists an organisation's repositories with their custom property values.
-pub async fn org_repositories(github: &dyn GithubRead, org: &str) -> Result<Vec<OrgRepository>, ApiError> {
+pub async fn org_repositories(
+    github: &dyn GithubRead,
+    org: &str,
+) -> Result<Vec<OrgRepository>, ApiError> {
     Ok(github
         .org_repositories(org)
         .await?
@@ -69,9 +77,10 @@ pub async fn org_repositories(github: &dyn GithubRead, org: &str) -> Result<Vec<
                 .flatten()
                 .map(|(name, value)| {
                     let values = match value {
-                        serde_json::Value::Array(items) => {
-                            items.iter().filter_map(|v| v.as_str().map(str::to_owned)).collect()
-                        }
+                        serde_json::Value::Array(items) => items
+                            .iter()
+                            .filter_map(|v| v.as_str().map(str::to_owned))
+                            .collect(),
                         serde_json::Value::String(text) => vec![text.clone()],
                         serde_json::Value::Null => Vec::new(),
                         other => vec![other.to_string()],
@@ -104,9 +113,14 @@ impl OrgRulesets {
 
 /// Reads every ruleset of the organisation (the list, then each by id): once per run, not
 /// once per repository.
-pub async fn read_org_rulesets(github: &dyn GithubRead, org: &str) -> Result<OrgRulesets, ApiError> {
+pub async fn read_org_rulesets(
+    github: &dyn GithubRead,
+    org: &str,
+) -> Result<OrgRulesets, ApiError> {
     let summaries = github.org_rulesets(org).await?;
-    let rulesets = futures::future::try_join_all(summaries.iter().map(|s| github.org_ruleset(org, s.id))).await?;
+    let rulesets =
+        futures::future::try_join_all(summaries.iter().map(|s| github.org_ruleset(org, s.id)))
+            .await?;
     Ok(OrgRulesets(rulesets))
 }
 
@@ -203,7 +217,8 @@ async fn read(
             .keys()
             .map(|key| live.branch_of(key).to_owned())
             .collect();
-        live.evidence = read_evidence(github, repo, &keys, &live, &fetched, &org_rulesets.0).await?;
+        live.evidence =
+            read_evidence(github, repo, &keys, &live, &fetched, &org_rulesets.0).await?;
         refuse_unreadable(desired, &live)?;
     }
     let (models, facts) = rulesets::into_model(fetched, desired, &live.ids)?;

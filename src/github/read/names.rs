@@ -25,6 +25,16 @@ struct Named {
     team_ids: BTreeSet<String>,
 }
 
+/// How many names the policy may make `resolve` look up: each at most one request.
+pub(super) fn lookups(settings: &RepoSettings) -> usize {
+    let named = Named::of(settings);
+    named.users.len()
+        + named.teams.len()
+        + named.apps.len()
+        + named.user_ids.len()
+        + named.team_ids.len()
+}
+
 impl Named {
     fn of(settings: &RepoSettings) -> Self {
         let mut named = Self::default();

@@ -262,4 +262,15 @@ impl<C: Reads> GithubRead for Rest<C> {
         }
         parse(&response, &call)
     }
+
+    async fn rate_limit(&self) -> Result<crate::github::wire::rate_limit::RateLimit, ApiError> {
+        let path = ApiPath::new("rate_limit");
+        let call = format!("GET {path}");
+        let response = self.reads().get(&path).await?;
+        if response.status != StatusCode::OK {
+            return Err(ApiError::from_status(&response, call));
+        }
+        parse::<crate::github::wire::rate_limit::RateLimitOverview>(&response, &call)
+            .map(|overview| overview.resources.core)
+    }
 }

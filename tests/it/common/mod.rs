@@ -91,7 +91,12 @@ impl TestRepo {
     /// its token, with no cache, no pause between writes and none of the runner's variables;
     /// the flow policy's secret values are set, as where `apply` runs.
     pub fn cmd(&self) -> Command {
-        let mut cmd = Command::cargo_bin("gh-policy").unwrap();
+        Command::from_std(self.std_cmd())
+    }
+
+    /// The same command as a `std::process::Command`, for a test that spawns and stops it.
+    pub fn std_cmd(&self) -> std::process::Command {
+        let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin!("gh-policy"));
         cmd.current_dir(self.dir.path())
             .env("GITHUB_API_URL", self.emu.url())
             .env("GITHUB_TOKEN", self.emu.token())

@@ -224,4 +224,9 @@ impl GithubRead for FakeGithub {
     async fn org_ruleset(&self, _org: &str, id: u64) -> Result<WireRuleset, ApiError> {
         self.get_ruleset(self.repo(), id)
     }
+
+    async fn rate_limit(&self) -> Result<crate::github::wire::rate_limit::RateLimit, ApiError> {
+        drop(self.call("rate_limit", "", None)?);
+        Ok(self.rate_limit_left())
+    }
 }
