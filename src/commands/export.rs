@@ -10,7 +10,11 @@ use crate::github::client::ReadClient;
 use crate::github::{RestReader, read};
 use crate::live::LiveState;
 use crate::model::RepoSettings;
+use crate::names::RepoName;
+use crate::org::export::organisation_policy;
 use crate::progress::with_spinner;
+use futures::stream::{self, StreamExt};
+use std::collections::BTreeMap;
 
 /// Where editors find the schema of an exported file: the schema of this very version, as
 /// the release publishes it.
@@ -23,6 +27,9 @@ const SCHEMA_URL: &str = concat!(
 
 /// Runs `export`.
 pub fn run(args: &ExportArgs, ctx: &Context, out: &mut dyn Write) -> Result<ExitStatus, Error> {
+    if let Some(org) = &args.org {
+        return run_org(args, org, ctx, out);
+    }
     // The policy, when there is one, says which repository (like every other command) and
     // which apps its checks are pinned to, so that the export can name them.
     let policy = args
@@ -43,20 +50,32 @@ pub fn run(args: &ExportArgs, ctx: &Context, out: &mut dyn Write) -> Result<Exit
         read::read_all(&github, &repo, policy.as_ref()),
     ))?;
     let settings = named(live);
+    let header = format!(
+        "# yaml-language-server: $schema={SCHEMA_URL}\n# Exported from {repo} by gh-policy {}.\n",
+        env!("CARGO_PKG_VERSION")
+    );
+    emit(&settings, &header, args, out)
+}
+
+/// Writes the exported document in the asked format, to `--output` (whole or not at all) or
+/// stdout. `header` heads the YAML form.
+fn emit<T: serde::Serialize>(
+    document: &T,
+    header: &str,
+    args: &ExportArgs,
+    out: &mut dyn Write,
+) -> Result<ExitStatus, Error> {
     let text = match args.format {
         ExportFormat::Json => {
-            let mut text = serde_json::to_string_pretty(&settings)
+            let mut text = serde_json::to_string_pretty(document)
                 .map_err(|err| Error::new("failed to write the policy as JSON").caused_by(err))?;
             text.push('\n');
             text
         }
         ExportFormat::Yaml => {
-            let yaml = serde_saphyr::to_string(&settings)
+            let yaml = serde_saphyr::to_string(document)
                 .map_err(|err| Error::new("failed to write the policy as YAML").caused_by(err))?;
-            format!(
-                "# yaml-language-server: $schema={SCHEMA_URL}\n# Exported from {repo} by gh-policy {}.\n{yaml}",
-                env!("CARGO_PKG_VERSION")
-            )
+            format!("{header}{yaml}")
         }
     };
     match &args.output {
@@ -64,6 +83,75 @@ pub fn run(args: &ExportArgs, ctx: &Context, out: &mut dyn Write) -> Result<Exit
         None => out.write_all(text.as_bytes())?,
     }
     Ok(ExitStatus::Success)
+}
+
+/// Exports an organisation policy: every repository read (archived repositories and forks
+/// left out), what they all share hoisted into `defaults`. The export is whole or nothing:
+/// a repository that cannot be read fails it, naming every such repository.
+fn run_org(
+    args: &ExportArgs,
+    org: &str,
+    ctx: &Context,
+    out: &mut dyn Write,
+) -> Result<ExitStatus, Error> {
+    let (config, runtime) = remote::connect_org(&args.remote, org, ctx)?;
+    let github = RestReader::new(ReadClient::new(config));
+    let concurrency = usize::from(args.remote.concurrency);
+    let results = runtime.block_on(with_spinner(
+        format!("reading the repositories of {org}…"),
+        ctx.verbose,
+        async {
+            let repositories = read::org_repositories(&github, org).await?;
+            let names = repositories
+                .into_iter()
+                .filter(|r| !r.archived && !r.fork)
+                .map(|r| r.name);
+            let github = &github;
+            Ok::<_, Error>(
+                stream::iter(names)
+                    .map(|name| async move {
+                        let result = match RepoName::parse(&format!("{org}/{name}")) {
+                            Ok(repo) => read::read_all(github, &repo, None)
+                                .await
+                                .map_err(Error::from),
+                            Err(reason) => Err(Error::new(reason)),
+                        };
+                        (name, result.map(named))
+                    })
+                    .buffer_unordered(concurrency.max(1))
+                    .collect::<Vec<_>>()
+                    .await,
+            )
+        },
+    ))?;
+    let mut repositories = BTreeMap::new();
+    let mut failed = Vec::new();
+    for (name, result) in results {
+        match result {
+            Ok(mut settings) => {
+                settings.repository = None;
+                repositories.insert(name, settings);
+            }
+            Err(error) => failed.push(format!("{org}/{name}: {error}")),
+        }
+    }
+    if !failed.is_empty() {
+        failed.sort();
+        let mut error = Error::new(format!(
+            "export --org needs every repository, and {} could not be read; nothing was written",
+            failed.len()
+        ));
+        for line in failed {
+            error = error.detail(line);
+        }
+        return Err(error.with_hint("fix the causes above (often a permission) and export again"));
+    }
+    let policy = organisation_policy(org, repositories);
+    let header = format!(
+        "# Exported from the organisation {org} by gh-policy {}: what every repository shares is in `defaults`.\n",
+        env!("CARGO_PKG_VERSION")
+    );
+    emit(&policy, &header, args, out)
 }
 
 /// Returns the live settings with every pinned check's app named by slug where its id is

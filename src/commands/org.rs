@@ -53,7 +53,7 @@ pub fn load(path: &Path, org_flag: Option<&str>) -> Result<Mode, Error> {
             Ok(Mode::Organization(Box::new(OrgPolicy {
                 version: settings.version,
                 organization: org.to_owned(),
-                defaults: body_of(settings),
+                defaults: PolicyBody::from(settings),
                 groups: indexmap::IndexMap::default(),
                 repositories: std::collections::BTreeMap::default(),
                 exclude: Vec::new(),
@@ -80,18 +80,6 @@ pub fn refuse_org_flags(args: &OrgArgs) -> Result<(), Error> {
             .with_hint("pass --org ORG, or use an organisation policy (`organization:`)"));
     }
     Ok(())
-}
-
-/// A repository policy as the body every repository of an organisation gets.
-fn body_of(settings: RepoSettings) -> PolicyBody {
-    PolicyBody {
-        branches: settings.branches,
-        environments: settings.environments,
-        rulesets: settings.rulesets,
-        requirements: settings.requirements,
-        exceptions: settings.exceptions,
-        prune: settings.prune,
-    }
 }
 
 /// The repositories a run covers: `--repo` (NAME, or OWNER/NAME of this organisation) and

@@ -90,6 +90,20 @@ pub struct PolicyBody {
     pub prune: Prune,
 }
 
+impl From<super::RepoSettings> for PolicyBody {
+    /// A repository's policy as a layer (its `repository` left out).
+    fn from(settings: super::RepoSettings) -> Self {
+        Self {
+            branches: settings.branches,
+            environments: settings.environments,
+            rulesets: settings.rulesets,
+            requirements: settings.requirements,
+            exceptions: settings.exceptions,
+            prune: settings.prune,
+        }
+    }
+}
+
 impl PolicyBody {
     /// Returns true when the body says nothing.
     pub fn is_empty(&self) -> bool {

@@ -8,6 +8,7 @@
 //! - `export`: an organisation policy from what the repositories have.
 
 pub mod budget;
+pub mod export;
 pub mod merge;
 pub mod run;
 pub mod select;

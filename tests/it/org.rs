@@ -470,3 +470,54 @@ fn a_repository_entry_that_lowers_an_organisation_requirement_is_refused_at_its_
     assert!(stderr.contains("policy.yaml:10:"), "{stderr}");
     assert!(stderr.contains("required_approvals"), "{stderr}");
 }
+
+#[test]
+fn export_org_writes_a_policy_that_plans_in_sync_for_every_repository() {
+    let seed = acme().with_repository(
+        RepositorySeed::new("svc-search")
+            .protected_branch("main", bare())
+            .protected_branch("release", bare())
+            .ruleset(
+                json!({"name": "tags", "target": "tag", "enforcement": "active",
+                "conditions": {"ref_name": {"include": ["refs/tags/v*"], "exclude": []}},
+                "rules": [{"type": "deletion"}]}),
+            ),
+    );
+    let repo = TestRepo::with(Emulator::start(seed));
+    let output = repo
+        .cmd()
+        .args(["export", "--no-cache", "--org", "acme", "-o", "org.yaml"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let text = std::fs::read_to_string(repo.dir.path().join("org.yaml")).unwrap();
+    let exported: Value = serde_saphyr::from_str(&text).unwrap();
+    // Every repository protects main alike: it is shared; the rest is svc-search's own.
+    assert!(
+        exported["defaults"]["branches"]["main"].is_object(),
+        "{text}"
+    );
+    assert_eq!(
+        exported["repositories"]
+            .as_object()
+            .unwrap()
+            .keys()
+            .collect::<Vec<_>>(),
+        ["svc-search"],
+        "{text}"
+    );
+    assert!(
+        exported["repositories"]["svc-search"]["rulesets"]["tags"].is_object(),
+        "{text}"
+    );
+    // Archived repositories and forks are left out, and the export plans in sync.
+    let (code, plan, stderr) = plan_json(&repo, &["-p", "org.yaml"]);
+    assert_eq!(code, 0, "{stderr}\n{plan:#}");
+    assert_eq!(planned(&plan).len(), 5, "{plan:#}");
+    assert!(repo.writes().is_empty());
+}

@@ -1,0 +1,170 @@
+//! An organisation policy from what its repositories have (`export --org`): every block —
+//! a branch's protection, an environment, a ruleset, a requirement, the prune switches —
+//! that is identical in every exported repository goes to `defaults`; everything else stays
+//! under that repository's entry.
+//!
+//! A block is hoisted only when every repository has it, equal: then no entry holds a block
+//! of the same name, so merging `defaults` with an entry gives back exactly the repository's
+//! own settings, and the exported policy plans in sync for each of them.
+
+use std::collections::BTreeMap;
+
+use indexmap::IndexMap;
+
+use crate::model::{OrgPolicy, PolicyBody, Prune, RepoSettings};
+
+/// Builds the organisation policy of `repositories` (name → its settings as exported).
+pub fn organisation_policy(
+    organization: &str,
+    repositories: BTreeMap<String, RepoSettings>,
+) -> OrgPolicy {
+    let mut bodies: BTreeMap<String, PolicyBody> = repositories
+        .into_iter()
+        .map(|(name, settings)| (name, PolicyBody::from(settings)))
+        .collect();
+    let mut defaults = PolicyBody::default();
+    hoist(&mut bodies, &mut defaults, |body| &mut body.branches);
+    hoist(&mut bodies, &mut defaults, |body| &mut body.environments);
+    hoist(&mut bodies, &mut defaults, |body| &mut body.rulesets);
+    hoist(&mut bodies, &mut defaults, |body| &mut body.requirements);
+    let first_prune = bodies.values().next().map(|body| body.prune.clone());
+    if let Some(prune) = first_prune
+        && bodies.values().all(|body| body.prune == prune)
+    {
+        defaults.prune = prune;
+        for body in bodies.values_mut() {
+            body.prune = Prune::default();
+        }
+    }
+    bodies.retain(|_, body| !body.is_empty());
+    OrgPolicy {
+        version: 1,
+        organization: organization.to_owned(),
+        defaults,
+        groups: IndexMap::new(),
+        repositories: bodies,
+        exclude: Vec::new(),
+    }
+}
+
+/// Moves every entry of one section that all bodies hold, equal, into `defaults`.
+fn hoist<T: Clone + PartialEq>(
+    bodies: &mut BTreeMap<String, PolicyBody>,
+    defaults: &mut PolicyBody,
+    section: impl Fn(&mut PolicyBody) -> &mut BTreeMap<String, T>,
+) {
+    let Some(first) = bodies.values_mut().next().map(|body| section(body).clone()) else {
+        return;
+    };
+    for (key, value) in first {
+        let shared = bodies
+            .values_mut()
+            .all(|body| section(body).get(&key) == Some(&value));
+        if shared {
+            for body in bodies.values_mut() {
+                section(body).remove(&key);
+            }
+            section(defaults).insert(key, value);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Branch, Environment, PullRequestRules};
+    use crate::org::merge::policy_for;
+
+    fn reviewed(approvals: u8) -> Branch {
+        Branch {
+            pull_request: Some(PullRequestRules {
+                required_approvals: approvals,
+                ..PullRequestRules::default()
+            }),
+            enforce_admins: true,
+            ..Branch::default()
+        }
+    }
+
+    fn repository(branches: &[(&str, Branch)], environments: &[&str]) -> RepoSettings {
+        let mut settings = RepoSettings::empty();
+        settings.branches = branches
+            .iter()
+            .map(|(n, b)| ((*n).to_owned(), b.clone()))
+            .collect();
+        settings.environments = environments
+            .iter()
+            .map(|n| ((*n).to_owned(), Environment::default()))
+            .collect();
+        settings
+    }
+
+    #[test]
+    fn blocks_every_repository_shares_go_to_defaults_and_the_rest_stays() {
+        let repositories = BTreeMap::from([
+            (
+                "api".to_owned(),
+                repository(
+                    &[("main", reviewed(2)), ("dev", reviewed(1))],
+                    &["production"],
+                ),
+            ),
+            (
+                "web".to_owned(),
+                repository(
+                    &[("main", reviewed(2)), ("dev", reviewed(0))],
+                    &["production"],
+                ),
+            ),
+            (
+                "docs".to_owned(),
+                repository(&[("main", reviewed(2))], &["production", "preview"]),
+            ),
+        ]);
+        let policy = organisation_policy("acme", repositories.clone());
+        assert_eq!(
+            policy.defaults.branches.keys().collect::<Vec<_>>(),
+            ["main"]
+        );
+        assert_eq!(
+            policy.defaults.environments.keys().collect::<Vec<_>>(),
+            ["production"]
+        );
+        assert_eq!(
+            policy.repositories["api"]
+                .branches
+                .keys()
+                .collect::<Vec<_>>(),
+            ["dev"]
+        );
+        assert_eq!(
+            policy.repositories["docs"]
+                .environments
+                .keys()
+                .collect::<Vec<_>>(),
+            ["preview"]
+        );
+        // Merged back, every repository gets exactly what it has.
+        for (name, settings) in &repositories {
+            let merged = policy_for(&policy, "acme", name, &BTreeMap::new());
+            assert_eq!(merged.branches, settings.branches, "{name}");
+            assert_eq!(merged.environments, settings.environments, "{name}");
+        }
+    }
+
+    #[test]
+    fn a_repository_with_nothing_of_its_own_has_no_entry() {
+        let same = repository(&[("main", reviewed(1))], &[]);
+        let policy = organisation_policy(
+            "acme",
+            BTreeMap::from([("a".to_owned(), same.clone()), ("b".to_owned(), same)]),
+        );
+        assert!(policy.repositories.is_empty());
+        assert_eq!(policy.defaults.branches.len(), 1);
+        assert!(
+            organisation_policy("acme", BTreeMap::new())
+                .defaults
+                .is_empty()
+        );
+    }
+}
