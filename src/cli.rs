@@ -56,14 +56,14 @@ Exit codes:
   0  valid
   1  invalid, or workflow warnings with --strict")]
     Validate(ValidateArgs),
-    /// Show how the live repository differs from the policy
+    /// Show how the live repository (or every selected repository of an organisation) differs from the policy
     #[command(after_help = "\
 Exit codes:
   0  in sync
   2  drift
-  1  error")]
+  1  error (with an organisation: any repository that could not be planned)")]
     Plan(PlanArgs),
-    /// Show the plan, then make the repository match the policy
+    /// Show the plan, then make the repository (or the organisation's repositories) match the policy
     #[command(after_help = "\
 Exit codes:
   0  the repository matches the policy

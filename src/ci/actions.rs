@@ -11,7 +11,7 @@ use std::fs::OpenOptions;
 use std::io::{self, Write};
 use std::path::Path;
 
-use crate::plan::{Action, Change, Plan};
+use crate::plan::{Action, Change, OrgPlan, Plan};
 use crate::policy::SourceMap;
 use crate::render;
 
@@ -22,11 +22,20 @@ pub fn in_actions() -> bool {
 
 /// Appends the Markdown plan to the file `$GITHUB_STEP_SUMMARY` names, if it is set.
 pub fn append_step_summary(plan: &Plan) -> io::Result<()> {
+    append_summary(|file| render::render(plan, render::Format::Markdown, false, file))
+}
+
+/// Appends the Markdown plan of an organisation (its table first) to `$GITHUB_STEP_SUMMARY`.
+pub fn append_org_step_summary(plan: &OrgPlan) -> io::Result<()> {
+    append_summary(|file| render::org::render(plan, render::Format::Markdown, false, file))
+}
+
+fn append_summary(write: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> io::Result<()> {
     let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty()) else {
         return Ok(());
     };
     let mut file = OpenOptions::new().create(true).append(true).open(path)?;
-    render::render(plan, render::Format::Markdown, false, &mut file)?;
+    write(&mut file)?;
     writeln!(file)
 }
 

@@ -8,6 +8,7 @@
 use std::io::Write;
 use std::path::Path;
 
+use crate::ci::actions;
 use crate::cli::{OrgArgs, PlanArgs, PlanFormat, RemoteArgs};
 use crate::commands::apply::{self, Applied, ProcessSecrets, Reviewed};
 use crate::commands::plan::{invalid_policy, show};
@@ -237,6 +238,10 @@ pub fn plan(
     render::org::render(&report, format_of(args.format), ctx.color, out)?;
     for plan in &report.plans {
         warn(plan, err)?;
+    }
+    if actions::in_actions() {
+        actions::append_org_step_summary(&report)
+            .map_err(|err| Error::new("failed to write $GITHUB_STEP_SUMMARY").caused_by(err))?;
     }
     Ok(status_of(&report))
 }

@@ -521,3 +521,26 @@ fn export_org_writes_a_policy_that_plans_in_sync_for_every_repository() {
     assert_eq!(planned(&plan).len(), 5, "{plan:#}");
     assert!(repo.writes().is_empty());
 }
+
+#[test]
+fn in_actions_the_step_summary_gets_the_table() {
+    let repo = org_repo(acme());
+    let summary = repo.dir.path().join("summary.md");
+    let output = repo
+        .cmd()
+        .args(["plan", "--no-cache"])
+        .env("GITHUB_ACTIONS", "true")
+        .env("GITHUB_STEP_SUMMARY", &summary)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let text = std::fs::read_to_string(&summary).unwrap();
+    assert!(
+        text.starts_with("### gh-policy plan for organisation `acme`"),
+        "{text}"
+    );
+    assert!(
+        text.contains("| `acme/svc-pay` | drift | 0 | 1 | 0 |"),
+        "{text}"
+    );
+}
