@@ -20,7 +20,8 @@ use crate::github::client::{ReadClient, WriteClient};
 use crate::github::read::OrgRulesets;
 use crate::github::{RestReader, RestWriter};
 use crate::model::{OrgPolicy, PolicyBody, RepoSettings};
-use crate::org::run::{self, Planned, Scope, Target};
+use crate::names::RepoName;
+use crate::org::run::{self, Planned, Scope, Selection, Target};
 use crate::plan::{OrgPlan, Plan, RepositoryError};
 use crate::policy::{self, PolicyFile, SourceMap};
 use crate::progress::with_spinner;
@@ -58,6 +59,7 @@ pub fn load(path: &Path, org_flag: Option<&str>) -> Result<Mode, Error> {
                 groups: indexmap::IndexMap::default(),
                 repositories: std::collections::BTreeMap::default(),
                 exclude: Vec::new(),
+                written: serde_json::Value::Null,
             })))
         }
         (PolicyFile::Organization(policy), Some(org))
@@ -116,11 +118,14 @@ async fn targets(
     policy: &OrgPolicy,
     scope: Scope<'_>,
     force: bool,
-) -> Result<Vec<Target>, Error> {
-    let targets = run::targets(github, policy, scope).await?;
+) -> Result<Selection, Error> {
+    let selection = run::targets(github, policy, scope).await?;
     if let Some(only) = scope.only
-        && targets.is_empty()
+        && selection.targets.is_empty()
     {
+        if let Some((_, reason)) = selection.unmergeable.first() {
+            return Err(Error::new(reason.clone()));
+        }
         return Err(Error::new(format!(
             "the policy does not select {} in {}",
             quote(only),
@@ -128,14 +133,24 @@ async fn targets(
         ))
         .with_hint("a repository that is excluded, archived or a fork is selected only by a `repositories` entry"));
     }
-    budget::check(github, &targets, force).await?;
-    Ok(targets)
+    budget::check(github, &selection.targets, force).await?;
+    Ok(selection)
 }
 
 /// The plans, and the repositories that could not be planned, as one report.
-fn org_plan(organization: &str, planned: &[Planned]) -> OrgPlan {
+fn org_plan(
+    organization: &str,
+    planned: &[Planned],
+    unmergeable: &[(RepoName, String)],
+) -> OrgPlan {
     let mut plans = Vec::new();
-    let mut errors = Vec::new();
+    let mut errors: Vec<RepositoryError> = unmergeable
+        .iter()
+        .map(|(repo, reason)| RepositoryError {
+            repository: repo.to_string(),
+            error: reason.clone(),
+        })
+        .collect();
     for (target, result) in planned {
         match result {
             Ok(plan) => plans.push(plan.clone()),
@@ -208,16 +223,19 @@ pub fn plan(
     let (config, runtime) = remote::connect_org(&args.remote, &policy.organization, ctx)?;
     let github = RestReader::new(ReadClient::new(config));
     let concurrency = usize::from(args.remote.concurrency);
-    let planned = runtime.block_on(with_spinner(
+    let (planned, unmergeable) = runtime.block_on(with_spinner(
         format!("planning the repositories of {}…", policy.organization),
         ctx.verbose,
         async {
-            let targets = targets(&github, policy, scope, args.org.force).await?;
+            let Selection {
+                targets,
+                unmergeable,
+            } = targets(&github, policy, scope, args.org.force).await?;
             let org_rulesets =
                 run::org_rulesets_for(&github, &policy.organization, &targets).await?;
-            Ok::<_, Error>(
-                run::plan_all(&github, targets, &org_rulesets, &context_for, concurrency).await,
-            )
+            let planned =
+                run::plan_all(&github, targets, &org_rulesets, &context_for, concurrency).await;
+            Ok::<_, Error>((planned, unmergeable))
         },
     ))?;
     if scope.only.is_some() {
@@ -234,7 +252,7 @@ pub fn plan(
             ExitStatus::Drift
         });
     }
-    let report = org_plan(&policy.organization, &planned);
+    let report = org_plan(&policy.organization, &planned, &unmergeable);
     render::org::render(&report, format_of(args.format), ctx.color, out)?;
     for plan in &report.plans {
         warn(plan, err)?;
@@ -269,20 +287,23 @@ pub fn apply(
     let github = RestWriter::new(WriteClient::new(config));
     let concurrency = usize::from(args.remote.concurrency);
     runtime.block_on(async {
-        let (planned, org_rulesets) = with_spinner(
+        let (planned, unmergeable, org_rulesets) = with_spinner(
             format!("planning the repositories of {}…", policy.organization),
             ctx.verbose,
             async {
-                let targets = targets(&github, policy, scope, args.org.force).await?;
+                let Selection {
+                    targets,
+                    unmergeable,
+                } = targets(&github, policy, scope, args.org.force).await?;
                 let org_rulesets =
                     run::org_rulesets_for(&github, &policy.organization, &targets).await?;
                 let planned =
                     run::plan_all(&github, targets, &org_rulesets, &context_for, concurrency).await;
-                Ok::<_, Error>((planned, org_rulesets))
+                Ok::<_, Error>((planned, unmergeable, org_rulesets))
             },
         )
         .await?;
-        let report = org_plan(&policy.organization, &planned);
+        let report = org_plan(&policy.organization, &planned, &unmergeable);
         render::org::render(&report, render::Format::Text, ctx.color, out)?;
         for plan in &report.plans {
             warn(plan, err)?;

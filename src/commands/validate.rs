@@ -126,7 +126,8 @@ fn validate_org(
         &policy.organization,
         name,
         &std::collections::BTreeMap::new(),
-    );
+    )
+    .map_err(Error::new)?;
     let by_property: Vec<&str> = policy
         .groups
         .iter()

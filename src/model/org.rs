@@ -38,6 +38,13 @@ pub struct OrgPolicy {
     /// Name globs of repositories `defaults` and `groups` leave out.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub exclude: Vec<String>,
+
+    /// The document as written (JSON), when it was read from a file: layers merge as
+    /// written, so that a value a layer sets to its default (`enforce_admins: false`) still
+    /// replaces an earlier one. `Null` for a policy built in code.
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub written: serde_json::Value,
 }
 
 /// A group: which repositories, and what they get.

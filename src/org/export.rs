@@ -44,6 +44,7 @@ pub fn organisation_policy(
         groups: IndexMap::new(),
         repositories: bodies,
         exclude: Vec::new(),
+        written: serde_json::Value::Null,
     }
 }
 
@@ -146,7 +147,7 @@ mod tests {
         );
         // Merged back, every repository gets exactly what it has.
         for (name, settings) in &repositories {
-            let merged = policy_for(&policy, "acme", name, &BTreeMap::new());
+            let merged = policy_for(&policy, "acme", name, &BTreeMap::new()).unwrap();
             assert_eq!(merged.branches, settings.branches, "{name}");
             assert_eq!(merged.environments, settings.environments, "{name}");
         }

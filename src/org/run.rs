@@ -38,6 +38,15 @@ pub struct Scope<'a> {
     pub shard: Option<(u32, u32)>,
 }
 
+/// The repositories a run covers.
+#[derive(Debug, Default)]
+pub struct Selection {
+    /// Each selected repository with its merged policy, by name.
+    pub targets: Vec<Target>,
+    /// Selected repositories whose layers do not merge into a policy, and why.
+    pub unmergeable: Vec<(RepoName, String)>,
+}
+
 /// Lists the organisation's repositories and returns those the policy selects, each with
 /// its merged policy: `repositories` entries always (archived and forks included); every
 /// other repository unless excluded, archived or a fork.
@@ -45,10 +54,10 @@ pub async fn targets(
     github: &dyn GithubRead,
     policy: &OrgPolicy,
     scope: Scope<'_>,
-) -> Result<Vec<Target>, ApiError> {
+) -> Result<Selection, ApiError> {
     let org = &policy.organization;
     let repositories = read::org_repositories(github, org).await?;
-    let mut targets = Vec::new();
+    let mut selection = Selection::default();
     for repository in repositories {
         let name = repository.name.clone();
         let listed = policy
@@ -79,14 +88,17 @@ pub async fn targets(
             .keys()
             .find(|n| n.eq_ignore_ascii_case(&name))
             .map_or(name.as_str(), String::as_str);
-        targets.push(Target {
-            settings: policy_for(policy, org, entry_name, &repository.properties),
-            archived: repository.archived,
-            repo,
-        });
+        match policy_for(policy, org, entry_name, &repository.properties) {
+            Ok(settings) => selection.targets.push(Target {
+                settings,
+                archived: repository.archived,
+                repo,
+            }),
+            Err(reason) => selection.unmergeable.push((repo, reason)),
+        }
     }
-    targets.sort_by(|a, b| a.repo.cmp(&b.repo));
-    Ok(targets)
+    selection.targets.sort_by(|a, b| a.repo.cmp(&b.repo));
+    Ok(selection)
 }
 
 /// The outcome of planning one repository.

@@ -38,7 +38,8 @@ pub fn parse_any(display: &str, text: &str) -> Result<(PolicyFile, SourceMap), P
         let (settings, map) = parse_document::<RepoSettings>(display, text)?;
         return Ok((PolicyFile::Repository(settings), map));
     }
-    let (policy, map) = parse_document::<OrgPolicy>(display, text)?;
+    let (mut policy, map) = parse_document::<OrgPolicy>(display, text)?;
+    policy.written = json.clone();
     let diagnostics: Vec<Diagnostic> = loosenings(&policy, &json)
         .into_iter()
         .map(|(dotted, message)| {
