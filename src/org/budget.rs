@@ -46,3 +46,43 @@ pub fn requests_for_run<'a>(
     let rulesets = 1 + u64::try_from(org_rulesets).unwrap_or(u64::MAX);
     listing + rulesets + policies.into_iter().map(requests_for).sum::<u64>()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::apply::execute;
+    use crate::github::read::read_live;
+    use crate::testing::{Values, flow_policy, flow_repository, plan};
+
+    /// The estimate bounds what reading really costs, before and after the flow is applied
+    /// (an applied repository has more to read: patterns, secrets, variables).
+    #[tokio::test]
+    async fn the_estimate_is_at_least_the_reads_planning_makes() {
+        let github = flow_repository();
+        let policy = flow_policy();
+        let estimate = requests_for(&policy);
+        for _ in 0..2 {
+            github.clear_calls();
+            read_live(&github, github.repo(), &policy).await.unwrap();
+            let reads = github.calls().len() as u64;
+            assert!(
+                reads > 0 && reads <= estimate,
+                "{reads} reads, estimated {estimate}"
+            );
+            let values = Values::flow();
+            let plan = plan(&github, &policy, &values).await;
+            execute(&plan, github.repo(), &github, &values).await;
+        }
+    }
+
+    #[test]
+    fn a_run_costs_its_listing_the_organisation_rulesets_and_each_repository() {
+        let policy = flow_policy();
+        let one = requests_for(&policy);
+        assert_eq!(
+            requests_for_run(250, 2, [&policy, &policy]),
+            3 + 3 + 2 * one
+        );
+        assert_eq!(requests_for_run(0, 0, []), 1);
+    }
+}
