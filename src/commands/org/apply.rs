@@ -1,0 +1,180 @@
+//! `apply` over an organisation: one plan and one confirmation for the run, then each
+//! repository in turn, one write at a time, each verified by reading it back.
+
+use std::io::Write;
+
+use super::{Planning, context_for, org_plan, plan_run, scope, status_of, warn};
+use crate::cli::ApplyArgs;
+use crate::commands::Context;
+use crate::commands::apply::{self as repository, Applied, ProcessSecrets, Reviewed};
+use crate::commands::remote;
+use crate::error::{Error, ExitStatus};
+use crate::github::RestWriter;
+use crate::github::client::WriteClient;
+use crate::github::read::OrgRulesets;
+use crate::model::OrgPolicy;
+use crate::org::run::Target;
+use crate::plan::{OrgPlan, Plan};
+use crate::progress::with_spinner;
+use crate::render;
+
+/// Runs `apply` over the organisation: one plan for the run, one confirmation, then each
+/// repository in turn, each verified by reading it back.
+pub fn apply(
+    args: &ApplyArgs,
+    policy: &OrgPolicy,
+    ctx: &Context,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<ExitStatus, Error> {
+    crate::exceptions::now().map_err(Error::new)?;
+    let scope = scope(policy, &args.remote, &args.org)?;
+    let (mut config, runtime) = remote::connect_org(&args.remote, &policy.organization, ctx)?;
+    config.write_pace = std::time::Duration::from_millis(args.write_delay_ms);
+    let github = RestWriter::new(WriteClient::new(config));
+    let concurrency = usize::from(args.remote.concurrency);
+    runtime.block_on(async {
+        let Planning {
+            planned,
+            unmergeable,
+            org_rulesets,
+        } = with_spinner(
+            format!("planning the repositories of {}…", policy.organization),
+            ctx.verbose,
+            plan_run(&github, policy, scope, args.org.force, concurrency),
+        )
+        .await?;
+        let report = org_plan(&policy.organization, &planned, &unmergeable);
+        render::org::render(&report, render::Format::Text, ctx.color, out)?;
+        for plan in &report.plans {
+            warn(plan, err)?;
+        }
+        let to_apply: Vec<(&Target, &Plan)> = planned
+            .iter()
+            .filter_map(|(target, result)| result.as_ref().ok().map(|plan| (target, plan)))
+            .filter(|(_, plan)| plan.changes.iter().any(|c| c.applicable && !c.excepted))
+            .collect();
+        let count: usize = to_apply
+            .iter()
+            .map(|(_, plan)| {
+                plan.changes
+                    .iter()
+                    .filter(|c| c.applicable && !c.excepted)
+                    .count()
+            })
+            .sum();
+        if count == 0 {
+            if !report.in_sync() && report.errors.is_empty() {
+                writeln!(
+                    out,
+                    "\nNothing apply can change: the drift above needs a person."
+                )?;
+            }
+            return Ok(status_of(&report));
+        }
+        if args.require_secret_values {
+            for (_, plan) in &to_apply {
+                repository::refuse_missing_secret_values(plan)?;
+            }
+        }
+        let values =
+            ProcessSecrets::read(&to_apply.iter().map(|(_, plan)| *plan).collect::<Vec<_>>());
+        if !args.yes {
+            out.flush()?;
+            let what = format!("{} repositories of {}", to_apply.len(), policy.organization);
+            repository::confirm(&what, count, err)?;
+            github.restart_deadline();
+        }
+        let outcomes =
+            apply_each(&to_apply, &github, &org_rulesets, &values, ctx, out, err).await?;
+        summarise(&report, &outcomes, out)
+    })
+}
+
+/// How the repositories of an `apply --org` ended.
+#[derive(Default)]
+struct Outcomes {
+    matching: Vec<String>,
+    drifting: Vec<String>,
+    failed: Vec<String>,
+}
+
+/// Applies each repository's plan in turn; a failure is reported and the next goes on.
+async fn apply_each(
+    to_apply: &[(&Target, &Plan)],
+    github: &RestWriter,
+    org_rulesets: &OrgRulesets,
+    values: &ProcessSecrets,
+    ctx: &Context,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<Outcomes, Error> {
+    let mut outcomes = Outcomes::default();
+    for (target, plan) in to_apply {
+        writeln!(out, "\n── {} ──", target.repo)?;
+        let context = context_for(&target.settings);
+        let reviewed = Reviewed {
+            repo: &target.repo,
+            desired: &target.settings,
+            plan,
+            context: &context,
+            org_rulesets,
+        };
+        match repository::execute_and_verify(&reviewed, github, values, ctx, out, err).await {
+            Ok(Applied { status, message }) => {
+                writeln!(out, "{message}")?;
+                if status == ExitStatus::Success {
+                    outcomes.matching.push(target.repo.to_string());
+                } else {
+                    outcomes.drifting.push(target.repo.to_string());
+                }
+            }
+            Err(error) if error.is_output_closed() => return Err(error),
+            Err(error) => {
+                error.report(&mut *out)?;
+                outcomes.failed.push(target.repo.to_string());
+            }
+        }
+    }
+    Ok(outcomes)
+}
+
+/// The run's last lines, and its exit status: 1 if any repository failed (to plan or to
+/// apply), else 2 if drift apply cannot fix remains, else 0.
+fn summarise(
+    report: &OrgPlan,
+    outcomes: &Outcomes,
+    out: &mut dyn Write,
+) -> Result<ExitStatus, Error> {
+    writeln!(
+        out,
+        "\nApplied to {} repositories: {} match the policy, {} keep drift apply cannot fix, {} failed.",
+        outcomes.matching.len() + outcomes.drifting.len() + outcomes.failed.len(),
+        outcomes.matching.len(),
+        outcomes.drifting.len(),
+        outcomes.failed.len(),
+    )?;
+    let failed: Vec<&str> = outcomes
+        .failed
+        .iter()
+        .map(String::as_str)
+        .chain(report.errors.iter().map(|e| e.repository.as_str()))
+        .collect();
+    if !failed.is_empty() {
+        return Err(Error::new(format!(
+            "{} repositories failed: {}",
+            failed.len(),
+            failed.join(", ")
+        ))
+        .with_hint("fix the causes above and run apply again; it plans afresh and converges"));
+    }
+    let inapplicable = report
+        .plans
+        .iter()
+        .any(|p| p.changes.iter().any(|c| !c.applicable && !c.excepted));
+    Ok(if outcomes.drifting.is_empty() && !inapplicable {
+        ExitStatus::Success
+    } else {
+        ExitStatus::Drift
+    })
+}

@@ -1,0 +1,236 @@
+//! Organisation mode of `plan` and `apply` (DESIGN §10): which mode a policy file and the
+//! flags ask for, and the run over the organisation's selected repositories (`plan.rs`,
+//! `apply.rs`).
+//!
+//! Reads go concurrently across repositories within the one bound the client holds; writes
+//! go one at a time for the whole run, paced by the client. One repository's failure never
+//! stops the others: it gets its row, and the run exits 1.
+
+use std::io::Write;
+use std::path::Path;
+
+use crate::cli::{OrgArgs, RemoteArgs};
+use crate::commands::budget;
+use crate::commands::plan::invalid_policy;
+use crate::diff;
+use crate::error::{Error, ExitStatus};
+use crate::github::GithubRead;
+use crate::github::read::OrgRulesets;
+use crate::model::{OrgPolicy, PolicyBody, RepoSettings};
+use crate::names::RepoName;
+use crate::org::run::{self, Planned, Scope, Selection};
+use crate::plan::{OrgPlan, Plan, RepositoryError};
+use crate::policy::{self, PolicyFile, SourceMap};
+use crate::untrusted::quote;
+
+/// What a command works on, decided by the policy file and `--org`.
+pub enum Mode {
+    /// One repository's policy.
+    Repository(Box<RepoSettings>, SourceMap),
+    /// Every selected repository of an organisation.
+    Organization(Box<OrgPolicy>),
+}
+
+/// Loads the policy file and decides the mode: an organisation policy (`organization:`), or
+/// `--org`, which applies a repository policy to every repository of the organisation.
+pub fn load(path: &Path, org_flag: Option<&str>) -> Result<Mode, Error> {
+    let (file, map) = policy::load_any(path).map_err(|err| invalid_policy(path, &err))?;
+    match (file, org_flag) {
+        (PolicyFile::Repository(settings), None) => Ok(Mode::Repository(Box::new(settings), map)),
+        (PolicyFile::Repository(settings), Some(org)) => {
+            if let Some(repository) = &settings.repository {
+                return Err(Error::new(format!(
+                    "the policy {} is for the repository {}, and --org asks for every repository of {}",
+                    path.display(),
+                    quote(repository),
+                    quote(org)
+                ))
+                .with_hint("remove `repository:` to apply the policy to every repository, or write an organisation policy (`organization:`)"));
+            }
+            Ok(Mode::Organization(Box::new(OrgPolicy {
+                version: settings.version,
+                organization: org.to_owned(),
+                defaults: PolicyBody::from(settings),
+                groups: indexmap::IndexMap::default(),
+                repositories: std::collections::BTreeMap::default(),
+                exclude: Vec::new(),
+                written: serde_json::Value::Null,
+            })))
+        }
+        (PolicyFile::Organization(policy), Some(org))
+            if !policy.organization.eq_ignore_ascii_case(org) =>
+        {
+            Err(Error::new(format!(
+                "--org {} does not match the policy's organization {}",
+                quote(org),
+                quote(&policy.organization)
+            ))
+            .with_hint("leave --org out: an organisation policy names its organisation"))
+        }
+        (PolicyFile::Organization(policy), _) => Ok(Mode::Organization(policy)),
+    }
+}
+
+/// Refuses the organisation flags where there is no organisation.
+pub fn refuse_org_flags(args: &OrgArgs) -> Result<(), Error> {
+    if args.shard.is_some() {
+        return Err(Error::new("--shard shares out the repositories of an organisation; this policy is for one repository")
+            .with_hint("pass --org ORG, or use an organisation policy (`organization:`)"));
+    }
+    Ok(())
+}
+
+/// The repositories a run covers: `--repo` (NAME, or OWNER/NAME of this organisation) and
+/// `--shard`.
+pub(super) fn scope<'a>(
+    policy: &OrgPolicy,
+    remote: &'a RemoteArgs,
+    org: &OrgArgs,
+) -> Result<Scope<'a>, Error> {
+    let only = match remote.repo.as_deref() {
+        None => None,
+        Some(text) => match text.split_once('/') {
+            None => Some(text),
+            Some((owner, name)) if owner.eq_ignore_ascii_case(&policy.organization) => Some(name),
+            Some(_) => {
+                return Err(Error::new(format!(
+                    "--repo {} is not a repository of the organisation {}",
+                    quote(text),
+                    quote(&policy.organization)
+                )));
+            }
+        },
+    };
+    Ok(Scope {
+        only,
+        shard: org.shard,
+    })
+}
+
+/// The selected repositories, listed, then checked against the rate limit left.
+async fn targets(
+    github: &dyn GithubRead,
+    policy: &OrgPolicy,
+    scope: Scope<'_>,
+    force: bool,
+) -> Result<Selection, Error> {
+    let selection = run::targets(github, policy, scope).await?;
+    if let Some(only) = scope.only
+        && selection.targets.is_empty()
+    {
+        if let Some((_, reason)) = selection.unmergeable.first() {
+            return Err(Error::new(reason.clone()));
+        }
+        return Err(Error::new(format!(
+            "the policy does not select {} in {}",
+            quote(only),
+            quote(&policy.organization)
+        ))
+        .with_hint("a repository that is excluded, archived or a fork is selected only by a `repositories` entry"));
+    }
+    budget::check(github, &selection.targets, force).await?;
+    Ok(selection)
+}
+
+/// The plans, and the repositories that could not be planned, as one report.
+pub(super) fn org_plan(
+    organization: &str,
+    planned: &[Planned],
+    unmergeable: &[(RepoName, String)],
+) -> OrgPlan {
+    let mut plans = Vec::new();
+    let mut errors: Vec<RepositoryError> = unmergeable
+        .iter()
+        .map(|(repo, reason)| RepositoryError {
+            repository: repo.to_string(),
+            error: reason.clone(),
+        })
+        .collect();
+    for (target, result) in planned {
+        match result {
+            Ok(plan) => plans.push(plan.clone()),
+            Err(error) => errors.push(RepositoryError {
+                repository: target.repo.to_string(),
+                error: one_report(error),
+            }),
+        }
+    }
+    OrgPlan {
+        organization: organization.to_owned(),
+        plans,
+        errors,
+    }
+}
+
+/// An error as its report's lines, without the leading `error: `.
+fn one_report(error: &Error) -> String {
+    let mut text = Vec::new();
+    let _ = error.report(&mut text);
+    let text = String::from_utf8_lossy(&text);
+    text.trim_end()
+        .strip_prefix("error: ")
+        .unwrap_or(&text)
+        .to_owned()
+}
+
+/// Exit 1 if any repository failed, else 2 if any drifted, else 0.
+pub(super) fn status_of(plan: &OrgPlan) -> ExitStatus {
+    if !plan.errors.is_empty() {
+        ExitStatus::Failure
+    } else if plan.in_sync() {
+        ExitStatus::Success
+    } else {
+        ExitStatus::Drift
+    }
+}
+
+pub(super) fn context_for(settings: &RepoSettings) -> diff::Context {
+    diff::Context {
+        sources: diff::SecretSources::from_process(settings),
+        now: crate::exceptions::now().unwrap_or_else(|_| time::OffsetDateTime::now_utc()),
+    }
+}
+
+/// What planning the run found: each repository's plan (or error), the repositories whose
+/// layers do not merge, and the organisation's rulesets (read once).
+pub(super) struct Planning {
+    pub planned: Vec<Planned>,
+    pub unmergeable: Vec<(RepoName, String)>,
+    pub org_rulesets: OrgRulesets,
+}
+
+/// Selects the repositories, checks the rate budget, reads the organisation's rulesets once
+/// and plans every repository, `concurrency` at a time.
+pub(super) async fn plan_run(
+    github: &dyn GithubRead,
+    policy: &OrgPolicy,
+    scope: Scope<'_>,
+    force: bool,
+    concurrency: usize,
+) -> Result<Planning, Error> {
+    let Selection {
+        targets,
+        unmergeable,
+    } = targets(github, policy, scope, force).await?;
+    let org_rulesets = run::org_rulesets_for(github, &policy.organization, &targets).await?;
+    let planned = run::plan_all(github, targets, &org_rulesets, &context_for, concurrency).await;
+    Ok(Planning {
+        planned,
+        unmergeable,
+        org_rulesets,
+    })
+}
+
+/// Prints a repository's plan warnings, naming it.
+pub(super) fn warn(plan: &Plan, err: &mut dyn Write) -> Result<(), Error> {
+    for warning in &plan.warnings {
+        writeln!(err, "warning: {}: {warning}", plan.repository)?;
+    }
+    Ok(())
+}
+
+mod apply;
+mod plan;
+
+pub use apply::apply;
+pub use plan::plan;
