@@ -1,6 +1,8 @@
 //! The fake's answers: each operation as GitHub performs it, on the in-memory state.
-//! Reads in `read.rs`, writes in `write.rs`, rulesets in `rulesets.rs`.
+//! Reads in `read.rs`, writes in `write.rs` (what they change in `changes.rs`), rulesets in
+//! `rulesets.rs`.
 
+mod changes;
 mod read;
 mod rulesets;
 mod write;
