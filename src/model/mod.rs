@@ -15,6 +15,7 @@
 //! `policy::report`); editors ignore them.
 
 mod branch;
+mod bypass;
 mod environment;
 mod exception;
 mod forms;
@@ -29,6 +30,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 pub use branch::{Actors, Branch, PullRequestRules, RequiredCheck, StatusChecks};
+pub use bypass::{BypassActor, BypassMode, RepositoryRole};
 pub use environment::{
     DeploymentBranches, DeploymentPattern, Environment, RefType, Reviewer, Secret,
 };
@@ -36,8 +38,8 @@ pub use exception::Exception;
 pub use org::{Group, OrgPolicy, PolicyBody, Select};
 pub use requirement::{FLAGS as REQUIREMENT_FLAGS, Requirement};
 pub use ruleset::{
-    BypassActor, BypassMode, Enforcement, MergeMethod, OtherRule, PullRequestRule, RepositoryRole,
-    RestrictUpdates, Rules, Ruleset, RulesetTarget, StatusChecksRule,
+    Enforcement, MergeMethod, OtherRule, PullRequestRule, RestrictUpdates, Rules, Ruleset,
+    RulesetTarget, StatusChecksRule,
 };
 
 /// Branch protection and deployment environments of one GitHub repository.

@@ -5,7 +5,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use super::{RequiredCheck, is_false};
+use super::{BypassActor, RequiredCheck, is_false};
 
 /// One repository ruleset. Managed whole: an omitted rule is absent, an omitted parameter
 /// is GitHub's default.
@@ -125,138 +125,6 @@ impl Enforcement {
             Self::Active => "active",
             Self::Evaluate => "evaluate",
             Self::Disabled => "disabled",
-        }
-    }
-}
-
-/// One actor that may bypass a ruleset: exactly one of the actor keys, and a mode.
-#[derive(
-    Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
-)]
-#[serde(deny_unknown_fields)]
-pub struct BypassActor {
-    /// A repository role: `admin`, `maintain` or `write`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub role: Option<RepositoryRole>,
-    /// Any other repository role, by id.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(range(min = 1))]
-    pub role_id: Option<u64>,
-    /// A team of the organisation, by slug.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub team: Option<String>,
-    /// A team by id, where no slug can be had.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(range(min = 1))]
-    pub team_id: Option<u64>,
-    /// A GitHub App, by slug.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub app: Option<String>,
-    /// A GitHub App by id (GitHub has no lookup of an app by id, so `export` writes this).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(range(min = 1))]
-    pub app_id: Option<u64>,
-    /// A user, by login.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub user: Option<String>,
-    /// A user by id, where no login can be had.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(range(min = 1))]
-    pub user_id: Option<u64>,
-    /// `true`: the organisation's administrators.
-    #[serde(default, skip_serializing_if = "is_false")]
-    pub org_admins: bool,
-    /// `true`: deploy keys.
-    #[serde(default, skip_serializing_if = "is_false")]
-    pub deploy_keys: bool,
-    /// When the actor may bypass: `always` (default), `pull_request` or `exempt`.
-    #[serde(default, skip_serializing_if = "BypassMode::is_always")]
-    pub mode: BypassMode,
-}
-
-impl BypassActor {
-    /// Returns how many actor keys are set (a valid actor has exactly one).
-    pub fn actor_keys(&self) -> usize {
-        [
-            self.role.is_some(),
-            self.role_id.is_some(),
-            self.team.is_some(),
-            self.team_id.is_some(),
-            self.app.is_some(),
-            self.app_id.is_some(),
-            self.user.is_some(),
-            self.user_id.is_some(),
-            self.org_admins,
-            self.deploy_keys,
-        ]
-        .into_iter()
-        .filter(|set| *set)
-        .count()
-    }
-}
-
-/// The built-in repository roles a bypass may name.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
-)]
-#[serde(rename_all = "snake_case")]
-pub enum RepositoryRole {
-    /// Repository administrators.
-    Admin,
-    /// Maintainers.
-    Maintain,
-    /// Writers.
-    Write,
-}
-
-impl RepositoryRole {
-    /// Returns GitHub's fixed id of the role (admin 5, write 4, maintain 2).
-    pub fn id(self) -> u64 {
-        match self {
-            Self::Admin => 5,
-            Self::Write => 4,
-            Self::Maintain => 2,
-        }
-    }
-
-    /// Returns the role with this id, if it is a built-in one.
-    pub fn from_id(id: u64) -> Option<Self> {
-        match id {
-            5 => Some(Self::Admin),
-            4 => Some(Self::Write),
-            2 => Some(Self::Maintain),
-            _ => None,
-        }
-    }
-}
-
-/// When an actor may bypass.
-#[derive(
-    Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
-)]
-#[serde(rename_all = "snake_case")]
-pub enum BypassMode {
-    /// Always.
-    #[default]
-    Always,
-    /// Only to merge pull requests.
-    PullRequest,
-    /// The rules do not run for the actor at all.
-    Exempt,
-}
-
-impl BypassMode {
-    /// Returns true for the default, `always`.
-    pub fn is_always(&self) -> bool {
-        *self == Self::Always
-    }
-
-    /// Returns the name GitHub uses.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Always => "always",
-            Self::PullRequest => "pull_request",
-            Self::Exempt => "exempt",
         }
     }
 }
