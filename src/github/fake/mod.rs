@@ -30,6 +30,7 @@ use super::wire::protection::{
     ActorNames, ActorNamesOrOff, ActorObjects, Check, ChecksRequest, Login, Protection,
     ProtectionRequest, PullRequestReviews, Slug, StatusCheckPolicy,
 };
+use super::wire::rate_limit::RateLimit;
 use super::wire::ruleset::{EffectiveRule, Ruleset as WireRuleset, RulesetRequest, RulesetSummary};
 use crate::names::RepoName;
 
@@ -73,6 +74,8 @@ struct State {
     apps: BTreeMap<String, u64>,
     rulesets: Vec<WireRuleset>,
     hide_bypass: bool,
+    /// What `rate_limit` answers; `None` for a generous default.
+    rate_limit: Option<RateLimit>,
     calls: Vec<Call>,
     failures: Vec<Failure>,
     next_id: u64,
@@ -165,6 +168,12 @@ impl FakeGithub {
     /// Makes ruleset answers leave out bypass actors, as for a token without write access.
     pub fn hide_bypass_actors(&self) {
         lock(&self.state).hide_bypass = true;
+    }
+
+    /// Sets what `GET /rate_limit` answers (by default 5000 an hour, none used, resetting
+    /// in an hour).
+    pub fn set_rate_limit(&self, rate_limit: RateLimit) {
+        lock(&self.state).rate_limit = Some(rate_limit);
     }
 
     /// Returns the ruleset with this name, as stored.
@@ -294,6 +303,7 @@ fn is_read(op: &str) -> bool {
             | "user"
             | "team"
             | "app"
+            | "rate_limit"
     )
 }
 

@@ -10,6 +10,7 @@ pub mod account;
 pub mod actions;
 pub mod environment;
 pub mod protection;
+pub mod rate_limit;
 pub mod ruleset;
 
 use serde::Deserialize;
