@@ -4,7 +4,8 @@
 //! is looked up and an installation token minted (`exchange`), which the client then sends
 //! like a personal token. [`AppInstallation`] is the client's [`Credentials`]: it mints the
 //! first token at the first request, renews it before it expires (`renewal`), and once
-//! after GitHub refuses it with a 401. Renewals are one at a time, and only the token that
+//! after GitHub refuses it with a 401. When a renewal fails while the token is still
+//! valid, the token goes on serving and the renewal is tried again 30 s later. Renewals are one at a time, and only the token that
 //! was refused is forgotten, so many requests refused together renew it once.
 //!
 //! The key, the JWTs and the tokens are secrets: no error, `-v` line or `Debug` output
@@ -199,7 +200,12 @@ impl Credentials for AppInstallation {
                 if failed.forget_installation {
                     *installation = None;
                 }
-                Err(failed.error)
+                // A token due for renewal but still valid (not refused) goes on serving.
+                let now = self.clock.now();
+                lock(&self.token)
+                    .as_mut()
+                    .and_then(|held| held.keep_after_failure(now))
+                    .ok_or(failed.error)
             }
         }
     }

@@ -31,12 +31,17 @@ pub fn renew_after(life: Duration, margin: Duration) -> Duration {
     }
 }
 
+/// How long a token still valid is used after its renewal failed, before trying again.
+pub const RETRY_RENEWAL: Duration = Duration::from_secs(30);
+
 /// The token in use.
 pub struct Held {
     /// `Bearer …`, exactly as sent. A secret: never logged.
     pub authorization: String,
     /// When it is renewed.
     pub renew_at: Instant,
+    /// When it expires.
+    pub expires_at: Instant,
 }
 
 impl Held {
@@ -45,7 +50,19 @@ impl Held {
         Self {
             authorization: format!("Bearer {token}"),
             renew_at: arrived + renew_after(life, margin),
+            expires_at: arrived + life,
         }
+    }
+
+    /// After a failed renewal: returns the token while it is still valid, and tries again
+    /// [`RETRY_RENEWAL`] later (a hiccup at GitHub does not fail every request), or `None`
+    /// when it has expired.
+    pub fn keep_after_failure(&mut self, now: Instant) -> Option<String> {
+        if now >= self.expires_at {
+            return None;
+        }
+        self.renew_at = (now + RETRY_RENEWAL).min(self.expires_at);
+        Some(self.authorization.clone())
     }
 
     /// Returns true while the token need not be renewed.
@@ -59,6 +76,7 @@ impl fmt::Debug for Held {
         f.debug_struct("Held")
             .field("authorization", &"…")
             .field("renew_at", &self.renew_at)
+            .field("expires_at", &self.expires_at)
             .finish()
     }
 }

@@ -8,7 +8,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use async_trait::async_trait;
-use http::{HeaderMap, StatusCode};
+use http::{HeaderMap, Method, StatusCode};
 use tokio::time::Instant;
 
 use super::*;
@@ -177,6 +177,38 @@ async fn a_wait_for_points_past_the_deadline_fails_at_once() {
     );
     assert!(detail.contains("--timeout of 30 s"), "{detail}");
     assert_eq!(transport.sent.lock().unwrap().len(), 2);
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_write_costs_five_points() {
+    let log = Arc::new(MemoryLog::default());
+    let transport = Arc::new(Answers::default());
+    let mut config = config(&log, Arc::new(Token::new("t")));
+    config.points_per_minute = 10;
+    config.write_pace = Duration::ZERO;
+    let client = WriteClient::with_transport(config, transport.clone());
+    let start = Instant::now();
+    for _ in 0..3 {
+        client
+            .send_empty(Method::DELETE, &protection(1))
+            .await
+            .unwrap();
+    }
+    let times: Vec<Duration> = transport
+        .sent
+        .lock()
+        .unwrap()
+        .iter()
+        .map(|(at, _)| *at - start)
+        .collect();
+    assert_eq!(
+        times,
+        [Duration::ZERO, Duration::ZERO, Duration::from_secs(60)]
+    );
+    // Reads of the same path are another endpoint.
+    let before = Instant::now();
+    client.reader().get(&protection(1)).await.unwrap();
+    assert_eq!(Instant::now(), before);
 }
 
 #[tokio::test(start_paused = true)]

@@ -78,6 +78,37 @@ async fn a_short_lived_token_is_renewed_at_half_its_life() {
 }
 
 #[tokio::test(start_paused = true)]
+async fn a_failed_renewal_keeps_the_valid_token_and_tries_again_later() {
+    let failing = || reply(502, r#"{"message":"Bad gateway"}"#);
+    let script = Script::new(vec![
+        installation(),
+        minted("ghs_one", 600),
+        failing(),
+        failing(),
+        failing(),
+        minted("ghs_two", 600),
+        failing(),
+        failing(),
+        failing(),
+    ]);
+    let (app, clock) = credentials(&script);
+    assert_eq!(app.authorization().await.unwrap(), "Bearer ghs_one");
+    // Due at 5 minutes; GitHub fails: the token serves on, tried again 30 s later.
+    clock.advance(Duration::from_secs(5 * 60));
+    assert_eq!(app.authorization().await.unwrap(), "Bearer ghs_one");
+    assert_eq!(script.calls().len(), 5);
+    clock.advance(Duration::from_secs(29));
+    assert_eq!(app.authorization().await.unwrap(), "Bearer ghs_one");
+    assert_eq!(script.calls().len(), 5);
+    clock.advance(Duration::from_secs(1));
+    assert_eq!(app.authorization().await.unwrap(), "Bearer ghs_two");
+    // Once the token has expired, a failed renewal is the caller's error.
+    clock.advance(Duration::from_secs(10 * 60));
+    let err = app.authorization().await.unwrap_err();
+    assert_eq!(err.kind, ApiErrorKind::Server);
+}
+
+#[tokio::test(start_paused = true)]
 async fn many_requests_refused_together_renew_once() {
     let script = Script::new(vec![
         installation(),
