@@ -15,6 +15,7 @@ use super::wire::environment::{
     DeploymentBranchPolicy, DeploymentBranchPolicyRequest, Environment, EnvironmentRequest,
 };
 use super::wire::protection::{ChecksRequest, Protection, ProtectionRequest};
+use super::wire::rate_limit::RateLimit;
 use super::wire::ruleset::{EffectiveRule, Ruleset, RulesetRequest, RulesetSummary};
 use crate::names::RepoName;
 
@@ -112,9 +113,6 @@ pub trait GithubRead: Send + Sync {
     /// GET `/orgs/{org}/rulesets/{ruleset_id}`.
     async fn org_ruleset(&self, org: &str, id: u64) -> Result<Ruleset, ApiError>;
 
-    /// GET `/rate_limit`: the REST budget left (the call itself is free).
-    async fn rate_limit(&self) -> Result<super::wire::rate_limit::RateLimit, ApiError>;
-
     /// GET `…/rules/branches/{branch}`, every page: the rules of every active ruleset that
     /// applies to a branch (which need not exist).
     async fn branch_rules(
@@ -122,6 +120,9 @@ pub trait GithubRead: Send + Sync {
         repo: &RepoName,
         branch: &str,
     ) -> Result<Vec<EffectiveRule>, ApiError>;
+
+    /// GET `/rate_limit` (free): the `core` budget, to check before a large run.
+    async fn rate_limit(&self) -> Result<RateLimit, ApiError>;
 }
 
 /// The writes. Each is one request; none is retried unless GitHub refused it unprocessed.

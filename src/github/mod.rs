@@ -8,10 +8,12 @@
 //!   targets, the one place that knows GitHub's quirks.
 //! - `read`: builds a `LiveState` through the seam; `write`: turns a plan target into its
 //!   requests.
-//! - `auth`: where the token comes from; `error`: `ApiError`.
+//! - `auth`: where the token comes from; `app`: GitHub App installation tokens;
+//!   `error`: `ApiError`.
 //! - `fake` (tests only): the seam in memory.
 
 pub mod api;
+pub mod app;
 pub mod auth;
 pub mod client;
 pub mod convert;

@@ -22,6 +22,8 @@ const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct ApiPath {
     path: String,
+    /// The path with every value and id segment written `{}`: which endpoint it is.
+    template: String,
     query: String,
     /// A value segment was empty: such a path is never sent (an empty segment could be
     /// collapsed into its neighbours by a proxy).
@@ -33,6 +35,7 @@ impl ApiPath {
     pub fn new(literal: &'static str) -> Self {
         Self {
             path: String::new(),
+            template: String::new(),
             query: String::new(),
             empty_value: false,
         }
@@ -44,6 +47,8 @@ impl ApiPath {
     pub fn lit(mut self, literal: &'static str) -> Self {
         self.path.push('/');
         self.path.push_str(literal);
+        self.template.push('/');
+        self.template.push_str(literal);
         self
     }
 
@@ -53,6 +58,7 @@ impl ApiPath {
         self.empty_value |= value.is_empty();
         self.path.push('/');
         self.path.push_str(&encode_segment(value));
+        self.template.push_str("/{}");
         self
     }
 
@@ -60,6 +66,7 @@ impl ApiPath {
     #[must_use]
     pub fn id(mut self, id: u64) -> Self {
         let _ = write!(self.path, "/{id}");
+        self.template.push_str("/{}");
         self
     }
 
@@ -83,6 +90,13 @@ impl ApiPath {
     /// Returns the path without the query string (for messages and endpoint names).
     pub fn path(&self) -> &str {
         &self.path
+    }
+
+    /// Returns the path with every value written `{}`, e.g.
+    /// `/repos/{}/{}/branches/{}/protection`: which endpoint this is, whatever the names.
+    /// GitHub's secondary limits count points per method and endpoint.
+    pub fn template(&self) -> &str {
+        &self.template
     }
 
     /// Returns the path with its query string (what is requested).
@@ -122,6 +136,16 @@ mod tests {
         assert_eq!(
             path.path(),
             "/repos/acme/api/branches/release%2F1.0/protection"
+        );
+        assert_eq!(path.template(), "/repos/{}/{}/branches/{}/protection");
+        assert_eq!(
+            ApiPath::new("orgs")
+                .value("acme")
+                .lit("rulesets")
+                .id(7)
+                .query("x", 1)
+                .template(),
+            "/orgs/{}/rulesets/{}"
         );
         assert_eq!(encode_segment("dev - lint"), "dev%20-%20lint");
         assert_eq!(encode_segment("ünï"), "%C3%BCn%C3%AF");

@@ -18,6 +18,15 @@ pub trait Credentials: Send + Sync {
     /// help (a wrong personal token).
     fn renew(&self) -> bool;
 
+    /// Called after GitHub answered 401 to a request sent with `rejected` (the exact
+    /// `Authorization` value): forgets that token, unless it was renewed meanwhile, and
+    /// returns true when sending again can help. Many requests refused together so renew
+    /// once. By default, [`Credentials::renew`].
+    fn renew_rejected(&self, rejected: &str) -> bool {
+        let _ = rejected;
+        self.renew()
+    }
+
     /// Returns a stable name of who the requests are made as, for the cache's keys; hashed
     /// before use, never written anywhere.
     fn cache_identity(&self) -> String;

@@ -13,11 +13,14 @@
 pub mod cache;
 mod credentials;
 mod pagination;
+pub mod points;
 pub mod rate_limit;
 mod root;
 mod sending;
 pub mod transport;
 
+#[cfg(test)]
+mod pacing_tests;
 #[cfg(test)]
 mod tests;
 
@@ -40,6 +43,10 @@ use crate::progress::Log;
 /// The API version every request asks for.
 pub const API_VERSION: &str = "2022-11-28";
 
+/// The most requests one client has in flight, whatever `concurrency` asks: GitHub's
+/// secondary limit on concurrent requests.
+pub const MAX_IN_FLIGHT: usize = 100;
+
 /// How the client behaves; built by the commands from flags and the environment.
 #[derive(Clone)]
 pub struct ClientConfig {
@@ -47,8 +54,14 @@ pub struct ClientConfig {
     pub root: ApiRoot,
     /// Who they are made as.
     pub credentials: Arc<dyn Credentials>,
-    /// How many requests may be in flight at once.
+    /// How many requests may be in flight at once (1 to [`MAX_IN_FLIGHT`]).
     pub concurrency: usize,
+    /// The most points spent on one endpoint (method and path template) within
+    /// `points_window`, where a GET costs 1 and a write 5 (GitHub: 900 a minute); 0 turns
+    /// this pacing off.
+    pub points_per_minute: u32,
+    /// The window `points_per_minute` is counted over (GitHub: 60 s; tests shorten it).
+    pub points_window: Duration,
     /// How long one attempt may take, response body included.
     pub request_timeout: Duration,
     /// How long all requests of the client may take together, waits and retries included,
@@ -77,6 +90,8 @@ impl ClientConfig {
             root,
             credentials,
             concurrency: 8,
+            points_per_minute: 900,
+            points_window: Duration::from_secs(60),
             request_timeout: Duration::from_secs(30),
             overall_timeout: Some(Duration::from_secs(600)),
             read_retries: 3,

@@ -2,8 +2,9 @@
 //! around it — when to retry, when to wait for a rate limit, when time is up, when to ask
 //! the cache, and how far apart writes go.
 
+mod waits;
+
 use std::sync::Mutex;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use serde::de::DeserializeOwned;
@@ -12,9 +13,10 @@ use tokio::sync::Semaphore;
 use tokio::time::Instant;
 
 use super::pagination::{MAX_PAGES, next_link};
-use super::rate_limit::{self, Limit, RateLimited};
+use super::points::Points;
+use super::rate_limit;
 use super::transport::{HttpRequest, HttpResponse, Transport, TransportErrorKind};
-use super::{API_VERSION, ApiRoot, ClientConfig};
+use super::{API_VERSION, ApiRoot, ClientConfig, MAX_IN_FLIGHT};
 use crate::github::error::{ApiError, ApiErrorKind, Cause};
 use crate::github::path::ApiPath;
 
@@ -23,6 +25,8 @@ pub(super) struct Sender {
     config: ClientConfig,
     transport: std::sync::Arc<dyn Transport>,
     in_flight: Semaphore,
+    /// The points budget per endpoint; `None` when pacing is off.
+    points: Option<Points>,
     /// When the overall timeout runs out; restarted after `apply`'s confirmation prompt.
     deadline: Mutex<Option<Instant>>,
     /// When the last write was sent, for pacing.
@@ -33,7 +37,9 @@ impl Sender {
     pub(super) fn new(config: ClientConfig, transport: std::sync::Arc<dyn Transport>) -> Self {
         let deadline = config.overall_timeout.map(|t| Instant::now() + t);
         Self {
-            in_flight: Semaphore::new(config.concurrency.max(1)),
+            in_flight: Semaphore::new(config.concurrency.clamp(1, MAX_IN_FLIGHT)),
+            points: (config.points_per_minute > 0)
+                .then(|| Points::new(u64::from(config.points_per_minute), config.points_window)),
             config,
             transport,
             deadline: Mutex::new(deadline),
@@ -53,12 +59,12 @@ impl Sender {
 
     pub(super) async fn get(&self, path: &ApiPath) -> Result<HttpResponse, ApiError> {
         complete(path, &Method::GET)?;
-        self.get_url(&path.with_query(), path.path()).await
+        self.get_url(&path.with_query(), path).await
     }
 
-    /// GETs a path with query (`target`); `shown` is the path messages name.
-    async fn get_url(&self, target: &str, shown: &str) -> Result<HttpResponse, ApiError> {
-        let call = format!("GET {shown}");
+    /// GETs a path with query (`target`, a page of `path`); messages name `path`.
+    async fn get_url(&self, target: &str, path: &ApiPath) -> Result<HttpResponse, ApiError> {
+        let call = format!("GET {}", path.path());
         let cache_key = self.config.root.url(target);
         let mut attempt = 0;
         let mut renewed = false;
@@ -76,11 +82,11 @@ impl Sender {
             {
                 headers.insert(header::IF_NONE_MATCH, value);
             }
-            let response = match self
-                .send_once(Method::GET, target, None, headers, &call)
+            let (response, authorization) = match self
+                .send_once(Method::GET, target, path.template(), None, headers, &call)
                 .await
             {
-                Ok(response) => response,
+                Ok(sent) => sent,
                 Err(err) if err.is_transient() && attempt <= self.config.read_retries => {
                     self.pause_before_retry(attempt, &call, &err.to_string_chain())
                         .await?;
@@ -113,7 +119,7 @@ impl Sender {
             }
             if response.status == StatusCode::UNAUTHORIZED
                 && !renewed
-                && self.config.credentials.renew()
+                && self.config.credentials.renew_rejected(&authorization)
             {
                 renewed = true;
                 continue;
@@ -167,7 +173,7 @@ impl Sender {
                     )),
                 );
             }
-            let response = self.get_url(&target, path.path()).await?;
+            let response = self.get_url(&target, path).await?;
             if response.status != StatusCode::OK {
                 return Err(ApiError::from_status(&response, call));
             }
@@ -217,8 +223,15 @@ impl Sender {
             }
             // A transport failure is returned as it is: the write may have reached GitHub,
             // and it is never sent again on our own (the error's hint says so).
-            let response = self
-                .send_once(method.clone(), &target, body.clone(), headers, &call)
+            let (response, authorization) = self
+                .send_once(
+                    method.clone(),
+                    &target,
+                    path.template(),
+                    body.clone(),
+                    headers,
+                    &call,
+                )
                 .await?;
             // A rate-limited request was refused before GitHub acted on it, so sending it
             // again is not a blind retry; nor is one refused for an expired token.
@@ -228,7 +241,7 @@ impl Sender {
             }
             if response.status == StatusCode::UNAUTHORIZED
                 && !renewed
-                && self.config.credentials.renew()
+                && self.config.credentials.renew_rejected(&authorization)
             {
                 renewed = true;
                 continue;
@@ -237,27 +250,20 @@ impl Sender {
         }
     }
 
-    /// Waits until the write pace has passed since the previous write, then records this one.
-    async fn pace(&self) {
-        let mut last = self.last_write.lock().await;
-        if let Some(at) = *last {
-            let ready = at + self.config.write_pace;
-            if ready > Instant::now() {
-                tokio::time::sleep_until(ready).await;
-            }
-        }
-        *last = Some(Instant::now());
-    }
-
-    /// Sends one request and reads its whole answer within the request timeout.
+    /// Sends one request and reads its whole answer within the request timeout; returns it
+    /// with the `Authorization` value it was sent with (to say which token a 401 refused).
+    /// Its points are reserved first, then a place among the requests in flight, so a wait
+    /// for one endpoint's points never holds a place others could use.
     async fn send_once(
         &self,
         method: Method,
         target: &str,
+        template: &str,
         body: Option<Vec<u8>>,
         mut headers: HeaderMap,
         call: &str,
-    ) -> Result<HttpResponse, ApiError> {
+    ) -> Result<(HttpResponse, String), ApiError> {
+        let _points = self.reserve_points(&method, template, call).await?;
         let _permit = self.in_flight.acquire().await.map_err(|_| {
             ApiError::new(ApiErrorKind::Connection, call).with_detail("the client was shut down")
         })?;
@@ -306,11 +312,11 @@ impl Sender {
                 };
                 Err(ApiError::new(kind, call).because(Cause::Transport(err)))
             }
-            Ok(Ok(response)) => Ok(response),
+            Ok(Ok(response)) => Ok((response, authorization)),
         };
         if self.config.verbose {
             let status = match &outcome {
-                Ok(response) => response.status.as_u16().to_string(),
+                Ok((response, _)) => response.status.as_u16().to_string(),
                 Err(err) => format!("failed ({})", err.kind_label()),
             };
             let shown = target.split('?').next().unwrap_or(target);
@@ -326,91 +332,6 @@ impl Sender {
         ApiError::new(ApiErrorKind::Timeout, call).with_detail(format!(
             "no complete answer within {} s (--request-timeout)",
             self.config.request_timeout.as_secs_f32()
-        ))
-    }
-
-    /// Waits for a rate limit to reset, or returns the error to stop with when the wait
-    /// would be longer than allowed or outlast the overall timeout.
-    async fn wait_for_rate_limit(&self, limited: &RateLimited, call: &str) -> Result<(), ApiError> {
-        let kind = match limited.limit {
-            Limit::Primary => "primary",
-            Limit::Secondary => "secondary",
-        };
-        let when = limited.reset.map_or_else(String::new, |reset| {
-            format!(" (resets at {})", rate_limit::format_epoch(reset))
-        });
-        let secs = limited.wait.as_secs().max(1);
-        if limited.wait > self.config.max_rate_limit_wait {
-            return Err(ApiError::new(ApiErrorKind::RateLimited, call)
-                .with_detail(format!(
-                    "GitHub's {kind} rate limit is exhausted{when}: {}",
-                    crate::untrusted::escape(&limited.message)
-                ))
-                .with_hint(format!(
-                    "try again in {secs} s, or use a token with a higher limit; gh-policy waits at most {} s (--max-rate-limit-wait)",
-                    self.config.max_rate_limit_wait.as_secs()
-                )));
-        }
-        if self.remaining().is_some_and(|left| left <= limited.wait) {
-            return Err(ApiError::new(ApiErrorKind::RateLimited, call)
-                .with_detail(format!(
-                    "GitHub asks to wait {secs} s for its {kind} rate limit, past the overall --timeout of {} s",
-                    self.overall_secs()
-                ))
-                .with_hint("try again later, or raise --timeout"));
-        }
-        self.config.log.line(&format!(
-            "rate limited on {call}; waiting {secs} s as GitHub asks"
-        ));
-        tokio::time::sleep(limited.wait).await;
-        Ok(())
-    }
-
-    /// Sleeps before retry number `attempt` of a read, or returns the overall-timeout error
-    /// when the pause would outlast it.
-    async fn pause_before_retry(
-        &self,
-        attempt: u32,
-        call: &str,
-        reason: &str,
-    ) -> Result<(), ApiError> {
-        let base = self
-            .config
-            .retry_base_delay
-            .saturating_mul(1 << (attempt - 1).min(6));
-        // Jitter keeps several clients from retrying in step.
-        let delay = base.mul_f64(0.5 + jitter() * 0.5);
-        if self.remaining().is_some_and(|left| left <= delay) {
-            let mut err = self.out_of_time(call);
-            err.cause = Some(Box::new(Cause::Detail(format!(
-                "the overall --timeout of {} s ran out; the last attempt failed with: {reason}",
-                self.overall_secs()
-            ))));
-            return Err(err);
-        }
-        self.config.log.line(&format!(
-            "{call} failed ({reason}); retrying in {} ms (attempt {} of {})",
-            delay.as_millis(),
-            attempt + 1,
-            self.config.read_retries + 1
-        ));
-        tokio::time::sleep(delay).await;
-        Ok(())
-    }
-
-    fn remaining(&self) -> Option<Duration> {
-        let deadline = self.deadline.lock().map_or(None, |guard| *guard);
-        deadline.map(|deadline| deadline.saturating_duration_since(Instant::now()))
-    }
-
-    fn overall_secs(&self) -> u64 {
-        self.config.overall_timeout.map_or(0, |t| t.as_secs())
-    }
-
-    fn out_of_time(&self, call: &str) -> ApiError {
-        ApiError::new(ApiErrorKind::Deadline, call).with_detail(format!(
-            "the overall --timeout of {} s ran out",
-            self.overall_secs()
         ))
     }
 }
@@ -435,12 +356,4 @@ fn complete(path: &ApiPath, method: &Method) -> Result<(), ApiError> {
                 .with_detail("a name in the request path is empty; nothing was sent"),
         )
     }
-}
-
-/// A number in [0, 1) that differs between calls; good enough for retry jitter.
-fn jitter() -> f64 {
-    let nanos = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.subsec_nanos());
-    f64::from(nanos % 1000) / 1000.0
 }

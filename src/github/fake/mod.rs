@@ -8,7 +8,6 @@
 //! name resolution, apply order and stop-on-first-failure are tested without HTTP. The HTTP
 //! emulator (`emulator/`) remains the end-to-end and conformance test.
 
-use crate::github::wire::rate_limit::RateLimit;
 use std::collections::BTreeMap;
 use std::sync::Mutex;
 
@@ -31,6 +30,7 @@ use super::wire::protection::{
     ActorNames, ActorNamesOrOff, ActorObjects, Check, ChecksRequest, Login, Protection,
     ProtectionRequest, PullRequestReviews, Slug, StatusCheckPolicy,
 };
+use super::wire::rate_limit::RateLimit;
 use super::wire::ruleset::{EffectiveRule, Ruleset as WireRuleset, RulesetRequest, RulesetSummary};
 use crate::names::RepoName;
 
@@ -74,10 +74,11 @@ struct State {
     apps: BTreeMap<String, u64>,
     rulesets: Vec<WireRuleset>,
     hide_bypass: bool,
+    /// What `rate_limit` answers; `None` for a generous default.
+    rate_limit: Option<RateLimit>,
     calls: Vec<Call>,
     failures: Vec<Failure>,
     next_id: u64,
-    rate_limit: Option<RateLimit>,
 }
 
 /// A call made to fail.
@@ -118,20 +119,6 @@ impl FakeGithub {
         };
         fake.add_branch("main");
         fake
-    }
-
-    /// Sets what `GET /rate_limit` answers (by default a fresh hour of 5,000).
-    pub fn set_rate_limit(&self, limit: RateLimit) {
-        lock(&self.state).rate_limit = Some(limit);
-    }
-
-    pub(super) fn rate_limit_left(&self) -> RateLimit {
-        lock(&self.state).rate_limit.unwrap_or(RateLimit {
-            limit: 5000,
-            remaining: 5000,
-            reset: 0,
-            used: 0,
-        })
     }
 
     /// Returns the repository's name.
@@ -181,6 +168,12 @@ impl FakeGithub {
     /// Makes ruleset answers leave out bypass actors, as for a token without write access.
     pub fn hide_bypass_actors(&self) {
         lock(&self.state).hide_bypass = true;
+    }
+
+    /// Sets what `GET /rate_limit` answers (by default 5000 an hour, none used, resetting
+    /// in an hour).
+    pub fn set_rate_limit(&self, rate_limit: RateLimit) {
+        lock(&self.state).rate_limit = Some(rate_limit);
     }
 
     /// Returns the ruleset with this name, as stored.
@@ -310,6 +303,7 @@ fn is_read(op: &str) -> bool {
             | "user"
             | "team"
             | "app"
+            | "rate_limit"
     )
 }
 

@@ -6,6 +6,8 @@
 //! Reads are in `read.rs`, writes in `write.rs`.
 
 mod read;
+#[cfg(test)]
+mod tests;
 mod write;
 
 use http::StatusCode;

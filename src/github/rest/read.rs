@@ -14,6 +14,7 @@ use crate::github::path::ApiPath;
 use crate::github::wire::account::{App, BranchItem, Repository, Team, User};
 use crate::github::wire::actions::{PublicKey, SecretItem, VariableItem};
 use crate::github::wire::environment::{DeploymentBranchPolicy, Environment};
+use crate::github::wire::rate_limit::{Overview, RateLimit};
 use crate::github::wire::ruleset::{EffectiveRule, Ruleset, RulesetSummary};
 use crate::names::RepoName;
 
@@ -263,14 +264,13 @@ impl<C: Reads> GithubRead for Rest<C> {
         parse(&response, &call)
     }
 
-    async fn rate_limit(&self) -> Result<crate::github::wire::rate_limit::RateLimit, ApiError> {
+    async fn rate_limit(&self) -> Result<RateLimit, ApiError> {
         let path = ApiPath::new("rate_limit");
         let call = format!("GET {path}");
         let response = self.reads().get(&path).await?;
         if response.status != StatusCode::OK {
             return Err(ApiError::from_status(&response, call));
         }
-        parse::<crate::github::wire::rate_limit::RateLimitOverview>(&response, &call)
-            .map(|overview| overview.resources.core)
+        parse::<Overview>(&response, &call).map(|overview| overview.resources.core)
     }
 }

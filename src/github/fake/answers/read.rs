@@ -225,8 +225,18 @@ impl GithubRead for FakeGithub {
         self.get_ruleset(self.repo(), id)
     }
 
-    async fn rate_limit(&self) -> Result<crate::github::wire::rate_limit::RateLimit, ApiError> {
-        drop(self.call("rate_limit", "", None)?);
-        Ok(self.rate_limit_left())
+    async fn rate_limit(&self) -> Result<RateLimit, ApiError> {
+        let state = self.call("rate_limit", "", None)?;
+        Ok(state.rate_limit.unwrap_or_else(|| {
+            let now = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_secs());
+            RateLimit {
+                limit: 5000,
+                remaining: 5000,
+                reset: now + 3600,
+                used: 0,
+            }
+        }))
     }
 }

@@ -1,0 +1,108 @@
+//! The app's own credential: a JSON Web Token signed RS256 with its private key, which
+//! GitHub accepts only on the app endpoints (finding an installation, minting its token).
+//!
+//! The key is parsed and a JWT test-signed when the credentials are built, so a key that
+//! cannot sign fails before any repository is read. Neither the key nor a JWT is ever
+//! shown: this module's types print as `…`.
+
+use std::fmt;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use jsonwebtoken::{Algorithm, EncodingKey, Header};
+use serde::Serialize;
+
+use crate::Error;
+
+/// How far back `iat` is set, for a clock a little ahead of GitHub's (GitHub's advice).
+pub const BACKDATE: Duration = Duration::from_secs(60);
+/// How long a JWT is valid after its `iat`: GitHub's most, 10 minutes.
+pub const LIFETIME: Duration = Duration::from_secs(600);
+
+/// The claims GitHub reads: issued at, expires at (Unix seconds) and the app id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Claims {
+    /// Issued at: a minute before now.
+    pub iat: u64,
+    /// Expires at: ten minutes after `iat`.
+    pub exp: u64,
+    /// The app id, as a number.
+    pub iss: u64,
+}
+
+impl Claims {
+    /// Returns the claims of a JWT for `app_id` made at `now`.
+    pub fn at(app_id: u64, now: SystemTime) -> Self {
+        let now = now.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
+        let iat = now.saturating_sub(BACKDATE.as_secs());
+        Self {
+            iat,
+            exp: iat + LIFETIME.as_secs(),
+            iss: app_id,
+        }
+    }
+}
+
+/// The app's signing key.
+pub struct AppKey {
+    app_id: u64,
+    key: EncodingKey,
+}
+
+impl fmt::Debug for AppKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "AppKey {{ app_id: {}, key: … }}", self.app_id)
+    }
+}
+
+impl AppKey {
+    /// Reads a PEM private key (PKCS#1 as GitHub hands them out, or PKCS#8) and signs a
+    /// test JWT with it. A key pasted into an environment variable with its line breaks
+    /// written as `\n` is accepted.
+    pub fn new(app_id: u64, private_key_pem: &str) -> Result<Self, Error> {
+        let pem = normalise(private_key_pem);
+        let unusable = |why: &str| {
+            Error::new(format!(
+                "the private key of the GitHub App {app_id} cannot be used: {why}"
+            ))
+            .with_hint(
+                "give the .pem file generated in the app's settings (\"Private keys\"), which \
+                 starts with -----BEGIN RSA PRIVATE KEY-----",
+            )
+        };
+        if pem.contains("PUBLIC KEY-----") {
+            return Err(unusable("it is a public key, not the private key"));
+        }
+        let key = EncodingKey::from_rsa_pem(pem.as_bytes()).map_err(|err| {
+            unusable(&format!("it is not an RSA private key in PEM form ({err})"))
+        })?;
+        let app = Self { app_id, key };
+        app.sign(SystemTime::now())
+            .map_err(|err| unusable(&format!("signing a token with it failed ({err})")))?;
+        Ok(app)
+    }
+
+    /// Returns the app id.
+    pub fn app_id(&self) -> u64 {
+        self.app_id
+    }
+
+    /// Returns a JWT made at `now`. A secret: never logged.
+    pub fn sign(&self, now: SystemTime) -> Result<String, jsonwebtoken::errors::Error> {
+        jsonwebtoken::encode(
+            &Header::new(Algorithm::RS256),
+            &Claims::at(self.app_id, now),
+            &self.key,
+        )
+    }
+}
+
+/// Returns the PEM text with literal `\n` turned into line breaks (a key pasted into one
+/// line of an environment variable or a CI secret), and without surrounding blanks.
+pub fn normalise(pem: &str) -> String {
+    let pem = pem.trim();
+    if !pem.contains('\n') && pem.contains("\\n") {
+        pem.replace("\\r\\n", "\n").replace("\\n", "\n")
+    } else {
+        pem.to_owned()
+    }
+}

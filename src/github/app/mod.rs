@@ -1,0 +1,253 @@
+//! GitHub App authentication: requests made as the app's installation on an organisation.
+//!
+//! The app's private key signs a JWT (`jwt`); with it the installation on the organisation
+//! is looked up and an installation token minted (`exchange`), which the client then sends
+//! like a personal token. [`AppInstallation`] is the client's [`Credentials`]: it mints the
+//! first token at the first request, renews it before it expires (`renewal`), and once
+//! after GitHub refuses it with a 401. When a renewal fails while the token is still
+//! valid, the token goes on serving and the renewal is tried again 30 s later. Renewals are one at a time, and only the token that
+//! was refused is forgotten, so many requests refused together renew it once.
+//!
+//! The key, the JWTs and the tokens are secrets: no error, `-v` line or `Debug` output
+//! shows them.
+
+mod exchange;
+mod jwt;
+mod renewal;
+
+#[cfg(test)]
+mod tests;
+
+use std::fmt;
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use async_trait::async_trait;
+
+use self::exchange::Exchange;
+use self::jwt::AppKey;
+use self::renewal::{Clock, Held, SystemClock};
+use super::client::{ApiRoot, Credentials, Transport};
+use super::error::ApiError;
+use crate::Error;
+use crate::untrusted::quote;
+
+/// How long before it expires an installation token is renewed (GitHub's tokens live an
+/// hour). A token issued with less than twice this to live is renewed at half its life.
+pub const RENEW_BEFORE: Duration = Duration::from_secs(5 * 60);
+
+/// Returns credentials that act as the GitHub App `app_id`'s installation on
+/// `organization`, through `transport` to `root`. The key is checked here; the
+/// installation is looked up at the first request.
+pub fn installation_credentials(
+    root: &ApiRoot,
+    transport: Arc<dyn Transport>,
+    app_id: u64,
+    private_key_pem: &str,
+    organization: &str,
+) -> Result<Arc<dyn Credentials>, Error> {
+    let app = AppInstallation::new(root, transport, app_id, private_key_pem, organization)?;
+    Ok(Arc::new(app.renew_before(RENEW_BEFORE)))
+}
+
+/// Reads an App ID given by `source` (`--app-id` or `GH_POLICY_APP_ID`).
+pub fn parse_app_id(text: &str, source: &str) -> Result<u64, Error> {
+    let trimmed = text.trim();
+    if let Ok(id) = trimmed.parse::<u64>()
+        && id > 0
+    {
+        return Ok(id);
+    }
+    // A value that is long or spans lines may be a key pasted in the wrong place: not shown.
+    let shown = if trimmed.chars().count() <= 40 && !trimmed.contains(['\n', '\r']) {
+        quote(trimmed)
+    } else {
+        format!("a value of {} characters", trimmed.chars().count())
+    };
+    Err(Error::new(format!(
+        "{source} must be the GitHub App's numeric App ID, not {shown}"
+    ))
+    .with_hint(
+        "use the App ID, the number on the app's settings page (\"App ID: 123456\"), \
+         not the client ID (`Iv1.…` or `Iv23…`)",
+    ))
+}
+
+/// Reads the PEM file of a GitHub App's private key (`--private-key`).
+pub fn read_private_key(path: &Path) -> Result<String, Error> {
+    let shown = quote(&path.display().to_string());
+    let hint =
+        "give --private-key the .pem file generated in the app's settings (\"Private keys\")";
+    let text = std::fs::read(path).map_err(|err| {
+        let what = match err.kind() {
+            std::io::ErrorKind::NotFound => "does not exist",
+            std::io::ErrorKind::PermissionDenied => "cannot be read (permission denied)",
+            std::io::ErrorKind::IsADirectory => "is a directory",
+            _ => "cannot be read",
+        };
+        Error::new(format!("the GitHub App private key file {shown} {what}"))
+            .caused_by(err)
+            .with_hint(hint)
+    })?;
+    let not_a_key = |what: &str| {
+        Error::new(format!("the GitHub App private key file {shown} {what}")).with_hint(hint)
+    };
+    let text = String::from_utf8(text).map_err(|_| not_a_key("is not a PEM file (not text)"))?;
+    if !text.contains("-----BEGIN") {
+        return Err(not_a_key("is not a PEM file (no -----BEGIN line)"));
+    }
+    if text.contains("PUBLIC KEY-----") && !text.contains("PRIVATE KEY-----") {
+        return Err(not_a_key("holds a public key, not the private key"));
+    }
+    Ok(text)
+}
+
+/// Credentials of a GitHub App's installation on one organisation: installation tokens,
+/// minted and renewed as needed.
+pub struct AppInstallation {
+    key: AppKey,
+    exchange: Exchange,
+    margin: Duration,
+    clock: Arc<dyn Clock>,
+    /// The token in use; `None` before the first and after one was refused.
+    token: Mutex<Option<Held>>,
+    /// The installation's id once looked up. Its lock is held while a token is minted, so
+    /// renewals are one at a time.
+    installation: tokio::sync::Mutex<Option<u64>>,
+}
+
+impl AppInstallation {
+    /// Checks the key (it must sign a JWT) and returns the credentials; nothing is sent
+    /// until the first request. Tokens are renewed [`RENEW_BEFORE`] they expire unless
+    /// [`AppInstallation::renew_before`] says otherwise.
+    pub fn new(
+        root: &ApiRoot,
+        transport: Arc<dyn Transport>,
+        app_id: u64,
+        private_key_pem: &str,
+        organization: &str,
+    ) -> Result<Self, Error> {
+        if organization.trim().is_empty() {
+            return Err(Error::new(
+                "GitHub App authentication needs the organisation the app is installed on",
+            )
+            .with_hint("give --org, or `organization:` in the policy"));
+        }
+        Ok(Self {
+            key: AppKey::new(app_id, private_key_pem)?,
+            exchange: Exchange {
+                root: root.clone(),
+                transport,
+                organization: organization.trim().to_owned(),
+            },
+            margin: RENEW_BEFORE,
+            clock: Arc::new(SystemClock),
+            token: Mutex::new(None),
+            installation: tokio::sync::Mutex::new(None),
+        })
+    }
+
+    /// Renews tokens when less than `margin` of their life remains (at half their life
+    /// when they were issued with less than twice `margin` to live).
+    #[must_use]
+    pub fn renew_before(mut self, margin: Duration) -> Self {
+        self.margin = margin;
+        self
+    }
+
+    /// Uses another clock for renewal times (tests).
+    #[cfg(test)]
+    #[must_use]
+    fn with_clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.clock = clock;
+        self
+    }
+
+    /// Returns the token in use unless it is due for renewal.
+    fn fresh(&self) -> Option<String> {
+        let now = self.clock.now();
+        lock(&self.token)
+            .as_ref()
+            .filter(|held| held.fresh(now))
+            .map(|held| held.authorization.clone())
+    }
+}
+
+#[async_trait]
+impl Credentials for AppInstallation {
+    async fn authorization(&self) -> Result<String, ApiError> {
+        if let Some(authorization) = self.fresh() {
+            return Ok(authorization);
+        }
+        let mut installation = self.installation.lock().await;
+        // Another request may have renewed it while this one waited its turn.
+        if let Some(authorization) = self.fresh() {
+            return Ok(authorization);
+        }
+        let id = match *installation {
+            Some(id) => id,
+            None => *installation.insert(self.exchange.installation(&self.key).await?),
+        };
+        match self.exchange.mint(&self.key, id).await {
+            Ok(minted) => {
+                let held = Held::new(&minted.token, self.clock.now(), minted.life, self.margin);
+                let authorization = held.authorization.clone();
+                *lock(&self.token) = Some(held);
+                Ok(authorization)
+            }
+            Err(failed) => {
+                if failed.forget_installation {
+                    *installation = None;
+                }
+                // A token due for renewal but still valid (not refused) goes on serving.
+                let now = self.clock.now();
+                lock(&self.token)
+                    .as_mut()
+                    .and_then(|held| held.keep_after_failure(now))
+                    .ok_or(failed.error)
+            }
+        }
+    }
+
+    fn renew(&self) -> bool {
+        *lock(&self.token) = None;
+        true
+    }
+
+    fn renew_rejected(&self, rejected: &str) -> bool {
+        let mut token = lock(&self.token);
+        if token
+            .as_ref()
+            .is_some_and(|held| held.authorization == rejected)
+        {
+            *token = None;
+        }
+        true
+    }
+
+    fn cache_identity(&self) -> String {
+        format!(
+            "app:{}:installation:{}",
+            self.key.app_id(),
+            self.exchange.organization.to_lowercase()
+        )
+    }
+}
+
+impl fmt::Debug for AppInstallation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("AppInstallation")
+            .field("app_id", &self.key.app_id())
+            .field("organization", &self.exchange.organization)
+            .field("root", &self.exchange.root.to_string())
+            .field("margin", &self.margin)
+            .finish_non_exhaustive()
+    }
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}

@@ -1,0 +1,52 @@
+// Compiled only under cfg(test) (see `mod tests;` in rest/mod.rs).
+//! Reads over HTTP against the emulator.
+
+use std::sync::Arc;
+
+use gh_policy_emulator::{Emulator, Seed};
+
+use super::RestReader;
+use crate::github::GithubRead;
+use crate::github::client::{ApiRoot, ClientConfig, ReadClient, Token};
+
+#[tokio::test]
+async fn the_rate_limit_is_the_core_budget_and_costs_nothing() {
+    let emu = Emulator::builder(Seed::organization("acme", 9000))
+        .primary_rate_limit(1000)
+        .start();
+    let config = ClientConfig::new(
+        ApiRoot::parse(&emu.url()).unwrap(),
+        Arc::new(Token::new(emu.token())),
+    );
+    let github = RestReader::new(ReadClient::new(config));
+    github.org_rulesets("acme").await.unwrap();
+    let budget = github.rate_limit().await.unwrap();
+    assert_eq!(budget.limit, 1000);
+    assert_eq!(budget.used, 1);
+    assert_eq!(budget.remaining, 999);
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    assert!(
+        budget.reset > now && budget.reset <= now + 3600,
+        "{budget:?}"
+    );
+    assert_eq!(emu.rate_limit_used(), 1);
+}
+
+#[tokio::test]
+async fn the_fake_answers_the_rate_limit_it_is_given() {
+    use crate::github::fake::FakeGithub;
+    use crate::github::wire::rate_limit::RateLimit;
+    let fake = FakeGithub::new();
+    assert_eq!(fake.rate_limit().await.unwrap().remaining, 5000);
+    let low = RateLimit {
+        limit: 5000,
+        remaining: 12,
+        reset: 1_700_000_000,
+        used: 4988,
+    };
+    fake.set_rate_limit(low);
+    assert_eq!(fake.rate_limit().await.unwrap(), low);
+}
