@@ -56,7 +56,7 @@ Exit codes:
   0  valid
   1  invalid, or workflow warnings with --strict")]
     Validate(ValidateArgs),
-    /// Show how the live repository (or every selected repository of an organisation) differs from the policy
+    /// Show how the live repository (or an organisation's repositories) differs from the policy
     #[command(after_help = "\
 Exit codes:
   0  in sync
@@ -157,6 +157,15 @@ pub struct RemoteArgs {
         env = "GH_POLICY_RETRY_BASE_MS"
     )]
     pub retry_base_ms: u64,
+
+    /// A GitHub App's numeric App ID (not its client ID): act as the App's installation on the
+    /// organisation, with --private-key; preferred to a token [env: GH_POLICY_APP_ID]
+    #[arg(long, value_name = "ID")]
+    pub app_id: Option<String>,
+
+    /// The GitHub App's private key, a PEM file [or the PEM text in GH_POLICY_APP_PRIVATE_KEY]
+    #[arg(long, value_name = "FILE")]
+    pub private_key: Option<PathBuf>,
 
     /// Do not use or update the conditional-request cache
     #[arg(long)]

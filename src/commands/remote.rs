@@ -9,8 +9,8 @@ use std::time::Duration;
 use crate::Error;
 use crate::cli::RemoteArgs;
 use crate::commands::Context;
-use crate::github::auth;
-use crate::github::client::{ApiRoot, ClientConfig, Credentials, EtagCache, Token};
+use crate::github::client::{ApiRoot, ClientConfig, Credentials, EtagCache, HttpTransport, Token};
+use crate::github::{app, auth};
 use crate::names::RepoName;
 
 /// Picks the repository: `--repo`, else the policy's `repository:`, else
@@ -91,9 +91,10 @@ pub fn connect(
     policy_repo: Option<&str>,
     ctx: &Context,
 ) -> Result<Remote, Error> {
+    let repo = resolve_repo(args.repo.as_deref(), policy_repo, &ctx.cwd)?;
     Ok(Remote {
-        repo: resolve_repo(args.repo.as_deref(), policy_repo, &ctx.cwd)?,
-        config: client_config(args, ctx.verbose)?,
+        config: client_config(args, &repo.owner, ctx.verbose)?,
+        repo,
         runtime: runtime()?,
     })
 }
@@ -101,17 +102,26 @@ pub fn connect(
 /// The client configuration and the runtime of a run over an organisation's repositories.
 pub fn connect_org(
     args: &RemoteArgs,
-    _organization: &str,
+    organization: &str,
     ctx: &Context,
 ) -> Result<(ClientConfig, tokio::runtime::Runtime), Error> {
-    Ok((client_config(args, ctx.verbose)?, runtime()?))
+    Ok((client_config(args, organization, ctx.verbose)?, runtime()?))
 }
 
-/// Builds the client configuration from the flags and the environment.
-pub fn client_config(args: &RemoteArgs, verbose: bool) -> Result<ClientConfig, Error> {
+/// Builds the client configuration from the flags and the environment. `owner` is the
+/// organisation whose installation a GitHub App acts as.
+pub fn client_config(args: &RemoteArgs, owner: &str, verbose: bool) -> Result<ClientConfig, Error> {
     let root = ApiRoot::parse(&api_url(args.api_url.as_deref()))?;
-    let token = auth::find_token(&root)?;
-    let credentials: Arc<dyn Credentials> = Arc::new(Token::new(token));
+    let credentials: Arc<dyn Credentials> = match app_credentials(args)? {
+        Some((app_id, key)) => app::installation_credentials(
+            &root,
+            Arc::new(HttpTransport::new()),
+            app_id,
+            &key,
+            owner,
+        )?,
+        None => Arc::new(Token::new(auth::find_token(&root)?)),
+    };
     let mut config = ClientConfig::new(root, Arc::clone(&credentials));
     config.concurrency = usize::from(args.concurrency);
     config.request_timeout = Duration::from_secs(args.request_timeout);
@@ -125,6 +135,37 @@ pub fn client_config(args: &RemoteArgs, verbose: bool) -> Result<ClientConfig, E
         config.cache = dir.map(|dir| EtagCache::new(dir, &credentials.cache_identity()));
     }
     Ok(config)
+}
+
+/// The GitHub App to act as, when one is given: `--app-id` or `GH_POLICY_APP_ID`, and
+/// `--private-key FILE` or the PEM text in `GH_POLICY_APP_PRIVATE_KEY`. Both or neither;
+/// an empty variable counts as unset (what Actions gives for an undefined secret).
+fn app_credentials(args: &RemoteArgs) -> Result<Option<(u64, String)>, Error> {
+    let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+    let id = match &args.app_id {
+        Some(text) => Some(app::parse_app_id(text, "--app-id")?),
+        None => var("GH_POLICY_APP_ID")
+            .map(|text| app::parse_app_id(&text, "GH_POLICY_APP_ID"))
+            .transpose()?,
+    };
+    let key = match &args.private_key {
+        Some(path) => Some(app::read_private_key(path)?),
+        None => var("GH_POLICY_APP_PRIVATE_KEY"),
+    };
+    match (id, key) {
+        (Some(id), Some(key)) => Ok(Some((id, key))),
+        (None, None) => Ok(None),
+        (Some(_), None) => Err(
+            Error::new("a GitHub App ID was given without its private key").with_hint(
+                "pass --private-key FILE, or set GH_POLICY_APP_PRIVATE_KEY to the PEM text",
+            ),
+        ),
+        (None, Some(_)) => Err(
+            Error::new("a GitHub App private key was given without the App ID").with_hint(
+                "pass --app-id ID, or set GH_POLICY_APP_ID (the numeric App ID, not the client ID)",
+            ),
+        ),
+    }
 }
 
 /// Picks the API root: `--api-url`, else `GITHUB_API_URL` (set in GitHub Actions, also on

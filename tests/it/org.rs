@@ -544,3 +544,103 @@ fn in_actions_the_step_summary_gets_the_table() {
         "{text}"
     );
 }
+
+/// App credentials from the flags and the environment, end to end: every repository read
+/// as the installation, and with tokens living 3 s and 250 ms of latency, a token renewed
+/// while the run goes on.
+#[test]
+fn a_github_app_plans_the_organisation_renewing_its_token_mid_run() {
+    use gh_policy_emulator::{InstallationSeed, test_keys};
+    let mut seed = acme()
+        .with_app("gh-policy", 15368)
+        .with_installation(InstallationSeed::new(77, "gh-policy"));
+    for i in 0..6 {
+        seed = seed.with_repository(
+            RepositorySeed::new(&format!("svc-extra-{i}")).protected_branch("main", bare()),
+        );
+    }
+    let repo = TestRepo::with(
+        Emulator::builder(seed)
+            .installation_token_ttl(Duration::from_secs(3))
+            .start(),
+    );
+    repo.policy(ORG_POLICY);
+    repo.emu.set_latency(Duration::from_millis(250));
+    let key = repo.dir.path().join("app.pem");
+    std::fs::write(&key, test_keys::PRIVATE_KEY_PEM).unwrap();
+    let output = repo
+        .cmd()
+        .args([
+            "plan",
+            "--no-cache",
+            "--format",
+            "json",
+            "--concurrency",
+            "2",
+            "--app-id",
+            "15368",
+        ])
+        .arg("--private-key")
+        .arg(&key)
+        .env_remove("GITHUB_TOKEN")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    let plan: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(plan["errors"], json!([]), "{plan:#}");
+    assert_eq!(planned(&plan).len(), 10);
+    let requests = repo.emu.requests();
+    let minted = requests
+        .iter()
+        .filter(|r| r.path == "/app/installations/77/access_tokens")
+        .count();
+    assert!(
+        minted >= 2,
+        "the token was renewed during the run: {minted} minted"
+    );
+    for request in requests
+        .iter()
+        .filter(|r| r.path.starts_with("/repos/") || r.path.starts_with("/orgs/acme/repos"))
+    {
+        assert_eq!(
+            request.caller.as_deref(),
+            Some("installation:77"),
+            "{} {}",
+            request.method,
+            request.path
+        );
+        assert_eq!(request.status, 200, "{} {}", request.method, request.path);
+    }
+    // The key's text in the environment works the same; the App wins over a token.
+    repo.emu.set_latency(Duration::ZERO);
+    repo.emu.clear_log();
+    let output = repo
+        .cmd()
+        .args(["plan", "--no-cache", "--repo", "web"])
+        .env("GH_POLICY_APP_ID", "15368")
+        .env("GH_POLICY_APP_PRIVATE_KEY", test_keys::PRIVATE_KEY_PEM)
+        .output()
+        .unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(
+        repo.emu
+            .requests()
+            .iter()
+            .filter(|r| r.path.starts_with("/repos/"))
+            .all(|r| r.caller.as_deref() == Some("installation:77"))
+    );
+    // Half a pair is a mistake, said so before any request.
+    let output = repo
+        .cmd()
+        .args(["plan", "--app-id", "15368"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("without its private key"));
+}
