@@ -3,7 +3,7 @@
 
 use std::io::Write;
 
-use super::{Planning, context_for, org_plan, plan_run, scope, status_of, warn};
+use super::{Planning, context_for, org_plan, plan_run, scope, share_points, status_of, warn};
 use crate::cli::ApplyArgs;
 use crate::commands::Context;
 use crate::commands::apply::{self as repository, Applied, ProcessSecrets, Reviewed};
@@ -30,6 +30,7 @@ pub fn apply(
     crate::exceptions::now().map_err(Error::new)?;
     let scope = scope(policy, &args.remote, &args.org)?;
     let (mut config, runtime) = remote::connect_org(&args.remote, &policy.organization, ctx)?;
+    share_points(&mut config, scope);
     config.write_pace = std::time::Duration::from_millis(args.write_delay_ms);
     let github = RestWriter::new(WriteClient::new(config));
     let concurrency = usize::from(args.remote.concurrency);

@@ -15,6 +15,7 @@ use crate::commands::plan::invalid_policy;
 use crate::diff;
 use crate::error::{Error, ExitStatus};
 use crate::github::GithubRead;
+use crate::github::client::ClientConfig;
 use crate::github::read::OrgRulesets;
 use crate::model::{OrgPolicy, PolicyBody, RepoSettings};
 use crate::names::RepoName;
@@ -105,6 +106,14 @@ pub(super) fn scope<'a>(
         only,
         shard: org.shard,
     })
+}
+
+/// Gives a shard its share of each endpoint's points: the jobs of a matrix run at once on
+/// the same credentials, and GitHub counts their requests together.
+pub(super) fn share_points(config: &mut ClientConfig, scope: Scope<'_>) {
+    if let Some((_, count)) = scope.shard {
+        config.points_per_minute = (config.points_per_minute / count).max(1);
+    }
 }
 
 /// The selected repositories, listed, then checked against the rate limit left.

@@ -2,7 +2,7 @@
 
 use std::io::Write;
 
-use super::{Planning, org_plan, plan_run, scope, status_of, warn};
+use super::{Planning, org_plan, plan_run, scope, share_points, status_of, warn};
 use crate::ci::actions;
 use crate::cli::{PlanArgs, PlanFormat};
 use crate::commands::plan::show;
@@ -30,7 +30,8 @@ pub fn plan(
     }
     crate::exceptions::now().map_err(Error::new)?;
     let scope = scope(policy, &args.remote, &args.org)?;
-    let (config, runtime) = remote::connect_org(&args.remote, &policy.organization, ctx)?;
+    let (mut config, runtime) = remote::connect_org(&args.remote, &policy.organization, ctx)?;
+    share_points(&mut config, scope);
     let github = RestReader::new(ReadClient::new(config));
     let concurrency = usize::from(args.remote.concurrency);
     let Planning {
