@@ -11,7 +11,7 @@
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
-use http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use http::{HeaderValue, Method, StatusCode, header};
 use serde::Deserialize;
 use time::OffsetDateTime;
 use time::format_description::well_known::{Rfc2822, Rfc3339};
@@ -19,7 +19,7 @@ use time::format_description::well_known::{Rfc2822, Rfc3339};
 use super::jwt::AppKey;
 use crate::github::client::rate_limit;
 use crate::github::client::transport::TransportErrorKind;
-use crate::github::client::{API_VERSION, ApiRoot, HttpRequest, HttpResponse, Transport};
+use crate::github::client::{ApiRoot, HttpRequest, HttpResponse, Transport, github_headers};
 use crate::github::error::{ApiError, ApiErrorKind, Cause};
 use crate::github::path::ApiPath;
 
@@ -225,25 +225,7 @@ impl Exchange {
         jwt: &str,
         call: &str,
     ) -> Result<HttpRequest, ApiError> {
-        let mut authorization = HeaderValue::from_str(&format!("Bearer {jwt}")).map_err(|_| {
-            ApiError::new(ApiErrorKind::Auth, call)
-                .with_detail("the app's JWT cannot go in an HTTP header")
-        })?;
-        authorization.set_sensitive(true);
-        let mut headers = HeaderMap::new();
-        headers.insert(header::AUTHORIZATION, authorization);
-        headers.insert(
-            header::ACCEPT,
-            HeaderValue::from_static("application/vnd.github+json"),
-        );
-        headers.insert(
-            "x-github-api-version",
-            HeaderValue::from_static(API_VERSION),
-        );
-        headers.insert(
-            header::USER_AGENT,
-            HeaderValue::from_static(concat!("gh-policy/", env!("CARGO_PKG_VERSION"))),
-        );
+        let mut headers = github_headers(&format!("Bearer {jwt}"), call)?;
         let body = (*method == Method::POST).then(|| {
             headers.insert(
                 header::CONTENT_TYPE,

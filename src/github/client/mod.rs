@@ -36,12 +36,38 @@ pub use credentials::{Credentials, Token};
 pub use root::ApiRoot;
 pub use transport::{HttpRequest, HttpResponse, HttpTransport, Transport, TransportError};
 
-use super::error::ApiError;
+use super::error::{ApiError, ApiErrorKind};
 use super::path::ApiPath;
 use crate::progress::Log;
 
 /// The API version every request asks for.
 pub const API_VERSION: &str = "2022-11-28";
+
+/// The headers every request to GitHub carries: the credentials (marked sensitive, so no
+/// debug output shows them), the media type, the API version and who is calling.
+pub fn github_headers(authorization: &str, call: &str) -> Result<http::HeaderMap, ApiError> {
+    use http::header::{self, HeaderValue};
+    let mut value = HeaderValue::from_str(authorization).map_err(|_| {
+        ApiError::new(ApiErrorKind::Auth, call)
+            .with_detail("the credentials have characters that cannot go in an HTTP header")
+    })?;
+    value.set_sensitive(true);
+    let mut headers = http::HeaderMap::new();
+    headers.insert(header::AUTHORIZATION, value);
+    headers.insert(
+        header::ACCEPT,
+        HeaderValue::from_static("application/vnd.github+json"),
+    );
+    headers.insert(
+        "x-github-api-version",
+        HeaderValue::from_static(API_VERSION),
+    );
+    headers.insert(
+        header::USER_AGENT,
+        HeaderValue::from_static(concat!("gh-policy/", env!("CARGO_PKG_VERSION"))),
+    );
+    Ok(headers)
+}
 
 /// The most requests one client has in flight, whatever `concurrency` asks: GitHub's
 /// secondary limit on concurrent requests.

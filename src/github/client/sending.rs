@@ -16,7 +16,7 @@ use super::pagination::{MAX_PAGES, next_link};
 use super::points::Points;
 use super::rate_limit;
 use super::transport::{HttpRequest, HttpResponse, Transport, TransportErrorKind};
-use super::{API_VERSION, ApiRoot, ClientConfig, MAX_IN_FLIGHT};
+use super::{ApiRoot, ClientConfig, MAX_IN_FLIGHT, github_headers};
 use crate::github::error::{ApiError, ApiErrorKind, Cause};
 use crate::github::path::ApiPath;
 
@@ -274,24 +274,7 @@ impl Sender {
             _ => (self.config.request_timeout, false),
         };
         let authorization = self.config.credentials.authorization().await?;
-        let mut value = HeaderValue::from_str(&authorization).map_err(|_| {
-            ApiError::new(ApiErrorKind::Auth, call)
-                .with_detail("the token has characters that cannot go in an HTTP header")
-        })?;
-        value.set_sensitive(true);
-        headers.insert(header::AUTHORIZATION, value);
-        headers.insert(
-            header::ACCEPT,
-            HeaderValue::from_static("application/vnd.github+json"),
-        );
-        headers.insert(
-            "x-github-api-version",
-            HeaderValue::from_static(API_VERSION),
-        );
-        headers.insert(
-            header::USER_AGENT,
-            HeaderValue::from_static(concat!("gh-policy/", env!("CARGO_PKG_VERSION"))),
-        );
+        headers.extend(github_headers(&authorization, call)?);
         let request = HttpRequest {
             method: method.clone(),
             url: self.config.root.url(target),
