@@ -7,6 +7,7 @@
 //! ```text
 //! cargo build --release && cargo run --release --example bench
 //! cargo run --release --example bench -- --sweep     # also plan (b) at several --concurrency
+//! cargo run --release --example bench -- --org-only  # only the organisation case (about 3 min)
 //! ```
 //!
 //! It runs the real binary (`gh-policy` next to this example's directory, i.e.
@@ -22,8 +23,28 @@
 //!   wall time and peak resident memory (from `/usr/bin/time` when present, else by polling
 //!   `/proc/<pid>/status`, which may miss a very short peak).
 //!
+//! - the organisation case (DESIGN §10): `plan` of an organisation policy over `acme` with 30,
+//!   100 and 300 repositories, each with 3 protected branches (`main`, `stage`, `dev`), 2
+//!   environments (`staging`, `production`: custom deployment branches, a wait timer) and 1
+//!   ruleset, plus 1 organisation ruleset; the policy's `defaults` declare exactly those (so
+//!   the run is in sync) and a `~DEFAULT_BRANCH` requirement (so the organisation rulesets are
+//!   read, once per run). Each size is planned at the default `--concurrency` (8) and at 32,
+//!   each on a fresh emulator (secondary limits enforced as GitHub's: 100 in flight, 900
+//!   points a minute per endpoint; primary limit 15 000, an App installation's on Enterprise
+//!   Cloud, as gh-policy's up-front estimate for 300 repositories exceeds a token's 5000), and
+//!   reports requests per repository, total requests, the busiest endpoint's points in one
+//!   minute, the most requests in flight, secondary-limit refusals, wall time and
+//!   efficiency = floor / wall, where floor = max(requests × 100 ms / concurrency, the time
+//!   the busiest endpoint's points need within a sliding minute of 900: nothing up to 900, a
+//!   minute more for every further 900); then requests and wall time per repository by size,
+//!   the second run at the default concurrency with the cache the first filled (requests not
+//!   answered 304 and the primary rate limit used), and the requests per repository by
+//!   endpoint.
+//!
 //! Targets: (a) at most 12 requests and wall/serial ≤ 0.35; (b) wall/serial ≤ 0.2; the second
-//! run all 304 with no rate-limit cost; the 1000-branch `plan --state` under 100 ms and 50 MB.
+//! run all 304 with no rate-limit cost; the 1000-branch `plan --state` under 100 ms and 50 MB;
+//! the organisation: at most 12 requests per repository, no refusals, efficiency ≥ 0.8, cost
+//! per repository flat from 30 to 300 repositories, the second run all 304 at no rate cost.
 //! This is a program to run by hand, not a test: CI does not run it.
 
 use std::error::Error;
@@ -33,7 +54,10 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use gh_policy_emulator::{Emulator, Seed};
+use gh_policy_emulator::{
+    BranchPolicySeed, DeploymentBranchPolicySeed, Emulator, EnvironmentSeed, RepositorySeed, Seed,
+    Stats,
+};
 use serde_json::{Value, json};
 
 /// The latency the emulator adds to every answer.
@@ -45,6 +69,7 @@ type Result<T> = std::result::Result<T, Box<dyn Error>>;
 
 fn main() -> Result<()> {
     let sweep = std::env::args().any(|a| a == "--sweep");
+    let org_only = std::env::args().any(|a| a == "--org-only");
     let bin = gh_policy_bin()?;
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut out = std::io::stdout().lock();
@@ -54,7 +79,21 @@ fn main() -> Result<()> {
         "emulator latency {} ms per request\n",
         LATENCY.as_millis()
     )?;
+    if !org_only {
+        repository_cases(&bin, root, sweep, &mut out)?;
+        writeln!(out)?;
+    }
+    organisation_case(&bin, &mut out)?;
+    Ok(())
+}
 
+/// Cases (a) and (b) against the emulator, then the offline commands.
+fn repository_cases(
+    bin: &Path,
+    root: &Path,
+    sweep: bool,
+    out: &mut impl std::io::Write,
+) -> Result<()> {
     // (a) The repository's own policy against the fixture it matches.
     let flow = Emulator::from_fixture(root.join("tests/fixtures/live/flow-in-sync.json"));
     let flow_dir = tempfile::tempdir()?;
@@ -62,14 +101,14 @@ fn main() -> Result<()> {
         root.join("policy.yaml"),
         flow_dir.path().join("policy.yaml"),
     )?;
-    let (a_cold, a_warm) = cold_and_warm(&bin, &flow, flow_dir.path())?;
+    let (a_cold, a_warm) = cold_and_warm(bin, &flow, flow_dir.path())?;
 
     // (b) 50 branches, 20 environments.
     let (seed, policy) = large(50, 20)?;
     let large_emu = Emulator::start(seed);
     let large_dir = tempfile::tempdir()?;
     std::fs::write(large_dir.path().join("policy.yaml"), policy)?;
-    let (b_cold, b_warm) = cold_and_warm(&bin, &large_emu, large_dir.path())?;
+    let (b_cold, b_warm) = cold_and_warm(bin, &large_emu, large_dir.path())?;
 
     writeln!(
         out,
@@ -101,7 +140,7 @@ fn main() -> Result<()> {
         writeln!(out, "\nplan (b) without cache, by --concurrency")?;
         for n in [1_u16, 2, 4, 6, 8, 12, 16] {
             let run = plan(
-                &bin,
+                bin,
                 &large_emu,
                 large_dir.path(),
                 None,
@@ -126,10 +165,10 @@ fn main() -> Result<()> {
         "{:<34} {:>4} {:>9} {:>12}  target",
         "command", "exit", "wall ms", "peak RSS MB"
     )?;
-    let validate = offline(&bin, offline_dir.path(), &["validate"])?;
+    let validate = offline(bin, offline_dir.path(), &["validate"])?;
     writeln!(out, "{}", validate.row("validate"))?;
     let planned = offline(
-        &bin,
+        bin,
         offline_dir.path(),
         &["plan", "--state", "state.yaml", "--format", "json"],
     )?;
@@ -169,8 +208,16 @@ struct PlanRun {
     code: i32,
     requests: usize,
     not_modified: usize,
+    /// The requests not answered 304, as `METHOD path status`.
+    modified: Vec<String>,
+    /// When the first per-repository request was answered (the log was polled until then).
+    first_repository: Option<Duration>,
     rate_cost: u64,
     wall: Duration,
+    /// The emulator's traffic statistics of this run.
+    stats: Stats,
+    /// An organisation plan's repositories planned and repositories failed.
+    org: Option<(usize, usize)>,
 }
 
 impl PlanRun {
@@ -229,19 +276,40 @@ fn plan(
         .env_remove("GITHUB_ACTIONS")
         .env_remove("GITHUB_STEP_SUMMARY")
         .stdin(Stdio::null())
-        .stdout(Stdio::null())
+        .stdout(Stdio::piped())
         .stderr(Stdio::piped());
     match cache {
         Some(cache) => command.env("GH_POLICY_CACHE_DIR", cache),
         None => command.arg("--no-cache"),
     };
     let started = Instant::now();
-    let output = command.output()?;
+    let mut child = command.spawn()?;
+    // Until the first per-repository request is answered, watch the log (small until then):
+    // what comes before it (rate budget, repository list, organisation rulesets) is serial.
+    let mut first_repository = None;
+    while first_repository.is_none() && child.try_wait()?.is_none() {
+        if emu.requests().iter().any(|r| r.path.starts_with("/repos/")) {
+            first_repository = Some(started.elapsed());
+        } else {
+            std::thread::sleep(Duration::from_millis(5));
+        }
+    }
+    let output = child.wait_with_output()?;
     let wall = started.elapsed();
     let code = output.status.code().unwrap_or(-1);
+    let printed: Option<Value> = serde_json::from_slice(&output.stdout).ok();
+    let org = printed.as_ref().and_then(|plan| {
+        let count = |key: &str| plan.get(key).and_then(Value::as_array).map(Vec::len);
+        Some((count("repositories")?, count("errors")?))
+    });
     if code == 1 {
+        let errors = printed
+            .as_ref()
+            .and_then(|plan| plan.get("errors"))
+            .map(Value::to_string)
+            .unwrap_or_default();
         return Err(format!(
-            "plan failed: {}",
+            "plan failed: {} {errors}",
             String::from_utf8_lossy(&output.stderr).trim()
         )
         .into());
@@ -251,9 +319,438 @@ fn plan(
         code,
         requests: requests.len(),
         not_modified: requests.iter().filter(|r| r.status == 304).count(),
+        modified: requests
+            .iter()
+            .filter(|r| r.status != 304)
+            .map(|r| format!("{} {} {}", r.method, r.path, r.status))
+            .collect(),
+        first_repository,
         rate_cost: emu.rate_limit_used() - used_before,
         wall,
+        stats: emu.stats(),
+        org,
     })
+}
+
+/// Repository counts of the organisation case.
+const ORG_SIZES: [usize; 3] = [30, 100, 300];
+/// `plan`'s default `--concurrency`.
+const DEFAULT_CONCURRENCY: u16 = 8;
+/// The higher `--concurrency` the organisation case also runs at.
+const HIGH_CONCURRENCY: u16 = 32;
+/// GitHub's secondary limit: the points one endpoint may take in any minute.
+const POINTS_PER_MINUTE: u64 = 900;
+/// The organisation emulator's primary rate limit, a GitHub App installation's on GitHub
+/// Enterprise Cloud: gh-policy's up-front estimate for 300 repositories of this policy is
+/// above a personal token's 5000 (the estimate is an upper bound; the run needs far fewer).
+const ORG_PRIMARY_LIMIT: u64 = 15_000;
+
+/// The organisation case: cold runs at the default and a higher concurrency, then the
+/// default-concurrency run again with the cache it filled, for each organisation size.
+fn organisation_case(bin: &Path, out: &mut impl std::io::Write) -> Result<()> {
+    writeln!(
+        out,
+        "organisation acme: N repositories, each with 3 protected branches, 2 environments and 1 ruleset,\n\
+         plus 1 organisation ruleset; `plan` of an organisation policy in sync (defaults + a ~DEFAULT_BRANCH requirement)"
+    )?;
+    writeln!(
+        out,
+        "floor = max(requests × {} ms / concurrency, the {POINTS_PER_MINUTE}-points-a-minute window the busiest endpoint needs); efficiency = floor / wall",
+        LATENCY.as_millis()
+    )?;
+    writeln!(
+        out,
+        "targets: ≤ 12 requests/repo, 0 refusals, efficiency ≥ 0.8; requests/repo and wall/repo flat from 30 to 300 repositories\n"
+    )?;
+    writeln!(
+        out,
+        "plan, first run (empty cache); pts/min: the busiest endpoint's most points in one minute; wall/repo in ms;\n\
+         1st repo s: when the first per-repository request was answered (what precedes it is serial)"
+    )?;
+    writeln!(
+        out,
+        "{:<22} {:>4} {:>5} {:>8} {:>8} {:>8} {:>9} {:>8} {:>8} {:>9} {:>7} {:>6} {:>10}  targets",
+        "scenario",
+        "exit",
+        "repos",
+        "requests",
+        "req/repo",
+        "pts/min",
+        "in-flight",
+        "refusals",
+        "wall s",
+        "wall/repo",
+        "floor s",
+        "effic.",
+        "1st repo s"
+    )?;
+    let mut cold = Vec::new();
+    let mut warm = Vec::new();
+    for n in ORG_SIZES {
+        let (seed, policy) = organisation(n)?;
+        let dir = tempfile::tempdir()?;
+        std::fs::write(dir.path().join("policy.yaml"), policy)?;
+        for concurrency in [DEFAULT_CONCURRENCY, HIGH_CONCURRENCY] {
+            let emu = Emulator::builder(seed.clone())
+                .primary_rate_limit(ORG_PRIMARY_LIMIT)
+                .start();
+            let cache = tempfile::tempdir()?;
+            let flag = concurrency.to_string();
+            let args = ["--concurrency", flag.as_str()];
+            let run = OrgRun {
+                repositories: n,
+                concurrency,
+                run: plan(bin, &emu, dir.path(), Some(cache.path()), &args)?,
+            };
+            writeln!(out, "{}", run.row())?;
+            if concurrency == DEFAULT_CONCURRENCY {
+                let again = plan(bin, &emu, dir.path(), Some(cache.path()), &args)?;
+                warm.push((n, again));
+            }
+            cold.push(run);
+        }
+    }
+
+    report_growth(&cold, out)?;
+    report_warm(&warm, out)?;
+    report_endpoints(&cold, out)
+}
+
+/// Requests and wall time per repository as the organisation grows.
+fn report_growth(cold: &[OrgRun], out: &mut impl std::io::Write) -> Result<()> {
+    writeln!(
+        out,
+        "\ncost by organisation size (linear: flat per repository)"
+    )?;
+    for concurrency in [DEFAULT_CONCURRENCY, HIGH_CONCURRENCY] {
+        let runs: Vec<&OrgRun> = cold
+            .iter()
+            .filter(|r| r.concurrency == concurrency)
+            .collect();
+        let join = |f: &dyn Fn(&OrgRun) -> String| {
+            runs.iter().map(|r| f(r)).collect::<Vec<_>>().join(" → ")
+        };
+        let growth = |f: &dyn Fn(&OrgRun) -> f64| match (runs.first(), runs.last()) {
+            (Some(first), Some(last)) if f(first) > 0.0 => f(last) / f(first),
+            _ => 0.0,
+        };
+        writeln!(
+            out,
+            "--concurrency {concurrency:<3} repos {}: requests/repo {} (×{:.2}), wall/repo ms {} (×{:.2})",
+            join(&|r| r.repositories.to_string()),
+            join(&|r| format!("{:.2}", r.requests_per_repository())),
+            growth(&OrgRun::requests_per_repository),
+            join(&|r| format!("{:.0}", r.wall_per_repository_ms())),
+            growth(&OrgRun::wall_per_repository_ms),
+        )?;
+    }
+
+    Ok(())
+}
+
+/// The second runs, with the cache the first filled.
+fn report_warm(warm: &[(usize, PlanRun)], out: &mut impl std::io::Write) -> Result<()> {
+    writeln!(
+        out,
+        "\nplan, second run (--concurrency {DEFAULT_CONCURRENCY}, the cache the first run filled)"
+    )?;
+    writeln!(
+        out,
+        "{:<22} {:>4} {:>8} {:>6} {:>8} {:>10} {:>8}  target",
+        "scenario", "exit", "requests", "304", "not 304", "rate cost", "wall s"
+    )?;
+    for (n, run) in warm {
+        writeln!(
+            out,
+            "{:<22} {:>4} {:>8} {:>6} {:>8} {:>10} {:>8.1}  0 not 304, cost 0 — not 304: {}",
+            format!("{n} repos, second run"),
+            run.code,
+            run.requests,
+            run.not_modified,
+            run.requests - run.not_modified,
+            run.rate_cost,
+            run.wall.as_secs_f64(),
+            summary(&run.modified)
+        )?;
+    }
+
+    Ok(())
+}
+
+/// Requests per repository by endpoint, and the busiest endpoint of each cold run.
+fn report_endpoints(cold: &[OrgRun], out: &mut impl std::io::Write) -> Result<()> {
+    writeln!(
+        out,
+        "\nrequests per repository by endpoint, first run at --concurrency {DEFAULT_CONCURRENCY} (total in brackets)"
+    )?;
+    let runs: Vec<&OrgRun> = cold
+        .iter()
+        .filter(|r| r.concurrency == DEFAULT_CONCURRENCY)
+        .collect();
+    let mut endpoints: Vec<&String> = runs
+        .iter()
+        .flat_map(|r| r.run.stats.requests.keys())
+        .collect();
+    endpoints.sort();
+    endpoints.dedup();
+    let width = endpoints.iter().map(|e| e.len()).max().unwrap_or(0);
+    let mut header = format!("{:<width$}", "endpoint");
+    for run in &runs {
+        let _ = write!(header, " {:>16}", format!("{} repos", run.repositories));
+    }
+    writeln!(out, "{header}")?;
+    for endpoint in endpoints {
+        let mut row = format!("{endpoint:<width$}");
+        for run in &runs {
+            let total = run.run.stats.requests.get(endpoint).copied().unwrap_or(0);
+            let per_repository = ratio(
+                usize::try_from(total).unwrap_or(usize::MAX),
+                run.repositories,
+            );
+            let _ = write!(row, " {:>16}", format!("{per_repository:.2} ({total})"));
+        }
+        writeln!(out, "{row}")?;
+    }
+    for run in cold {
+        if let Some((endpoint, points)) = &run.run.stats.busiest_endpoint {
+            writeln!(
+                out,
+                "busiest endpoint, {} repos at --concurrency {}: {endpoint}, {points} points in one minute",
+                run.repositories, run.concurrency
+            )?;
+        }
+    }
+    Ok(())
+}
+
+/// The first few of `items`, and how many more.
+fn summary(items: &[String]) -> String {
+    const SHOWN: usize = 3;
+    let mut text = if items.is_empty() {
+        "none".to_owned()
+    } else {
+        items[..items.len().min(SHOWN)].join(", ")
+    };
+    if items.len() > SHOWN {
+        let _ = write!(text, " and {} more", items.len() - SHOWN);
+    }
+    text
+}
+
+/// One cold organisation run and what it is measured against.
+struct OrgRun {
+    repositories: usize,
+    concurrency: u16,
+    run: PlanRun,
+}
+
+impl OrgRun {
+    fn requests_per_repository(&self) -> f64 {
+        ratio(self.run.requests, self.repositories)
+    }
+
+    fn wall_per_repository_ms(&self) -> f64 {
+        self.run.wall.as_secs_f64() * 1000.0 / as_f64(self.repositories)
+    }
+
+    /// The shortest wall time the run could take: its requests spread evenly over
+    /// `concurrency` connections, each answered after the latency, or the time the busiest
+    /// endpoint's points need within the secondary limit's sliding minute (none up to 900
+    /// points, a minute more for each further 900).
+    fn floor(&self) -> Duration {
+        let requests = LATENCY * u32::try_from(self.run.requests).unwrap_or(u32::MAX)
+            / u32::from(self.concurrency);
+        let points = busiest_points(&self.run.stats);
+        let window = Duration::from_secs(60 * points.div_ceil(POINTS_PER_MINUTE).saturating_sub(1));
+        requests.max(window)
+    }
+
+    fn efficiency(&self) -> f64 {
+        self.floor().as_secs_f64() / self.run.wall.as_secs_f64()
+    }
+
+    /// The targets this run misses, or `ok`.
+    fn misses(&self) -> String {
+        let mut missed = Vec::new();
+        if self.requests_per_repository() > 12.0 {
+            missed.push("requests/repo > 12");
+        }
+        if self.run.stats.secondary_refusals > 0 {
+            missed.push("refusals");
+        }
+        if self.efficiency() < 0.8 {
+            missed.push("efficiency < 0.8");
+        }
+        if self.run.code != 0 || self.run.org != Some((self.repositories, 0)) {
+            missed.push("not every repository planned in sync");
+        }
+        if missed.is_empty() {
+            "ok".to_owned()
+        } else {
+            format!("missed: {}", missed.join(", "))
+        }
+    }
+
+    fn row(&self) -> String {
+        let stats = &self.run.stats;
+        format!(
+            "{:<22} {:>4} {:>5} {:>8} {:>8.2} {:>8} {:>9} {:>8} {:>8.1} {:>9.0} {:>7.1} {:>6.2} {:>10}  {}",
+            format!("{} repos, conc. {}", self.repositories, self.concurrency),
+            self.run.code,
+            self.run
+                .org
+                .map_or_else(|| "?".to_owned(), |(planned, _)| planned.to_string()),
+            self.run.requests,
+            self.requests_per_repository(),
+            stats
+                .busiest_endpoint
+                .as_ref()
+                .map_or(0, |(_, points)| *points),
+            stats.max_in_flight,
+            stats.secondary_refusals,
+            self.run.wall.as_secs_f64(),
+            self.wall_per_repository_ms(),
+            self.floor().as_secs_f64(),
+            self.efficiency(),
+            self.run
+                .first_repository
+                .map_or_else(|| "?".to_owned(), |t| format!("{:.1}", t.as_secs_f64())),
+            self.misses()
+        )
+    }
+}
+
+/// The most points one endpoint took over the whole run (a GET costs 1, a write 5).
+fn busiest_points(stats: &Stats) -> u64 {
+    stats
+        .requests
+        .iter()
+        .map(|(endpoint, count)| {
+            let method = endpoint
+                .split_once(' ')
+                .map_or(endpoint.as_str(), |(m, _)| m);
+            let cost = if matches!(method, "GET" | "HEAD" | "OPTIONS") {
+                1
+            } else {
+                5
+            };
+            count * cost
+        })
+        .max()
+        .unwrap_or(0)
+}
+
+fn as_f64(n: usize) -> f64 {
+    f64::from(u32::try_from(n).unwrap_or(u32::MAX))
+}
+
+fn ratio(a: usize, b: usize) -> f64 {
+    if b == 0 { 0.0 } else { as_f64(a) / as_f64(b) }
+}
+
+/// Builds the organisation `acme` of `n` repositories (`svc-000`, …), each with `main`,
+/// `stage` and `dev` protected, a `staging` and a `production` environment (custom deployment
+/// branches, production with a wait timer) and one ruleset on the default branch, plus an
+/// organisation ruleset on every default branch; and the organisation policy that matches it.
+fn organisation(n: usize) -> Result<(Seed, String)> {
+    let environment = |branch: &str, wait_timer: u64| EnvironmentSeed {
+        wait_timer,
+        deployment_branch_policy: Some(DeploymentBranchPolicySeed {
+            protected_branches: false,
+            custom_branch_policies: true,
+        }),
+        branch_policies: vec![BranchPolicySeed {
+            name: branch.to_owned(),
+            kind: "branch".to_owned(),
+        }],
+        ..EnvironmentSeed::default()
+    };
+    let mut seed = Seed::organization("acme", 9000);
+    for i in 0..n {
+        seed = seed.with_repository(
+            RepositorySeed::new(&format!("svc-{i:03}"))
+                .protected_branch(
+                    "main",
+                    json!({
+                        "required_status_checks": { "strict": true, "checks": [{ "context": "ci" }] },
+                        "enforce_admins": true,
+                        "required_pull_request_reviews": {
+                            "required_approving_review_count": 2,
+                            "dismiss_stale_reviews": true
+                        },
+                        "restrictions": null,
+                        "required_conversation_resolution": true
+                    }),
+                )
+                .protected_branch(
+                    "stage",
+                    json!({
+                        "required_status_checks": { "strict": false, "checks": [{ "context": "ci" }] },
+                        "enforce_admins": false,
+                        "required_pull_request_reviews": { "required_approving_review_count": 1 },
+                        "restrictions": null
+                    }),
+                )
+                .protected_branch(
+                    "dev",
+                    json!({
+                        "required_status_checks": null,
+                        "enforce_admins": false,
+                        "required_pull_request_reviews": { "required_approving_review_count": 1 },
+                        "restrictions": null
+                    }),
+                )
+                .environment("staging", environment("stage", 0))
+                .environment("production", environment("main", 5))
+                .ruleset(json!({
+                    "name": "protect-main", "enforcement": "active",
+                    "conditions": { "ref_name": { "include": ["~DEFAULT_BRANCH"], "exclude": [] } },
+                    "rules": [{ "type": "deletion" }, { "type": "non_fast_forward" }]
+                })),
+        );
+    }
+    seed.org
+        .as_mut()
+        .ok_or("an organisation seed has an organisation")?
+        .rulesets
+        .push(json!({
+            "name": "org-floor", "enforcement": "active",
+            "conditions": {
+                "ref_name": { "include": ["~DEFAULT_BRANCH"], "exclude": [] },
+                "repository_name": { "include": ["~ALL"], "exclude": [] }
+            },
+            "rules": [{ "type": "non_fast_forward" }]
+        }));
+    let policy = r#"version: 1
+organization: acme
+defaults:
+  branches:
+    main:
+      pull_request: { required_approvals: 2, dismiss_stale_reviews: true }
+      status_checks: { strict: true, required: [ci] }
+      enforce_admins: true
+      required_conversation_resolution: true
+    stage:
+      pull_request: { required_approvals: 1 }
+      status_checks: { required: [ci] }
+    dev:
+      pull_request: { required_approvals: 1 }
+  environments:
+    staging:
+      deployment_branches: [stage]
+    production:
+      wait_timer: 5
+      deployment_branches: [main]
+  rulesets:
+    protect-main:
+      include: ["~DEFAULT_BRANCH"]
+      rules:
+        block_force_pushes: true
+        restrict_deletions: true
+  requirements:
+    "~DEFAULT_BRANCH": { required_approvals: 2, block_force_pushes: true }
+"#;
+    Ok((seed, policy.to_owned()))
 }
 
 /// Builds the seed and the matching policy of `branches` protected branches and
