@@ -26,14 +26,29 @@ pub(super) async fn read_environments(
         .map(|n| n.to_lowercase())
         .collect();
     // Secrets and variables of listed environments do not depend on the list: start them at
-    // once; `None` means the environment does not exist.
-    let details = try_join_all(desired.environments.keys().map(|name| async move {
-        let (secrets, variables) = futures::try_join!(
-            github.environment_secrets(repo, name),
-            github.environment_variables(repo, name)
-        )?;
-        Ok::<_, ApiError>((name.to_lowercase(), secrets, variables))
-    }));
+    // once; `None` means the environment does not exist. They are read only where the plan
+    // compares them: the environment lists some, or the policy prunes the unlisted ones.
+    let details = try_join_all(
+        desired
+            .environments
+            .iter()
+            .map(|(name, wanted)| async move {
+                let secrets = async {
+                    if wanted.secrets.is_empty() && !desired.prune.secrets {
+                        return Ok(Some(Vec::new()));
+                    }
+                    github.environment_secrets(repo, name).await
+                };
+                let variables = async {
+                    if wanted.variables.is_empty() && !desired.prune.variables {
+                        return Ok(Some(Vec::new()));
+                    }
+                    github.environment_variables(repo, name).await
+                };
+                let (secrets, variables) = futures::try_join!(secrets, variables)?;
+                Ok::<_, ApiError>((name.to_lowercase(), secrets, variables))
+            }),
+    );
     let infos = async {
         let all = github.environments(repo).await?;
         // Custom patterns are read only where they are on, and only for environments the
@@ -90,4 +105,65 @@ pub(super) async fn read_environments(
         }
     }
     Ok((environments, live))
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::apply::execute;
+    use crate::github::fake::FakeGithub;
+    use crate::github::read::{read_all, read_live};
+    use crate::model::{Environment, RepoSettings, Secret};
+    use crate::testing::{Values, flow_policy, flow_repository, plan};
+
+    fn ops(github: &FakeGithub) -> Vec<&'static str> {
+        let mut ops: Vec<&'static str> = github.calls().iter().map(|call| call.op).collect();
+        ops.sort_unstable();
+        ops
+    }
+
+    /// Secrets and variables are read only where the plan compares them; `export` reads them
+    /// all.
+    #[tokio::test]
+    async fn secrets_and_variables_are_read_where_the_plan_compares_them() {
+        let github = FakeGithub::new();
+        let mut policy = RepoSettings::empty();
+        policy
+            .environments
+            .insert("production".to_owned(), Environment::default());
+        read_live(&github, github.repo(), &policy).await.unwrap();
+        assert_eq!(ops(&github), ["environments"]);
+
+        github.clear_calls();
+        policy.prune.variables = true;
+        read_live(&github, github.repo(), &policy).await.unwrap();
+        assert_eq!(ops(&github), ["environment_variables", "environments"]);
+
+        github.clear_calls();
+        policy.prune.variables = false;
+        let production = policy.environments.get_mut("production").unwrap();
+        production.secrets.push(Secret {
+            name: "KEY".to_owned(),
+            from_env: None,
+        });
+        read_live(&github, github.repo(), &policy).await.unwrap();
+        assert_eq!(ops(&github), ["environment_secrets", "environments"]);
+    }
+
+    #[tokio::test]
+    async fn export_reads_every_secret_and_variable() {
+        let github = flow_repository();
+        let values = Values::flow();
+        let flow = flow_policy();
+        let plan = plan(&github, &flow, &values).await;
+        execute(&plan, github.repo(), &github, &values).await;
+        let live = read_all(&github, github.repo(), None).await.unwrap();
+        let production = &live.settings.environments["production"];
+        // Apply created the one secret with a source; the others need a person.
+        let names: Vec<&str> = production.secrets.iter().map(|s| s.name.as_str()).collect();
+        assert_eq!(names, ["SSH_PRIVATE_KEY"]);
+        assert_eq!(
+            production.variables,
+            flow.environments["production"].variables
+        );
+    }
 }

@@ -153,7 +153,10 @@ pub async fn read_all(
             .environments
             .insert(environment.name, Environment::default());
     }
+    // Every ruleset, secret and variable is read, as a plan that prunes them would.
     everything.prune.rulesets = true;
+    everything.prune.secrets = true;
+    everything.prune.variables = true;
     // The policy's pinned apps: learnt like a plan learns them, for their slugs.
     if let Some(policy) = policy {
         for (name, branch) in &policy.branches {
