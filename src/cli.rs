@@ -293,13 +293,13 @@ pub struct ApplyArgs {
     #[arg(long)]
     pub require_secret_values: bool,
 
-    /// Milliseconds to wait between two writes (GitHub asks for at least one second)
+    /// Milliseconds between two writes, for the whole run (GitHub asks for at least one second)
     #[arg(
         long,
         value_name = "MS",
         default_value_t = 1000,
-        hide = true,
-        env = "GH_POLICY_WRITE_DELAY_MS"
+        env = "GH_POLICY_WRITE_DELAY_MS",
+        hide_env_values = true
     )]
     pub write_delay_ms: u64,
 }

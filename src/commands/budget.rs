@@ -3,20 +3,31 @@
 //! left; a run that cannot finish stops up front with the reset time, unless `--force`.
 
 use crate::error::Error;
+use crate::github::wire::rate_limit::RateLimit;
 use crate::github::{ApiErrorKind, GithubRead};
 use crate::org::budget::requests_for_run;
 use crate::org::run::Target;
 
-/// Checks that the run fits in the budget left.
-pub async fn check(github: &dyn GithubRead, targets: &[Target], force: bool) -> Result<(), Error> {
+/// Reads the budget left (`GET /rate_limit`, free); `None` with `--force`, or where there
+/// is no rate limit (GitHub Enterprise Server without one answers 404).
+pub async fn rate_limit_left(
+    github: &dyn GithubRead,
+    force: bool,
+) -> Result<Option<RateLimit>, Error> {
     if force {
-        return Ok(());
+        return Ok(None);
     }
-    let limit = match github.rate_limit().await {
-        Ok(limit) => limit,
-        // GitHub Enterprise Server without rate limiting answers 404: nothing to stay within.
-        Err(err) if err.kind == ApiErrorKind::NotFound => return Ok(()),
-        Err(err) => return Err(err.into()),
+    match github.rate_limit().await {
+        Ok(limit) => Ok(Some(limit)),
+        Err(err) if err.kind == ApiErrorKind::NotFound => Ok(None),
+        Err(err) => Err(err.into()),
+    }
+}
+
+/// Checks that the run fits in the budget left.
+pub fn check(limit: Option<RateLimit>, targets: &[Target]) -> Result<(), Error> {
+    let Some(limit) = limit else {
+        return Ok(());
     };
     let estimate = requests_for_run(targets.len(), 0, targets.iter().map(|t| &t.settings));
     if estimate <= limit.remaining {
@@ -29,7 +40,7 @@ pub async fn check(github: &dyn GithubRead, targets: &[Target], force: bool) -> 
         limit.limit,
         reset_time(limit.reset)
     ))
-    .detail("nothing was read or written")
+    .detail("no repository was read, nothing was written")
     .with_hint("run again after the reset, plan a share with --shard I/N, or pass --force to go on (cached answers do not count)"))
 }
 

@@ -108,15 +108,18 @@ pub type Planned = (Target, Result<Plan, crate::Error>);
 /// policy.
 pub type ContextFor<'a> = &'a (dyn Fn(&RepoSettings) -> Context + Sync);
 
-/// Reads the organisation's rulesets once for the run, when any target's requirements need
-/// them (no requirement, no read).
+/// Reads the organisation's rulesets once for the run, when a layer of the policy sets
+/// requirements (no requirement, no read).
 pub async fn org_rulesets_for(
     github: &dyn GithubRead,
-    org: &str,
-    targets: &[Target],
+    policy: &OrgPolicy,
 ) -> Result<OrgRulesets, ApiError> {
-    if targets.iter().any(|t| !t.settings.requirements.is_empty()) {
-        read::read_org_rulesets(github, org).await
+    let layers = std::iter::once(&policy.defaults)
+        .chain(policy.groups.values().map(|group| &group.policy))
+        .chain(policy.repositories.values());
+    let mut layers = layers;
+    if layers.any(|body| !body.requirements.is_empty()) {
+        read::read_org_rulesets(github, &policy.organization).await
     } else {
         Ok(OrgRulesets::default())
     }

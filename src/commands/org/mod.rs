@@ -116,14 +116,28 @@ pub(super) fn share_points(config: &mut ClientConfig, scope: Scope<'_>) {
     }
 }
 
-/// The selected repositories, listed, then checked against the rate limit left.
-async fn targets(
+/// Lists the organisation's repositories, reads the rate limit left and (when requirements
+/// need them) the organisation's rulesets, all at once: nothing of that waits for the rest.
+/// Then the budget is checked, before any repository is read.
+async fn start(
     github: &dyn GithubRead,
     policy: &OrgPolicy,
     scope: Scope<'_>,
     force: bool,
-) -> Result<Selection, Error> {
-    let selection = run::targets(github, policy, scope).await?;
+) -> Result<(Selection, OrgRulesets), Error> {
+    let (selection, limit, org_rulesets) = futures::try_join!(
+        async {
+            run::targets(github, policy, scope)
+                .await
+                .map_err(Error::from)
+        },
+        budget::rate_limit_left(github, force),
+        async {
+            run::org_rulesets_for(github, policy)
+                .await
+                .map_err(Error::from)
+        },
+    )?;
     if let Some(only) = scope.only
         && selection.targets.is_empty()
     {
@@ -137,8 +151,8 @@ async fn targets(
         ))
         .with_hint("a repository that is excluded, archived or a fork is selected only by a `repositories` entry"));
     }
-    budget::check(github, &selection.targets, force).await?;
-    Ok(selection)
+    budget::check(limit, &selection.targets)?;
+    Ok((selection, org_rulesets))
 }
 
 /// The plans, and the repositories that could not be planned, as one report.
@@ -164,6 +178,7 @@ pub(super) fn org_plan(
             }),
         }
     }
+    errors.sort_by(|a, b| a.repository.cmp(&b.repository));
     OrgPlan {
         organization: organization.to_owned(),
         plans,
@@ -217,11 +232,13 @@ pub(super) async fn plan_run(
     force: bool,
     concurrency: usize,
 ) -> Result<Planning, Error> {
-    let Selection {
-        targets,
-        unmergeable,
-    } = targets(github, policy, scope, force).await?;
-    let org_rulesets = run::org_rulesets_for(github, &policy.organization, &targets).await?;
+    let (
+        Selection {
+            targets,
+            unmergeable,
+        },
+        org_rulesets,
+    ) = start(github, policy, scope, force).await?;
     let planned = run::plan_all(github, targets, &org_rulesets, &context_for, concurrency).await;
     Ok(Planning {
         planned,
