@@ -41,7 +41,8 @@
 //!   answered 304 and the primary rate limit used), and the requests per repository by
 //!   endpoint.
 //!
-//! Targets: (a) at most 12 requests and wall/serial ≤ 0.35; (b) wall/serial ≤ 0.2; the second
+//! Targets: (a) at most 16 requests (12 for the configuration, 4 for the requirements) and
+//! wall/serial ≤ 0.35; (b) wall/serial ≤ 0.2; the second
 //! run all 304 with no rate-limit cost; the 1000-branch `plan --state` under 100 ms and 50 MB;
 //! the organisation: at most 12 requests per repository, no refusals, efficiency ≥ 0.8, cost
 //! per repository flat from 30 to 300 repositories, the second run all 304 at no rate cost.
@@ -123,7 +124,9 @@ fn repository_cases(
         (
             "(a) policy.yaml, first run",
             &a_cold,
-            "≤ 12 requests, ratio ≤ 0.35",
+            // 12 for the configuration, 4 for the requirements (the repository's default
+            // branch, then the effective rules of main, stage and dev).
+            "≤ 16 requests, ratio ≤ 0.35",
         ),
         ("(a) policy.yaml, second run", &a_warm, "all 304, cost 0"),
         ("(b) 50 branches + 20 envs, first", &b_cold, "ratio ≤ 0.2"),
