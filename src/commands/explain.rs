@@ -3,7 +3,7 @@
 use std::io::Write;
 
 use crate::cli::{ExplainArgs, ExplainFormat};
-use crate::commands::plan::load_policy;
+use crate::commands::org::{self, org_repo};
 use crate::commands::{Context, remote};
 use crate::effective::explain::explain;
 use crate::error::{Error, ExitStatus};
@@ -15,25 +15,26 @@ use crate::render;
 /// Runs `explain`: read-only; exit 0, or 1 on an error.
 pub fn run(args: &ExplainArgs, ctx: &Context, out: &mut dyn Write) -> Result<ExitStatus, Error> {
     // The policy, when there is one, names the repository and the branches to explain.
-    let policy = args
-        .policy
-        .policy
-        .exists()
-        .then(|| load_policy(&args.policy.policy))
-        .transpose()?;
+    let policy = org::one_repository(&args.policy.policy, args.remote.repo.as_deref())?;
     let keys: Vec<String> = if !args.branches.is_empty() {
         args.branches.clone()
-    } else if let Some(policy) = policy.as_ref().filter(|p| !p.requirements.is_empty()) {
+    } else if let Some((policy, _)) = policy.as_ref().filter(|(p, _)| !p.requirements.is_empty()) {
         policy.requirements.keys().cloned().collect()
     } else {
         vec!["~DEFAULT_BRANCH".to_owned()]
     };
-    let policy_repo = policy.as_ref().and_then(|p| p.repository.as_deref());
     let remote::Remote {
         repo,
         config,
         runtime,
-    } = remote::connect(&args.remote, policy_repo, ctx)?;
+    } = match &policy {
+        Some((settings, true)) => remote::connect_to(&args.remote, org_repo(settings)?, ctx)?,
+        _ => remote::connect(
+            &args.remote,
+            policy.as_ref().and_then(|(p, _)| p.repository.as_deref()),
+            ctx,
+        )?,
+    };
     let github = RestReader::new(ReadClient::new(config));
     let live = runtime.block_on(with_spinner(
         format!("reading {repo} from GitHub…"),

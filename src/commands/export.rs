@@ -4,7 +4,8 @@ use std::io::Write;
 use std::path::Path;
 
 use crate::cli::{ExportArgs, ExportFormat};
-use crate::commands::{Context, plan::load_policy, remote};
+use crate::commands::org::{self, org_repo};
+use crate::commands::{Context, remote};
 use crate::error::{Error, ExitStatus};
 use crate::github::client::ReadClient;
 use crate::github::{RestReader, read};
@@ -32,17 +33,20 @@ pub fn run(args: &ExportArgs, ctx: &Context, out: &mut dyn Write) -> Result<Exit
     }
     // The policy, when there is one, says which repository (like every other command) and
     // which apps its checks are pinned to, so that the export can name them.
-    let policy = args
-        .policy
-        .exists()
-        .then(|| load_policy(&args.policy))
-        .transpose()?;
-    let policy_repo = policy.as_ref().and_then(|p| p.repository.as_deref());
+    let policy = org::one_repository(&args.policy, args.remote.repo.as_deref())?;
     let remote::Remote {
         repo,
         config,
         runtime,
-    } = remote::connect(&args.remote, policy_repo, ctx)?;
+    } = match &policy {
+        Some((settings, true)) => remote::connect_to(&args.remote, org_repo(settings)?, ctx)?,
+        _ => remote::connect(
+            &args.remote,
+            policy.as_ref().and_then(|(p, _)| p.repository.as_deref()),
+            ctx,
+        )?,
+    };
+    let policy = policy.map(|(settings, _)| settings);
     let github = RestReader::new(ReadClient::new(config));
     let live = runtime.block_on(with_spinner(
         format!("reading {repo} from GitHub…"),

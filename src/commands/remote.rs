@@ -99,6 +99,15 @@ pub fn connect(
     })
 }
 
+/// Connects to a repository already resolved (from an organisation policy's entry).
+pub fn connect_to(args: &RemoteArgs, repo: RepoName, ctx: &Context) -> Result<Remote, Error> {
+    Ok(Remote {
+        config: client_config(args, &repo.owner, ctx.verbose)?,
+        repo,
+        runtime: runtime()?,
+    })
+}
+
 /// The client configuration and the runtime of a run over an organisation's repositories.
 pub fn connect_org(
     args: &RemoteArgs,

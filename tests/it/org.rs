@@ -644,3 +644,48 @@ fn a_github_app_plans_the_organisation_renewing_its_token_mid_run() {
     assert_eq!(output.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&output.stderr).contains("without its private key"));
 }
+
+#[test]
+fn explain_and_export_take_one_repository_from_an_organisation_policy() {
+    let repo = org_repo(acme());
+    let output = repo
+        .cmd()
+        .args([
+            "explain",
+            "--no-cache",
+            "--repo",
+            "svc-pay",
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let explained: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(explained["repository"], "acme/svc-pay", "{explained:#}");
+    let output = repo
+        .cmd()
+        .args(["export", "--no-cache", "--repo", "acme/web"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(String::from_utf8_lossy(&output.stdout).contains("repository: acme/web"));
+    // Without --repo an organisation policy names no one repository: said so.
+    let output = repo.cmd().args(["explain", "--no-cache"]).output().unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&output.stderr).contains("organisation policy"),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}

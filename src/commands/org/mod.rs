@@ -72,6 +72,61 @@ pub fn load(path: &Path, org_flag: Option<&str>) -> Result<Mode, Error> {
     }
 }
 
+/// The policy a command about one repository (`explain`, `export`) takes from the policy
+/// file, when there is one: a repository policy as it is; from an organisation policy, the
+/// policy `--repo` (NAME, or OWNER/NAME of the organisation) gets, its `repository` set.
+/// Groups that select by custom properties are left out: their branches matter here only
+/// as names to explain, and export only learns app names from it.
+pub fn one_repository(
+    path: &Path,
+    repo_flag: Option<&str>,
+) -> Result<Option<(RepoSettings, bool)>, Error> {
+    if !path.exists() {
+        return Ok(None);
+    }
+    let policy = match load(path, None)? {
+        Mode::Repository(settings, _) => return Ok(Some((*settings, false))),
+        Mode::Organization(policy) => policy,
+    };
+    let Some(flag) = repo_flag else {
+        return Err(Error::new(format!(
+            "{} is an organisation policy: it does not name one repository",
+            path.display()
+        ))
+        .with_hint("pass --repo NAME (a repository of the organisation)"));
+    };
+    let name = match flag.split_once('/') {
+        None => flag,
+        Some((owner, name)) if owner.eq_ignore_ascii_case(&policy.organization) => name,
+        Some(_) => {
+            return Err(Error::new(format!(
+                "--repo {} is not a repository of the organisation {}",
+                quote(flag),
+                quote(&policy.organization)
+            )));
+        }
+    };
+    let settings = crate::org::merge::policy_for(
+        &policy,
+        &policy.organization,
+        name,
+        &std::collections::BTreeMap::new(),
+    )
+    .map_err(Error::new)?;
+    Ok(Some((settings, true)))
+}
+
+/// The repository an organisation policy's merged policy is for.
+pub fn org_repo(settings: &RepoSettings) -> Result<RepoName, Error> {
+    let text = settings.repository.as_deref().unwrap_or_default();
+    RepoName::parse(text).map_err(|reason| {
+        Error::new(format!(
+            "{} does not name a repository: {reason}",
+            quote(text)
+        ))
+    })
+}
+
 /// Refuses the organisation flags where there is no organisation.
 pub fn refuse_org_flags(args: &OrgArgs) -> Result<(), Error> {
     if args.shard.is_some() {
