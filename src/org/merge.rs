@@ -12,9 +12,9 @@ use super::select::selects;
 use crate::model::{OrgPolicy, PolicyBody, RepoSettings, Requirement};
 
 /// Returns the policy a repository gets. `properties` are its custom property values
-/// (name → values; one for single-select properties). Fails when the merged layers do not
-/// make a policy (a branch written `protected: false` in one layer and with settings in
-/// another, say), saying why.
+/// (name → values; one for single-select properties). Fails, saying why, when the merged
+/// layers do not make a policy (a value of one type in one layer and another in the next)
+/// or break a rule that ties keys together (a secret listed twice, say).
 pub fn policy_for(
     policy: &OrgPolicy,
     owner: &str,
@@ -45,7 +45,7 @@ pub fn policy_for(
     let body = merge(&layers).map_err(|err| {
         format!("the layers that apply to {owner}/{name} do not merge into a policy: {err}")
     })?;
-    Ok(RepoSettings {
+    let settings = RepoSettings {
         version: 1,
         repository: Some(format!("{owner}/{name}")),
         branches: body.branches,
@@ -54,7 +54,17 @@ pub fn policy_for(
         requirements: body.requirements,
         exceptions: body.exceptions,
         prune: body.prune,
-    })
+    };
+    // Each layer met the schema; the rules that tie keys together hold only for the whole.
+    let problems = crate::policy::rule_problems(&settings);
+    if problems.is_empty() {
+        Ok(settings)
+    } else {
+        Err(format!(
+            "the policy {owner}/{name} gets from its layers breaks a rule: {}",
+            problems.join("; ")
+        ))
+    }
 }
 
 /// One layer: its body, and the same as written in the file (`Null` when not read from one).
@@ -353,5 +363,27 @@ repositories:
             err.contains("acme/web") && err.contains("do not merge"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn a_merged_policy_that_breaks_a_rule_of_the_whole_is_refused() {
+        // Each layer is fine alone; together they name one environment twice (GitHub
+        // matches environment names without case), which would never converge.
+        let policy = org("version: 1
+organization: acme
+defaults:
+  environments:
+    production: { wait_timer: 5 }
+repositories:
+  web:
+    environments:
+      Production: { wait_timer: 5 }
+");
+        let err = policy_for(&policy, "acme", "web", &BTreeMap::new()).unwrap_err();
+        assert!(
+            err.contains("acme/web") && err.contains("breaks a rule"),
+            "{err}"
+        );
+        assert!(policy_for(&policy, "acme", "api", &BTreeMap::new()).is_ok());
     }
 }

@@ -5,7 +5,7 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use super::read::{MAX_POLICY_BYTES, too_large};
-use super::source_map::{Segment, SourceMap};
+use super::source_map::{Dotted, Segment, SourceMap};
 use super::{Diagnostic, PolicyError, report, schema, yaml};
 
 /// A document the loader reads: a model type whose `JsonSchema` carries every rule a schema
@@ -91,6 +91,32 @@ pub fn broken_rules<T: Document>(document: &T) -> Vec<&'static str> {
         }
     }
     names
+}
+
+/// Returns what the rules find in a document built in code (no file to locate it in): each
+/// problem as `path: message`, the other place named by its path.
+pub fn rule_problems<T: Document>(document: &T) -> Vec<String> {
+    let mut findings = Findings::default();
+    for rule in T::RULES {
+        findings.rule = rule.name;
+        (rule.check)(document, &mut findings);
+    }
+    findings
+        .found
+        .iter()
+        .map(|finding| {
+            let other = finding
+                .other
+                .as_ref()
+                .map(|other| format!("`{}`", Dotted(other)))
+                .unwrap_or_default();
+            format!(
+                "{}: {}",
+                Dotted(&finding.path),
+                finding.message.replace("{other}", &other)
+            )
+        })
+        .collect()
 }
 
 /// Parses, validates and checks a document. Builds the source map only when `want_map` or

@@ -38,7 +38,7 @@ mod yaml;
 use std::fmt;
 use std::path::Path;
 
-pub use document::{Document, Findings, Rule, broken_rules};
+pub use document::{Document, Findings, Rule, broken_rules, rule_problems};
 pub use org::{PolicyFile, load_any, parse_any};
 pub use read::{MAX_POLICY_BYTES, STDIN_NAME};
 pub use source_map::{Dotted, Segment, SourceMap};
