@@ -12,6 +12,7 @@ use crate::commands::Context;
 use crate::github::client::{ApiRoot, ClientConfig, Credentials, EtagCache, HttpTransport, Token};
 use crate::github::{app, auth};
 use crate::names::RepoName;
+use crate::progress::{Log, StderrLog};
 
 /// Picks the repository: `--repo`, else the policy's `repository:`, else
 /// `GITHUB_REPOSITORY`, else the `origin` remote of the git checkout in `dir`. Every source
@@ -121,14 +122,17 @@ pub fn connect_org(
 /// organisation whose installation a GitHub App acts as.
 pub fn client_config(args: &RemoteArgs, owner: &str, verbose: bool) -> Result<ClientConfig, Error> {
     let root = ApiRoot::parse(&api_url(args.api_url.as_deref()))?;
+    let log: Arc<dyn Log> = Arc::new(StderrLog);
     let credentials: Arc<dyn Credentials> = match app_credentials(args)? {
-        Some((app_id, key)) => app::installation_credentials(
-            &root,
-            Arc::new(HttpTransport::new()),
-            app_id,
-            &key,
-            owner,
-        )?,
+        Some((app_id, key)) => {
+            let transport = Arc::new(HttpTransport::new());
+            let mut app = app::AppInstallation::new(&root, transport, app_id, &key, owner)?
+                .renew_before(app::RENEW_BEFORE);
+            if verbose {
+                app = app.logging_to(Arc::clone(&log));
+            }
+            Arc::new(app)
+        }
         None => Arc::new(Token::new(auth::find_token(&root)?)),
     };
     let mut config = ClientConfig::new(root, Arc::clone(&credentials));
@@ -139,6 +143,7 @@ pub fn client_config(args: &RemoteArgs, owner: &str, verbose: bool) -> Result<Cl
     config.max_rate_limit_wait = Duration::from_secs(args.max_rate_limit_wait);
     config.retry_base_delay = Duration::from_millis(args.retry_base_ms);
     config.verbose = verbose;
+    config.log = log;
     if !args.no_cache {
         let dir = args.cache_dir.clone().or_else(EtagCache::default_dir);
         config.cache = dir.map(|dir| EtagCache::new(dir, &credentials.cache_identity()));

@@ -617,17 +617,25 @@ fn a_github_app_plans_the_organisation_renewing_its_token_mid_run() {
     repo.emu.clear_log();
     let output = repo
         .cmd()
-        .args(["plan", "--no-cache", "--repo", "web"])
+        .args(["plan", "--no-cache", "--repo", "web", "-v"])
         .env("GH_POLICY_APP_ID", "15368")
         .env("GH_POLICY_APP_PRIVATE_KEY", test_keys::PRIVATE_KEY_PEM)
         .output()
         .unwrap();
-    assert_eq!(
-        output.status.code(),
-        Some(2),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    // `-v` logs the app's own calls too, never the JWT, the key or the token.
+    assert!(
+        stderr.contains("GET /orgs/acme/installation → 200"),
+        "{stderr}"
     );
+    assert!(
+        stderr.contains("POST /app/installations/77/access_tokens → 201"),
+        "{stderr}"
+    );
+    for secret in ["ghs_", "eyJ", "PRIVATE KEY", "Bearer"] {
+        assert!(!stderr.contains(secret), "{secret} in the log: {stderr}");
+    }
     assert!(
         repo.emu
             .requests()

@@ -22,6 +22,7 @@ use crate::github::client::transport::TransportErrorKind;
 use crate::github::client::{ApiRoot, HttpRequest, HttpResponse, Transport, github_headers};
 use crate::github::error::{ApiError, ApiErrorKind, Cause};
 use crate::github::path::ApiPath;
+use crate::progress::Log;
 
 /// How many times a token request is tried.
 pub const ATTEMPTS: u32 = 3;
@@ -54,6 +55,9 @@ pub struct Exchange {
     pub root: ApiRoot,
     pub transport: Arc<dyn Transport>,
     pub organization: String,
+    /// Where each call is logged under `-v` (method, path, status, time; never the JWT or
+    /// the token).
+    pub log: Option<Arc<dyn Log>>,
 }
 
 impl Exchange {
@@ -161,7 +165,20 @@ impl Exchange {
                     .with_detail(format!("the app's JWT could not be signed: {err}"))
             })?;
             let request = self.request(&method, path, &jwt, call)?;
+            let started = std::time::Instant::now();
             let outcome = tokio::time::timeout(ATTEMPT_TIMEOUT, self.transport.send(request)).await;
+            if let Some(log) = &self.log {
+                let status = match &outcome {
+                    Ok(Ok(response)) => response.status.as_u16().to_string(),
+                    Ok(Err(_)) => "failed (connection)".to_owned(),
+                    Err(_) => "failed (timeout)".to_owned(),
+                };
+                log.line(&format!(
+                    "{method} {} → {status} ({} ms, as the app)",
+                    path.path(),
+                    started.elapsed().as_millis()
+                ));
+            }
             let (error, retry) = match outcome {
                 Ok(Ok(response)) if response.status.is_server_error() => {
                     (ApiError::from_status(&response, call), true)

@@ -140,6 +140,7 @@ impl AppInstallation {
                 root: root.clone(),
                 transport,
                 organization: organization.trim().to_owned(),
+                log: None,
             },
             margin: RENEW_BEFORE,
             clock: Arc::new(SystemClock),
@@ -153,6 +154,14 @@ impl AppInstallation {
     #[must_use]
     pub fn renew_before(mut self, margin: Duration) -> Self {
         self.margin = margin;
+        self
+    }
+
+    /// Logs the app's own calls (the installation lookup, each token minted) to `log`, as
+    /// `-v` logs the client's.
+    #[must_use]
+    pub fn logging_to(mut self, log: Arc<dyn crate::progress::Log>) -> Self {
+        self.exchange.log = Some(log);
         self
     }
 
