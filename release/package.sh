@@ -94,14 +94,16 @@ for dir in "$built"/*/; do
 done
 [ "$count" -gt 0 ] || die "no target directories in $built"
 
-[ -f "$root/schema/policy.schema.json" ] || die "no schema/policy.schema.json in $root"
-cp "$root/schema/policy.schema.json" "$out/policy.schema.json"
-chmod 0644 "$out/policy.schema.json"
+for schema in policy.schema.json org-policy.schema.json; do
+    [ -f "$root/schema/$schema" ] || die "no schema/$schema in $root"
+    cp "$root/schema/$schema" "$out/$schema"
+    chmod 0644 "$out/$schema"
+done
 
 # Every asset but the checksum file itself, sorted bytewise so the file is stable.
 (
     cd "$out"
-    for asset in gh-policy-* policy.schema.json; do
+    for asset in gh-policy-* policy.schema.json org-policy.schema.json; do
         printf '%s  %s\n' "$(sha256 "$asset")" "$asset"
     done | LC_ALL=C sort -k 2
 ) > "$out/SHA256SUMS.tmp"

@@ -78,12 +78,20 @@ Exit codes:
     Export(ExportArgs),
     /// Print the effective protection of branches, each setting with its sources
     Explain(ExplainArgs),
-    /// Print the policy file's JSON Schema
-    Schema,
+    /// Print the policy file's JSON Schema (with --org, an organisation policy's)
+    Schema(SchemaArgs),
     /// Print a shell completion script (e.g. `gh-policy completions bash > /etc/bash_completion.d/gh-policy`)
     Completions(CompletionsArgs),
     /// Print the man page (roff), e.g. `gh-policy man > gh-policy.1`
     Man,
+}
+
+/// Arguments of `schema`.
+#[derive(Debug, Args)]
+pub struct SchemaArgs {
+    /// The schema of an organisation policy (`organization:`), `schema/org-policy.schema.json`
+    #[arg(long)]
+    pub org: bool,
 }
 
 /// Arguments of `completions`.

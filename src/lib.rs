@@ -52,7 +52,7 @@ pub fn run(cli: &Cli) -> ExitStatus {
         Command::Apply(args) => args.remote.verbose,
         Command::Export(args) => args.remote.verbose,
         Command::Explain(args) => args.remote.verbose,
-        Command::Validate(_) | Command::Schema | Command::Completions(_) | Command::Man => false,
+        Command::Validate(_) | Command::Schema(_) | Command::Completions(_) | Command::Man => false,
     };
     let ctx = commands::Context {
         cwd: std::env::current_dir().unwrap_or_default(),
@@ -68,7 +68,7 @@ pub fn run(cli: &Cli) -> ExitStatus {
     let mut err = stderr;
     let result = match &cli.command {
         Command::Validate(args) => commands::validate::run(args, &mut out, &mut err),
-        Command::Schema => commands::schema::run(&mut out),
+        Command::Schema(args) => commands::schema::run(args, &mut out),
         Command::Plan(args) => commands::plan::run(args, &ctx, &mut out, &mut err),
         Command::Apply(args) => commands::apply::run(args, &ctx, &mut out, &mut err),
         Command::Export(args) => commands::export::run(args, &ctx, &mut out),

@@ -26,6 +26,14 @@ const SCHEMA_URL: &str = concat!(
     "/policy.schema.json"
 );
 
+/// The same for an organisation policy.
+const ORG_SCHEMA_URL: &str = concat!(
+    env!("CARGO_PKG_REPOSITORY"),
+    "/releases/download/v",
+    env!("CARGO_PKG_VERSION"),
+    "/org-policy.schema.json"
+);
+
 /// Runs `export`.
 pub fn run(args: &ExportArgs, ctx: &Context, out: &mut dyn Write) -> Result<ExitStatus, Error> {
     if let Some(org) = &args.org {
@@ -152,7 +160,7 @@ fn run_org(
     }
     let policy = organisation_policy(org, repositories);
     let header = format!(
-        "# Exported from the organisation {org} by gh-policy {}: what every repository shares is in `defaults`.\n",
+        "# yaml-language-server: $schema={ORG_SCHEMA_URL}\n# Exported from the organisation {org} by gh-policy {}: what every repository shares is in `defaults`.\n",
         env!("CARGO_PKG_VERSION")
     );
     emit(&policy, &header, args, out)

@@ -2,10 +2,17 @@
 
 use std::io::Write;
 
+use crate::cli::SchemaArgs;
 use crate::error::{Error, ExitStatus};
 
-/// Writes the schema, the same bytes as `schema/policy.schema.json`.
-pub fn run(out: &mut dyn Write) -> Result<ExitStatus, Error> {
-    out.write_all(crate::policy::json_schema().as_bytes())?;
+/// Writes the schema, the same bytes as `schema/policy.schema.json` (with `--org`,
+/// `schema/org-policy.schema.json`).
+pub fn run(args: &SchemaArgs, out: &mut dyn Write) -> Result<ExitStatus, Error> {
+    let schema = if args.org {
+        crate::policy::org_json_schema()
+    } else {
+        crate::policy::json_schema()
+    };
+    out.write_all(schema.as_bytes())?;
     Ok(ExitStatus::Success)
 }

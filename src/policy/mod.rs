@@ -182,6 +182,11 @@ pub fn json_schema() -> String {
     schema::render::<RepoSettings>()
 }
 
+/// The same bytes as `schema/org-policy.schema.json`: the schema of an organisation policy.
+pub fn org_json_schema() -> String {
+    schema::render::<crate::model::OrgPolicy>()
+}
+
 /// Returns the JSON Schema of any document type, pretty-printed with a final newline.
 pub fn json_schema_for<T: schemars::JsonSchema>() -> String {
     schema::render::<T>()

@@ -234,7 +234,8 @@ fn the_release_has_archives_bare_binaries_for_gh_and_checksums() {
             "gh-policy-v9.9.9-aarch64-unknown-linux-musl.tar.gz",
             "gh-policy-v9.9.9-x86_64-apple-darwin.tar.gz",
             "gh-policy-v9.9.9-x86_64-unknown-linux-musl.tar.gz",
-            // The schema an exported policy's modeline points at.
+            // The schemas an exported policy's modeline points at.
+            "org-policy.schema.json",
             "policy.schema.json",
         ]
     );

@@ -38,6 +38,35 @@ fn schema_file_is_up_to_date() {
 }
 
 #[test]
+fn org_schema_file_is_up_to_date_and_printed_by_schema_org() {
+    let path = root().join("schema/org-policy.schema.json");
+    let generated = policy::org_json_schema();
+    if std::env::var_os("GH_POLICY_UPDATE_SCHEMA").is_some() {
+        fs::write(&path, &generated).unwrap();
+    }
+    let committed = fs::read_to_string(&path).unwrap();
+    assert!(
+        committed == generated,
+        "schema/org-policy.schema.json is stale: run `GH_POLICY_UPDATE_SCHEMA=1 cargo test` and commit it"
+    );
+    let output = Command::cargo_bin("gh-policy")
+        .unwrap()
+        .args(["schema", "--org"])
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    assert_eq!(output.stdout, committed.as_bytes());
+    // The example organisation policy is valid under it, as the loader says.
+    let schema: serde_json::Value = serde_json::from_str(&generated).unwrap();
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    let example = as_json(&root().join("examples/org-policy.yaml"));
+    assert!(validator.is_valid(&example));
+    assert!(!validator.is_valid(
+        &serde_json::json!({"version": 1, "organization": "acme", "defaults": {"branchs": {}}})
+    ));
+}
+
+#[test]
 fn schema_command_prints_the_committed_file() {
     let output = Command::cargo_bin("gh-policy")
         .unwrap()
