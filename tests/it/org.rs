@@ -697,3 +697,41 @@ fn explain_and_export_take_one_repository_from_an_organisation_policy() {
         String::from_utf8_lossy(&output.stderr)
     );
 }
+
+#[test]
+fn apply_over_the_organisation_goes_on_past_a_repository_whose_write_fails() {
+    use gh_policy_emulator::{Fault, FaultKind};
+    let repo = org_repo(acme());
+    repo.emu.inject(
+        Fault::new(FaultKind::Status(422))
+            .method("PUT")
+            .repository("acme/svc-mail")
+            .always(),
+    );
+    let output = repo
+        .cmd()
+        .args(["apply", "--no-cache", "--yes"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stdout}\n{stderr}");
+    // The repositories after it were applied, and the run names the one that failed.
+    assert!(stdout.contains("acme/web matches the policy."), "{stdout}");
+    assert!(stdout.contains("1 failed"), "{stdout}");
+    assert!(
+        stderr.contains("repositories that failed: acme/svc-mail"),
+        "{stderr}"
+    );
+    let written: Vec<String> = repo
+        .writes()
+        .iter()
+        .filter(|w| w.status < 300)
+        .map(|w| w.path.clone())
+        .collect();
+    assert!(
+        written.iter().any(|p| p.contains("/acme/web/"))
+            && written.iter().any(|p| p.contains("/acme/svc-pay/")),
+        "{written:?}"
+    );
+}

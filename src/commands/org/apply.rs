@@ -149,8 +149,11 @@ fn summarise(
 ) -> Result<ExitStatus, Error> {
     writeln!(
         out,
-        "\nApplied to {} repositories: {} match the policy, {} keep drift apply cannot fix, {} failed.",
-        outcomes.matching.len() + outcomes.drifting.len() + outcomes.failed.len(),
+        "\nApplied to {}: {} match the policy, {} keep drift apply cannot fix, {} failed.",
+        match outcomes.matching.len() + outcomes.drifting.len() + outcomes.failed.len() {
+            1 => "1 repository".to_owned(),
+            n => format!("{n} repositories"),
+        },
         outcomes.matching.len(),
         outcomes.drifting.len(),
         outcomes.failed.len(),
@@ -162,12 +165,11 @@ fn summarise(
         .chain(report.errors.iter().map(|e| e.repository.as_str()))
         .collect();
     if !failed.is_empty() {
-        return Err(Error::new(format!(
-            "{} repositories failed: {}",
-            failed.len(),
-            failed.join(", ")
-        ))
-        .with_hint("fix the causes above and run apply again; it plans afresh and converges"));
+        return Err(
+            Error::new(format!("repositories that failed: {}", failed.join(", "))).with_hint(
+                "fix the causes above and run apply again; it plans afresh and converges",
+            ),
+        );
     }
     let inapplicable = report
         .plans
