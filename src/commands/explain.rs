@@ -3,7 +3,7 @@
 use std::io::Write;
 
 use crate::cli::{ExplainArgs, ExplainFormat};
-use crate::commands::org::{self, org_repo};
+use crate::commands::org;
 use crate::commands::{Context, remote};
 use crate::effective::explain::explain;
 use crate::error::{Error, ExitStatus};
@@ -27,14 +27,7 @@ pub fn run(args: &ExplainArgs, ctx: &Context, out: &mut dyn Write) -> Result<Exi
         repo,
         config,
         runtime,
-    } = match &policy {
-        Some((settings, true)) => remote::connect_to(&args.remote, org_repo(settings)?, ctx)?,
-        _ => remote::connect(
-            &args.remote,
-            policy.as_ref().and_then(|(p, _)| p.repository.as_deref()),
-            ctx,
-        )?,
-    };
+    } = org::connect(&args.remote, policy.as_ref(), ctx)?;
     let github = RestReader::new(ReadClient::new(config));
     let live = runtime.block_on(with_spinner(
         format!("reading {repo} from GitHub…"),

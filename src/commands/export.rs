@@ -4,7 +4,7 @@ use std::io::Write;
 use std::path::Path;
 
 use crate::cli::{ExportArgs, ExportFormat};
-use crate::commands::org::{self, org_repo};
+use crate::commands::org;
 use crate::commands::{Context, remote};
 use crate::error::{Error, ExitStatus};
 use crate::github::client::ReadClient;
@@ -46,14 +46,7 @@ pub fn run(args: &ExportArgs, ctx: &Context, out: &mut dyn Write) -> Result<Exit
         repo,
         config,
         runtime,
-    } = match &policy {
-        Some((settings, true)) => remote::connect_to(&args.remote, org_repo(settings)?, ctx)?,
-        _ => remote::connect(
-            &args.remote,
-            policy.as_ref().and_then(|(p, _)| p.repository.as_deref()),
-            ctx,
-        )?,
-    };
+    } = org::connect(&args.remote, policy.as_ref(), ctx)?;
     let policy = policy.map(|(settings, _)| settings);
     let github = RestReader::new(ReadClient::new(config));
     let live = runtime.block_on(with_spinner(

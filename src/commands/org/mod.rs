@@ -10,8 +10,8 @@ use std::io::Write;
 use std::path::Path;
 
 use crate::cli::{OrgArgs, RemoteArgs};
-use crate::commands::budget;
 use crate::commands::plan::invalid_policy;
+use crate::commands::{budget, remote};
 use crate::diff;
 use crate::error::{Error, ExitStatus};
 use crate::github::GithubRead;
@@ -116,15 +116,30 @@ pub fn one_repository(
     Ok(Some((settings, true)))
 }
 
-/// The repository an organisation policy's merged policy is for.
-pub fn org_repo(settings: &RepoSettings) -> Result<RepoName, Error> {
-    let text = settings.repository.as_deref().unwrap_or_default();
-    RepoName::parse(text).map_err(|reason| {
-        Error::new(format!(
-            "{} does not name a repository: {reason}",
-            quote(text)
-        ))
-    })
+/// Connects a command about one repository: to the one `one_repository` took from an
+/// organisation policy, else as usual (`--repo`, the policy's `repository`, …).
+pub fn connect(
+    args: &RemoteArgs,
+    policy: Option<&(RepoSettings, bool)>,
+    ctx: &crate::commands::Context,
+) -> Result<remote::Remote, Error> {
+    match policy {
+        Some((settings, true)) => {
+            let text = settings.repository.as_deref().unwrap_or_default();
+            let repo = RepoName::parse(text).map_err(|reason| {
+                Error::new(format!(
+                    "{} does not name a repository: {reason}",
+                    quote(text)
+                ))
+            })?;
+            remote::connect_to(args, repo, ctx)
+        }
+        _ => remote::connect(
+            args,
+            policy.and_then(|(settings, _)| settings.repository.as_deref()),
+            ctx,
+        ),
+    }
 }
 
 /// Refuses the organisation flags where there is no organisation.
