@@ -94,7 +94,7 @@ pub fn connect(
 ) -> Result<Remote, Error> {
     let repo = resolve_repo(args.repo.as_deref(), policy_repo, &ctx.cwd)?;
     Ok(Remote {
-        config: client_config(args, &repo.owner, ctx.verbose)?,
+        config: client_config(args, &repo.owner, Some(&repo.name), ctx.verbose)?,
         repo,
         runtime: runtime()?,
     })
@@ -103,7 +103,7 @@ pub fn connect(
 /// Connects to a repository already resolved (from an organisation policy's entry).
 pub fn connect_to(args: &RemoteArgs, repo: RepoName, ctx: &Context) -> Result<Remote, Error> {
     Ok(Remote {
-        config: client_config(args, &repo.owner, ctx.verbose)?,
+        config: client_config(args, &repo.owner, Some(&repo.name), ctx.verbose)?,
         repo,
         runtime: runtime()?,
     })
@@ -115,12 +115,21 @@ pub fn connect_org(
     organization: &str,
     ctx: &Context,
 ) -> Result<(ClientConfig, tokio::runtime::Runtime), Error> {
-    Ok((client_config(args, organization, ctx.verbose)?, runtime()?))
+    Ok((
+        client_config(args, organization, None, ctx.verbose)?,
+        runtime()?,
+    ))
 }
 
-/// Builds the client configuration from the flags and the environment. `owner` is the
-/// organisation whose installation a GitHub App acts as.
-pub fn client_config(args: &RemoteArgs, owner: &str, verbose: bool) -> Result<ClientConfig, Error> {
+/// Builds the client configuration from the flags and the environment. A GitHub App acts as
+/// its installation on `owner` (an organisation), or, given `repository`, as the one that
+/// reaches that repository of `owner` (an organisation or a user).
+pub fn client_config(
+    args: &RemoteArgs,
+    owner: &str,
+    repository: Option<&str>,
+    verbose: bool,
+) -> Result<ClientConfig, Error> {
     let root = ApiRoot::parse(&api_url(args.api_url.as_deref()))?;
     let log: Arc<dyn Log> = Arc::new(StderrLog);
     let credentials: Arc<dyn Credentials> = match app_credentials(args)? {
@@ -128,6 +137,9 @@ pub fn client_config(args: &RemoteArgs, owner: &str, verbose: bool) -> Result<Cl
             let transport = Arc::new(HttpTransport::new());
             let mut app = app::AppInstallation::new(&root, transport, app_id, &key, owner)?
                 .renew_before(app::RENEW_BEFORE);
+            if let Some(repository) = repository {
+                app = app.for_repository(repository);
+            }
             if verbose {
                 app = app.logging_to(Arc::clone(&log));
             }

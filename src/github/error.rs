@@ -189,6 +189,17 @@ impl ApiError {
         self
     }
 
+    /// Gives the hint unless the error already has one: a hint set nearer the cause (the
+    /// App's credentials failing under a repository read, say) is the more specific.
+    #[must_use]
+    pub fn or_hint(self, hint: impl Into<String>) -> Self {
+        if self.hint.is_some() {
+            self
+        } else {
+            self.with_hint(hint)
+        }
+    }
+
     /// Records the permission this call needs (used for the hint of a 403).
     #[must_use]
     pub fn needing(mut self, permission: Permission) -> Self {

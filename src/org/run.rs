@@ -9,7 +9,7 @@ use super::merge::policy_for;
 use super::select::{in_shard, name_matches};
 use crate::diff::{self, Context};
 use crate::github::read::{self, OrgRulesets};
-use crate::github::{ApiError, GithubRead};
+use crate::github::{ApiError, ApiErrorKind, GithubRead};
 use crate::model::{OrgPolicy, RepoSettings};
 use crate::names::RepoName;
 use crate::plan::Plan;
@@ -118,10 +118,17 @@ pub async fn org_rulesets_for(
         .chain(policy.groups.values().map(|group| &group.policy))
         .chain(policy.repositories.values());
     let mut layers = layers;
-    if layers.any(|body| !body.requirements.is_empty()) {
-        read::read_org_rulesets(github, &policy.organization).await
-    } else {
-        Ok(OrgRulesets::default())
+    if !layers.any(|body| !body.requirements.is_empty()) {
+        return Ok(OrgRulesets::default());
+    }
+    match read::read_org_rulesets(github, &policy.organization).await {
+        // Listing them needs "Organization administration: read". Without it, each
+        // repository reads the organisation rulesets that apply to it through its own path:
+        // more requests, the same answer.
+        Err(err) if matches!(err.kind, ApiErrorKind::Permission | ApiErrorKind::NotFound) => {
+            Ok(OrgRulesets::default())
+        }
+        read => read,
     }
 }
 
@@ -169,4 +176,37 @@ pub fn plan_of(target: &Target, live: &crate::live::LiveState, context: &Context
         }
     }
     plan
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::github::fake::FakeGithub;
+    use crate::policy::{PolicyFile, parse_any};
+
+    fn org_policy() -> OrgPolicy {
+        let text = "version: 1\norganization: acme\ndefaults:\n  requirements:\n    main: { required_approvals: 1 }\n";
+        match parse_any("org.yaml", text) {
+            Ok((PolicyFile::Organization(policy), _)) => *policy,
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[tokio::test]
+    async fn without_the_right_to_list_organisation_rulesets_each_repository_reads_its_own() {
+        let github = FakeGithub::new();
+        github.fail_op("org_rulesets", 403);
+        let rulesets = org_rulesets_for(&github, &org_policy()).await.unwrap();
+        assert!(rulesets.is_empty());
+        // Another failure is the run's error.
+        let github = FakeGithub::new();
+        github.fail_op("org_rulesets", 500);
+        assert!(org_rulesets_for(&github, &org_policy()).await.is_err());
+        // No requirement, no read.
+        let github = FakeGithub::new();
+        let mut policy = org_policy();
+        policy.defaults.requirements.clear();
+        org_rulesets_for(&github, &policy).await.unwrap();
+        assert!(github.calls().is_empty());
+    }
 }

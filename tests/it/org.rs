@@ -735,3 +735,65 @@ fn apply_over_the_organisation_goes_on_past_a_repository_whose_write_fails() {
         "{written:?}"
     );
 }
+
+/// A command about one repository finds the App's installation through the repository, so
+/// a repository a user owns works too (a user has no `/orgs/…/installation`).
+#[test]
+fn a_github_app_installed_on_a_users_account_reads_that_users_repository() {
+    use gh_policy_emulator::{InstallationSeed, test_keys};
+    let mut installation = InstallationSeed::new(78, "gh-policy");
+    installation.account = Some("octocat".to_owned());
+    let seed = acme()
+        .with_user("octocat", 583_231)
+        .with_app("gh-policy", 15368)
+        .with_installation(installation)
+        .with_repository(
+            RepositorySeed::new("dotfiles")
+                .owner("octocat", "User")
+                .protected_branch("main", bare()),
+        );
+    let repo = TestRepo::with(Emulator::start(seed));
+    repo.policy("version: 1\nbranches:\n  main:\n    pull_request: { required_approvals: 1 }\n");
+    let output = repo
+        .cmd()
+        .args(["plan", "--no-cache", "--repo", "octocat/dotfiles"])
+        .env_remove("GITHUB_TOKEN")
+        .env("GH_POLICY_APP_ID", "15368")
+        .env("GH_POLICY_APP_PRIVATE_KEY", test_keys::PRIVATE_KEY_PEM)
+        .output()
+        .unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let requests = repo.emu.requests();
+    assert!(
+        requests
+            .iter()
+            .any(|r| r.path == "/repos/octocat/dotfiles/installation" && r.status == 200)
+    );
+    assert!(
+        requests
+            .iter()
+            .filter(|r| r.path.starts_with("/repos/octocat/dotfiles/branches"))
+            .all(|r| r.caller.as_deref() == Some("installation:78"))
+    );
+    // An App not installed there: the error says where it looked and what to do.
+    let output = repo
+        .cmd()
+        .args(["plan", "--no-cache", "--repo", "acme/web"])
+        .env_remove("GITHUB_TOKEN")
+        .env("GH_POLICY_APP_ID", "15368")
+        .env("GH_POLICY_APP_PRIVATE_KEY", test_keys::PRIVATE_KEY_PEM)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("GET /repos/acme/web/installation")
+            && stderr.contains("not installed on the repository `acme/web`"),
+        "{stderr}"
+    );
+}

@@ -55,6 +55,9 @@ pub struct Exchange {
     pub root: ApiRoot,
     pub transport: Arc<dyn Transport>,
     pub organization: String,
+    /// For a command about one repository: that repository of `organization` (the account,
+    /// an organisation or a user), whose installation is looked up instead.
+    pub repository: Option<String>,
     /// Where each call is logged under `-v` (method, path, status, time; never the JWT or
     /// the token).
     pub log: Option<Arc<dyn Log>>,
@@ -67,9 +70,23 @@ impl Exchange {
         struct Installation {
             id: u64,
         }
-        let path = ApiPath::new("orgs")
-            .value(&self.organization)
-            .lit("installation");
+        // A repository's installation is found whoever owns it (a user has no
+        // `/orgs/…/installation`); an organisation's, for a run over its repositories.
+        let (path, installed_on) = match &self.repository {
+            Some(name) => (
+                ApiPath::new("repos")
+                    .value(&self.organization)
+                    .value(name)
+                    .lit("installation"),
+                format!("the repository `{}/{name}`", self.organization),
+            ),
+            None => (
+                ApiPath::new("orgs")
+                    .value(&self.organization)
+                    .lit("installation"),
+                format!("the organisation `{}`", self.organization),
+            ),
+        };
         let call = format!("GET {path}");
         let response = self.send(key, Method::GET, &path, &call).await?;
         match response.status {
@@ -80,9 +97,8 @@ impl Exchange {
                 }),
             StatusCode::UNAUTHORIZED => Err(jwt_refused(&response, call, key)),
             StatusCode::NOT_FOUND => Err(ApiError::from_status(&response, call).with_hint(format!(
-                "the GitHub App {} is not installed on the organisation `{}` (or the organisation does not exist): install the app on it (the organisation's settings, \"GitHub Apps\"), or check --org and --app-id",
+                "the GitHub App {} is not installed on {installed_on} (or it does not exist): install the app on it (the account's settings, \"GitHub Apps\"), or check --org, --repo and --app-id",
                 key.app_id(),
-                self.organization
             ))),
             _ => Err(ApiError::from_status(&response, call)),
         }

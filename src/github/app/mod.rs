@@ -140,6 +140,7 @@ impl AppInstallation {
                 root: root.clone(),
                 transport,
                 organization: organization.trim().to_owned(),
+                repository: None,
                 log: None,
             },
             margin: RENEW_BEFORE,
@@ -154,6 +155,14 @@ impl AppInstallation {
     #[must_use]
     pub fn renew_before(mut self, margin: Duration) -> Self {
         self.margin = margin;
+        self
+    }
+
+    /// Acts as the installation that reaches `repository` (a repository of the account given
+    /// to `new`, which may be a user), for a command about that one repository.
+    #[must_use]
+    pub fn for_repository(mut self, repository: &str) -> Self {
+        self.exchange.repository = Some(repository.to_owned());
         self
     }
 

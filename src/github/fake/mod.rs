@@ -214,7 +214,7 @@ impl FakeGithub {
     pub fn writes(&self) -> Vec<Call> {
         self.calls()
             .into_iter()
-            .filter(|c| !is_read(c.op))
+            .filter(|c| is_write(c.op))
             .collect()
     }
 
@@ -289,21 +289,26 @@ fn kind_of(status: u16) -> ApiErrorKind {
     }
 }
 
-fn is_read(op: &str) -> bool {
+/// The operations of `GithubWrite`: what `writes` lists (every other call is a read).
+fn is_write(op: &str) -> bool {
     matches!(
         op,
-        "branch_protection"
-            | "required_signatures"
-            | "protected_branches"
-            | "environments"
-            | "deployment_branch_policies"
-            | "environment_secrets"
-            | "environment_variables"
-            | "environment_public_key"
-            | "user"
-            | "team"
-            | "app"
-            | "rate_limit"
+        "put_branch_protection"
+            | "delete_branch_protection"
+            | "set_status_checks"
+            | "set_required_signatures"
+            | "put_environment"
+            | "delete_environment"
+            | "create_deployment_branch_policy"
+            | "delete_deployment_branch_policy"
+            | "put_environment_secret"
+            | "delete_environment_secret"
+            | "create_environment_variable"
+            | "update_environment_variable"
+            | "delete_environment_variable"
+            | "create_ruleset"
+            | "update_ruleset"
+            | "delete_ruleset"
     )
 }
 

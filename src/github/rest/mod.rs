@@ -92,7 +92,7 @@ pub(super) fn repository_missing(err: ApiError, repo: &RepoName) -> ApiError {
     if err.kind != ApiErrorKind::NotFound {
         return err;
     }
-    err.with_hint(format!(
+    err.or_hint(format!(
         "repository `{repo}` was not found, or the token cannot see it; check --repo and the token's repository access"
     ))
 }

@@ -232,7 +232,7 @@ impl<C: Reads> GithubRead for Rest<C> {
             .query("per_page", PER_PAGE);
         self.reads().get_all(&path, None).await.map_err(|e| {
             if e.kind == ApiErrorKind::NotFound {
-                e.with_hint(format!(
+                e.or_hint(format!(
                     "organisation `{}` was not found, or the token cannot see it",
                     crate::untrusted::escape(org)
                 ))

@@ -2,6 +2,7 @@
 
 use super::super::*;
 use super::find;
+use super::rulesets::summary;
 
 #[async_trait]
 impl GithubRead for FakeGithub {
@@ -213,16 +214,24 @@ impl GithubRead for FakeGithub {
         }])
     }
 
-    async fn org_rulesets(&self, _org: &str) -> Result<Vec<RulesetSummary>, ApiError> {
-        self.list_rulesets(self.repo()).map(|list| {
-            list.into_iter()
-                .filter(|r| r.source_type.as_deref() == Some("Organization"))
-                .collect()
-        })
+    async fn org_rulesets(&self, org: &str) -> Result<Vec<RulesetSummary>, ApiError> {
+        let state = self.call("org_rulesets", org, None)?;
+        Ok(state
+            .rulesets
+            .iter()
+            .filter(|r| r.source_type.as_deref() == Some("Organization"))
+            .map(summary)
+            .collect())
     }
 
-    async fn org_ruleset(&self, _org: &str, id: u64) -> Result<WireRuleset, ApiError> {
-        self.get_ruleset(self.repo(), id)
+    async fn org_ruleset(&self, org: &str, id: u64) -> Result<WireRuleset, ApiError> {
+        let state = self.call("org_ruleset", &format!("{org}/{id}"), None)?;
+        state
+            .rulesets
+            .iter()
+            .find(|r| r.id == id && r.source_type.as_deref() == Some("Organization"))
+            .cloned()
+            .ok_or_else(|| not_found("org_ruleset", &id.to_string()))
     }
 
     async fn rate_limit(&self) -> Result<RateLimit, ApiError> {

@@ -11,17 +11,7 @@ impl FakeGithub {
     ) -> Result<Vec<RulesetSummary>, ApiError> {
         self.check_repo(repo, "rulesets")?;
         let state = self.call("rulesets", "", None)?;
-        Ok(state
-            .rulesets
-            .iter()
-            .map(|r| RulesetSummary {
-                id: r.id,
-                name: r.name.clone(),
-                source_type: r.source_type.clone(),
-                source: r.source.clone(),
-                enforcement: r.enforcement.clone(),
-            })
-            .collect())
+        Ok(state.rulesets.iter().map(summary).collect())
     }
 
     pub(in crate::github::fake) fn get_ruleset(
@@ -111,5 +101,16 @@ impl FakeGithub {
             (Some(Some(at)), None) => Ok(state.rulesets.remove(at)),
             (Some(None), _) | (None, None) => Err(not_found(op, &object)),
         }
+    }
+}
+
+/// A ruleset as the lists show it.
+pub(super) fn summary(ruleset: &WireRuleset) -> RulesetSummary {
+    RulesetSummary {
+        id: ruleset.id,
+        name: ruleset.name.clone(),
+        source_type: ruleset.source_type.clone(),
+        source: ruleset.source.clone(),
+        enforcement: ruleset.enforcement.clone(),
     }
 }
