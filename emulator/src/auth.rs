@@ -191,6 +191,20 @@ pub(crate) fn installation_account(world: &World, inst: &InstallationSeed) -> St
     })
 }
 
+/// Returns whether the caller may use an installation permission: always, unless it is an
+/// installation whose `permissions` leave it out (the default permissions include it).
+pub(crate) fn installation_may(world: &World, who: &Principal, permission: &str) -> bool {
+    let Principal::Installation { id, .. } = who else {
+        return true;
+    };
+    world
+        .installations
+        .iter()
+        .find(|i| i.id == *id)
+        .and_then(|i| i.permissions.as_ref())
+        .is_none_or(|granted| granted.get(permission).is_some())
+}
+
 pub(crate) fn installation_principal(world: &World, inst: &InstallationSeed) -> Principal {
     Principal::Installation {
         id: inst.id,

@@ -797,3 +797,60 @@ fn a_github_app_installed_on_a_users_account_reads_that_users_repository() {
         "{stderr}"
     );
 }
+
+/// An App without "Organization administration: read" cannot list the organisation's
+/// rulesets; each repository then reads those that apply to it, and the requirement is
+/// judged the same.
+#[test]
+fn without_organisation_administration_the_organisation_rulesets_are_read_per_repository() {
+    use gh_policy_emulator::{InstallationSeed, test_keys};
+    let mut installation = InstallationSeed::new(77, "gh-policy");
+    installation.permissions = Some(json!({"administration": "read", "metadata": "read",
+        "environments": "read", "organization_custom_properties": "read", "members": "read"}));
+    let mut seed = acme()
+        .with_app("gh-policy", 15368)
+        .with_installation(installation);
+    seed.org.as_mut().unwrap().rulesets.push(json!({
+        "name": "no force pushes", "enforcement": "active",
+        "conditions": {"ref_name": {"include": ["~DEFAULT_BRANCH"], "exclude": []},
+                       "repository_name": {"include": ["~ALL"], "exclude": []}},
+        "rules": [{"type": "non_fast_forward"}]
+    }));
+    let repo = TestRepo::with(Emulator::start(seed));
+    repo.policy("version: 1\norganization: acme\ndefaults:\n  requirements: { \"~DEFAULT_BRANCH\": { block_force_pushes: true } }\n");
+    let output = repo
+        .cmd()
+        .args(["plan", "--no-cache", "--format", "json"])
+        .env_remove("GITHUB_TOKEN")
+        .env("GH_POLICY_APP_ID", "15368")
+        .env("GH_POLICY_APP_PRIVATE_KEY", test_keys::PRIVATE_KEY_PEM)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{stderr}\n{}",
+        String::from_utf8_lossy(&output.stdout)
+    );
+    let listing = repo
+        .emu
+        .requests()
+        .into_iter()
+        .find(|r| r.path == "/orgs/acme/rulesets")
+        .unwrap();
+    assert_eq!(listing.status, 403);
+    let plan: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(plan["errors"], json!([]));
+    assert_eq!(planned(&plan).len(), 4);
+    // Each repository read the organisation ruleset through its own path instead.
+    let per_repository = repo
+        .emu
+        .requests()
+        .iter()
+        .filter(|r| {
+            r.path.starts_with("/repos/acme/") && r.path.contains("/rulesets/") && r.status == 200
+        })
+        .count();
+    assert_eq!(per_repository, 4);
+}

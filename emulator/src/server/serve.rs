@@ -184,6 +184,16 @@ fn access(
     if method == "GET" && routes::admin_read(t) && role < Role::Write {
         return Err(forbidden(who.not_accessible(), "administration=read"));
     }
+    // An installation reaches the organisation's rulesets only with the organisation's
+    // "Administration" permission (`organization_administration`).
+    if matches!(t, T_ORG_RULESETS | T_ORG_RULESET)
+        && !auth::installation_may(world, who, "organization_administration")
+    {
+        return Err(forbidden(
+            who.not_accessible(),
+            "organization_administration=read",
+        ));
+    }
 
     Ok(idx)
 }
