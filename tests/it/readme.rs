@@ -211,3 +211,44 @@ fn expected_exit_codes_come_from_the_comment() {
     assert_eq!(expected_exit("gh-policy plan   # in sync: exit 0"), 0);
     assert_eq!(expected_exit("gh-policy schema > x.json"), 0);
 }
+
+/// The organisation policy the README shows is valid as written, and says what it means.
+#[test]
+fn the_organisation_policy_in_the_readme_is_valid() {
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    let section = readme
+        .split_once("## Many repositories")
+        .expect("README has the organisation section")
+        .1;
+    let block = section
+        .split_once("```yaml\n")
+        .and_then(|(_, rest)| rest.split_once("```"))
+        .expect("the section opens with a YAML block")
+        .0;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("org.yaml");
+    std::fs::write(&path, block).unwrap();
+    let output = assert_cmd::Command::cargo_bin("gh-policy")
+        .unwrap()
+        .args(["validate", "--no-workflows", "-p"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    // `critical` raises the floor; `katz-backend` keeps its own environment.
+    let merged = assert_cmd::Command::cargo_bin("gh-policy")
+        .unwrap()
+        .args(["validate", "--no-workflows", "--repo", "katz-backend", "-p"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&merged.stdout);
+    assert!(
+        text.contains("repository: acme/katz-backend") && text.contains("production:"),
+        "{text}"
+    );
+}
