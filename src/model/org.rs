@@ -19,6 +19,7 @@ pub struct OrgPolicy {
     pub version: u32,
 
     /// The organisation's login.
+    #[schemars(pattern(crate::names::LOGIN_PATTERN))]
     pub organization: String,
 
     /// The policy every selected repository gets.

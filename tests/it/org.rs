@@ -854,3 +854,29 @@ fn without_organisation_administration_the_organisation_rulesets_are_read_per_re
         .count();
     assert_eq!(per_repository, 4);
 }
+
+#[test]
+fn an_organisation_that_is_not_a_login_is_refused_before_any_request() {
+    let repo = org_repo(acme());
+    repo.policy("version: 1\norganization: ../acme\ndefaults: {}\n");
+    let output = repo
+        .cmd()
+        .args(["validate", "--no-workflows"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("policy.yaml:2:") && stderr.contains("organization"),
+        "{stderr}"
+    );
+    repo.policy("version: 1\nbranches: {}\n");
+    let output = repo
+        .cmd()
+        .args(["plan", "--org", "acme/x"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("not an organisation's login"));
+    assert!(repo.emu.requests().is_empty());
+}

@@ -35,6 +35,14 @@ pub enum Mode {
 /// Loads the policy file and decides the mode: an organisation policy (`organization:`), or
 /// `--org`, which applies a repository policy to every repository of the organisation.
 pub fn load(path: &Path, org_flag: Option<&str>) -> Result<Mode, Error> {
+    if let Some(org) = org_flag {
+        crate::names::check_login(org).map_err(|reason| {
+            Error::new(format!(
+                "--org {} is not an organisation's login: {reason}",
+                quote(org)
+            ))
+        })?;
+    }
     let (file, map) = policy::load_any(path).map_err(|err| invalid_policy(path, &err))?;
     match (file, org_flag) {
         (PolicyFile::Repository(settings), None) => Ok(Mode::Repository(Box::new(settings), map)),
