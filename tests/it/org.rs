@@ -57,6 +57,18 @@ repositories:
 exclude: ["sandbox-*"]
 "#;
 
+/// The App (id 15368, the emulator's test key) in the environment, as Actions would pass it.
+/// A test that needs the App alone also removes `GITHUB_TOKEN`.
+fn app_credentials() -> [(&'static str, &'static str); 2] {
+    [
+        ("GH_POLICY_APP_ID", "15368"),
+        (
+            "GH_POLICY_APP_PRIVATE_KEY",
+            gh_policy_emulator::test_keys::PRIVATE_KEY_PEM,
+        ),
+    ]
+}
+
 fn org_repo(seed: Seed) -> TestRepo {
     let repo = TestRepo::with(Emulator::builder(seed).start());
     repo.policy(ORG_POLICY);
@@ -550,7 +562,7 @@ fn in_actions_the_step_summary_gets_the_table() {
 /// while the run goes on.
 #[test]
 fn a_github_app_plans_the_organisation_renewing_its_token_mid_run() {
-    use gh_policy_emulator::{InstallationSeed, test_keys};
+    use gh_policy_emulator::InstallationSeed;
     let mut seed = acme()
         .with_app("gh-policy", 15368)
         .with_installation(InstallationSeed::new(77, "gh-policy"));
@@ -567,7 +579,7 @@ fn a_github_app_plans_the_organisation_renewing_its_token_mid_run() {
     repo.policy(ORG_POLICY);
     repo.emu.set_latency(Duration::from_millis(250));
     let key = repo.dir.path().join("app.pem");
-    std::fs::write(&key, test_keys::PRIVATE_KEY_PEM).unwrap();
+    std::fs::write(&key, gh_policy_emulator::test_keys::PRIVATE_KEY_PEM).unwrap();
     let output = repo
         .cmd()
         .args([
@@ -618,8 +630,7 @@ fn a_github_app_plans_the_organisation_renewing_its_token_mid_run() {
     let output = repo
         .cmd()
         .args(["plan", "--no-cache", "--repo", "web", "-v"])
-        .env("GH_POLICY_APP_ID", "15368")
-        .env("GH_POLICY_APP_PRIVATE_KEY", test_keys::PRIVATE_KEY_PEM)
+        .envs(app_credentials())
         .output()
         .unwrap();
     let stderr = String::from_utf8_lossy(&output.stderr);
@@ -740,7 +751,7 @@ fn apply_over_the_organisation_goes_on_past_a_repository_whose_write_fails() {
 /// a repository a user owns works too (a user has no `/orgs/…/installation`).
 #[test]
 fn a_github_app_installed_on_a_users_account_reads_that_users_repository() {
-    use gh_policy_emulator::{InstallationSeed, test_keys};
+    use gh_policy_emulator::InstallationSeed;
     let mut installation = InstallationSeed::new(78, "gh-policy");
     installation.account = Some("octocat".to_owned());
     let seed = acme()
@@ -758,8 +769,7 @@ fn a_github_app_installed_on_a_users_account_reads_that_users_repository() {
         .cmd()
         .args(["plan", "--no-cache", "--repo", "octocat/dotfiles"])
         .env_remove("GITHUB_TOKEN")
-        .env("GH_POLICY_APP_ID", "15368")
-        .env("GH_POLICY_APP_PRIVATE_KEY", test_keys::PRIVATE_KEY_PEM)
+        .envs(app_credentials())
         .output()
         .unwrap();
     assert_eq!(
@@ -785,8 +795,7 @@ fn a_github_app_installed_on_a_users_account_reads_that_users_repository() {
         .cmd()
         .args(["plan", "--no-cache", "--repo", "acme/web"])
         .env_remove("GITHUB_TOKEN")
-        .env("GH_POLICY_APP_ID", "15368")
-        .env("GH_POLICY_APP_PRIVATE_KEY", test_keys::PRIVATE_KEY_PEM)
+        .envs(app_credentials())
         .output()
         .unwrap();
     let stderr = String::from_utf8_lossy(&output.stderr);
@@ -803,7 +812,7 @@ fn a_github_app_installed_on_a_users_account_reads_that_users_repository() {
 /// judged the same.
 #[test]
 fn without_organisation_administration_the_organisation_rulesets_are_read_per_repository() {
-    use gh_policy_emulator::{InstallationSeed, test_keys};
+    use gh_policy_emulator::InstallationSeed;
     let mut installation = InstallationSeed::new(77, "gh-policy");
     installation.permissions = Some(json!({"administration": "read", "metadata": "read",
         "environments": "read", "organization_custom_properties": "read", "members": "read"}));
@@ -822,8 +831,7 @@ fn without_organisation_administration_the_organisation_rulesets_are_read_per_re
         .cmd()
         .args(["plan", "--no-cache", "--format", "json"])
         .env_remove("GITHUB_TOKEN")
-        .env("GH_POLICY_APP_ID", "15368")
-        .env("GH_POLICY_APP_PRIVATE_KEY", test_keys::PRIVATE_KEY_PEM)
+        .envs(app_credentials())
         .output()
         .unwrap();
     let stderr = String::from_utf8_lossy(&output.stderr);
