@@ -1117,6 +1117,10 @@ fn official_request_examples_are_accepted() {
         "get-by-slug.200.json",
         "get-branch.200.json",
         "get-by-name.200.json",
+        // The shared README lists the directory listing among the examples that disagree
+        // with their schema; the pull request's `requested_teams` lack `type` (QUIRKS 49).
+        "get-content.200.response-if-content-is-a-directory-github-object.json",
+        "pulls-list.200.json",
     ];
     let mut mismatched = Vec::new();
     for e in index
@@ -1140,9 +1144,11 @@ fn official_request_examples_are_accepted() {
             mismatched.push(file.to_owned());
         }
     }
-    for m in &mismatched {
-        assert!(known_bad.contains(&m.as_str()), "{m} does not validate");
-    }
+    let unexpected: Vec<_> = mismatched
+        .iter()
+        .filter(|m| !known_bad.contains(&m.as_str()))
+        .collect();
+    assert!(unexpected.is_empty(), "{unexpected:?} do not validate");
 }
 
 /// Reads one response with a `content-length` body from a kept-alive connection.
