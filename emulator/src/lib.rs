@@ -31,6 +31,7 @@ pub use seed::{
     InstallationSeed, OrgAdminActorId, OrgSeed, Realism, RepoSeed, RepositorySeed, ReturnOrder,
     ReviewerSeed, Role, Seed, TeamSeed, TokenSeed, UserSeed,
 };
+pub use state::ref_patterns;
 
 use server::{Shared, lock};
 

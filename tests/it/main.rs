@@ -5,6 +5,7 @@ mod action;
 mod apply;
 mod cli;
 mod common;
+mod effective;
 mod errors;
 mod exceptions;
 mod export;

@@ -7,6 +7,7 @@
 pub(crate) mod conditions;
 mod environments;
 mod export;
+mod fnmatch;
 mod protection;
 mod protection_json;
 mod repo;
@@ -15,6 +16,15 @@ pub(crate) mod rulesets;
 pub(crate) mod rulesets_json;
 mod secrets;
 mod world;
+
+/// How GitHub matches ruleset patterns, for tests that hold another matcher to it.
+pub mod ref_patterns {
+    /// Returns whether the whole `text` matches `pattern` (Ruby's `File.fnmatch` with
+    /// `FNM_PATHNAME`).
+    pub fn fnmatch(pattern: &str, text: &str) -> bool {
+        super::fnmatch::fnmatch(pattern, text)
+    }
+}
 
 use serde_json::{Map, Value, json};
 
