@@ -84,3 +84,44 @@ requirements:
     );
     repo.assert_conformant();
 }
+
+/// `main` protected classically, requiring `ci` from GitHub Actions (app 15368).
+fn pinned_ci() -> Value {
+    json!({ "branches": { "main": { "protection": {
+        "required_status_checks": { "strict": false,
+            "checks": [ { "context": "ci", "app_id": 15368 } ] },
+        "enforce_admins": true, "required_pull_request_reviews": null, "restrictions": null } } } })
+}
+
+#[test]
+fn a_requirement_pins_a_check_by_app_slug() {
+    let repo = TestRepo::with(Emulator::start(world(&pinned_ci())));
+    let policy = |app: &str| {
+        format!(
+            "version: 1\nrepository: acme/katz-backend\nrequirements:\n  main:\n    required_checks: [{{ context: ci, app: {app} }}]\n"
+        )
+    };
+    // Written by slug, the pin is resolved to the app's id like any other: met.
+    repo.policy(&policy("github-actions"));
+    let (code, plan) = repo.plan_json();
+    assert_eq!((code, changes(&plan)), (0, vec![]), "{plan:#}");
+    assert_eq!(
+        plan["requirements"][0]["settings"][0]["sources"],
+        json!(["classic"])
+    );
+    // Another app's check is not this one.
+    repo.policy(&policy("circleci"));
+    let (code, plan) = repo.plan_json();
+    assert_eq!(code, 2, "{plan:#}");
+    assert_eq!(
+        changes(&plan),
+        expect(&[("requirements.main", "update", false)])
+    );
+    // An app GitHub does not know is an error naming it, never "unmet" on every run.
+    repo.policy(&policy("no-such-app"));
+    let output = repo.cmd().args(["plan", "--no-cache"]).output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("no-such-app"), "{stderr}");
+    repo.assert_conformant();
+}

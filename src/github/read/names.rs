@@ -1,6 +1,6 @@
 //! The users, teams and apps a policy names: checked to exist, and their ids learnt where a
-//! write or a comparison needs them (environment reviewers, pinned checks, ruleset bypass
-//! actors). A name already seen live is known to exist and costs no request unless its id
+//! write or a comparison needs them (environment reviewers, pinned checks of branches,
+//! rulesets and requirements, ruleset bypass actors). A name already seen live is known to exist and costs no request unless its id
 //! is needed. Every unknown name is reported at once.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -81,6 +81,13 @@ impl Named {
             }
             checks.extend(ruleset.rules.status_checks.iter().flat_map(|c| &c.required));
         }
+        // A requirement pinned by slug is met only by a source pinned to that app's id.
+        checks.extend(
+            settings
+                .requirements
+                .values()
+                .flat_map(|r| &r.required_checks),
+        );
         named.apps.extend(
             checks
                 .into_iter()
