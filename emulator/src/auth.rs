@@ -205,6 +205,27 @@ pub(crate) fn installation_may(world: &World, who: &Principal, permission: &str)
         .is_none_or(|granted| granted.get(permission).is_some())
 }
 
+/// Returns whether the caller may edit the organisation's rulesets, and so see their bypass
+/// actors: an admin token (an organisation owner's), or an installation granted
+/// organisation administration `write` (the default permissions include it).
+pub(crate) fn edits_org_rulesets(world: &World, who: &Principal) -> bool {
+    match who {
+        Principal::Token { role, .. } => *role == Role::Admin,
+        Principal::Installation { id, .. } => world
+            .installations
+            .iter()
+            .find(|i| i.id == *id)
+            .and_then(|i| i.permissions.as_ref())
+            .is_none_or(|granted| {
+                granted
+                    .get("organization_administration")
+                    .and_then(Value::as_str)
+                    == Some("write")
+            }),
+        Principal::App { .. } => false,
+    }
+}
+
 pub(crate) fn installation_principal(world: &World, inst: &InstallationSeed) -> Principal {
     Principal::Installation {
         id: inst.id,

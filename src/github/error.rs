@@ -62,6 +62,8 @@ pub enum Permission {
     MetadataRead,
     /// Organization administration, read: organisation rulesets.
     OrganizationAdministrationRead,
+    /// Organization administration, write: organisation rulesets with their bypass actors.
+    OrganizationAdministrationWrite,
 }
 
 impl Permission {
@@ -77,23 +79,27 @@ impl Permission {
             Self::MembersRead => "Organization members: read",
             Self::MetadataRead => "Metadata: read",
             Self::OrganizationAdministrationRead => "Organization administration: read",
+            Self::OrganizationAdministrationWrite => "Organization administration: write",
         }
     }
 
     /// Returns the hint for a token that lacks this permission.
     pub fn hint(self) -> String {
-        let classic = if matches!(
-            self,
-            Self::MembersRead | Self::OrganizationAdministrationRead
-        ) {
-            "the `read:org` scope"
-        } else {
-            "the `repo` scope"
-        };
-        format!(
-            "the token needs \"{}\" on this repository (fine-grained token), or {classic} (classic token)",
-            self.label()
-        )
+        match self {
+            // Only an organisation owner may edit the organisation's rulesets.
+            Self::OrganizationAdministrationWrite => format!(
+                "the token needs \"{}\" on the organisation (a fine-grained token of an organisation owner, or a GitHub App's installation), or an organisation owner's classic token with the `admin:org` scope",
+                self.label()
+            ),
+            Self::MembersRead | Self::OrganizationAdministrationRead => format!(
+                "the token needs \"{}\" on the organisation (fine-grained token), or the `read:org` scope (classic token)",
+                self.label()
+            ),
+            _ => format!(
+                "the token needs \"{}\" on this repository (fine-grained token), or the `repo` scope (classic token)",
+                self.label()
+            ),
+        }
     }
 }
 

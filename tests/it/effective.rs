@@ -2,7 +2,7 @@
 //! `apply` leaves must be what GitHub then enforces, so that no requirement shows drift on
 //! every run.
 
-use gh_policy_emulator::{Emulator, Seed};
+use gh_policy_emulator::{Emulator, Role, Seed};
 use serde_json::{Value, json};
 
 use crate::common::{TestRepo, changes, expect};
@@ -124,4 +124,108 @@ fn a_requirement_pins_a_check_by_app_slug() {
     assert_eq!(output.status.code(), Some(1), "{stderr}");
     assert!(stderr.contains("no-such-app"), "{stderr}");
     repo.assert_conformant();
+}
+
+/// Classic protection on `main` that admins may bypass (2 approvals, linear history), a
+/// repository ruleset nobody may bypass (2 approvals), and an organisation ruleset that
+/// organisation admins may bypass (check `ci`).
+fn bypass_world() -> Seed {
+    world(&json!({
+        "org": { "login": "acme", "id": 9000, "rulesets": [ {
+            "id": 900, "name": "org-ci", "enforcement": "active", "target": "branch",
+            "bypass_actors": [ { "actor_id": 1, "actor_type": "OrganizationAdmin", "bypass_mode": "always" } ],
+            "conditions": { "ref_name": { "include": ["~DEFAULT_BRANCH"], "exclude": [] },
+                            "repository_name": { "include": ["~ALL"], "exclude": [] } },
+            "rules": [ { "type": "required_status_checks", "parameters": {
+                "strict_required_status_checks_policy": false,
+                "required_status_checks": [ { "context": "ci" } ] } } ] } ] },
+        "branches": { "main": { "protection": {
+            "required_status_checks": null, "enforce_admins": false, "restrictions": null,
+            "required_linear_history": true,
+            "required_pull_request_reviews": { "required_approving_review_count": 2 } } } },
+        "rulesets": [ {
+            "id": 101, "name": "protect-main", "enforcement": "active",
+            "conditions": { "ref_name": { "include": ["~DEFAULT_BRANCH"], "exclude": [] } },
+            "rules": [ { "type": "pull_request", "parameters": {
+                "required_approving_review_count": 2, "dismiss_stale_reviews_on_push": false,
+                "require_code_owner_review": false, "require_last_push_approval": false,
+                "required_review_thread_resolution": false } } ] } ],
+    }))
+}
+
+fn no_bypass_policy(asked: &str) -> String {
+    format!(
+        "version: 1\nrepository: acme/katz-backend\nrequirements:\n  main:\n    {asked}\n    no_bypass: true\n"
+    )
+}
+
+#[test]
+fn no_bypass_is_judged_on_the_sources_that_provide_what_is_asked() {
+    let repo = TestRepo::with(
+        Emulator::builder(bypass_world())
+            .token_with_role("write-token", Role::Write)
+            .start(),
+    );
+    // Classic (bypassable) provides linear history, which is not asked, and 2 approvals,
+    // which the unbypassable ruleset provides too: met, by the ruleset.
+    repo.policy(&no_bypass_policy("required_approvals: 2"));
+    let (code, plan) = repo.plan_json();
+    assert_eq!((code, changes(&plan)), (0, vec![]), "{plan:#}");
+    let settings = &plan["requirements"][0]["settings"];
+    assert_eq!(settings[1]["setting"], "no_bypass");
+    assert_eq!(settings[1]["sources"], json!(["ruleset \"protect-main\""]));
+    // The organisation ruleset admins may bypass is all that requires `ci`: unmet, and
+    // named.
+    repo.policy(&no_bypass_policy("required_checks: [ci]"));
+    let (code, plan) = repo.plan_json();
+    assert_eq!(code, 2, "{plan:#}");
+    let diff = &plan["changes"][0]["diffs"][0];
+    assert_eq!(diff["path"], "no_bypass", "{plan:#}");
+    assert_eq!(
+        diff["sources"],
+        json!(["ruleset \"org-ci\" (organization acme)"])
+    );
+    repo.assert_conformant();
+}
+
+#[test]
+fn hidden_bypass_actors_matter_only_where_no_bypass_rests_on_them() {
+    let repo = TestRepo::with(
+        Emulator::builder(bypass_world())
+            .token_with_role("write-token", Role::Write)
+            .start(),
+    );
+    let plan = |asked: &str| {
+        repo.policy(&no_bypass_policy(asked));
+        repo.cmd()
+            .env("GITHUB_TOKEN", "write-token")
+            .args(["plan", "--no-cache"])
+            .output()
+            .unwrap()
+    };
+    // A write token does not see the organisation ruleset's actors; it provides nothing
+    // asked, so they do not matter.
+    let output = plan("required_approvals: 2");
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    // Asked for `ci`, which only that ruleset provides: an error naming the ruleset and the
+    // permission an organisation owner has, never repository administration.
+    let output = plan("required_checks: [ci]");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("ruleset \"org-ci\" (organization acme)"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("\"Organization administration: write\""),
+        "{stderr}"
+    );
+    assert!(stderr.contains("organisation owner"), "{stderr}");
+    assert!(!stderr.contains("\"Administration: write\""), "{stderr}");
+    assert!(output.stdout.is_empty());
 }

@@ -6,6 +6,7 @@
 
 use serde_json::{Value, json};
 
+use super::bypass::Asked;
 use super::{Check, Contribution, Source};
 use crate::live::Identities;
 use crate::model::{REQUIREMENT_FLAGS, RequiredCheck, Requirement};
@@ -17,7 +18,7 @@ pub enum Verdict {
     Met,
     /// Not met.
     Unmet,
-    /// Cannot be told: a providing ruleset's bypass actors cannot be seen.
+    /// Cannot be told: it rests on a providing ruleset whose bypass actors cannot be seen.
     Unknown,
 }
 
@@ -95,29 +96,48 @@ pub fn judge(
         });
     }
     if requirement.no_bypass {
-        let providers: Vec<&Contribution> = enforced.iter().filter(|c| c.provides()).collect();
-        let verdict = if providers.iter().any(|c| c.bypass_free.is_none()) {
-            Verdict::Unknown
-        } else if !providers.is_empty() && providers.iter().all(|c| c.bypass_free == Some(true)) {
-            Verdict::Met
-        } else {
-            Verdict::Unmet
-        };
-        let met = verdict == Verdict::Met;
+        let (verdict, sources) = super::bypass::judge(&asked(requirement, enforced, ids), enforced);
         out.push(Judged {
             setting: "no_bypass",
+            live: json!(verdict == Verdict::Met),
             verdict,
-            live: json!(met),
             policy: json!(true),
-            sources: providers
-                .iter()
-                .filter(|c| met || c.bypass_free == Some(false))
-                .map(|c| c.source.clone())
-                .collect(),
+            sources,
             evaluate_only: Vec::new(),
         });
     }
     out
+}
+
+/// Returns the providers of each setting the requirement asks for (everything the sources
+/// provide when it asks for nothing but `no_bypass`).
+fn asked(requirement: &Requirement, enforced: &[Contribution], ids: &Identities) -> Asked {
+    let providers = |keep: &dyn Fn(&Contribution) -> bool| -> Vec<usize> {
+        (0..enforced.len())
+            .filter(|i| keep(&enforced[*i]))
+            .collect()
+    };
+    let mut asked = Vec::new();
+    if requirement.required_approvals > 0 {
+        asked.push(providers(&|c| {
+            c.approvals >= requirement.required_approvals
+        }));
+    }
+    for want in &requirement.required_checks {
+        let want = Check::of(want, ids);
+        asked.push(providers(&|c| {
+            c.checks.iter().any(|have| have.meets(&want))
+        }));
+    }
+    for flag in REQUIREMENT_FLAGS {
+        if requirement.flag(flag) {
+            asked.push(providers(&|c| c.flags.contains(&flag)));
+        }
+    }
+    if asked.is_empty() {
+        return super::bypass::effective(enforced);
+    }
+    asked
 }
 
 fn judge_checks(
