@@ -229,3 +229,49 @@ fn hidden_bypass_actors_matter_only_where_no_bypass_rests_on_them() {
     assert!(!stderr.contains("\"Administration: write\""), "{stderr}");
     assert!(output.stdout.is_empty());
 }
+
+#[test]
+fn a_branch_in_sync_keeps_the_app_github_records_for_a_bare_check() {
+    let repo = TestRepo::with(Emulator::start(world(&pinned_ci())));
+    // The branch lists `ci` by bare name, in sync with GitHub's `ci` from GitHub Actions;
+    // apply writes nothing, so the pin the requirement asks for stays.
+    repo.policy(
+        "version: 1
+repository: acme/katz-backend
+branches:
+  main:
+    status_checks:
+      required: [ci]
+    enforce_admins: true
+requirements:
+  main:
+    required_checks: [{ context: ci, app: github-actions }]
+",
+    );
+    let (code, plan) = repo.plan_json();
+    assert_eq!((code, changes(&plan)), (0, vec![]), "{plan:#}");
+    assert_eq!(apply(&repo), 0);
+    assert!(repo.writes().is_empty());
+    // Rewritten, the branch has the policy's bare check: GitHub picks the app, so the plan
+    // cannot promise the pin, and says so.
+    repo.policy(
+        "version: 1
+repository: acme/katz-backend
+branches:
+  main:
+    status_checks:
+      required: [ci]
+      strict: true
+    enforce_admins: true
+requirements:
+  main:
+    required_checks: [{ context: ci, app: github-actions }]
+",
+    );
+    let (code, plan) = repo.plan_json();
+    assert_ne!(code, 0, "{plan:#}");
+    let requirement = changes(&plan)
+        .into_iter()
+        .find(|c| c.0 == "requirements.main");
+    assert_eq!(requirement.map(|c| c.2), Some(false), "{plan:#}");
+}
