@@ -86,7 +86,7 @@ requirements:
 }
 
 /// `main` protected classically, requiring `ci` from GitHub Actions (app 15368).
-fn pinned_ci() -> Value {
+pub fn pinned_ci() -> Value {
     json!({ "branches": { "main": { "protection": {
         "required_status_checks": { "strict": false,
             "checks": [ { "context": "ci", "app_id": 15368 } ] },
@@ -129,7 +129,7 @@ fn a_requirement_pins_a_check_by_app_slug() {
 /// Classic protection on `main` that admins may bypass (2 approvals, linear history), a
 /// repository ruleset nobody may bypass (2 approvals), and an organisation ruleset that
 /// organisation admins may bypass (check `ci`).
-fn bypass_world() -> Seed {
+pub fn bypass_world() -> Seed {
     world(&json!({
         "org": { "login": "acme", "id": 9000, "rulesets": [ {
             "id": 900, "name": "org-ci", "enforcement": "active", "target": "branch",

@@ -24,7 +24,7 @@ fn bare() -> Value {
 
 /// acme: two services (one critical), a website, an archived repository, a fork and a
 /// sandbox; every one with `main` protected with one approval.
-fn acme() -> Seed {
+pub fn acme() -> Seed {
     let repository = |name: &str| RepositorySeed::new(name).protected_branch("main", bare());
     Seed::organization("acme", 9000)
         .with_repository(repository("svc-pay").property("tier", "critical"))

@@ -1,0 +1,300 @@
+//! `plan` and `explain` agree with GitHub (the emulator's `rules/branches/{branch}`) on
+//! every world of the test suite (issue 21).
+//!
+//! Each world gets its own policy plus rulesets whose patterns GitHub's matching makes
+//! tricky, and requirements on branches those patterns do and do not reach. Then:
+//! - what `plan` predicts of each requirement setting after `apply` is what the plan after
+//!   `apply` finds on GitHub: no requirement shows drift after an apply that met it, and
+//!   none the plan called unfixable is met;
+//! - `explain` names as the source of each setting exactly the rulesets whose rules in
+//!   `rules/branches/{branch}` provide it, and as evaluate-only exactly the evaluate rulesets
+//!   GitHub applies to the branch once they are switched to active.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use gh_policy::model::{RepoSettings, Requirement};
+use gh_policy_emulator::{Emulator, Seed};
+use serde_json::{Value, json};
+
+use crate::common::{Policy, TestRepo, fixture, flow_policy};
+
+mod explain;
+
+/// Rulesets with the patterns GitHub's matching makes tricky, one in evaluate mode.
+const PROBE_RULESETS: &str = r#"
+agreement-patterns:
+  include: ["release/**", "qa**/**/*", "feature/*/x", "[a-c]*-fix"]
+  exclude: ["release/old"]
+  rules:
+    pull_request: { required_approvals: 1, dismiss_stale_reviews: true }
+    restrict_deletions: true
+agreement-deep:
+  include: ["release/**/*", "~DEFAULT_BRANCH"]
+  rules:
+    required_linear_history: true
+    status_checks: { strict: true, required: [agreement-ci] }
+agreement-evaluate:
+  enforcement: evaluate
+  include: ["~ALL"]
+  exclude: ["dev*", "qa/**/*"]
+  rules:
+    block_force_pushes: true
+    required_signatures: true
+"#;
+
+/// Branches the patterns do and do not reach; none of them need exist.
+const PROBES: [&str; 14] = [
+    "main",
+    "dev",
+    "stage",
+    "release/v1",
+    "release/a/b",
+    "release/old",
+    "qa",
+    "qa/x",
+    "qa-test/x/y",
+    "feature/a/x",
+    "feature/a/b/x",
+    "b-fix",
+    "d-fix",
+    "dependabot/npm/x",
+];
+
+/// One world: its seed, the repository, its own policy, the checks worth asking for.
+struct World {
+    seed: Seed,
+    repository: &'static str,
+    policy: RepoSettings,
+    checks: &'static [&'static str],
+}
+
+fn flow(name: &str) -> World {
+    World {
+        seed: Emulator::load_seed(fixture(&format!("live/{name}.json"))).unwrap(),
+        repository: "acme/katz-backend",
+        policy: gh_policy::policy::parse("flow.yaml", &flow_policy()).unwrap(),
+        checks: &["dev - lint and test", "Security Checks"],
+    }
+}
+
+fn bare(seed: Seed, repository: &'static str, checks: &'static [&'static str]) -> World {
+    let mut policy = RepoSettings::empty();
+    policy.repository = Some(repository.to_owned());
+    World {
+        seed,
+        repository,
+        policy,
+        checks,
+    }
+}
+
+/// The settings asked one at a time: a requirement with just this one, and its label.
+fn asked(checks: &[&str]) -> Vec<(String, Requirement)> {
+    let mut asked: Vec<String> = [
+        "required_approvals: 1",
+        "required_approvals: 2",
+        "no_bypass: true",
+        "dismiss_stale_reviews: true",
+        "required_conversation_resolution: true",
+        "strict: true",
+        "block_force_pushes: true",
+        "restrict_deletions: true",
+        "required_linear_history: true",
+        "required_signatures: true",
+    ]
+    .map(str::to_owned)
+    .to_vec();
+    for check in checks.iter().chain(&["agreement-ci"]) {
+        asked.push(format!("required_checks: [\"{check}\"]"));
+    }
+    asked
+        .into_iter()
+        .map(|yaml| {
+            let requirement = serde_saphyr::from_str(&yaml).unwrap();
+            (yaml, requirement)
+        })
+        .collect()
+}
+
+/// The world's policy with the probe rulesets and `requirement` on every probe branch.
+fn policy(world: &World, requirement: Option<&Requirement>) -> String {
+    let mut settings = world.policy.clone();
+    let probes: BTreeMap<String, gh_policy::model::Ruleset> =
+        serde_saphyr::from_str(PROBE_RULESETS).unwrap();
+    settings.rulesets.extend(probes);
+    if let Some(requirement) = requirement {
+        for probe in PROBES {
+            settings
+                .requirements
+                .insert(probe.to_owned(), requirement.clone());
+        }
+    }
+    Policy(settings).yaml()
+}
+
+/// Plans each policy file at once; returns each JSON plan.
+fn plans(repo: &TestRepo, files: &[String]) -> Vec<Value> {
+    std::thread::scope(|scope| {
+        let running: Vec<_> = files
+            .iter()
+            .map(|file| {
+                scope.spawn(move || {
+                    let output = repo
+                        .cmd()
+                        .args(["plan", "--no-cache", "--format", "json", "-p", file])
+                        .output()
+                        .unwrap();
+                    let stderr = String::from_utf8_lossy(&output.stderr);
+                    assert!(
+                        matches!(output.status.code(), Some(0 | 2)),
+                        "{file}: {stderr}"
+                    );
+                    serde_json::from_slice(&output.stdout).unwrap()
+                })
+            })
+            .collect();
+        running.into_iter().map(|t| t.join().unwrap()).collect()
+    })
+}
+
+/// For each probe branch, whether the plan predicts its one requirement met after apply.
+fn predicted(plan: &Value) -> BTreeMap<String, bool> {
+    let change = |probe: &str| {
+        plan["changes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["address"] == format!("requirements.{probe}"))
+    };
+    PROBES
+        .iter()
+        .map(|probe| {
+            let met = change(probe).is_none_or(|c| c["applicable"] != json!(false));
+            ((*probe).to_owned(), met)
+        })
+        .collect()
+}
+
+/// For each probe branch, whether its one requirement is met now (the plan's report).
+fn met_now(plan: &Value) -> BTreeMap<String, bool> {
+    plan["requirements"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            let met = r["settings"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|s| s["met"] == json!(true));
+            (r["branch"].as_str().unwrap().to_owned(), met)
+        })
+        .collect()
+}
+
+fn agree_on(world: &World) {
+    let repo = TestRepo::with(Emulator::start(world.seed.clone()));
+    let asked = asked(world.checks);
+    let files: Vec<String> = asked
+        .iter()
+        .enumerate()
+        .map(|(i, (_, requirement))| {
+            let file = format!("asked-{i}.yaml");
+            std::fs::write(
+                repo.dir.path().join(&file),
+                policy(world, Some(requirement)),
+            )
+            .unwrap();
+            file
+        })
+        .collect();
+    let before = plans(&repo, &files);
+    repo.policy(&policy(world, None));
+    let applied = repo
+        .cmd()
+        .args(["apply", "--yes", "--no-cache"])
+        .output()
+        .unwrap();
+    // 2: what apply cannot write (a secret without its value) is left, and said.
+    assert!(
+        matches!(applied.status.code(), Some(0 | 2)),
+        "{}\n{}",
+        String::from_utf8_lossy(&applied.stdout),
+        String::from_utf8_lossy(&applied.stderr)
+    );
+    let after = plans(&repo, &files);
+    let mut wrong = Vec::new();
+    for (((label, _), before), after) in asked.iter().zip(&before).zip(&after) {
+        let (predicted, found) = (predicted(before), met_now(after));
+        for probe in PROBES {
+            if predicted[probe] != found[probe] {
+                wrong.push(format!(
+                    "{label} on {probe}: predicted {}, GitHub then {}",
+                    predicted[probe], found[probe]
+                ));
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "{}: {wrong:#?}", world.repository);
+    // Both ways were predicted (the probes are not all alike).
+    let verdicts: BTreeSet<bool> = before
+        .iter()
+        .flat_map(|p| predicted(p).into_values())
+        .collect();
+    assert_eq!(verdicts.len(), 2);
+    explain::agrees(&repo, world.repository);
+}
+
+#[test]
+fn on_the_flow_in_sync() {
+    agree_on(&flow("flow-in-sync"));
+}
+
+#[test]
+fn on_the_flow_drifted() {
+    agree_on(&flow("flow-drifted"));
+}
+
+#[test]
+fn on_the_empty_repository() {
+    agree_on(&flow("empty"));
+}
+
+#[test]
+fn on_the_organisation_acme() {
+    let seed = Emulator::load_seed(fixture("live/org-acme.json")).unwrap();
+    agree_on(&bare(seed, "acme/katz-web", &[]));
+}
+
+#[test]
+fn on_the_organisation_of_the_org_tests() {
+    agree_on(&bare(crate::org::acme(), "acme/svc-pay", &[]));
+}
+
+#[test]
+fn on_the_requirements_worlds() {
+    agree_on(&bare(
+        crate::requirements::world("active"),
+        "acme/katz-backend",
+        &["ci", "sec"],
+    ));
+    agree_on(&bare(
+        crate::requirements::world("evaluate"),
+        "acme/katz-backend",
+        &["ci", "sec"],
+    ));
+}
+
+#[test]
+fn on_the_effective_worlds() {
+    agree_on(&bare(
+        crate::effective::bypass_world(),
+        "acme/katz-backend",
+        &["ci"],
+    ));
+    agree_on(&bare(
+        crate::effective::world(&crate::effective::pinned_ci()),
+        "acme/katz-backend",
+        &["ci"],
+    ));
+}
