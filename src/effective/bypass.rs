@@ -5,9 +5,48 @@
 
 use super::judge::Verdict;
 use super::{Check, Contribution, Source};
+use crate::live::Identities;
+use crate::model::{REQUIREMENT_FLAGS, Requirement};
 
 /// For each setting asked, the indexes (into the enforced contributions) of its providers.
 pub(super) type Asked = Vec<Vec<usize>>;
+
+/// Returns the indexes of the enforced contributions `keep` picks.
+fn providers(enforced: &[Contribution], keep: &dyn Fn(&Contribution) -> bool) -> Vec<usize> {
+    (0..enforced.len())
+        .filter(|i| keep(&enforced[*i]))
+        .collect()
+}
+
+/// Returns the providers of each setting a requirement asks for (everything the branch's
+/// protection has when it asks for nothing but `no_bypass`).
+pub(super) fn asked_by(
+    requirement: &Requirement,
+    enforced: &[Contribution],
+    ids: &Identities,
+) -> Asked {
+    let mut asked = Vec::new();
+    if requirement.required_approvals > 0 {
+        asked.push(providers(enforced, &|c| {
+            c.approvals >= requirement.required_approvals
+        }));
+    }
+    for want in &requirement.required_checks {
+        let want = Check::of(want, ids);
+        asked.push(providers(enforced, &|c| {
+            c.checks.iter().any(|have| have.meets(&want))
+        }));
+    }
+    for flag in REQUIREMENT_FLAGS {
+        if requirement.flag(flag) {
+            asked.push(providers(enforced, &|c| c.flags.contains(&flag)));
+        }
+    }
+    if asked.is_empty() {
+        return effective(enforced);
+    }
+    asked
+}
 
 /// Returns what the effective protection asks: its approval count, each of its checks and
 /// each setting on, with their providers (for `explain`, and for a requirement that asks
@@ -29,7 +68,7 @@ pub(super) fn effective(enforced: &[Contribution]) -> Asked {
     for check in checks {
         asked.push(providers(&|c| c.checks.contains(check)));
     }
-    for flag in crate::model::REQUIREMENT_FLAGS {
+    for flag in REQUIREMENT_FLAGS {
         let on = providers(&|c| c.flags.contains(&flag));
         if !on.is_empty() {
             asked.push(on);

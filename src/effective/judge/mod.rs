@@ -6,7 +6,6 @@
 
 use serde_json::{Value, json};
 
-use super::bypass::Asked;
 use super::{Check, Contribution, Source};
 use crate::live::Identities;
 use crate::model::{REQUIREMENT_FLAGS, RequiredCheck, Requirement};
@@ -96,7 +95,10 @@ pub fn judge(
         });
     }
     if requirement.no_bypass {
-        let (verdict, sources) = super::bypass::judge(&asked(requirement, enforced, ids), enforced);
+        let (verdict, sources) = super::bypass::judge(
+            &super::bypass::asked_by(requirement, enforced, ids),
+            enforced,
+        );
         out.push(Judged {
             setting: "no_bypass",
             live: json!(verdict == Verdict::Met),
@@ -107,37 +109,6 @@ pub fn judge(
         });
     }
     out
-}
-
-/// Returns the providers of each setting the requirement asks for (everything the sources
-/// provide when it asks for nothing but `no_bypass`).
-fn asked(requirement: &Requirement, enforced: &[Contribution], ids: &Identities) -> Asked {
-    let providers = |keep: &dyn Fn(&Contribution) -> bool| -> Vec<usize> {
-        (0..enforced.len())
-            .filter(|i| keep(&enforced[*i]))
-            .collect()
-    };
-    let mut asked = Vec::new();
-    if requirement.required_approvals > 0 {
-        asked.push(providers(&|c| {
-            c.approvals >= requirement.required_approvals
-        }));
-    }
-    for want in &requirement.required_checks {
-        let want = Check::of(want, ids);
-        asked.push(providers(&|c| {
-            c.checks.iter().any(|have| have.meets(&want))
-        }));
-    }
-    for flag in REQUIREMENT_FLAGS {
-        if requirement.flag(flag) {
-            asked.push(providers(&|c| c.flags.contains(&flag)));
-        }
-    }
-    if asked.is_empty() {
-        return super::bypass::effective(enforced);
-    }
-    asked
 }
 
 fn judge_checks(
