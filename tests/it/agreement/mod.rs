@@ -88,32 +88,51 @@ fn bare(seed: Seed, repository: &'static str, checks: &'static [&'static str]) -
     }
 }
 
-/// The settings asked one at a time: a requirement with just this one, and its label.
-fn asked(checks: &[&str]) -> Vec<(String, Requirement)> {
-    let mut asked: Vec<String> = [
-        "required_approvals: 1",
-        "required_approvals: 2",
-        "no_bypass: true",
-        "dismiss_stale_reviews: true",
-        "required_conversation_resolution: true",
-        "strict: true",
-        "block_force_pushes: true",
-        "restrict_deletions: true",
-        "required_linear_history: true",
-        "required_signatures: true",
-    ]
-    .map(str::to_owned)
-    .to_vec();
+/// Settings GitHub's answer tells apart within one requirement: one approval floor, and
+/// each on/off setting.
+const TOGETHER: [&str; 8] = [
+    "required_approvals: 1",
+    "dismiss_stale_reviews: true",
+    "required_conversation_resolution: true",
+    "strict: true",
+    "block_force_pushes: true",
+    "restrict_deletions: true",
+    "required_linear_history: true",
+    "required_signatures: true",
+];
+
+/// One setting asked: the requirement with just it, as YAML and as a value.
+struct Asked {
+    yaml: String,
+    requirement: Requirement,
+}
+
+impl Asked {
+    fn new(yaml: String) -> Self {
+        let requirement = serde_saphyr::from_str(&yaml).unwrap();
+        Self { yaml, requirement }
+    }
+
+    /// The setting's name in a plan's `requirements` report, when it was asked together.
+    fn together(&self) -> Option<&str> {
+        TOGETHER
+            .contains(&self.yaml.as_str())
+            .then(|| self.yaml.split(':').next().unwrap())
+    }
+}
+
+/// The settings asked: each alone before apply (what the plan predicts of it), and after
+/// apply those of `TOGETHER` in one requirement, the others alone.
+fn asked(checks: &[&str]) -> Vec<Asked> {
+    let mut asked: Vec<Asked> = TOGETHER
+        .iter()
+        .chain(&["required_approvals: 2", "no_bypass: true"])
+        .map(|yaml| Asked::new((*yaml).to_owned()))
+        .collect();
     for check in checks.iter().chain(&["agreement-ci"]) {
-        asked.push(format!("required_checks: [\"{check}\"]"));
+        asked.push(Asked::new(format!("required_checks: [\"{check}\"]")));
     }
     asked
-        .into_iter()
-        .map(|yaml| {
-            let requirement = serde_saphyr::from_str(&yaml).unwrap();
-            (yaml, requirement)
-        })
-        .collect()
 }
 
 /// The world's policy with the probe rulesets and `requirement` on every probe branch.
@@ -175,40 +194,44 @@ fn predicted(plan: &Value) -> BTreeMap<String, bool> {
         .collect()
 }
 
-/// For each probe branch, whether its one requirement is met now (the plan's report).
-fn met_now(plan: &Value) -> BTreeMap<String, bool> {
-    plan["requirements"]
+/// Whether `setting` (every setting, for `None`) of the requirement on `probe` is met now,
+/// as the plan reports it.
+fn met_now(plan: &Value, probe: &str, setting: Option<&str>) -> bool {
+    let report = plan["requirements"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|r| {
-            let met = r["settings"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .all(|s| s["met"] == json!(true));
-            (r["branch"].as_str().unwrap().to_owned(), met)
-        })
-        .collect()
+        .find(|r| r["branch"] == probe)
+        .unwrap();
+    let judged: Vec<&Value> = report["settings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| setting.is_none_or(|name| s["setting"] == name))
+        .collect();
+    assert!(!judged.is_empty(), "{setting:?} on {probe}: {report:#}");
+    judged.iter().all(|s| s["met"] == json!(true))
+}
+
+/// Writes a policy file with `requirement` on every probe branch; returns its name.
+fn write_policy(repo: &TestRepo, world: &World, file: String, requirement: &Requirement) -> String {
+    std::fs::write(
+        repo.dir.path().join(&file),
+        policy(world, Some(requirement)),
+    )
+    .unwrap();
+    file
 }
 
 fn agree_on(world: &World) {
     let repo = TestRepo::with(Emulator::start(world.seed.clone()));
     let asked = asked(world.checks);
-    let files: Vec<String> = asked
+    let alone: Vec<String> = asked
         .iter()
         .enumerate()
-        .map(|(i, (_, requirement))| {
-            let file = format!("asked-{i}.yaml");
-            std::fs::write(
-                repo.dir.path().join(&file),
-                policy(world, Some(requirement)),
-            )
-            .unwrap();
-            file
-        })
+        .map(|(i, a)| write_policy(&repo, world, format!("alone-{i}.yaml"), &a.requirement))
         .collect();
-    let before = plans(&repo, &files);
+    let before = plans(&repo, &alone);
     repo.policy(&policy(world, None));
     let applied = repo
         .cmd()
@@ -222,15 +245,35 @@ fn agree_on(world: &World) {
         String::from_utf8_lossy(&applied.stdout),
         String::from_utf8_lossy(&applied.stderr)
     );
+    let together = Asked::new(TOGETHER.join("\n"));
+    let mut files = vec![write_policy(
+        &repo,
+        world,
+        "together.yaml".to_owned(),
+        &together.requirement,
+    )];
+    files.extend(
+        asked
+            .iter()
+            .zip(&alone)
+            .filter(|(a, _)| a.together().is_none())
+            .map(|(_, file)| file.clone()),
+    );
     let after = plans(&repo, &files);
+    let mut alone_after = after[1..].iter();
     let mut wrong = Vec::new();
-    for (((label, _), before), after) in asked.iter().zip(&before).zip(&after) {
-        let (predicted, found) = (predicted(before), met_now(after));
+    for (asked, before) in asked.iter().zip(&before) {
+        let (plan, setting) = match asked.together() {
+            Some(setting) => (&after[0], Some(setting)),
+            None => (alone_after.next().unwrap(), None),
+        };
+        let predicted = predicted(before);
         for probe in PROBES {
-            if predicted[probe] != found[probe] {
+            let found = met_now(plan, probe, setting);
+            if predicted[probe] != found {
                 wrong.push(format!(
-                    "{label} on {probe}: predicted {}, GitHub then {}",
-                    predicted[probe], found[probe]
+                    "{} on {probe}: predicted {}, GitHub then {found}",
+                    asked.yaml, predicted[probe]
                 ));
             }
         }
