@@ -46,6 +46,9 @@ pub struct Fault {
     pub path_contains: String,
     /// Only requests to this repository (`owner/name`, case-insensitive, under `/repos/`).
     pub repository: Option<String>,
+    /// Only requests to this operation: its path template as GitHub's description writes it,
+    /// e.g. `/repos/{owner}/{repo}/environments/{environment_name}`.
+    pub operation: Option<String>,
     /// How many times it fires.
     pub times: usize,
     /// What it does.
@@ -59,6 +62,7 @@ impl Fault {
             method: None,
             path_contains: String::new(),
             repository: None,
+            operation: None,
             times: 1,
             kind,
         }
@@ -80,6 +84,15 @@ impl Fault {
     #[must_use]
     pub fn repository(mut self, repository: &str) -> Self {
         self.repository = Some(repository.to_owned());
+        self
+    }
+    /// Restricts the fault to one operation: a method and the path template GitHub's
+    /// description gives it, e.g. `("PUT", "/repos/{owner}/{repo}/environments/{environment_name}")`
+    /// (and not the secrets under that environment, which a path part would also match).
+    #[must_use]
+    pub fn operation(mut self, method: &str, template: &str) -> Self {
+        self.method = Some(method.to_owned());
+        self.operation = Some(template.to_owned());
         self
     }
     /// Makes the fault fire on every matching request, for good.
@@ -110,11 +123,13 @@ fn under_repo(path: &str, repository: &str) -> bool {
     format!("{}/{}", decoded(owner), decoded(name)).eq_ignore_ascii_case(repository)
 }
 
-/// Takes the first fault that matches the request, counting it down.
+/// Takes the first fault that matches the request, counting it down. `template` is the
+/// operation the path routes to, if any.
 pub(crate) fn take_fault(
     faults: &Mutex<Vec<Fault>>,
     method: &str,
     path: &str,
+    template: Option<&str>,
 ) -> Option<FaultKind> {
     let mut faults = lock(faults);
     let i = faults.iter().position(|f| {
@@ -124,6 +139,7 @@ pub(crate) fn take_fault(
                 .is_none_or(|m| m.eq_ignore_ascii_case(method))
             && path.contains(&f.path_contains)
             && f.repository.as_deref().is_none_or(|r| under_repo(path, r))
+            && f.operation.as_deref().is_none_or(|o| template == Some(o))
     })?;
     faults[i].times = faults[i]
         .times

@@ -1,11 +1,12 @@
-//! Faults aimed at one repository.
+//! Faults aimed at one repository, or at one operation.
 #![allow(clippy::unwrap_used, reason = "test code")]
 
 mod common;
 
 use gh_policy_emulator::{Emulator, Fault, FaultKind};
 
-use common::{assert_clean, call, get, org_seed};
+use common::{R, assert_clean, call, get, in_sync, org_seed};
+use serde_json::json;
 
 #[test]
 fn a_failing_repository_fails_every_call_and_the_others_work() {
@@ -49,5 +50,45 @@ fn a_repository_fault_combines_with_method_path_and_count() {
     assert_eq!(get(&emu, "/repos/acme/web/branches").status, 502);
     assert_eq!(get(&emu, "/repos/acme/web/branches/trunk").status, 502);
     assert_eq!(get(&emu, "/repos/acme/web/branches").status, 200);
+    assert_clean(&emu);
+}
+
+#[test]
+fn an_operation_fault_fails_that_operation_only_however_often_it_is_called() {
+    let emu = in_sync();
+    emu.inject(
+        Fault::new(FaultKind::Status(500))
+            .operation(
+                "PUT",
+                "/repos/{owner}/{repo}/environments/{environment_name}",
+            )
+            .always(),
+    );
+    for name in ["production", "qa", "release%2F1"] {
+        let path = format!("{R}/environments/{name}");
+        assert_eq!(call(&emu, "PUT", &path, Some(json!({}))).status, 500);
+    }
+    // The same path with another method, the paths below it and other PUTs are other
+    // operations.
+    assert_eq!(
+        get(&emu, &format!("{R}/environments/production")).status,
+        200
+    );
+    let protection = json!({"required_status_checks": null, "enforce_admins": false,
+                            "required_pull_request_reviews": null, "restrictions": null});
+    let path = format!("{R}/branches/dev/protection");
+    assert_eq!(call(&emu, "PUT", &path, Some(protection)).status, 200);
+    let variable = json!({"name": "REGION", "value": "eu"});
+    assert_eq!(
+        call(
+            &emu,
+            "POST",
+            &format!("{R}/environments/production/variables"),
+            Some(variable)
+        )
+        .status,
+        201
+    );
+    assert!(!emu.state().environments.contains_key("qa"));
     assert_clean(&emu);
 }

@@ -150,7 +150,8 @@ pub(crate) async fn handle(
     // Faults fire before anything else; Delay and TruncatedBody then let the request through.
     let mut truncate = false;
     let mut reply = None;
-    match take_fault(&shared.faults, &method, &raw_path) {
+    let operation = routes::template_of(&shared.prefix, &raw_path);
+    match take_fault(&shared.faults, &method, &raw_path, operation) {
         Some(FaultKind::CloseConnection) => {
             logged.caller = serve::caller(&shared, cred);
             logged.authorized = logged.caller.is_some();

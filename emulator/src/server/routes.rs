@@ -110,6 +110,13 @@ pub(crate) fn route(segs: &[&str]) -> Option<Route> {
     }
 }
 
+/// Returns the operation a path as sent (prefix included) routes to, whatever the method.
+pub(crate) fn template_of(prefix: &str, raw_path: &str) -> Option<&'static str> {
+    let path = raw_path.strip_prefix(prefix)?;
+    let segs: Vec<&str> = path.strip_prefix('/').unwrap_or(path).split('/').collect();
+    route(&segs).map(|r| r.template)
+}
+
 /// Maps what follows `/repos/{owner}/{repo}`.
 fn repo_route(rest: &[&str]) -> Option<Route> {
     let d = |s: &str| decode(s);
