@@ -2,9 +2,7 @@
 //!
 //! [`GithubRead`] has only reads: `plan`, `explain` and `export` are handed one, so the
 //! reading path has no way to write. [`GithubWrite`] adds the writes, and only `apply`
-//! gets one. `rest` implements both over HTTP; `fake` implements both in memory for the
-//! tests below the binary. Everything above this seam — what to read, how answers become
-//! the model, which requests a plan change needs — is the same for both.
+//! gets one. `rest` implements both over HTTP.
 
 use async_trait::async_trait;
 

@@ -10,7 +10,6 @@
 //!   requests.
 //! - `auth`: where the token comes from; `app`: GitHub App installation tokens;
 //!   `error`: `ApiError`.
-//! - `fake` (tests only): the seam in memory.
 
 pub mod api;
 pub mod app;
@@ -18,8 +17,6 @@ pub mod auth;
 pub mod client;
 pub mod convert;
 pub mod error;
-#[cfg(test)]
-pub mod fake;
 pub mod path;
 pub mod read;
 pub mod rest;

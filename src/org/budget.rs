@@ -59,11 +59,12 @@ mod tests {
     #[tokio::test]
     async fn the_estimate_is_at_least_the_reads_planning_makes() {
         let github = flow_repository();
+        let repo = github.repo();
         let policy = flow_policy();
         let estimate = requests_for(&policy);
         for _ in 0..2 {
-            github.clear_calls();
-            read_live(&github, github.repo(), &policy).await.unwrap();
+            github.emu.clear_log();
+            read_live(&github.rest, &repo, &policy).await.unwrap();
             let reads = github.calls().len() as u64;
             assert!(
                 reads > 0 && reads <= estimate,
@@ -71,7 +72,7 @@ mod tests {
             );
             let values = Values::flow();
             let plan = plan(&github, &policy, &values).await;
-            execute(&plan, github.repo(), &github, &values).await;
+            execute(&plan, &repo, &github.rest, &values).await;
         }
     }
 

@@ -180,9 +180,11 @@ pub fn plan_of(target: &Target, live: &crate::live::LiveState, context: &Context
 
 #[cfg(test)]
 mod tests {
+    use gh_policy_emulator::{Fault, FaultKind, Seed};
+
     use super::*;
-    use crate::github::fake::FakeGithub;
     use crate::policy::{PolicyFile, parse_any};
+    use crate::testing::Github;
 
     fn org_policy() -> OrgPolicy {
         let text = "version: 1\norganization: acme\ndefaults:\n  requirements:\n    main: { required_approvals: 1 }\n";
@@ -192,21 +194,30 @@ mod tests {
         }
     }
 
+    /// The organisation `acme`, whose ruleset listing answers `status` every time.
+    fn listing_fails(status: u16) -> Github {
+        let github = Github::start(Seed::organization("acme", 9000));
+        github.emu.inject(
+            Fault::new(FaultKind::Status(status))
+                .operation("GET", "/orgs/{org}/rulesets")
+                .always(),
+        );
+        github
+    }
+
     #[tokio::test]
     async fn without_the_right_to_list_organisation_rulesets_each_repository_reads_its_own() {
-        let github = FakeGithub::new();
-        github.fail_op("org_rulesets", 403);
-        let rulesets = org_rulesets_for(&github, &org_policy()).await.unwrap();
+        let github = listing_fails(403);
+        let rulesets = org_rulesets_for(&github.rest, &org_policy()).await.unwrap();
         assert!(rulesets.is_empty());
         // Another failure is the run's error.
-        let github = FakeGithub::new();
-        github.fail_op("org_rulesets", 500);
-        assert!(org_rulesets_for(&github, &org_policy()).await.is_err());
+        let github = listing_fails(500);
+        assert!(org_rulesets_for(&github.rest, &org_policy()).await.is_err());
         // No requirement, no read.
-        let github = FakeGithub::new();
+        let github = Github::start(Seed::organization("acme", 9000));
         let mut policy = org_policy();
         policy.defaults.requirements.clear();
-        org_rulesets_for(&github, &policy).await.unwrap();
+        org_rulesets_for(&github.rest, &policy).await.unwrap();
         assert!(github.calls().is_empty());
     }
 }

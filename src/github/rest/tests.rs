@@ -34,19 +34,3 @@ async fn the_rate_limit_is_the_core_budget_and_costs_nothing() {
     );
     assert_eq!(emu.rate_limit_used(), 1);
 }
-
-#[tokio::test]
-async fn the_fake_answers_the_rate_limit_it_is_given() {
-    use crate::github::fake::FakeGithub;
-    use crate::github::wire::rate_limit::RateLimit;
-    let fake = FakeGithub::new();
-    assert_eq!(fake.rate_limit().await.unwrap().remaining, 5000);
-    let low = RateLimit {
-        limit: 5000,
-        remaining: 12,
-        reset: 1_700_000_000,
-        used: 4988,
-    };
-    fake.set_rate_limit(low);
-    assert_eq!(fake.rate_limit().await.unwrap(), low);
-}
