@@ -123,7 +123,7 @@ impl SecretValues for Values {
 /// Reads the repository and plans the policy against it.
 pub async fn plan(github: &Github, desired: &RepoSettings, values: &Values) -> Plan {
     let repo = github.repo();
-    let live = read::read_live(&github.rest, &repo, desired)
+    let live = read::read_live(github.rest.reader(), &repo, desired)
         .await
         .expect("the emulator answers every read");
     diff::plan(

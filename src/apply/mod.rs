@@ -7,7 +7,7 @@
 //! converges.
 
 use crate::github::write::{SecretValues, perform};
-use crate::github::{ApiError, GithubWrite};
+use crate::github::{ApiError, RestWriter};
 use crate::names::RepoName;
 use crate::plan::{Change, Plan};
 
@@ -58,7 +58,7 @@ impl ApplyReport {
 pub async fn execute(
     plan: &Plan,
     repo: &RepoName,
-    github: &dyn GithubWrite,
+    github: &RestWriter,
     secrets: &dyn SecretValues,
 ) -> ApplyReport {
     let mut outcomes = Vec::with_capacity(plan.changes.len());

@@ -45,7 +45,7 @@ pub fn run(
         let live = with_spinner(
             format!("reading {repo} from GitHub…"),
             ctx.verbose,
-            read::read_live(&github, &repo, &desired),
+            read::read_live(github.reader(), &repo, &desired),
         )
         .await?;
         let plan = diff::plan(&repo.to_string(), &desired, &live, &context);
@@ -144,7 +144,7 @@ pub(super) async fn execute_and_verify(
     let after = with_spinner(
         format!("reading {repo} back to verify…"),
         ctx.verbose,
-        read::read_live_in_org(github, repo, desired, org_rulesets),
+        read::read_live_in_org(github.reader(), repo, desired, org_rulesets),
     )
     .await?;
     let remaining = diff::plan(&repo.to_string(), desired, &after, context);

@@ -3,21 +3,19 @@
 //! left; a run that cannot finish stops up front with the reset time, unless `--force`.
 
 use crate::error::Error;
+use crate::github::api::reads;
 use crate::github::wire::rate_limit::RateLimit;
-use crate::github::{ApiErrorKind, GithubRead};
+use crate::github::{ApiErrorKind, RestReader};
 use crate::org::budget::requests_for_run;
 use crate::org::run::Target;
 
 /// Reads the budget left (`GET /rate_limit`, free); `None` with `--force`, or where there
 /// is no rate limit (GitHub Enterprise Server without one answers 404).
-pub async fn rate_limit_left(
-    github: &dyn GithubRead,
-    force: bool,
-) -> Result<Option<RateLimit>, Error> {
+pub async fn rate_limit_left(github: &RestReader, force: bool) -> Result<Option<RateLimit>, Error> {
     if force {
         return Ok(None);
     }
-    match github.rate_limit().await {
+    match github.read(reads::rate_limit()).await {
         Ok(limit) => Ok(Some(limit)),
         Err(err) if err.kind == ApiErrorKind::NotFound => Ok(None),
         Err(err) => Err(err.into()),

@@ -1,9 +1,10 @@
 //! The GitHub layer: the only code that knows endpoints and wire shapes.
 //!
-//! - `api`: the seam, `GithubRead` and `GithubWrite`, one method per REST operation.
-//! - `rest`: the seam over HTTP (paths, statuses, permissions); `client`: HTTP itself
-//!   (token, retries, rate limits, timeouts, pacing, pagination, cache); `path`: request
-//!   paths no value can reshape.
+//! - `api`: every REST operation gh-policy uses, declared once as data (method, path,
+//!   success statuses, what a 404 means, permission, body and answer types).
+//! - `rest`: the seam, `RestReader` (reads only) and `RestWriter`, sending a declared
+//!   operation and judging its answer; `client`: HTTP itself (token, retries, rate limits,
+//!   timeouts, pacing, pagination, cache); `path`: request paths no value can reshape.
 //! - `wire`: GitHub's request and response shapes; `convert`: wire ↔ model and plan
 //!   targets, the one place that knows GitHub's quirks.
 //! - `read`: builds a `LiveState` through the seam; `write`: turns a plan target into its
@@ -23,6 +24,6 @@ pub mod rest;
 pub mod wire;
 pub mod write;
 
-pub use api::{GithubRead, GithubWrite, ProtectionRead};
+pub use api::ProtectionRead;
 pub use error::{ApiError, ApiErrorKind, Cause, Permission};
 pub use rest::{RestReader, RestWriter};

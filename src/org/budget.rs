@@ -64,7 +64,9 @@ mod tests {
         let estimate = requests_for(&policy);
         for _ in 0..2 {
             github.emu.clear_log();
-            read_live(&github.rest, &repo, &policy).await.unwrap();
+            read_live(github.rest.reader(), &repo, &policy)
+                .await
+                .unwrap();
             let reads = github.calls().len() as u64;
             assert!(
                 reads > 0 && reads <= estimate,

@@ -9,7 +9,7 @@ use super::merge::policy_for;
 use super::select::{in_shard, name_matches};
 use crate::diff::{self, Context};
 use crate::github::read::{self, OrgRulesets};
-use crate::github::{ApiError, ApiErrorKind, GithubRead};
+use crate::github::{ApiError, ApiErrorKind, RestReader};
 use crate::model::{OrgPolicy, RepoSettings};
 use crate::names::RepoName;
 use crate::plan::Plan;
@@ -51,7 +51,7 @@ pub struct Selection {
 /// its merged policy: `repositories` entries always (archived and forks included); every
 /// other repository unless excluded, archived or a fork.
 pub async fn targets(
-    github: &dyn GithubRead,
+    github: &RestReader,
     policy: &OrgPolicy,
     scope: Scope<'_>,
 ) -> Result<Selection, ApiError> {
@@ -111,7 +111,7 @@ pub type ContextFor<'a> = &'a (dyn Fn(&RepoSettings) -> Context + Sync);
 /// Reads the organisation's rulesets once for the run, when a layer of the policy sets
 /// requirements (no requirement, no read).
 pub async fn org_rulesets_for(
-    github: &dyn GithubRead,
+    github: &RestReader,
     policy: &OrgPolicy,
 ) -> Result<OrgRulesets, ApiError> {
     let layers = std::iter::once(&policy.defaults)
@@ -135,7 +135,7 @@ pub async fn org_rulesets_for(
 /// Plans every target, `concurrency` repositories at a time (the client's bound on requests
 /// in flight holds for the whole run).
 pub async fn plan_all(
-    github: &dyn GithubRead,
+    github: &RestReader,
     targets: Vec<Target>,
     org_rulesets: &OrgRulesets,
     context_for: ContextFor<'_>,
@@ -156,7 +156,7 @@ pub async fn plan_all(
 
 /// Plans one repository of the run.
 pub async fn plan_one(
-    github: &dyn GithubRead,
+    github: &RestReader,
     target: &Target,
     org_rulesets: &OrgRulesets,
     context: &Context,
@@ -208,16 +208,24 @@ mod tests {
     #[tokio::test]
     async fn without_the_right_to_list_organisation_rulesets_each_repository_reads_its_own() {
         let github = listing_fails(403);
-        let rulesets = org_rulesets_for(&github.rest, &org_policy()).await.unwrap();
+        let rulesets = org_rulesets_for(github.rest.reader(), &org_policy())
+            .await
+            .unwrap();
         assert!(rulesets.is_empty());
         // Another failure is the run's error.
         let github = listing_fails(500);
-        assert!(org_rulesets_for(&github.rest, &org_policy()).await.is_err());
+        assert!(
+            org_rulesets_for(github.rest.reader(), &org_policy())
+                .await
+                .is_err()
+        );
         // No requirement, no read.
         let github = Github::start(Seed::organization("acme", 9000));
         let mut policy = org_policy();
         policy.defaults.requirements.clear();
-        org_rulesets_for(&github.rest, &policy).await.unwrap();
+        org_rulesets_for(github.rest.reader(), &policy)
+            .await
+            .unwrap();
         assert!(github.calls().is_empty());
     }
 }

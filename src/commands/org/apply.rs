@@ -42,7 +42,7 @@ pub fn apply(
         } = with_spinner(
             format!("planning the repositories of {}…", policy.organization),
             ctx.verbose,
-            plan_run(&github, policy, scope, args.org.force, concurrency),
+            plan_run(github.reader(), policy, scope, args.org.force, concurrency),
         )
         .await?;
         let report = org_plan(&policy.organization, &planned, &unmergeable);

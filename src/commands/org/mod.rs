@@ -14,7 +14,7 @@ use crate::commands::plan::invalid_policy;
 use crate::commands::{budget, remote};
 use crate::diff;
 use crate::error::{Error, ExitStatus};
-use crate::github::GithubRead;
+use crate::github::RestReader;
 use crate::github::client::ClientConfig;
 use crate::github::read::OrgRulesets;
 use crate::model::{OrgPolicy, PolicyBody, RepoSettings};
@@ -198,7 +198,7 @@ pub(super) fn share_points(config: &mut ClientConfig, scope: Scope<'_>) {
 /// need them) the organisation's rulesets, all at once: nothing of that waits for the rest.
 /// Then the budget is checked, before any repository is read.
 async fn start(
-    github: &dyn GithubRead,
+    github: &RestReader,
     policy: &OrgPolicy,
     scope: Scope<'_>,
     force: bool,
@@ -304,7 +304,7 @@ pub(super) struct Planning {
 /// Selects the repositories, checks the rate budget, reads the organisation's rulesets once
 /// and plans every repository, `concurrency` at a time.
 pub(super) async fn plan_run(
-    github: &dyn GithubRead,
+    github: &RestReader,
     policy: &OrgPolicy,
     scope: Scope<'_>,
     force: bool,

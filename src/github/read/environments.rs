@@ -5,17 +5,18 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use futures::future::try_join_all;
 
-use crate::github::api::GithubRead;
+use crate::github::api::reads;
 use crate::github::convert::environment::{
     environment_from, has_custom_patterns, learn_reviewer_ids, pattern_from,
 };
 use crate::github::error::ApiError;
+use crate::github::rest::RestReader;
 use crate::live::LiveState;
 use crate::model::{Environment, RepoSettings, Secret};
 use crate::names::RepoName;
 
 pub(super) async fn read_environments(
-    github: &dyn GithubRead,
+    github: &RestReader,
     repo: &RepoName,
     desired: &RepoSettings,
 ) -> Result<(BTreeMap<String, Environment>, LiveState), ApiError> {
@@ -37,20 +38,20 @@ pub(super) async fn read_environments(
                     if wanted.secrets.is_empty() && !desired.prune.secrets {
                         return Ok(Some(Vec::new()));
                     }
-                    github.environment_secrets(repo, name).await
+                    github.read(reads::environment_secrets(repo, name)).await
                 };
                 let variables = async {
                     if wanted.variables.is_empty() && !desired.prune.variables {
                         return Ok(Some(Vec::new()));
                     }
-                    github.environment_variables(repo, name).await
+                    github.read(reads::environment_variables(repo, name)).await
                 };
                 let (secrets, variables) = futures::try_join!(secrets, variables)?;
                 Ok::<_, ApiError>((name.to_lowercase(), secrets, variables))
             }),
     );
     let infos = async {
-        let all = github.environments(repo).await?;
+        let all = github.read(reads::environments(repo)).await?;
         // Custom patterns are read only where they are on, and only for environments the
         // policy manages or may prune.
         try_join_all(
@@ -60,7 +61,9 @@ pub(super) async fn read_environments(
                 })
                 .map(|info| async move {
                     let patterns = if has_custom_patterns(&info) {
-                        github.deployment_branch_policies(repo, &info.name).await?
+                        github
+                            .read(reads::deployment_branch_policies(repo, &info.name))
+                            .await?
                     } else {
                         Vec::new()
                     };
@@ -133,11 +136,15 @@ mod tests {
         policy
             .environments
             .insert("production".to_owned(), Environment::default());
-        read_live(&github.rest, &repo, &policy).await.unwrap();
+        read_live(github.rest.reader(), &repo, &policy)
+            .await
+            .unwrap();
         assert_eq!(reads(&github), [environments]);
 
         policy.prune.variables = true;
-        read_live(&github.rest, &repo, &policy).await.unwrap();
+        read_live(github.rest.reader(), &repo, &policy)
+            .await
+            .unwrap();
         let variables = "GET /repos/acme/katz-backend/environments/production/variables";
         assert_eq!(reads(&github), [environments, variables]);
 
@@ -147,7 +154,9 @@ mod tests {
             name: "KEY".to_owned(),
             from_env: None,
         });
-        read_live(&github.rest, &repo, &policy).await.unwrap();
+        read_live(github.rest.reader(), &repo, &policy)
+            .await
+            .unwrap();
         let secrets = "GET /repos/acme/katz-backend/environments/production/secrets";
         assert_eq!(reads(&github), [environments, secrets]);
     }
@@ -160,7 +169,7 @@ mod tests {
         let flow = flow_policy();
         let plan = plan(&github, &flow, &values).await;
         execute(&plan, &repo, &github.rest, &values).await;
-        let live = read_all(&github.rest, &repo, None).await.unwrap();
+        let live = read_all(github.rest.reader(), &repo, None).await.unwrap();
         let production = &live.settings.environments["production"];
         // Apply created the one secret with a source; the others need a person.
         let names: Vec<&str> = production.secrets.iter().map(|s| s.name.as_str()).collect();

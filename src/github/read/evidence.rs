@@ -9,10 +9,11 @@ use std::collections::{BTreeMap, BTreeSet};
 use futures::future::try_join_all;
 
 use crate::effective::{AppliedRuleset, BranchEvidence, Classic, Source};
-use crate::github::api::{GithubRead, ProtectionRead};
+use crate::github::api::{ProtectionRead, reads};
 use crate::github::convert::protection::branch_from;
 use crate::github::convert::ruleset::{actor_from, rules_from};
 use crate::github::error::{ApiError, ApiErrorKind};
+use crate::github::rest::RestReader;
 use crate::github::wire::ruleset::{Rule, Ruleset as WireRuleset, RulesetSummary};
 use crate::live::{Identities, LiveState};
 use crate::model::ref_pattern::selects_branch;
@@ -36,7 +37,7 @@ impl BranchReads {
 /// Reads each branch's classic protection (unless `live` has it already: a branch the
 /// policy manages) and effective rules, concurrently.
 pub(super) async fn read_branches(
-    github: &dyn GithubRead,
+    github: &RestReader,
     repo: &RepoName,
     branches: &BTreeSet<String>,
     live: &LiveState,
@@ -61,7 +62,7 @@ pub(super) async fn read_branches(
             }
         };
         let ((classic, exists), rules) =
-            futures::try_join!(classic, github.branch_rules(repo, branch))?;
+            futures::try_join!(classic, github.read(reads::branch_rules(repo, branch)))?;
         // The rules grouped by ruleset, in the order GitHub lists them.
         let mut grouped: Vec<(u64, Vec<Rule>)> = Vec::new();
         for item in rules {
@@ -87,15 +88,19 @@ pub(super) async fn read_branches(
 /// Reads a branch's classic protection: what it is, and whether the branch exists. A token
 /// that may not read it gets `Unreadable`, never a guess.
 async fn classic(
-    github: &dyn GithubRead,
+    github: &RestReader,
     repo: &RepoName,
     branch: &str,
 ) -> Result<(Classic, bool), ApiError> {
-    match github.branch_protection(repo, branch).await {
+    match github.read(reads::branch_protection(repo, branch)).await {
         Ok(ProtectionRead::Protected(protection)) => {
             let signatures = match &protection.required_signatures {
                 Some(flag) => flag.enabled,
-                None => github.required_signatures(repo, branch).await?,
+                None => {
+                    github
+                        .read(reads::required_signatures(repo, branch))
+                        .await?
+                }
             };
             Ok((
                 Classic::Protected(Box::new(branch_from(*protection, signatures))),
@@ -112,7 +117,7 @@ async fn classic(
 /// Reads, by id, the rulesets the evidence needs that `known` lacks: every ruleset with an
 /// active rule on one of the branches, and every `evaluate` one.
 pub(super) async fn details(
-    github: &dyn GithubRead,
+    github: &RestReader,
     repo: &RepoName,
     summaries: &[RulesetSummary],
     active_ids: &BTreeSet<u64>,
@@ -123,7 +128,7 @@ pub(super) async fn details(
         .filter(|s| active_ids.contains(&s.id) || s.enforcement == "evaluate")
         .filter(|s| !known.iter().any(|k| k.id == s.id))
         .map(|s| s.id);
-    let mut details = try_join_all(needed.map(|id| github.ruleset(repo, id))).await?;
+    let mut details = try_join_all(needed.map(|id| github.read(reads::ruleset(repo, id)))).await?;
     // Only the rulesets the repository's list names apply to it (an organisation ruleset
     // read once for the run may select other repositories only).
     details.extend(

@@ -15,8 +15,9 @@ mod rulesets;
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::api::GithubRead;
+use super::api::reads;
 use super::error::{ApiError, ApiErrorKind, Permission};
+use super::rest::RestReader;
 use super::wire::ruleset::Ruleset as WireRuleset;
 use crate::effective::{self, BranchEvidence, Classic, Source};
 use crate::live::{LiveState, OrgRepository};
@@ -49,7 +50,7 @@ impl From<ReadError> for crate::Error {
 
 /// Reads what `desired` covers from the repository.
 pub async fn read_live(
-    github: &dyn GithubRead,
+    github: &RestReader,
     repo: &RepoName,
     desired: &RepoSettings,
 ) -> Result<LiveState, ReadError> {
@@ -63,11 +64,11 @@ pub fn name_lookups(desired: &RepoSettings) -> usize {
 
 /// Lists an organisation's repositories with their custom property values.
 pub async fn org_repositories(
-    github: &dyn GithubRead,
+    github: &RestReader,
     org: &str,
 ) -> Result<Vec<OrgRepository>, ApiError> {
     Ok(github
-        .org_repositories(org)
+        .read(reads::org_repositories(org))
         .await?
         .into_iter()
         .map(|repository| OrgRepository {
@@ -113,21 +114,21 @@ impl OrgRulesets {
 
 /// Reads every ruleset of the organisation (the list, then each by id): once per run, not
 /// once per repository.
-pub async fn read_org_rulesets(
-    github: &dyn GithubRead,
-    org: &str,
-) -> Result<OrgRulesets, ApiError> {
-    let summaries = github.org_rulesets(org).await?;
-    let rulesets =
-        futures::future::try_join_all(summaries.iter().map(|s| github.org_ruleset(org, s.id)))
-            .await?;
+pub async fn read_org_rulesets(github: &RestReader, org: &str) -> Result<OrgRulesets, ApiError> {
+    let summaries = github.read(reads::org_rulesets(org)).await?;
+    let rulesets = futures::future::try_join_all(
+        summaries
+            .iter()
+            .map(|s| github.read(reads::org_ruleset(org, s.id))),
+    )
+    .await?;
     Ok(OrgRulesets(rulesets))
 }
 
 /// Reads what `desired` covers from one repository of an organisation whose rulesets were
 /// read already.
 pub async fn read_live_in_org(
-    github: &dyn GithubRead,
+    github: &RestReader,
     repo: &RepoName,
     desired: &RepoSettings,
     org_rulesets: &OrgRulesets,
@@ -140,15 +141,15 @@ pub async fn read_live_in_org(
 /// with its actors named where GitHub can name them. The ids of the apps a `policy` pins
 /// checks to are learnt too, so that the export can name them.
 pub async fn read_all(
-    github: &dyn GithubRead,
+    github: &RestReader,
     repo: &RepoName,
     policy: Option<&RepoSettings>,
 ) -> Result<LiveState, ReadError> {
     let mut everything = RepoSettings::empty();
-    for name in github.protected_branches(repo).await? {
+    for name in github.read(reads::protected_branches(repo)).await? {
         everything.branches.insert(name, Branch::default());
     }
-    for environment in github.environments(repo).await? {
+    for environment in github.read(reads::environments(repo)).await? {
         everything
             .environments
             .insert(environment.name, Environment::default());
@@ -173,7 +174,7 @@ pub async fn read_all(
 }
 
 async fn read(
-    github: &dyn GithubRead,
+    github: &RestReader,
     repo: &RepoName,
     desired: &RepoSettings,
     name_every_actor: bool,
@@ -188,7 +189,10 @@ async fn read(
         if desired.requirements.is_empty() {
             return Ok(None);
         }
-        github.repository(repo).await.map(|r| r.default_branch)
+        github
+            .read(reads::repository(repo))
+            .await
+            .map(|r| r.default_branch)
     };
     let ((environments, mut live), (branches, missing_branches), fetched, default_branch) =
         futures::try_join!(environments, branches, fetched, default_branch)?;
@@ -233,12 +237,14 @@ async fn read(
 /// Reads what protects each branch a key names (a branch, or `~DEFAULT_BRANCH`), for
 /// `explain`: what a token that can only read can see, and what it cannot, never guessed.
 pub async fn read_protection_of(
-    github: &dyn GithubRead,
+    github: &RestReader,
     repo: &RepoName,
     keys: &[String],
 ) -> Result<LiveState, ReadError> {
-    let (repository, summaries) =
-        futures::try_join!(github.repository(repo), github.rulesets(repo))?;
+    let (repository, summaries) = futures::try_join!(
+        github.read(reads::repository(repo)),
+        github.read(reads::rulesets(repo))
+    )?;
     let mut live = LiveState::from_settings(RepoSettings::empty());
     live.ids.offline = false;
     live.settings.repository = Some(repo.to_string());
@@ -254,7 +260,7 @@ pub async fn read_protection_of(
 
 /// Reads what protects each branch (for requirements, and for `explain`).
 async fn read_evidence(
-    github: &dyn GithubRead,
+    github: &RestReader,
     repo: &RepoName,
     branches: &BTreeSet<String>,
     live: &LiveState,

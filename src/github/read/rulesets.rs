@@ -6,9 +6,10 @@ use std::collections::BTreeMap;
 
 use futures::future::try_join_all;
 
-use crate::github::api::GithubRead;
+use crate::github::api::reads;
 use crate::github::convert::ruleset::ruleset_from;
 use crate::github::error::{ApiError, ApiErrorKind, Permission};
+use crate::github::rest::RestReader;
 use crate::github::wire::ruleset::{Ruleset as WireRuleset, RulesetSummary};
 use crate::live::{Identities, LiveRuleset};
 use crate::model::{RepoSettings, Ruleset};
@@ -34,19 +35,19 @@ pub(super) fn is_own(summary: &RulesetSummary) -> bool {
 
 /// Reads the rulesets `desired` covers: the list, then each listed or prunable one.
 pub(super) async fn fetch(
-    github: &dyn GithubRead,
+    github: &RestReader,
     repo: &RepoName,
     desired: &RepoSettings,
 ) -> Result<Fetched, ApiError> {
     if desired.rulesets.is_empty() && !desired.prune.rulesets && desired.requirements.is_empty() {
         return Ok(Fetched::default());
     }
-    let summaries = github.rulesets(repo).await?;
+    let summaries = github.read(reads::rulesets(repo)).await?;
     let wanted = summaries
         .iter()
         .filter(|s| is_own(s))
         .filter(|s| desired.prune.rulesets || desired.rulesets.contains_key(&s.name));
-    let own = try_join_all(wanted.map(|s| github.ruleset(repo, s.id))).await?;
+    let own = try_join_all(wanted.map(|s| github.read(reads::ruleset(repo, s.id)))).await?;
     Ok(Fetched { summaries, own })
 }
 

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use gh_policy_emulator::{Emulator, Seed};
 
 use super::RestReader;
-use crate::github::GithubRead;
+use crate::github::api::reads;
 use crate::github::client::{ApiRoot, ClientConfig, ReadClient, Token};
 
 #[tokio::test]
@@ -19,8 +19,8 @@ async fn the_rate_limit_is_the_core_budget_and_costs_nothing() {
         Arc::new(Token::new(emu.token())),
     );
     let github = RestReader::new(ReadClient::new(config));
-    github.org_rulesets("acme").await.unwrap();
-    let budget = github.rate_limit().await.unwrap();
+    github.read(reads::org_rulesets("acme")).await.unwrap();
+    let budget = github.read(reads::rate_limit()).await.unwrap();
     assert_eq!(budget.limit, 1000);
     assert_eq!(budget.used, 1);
     assert_eq!(budget.remaining, 999);

@@ -10,7 +10,7 @@ use serde_json::json;
 
 use super::super::{AppInstallation, installation_credentials};
 use super::{APP_ID, KEY};
-use crate::github::api::{GithubRead, ProtectionRead};
+use crate::github::api::{ProtectionRead, reads};
 use crate::github::client::{
     ApiRoot, ClientConfig, Credentials, HttpTransport, ReadClient, Transport,
 };
@@ -73,7 +73,10 @@ async fn reads_are_made_as_the_installation() {
         installation_credentials(root, transport, APP_ID, KEY, "acme").unwrap()
     });
     for i in 0..2 {
-        let read = github.branch_protection(&repo(i), "main").await.unwrap();
+        let read = github
+            .read(reads::branch_protection(&repo(i), "main"))
+            .await
+            .unwrap();
         assert!(matches!(read, ProtectionRead::Protected(_)), "{read:?}");
     }
     let requests = emu.requests();
@@ -133,9 +136,15 @@ async fn an_expired_token_is_renewed_once_after_its_401() {
                 .with_clock(frozen),
         )
     });
-    github.branch_protection(&repo(0), "main").await.unwrap();
+    github
+        .read(reads::branch_protection(&repo(0), "main"))
+        .await
+        .unwrap();
     tokio::time::sleep(Duration::from_millis(2500)).await;
-    let read = github.branch_protection(&repo(0), "main").await.unwrap();
+    let read = github
+        .read(reads::branch_protection(&repo(0), "main"))
+        .await
+        .unwrap();
     assert!(matches!(read, ProtectionRead::Protected(_)), "{read:?}");
     let statuses: Vec<u16> = emu
         .requests()
@@ -172,7 +181,9 @@ async fn a_burst_stays_within_the_secondary_limits() {
     });
     let repos: Vec<RepoName> = (0..100).map(repo).collect();
     let start = Instant::now();
-    let reads = repos.iter().map(|r| github.branch_protection(r, "main"));
+    let reads = repos
+        .iter()
+        .map(|r| github.read(reads::branch_protection(r, "main")));
     let results = futures::future::join_all(reads).await;
     let took = start.elapsed();
     for result in results {
