@@ -3,8 +3,6 @@
 
 mod common;
 
-use std::time::{Duration, Instant};
-
 use gh_policy_emulator::{BranchSeed, Emulator, RepositorySeed, Seed};
 use serde_json::{Value, json};
 
@@ -238,15 +236,8 @@ fn big_org(n: usize) -> Seed {
 }
 
 #[test]
-fn three_hundred_repositories_seed_quickly() {
-    let seed = big_org(300);
-    let started = Instant::now();
-    let emu = Emulator::start(seed);
-    let took = started.elapsed();
-    assert!(
-        took < Duration::from_secs(10),
-        "seeding 300 repositories took {took:?}"
-    );
+fn three_hundred_repositories_are_listed_page_by_page() {
+    let emu = Emulator::start(big_org(300));
     let mut seen = 0;
     let mut page = 1;
     loop {

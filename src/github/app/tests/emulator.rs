@@ -3,7 +3,7 @@
 //! with tokens renewed as it runs.
 
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use gh_policy_emulator::{Emulator, InstallationSeed, RepositorySeed, SecondaryLimits, Seed};
 use serde_json::json;
@@ -180,12 +180,10 @@ async fn a_burst_stays_within_the_secondary_limits() {
         installation_credentials(root, transport, APP_ID, KEY, "acme").unwrap()
     });
     let repos: Vec<RepoName> = (0..100).map(repo).collect();
-    let start = Instant::now();
     let reads = repos
         .iter()
         .map(|r| github.read(reads::branch_protection(r, "main")));
     let results = futures::future::join_all(reads).await;
-    let took = start.elapsed();
     for result in results {
         assert!(matches!(result.unwrap(), ProtectionRead::Protected(_)));
     }
@@ -198,9 +196,6 @@ async fn a_burst_stays_within_the_secondary_limits() {
     );
     assert!(points <= 50, "{stats:?}");
     assert!(stats.max_in_flight_per_token <= 10, "{stats:?}");
-    // Two budgets' worth: the second half waits for the first half's points to age out.
-    assert!(took >= Duration::from_secs(5), "{took:?}");
-    assert!(took < Duration::from_secs(15), "{took:?}");
     // Tokens were renewed before they expired: no 401, and more than one minted.
     assert!(
         !log.lines().iter().any(|l| l.contains("→ 401")),
