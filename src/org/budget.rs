@@ -2,7 +2,7 @@
 //! check compares with the budget left before any repository is read.
 //!
 //! The estimate is an upper bound of the reads planning one repository makes for its policy
-//! (tests hold it to the fake's count); conditional requests answered 304 do not count
+//! (tests hold it to the count of requests the emulator sees); conditional requests answered 304 do not count
 //! against GitHub's budget, so a re-run usually costs far less.
 
 use crate::model::RepoSettings;
