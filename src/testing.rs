@@ -29,6 +29,8 @@ pub struct Github {
     pub emu: Emulator,
     /// Reads and writes through the real client.
     pub rest: RestWriter,
+    /// The seed's top-level repository (empty names for an organisation-only seed).
+    repo: RepoName,
 }
 
 /// Returns the integration tests' empty repository (`tests/fixtures/live/empty.json`):
@@ -46,6 +48,10 @@ pub fn flow_repository() -> Github {
 impl Github {
     /// Starts the emulator on `seed` and a client of it that neither paces nor retries.
     pub fn start(seed: Seed) -> Self {
+        let repo = RepoName {
+            owner: seed.repo.owner.clone(),
+            name: seed.repo.name.clone(),
+        };
         let emu = Emulator::start(seed);
         let root = ApiRoot::parse(&emu.url()).expect("the emulator's URL is a loopback URL");
         let mut config = ClientConfig::new(root, Arc::new(Token::new(emu.token())));
@@ -55,17 +61,13 @@ impl Github {
         config.overall_timeout = None;
         config.log = Arc::new(MemoryLog::default());
         let rest = RestWriter::new(WriteClient::new(config));
-        Self { emu, rest }
+        Self { emu, rest, repo }
     }
 
     /// Returns the seed's top-level repository (`acme/katz-backend` for
     /// [`flow_repository`]).
     pub fn repo(&self) -> RepoName {
-        let seed = self.emu.state();
-        RepoName {
-            owner: seed.repo.owner,
-            name: seed.repo.name,
-        }
+        self.repo.clone()
     }
 
     /// Returns the requests so far as `METHOD /path` (without the query), oldest first.
