@@ -117,6 +117,17 @@ impl Seed {
         self
     }
 
+    /// Adds a custom property the organisation defines: a `custom-property` object as
+    /// `GET /orgs/{org}/properties/schema` returns it (`property_name` and `value_type`
+    /// required). Does nothing without an organisation.
+    #[must_use]
+    pub fn with_custom_property(mut self, definition: Value) -> Self {
+        if let Some(org) = self.org.as_mut() {
+            org.custom_property_definitions.push(definition);
+        }
+        self
+    }
+
     /// Adds a token with a role.
     #[must_use]
     pub fn with_token(mut self, token: TokenSeed) -> Self {
