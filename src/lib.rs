@@ -12,6 +12,7 @@
 //! - `diff`: a pure function from (desired, live) to a `Plan` (`plan`).
 //! - `render`: a `Plan` as text, JSON or Markdown.
 //! - `apply`: executes a `Plan`, writing only what it lists.
+//! - `weakening`: which changes lower protection, which `apply` refuses unless asked.
 //! - `commands`: one module per subcommand; `cli` holds the clap types.
 
 pub mod apply;
@@ -35,6 +36,7 @@ pub mod render;
 #[cfg(test)]
 mod testing;
 pub mod untrusted;
+pub mod weakening;
 
 use std::io::{self, IsTerminal, Write};
 

@@ -6,7 +6,7 @@ use std::path::Path;
 use crate::ci::actions;
 use crate::cli::{PlanArgs, PlanFormat};
 use crate::commands::org::{self, Mode};
-use crate::commands::{Context, remote};
+use crate::commands::{Context, guard, remote};
 use crate::diff;
 use crate::error::{Error, ExitStatus};
 use crate::github::client::ReadClient;
@@ -26,13 +26,15 @@ pub fn run(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> Result<ExitStatus, Error> {
-    let (desired, map) = match org::load(&args.policy.policy, args.org.org.as_deref())? {
-        Mode::Organization(policy) => return org::plan(args, &policy, ctx, out, err),
-        Mode::Repository(settings, map) => (*settings, map),
+    let (desired, located) = match org::load(&args.policy.policy, args.org.org.as_deref())? {
+        Mode::Organization(policy, located) => {
+            return org::plan(args, &policy, &located, ctx, out, err);
+        }
+        Mode::Repository(settings, located) => (*settings, located),
     };
     org::refuse_org_flags(&args.org)?;
-    // Key locations are only for GitHub Actions annotations.
-    let source_map = actions::in_actions().then_some(map);
+    // Key locations for GitHub Actions annotations.
+    let source_map = actions::in_actions().then(|| located.map.clone());
     let context = diff::Context::of_process(&desired)?;
     let plan = if let Some(state) = &args.state {
         plan_from_state(args, &desired, state, ctx, &context)?
@@ -53,6 +55,9 @@ pub fn run(
     show(&plan, args.format, ctx, out)?;
     for warning in &plan.warnings {
         writeln!(err, "warning: {warning}")?;
+    }
+    if let Some(error) = guard::error(guard::lines(&plan, &[Vec::new()], &located, false)) {
+        return Err(error);
     }
     if let Some(source_map) = &source_map {
         actions::append_step_summary(&plan)

@@ -9,6 +9,7 @@ mod branch;
 mod checks;
 mod environment;
 mod exceptions;
+mod guard;
 mod leaves;
 mod requirement;
 mod ruleset;
@@ -96,6 +97,25 @@ pub fn plan(repository: &str, desired: &RepoSettings, live: &LiveState, context:
     if !desired.exceptions.is_empty() {
         plan.warnings = crate::exceptions::mark::mark(&mut plan, desired, context.now);
         exceptions::withhold(&mut plan, desired, live, &context.sources);
+        // A setting an exception holds at its live value lowers nothing.
+        let held: BTreeSet<String> = plan
+            .changes
+            .iter()
+            .flat_map(|change| {
+                change
+                    .diffs
+                    .iter()
+                    .filter(|diff| diff.excepted.is_some())
+                    .map(|diff| format!("{}.{}", change.address, diff.path))
+            })
+            .collect();
+        plan.contradictions.retain(|found| {
+            found.lowered_by.is_empty()
+                || !found
+                    .lowered_by
+                    .iter()
+                    .all(|path| held.contains(&crate::policy::Dotted(path).to_string()))
+        });
     }
     plan
 }
@@ -108,15 +128,17 @@ fn compare(
     sources: &SecretSources,
 ) -> Plan {
     let mut changes = Vec::new();
+    let mut contradictions = Vec::new();
     branch::diff(desired, live, &mut changes);
     environment::diff(desired, live, sources, &mut changes);
     ruleset::diff(desired, live, &mut changes);
-    requirement::diff(desired, live, &mut changes);
+    requirement::diff(desired, live, &mut changes, &mut contradictions);
     Plan {
         repository: repository.to_owned(),
         changes,
         requirements: requirement::reports(desired, live),
         warnings: Vec::new(),
+        contradictions,
     }
 }
 
@@ -155,6 +177,7 @@ fn change(
         }
     };
     Change {
+        lowers: crate::weakening::whole_change_lowers(kind, action),
         address,
         kind,
         action,
@@ -163,6 +186,7 @@ fn change(
         reason,
         excepted: false,
         note: None,
+        accepted: None,
         target,
     }
 }
@@ -178,6 +202,8 @@ fn inapplicable(address: String, kind: ResourceKind, action: Action, reason: Str
         reason: Some(reason),
         excepted: false,
         note: None,
+        lowers: false,
+        accepted: None,
         target: None,
     }
 }

@@ -8,6 +8,7 @@
 //! meets is an applicable change with no write of its own (the other changes make it so);
 //! one the prediction still misses is `applicable: false`, saying why.
 
+use super::guard::{self, Judgements};
 use super::inapplicable;
 use crate::effective::{
     AppliedRuleset, BranchEvidence, Classic, Judged, Source, Verdict, contributions, judge,
@@ -15,7 +16,10 @@ use crate::effective::{
 use crate::live::LiveState;
 use crate::model::ref_pattern::selects_branch;
 use crate::model::{Enforcement, RepoSettings, Ruleset, RulesetTarget};
-use crate::plan::{Action, Change, FieldDiff, JudgedSetting, RequirementReport, ResourceKind};
+use crate::plan::{
+    Action, Change, Contradiction, FieldDiff, JudgedSetting, RequirementReport, ResourceKind,
+};
+use crate::policy::Dotted;
 
 /// Returns every requirement as judged on the live repository.
 pub fn reports(desired: &RepoSettings, live: &LiveState) -> Vec<RequirementReport> {
@@ -52,8 +56,14 @@ fn evidence(live: &LiveState, key: &str) -> BranchEvidence {
         .unwrap_or_else(|| from_settings(live, branch))
 }
 
-/// Adds a change for every requirement unmet live or after `apply`.
-pub fn diff(desired: &RepoSettings, live: &LiveState, changes: &mut Vec<Change>) {
+/// Adds a change for every requirement unmet live or after `apply`, and a contradiction for
+/// every one met live that `apply` would break (`guard`).
+pub fn diff(
+    desired: &RepoSettings,
+    live: &LiveState,
+    changes: &mut Vec<Change>,
+    contradictions: &mut Vec<Contradiction>,
+) {
     for (key, requirement) in &desired.requirements {
         let now = evidence(live, key);
         let after = predict(desired, live, &now);
@@ -61,6 +71,13 @@ pub fn diff(desired: &RepoSettings, live: &LiveState, changes: &mut Vec<Change>)
         let judged_now = judge(requirement, &enforced, &evaluate, &live.ids);
         let (enforced_after, evaluate_after) = contributions(&after, &live.ids);
         let judged_after = judge(requirement, &enforced_after, &evaluate_after, &live.ids);
+        let judgements = Judgements {
+            key,
+            branch: &now.branch,
+            requirement,
+            now: &enforced,
+            after: &enforced_after,
+        };
         let mut diffs = Vec::new();
         let mut not_provided = Vec::new();
         for (now, after) in judged_now.iter().zip(&judged_after) {
@@ -68,7 +85,11 @@ pub fn diff(desired: &RepoSettings, live: &LiveState, changes: &mut Vec<Change>)
                 continue;
             }
             diffs.push(field_diff(now));
-            if after.verdict != Verdict::Met {
+            if now.verdict == Verdict::Met {
+                let found = guard::contradiction(&judgements, now, after, desired, live);
+                not_provided.push(lowered(&found));
+                contradictions.push(found);
+            } else if after.verdict != Verdict::Met {
                 not_provided.push(shortfall(after));
             }
         }
@@ -106,9 +127,30 @@ pub fn diff(desired: &RepoSettings, live: &LiveState, changes: &mut Vec<Change>)
     }
 }
 
+/// Says how apply would break a requirement met now, and what lowers it.
+fn lowered(found: &Contradiction) -> String {
+    let by = if found.lowered_by.is_empty() {
+        "the branches and rulesets the policy manages".to_owned()
+    } else {
+        found
+            .lowered_by
+            .iter()
+            .map(|path| format!("`{}`", Dotted(path)))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    format!(
+        "met now ({}), apply would leave `{}` at {}: {by} lower{} it",
+        found.live,
+        found.setting,
+        found.after,
+        if found.lowered_by.len() == 1 { "s" } else { "" }
+    )
+}
+
 fn field_diff(judged: &Judged) -> FieldDiff {
     let mut diff = FieldDiff::new(judged.setting, judged.live.clone(), judged.policy.clone());
-    diff.sources = judged.sources.iter().map(ToString::to_string).collect();
+    diff.sources = Some(judged.sources.iter().map(ToString::to_string).collect());
     if !judged.evaluate_only.is_empty() {
         let names: Vec<String> = judged
             .evaluate_only
@@ -169,6 +211,8 @@ fn predict(desired: &RepoSettings, live: &LiveState, now: &BranchEvidence) -> Br
         Some(_) if !now.exists => Classic::None,
         Some(b) if b.protected => Classic::Protected(Box::new(b.clone())),
         Some(_) => Classic::None,
+        // Pruning removes the protection of a branch the policy does not list.
+        None if desired.prune.branch_protection => Classic::None,
         None => now.classic.clone(),
     };
     let managed = |ruleset: &AppliedRuleset| match &ruleset.source {
@@ -215,7 +259,8 @@ fn applied(settings: &RepoSettings, default_branch: &str, branch: &str) -> Vec<A
         .collect()
 }
 
-fn selects(ruleset: &Ruleset, branch: &str, default_branch: &str) -> bool {
+/// Returns true when the ruleset's conditions select the branch.
+pub(super) fn selects(ruleset: &Ruleset, branch: &str, default_branch: &str) -> bool {
     let qualify = |list: &[String]| -> Vec<String> {
         list.iter().map(|p| ruleset.target.qualified(p)).collect()
     };

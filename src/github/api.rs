@@ -14,6 +14,7 @@ use super::wire::actions::{PublicKey, SecretItem, SecretRequest, VariableItem, V
 use super::wire::environment::{
     DeploymentBranchPolicy, DeploymentBranchPolicyRequest, Environment, EnvironmentRequest,
 };
+use super::wire::properties::{PropertyDefinition, RepositoryValues};
 use super::wire::protection::{ChecksRequest, Protection, ProtectionRequest};
 use super::wire::rate_limit::RateLimit;
 use super::wire::ruleset::{EffectiveRule, Ruleset, RulesetRequest, RulesetSummary};
@@ -106,6 +107,13 @@ pub trait GithubRead: Send + Sync {
 
     /// GET `/orgs/{org}/repos`, every page.
     async fn org_repositories(&self, org: &str) -> Result<Vec<Repository>, ApiError>;
+
+    /// GET `/orgs/{org}/properties/values`, every page: each repository's custom property
+    /// values (the repository list does not reliably carry them, QUIRKS 57).
+    async fn org_property_values(&self, org: &str) -> Result<Vec<RepositoryValues>, ApiError>;
+
+    /// GET `/orgs/{org}/properties/schema`: the custom properties the organisation defines.
+    async fn org_property_schema(&self, org: &str) -> Result<Vec<PropertyDefinition>, ApiError>;
 
     /// GET `/orgs/{org}/rulesets`, every page.
     async fn org_rulesets(&self, org: &str) -> Result<Vec<RulesetSummary>, ApiError>;

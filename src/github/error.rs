@@ -62,6 +62,8 @@ pub enum Permission {
     MetadataRead,
     /// Organization administration, read: organisation rulesets.
     OrganizationAdministrationRead,
+    /// Custom properties (organisation), read: the repositories' property values.
+    CustomPropertiesRead,
 }
 
 impl Permission {
@@ -77,6 +79,7 @@ impl Permission {
             Self::MembersRead => "Organization members: read",
             Self::MetadataRead => "Metadata: read",
             Self::OrganizationAdministrationRead => "Organization administration: read",
+            Self::CustomPropertiesRead => "Custom properties: read (organization)",
         }
     }
 
@@ -84,7 +87,7 @@ impl Permission {
     pub fn hint(self) -> String {
         let classic = if matches!(
             self,
-            Self::MembersRead | Self::OrganizationAdministrationRead
+            Self::MembersRead | Self::OrganizationAdministrationRead | Self::CustomPropertiesRead
         ) {
             "the `read:org` scope"
         } else {

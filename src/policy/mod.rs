@@ -40,8 +40,8 @@ use std::path::Path;
 
 pub use document::{Document, Findings, Rule, broken_rules, rule_problems};
 pub use org::{PolicyFile, load_any, parse_any};
-pub use read::{MAX_POLICY_BYTES, STDIN_NAME};
-pub use source_map::{Dotted, Segment, SourceMap};
+pub use read::{MAX_POLICY_BYTES, STDIN_NAME, display_name};
+pub use source_map::{Dotted, Located, Segment, SourceMap};
 pub use suggest::{closest, levenshtein};
 
 use crate::model::RepoSettings;

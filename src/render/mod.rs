@@ -136,6 +136,45 @@ fn summary_counts(plan: &Plan) -> String {
     }
 }
 
+/// The mark of a change or a setting that weakens protection (DESIGN §11).
+const WEAKENS: &str = "⚠ weakens";
+
+/// Returns the closing line of a plan with changes that weaken protection, e.g. `2 changes
+/// weaken protection; apply --yes refuses them without --allow-weakening`.
+fn weakening_line(plan: &Plan) -> Option<String> {
+    match plan.weakening() {
+        0 => None,
+        1 => Some(
+            "1 change weakens protection; apply --yes refuses it without --allow-weakening"
+                .to_owned(),
+        ),
+        n => Some(format!(
+            "{n} changes weaken protection; apply --yes refuses them without --allow-weakening"
+        )),
+    }
+}
+
+/// Returns what an exception says of a setting or a change: `accepted until DATE: REASON`
+/// while it is active, `exception expired DATE: REASON` once it has expired.
+fn exception_words(
+    accepted: Option<&crate::plan::ExceptionNote>,
+    expired: Option<&crate::plan::ExceptionNote>,
+) -> Option<String> {
+    match (accepted, expired) {
+        (Some(note), _) => Some(format!(
+            "accepted until {}: {}",
+            printable(&note.expires),
+            printable(&note.reason)
+        )),
+        (None, Some(note)) => Some(format!(
+            "exception expired {}: {}",
+            printable(&note.expires),
+            printable(&note.reason)
+        )),
+        (None, None) => None,
+    }
+}
+
 /// Returns the reason an inapplicable change cannot be applied, or a generic one.
 fn reason_of(change: &crate::plan::Change) -> &str {
     change.reason.as_deref().unwrap_or("no reason given")

@@ -25,6 +25,8 @@ fn change(
         reason: None,
         excepted: false,
         note: None,
+        lowers: false,
+        accepted: None,
         target,
     }
 }
@@ -48,6 +50,7 @@ fn in_sync() -> Plan {
     Plan {
         requirements: Vec::new(),
         warnings: Vec::new(),
+        contradictions: Vec::new(),
         repository: "acme/katz-backend".to_owned(),
         changes: Vec::new(),
     }
@@ -157,6 +160,7 @@ fn drifted() -> Plan {
     Plan {
         requirements: Vec::new(),
         warnings: Vec::new(),
+        contradictions: Vec::new(),
         repository: "acme/katz-backend".to_owned(),
         changes,
     }
@@ -230,6 +234,7 @@ fn awkward() -> Plan {
     Plan {
         requirements: Vec::new(),
         warnings: Vec::new(),
+        contradictions: Vec::new(),
         repository: "acme/ünï|`code`".to_owned(),
         changes,
     }
@@ -296,18 +301,142 @@ fn long_values() -> Plan {
     Plan {
         requirements: Vec::new(),
         warnings: Vec::new(),
+        contradictions: Vec::new(),
         repository: "acme/katz-backend".to_owned(),
         changes,
     }
 }
 
-fn plans() -> [(&'static str, Plan); 4] {
+/// A plan that lowers protection, part of it accepted by exceptions (one active, one
+/// expired), and a requirement nothing provides.
+fn guarded() -> Plan {
+    let note = |expires: &str| crate::plan::ExceptionNote {
+        reason: "INC-2291: one reviewer on call".to_owned(),
+        expires: expires.to_owned(),
+    };
+    let lowered = |path: &str, live, policy| FieldDiff {
+        lowers: true,
+        ..diff(path, live, policy)
+    };
+    let mut requirement = diff("required_checks", json!([]), json!(["ci"]));
+    requirement.sources = Some(Vec::new());
+    let changes = vec![
+        change(
+            "branches.main",
+            ResourceKind::BranchProtection,
+            Action::Update,
+            vec![
+                lowered("pull_request.required_approvals", json!(2), json!(1)),
+                FieldDiff {
+                    excepted: Some(note("2026-12-28")),
+                    ..lowered("enforce_admins", json!(true), json!(false))
+                },
+                diff("required_linear_history", json!(false), json!(true)),
+            ],
+            None,
+        ),
+        Change {
+            lowers: true,
+            ..change(
+                "rulesets.legacy",
+                ResourceKind::Ruleset,
+                Action::Delete,
+                vec![lowered(
+                    "rules.block_force_pushes",
+                    json!(true),
+                    json!(null),
+                )],
+                None,
+            )
+        },
+        change(
+            "environments.production",
+            ResourceKind::Environment,
+            Action::Update,
+            vec![FieldDiff {
+                exception_expired: Some(note("2026-11-30")),
+                ..lowered("wait_timer", json!(30), json!(0))
+            }],
+            None,
+        ),
+        Change {
+            excepted: true,
+            accepted: Some(note("2026-12-28")),
+            ..change(
+                "environments.staging.secrets.SSH_HOST",
+                ResourceKind::Secret,
+                Action::Delete,
+                Vec::new(),
+                None,
+            )
+        },
+        inapplicable(
+            change(
+                "requirements.main",
+                ResourceKind::Requirement,
+                Action::Create,
+                vec![requirement],
+                None,
+            ),
+            "nothing the policy manages provides `required_checks`",
+        ),
+    ];
+    Plan {
+        requirements: Vec::new(),
+        warnings: Vec::new(),
+        contradictions: Vec::new(),
+        repository: "acme/katz-backend".to_owned(),
+        changes,
+    }
+}
+
+fn plans() -> [(&'static str, Plan); 5] {
     [
         ("in_sync", in_sync()),
         ("drifted", drifted()),
         ("awkward", awkward()),
         ("long_values", long_values()),
+        ("guarded", guarded()),
     ]
+}
+
+#[test]
+fn weakening_is_marked_and_counted_in_every_format() {
+    let plan = guarded();
+    // The ruleset's deletion and the two lowered settings of main and production; not the
+    // excepted `enforce_admins`, nor the accepted secret.
+    assert_eq!(plan.weakening(), 3);
+    let text = output(&plan, Format::Text, false);
+    assert!(
+        text.contains("~ branches.main (branch protection)  ⚠ weakens\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("pull_request.required_approvals: 2 → 1  ⚠ weakens\n"),
+        "{text}"
+    );
+    assert!(text.contains("enforce_admins: true → false\n"), "{text}");
+    assert!(text.contains("accepted until 2026-12-28: INC-2291: one reviewer on call"));
+    assert!(text.contains("exception expired 2026-11-30: INC-2291"));
+    assert!(text.ends_with(
+        "⚠ 3 changes weaken protection; apply --yes refuses them without --allow-weakening\n"
+    ));
+    let markdown = output(&plan, Format::Markdown, false);
+    assert!(markdown.contains("#### ~ `branches.main` (branch protection) ⚠ weakens"));
+    assert!(markdown.contains("| `pull_request.required_approvals` ⚠ weakens | `2` | `1` |"));
+    assert!(markdown.contains("accepted until 2026-12-28"), "{markdown}");
+    assert!(markdown.ends_with(
+        "**⚠ 3 changes weaken protection; apply --yes refuses them without --allow-weakening**\n"
+    ));
+    let json: serde_json::Value =
+        serde_json::from_str(&output(&plan, Format::Json, false)).expect("valid JSON");
+    assert_eq!(json["weakens"], 3);
+    assert_eq!(json["changes"][0]["weakens"], true);
+    assert_eq!(json["changes"][0]["diffs"][0]["weakens"], true);
+    assert_eq!(json["changes"][0]["diffs"][1].get("weakens"), None);
+    assert_eq!(json["changes"][0]["diffs"][2].get("weakens"), None);
+    assert_eq!(json["changes"][3].get("weakens"), None);
+    assert_eq!(json["changes"][4]["diffs"][0]["sources"], json!([]));
 }
 
 fn output(plan: &Plan, format: Format, color: bool) -> String {
@@ -414,10 +543,18 @@ fn json_has_exactly_the_design_keys() {
         let value: serde_json::Value = serde_json::from_str(&text).expect("valid JSON");
         let mut top = keys(&value);
         top.sort_unstable();
-        assert_eq!(top, ["changes", "in_sync", "repository", "summary"]);
+        assert_eq!(
+            top,
+            ["changes", "in_sync", "repository", "summary", "weakens"]
+        );
         let mut summary = keys(&value["summary"]);
         summary.sort_unstable();
-        assert_eq!(summary, ["create", "delete", "update"]);
+        let mut expected = vec!["create", "delete", "update"];
+        if plan.changes.iter().any(|c| c.excepted) {
+            expected.push("excepted");
+        }
+        expected.sort_unstable();
+        assert_eq!(summary, expected);
         assert_eq!(value["in_sync"], plan.in_sync());
         for (change, original) in value["changes"]
             .as_array()
@@ -432,6 +569,9 @@ fn json_has_exactly_the_design_keys() {
             if original.note.is_some() {
                 expected.push("note");
             }
+            if original.weakens() {
+                expected.push("weakens");
+            }
             expected.sort_unstable();
             let mut found = keys(change);
             found.sort_unstable();
@@ -439,10 +579,29 @@ fn json_has_exactly_the_design_keys() {
             if !original.applicable {
                 assert_eq!(change["applicable"], false);
             }
-            for diff in change["diffs"].as_array().expect("a list") {
+            for (diff, field) in change["diffs"]
+                .as_array()
+                .expect("a list")
+                .iter()
+                .zip(&original.diffs)
+            {
                 let mut found = keys(diff);
                 found.sort_unstable();
-                assert_eq!(found, ["live", "path", "policy"]);
+                let mut expected = vec!["live", "path", "policy"];
+                if crate::weakening::diff_weakens(original, field) {
+                    expected.push("weakens");
+                }
+                if field.sources.is_some() {
+                    expected.push("sources");
+                }
+                if field.excepted.is_some() {
+                    expected.push("excepted");
+                }
+                if field.exception_expired.is_some() {
+                    expected.push("exception_expired");
+                }
+                expected.sort_unstable();
+                assert_eq!(found, expected);
             }
         }
     }

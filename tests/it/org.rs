@@ -22,11 +22,18 @@ fn bare() -> Value {
     })
 }
 
+/// The custom property `tier` of acme: critical or standard.
+fn tier() -> Value {
+    json!({"property_name": "tier", "value_type": "single_select",
+           "allowed_values": ["critical", "standard"]})
+}
+
 /// acme: two services (one critical), a website, an archived repository, a fork and a
 /// sandbox; every one with `main` protected with one approval.
 fn acme() -> Seed {
     let repository = |name: &str| RepositorySeed::new(name).protected_branch("main", bare());
     Seed::organization("acme", 9000)
+        .with_custom_property(tier())
         .with_repository(repository("svc-pay").property("tier", "critical"))
         .with_repository(repository("svc-mail").property("tier", "standard"))
         .with_repository(repository("web"))
@@ -395,7 +402,7 @@ fn apply_stopped_half_way_converges_when_run_again_without_repeating_a_write() {
 
 #[test]
 fn a_run_the_rate_limit_left_cannot_cover_stops_before_reading_any_repository() {
-    let repo = TestRepo::with(Emulator::builder(acme()).primary_rate_limit(12).start());
+    let repo = TestRepo::with(Emulator::builder(acme()).primary_rate_limit(20).start());
     repo.policy(ORG_POLICY);
     let output = repo.cmd().args(["plan", "--no-cache"]).output().unwrap();
     assert_eq!(output.status.code(), Some(1));

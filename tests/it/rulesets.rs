@@ -103,6 +103,13 @@ fn apply(repo: &TestRepo) -> assert_cmd::assert::Assert {
     repo.cmd().args(["apply", "--yes", "--no-cache"]).assert()
 }
 
+/// `apply --yes` of a policy that lowers protection on purpose (DESIGN §11).
+fn apply_lowering(repo: &TestRepo) -> assert_cmd::assert::Assert {
+    repo.cmd()
+        .args(["apply", "--yes", "--allow-weakening", "--no-cache"])
+        .assert()
+}
+
 fn ruleset_writes(repo: &TestRepo) -> Vec<(String, String, Option<Value>)> {
     repo.writes()
         .into_iter()
@@ -267,7 +274,7 @@ fn pruning_never_touches_an_organisation_ruleset() {
         changes(&plan),
         vec![("rulesets.old".to_owned(), "delete".to_owned(), true)]
     );
-    apply(&repo).code(0);
+    apply_lowering(&repo).code(0);
     let writes = ruleset_writes(&repo);
     assert_eq!(
         writes

@@ -11,7 +11,7 @@ use std::path::Path;
 
 use crate::cli::{OrgArgs, RemoteArgs};
 use crate::commands::plan::invalid_policy;
-use crate::commands::{budget, remote};
+use crate::commands::{budget, guard, remote};
 use crate::diff;
 use crate::error::{Error, ExitStatus};
 use crate::github::GithubRead;
@@ -19,17 +19,19 @@ use crate::github::client::ClientConfig;
 use crate::github::read::OrgRulesets;
 use crate::model::{OrgPolicy, PolicyBody, RepoSettings};
 use crate::names::RepoName;
-use crate::org::run::{self, Planned, Scope, Selection};
+use crate::org::properties::Problem;
+use crate::org::run::{self, Planned, Scope, Selection, SelectionError};
 use crate::plan::{OrgPlan, Plan, RepositoryError};
-use crate::policy::{self, PolicyFile, SourceMap};
+use crate::policy::{self, Located, PolicyFile, Segment};
 use crate::untrusted::quote;
 
-/// What a command works on, decided by the policy file and `--org`.
+/// What a command works on, decided by the policy file and `--org`; each with where its
+/// settings are written, for messages about them.
 pub enum Mode {
     /// One repository's policy.
-    Repository(Box<RepoSettings>, SourceMap),
+    Repository(Box<RepoSettings>, Located),
     /// Every selected repository of an organisation.
-    Organization(Box<OrgPolicy>),
+    Organization(Box<OrgPolicy>, Located),
 }
 
 /// Loads the policy file and decides the mode: an organisation policy (`organization:`), or
@@ -44,8 +46,15 @@ pub fn load(path: &Path, org_flag: Option<&str>) -> Result<Mode, Error> {
         })?;
     }
     let (file, map) = policy::load_any(path).map_err(|err| invalid_policy(path, &err))?;
+    let located = |defaults: Vec<Segment>| Located {
+        display: policy::display_name(path),
+        map: map.clone(),
+        defaults,
+    };
     match (file, org_flag) {
-        (PolicyFile::Repository(settings), None) => Ok(Mode::Repository(Box::new(settings), map)),
+        (PolicyFile::Repository(settings), None) => {
+            Ok(Mode::Repository(Box::new(settings), located(Vec::new())))
+        }
         (PolicyFile::Repository(settings), Some(org)) => {
             if let Some(repository) = &settings.repository {
                 return Err(Error::new(format!(
@@ -56,15 +65,19 @@ pub fn load(path: &Path, org_flag: Option<&str>) -> Result<Mode, Error> {
                 ))
                 .with_hint("remove `repository:` to apply the policy to every repository, or write an organisation policy (`organization:`)"));
             }
-            Ok(Mode::Organization(Box::new(OrgPolicy {
-                version: settings.version,
-                organization: org.to_owned(),
-                defaults: PolicyBody::from(settings),
-                groups: indexmap::IndexMap::default(),
-                repositories: std::collections::BTreeMap::default(),
-                exclude: Vec::new(),
-                written: serde_json::Value::Null,
-            })))
+            // The repository policy is the `defaults` of every repository.
+            Ok(Mode::Organization(
+                Box::new(OrgPolicy {
+                    version: settings.version,
+                    organization: org.to_owned(),
+                    defaults: PolicyBody::from(settings),
+                    groups: indexmap::IndexMap::default(),
+                    repositories: std::collections::BTreeMap::default(),
+                    exclude: Vec::new(),
+                    written: serde_json::Value::Null,
+                }),
+                located(Vec::new()),
+            ))
         }
         (PolicyFile::Organization(policy), Some(org))
             if !policy.organization.eq_ignore_ascii_case(org) =>
@@ -76,7 +89,10 @@ pub fn load(path: &Path, org_flag: Option<&str>) -> Result<Mode, Error> {
             ))
             .with_hint("leave --org out: an organisation policy names its organisation"))
         }
-        (PolicyFile::Organization(policy), _) => Ok(Mode::Organization(policy)),
+        (PolicyFile::Organization(policy), _) => Ok(Mode::Organization(
+            policy,
+            located(vec![Segment::from("defaults")]),
+        )),
     }
 }
 
@@ -94,7 +110,7 @@ pub fn one_repository(
     }
     let policy = match load(path, None)? {
         Mode::Repository(settings, _) => return Ok(Some((*settings, false))),
-        Mode::Organization(policy) => policy,
+        Mode::Organization(policy, _) => policy,
     };
     let Some(flag) = repo_flag else {
         return Err(Error::new(format!(
@@ -200,6 +216,7 @@ pub(super) fn share_points(config: &mut ClientConfig, scope: Scope<'_>) {
 async fn start(
     github: &dyn GithubRead,
     policy: &OrgPolicy,
+    located: &Located,
     scope: Scope<'_>,
     force: bool,
 ) -> Result<(Selection, OrgRulesets), Error> {
@@ -207,7 +224,22 @@ async fn start(
         async {
             run::targets(github, policy, scope)
                 .await
-                .map_err(Error::from)
+                .map_err(|err| match err {
+                    SelectionError::Api(err) => Error::from(err),
+                    SelectionError::Policy(problems) => {
+                        let mut error = Error::new(format!(
+                            "the policy's groups select by custom properties {} does not have; no repository was read",
+                            quote(&policy.organization)
+                        ));
+                        for problem in &problems {
+                            error = error.detail(placed(located, problem));
+                        }
+                        error.with_hint(format!(
+                            "the organisation's properties: Settings → Custom properties of {}",
+                            policy.organization
+                        ))
+                    }
+                })
         },
         budget::rate_limit_left(github, force),
         async {
@@ -233,11 +265,13 @@ async fn start(
     Ok((selection, org_rulesets))
 }
 
-/// The plans, and the repositories that could not be planned, as one report.
+/// The plans, and the repositories that could not be planned, as one report. A plan whose
+/// policy contradicts the repository's requirements is that repository's error.
 pub(super) fn org_plan(
     organization: &str,
     planned: &[Planned],
     unmergeable: &[(RepoName, String)],
+    located: &Located,
 ) -> OrgPlan {
     let mut plans = Vec::new();
     let mut errors: Vec<RepositoryError> = unmergeable
@@ -249,6 +283,15 @@ pub(super) fn org_plan(
         .collect();
     for (target, result) in planned {
         match result {
+            Ok(plan) if !plan.contradictions.is_empty() => {
+                let lines = guard::lines(plan, &target.layers, located, false);
+                if let Some(error) = guard::error(lines) {
+                    errors.push(RepositoryError {
+                        repository: target.repo.to_string(),
+                        error: one_report(&error),
+                    });
+                }
+            }
             Ok(plan) => plans.push(plan.clone()),
             Err(error) => errors.push(RepositoryError {
                 repository: target.repo.to_string(),
@@ -294,11 +337,13 @@ pub(super) fn context_for(settings: &RepoSettings) -> diff::Context {
 }
 
 /// What planning the run found: each repository's plan (or error), the repositories whose
-/// layers do not merge, and the organisation's rulesets (read once).
+/// layers do not merge, the organisation's rulesets (read once), and what a person should
+/// know of the selection (located warnings).
 pub(super) struct Planning {
     pub planned: Vec<Planned>,
     pub unmergeable: Vec<(RepoName, String)>,
     pub org_rulesets: OrgRulesets,
+    pub warnings: Vec<String>,
 }
 
 /// Selects the repositories, checks the rate budget, reads the organisation's rulesets once
@@ -306,6 +351,7 @@ pub(super) struct Planning {
 pub(super) async fn plan_run(
     github: &dyn GithubRead,
     policy: &OrgPolicy,
+    located: &Located,
     scope: Scope<'_>,
     force: bool,
     concurrency: usize,
@@ -314,15 +360,32 @@ pub(super) async fn plan_run(
         Selection {
             targets,
             unmergeable,
+            warnings,
+            ..
         },
         org_rulesets,
-    ) = start(github, policy, scope, force).await?;
+    ) = start(github, policy, located, scope, force).await?;
     let planned = run::plan_all(github, targets, &org_rulesets, &context_for, concurrency).await;
     Ok(Planning {
         planned,
         unmergeable,
         org_rulesets,
+        warnings: warnings
+            .iter()
+            .map(|warning| placed(located, warning))
+            .collect(),
     })
+}
+
+/// A problem of the organisation policy as `FILE:LINE:COLUMN: message`.
+fn placed(located: &Located, problem: &Problem) -> String {
+    let whole = [Vec::new()];
+    let at = if problem.at_key {
+        located.key_at(&whole, &problem.path)
+    } else {
+        located.at(&whole, &problem.path)
+    };
+    format!("{at}: {}", problem.message)
 }
 
 /// Prints a repository's plan warnings, naming it.

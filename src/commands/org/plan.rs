@@ -6,11 +6,12 @@ use super::{Planning, org_plan, plan_run, scope, share_points, status_of, warn};
 use crate::ci::actions;
 use crate::cli::{PlanArgs, PlanFormat};
 use crate::commands::plan::show;
-use crate::commands::{Context, remote};
+use crate::commands::{Context, guard, remote};
 use crate::error::{Error, ExitStatus};
 use crate::github::RestReader;
 use crate::github::client::ReadClient;
 use crate::model::OrgPolicy;
+use crate::policy::Located;
 use crate::progress::with_spinner;
 use crate::render;
 
@@ -18,6 +19,7 @@ use crate::render;
 pub fn plan(
     args: &PlanArgs,
     policy: &OrgPolicy,
+    located: &Located,
     ctx: &Context,
     out: &mut dyn Write,
     err: &mut dyn Write,
@@ -37,27 +39,34 @@ pub fn plan(
     let Planning {
         planned,
         unmergeable,
+        warnings,
         ..
     } = runtime.block_on(with_spinner(
         format!("planning the repositories of {}…", policy.organization),
         ctx.verbose,
-        plan_run(&github, policy, scope, args.org.force, concurrency),
+        plan_run(&github, policy, located, scope, args.org.force, concurrency),
     ))?;
+    for warning in &warnings {
+        writeln!(err, "warning: {warning}")?;
+    }
     if scope.only.is_some() {
         // One repository: its own plan, exactly as a repository policy would show it.
-        let Some((_, result)) = planned.into_iter().next() else {
+        let Some((target, result)) = planned.into_iter().next() else {
             return Err(Error::new("no repository was planned"));
         };
         let plan = result?;
         show(&plan, args.format, ctx, out)?;
         warn(&plan, err)?;
+        if let Some(error) = guard::error(guard::lines(&plan, &target.layers, located, false)) {
+            return Err(error);
+        }
         return Ok(if plan.in_sync() {
             ExitStatus::Success
         } else {
             ExitStatus::Drift
         });
     }
-    let report = org_plan(&policy.organization, &planned, &unmergeable);
+    let report = org_plan(&policy.organization, &planned, &unmergeable, located);
     render::org::render(&report, format_of(args.format), ctx.color, out)?;
     for plan in &report.plans {
         warn(plan, err)?;

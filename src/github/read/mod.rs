@@ -19,7 +19,7 @@ use super::api::GithubRead;
 use super::error::{ApiError, ApiErrorKind, Permission};
 use super::wire::ruleset::Ruleset as WireRuleset;
 use crate::effective::{BranchEvidence, Classic};
-use crate::live::{LiveState, OrgRepository};
+use crate::live::{LiveState, OrgProperties, OrgRepository, PropertyDefinition};
 use crate::model::{Branch, Environment, RepoSettings};
 use crate::names::RepoName;
 use crate::plan::ActorKind;
@@ -61,7 +61,7 @@ pub fn name_lookups(desired: &RepoSettings) -> usize {
     names::lookups(desired)
 }
 
-/// Lists an organisation's repositories with their custom property values.
+/// Lists an organisation's repositories.
 pub async fn org_repositories(
     github: &dyn GithubRead,
     org: &str,
@@ -71,28 +71,55 @@ pub async fn org_repositories(
         .await?
         .into_iter()
         .map(|repository| OrgRepository {
-            properties: repository
-                .custom_properties
-                .iter()
-                .flatten()
-                .map(|(name, value)| {
-                    let values = match value {
-                        serde_json::Value::Array(items) => items
-                            .iter()
-                            .filter_map(|v| v.as_str().map(str::to_owned))
-                            .collect(),
-                        serde_json::Value::String(text) => vec![text.clone()],
-                        serde_json::Value::Null => Vec::new(),
-                        other => vec![other.to_string()],
-                    };
-                    (name.clone(), values)
-                })
-                .collect(),
             name: repository.name,
             archived: repository.archived,
             fork: repository.fork,
         })
         .collect())
+}
+
+/// Reads the custom properties the organisation defines and every repository's values, at
+/// once (QUIRKS 57: the repository list does not reliably carry the values).
+pub async fn org_properties(github: &dyn GithubRead, org: &str) -> Result<OrgProperties, ApiError> {
+    let (schema, values) = futures::try_join!(
+        github.org_property_schema(org),
+        github.org_property_values(org)
+    )?;
+    let defined = schema
+        .into_iter()
+        .map(|definition| {
+            (
+                definition.property_name,
+                PropertyDefinition {
+                    value_type: definition.value_type,
+                    allowed: definition.allowed_values,
+                },
+            )
+        })
+        .collect();
+    let values = values
+        .into_iter()
+        .map(|repository| {
+            let properties = repository
+                .properties
+                .into_iter()
+                .map(|property| {
+                    let values = match property.value {
+                        serde_json::Value::Array(items) => items
+                            .iter()
+                            .map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_owned))
+                            .collect(),
+                        serde_json::Value::String(text) => vec![text],
+                        serde_json::Value::Null => Vec::new(),
+                        other => vec![other.to_string()],
+                    };
+                    (property.property_name, values)
+                })
+                .collect();
+            (repository.repository_name.to_lowercase(), properties)
+        })
+        .collect();
+    Ok(OrgProperties { defined, values })
 }
 
 /// The rulesets of an organisation, read once for a whole run over its repositories.

@@ -14,6 +14,7 @@ use crate::github::path::ApiPath;
 use crate::github::wire::account::{App, BranchItem, Repository, Team, User};
 use crate::github::wire::actions::{PublicKey, SecretItem, VariableItem};
 use crate::github::wire::environment::{DeploymentBranchPolicy, Environment};
+use crate::github::wire::properties::{PropertyDefinition, RepositoryValues};
 use crate::github::wire::rate_limit::{Overview, RateLimit};
 use crate::github::wire::ruleset::{EffectiveRule, Ruleset, RulesetSummary};
 use crate::names::RepoName;
@@ -240,6 +241,29 @@ impl<C: Reads> GithubRead for Rest<C> {
                 e.needing(Permission::MetadataRead)
             }
         })
+    }
+
+    async fn org_property_values(&self, org: &str) -> Result<Vec<RepositoryValues>, ApiError> {
+        let path = ApiPath::new("orgs")
+            .value(org)
+            .lit("properties")
+            .lit("values")
+            .query("per_page", PER_PAGE);
+        self.reads()
+            .get_all(&path, None)
+            .await
+            .map_err(|e| e.needing(Permission::CustomPropertiesRead))
+    }
+
+    async fn org_property_schema(&self, org: &str) -> Result<Vec<PropertyDefinition>, ApiError> {
+        let path = ApiPath::new("orgs")
+            .value(org)
+            .lit("properties")
+            .lit("schema");
+        self.reads()
+            .get_all(&path, None)
+            .await
+            .map_err(|e| e.needing(Permission::CustomPropertiesRead))
     }
 
     async fn org_rulesets(&self, org: &str) -> Result<Vec<RulesetSummary>, ApiError> {

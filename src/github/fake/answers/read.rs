@@ -195,7 +195,6 @@ impl GithubRead for FakeGithub {
             default_branch: Some("main".to_owned()),
             archived: false,
             fork: false,
-            custom_properties: None,
         })
     }
 
@@ -210,8 +209,26 @@ impl GithubRead for FakeGithub {
             default_branch: Some("main".to_owned()),
             archived: false,
             fork: false,
-            custom_properties: None,
         }])
+    }
+
+    async fn org_property_values(
+        &self,
+        org: &str,
+    ) -> Result<Vec<crate::github::wire::properties::RepositoryValues>, ApiError> {
+        let _state = self.call("org_property_values", org, None)?;
+        Ok(vec![crate::github::wire::properties::RepositoryValues {
+            repository_name: self.repo().name.clone(),
+            properties: Vec::new(),
+        }])
+    }
+
+    async fn org_property_schema(
+        &self,
+        org: &str,
+    ) -> Result<Vec<crate::github::wire::properties::PropertyDefinition>, ApiError> {
+        let _state = self.call("org_property_schema", org, None)?;
+        Ok(Vec::new())
     }
 
     async fn org_rulesets(&self, org: &str) -> Result<Vec<RulesetSummary>, ApiError> {
