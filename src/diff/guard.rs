@@ -8,7 +8,7 @@
 //! classic protection, a repository ruleset), or take it away (`protected: false`, pruning,
 //! an enforcement other than `active`, conditions that no longer select the branch).
 
-use crate::effective::{Check, Contribution, Judged, Source, Verdict, judge};
+use crate::effective::{Check, Contribution, Judged, Source, Verdict, contributions, judge};
 use crate::live::{Identities, LiveState};
 use crate::model::{Enforcement, RepoSettings, Requirement};
 use crate::plan::Contradiction;
@@ -179,4 +179,51 @@ pub(super) fn key_of(
         }
         Source::Ruleset { .. } => None,
     }
+}
+
+/// A requirement the policy's own classic protection of a branch falls short of, with no
+/// ruleset of the policy making up for it: wherever the branch meets the requirement today
+/// through that protection, `apply` would lower it (and `plan` refuses). Found offline, by
+/// `validate`, on what the policy alone writes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Shortfall {
+    /// The setting that falls short, a path into the policy.
+    pub lowered_by: Vec<Segment>,
+    /// The requirement it falls short of.
+    pub requirement: Vec<Segment>,
+    /// What the policy's own protection gives.
+    pub gives: serde_json::Value,
+    /// What the requirement asks.
+    pub floor: serde_json::Value,
+}
+
+/// Returns every requirement on a branch the policy protects (by name: `~DEFAULT_BRANCH`
+/// cannot be told offline) that the policy's own classic protection and rulesets do not
+/// meet.
+pub fn shortfalls(desired: &RepoSettings) -> Vec<Shortfall> {
+    let live = LiveState::from_settings(RepoSettings::empty());
+    let mut found = Vec::new();
+    for (key, requirement) in &desired.requirements {
+        if key.starts_with('~') || !desired.branches.contains_key(key) {
+            continue;
+        }
+        let now = super::requirement::evidence(&live, key);
+        let after = super::requirement::predict(desired, &live, &now);
+        let (enforced, evaluate) = contributions(&after, &live.ids);
+        for judged in judge(requirement, &enforced, &evaluate, &live.ids) {
+            if judged.verdict == Verdict::Met {
+                continue;
+            }
+            if let Some(lowered_by) = key_of(&Source::Classic, judged.setting, desired, &live, key)
+            {
+                found.push(Shortfall {
+                    lowered_by,
+                    requirement: vec!["requirements".into(), key.into(), judged.setting.into()],
+                    gives: judged.live,
+                    floor: judged.policy,
+                });
+            }
+        }
+    }
+    found
 }

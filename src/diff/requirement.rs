@@ -48,7 +48,7 @@ pub fn reports(desired: &RepoSettings, live: &LiveState) -> Vec<RequirementRepor
 }
 
 /// Returns the live evidence of the branch a requirement key names.
-fn evidence(live: &LiveState, key: &str) -> BranchEvidence {
+pub(super) fn evidence(live: &LiveState, key: &str) -> BranchEvidence {
     let branch = live.branch_of(key);
     live.evidence
         .get(branch)
@@ -205,7 +205,11 @@ fn from_settings(live: &LiveState, branch: &str) -> BranchEvidence {
 }
 
 /// Returns the evidence as `apply` will leave it.
-fn predict(desired: &RepoSettings, live: &LiveState, now: &BranchEvidence) -> BranchEvidence {
+pub(super) fn predict(
+    desired: &RepoSettings,
+    live: &LiveState,
+    now: &BranchEvidence,
+) -> BranchEvidence {
     let branch = now.branch.as_str();
     let classic = match desired.branches.get(branch) {
         Some(_) if !now.exists => Classic::None,

@@ -112,6 +112,32 @@ fn class(chars: &[char]) -> Option<(Token, usize)> {
     None
 }
 
+/// Returns why a pattern is not well formed, or `None` when it is: a `[` that opens a class
+/// never closed, or a `\` at the end that escapes nothing. (The matcher reads them as
+/// literal characters; written by a person, they are a mistake that would select nothing.)
+pub fn malformed(pattern: &str) -> Option<&'static str> {
+    let chars: Vec<char> = pattern.chars().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        match chars[i] {
+            '\\' if i + 1 == chars.len() => {
+                return Some("it ends with a `\\` that escapes nothing");
+            }
+            '\\' => i += 2,
+            '[' => match class(&chars[i + 1..]) {
+                Some((_, used)) => i += used + 1,
+                None => {
+                    return Some(
+                        "its `[` opens a character class that is never closed (write `\\[` for a `[` itself)",
+                    );
+                }
+            },
+            _ => i += 1,
+        }
+    }
+    None
+}
+
 /// Returns true when the whole text matches the pattern.
 pub fn fnmatch(pattern: &str, text: &str) -> bool {
     let tokens = tokens(pattern);
@@ -148,6 +174,15 @@ pub fn fnmatch(pattern: &str, text: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_unclosed_class_or_a_trailing_escape_is_malformed() {
+        assert!(malformed("svc-[").is_some());
+        assert!(malformed("release/\\").is_some());
+        for fine in ["svc-*", "svc-[ab]", "svc-[!a]", "v\\[1", "[]]", "**/x"] {
+            assert_eq!(malformed(fine), None, "{fine}");
+        }
+    }
 
     #[test]
     fn patterns_match_as_github_matches_them() {

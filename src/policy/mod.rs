@@ -11,7 +11,9 @@
 //!    time with `jsonschema`: the same verdict an editor gives. `report.rs` words its errors.
 //! 4. `serde_json` builds the model from the validated value.
 //! 5. The type's cross-field rules (`Document::RULES`, for a repository policy in
-//!    `validate.rs`): the few rules a schema cannot state.
+//!    `validate.rs`): the few rules a schema cannot state. They run on a file that failed
+//!    its schema too, with the failing parts taken out (`salvage.rs`), so that every
+//!    problem of a file is reported at once.
 //!
 //! **Adding a section or a document type.** A new section is a field with its model type;
 //! put its rules on the type, where the schema says them: `#[schemars(pattern(...))]` with a
@@ -29,6 +31,7 @@ mod org;
 mod read;
 mod report;
 mod rulesets;
+mod salvage;
 mod schema;
 mod source_map;
 mod suggest;

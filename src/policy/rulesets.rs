@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 
 use super::document::Findings;
 use super::source_map::Segment;
+use crate::model::ref_pattern::malformed;
 use crate::model::{BypassActor, BypassMode, RepoSettings, Ruleset, RulesetTarget};
 use crate::names::{check_login, check_slug};
 use crate::untrusted::quote;
@@ -99,8 +100,9 @@ fn check_patterns(ruleset: &Ruleset, path: &[Segment], found: &mut Vec<Problem>)
         }
         Some(prefix) => {
             if ruleset.include.is_empty() {
+                // At `include: []` when it is written, else at the ruleset.
                 found.push((
-                    path.to_vec(),
+                    at(path, &["include"]),
                     At::Key,
                     format!(
                         "a `{}` ruleset needs `include`: the refs it applies to (`~DEFAULT_BRANCH`, `~ALL`, names or globs)",
@@ -145,6 +147,12 @@ fn check_patterns(ruleset: &Ruleset, path: &[Segment], found: &mut Vec<Problem>)
                                 "{} is not GitHub's: write `~DEFAULT_BRANCH` or `~ALL`",
                                 quote(pattern)
                             ),
+                        ));
+                    } else if let Some(reason) = malformed(pattern) {
+                        found.push((
+                            item.clone(),
+                            At::Value,
+                            format!("{} is not a well-formed pattern: {reason}", quote(pattern)),
                         ));
                     }
                 }

@@ -218,3 +218,53 @@ fn a_merged_policy_that_would_break_a_repositorys_requirement_is_refused_before_
     );
     assert!(repo.writes().is_empty(), "{:?}", repo.writes());
 }
+
+#[test]
+fn every_layer_of_an_organisation_policy_is_held_to_the_repository_rules_at_its_line() {
+    let repo = TestRepo::new("empty");
+    repo.policy(
+        r#"version: 1
+organization: acme
+defaults:
+  branches:
+    "release/*": { enforce_admins: true }
+groups:
+  svc:
+    select: { names: ["svc-["] }
+    policy:
+      environments:
+        "..": {}
+repositories:
+  web:
+    environments:
+      Production: {}
+      production: {}
+    rulesets:
+      main-only:
+        include: []
+"#,
+    );
+    let (code, stdout, stderr) = run(&repo, &["validate", "--no-workflows"]);
+    assert_eq!(code, 1, "{stdout}\n{stderr}");
+    for (at, words) in [
+        ("policy.yaml:5:5: ", "release/*"),
+        (
+            "policy.yaml:8:23: ",
+            "`svc-[` is not a well-formed name glob",
+        ),
+        ("policy.yaml:11:9: ", ".."),
+        (
+            "policy.yaml:16:7: ",
+            "environment `production` and `Production` (line 15) are one environment",
+        ),
+        ("policy.yaml:19:9: ", "a `branch` ruleset needs `include`"),
+    ] {
+        assert!(
+            stderr
+                .lines()
+                .any(|line| line.starts_with(at) && line.contains(words)),
+            "{at}{words}:\n{stderr}"
+        );
+    }
+    assert!(stderr.contains("has 5 problems"), "{stderr}");
+}

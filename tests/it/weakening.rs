@@ -186,3 +186,40 @@ fn a_requirement_nothing_provides_has_empty_sources() {
         serde_json::json!([])
     );
 }
+
+#[test]
+fn validate_warns_where_the_policy_alone_shows_a_requirement_it_would_lower() {
+    let repo = TestRepo::new("empty");
+    let policy = contradicting();
+    repo.policy(&policy);
+    let line = policy
+        .lines()
+        .position(|l| l.contains("required_approvals: 1"))
+        .unwrap()
+        + 1;
+    let output = repo
+        .cmd()
+        .args(["validate", "--no-workflows"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    assert!(
+        stderr.contains(&format!(
+            "warning: policy.yaml:{line}:27: `branches.main.pull_request.required_approvals` gives 1, below `requirements.main.required_approvals: 2`"
+        )),
+        "{stderr}"
+    );
+    // The policy as it is says nothing.
+    repo.policy(&crate::common::whole_flow_policy());
+    let output = repo
+        .cmd()
+        .args(["validate", "--no-workflows"])
+        .output()
+        .unwrap();
+    assert!(
+        output.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
