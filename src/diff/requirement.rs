@@ -246,8 +246,11 @@ fn applied(settings: &RepoSettings, default_branch: &str, branch: &str) -> Vec<A
     settings
         .rulesets
         .iter()
+        // Enforced or evaluated; disabled, or an enforcement gh-policy does not know, never
+        // counts.
         .filter(|(_, r)| {
-            r.target == RulesetTarget::Branch && r.enforcement != Enforcement::Disabled
+            r.target == RulesetTarget::Branch
+                && matches!(r.enforcement, Enforcement::Active | Enforcement::Evaluate)
         })
         .filter(|(_, r)| selects(r, branch, default_branch))
         .map(|(name, r)| AppliedRuleset {

@@ -100,7 +100,7 @@ impl RulesetTarget {
 
 /// Whether a ruleset is enforced.
 #[derive(
-    Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+    Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
 )]
 #[serde(rename_all = "snake_case")]
 pub enum Enforcement {
@@ -111,6 +111,12 @@ pub enum Enforcement {
     Evaluate,
     /// Off.
     Disabled,
+    /// A value GitHub sent that gh-policy does not know, as written: never counted as
+    /// enforced, never in sync with a known value. A policy cannot write it (the schema
+    /// lists the known values only).
+    #[serde(untagged)]
+    #[schemars(skip)]
+    Unknown(String),
 }
 
 impl Enforcement {
@@ -119,12 +125,23 @@ impl Enforcement {
         *self == Self::Active
     }
 
+    /// Returns the enforcement GitHub names so, an unknown one kept as written.
+    pub fn parse(name: &str) -> Self {
+        match name {
+            "active" => Self::Active,
+            "evaluate" => Self::Evaluate,
+            "disabled" => Self::Disabled,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+
     /// Returns the name GitHub uses.
-    pub fn as_str(self) -> &'static str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::Active => "active",
             Self::Evaluate => "evaluate",
             Self::Disabled => "disabled",
+            Self::Unknown(name) => name,
         }
     }
 }

@@ -23,6 +23,7 @@ mod rulesets;
 mod schema;
 mod state;
 mod terminal;
+mod unknown;
 mod validate;
 mod weakening;
 mod wording;

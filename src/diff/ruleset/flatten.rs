@@ -48,8 +48,13 @@ fn actor_value(actor: &BypassActor, ids: &Identities) -> Value {
         named("user", login, "user_id", actor.user_id)
     } else if actor.org_admins {
         json!({ "org_admins": true })
-    } else {
+    } else if actor.deploy_keys {
         json!({ "deploy_keys": true })
+    } else if let Some(unknown) = &actor.unknown {
+        // As GitHub wrote it: never the same as an actor the policy names.
+        json!({ "actor_type": unknown.actor_type, "actor_id": unknown.actor_id })
+    } else {
+        Value::Null
     };
     if actor.mode != BypassMode::Always
         && let Value::Object(map) = &mut value

@@ -177,12 +177,19 @@ fn resolve_actor(actor: &BypassActor, ids: &Identities) -> Result<ResolvedActor,
         (ActorKind::User, Some(id))
     } else if actor.org_admins {
         (ActorKind::OrganizationAdmin, None)
-    } else {
+    } else if actor.deploy_keys {
         (ActorKind::DeployKey, None)
+    } else {
+        // An actor only GitHub names (a policy cannot write one): it cannot be written back.
+        let what = actor
+            .unknown
+            .as_ref()
+            .map_or("an actor", |unknown| unknown.actor_type.as_str());
+        return Err(unresolved(format!("bypass actor of type `{what}`")));
     };
     Ok(ResolvedActor {
         kind,
         id,
-        mode: actor.mode,
+        mode: actor.mode.clone(),
     })
 }

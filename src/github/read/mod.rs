@@ -297,13 +297,13 @@ async fn read_evidence(
     // Rulesets read already (the repository's own, the organisation's) are not read again.
     let known: Vec<WireRuleset> = fetched.own.iter().chain(org_rulesets).cloned().collect();
     let details = evidence::details(github, repo, &fetched.summaries, &active, &known).await?;
-    Ok(reads
+    reads
         .into_iter()
         .map(|(branch, read)| {
-            let assembled = evidence::assemble(&branch, read, &details, default_branch, &live.ids);
-            (branch, assembled)
+            let assembled = evidence::assemble(&branch, read, &details, default_branch, &live.ids)?;
+            Ok((branch, assembled))
         })
-        .collect())
+        .collect()
 }
 
 /// A plan judges requirements on what it can see: a branch's classic protection the token

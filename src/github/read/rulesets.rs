@@ -65,7 +65,15 @@ pub(super) fn into_model(
     for wire in fetched.own {
         let id = wire.id;
         let name = wire.name.clone();
-        let parts = ruleset_from(wire, ids);
+        let parts = ruleset_from(wire, ids).map_err(|missing| {
+            ApiError::new(
+                ApiErrorKind::Malformed,
+                format!("GET ruleset {} (id {id})", quote(&name)),
+            )
+            .with_detail(format!(
+                "the answer is not what GitHub documents: {missing}"
+            ))
+        })?;
         if !parts.bypass_visible && desired.rulesets.contains_key(&name) {
             return Err(hidden_actors(&name, id));
         }
