@@ -9,6 +9,7 @@
 use async_trait::async_trait;
 
 use super::error::ApiError;
+use super::read::{OrgRead, Read};
 use super::wire::account::{App, Repository, Team, User};
 use super::wire::actions::{PublicKey, SecretItem, SecretRequest, VariableItem, VariableRequest};
 use super::wire::environment::{
@@ -131,6 +132,17 @@ pub trait GithubRead: Send + Sync {
 
     /// GET `/rate_limit` (free): the `core` budget, to check before a large run.
     async fn rate_limit(&self) -> Result<RateLimit, ApiError>;
+
+    /// Returns true when the cache can answer this read of a repository without spending
+    /// rate limit (a conditional request, answered `304`). Only the HTTP seam has a cache.
+    fn cached(&self, _repo: &RepoName, _read: &Read) -> bool {
+        false
+    }
+
+    /// The same for a read of an organisation.
+    fn org_cached(&self, _org: &str, _read: OrgRead) -> bool {
+        false
+    }
 }
 
 /// The writes. Each is one request; none is retried unless GitHub refused it unprocessed.

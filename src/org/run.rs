@@ -218,17 +218,22 @@ pub type Planned = (Target, Result<Plan, crate::Error>);
 /// policy.
 pub type ContextFor<'a> = &'a (dyn Fn(&RepoSettings) -> Context + Sync);
 
+/// Returns true when the run reads the organisation's rulesets: a layer of the policy sets
+/// requirements.
+pub fn reads_org_rulesets(policy: &OrgPolicy) -> bool {
+    std::iter::once(&policy.defaults)
+        .chain(policy.groups.values().map(|group| &group.policy))
+        .chain(policy.repositories.values())
+        .any(|body| !body.requirements.is_empty())
+}
+
 /// Reads the organisation's rulesets once for the run, when a layer of the policy sets
 /// requirements (no requirement, no read).
 pub async fn org_rulesets_for(
     github: &dyn GithubRead,
     policy: &OrgPolicy,
 ) -> Result<OrgRulesets, ApiError> {
-    let layers = std::iter::once(&policy.defaults)
-        .chain(policy.groups.values().map(|group| &group.policy))
-        .chain(policy.repositories.values());
-    let mut layers = layers;
-    if !layers.any(|body| !body.requirements.is_empty()) {
+    if !reads_org_rulesets(policy) {
         return Ok(OrgRulesets::default());
     }
     match read::read_org_rulesets(github, &policy.organization).await {

@@ -268,3 +268,90 @@ repositories:
     }
     assert!(stderr.contains("has 5 problems"), "{stderr}");
 }
+
+/// `count` repositories in sync with `BUDGETED`: main protected, a staging environment
+/// deploying from main, a repository ruleset, and an organisation ruleset.
+fn budgeted(count: usize) -> Seed {
+    let mut seed = Seed::organization("acme", 9000);
+    for i in 0..count {
+        seed = seed.with_repository(
+            RepositorySeed::new(&format!("svc-{i:02}"))
+                .protected_branch("main", protection(1))
+                .environment(
+                    "staging",
+                    gh_policy_emulator::EnvironmentSeed {
+                        deployment_branch_policy: Some(
+                            gh_policy_emulator::DeploymentBranchPolicySeed {
+                                protected_branches: false,
+                                custom_branch_policies: true,
+                            },
+                        ),
+                        branch_policies: vec![gh_policy_emulator::BranchPolicySeed {
+                            name: "main".to_owned(),
+                            kind: "branch".to_owned(),
+                        }],
+                        ..gh_policy_emulator::EnvironmentSeed::default()
+                    },
+                )
+                .ruleset(json!({
+                    "name": "protect-main", "enforcement": "active",
+                    "conditions": { "ref_name": { "include": ["~DEFAULT_BRANCH"], "exclude": [] } },
+                    "rules": [{ "type": "deletion" }]
+                })),
+        );
+    }
+    seed.org.as_mut().unwrap().rulesets.push(json!({
+        "name": "org-floor", "enforcement": "active",
+        "conditions": {
+            "ref_name": { "include": ["~DEFAULT_BRANCH"], "exclude": [] },
+            "repository_name": { "include": ["~ALL"], "exclude": [] }
+        },
+        "rules": [{ "type": "non_fast_forward" }]
+    }));
+    seed
+}
+
+const BUDGETED: &str = r#"version: 1
+organization: acme
+defaults:
+  branches:
+    main: { pull_request: { required_approvals: 1 }, enforce_admins: true }
+  environments:
+    staging: { deployment_branches: [main] }
+  rulesets:
+    protect-main:
+      include: ["~DEFAULT_BRANCH"]
+      rules: { restrict_deletions: true }
+  requirements:
+    "~DEFAULT_BRANCH": { required_approvals: 1, block_force_pushes: true }
+"#;
+
+/// Runs `plan -v` with the test's cache and returns the estimate it printed and what the
+/// run spent of the emulator's rate limit.
+fn estimated_and_spent(repo: &TestRepo) -> (u64, u64) {
+    let before = repo.emu.rate_limit_used();
+    let (code, stdout, stderr) = run(repo, &["plan", "-v", "--format", "json"]);
+    assert_eq!(code, 0, "{stdout}\n{stderr}");
+    let estimate = stderr
+        .split("this run needs an estimated ")
+        .nth(1)
+        .and_then(|rest| rest.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no estimate in: {stderr}"));
+    (estimate, repo.emu.rate_limit_used() - before)
+}
+
+#[test]
+fn the_rate_estimate_is_within_a_tenth_of_what_a_run_in_sync_spends_and_cached_reads_are_free() {
+    let repo = TestRepo::with(Emulator::start(budgeted(12)));
+    repo.policy(BUDGETED);
+    let (estimate, spent) = estimated_and_spent(&repo);
+    assert!(spent > 12 * 5, "{spent}");
+    assert!(
+        estimate.abs_diff(spent) * 10 <= spent,
+        "estimated {estimate}, spent {spent}"
+    );
+    // Again, with the cache the first run filled: every read is answered 304, for free.
+    let (estimate, spent) = estimated_and_spent(&repo);
+    assert_eq!((estimate, spent), (0, 0));
+}

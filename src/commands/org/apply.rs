@@ -42,6 +42,7 @@ pub fn apply(
             unmergeable,
             org_rulesets,
             warnings,
+            estimate,
         } = with_spinner(
             format!("planning the repositories of {}…", policy.organization),
             ctx.verbose,
@@ -50,6 +51,13 @@ pub fn apply(
         .await?;
         let report = org_plan(&policy.organization, &planned, &unmergeable, located);
         render::org::render(&report, render::Format::Text, ctx.color, out)?;
+        if ctx.verbose {
+            writeln!(
+                err,
+                "note: {}",
+                crate::commands::budget::describe(&estimate)
+            )?;
+        }
         for warning in &warnings {
             writeln!(err, "warning: {warning}")?;
         }

@@ -19,6 +19,7 @@ use crate::github::client::ClientConfig;
 use crate::github::read::OrgRulesets;
 use crate::model::{OrgPolicy, PolicyBody, RepoSettings};
 use crate::names::RepoName;
+use crate::org::budget::{Estimate, OrgCache};
 use crate::org::properties::Problem;
 use crate::org::run::{self, Planned, Scope, Selection, SelectionError};
 use crate::plan::{OrgPlan, Plan, RepositoryError};
@@ -219,7 +220,9 @@ async fn start(
     located: &Located,
     scope: Scope<'_>,
     force: bool,
-) -> Result<(Selection, OrgRulesets), Error> {
+) -> Result<(Selection, OrgRulesets, Estimate), Error> {
+    // Asked before the reads are made: once made, the cache holds them.
+    let cache = OrgCache::of(github, &policy.organization);
     let (selection, limit, org_rulesets) = futures::try_join!(
         async {
             run::targets(github, policy, scope)
@@ -261,8 +264,16 @@ async fn start(
         ))
         .with_hint("a repository that is excluded, archived or a fork is selected only by a `repositories` entry"));
     }
-    budget::check(limit, &selection.targets)?;
-    Ok((selection, org_rulesets))
+    let estimate = crate::org::budget::estimate(
+        github,
+        policy,
+        cache,
+        selection.listed,
+        run::reads_org_rulesets(policy).then(|| org_rulesets.len()),
+        &selection.targets,
+    );
+    budget::check(limit, &estimate, scope.shard)?;
+    Ok((selection, org_rulesets, estimate))
 }
 
 /// The plans, and the repositories that could not be planned, as one report. A plan whose
@@ -344,6 +355,7 @@ pub(super) struct Planning {
     pub unmergeable: Vec<(RepoName, String)>,
     pub org_rulesets: OrgRulesets,
     pub warnings: Vec<String>,
+    pub estimate: Estimate,
 }
 
 /// Selects the repositories, checks the rate budget, reads the organisation's rulesets once
@@ -364,6 +376,7 @@ pub(super) async fn plan_run(
             ..
         },
         org_rulesets,
+        estimate,
     ) = start(github, policy, located, scope, force).await?;
     let planned = run::plan_all(github, targets, &org_rulesets, &context_for, concurrency).await;
     Ok(Planning {
@@ -374,6 +387,7 @@ pub(super) async fn plan_run(
             .iter()
             .map(|warning| placed(located, warning))
             .collect(),
+        estimate,
     })
 }
 

@@ -40,12 +40,20 @@ pub fn plan(
         planned,
         unmergeable,
         warnings,
+        estimate,
         ..
     } = runtime.block_on(with_spinner(
         format!("planning the repositories of {}…", policy.organization),
         ctx.verbose,
         plan_run(&github, policy, located, scope, args.org.force, concurrency),
     ))?;
+    if ctx.verbose {
+        writeln!(
+            err,
+            "note: {}",
+            crate::commands::budget::describe(&estimate)
+        )?;
+    }
     for warning in &warnings {
         writeln!(err, "warning: {warning}")?;
     }

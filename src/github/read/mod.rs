@@ -7,6 +7,7 @@
 //! concurrently; the client bounds how many are in flight. Then every name the policy would
 //! write is checked to exist and the ids writes and comparisons need are learnt (`names`).
 
+mod cost;
 mod environments;
 mod evidence;
 mod names;
@@ -24,6 +25,8 @@ use crate::model::{Branch, Environment, RepoSettings};
 use crate::names::RepoName;
 use crate::plan::ActorKind;
 use crate::untrusted;
+
+pub use cost::{OrgRead, Read, reads_in_sync};
 
 /// Why the live side could not be read.
 #[derive(Debug, thiserror::Error)]

@@ -5,6 +5,7 @@
 //! have no way to write; `Rest<WriteClient>` ([`RestWriter`]) implements `GithubWrite` too.
 //! Reads are in `read.rs`, writes in `write.rs`.
 
+mod paths;
 mod read;
 #[cfg(test)]
 mod tests;
