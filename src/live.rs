@@ -27,6 +27,8 @@ pub struct LiveState {
     pub default_branch: Option<String>,
     /// What protects each branch the policy's requirements name, by branch name.
     pub evidence: BTreeMap<String, BranchEvidence>,
+    /// What the token could not read of what the policy manages, each named.
+    pub gaps: Vec<crate::plan::Gap>,
 }
 
 /// A live repository ruleset's id, and the parameters it has that the policy format does
@@ -38,6 +40,9 @@ pub struct LiveRuleset {
     /// Parameters by rule type: of modelled rules, those gh-policy does not model; of other
     /// rule types, all of them.
     pub kept: BTreeMap<String, Map<String, Value>>,
+    /// False when GitHub hid the bypass actors from the token: they are not compared, and
+    /// never written over.
+    pub bypass_visible: bool,
 }
 
 impl LiveState {
@@ -55,6 +60,7 @@ impl LiveState {
             rulesets: BTreeMap::new(),
             default_branch: None,
             evidence: BTreeMap::new(),
+            gaps: Vec::new(),
         }
     }
 

@@ -96,7 +96,8 @@ impl Context {
 pub fn plan(repository: &str, desired: &RepoSettings, live: &LiveState, context: &Context) -> Plan {
     let mut plan = compare(repository, desired, live, &context.sources);
     if !desired.exceptions.is_empty() {
-        plan.warnings = crate::exceptions::mark::mark(&mut plan, desired, context.now);
+        let warnings = crate::exceptions::mark::mark(&mut plan, desired, context.now);
+        plan.warnings.extend(warnings);
         exceptions::withhold(&mut plan, desired, live, &context.sources);
         // A setting an exception holds at its live value lowers nothing.
         let held: BTreeSet<String> = plan
@@ -138,9 +139,24 @@ fn compare(
         repository: repository.to_owned(),
         changes,
         requirements: requirement::reports(desired, live),
-        warnings: Vec::new(),
+        warnings: live.gaps.iter().map(gap_warning).collect(),
         contradictions,
+        gaps: live.gaps.clone(),
     }
+}
+
+/// A gap as a person reads it.
+fn gap_warning(gap: &crate::plan::Gap) -> String {
+    format!(
+        "{}: GitHub hides its {} from this token, so they are not compared (the token needs \"{}\")",
+        crate::untrusted::escape(&gap.address),
+        if gap.what == "bypass" {
+            "bypass actors"
+        } else {
+            gap.what.as_str()
+        },
+        gap.permission
+    )
 }
 
 /// A name whose id the reader did not learn. A plan against GitHub resolves every name it

@@ -34,6 +34,21 @@ pub struct Plan {
     /// Requirements met live that `apply` would break: the policy contradicts itself, and
     /// the plan is an error (DESIGN §11).
     pub contradictions: Vec<Contradiction>,
+    /// What the token could not read of what the policy manages: not compared, never
+    /// guessed, never written over.
+    pub gaps: Vec<Gap>,
+}
+
+/// Something the policy manages that the token cannot read (a ruleset's bypass actors,
+/// which GitHub shows only to tokens that can edit the ruleset).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Gap {
+    /// The resource, e.g. `rulesets.protect-main`.
+    pub address: String,
+    /// What of it, e.g. `bypass`.
+    pub what: String,
+    /// The permission that would let the token read it, e.g. `Administration: write`.
+    pub permission: String,
 }
 
 /// A requirement met live that the state `apply` would leave no longer meets.

@@ -27,6 +27,8 @@
 //!   plan would break: `{address, branch, setting, floor, live, after, lowered_by}`; such a
 //!   plan is an error.
 //! - A requirement's diffs always carry `sources`, `[]` when nothing provides it.
+//! - `gaps` (only when there are some) names what the token cannot read of what the policy
+//!   manages, `{address, what, permission}`: not compared, never guessed, never written over.
 //! - `kind` is one of `branch_protection`, `environment`, `deployment_branch_policy`,
 //!   `secret`, `variable`; `action` one of `create`, `update`, `delete`.
 //! - `diffs[].path` is dotted from the resource, in policy terms; `live` and `policy` are
@@ -49,7 +51,7 @@ use std::io::{self, Write};
 use serde::Serialize;
 
 use crate::plan::{
-    Action, Change, Contradiction, FieldDiff, Plan, RequirementReport, ResourceKind, Summary,
+    Action, Change, Contradiction, FieldDiff, Gap, Plan, RequirementReport, ResourceKind, Summary,
 };
 use crate::weakening::diff_weakens;
 
@@ -65,6 +67,8 @@ struct JsonPlan<'a> {
     requirements: &'a [RequirementReport],
     #[serde(skip_serializing_if = "<[_]>::is_empty")]
     contradictions: &'a [Contradiction],
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    gaps: &'a [Gap],
 }
 
 /// One change as written.
@@ -142,5 +146,6 @@ fn json_plan(plan: &Plan) -> JsonPlan<'_> {
         changes: plan.changes.iter().map(JsonChange::from).collect(),
         requirements: &plan.requirements,
         contradictions: &plan.contradictions,
+        gaps: &plan.gaps,
     }
 }

@@ -51,6 +51,7 @@ fn in_sync() -> Plan {
         requirements: Vec::new(),
         warnings: Vec::new(),
         contradictions: Vec::new(),
+        gaps: Vec::new(),
         repository: "acme/katz-backend".to_owned(),
         changes: Vec::new(),
     }
@@ -161,6 +162,7 @@ fn drifted() -> Plan {
         requirements: Vec::new(),
         warnings: Vec::new(),
         contradictions: Vec::new(),
+        gaps: Vec::new(),
         repository: "acme/katz-backend".to_owned(),
         changes,
     }
@@ -235,6 +237,7 @@ fn awkward() -> Plan {
         requirements: Vec::new(),
         warnings: Vec::new(),
         contradictions: Vec::new(),
+        gaps: Vec::new(),
         repository: "acme/ünï|`code`".to_owned(),
         changes,
     }
@@ -302,6 +305,7 @@ fn long_values() -> Plan {
         requirements: Vec::new(),
         warnings: Vec::new(),
         contradictions: Vec::new(),
+        gaps: Vec::new(),
         repository: "acme/katz-backend".to_owned(),
         changes,
     }
@@ -385,6 +389,7 @@ fn guarded() -> Plan {
         requirements: Vec::new(),
         warnings: Vec::new(),
         contradictions: Vec::new(),
+        gaps: Vec::new(),
         repository: "acme/katz-backend".to_owned(),
         changes,
     }

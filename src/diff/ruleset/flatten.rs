@@ -65,11 +65,13 @@ fn actor_value(actor: &BypassActor, ids: &Identities) -> Value {
 }
 
 /// Flattens a ruleset. `want`, given for the live side, aligns live checks with the policy's
-/// and limits the parameters of other rule types to those the policy sets.
+/// and limits the parameters of other rule types to those the policy sets; `bypass` is
+/// false when the live actors cannot be read (then neither side shows them).
 pub(super) fn ruleset_leaves(
     ruleset: &Ruleset,
     want: Option<&Ruleset>,
     ids: &Identities,
+    bypass: bool,
 ) -> Leaves {
     let mut leaves = Leaves::default();
     // Another target protects other refs: the ones protected now would lose it.
@@ -105,12 +107,15 @@ pub(super) fn ruleset_leaves(
         json!([]),
         Protects::NoItem,
     );
-    leaves.setting(
-        "bypass",
-        sorted_list(ruleset.bypass.iter().map(|a| actor_value(a, ids))),
-        json!([]),
-        Protects::Actors,
-    );
+    // Actors GitHub hid from the token are not compared: they are not "nobody".
+    if bypass {
+        leaves.setting(
+            "bypass",
+            sorted_list(ruleset.bypass.iter().map(|a| actor_value(a, ids))),
+            json!([]),
+            Protects::Actors,
+        );
+    }
     rule_leaves(ruleset, want, ids, &mut leaves);
     leaves
 }

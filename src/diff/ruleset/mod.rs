@@ -32,8 +32,10 @@ pub fn diff(desired: &RepoSettings, live: &LiveState, changes: &mut Vec<Change>)
         };
         match live.settings.rulesets.get(name) {
             None => {
-                let diffs =
-                    leaves::compare(&Leaves::default(), &ruleset_leaves(want, None, &live.ids));
+                let diffs = leaves::compare(
+                    &Leaves::default(),
+                    &ruleset_leaves(want, None, &live.ids, true),
+                );
                 let write =
                     put(want, None, live).map(|put| target(RulesetWrite::Create(Box::new(put))));
                 changes.push(change(
@@ -45,9 +47,10 @@ pub fn diff(desired: &RepoSettings, live: &LiveState, changes: &mut Vec<Change>)
                 ));
             }
             Some(have) => {
+                let visible = live.rulesets.get(name).is_none_or(|f| f.bypass_visible);
                 let diffs = leaves::compare(
-                    &ruleset_leaves(have, Some(want), &live.ids),
-                    &ruleset_leaves(want, None, &live.ids),
+                    &ruleset_leaves(have, Some(want), &live.ids, visible),
+                    &ruleset_leaves(want, None, &live.ids, visible),
                 );
                 if diffs.is_empty() {
                     continue;
@@ -60,13 +63,18 @@ pub fn diff(desired: &RepoSettings, live: &LiveState, changes: &mut Vec<Change>)
                         })
                     })
                 });
-                changes.push(change(
-                    address,
-                    ResourceKind::Ruleset,
-                    Action::Update,
-                    diffs,
-                    write,
-                ));
+                let mut updated =
+                    change(address, ResourceKind::Ruleset, Action::Update, diffs, write);
+                if !visible {
+                    // A PUT replaces the actors whole: never over ones that could not be read.
+                    updated.applicable = false;
+                    updated.target = None;
+                    updated.reason = Some(
+                        "its bypass actors cannot be read with this token, and writing the ruleset would replace them"
+                            .to_owned(),
+                    );
+                }
+                changes.push(updated);
             }
         }
     }
@@ -75,7 +83,10 @@ pub fn diff(desired: &RepoSettings, live: &LiveState, changes: &mut Vec<Change>)
             if desired.rulesets.contains_key(name) {
                 continue;
             }
-            let diffs = leaves::compare(&ruleset_leaves(have, None, &live.ids), &Leaves::default());
+            let diffs = leaves::compare(
+                &ruleset_leaves(have, None, &live.ids, true),
+                &Leaves::default(),
+            );
             let write = live_id(live, name).map(|id| Target::Ruleset {
                 name: name.clone(),
                 write: RulesetWrite::Delete { id },

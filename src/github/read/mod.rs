@@ -254,7 +254,11 @@ async fn read(
             read_evidence(github, repo, &keys, &live, &fetched, &org_rulesets.0).await?;
         refuse_unreadable(desired, &live)?;
     }
-    let (models, facts) = rulesets::into_model(fetched, desired, &live.ids)?;
+    let (models, facts) = rulesets::into_model(fetched, &live.ids)?;
+    if name_every_actor {
+        rulesets::refuse_hidden(&facts)?;
+    }
+    live.gaps = rulesets::gaps(desired, &facts);
     live.settings.rulesets = models;
     live.rulesets = facts;
     Ok(live)
