@@ -50,7 +50,8 @@ pub fn run(
             ctx.verbose,
             read::read_live(&github, &repo, &desired),
         )
-        .await?;
+        .await
+        .map_err(|err| err.located(&desired, &[Vec::new()], &located))?;
         let plan = diff::plan(&repo.to_string(), &desired, &live, &context);
         show(&plan, PlanFormat::Text, ctx, out)?;
         for warning in &plan.warnings {

@@ -45,11 +45,13 @@ pub fn run(
             runtime,
         } = remote::connect(&args.remote, desired.repository.as_deref(), ctx)?;
         let github = RestReader::new(ReadClient::new(config));
-        let live = runtime.block_on(with_spinner(
-            format!("reading {repo} from GitHub…"),
-            ctx.verbose,
-            read::read_live(&github, &repo, &desired),
-        ))?;
+        let live = runtime
+            .block_on(with_spinner(
+                format!("reading {repo} from GitHub…"),
+                ctx.verbose,
+                read::read_live(&github, &repo, &desired),
+            ))
+            .map_err(|err| err.located(&desired, &[Vec::new()], &located))?;
         diff::plan(&repo.to_string(), &desired, &live, &context)
     };
     show(&plan, args.format, ctx, out)?;

@@ -16,7 +16,7 @@ use crate::github::{ApiError, ApiErrorKind, GithubRead};
 use crate::model::{OrgPolicy, RepoSettings};
 use crate::names::RepoName;
 use crate::plan::Plan;
-use crate::policy::Segment;
+use crate::policy::{Located, Segment};
 use futures::stream::{self, StreamExt};
 
 /// Why an archived repository's changes cannot be made.
@@ -254,12 +254,13 @@ pub async fn plan_all(
     targets: Vec<Target>,
     org_rulesets: &OrgRulesets,
     context_for: ContextFor<'_>,
+    located: &Located,
     concurrency: usize,
 ) -> Vec<Planned> {
     let mut planned: Vec<Planned> = stream::iter(targets)
         .map(|target| async move {
             let context = context_for(&target.settings);
-            let result = plan_one(github, &target, org_rulesets, &context).await;
+            let result = plan_one(github, &target, org_rulesets, &context, located).await;
             (target, result)
         })
         .buffer_unordered(concurrency.max(1))
@@ -269,14 +270,18 @@ pub async fn plan_all(
     planned
 }
 
-/// Plans one repository of the run.
+/// Plans one repository of the run; a name GitHub does not know is located in the policy
+/// file `located`, at the layer that writes it.
 pub async fn plan_one(
     github: &dyn GithubRead,
     target: &Target,
     org_rulesets: &OrgRulesets,
     context: &Context,
+    located: &Located,
 ) -> Result<Plan, crate::Error> {
-    let live = read::read_live_in_org(github, &target.repo, &target.settings, org_rulesets).await?;
+    let live = read::read_live_in_org(github, &target.repo, &target.settings, org_rulesets)
+        .await
+        .map_err(|err| err.located(&target.settings, &target.layers, located))?;
     Ok(plan_of(target, &live, context))
 }
 

@@ -191,10 +191,54 @@ fn unknown_names_are_all_reported_before_any_write() {
             Reviewer::Team("no-such-team".into()),
         ];
     }));
-    apply(&repo).code(1).stderr(predicate::str::contains(
-        "the policy names user `nobody-here`, team `no-such-team` of `acme` that do not exist",
-    ));
+    let output = apply(&repo).code(1).get_output().clone();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains(
+            "the policy names 2 users, teams or apps that GitHub does not know (or that the token cannot see)"
+        ),
+        "{stderr}"
+    );
+    // Each at its line of the policy.
+    for name in ["user `nobody-here`", "team `no-such-team`"] {
+        assert!(
+            stderr
+                .lines()
+                .any(|line| line.trim_start().starts_with("policy.yaml:") && line.ends_with(name)),
+            "{name}: {stderr}"
+        );
+    }
     assert!(repo.writes().is_empty());
+}
+
+#[test]
+fn an_unknown_name_is_reported_at_its_line_with_the_closest_known_one() {
+    let repo = TestRepo::new("flow-in-sync");
+    let policy = crate::common::flow_policy()
+        .replace("      - user: octocat\n", "      - user: octocatt\n")
+        .replace(
+            "      - team: release-managers",
+            "      - team: release-manager",
+        );
+    repo.policy(&policy);
+    let line = |text: &str| policy.lines().position(|l| l.contains(text)).unwrap() + 1;
+    let output = repo.cmd().args(["plan", "--no-cache"]).output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains(&format!(
+            "policy.yaml:{}:15: user `octocatt` (did you mean `octocat`?)",
+            line("user: octocatt")
+        )),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(&format!(
+            "policy.yaml:{}:15: team `release-manager` (did you mean `release-managers`?)",
+            line("team: release-manager")
+        )),
+        "{stderr}"
+    );
 }
 
 #[test]

@@ -378,7 +378,15 @@ pub(super) async fn plan_run(
         org_rulesets,
         estimate,
     ) = start(github, policy, located, scope, force).await?;
-    let planned = run::plan_all(github, targets, &org_rulesets, &context_for, concurrency).await;
+    let planned = run::plan_all(
+        github,
+        targets,
+        &org_rulesets,
+        &context_for,
+        located,
+        concurrency,
+    )
+    .await;
     Ok(Planning {
         planned,
         unmergeable,
