@@ -200,6 +200,7 @@ impl World {
                     branches,
                     environments,
                     rulesets,
+                    check_runs: r.repo.check_runs.clone(),
                 });
             }
         }
