@@ -12,6 +12,7 @@ use super::error::ApiError;
 use super::read::{OrgRead, Read};
 use super::wire::account::{App, Repository, Team, User};
 use super::wire::actions::{PublicKey, SecretItem, SecretRequest, VariableItem, VariableRequest};
+use super::wire::checks::CheckRun;
 use super::wire::environment::{
     DeploymentBranchPolicy, DeploymentBranchPolicyRequest, Environment, EnvironmentRequest,
 };
@@ -129,6 +130,11 @@ pub trait GithubRead: Send + Sync {
         repo: &RepoName,
         branch: &str,
     ) -> Result<Vec<EffectiveRule>, ApiError>;
+
+    /// GET `…/commits/{ref}/check-runs`, one page of 100: what reported the checks of a
+    /// commit, each with its app (the one place an app's id becomes its slug).
+    async fn check_runs(&self, repo: &RepoName, reference: &str)
+    -> Result<Vec<CheckRun>, ApiError>;
 
     /// GET `/rate_limit` (free): the `core` budget, to check before a large run.
     async fn rate_limit(&self) -> Result<RateLimit, ApiError>;

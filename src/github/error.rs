@@ -64,6 +64,8 @@ pub enum Permission {
     OrganizationAdministrationRead,
     /// Custom properties (organisation), read: the repositories' property values.
     CustomPropertiesRead,
+    /// Checks, read: what reported a commit's checks.
+    ChecksRead,
 }
 
 impl Permission {
@@ -80,6 +82,7 @@ impl Permission {
             Self::MetadataRead => "Metadata: read",
             Self::OrganizationAdministrationRead => "Organization administration: read",
             Self::CustomPropertiesRead => "Custom properties: read (organization)",
+            Self::ChecksRead => "Checks: read",
         }
     }
 

@@ -273,8 +273,8 @@ fn the_organisation_policy_in_the_readme_lowers_no_protection() {
         .output()
         .unwrap();
     let stderr = String::from_utf8_lossy(&output.stderr);
-    let plan: serde_json::Value = serde_json::from_slice(&output.stdout)
-        .unwrap_or_else(|err| panic!("{err}: {stderr}"));
+    let plan: serde_json::Value =
+        serde_json::from_slice(&output.stdout).unwrap_or_else(|err| panic!("{err}: {stderr}"));
     assert_eq!(plan["errors"], serde_json::json!([]), "{plan:#}");
     for repository in plan["repositories"].as_array().unwrap() {
         assert_eq!(repository["weakens"], 0, "{repository:#}");

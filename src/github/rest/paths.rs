@@ -53,6 +53,14 @@ pub(super) fn branch_rules(repo: &RepoName, branch: &str) -> ApiPath {
         .query("per_page", PER_PAGE)
 }
 
+pub(super) fn check_runs(repo: &RepoName, reference: &str) -> ApiPath {
+    repo_path(repo)
+        .lit("commits")
+        .value(reference)
+        .lit("check-runs")
+        .query("per_page", PER_PAGE)
+}
+
 pub(super) fn user(login: &str) -> ApiPath {
     ApiPath::new("users").value(login)
 }

@@ -13,6 +13,7 @@ use crate::github::path::ApiPath;
 use crate::github::read::{OrgRead, Read};
 use crate::github::wire::account::{App, BranchItem, Repository, Team, User};
 use crate::github::wire::actions::{PublicKey, SecretItem, VariableItem};
+use crate::github::wire::checks::{CheckRun, CheckRuns};
 use crate::github::wire::environment::{DeploymentBranchPolicy, Environment};
 use crate::github::wire::properties::{PropertyDefinition, RepositoryValues};
 use crate::github::wire::rate_limit::{Overview, RateLimit};
@@ -250,6 +251,20 @@ impl<C: Reads> GithubRead for Rest<C> {
                 .needing(Permission::OrganizationAdministrationRead));
         }
         parse(&response, &call)
+    }
+
+    async fn check_runs(
+        &self,
+        repo: &RepoName,
+        reference: &str,
+    ) -> Result<Vec<CheckRun>, ApiError> {
+        let path = paths::check_runs(repo, reference);
+        let call = format!("GET {path}");
+        let response = self.reads().get(&path).await?;
+        if response.status != StatusCode::OK {
+            return Err(ApiError::from_status(&response, call).needing(Permission::ChecksRead));
+        }
+        parse::<CheckRuns>(&response, &call).map(|page| page.check_runs)
     }
 
     fn cached(&self, repo: &RepoName, read: &Read) -> bool {

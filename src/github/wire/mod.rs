@@ -8,6 +8,7 @@
 
 pub mod account;
 pub mod actions;
+pub mod checks;
 pub mod environment;
 pub mod properties;
 pub mod protection;

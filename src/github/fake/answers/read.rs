@@ -251,6 +251,16 @@ impl GithubRead for FakeGithub {
             .ok_or_else(|| not_found("org_ruleset", &id.to_string()))
     }
 
+    async fn check_runs(
+        &self,
+        repo: &RepoName,
+        reference: &str,
+    ) -> Result<Vec<crate::github::wire::checks::CheckRun>, ApiError> {
+        self.check_repo(repo, "check_runs")?;
+        let _state = self.call("check_runs", reference, None)?;
+        Ok(Vec::new())
+    }
+
     async fn rate_limit(&self) -> Result<RateLimit, ApiError> {
         let state = self.call("rate_limit", "", None)?;
         Ok(state.rate_limit.unwrap_or_else(|| {
