@@ -24,8 +24,10 @@ pub async fn rate_limit_left(
     }
 }
 
-/// Checks that the run fits in the budget left: when it does not, says how many
-/// repositories fit and which shards would, before any repository is read.
+/// Checks that the rest of the run fits in the budget left, what it read once (the
+/// repository list, properties, the organisation's rulesets) already spent: when it does
+/// not, says how many repositories fit and which shards would, before any repository is
+/// read.
 pub fn check(
     limit: Option<RateLimit>,
     estimate: &Estimate,
@@ -34,21 +36,22 @@ pub fn check(
     let Some(limit) = limit else {
         return Ok(());
     };
-    let requests = estimate.requests();
-    if requests <= limit.remaining {
+    let needed = estimate.repositories();
+    if needed <= limit.remaining {
         return Ok(());
     }
-    let repositories = estimate.per_repository.len();
+    let fit = estimate.fitting(limit.remaining);
     let mut error = Error::new(format!(
-        "this run may need {requests} requests for {} ({} answered from the cache for free), and {} of {} are left until {}: {} fit",
-        count(repositories, "repository", "repositories"),
+        "this run may need {needed} more requests for {} ({} answered from the cache for free), and {} of {} are left until {}: {} fit",
+        count(estimate.per_repository.len(), "repository", "repositories"),
         estimate.cached,
         limit.remaining,
         limit.limit,
         reset_time(limit.reset),
-        count(estimate.fitting(limit.remaining), "repository", "repositories"),
+        count(fit, "repository", "repositories"),
     ))
     .detail("no repository was read, nothing was written");
+    // A shard job reads what this run read once again.
     let shards = estimate.shards_fitting(limit.remaining);
     error = match (shards, shard) {
         (Some((shards, most)), None) => error.with_hint(format!(
@@ -58,7 +61,12 @@ pub fn check(
             "this share is too large: split the organisation into more shards (about {} in all)",
             u64::from(shards) * u64::from(of)
         )),
-        (None, _) => error.with_hint("not even one repository fits: run again after the reset"),
+        (None, _) if fit == 0 => {
+            error.with_hint("not even one repository fits: run again after the reset")
+        }
+        (None, _) => error.with_hint(
+            "no share of the organisation fits: plan a few repositories with --repo NAME, or run again after the reset",
+        ),
     };
     Err(error.with_hint("or pass --force to go on (answers the cache holds cost nothing)"))
 }

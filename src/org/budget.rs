@@ -46,12 +46,18 @@ pub struct Estimate {
 impl Estimate {
     /// Returns the requests the whole run spends.
     pub fn requests(&self) -> u64 {
-        self.once + self.per_repository.iter().map(|(_, n)| n).sum::<u64>()
+        self.once + self.repositories()
     }
 
-    /// Returns how many repositories, in order, fit in `budget` after what is read once.
+    /// Returns the requests reading the repositories spends (what the run reads once aside).
+    pub fn repositories(&self) -> u64 {
+        self.per_repository.iter().map(|(_, n)| n).sum::<u64>()
+    }
+
+    /// Returns how many repositories, in order, fit in `budget`, what is read once already
+    /// spent.
     pub fn fitting(&self, budget: u64) -> usize {
-        let mut left = budget.saturating_sub(self.once);
+        let mut left = budget;
         let mut fit = 0;
         for (_, cost) in &self.per_repository {
             if *cost > left {
@@ -71,7 +77,10 @@ impl Estimate {
         if self.once + largest > budget {
             return None;
         }
-        let most = u32::try_from(self.per_repository.len()).unwrap_or(u32::MAX);
+        // More shards than repositories leave some empty, and part the ones a hash puts
+        // together.
+        let most = u32::try_from(self.per_repository.len().saturating_mul(8).min(10_000))
+            .unwrap_or(u32::MAX);
         (1..=most.max(1)).find_map(|count| {
             let heaviest = (1..=count)
                 .map(|index| {

@@ -9,8 +9,11 @@
 
 mod cost;
 mod environments;
+mod error;
 mod evidence;
+mod export;
 mod names;
+mod org;
 mod protection;
 mod rulesets;
 
@@ -20,112 +23,16 @@ use super::api::GithubRead;
 use super::error::{ApiError, ApiErrorKind, Permission};
 use super::wire::ruleset::Ruleset as WireRuleset;
 use crate::effective::{BranchEvidence, Classic};
-use crate::live::{LiveState, OrgProperties, OrgRepository, PropertyDefinition};
-use crate::model::{Branch, Environment, RepoSettings};
+use crate::live::LiveState;
+use crate::model::RepoSettings;
 use crate::names::RepoName;
 use crate::plan::ActorKind;
 use crate::untrusted;
 
 pub use cost::{OrgRead, Read, reads_in_sync};
-
-/// Why the live side could not be read.
-#[derive(Debug, thiserror::Error)]
-pub enum ReadError {
-    /// A call failed.
-    #[error(transparent)]
-    Api(#[from] ApiError),
-    /// Names the policy would write that GitHub does not know.
-    #[error("the policy names {} that {} not exist (or that the token cannot see)", names(.0), if .0.len() == 1 { "does" } else { "do" })]
-    UnknownNames(Vec<UnknownName>),
-}
-
-/// A user, team or app the policy names that GitHub does not know (or the token cannot
-/// see), with the closest known name.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct UnknownName {
-    /// What it names.
-    pub kind: NameKind,
-    /// The name, lower-case.
-    pub name: String,
-    /// The closest name GitHub knows, if one is close.
-    pub suggestion: Option<String>,
-}
-
-/// The kinds of names a policy writes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum NameKind {
-    /// A user, by login.
-    User,
-    /// A team of the organisation, by slug.
-    Team,
-    /// A GitHub App, by slug.
-    App,
-}
-
-impl std::fmt::Display for UnknownName {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let kind = match self.kind {
-            NameKind::User => "user",
-            NameKind::Team => "team",
-            NameKind::App => "GitHub App",
-        };
-        write!(f, "{kind} {}", untrusted::quote(&self.name))?;
-        if let Some(suggestion) = &self.suggestion {
-            write!(f, " (did you mean {}?)", untrusted::quote(suggestion))?;
-        }
-        Ok(())
-    }
-}
-
-fn names(unknown: &[UnknownName]) -> String {
-    unknown
-        .iter()
-        .map(ToString::to_string)
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
-impl From<ReadError> for crate::Error {
-    fn from(err: ReadError) -> Self {
-        match err {
-            ReadError::Api(err) => err.into(),
-            err @ ReadError::UnknownNames(_) => crate::Error::new(err.to_string()).with_hint(
-                "check the spelling in the policy: users by login, teams and apps by slug",
-            ),
-        }
-    }
-}
-
-impl ReadError {
-    /// Returns the error, each unknown name at the places the policy writes it: a
-    /// policy merged from `layers` of the file `located` (`[[]]` for a repository policy).
-    pub fn located(
-        self,
-        desired: &RepoSettings,
-        layers: &[Vec<crate::policy::Segment>],
-        located: &crate::policy::Located,
-    ) -> crate::Error {
-        let ReadError::UnknownNames(unknown) = self else {
-            return self.into();
-        };
-        let mut error = crate::Error::new(format!(
-            "the policy names {} that GitHub does not know (or that the token cannot see)",
-            if unknown.len() == 1 {
-                "1 user, team or app".to_owned()
-            } else {
-                format!("{} users, teams or apps", unknown.len())
-            }
-        ));
-        for name in &unknown {
-            let places = names::places(desired, name);
-            let at = places
-                .first()
-                .map_or_else(|| located.display.clone(), |path| located.at(layers, path));
-            error = error.detail(format!("{at}: {name}"));
-        }
-        error.with_hint("check the spelling: users by login, teams and apps by slug")
-    }
-}
+pub use error::{NameKind, ReadError, UnknownName};
+pub use export::read_all;
+pub use org::{OrgRulesets, org_properties, org_repositories, read_org_rulesets};
 
 /// Reads what `desired` covers from the repository.
 pub async fn read_live(
@@ -141,96 +48,6 @@ pub fn name_lookups(desired: &RepoSettings) -> usize {
     names::lookups(desired)
 }
 
-/// Lists an organisation's repositories.
-pub async fn org_repositories(
-    github: &dyn GithubRead,
-    org: &str,
-) -> Result<Vec<OrgRepository>, ApiError> {
-    Ok(github
-        .org_repositories(org)
-        .await?
-        .into_iter()
-        .map(|repository| OrgRepository {
-            name: repository.name,
-            archived: repository.archived,
-            fork: repository.fork,
-        })
-        .collect())
-}
-
-/// Reads the custom properties the organisation defines and every repository's values, at
-/// once (QUIRKS 57: the repository list does not reliably carry the values).
-pub async fn org_properties(github: &dyn GithubRead, org: &str) -> Result<OrgProperties, ApiError> {
-    let (schema, values) = futures::try_join!(
-        github.org_property_schema(org),
-        github.org_property_values(org)
-    )?;
-    let defined = schema
-        .into_iter()
-        .map(|definition| {
-            (
-                definition.property_name,
-                PropertyDefinition {
-                    value_type: definition.value_type,
-                    allowed: definition.allowed_values,
-                },
-            )
-        })
-        .collect();
-    let values = values
-        .into_iter()
-        .map(|repository| {
-            let properties = repository
-                .properties
-                .into_iter()
-                .map(|property| {
-                    let values = match property.value {
-                        serde_json::Value::Array(items) => items
-                            .iter()
-                            .map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_owned))
-                            .collect(),
-                        serde_json::Value::String(text) => vec![text],
-                        serde_json::Value::Null => Vec::new(),
-                        other => vec![other.to_string()],
-                    };
-                    (property.property_name, values)
-                })
-                .collect();
-            (repository.repository_name.to_lowercase(), properties)
-        })
-        .collect();
-    Ok(OrgProperties { defined, values })
-}
-
-/// The rulesets of an organisation, read once for a whole run over its repositories.
-#[derive(Debug, Clone, Default)]
-pub struct OrgRulesets(Vec<WireRuleset>);
-
-impl OrgRulesets {
-    /// Returns how many there are.
-    pub fn len(&self) -> usize {
-        self.0.len()
-    }
-
-    /// Returns true when there are none.
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-}
-
-/// Reads every ruleset of the organisation (the list, then each by id): once per run, not
-/// once per repository.
-pub async fn read_org_rulesets(
-    github: &dyn GithubRead,
-    org: &str,
-) -> Result<OrgRulesets, ApiError> {
-    let summaries = github.org_rulesets(org).await?;
-    let rulesets =
-        futures::future::try_join_all(summaries.iter().map(|s| github.org_ruleset(org, s.id)))
-            .await?;
-    Ok(OrgRulesets(rulesets))
-}
-
 /// Reads what `desired` covers from one repository of an organisation whose rulesets were
 /// read already.
 pub async fn read_live_in_org(
@@ -240,99 +57,6 @@ pub async fn read_live_in_org(
     org_rulesets: &OrgRulesets,
 ) -> Result<LiveState, ReadError> {
     read(github, repo, desired, false, org_rulesets).await
-}
-
-/// Reads everything the repository has, for `export`: every protected branch, every
-/// environment with its patterns, secret names and variables, and every repository ruleset
-/// with its actors named where GitHub can name them. The ids of the apps a `policy` pins
-/// checks to are learnt too, so that the export can name them.
-pub async fn read_all(
-    github: &dyn GithubRead,
-    repo: &RepoName,
-    policy: Option<&RepoSettings>,
-) -> Result<LiveState, ReadError> {
-    let mut everything = RepoSettings::empty();
-    for name in github.protected_branches(repo).await? {
-        everything.branches.insert(name, Branch::default());
-    }
-    for environment in github.environments(repo).await? {
-        everything
-            .environments
-            .insert(environment.name, Environment::default());
-    }
-    // Every ruleset, secret and variable is read, as a plan that prunes them would.
-    everything.prune.rulesets = true;
-    everything.prune.secrets = true;
-    everything.prune.variables = true;
-    // The policy's pinned apps: learnt like a plan learns them, for their slugs.
-    if let Some(policy) = policy {
-        for (name, branch) in &policy.branches {
-            if let (Some(checks), Some(target)) =
-                (&branch.status_checks, everything.branches.get_mut(name))
-            {
-                target.status_checks = Some(checks.clone());
-            }
-        }
-    }
-    let mut live = read(github, repo, &everything, true, &OrgRulesets::default()).await?;
-    live.settings.branches.retain(|_, branch| branch.protected);
-    name_pinned_apps(github, repo, &mut live).await?;
-    Ok(live)
-}
-
-/// Learns the slugs of the apps live checks are pinned to by id alone, from the check runs
-/// of the default branch's head (QUIRKS 63: GitHub has no lookup of an app by id), so that
-/// an export names them as a policy does and `plan --state` of it compares like live. An
-/// app no recent run names keeps its id; a token that may not read check runs only means
-/// no names.
-async fn name_pinned_apps(
-    github: &dyn GithubRead,
-    repo: &RepoName,
-    live: &mut LiveState,
-) -> Result<(), ApiError> {
-    let checks = live
-        .settings
-        .branches
-        .values()
-        .filter_map(|b| b.status_checks.as_ref())
-        .flat_map(|c| &c.required)
-        .chain(
-            live.settings
-                .rulesets
-                .values()
-                .filter_map(|r| r.rules.status_checks.as_ref())
-                .flat_map(|c| &c.required),
-        );
-    let unnamed: BTreeSet<u64> = checks
-        .filter_map(|check| check.app_id.and_then(|id| u64::try_from(id).ok()))
-        .filter(|id| live.ids.app_slug(*id).is_none())
-        .collect();
-    if unnamed.is_empty() {
-        return Ok(());
-    }
-    let default_branch = match &live.default_branch {
-        Some(branch) => branch.clone(),
-        None => github
-            .repository(repo)
-            .await?
-            .default_branch
-            .unwrap_or_else(|| "main".to_owned()),
-    };
-    let runs = match github.check_runs(repo, &default_branch).await {
-        Ok(runs) => runs,
-        Err(err) if matches!(err.kind, ApiErrorKind::Permission | ApiErrorKind::NotFound) => {
-            return Ok(());
-        }
-        Err(err) => return Err(err),
-    };
-    for app in runs.into_iter().filter_map(|run| run.app) {
-        if let Some(slug) = app.slug
-            && unnamed.contains(&app.id)
-        {
-            live.ids.apps.insert(slug.to_lowercase(), app.id);
-        }
-    }
-    Ok(())
 }
 
 async fn read(

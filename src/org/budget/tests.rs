@@ -39,8 +39,9 @@ fn estimate_of(costs: &[u64]) -> Estimate {
 fn a_run_that_does_not_fit_says_how_many_repositories_fit_and_which_shards_would() {
     let estimate = estimate_of(&[10; 30]);
     assert_eq!(estimate.requests(), 303);
+    assert_eq!(estimate.repositories(), 300);
     assert_eq!(estimate.fitting(1000), 30);
-    assert_eq!(estimate.fitting(103), 10);
+    assert_eq!(estimate.fitting(100), 10);
     assert_eq!(estimate.fitting(2), 0);
     let (count, heaviest) = estimate.shards_fitting(103).unwrap();
     assert!(count >= 3, "{count}");
