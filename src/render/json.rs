@@ -7,6 +7,7 @@
 //!   "repository": "acme/katz-backend",
 //!   "in_sync": false,
 //!   "summary": { "create": 2, "update": 1, "delete": 0 },
+//!   "weakens": 0,
 //!   "changes": [
 //!     { "address": "branches.main", "kind": "branch_protection", "action": "update",
 //!       "diffs": [ { "path": "pull_request.required_approvals", "live": 1, "policy": 2 } ] },
@@ -17,7 +18,8 @@
 //! }
 //! ```
 //!
-//! - Keys appear in exactly this order. `in_sync` is true when `changes` is empty.
+//! - Keys appear in exactly this order. `in_sync` is true when `changes` is empty (but for
+//!   excepted ones).
 //! - `summary` counts every change by its `action`, applicable or not; `weakens` beside it
 //!   counts the changes that weaken protection (DESIGN §11), which `apply --yes` refuses
 //!   without `--allow-weakening`. Such a change, and each of its settings that lowers
