@@ -150,11 +150,7 @@ fn gap_warning(gap: &crate::plan::Gap) -> String {
     format!(
         "{}: GitHub hides its {} from this token, so they are not compared (the token needs \"{}\")",
         crate::untrusted::escape(&gap.address),
-        if gap.what == "bypass" {
-            "bypass actors"
-        } else {
-            gap.what.as_str()
-        },
+        gap.what.words(),
         gap.permission
     )
 }

@@ -45,10 +45,27 @@ pub struct Plan {
 pub struct Gap {
     /// The resource, e.g. `rulesets.protect-main`.
     pub address: String,
-    /// What of it, e.g. `bypass`.
-    pub what: String,
+    /// What of it.
+    pub what: Unread,
     /// The permission that would let the token read it, e.g. `Administration: write`.
     pub permission: String,
+}
+
+/// What of a resource the token cannot read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Unread {
+    /// A ruleset's bypass actors (`bypass`).
+    Bypass,
+}
+
+impl Unread {
+    /// Returns what it is, as people say it.
+    pub fn words(self) -> &'static str {
+        match self {
+            Self::Bypass => "bypass actors",
+        }
+    }
 }
 
 /// A requirement met live that the state `apply` would leave no longer meets.

@@ -13,7 +13,7 @@ use crate::github::wire::ruleset::{Ruleset as WireRuleset, RulesetSummary};
 use crate::live::{Identities, LiveRuleset};
 use crate::model::{RepoSettings, Ruleset};
 use crate::names::RepoName;
-use crate::plan::Gap;
+use crate::plan::{Gap, Unread};
 use crate::untrusted::quote;
 
 /// The rulesets read: the repository's own that matter, in GitHub's shapes.
@@ -63,7 +63,7 @@ pub(super) fn gaps(desired: &RepoSettings, facts: &BTreeMap<String, LiveRuleset>
         .filter(|(name, fact)| !fact.bypass_visible && desired.rulesets.contains_key(*name))
         .map(|(name, _)| Gap {
             address: format!("rulesets.{name}"),
-            what: "bypass".to_owned(),
+            what: Unread::Bypass,
             permission: Permission::AdministrationWrite.label().to_owned(),
         })
         .collect()
