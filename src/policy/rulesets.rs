@@ -71,7 +71,7 @@ fn check(rulesets: &BTreeMap<String, Ruleset>) -> Vec<Problem> {
         for (i, actor) in ruleset.bypass.iter().enumerate() {
             check_actor(
                 actor,
-                ruleset.target,
+                &ruleset.target,
                 &at(&path, &["bypass", &i.to_string()]),
                 &mut found,
             );
@@ -163,7 +163,7 @@ fn check_patterns(ruleset: &Ruleset, path: &[Segment], found: &mut Vec<Problem>)
 
 fn check_actor(
     actor: &BypassActor,
-    target: RulesetTarget,
+    target: &RulesetTarget,
     path: &[Segment],
     found: &mut Vec<Problem>,
 ) {
@@ -195,7 +195,7 @@ fn check_actor(
                 At::Value,
                 "deploy keys cannot bypass by pull request only".to_owned(),
             ));
-        } else if target != RulesetTarget::Branch {
+        } else if *target != RulesetTarget::Branch {
             found.push((
                 at(path, &["mode"]),
                 At::Value,

@@ -84,6 +84,19 @@ fn an_enforcement_github_adds_later_is_shown_as_written_and_never_in_sync() {
 }
 
 #[test]
+fn a_target_github_adds_later_is_never_read_as_a_branch() {
+    let repo = repo_with_ruleset();
+    rewrite(&repo, "/target", Some(json!("commit")));
+    let (code, plan) = repo.plan_json();
+    assert_eq!(code, 2, "{plan:#}");
+    let ruleset = change(&plan, "rulesets.linear");
+    assert_eq!(
+        ruleset["diffs"][0],
+        json!({"path": "target", "live": "commit", "policy": "branch", "weakens": true})
+    );
+}
+
+#[test]
 fn an_actor_type_github_adds_later_may_bypass_and_is_never_read_as_nobody() {
     let repo = repo_with_ruleset();
     rewrite(

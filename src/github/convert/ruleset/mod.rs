@@ -41,11 +41,10 @@ pub fn ruleset_from(
     wire: WireRuleset,
     ids: &Identities,
 ) -> Result<LiveRulesetParts, MissingParameter> {
-    let target = match wire.target.as_deref() {
-        Some("tag") => RulesetTarget::Tag,
-        Some("push") => RulesetTarget::Push,
-        _ => RulesetTarget::Branch,
-    };
+    let target = wire
+        .target
+        .as_deref()
+        .map_or(RulesetTarget::Branch, RulesetTarget::parse);
     let enforcement = Enforcement::parse(&wire.enforcement);
     let ref_name = wire.conditions.and_then(|c| c.ref_name).unwrap_or_default();
     let unqualify = |patterns: Vec<String>| -> Vec<String> {
@@ -85,10 +84,10 @@ pub fn ruleset_from(
     }
     Ok(LiveRulesetParts {
         ruleset: Ruleset {
-            target,
-            enforcement,
             include: unqualify(ref_name.include),
             exclude: unqualify(ref_name.exclude),
+            target,
+            enforcement,
             bypass,
             rules,
         },

@@ -180,7 +180,7 @@ fn patterns_are_qualified_by_target() {
 fn what_github_adds_later_is_kept_as_written() {
     let parts = ruleset_from(
         wire(json!({
-            "id": 7, "name": "future", "target": "branch", "enforcement": "enforce_strictly",
+            "id": 7, "name": "future", "target": "commit", "enforcement": "enforce_strictly",
             "bypass_actors": [
                 { "actor_id": 3, "actor_type": "EnterpriseTeam", "bypass_mode": "always" },
                 { "actor_id": null, "actor_type": "Team", "bypass_mode": "always" },
@@ -196,6 +196,7 @@ fn what_github_adds_later_is_kept_as_written() {
         r.enforcement,
         Enforcement::Unknown("enforce_strictly".to_owned())
     );
+    assert_eq!(r.target, RulesetTarget::Unknown("commit".to_owned()));
     assert_eq!(r.bypass.len(), 3, "no actor is dropped: {:?}", r.bypass);
     assert_eq!(
         r.bypass[0].unknown,
