@@ -380,6 +380,10 @@ pub enum PlanFormat {
     Json,
     /// Markdown, for pull request comments and $GITHUB_STEP_SUMMARY
     Markdown,
+    /// SARIF 2.1.0, for code scanning: each change located at the policy line that declares it
+    Sarif,
+    /// JUnit XML, for test reports: one test case per managed resource, a failure per drifting one
+    Junit,
 }
 
 /// Formats of an exported policy.

@@ -10,7 +10,7 @@
 //! - `policy`: reading and checking policy files, and their JSON Schema.
 //! - `github`: the only code that knows endpoints and wire shapes.
 //! - `diff`: a pure function from (desired, live) to a `Plan` (`plan`).
-//! - `render`: a `Plan` as text, JSON or Markdown.
+//! - `render`: a `Plan` as text, JSON, Markdown, SARIF or JUnit XML.
 //! - `apply`: executes a `Plan`, writing only what it lists.
 //! - `commands`: one module per subcommand; `cli` holds the clap types.
 

@@ -11,6 +11,7 @@ pub mod export;
 pub mod org;
 pub mod plan;
 pub mod remote;
+pub mod reports;
 pub mod schema;
 pub mod validate;
 

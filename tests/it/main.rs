@@ -17,6 +17,7 @@ mod perf;
 mod plan;
 mod props;
 mod readme;
+mod reports;
 mod requirements;
 mod rulesets;
 mod schema;
