@@ -7,6 +7,8 @@
 pub(crate) mod conditions;
 mod environments;
 mod export;
+mod issues;
+mod issues_json;
 mod protection;
 mod protection_json;
 mod repo;
@@ -19,6 +21,7 @@ mod world;
 use serde_json::{Map, Value, json};
 
 pub(crate) use environments::Policy;
+pub(crate) use issues::{Comment, Issue};
 pub(crate) use protection::one_of_error;
 pub(crate) use repo::{Directory, Org, Repo};
 pub(crate) use world::World;
