@@ -62,6 +62,10 @@ pub enum Permission {
     MetadataRead,
     /// Organization administration, read: organisation rulesets.
     OrganizationAdministrationRead,
+    /// Issues, write: the drift issue and its label.
+    IssuesWrite,
+    /// Pull requests, write: the plan's comment and label on a pull request.
+    PullRequestsWrite,
 }
 
 impl Permission {
@@ -77,6 +81,8 @@ impl Permission {
             Self::MembersRead => "Organization members: read",
             Self::MetadataRead => "Metadata: read",
             Self::OrganizationAdministrationRead => "Organization administration: read",
+            Self::IssuesWrite => "Issues: write",
+            Self::PullRequestsWrite => "Pull requests: write",
         }
     }
 
