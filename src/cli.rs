@@ -78,6 +78,30 @@ Exit codes:
     Export(ExportArgs),
     /// Print the effective protection of branches, each setting with its sources
     Explain(ExplainArgs),
+    /// Keep one issue per drifting repository up to date from a JSON plan: opened, updated in
+    /// place, closed when the repository is in sync
+    #[command(
+        after_help = "\
+Exit codes:
+  0  every issue is as the plan says
+  1  error (with an organisation: any repository whose issue could not be written; the others are written)",
+        mut_arg("repo", |arg| arg.help(
+            "With --summary: the repository that holds the issue [default: GITHUB_REPOSITORY, then the `origin` remote]"
+        ))
+    )]
+    Issue(IssueArgs),
+    /// Keep one pull request comment with the plan (from a JSON plan), updated in place; label
+    /// the pull request when the plan weakens protection
+    #[command(
+        after_help = "\
+Exit codes:
+  0  the comment (and the label) are as the plan says
+  1  error",
+        mut_arg("repo", |arg| arg.help(
+            "The repository of the pull request [default: GITHUB_REPOSITORY, then the `origin` remote]"
+        ))
+    )]
+    Comment(CommentArgs),
     /// Print the policy file's JSON Schema (with --org, an organisation policy's)
     Schema(SchemaArgs),
     /// Print a shell completion script (e.g. `gh-policy completions bash > /etc/bash_completion.d/gh-policy`)
@@ -301,6 +325,14 @@ pub struct ApplyArgs {
     #[arg(long)]
     pub require_secret_values: bool,
 
+    /// How far apart writes go.
+    #[command(flatten)]
+    pub pace: WritePaceArgs,
+}
+
+/// How far apart writes go.
+#[derive(Debug, Args)]
+pub struct WritePaceArgs {
     /// Milliseconds between two writes, for the whole run (GitHub asks for at least one second)
     #[arg(
         long,
@@ -310,6 +342,48 @@ pub struct ApplyArgs {
         hide_env_values = true
     )]
     pub write_delay_ms: u64,
+}
+
+/// Arguments of `issue`.
+#[derive(Debug, Args)]
+pub struct IssueArgs {
+    /// The JSON plan (`plan --format json`, of one repository or an organisation); repeat it
+    /// for the shards of one organisation run
+    #[arg(long, value_name = "FILE", required = true)]
+    pub plan: Vec<PathBuf>,
+
+    /// With an organisation's plan: one issue for the whole organisation, in the repository
+    /// --repo names, instead of one in each drifting repository
+    #[arg(long)]
+    pub summary: bool,
+
+    /// The repository and API.
+    #[command(flatten)]
+    pub remote: RemoteArgs,
+
+    /// How far apart writes go.
+    #[command(flatten)]
+    pub pace: WritePaceArgs,
+}
+
+/// Arguments of `comment`.
+#[derive(Debug, Args)]
+pub struct CommentArgs {
+    /// The pull request's number
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    pub pr: u64,
+
+    /// The JSON plan (`plan --format json`, of one repository or an organisation)
+    #[arg(long, value_name = "FILE")]
+    pub plan: PathBuf,
+
+    /// The repository and API.
+    #[command(flatten)]
+    pub remote: RemoteArgs,
+
+    /// How far apart writes go.
+    #[command(flatten)]
+    pub pace: WritePaceArgs,
 }
 
 /// Arguments of `export`.

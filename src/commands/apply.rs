@@ -39,7 +39,7 @@ pub fn run(
         mut config,
         runtime,
     } = remote::connect(&args.remote, desired.repository.as_deref(), ctx)?;
-    config.write_pace = Duration::from_millis(args.write_delay_ms);
+    config.write_pace = Duration::from_millis(args.pace.write_delay_ms);
     let context = diff::Context::of_process(&desired)?;
     runtime.block_on(async {
         let github = RestWriter::new(WriteClient::new(config));

@@ -4,6 +4,7 @@
 mod action;
 mod apply;
 mod cli;
+mod comment;
 mod common;
 mod errors;
 mod exceptions;
@@ -11,6 +12,7 @@ mod export;
 mod faults;
 mod fuzz;
 mod install;
+mod issues;
 mod live;
 mod org;
 mod perf;
