@@ -107,12 +107,18 @@ fn the_action_metadata_is_complete_and_uses_only_what_it_declares() {
     assert_eq!(
         declared,
         [
+            "app-id",
+            "app-private-key",
             "args",
             "cache",
             "command",
+            "comment",
+            "drift-issue",
             "fail-on-drift",
             "format",
+            "github-token",
             "policy",
+            "sarif",
             "token",
             "version"
         ]
@@ -130,7 +136,7 @@ fn the_action_metadata_is_complete_and_uses_only_what_it_declares() {
         assert!(output["description"].is_string(), "output {name}");
         assert!(output["value"].is_string(), "output {name}");
     }
-    for name in ["drift", "plan-json", "report", "exit-code"] {
+    for name in ["drift", "plan-json", "sarif", "report", "exit-code"] {
         assert!(action["outputs"].get(name).is_some(), "output {name}");
     }
 
@@ -213,24 +219,60 @@ fn every_action_used_is_local_or_pinned_to_a_commit() {
 }
 
 #[test]
-fn the_token_reaches_gh_policy_only_as_its_github_token_variable() {
+fn each_credential_reaches_only_the_step_that_needs_it() {
     let text = read("action.yml");
-    let uses: Vec<&str> = text
-        .lines()
-        .filter(|line| line.contains("inputs.token"))
-        .map(str::trim)
-        .collect();
-    assert_eq!(uses, ["GITHUB_TOKEN: ${{ inputs.token }}"]);
+    let lines_with = |input: &str| -> Vec<String> {
+        text.lines()
+            .filter(|line| line.contains(&format!("inputs.{input} ")))
+            .map(|line| line.trim().to_owned())
+            .collect()
+    };
+    // The token that reads (or applies) and the App's credentials: the plan/apply step's
+    // environment only. The workflow's token: the step that writes the comment and issue.
+    assert_eq!(lines_with("token"), ["GITHUB_TOKEN: ${{ inputs.token }}"]);
+    assert_eq!(
+        lines_with("app-id"),
+        ["GH_POLICY_APP_ID: ${{ inputs.app-id }}"]
+    );
+    assert_eq!(
+        lines_with("app-private-key"),
+        ["GH_POLICY_APP_PRIVATE_KEY: ${{ inputs.app-private-key }}"]
+    );
+    assert_eq!(
+        lines_with("github-token"),
+        ["GITHUB_TOKEN: ${{ inputs.github-token }}"]
+    );
     let action = yaml("action.yml");
     let steps = action["runs"]["steps"].as_array().unwrap();
-    let with_token: Vec<&Value> = steps
-        .iter()
-        .filter(|step| step["env"].get("GITHUB_TOKEN").is_some())
-        .collect();
-    assert_eq!(with_token.len(), 1);
+    let step_with = |variable: &str| -> Vec<&Value> {
+        steps
+            .iter()
+            .filter(|step| step["env"].get(variable).is_some())
+            .collect()
+    };
+    let token_steps = step_with("GITHUB_TOKEN");
+    assert_eq!(token_steps.len(), 2);
     assert_eq!(
-        with_token[0]["run"],
+        token_steps[0]["run"],
         "bash \"$GITHUB_ACTION_PATH/action/run.sh\""
+    );
+    assert_eq!(
+        token_steps[1]["run"],
+        "bash \"$GITHUB_ACTION_PATH/action/report.sh\""
+    );
+    assert_eq!(
+        token_steps[1]["env"]["GITHUB_TOKEN"],
+        "${{ inputs.github-token }}"
+    );
+    for variable in ["GH_POLICY_APP_ID", "GH_POLICY_APP_PRIVATE_KEY"] {
+        let with = step_with(variable);
+        assert_eq!(with.len(), 1, "{variable}");
+        assert_eq!(with[0]["run"], "bash \"$GITHUB_ACTION_PATH/action/run.sh\"");
+    }
+    // The github-token input defaults to the workflow's own token.
+    assert_eq!(
+        action["inputs"]["github-token"]["default"],
+        "${{ github.token }}"
     );
 }
 
@@ -397,6 +439,7 @@ impl ActionRun {
             "INPUT_ARGS",
             "INPUT_CACHE",
             "INPUT_CACHE_DIR",
+            "INPUT_SARIF",
             "FAKE_EXIT",
         ] {
             command.env_remove(name);
@@ -607,7 +650,7 @@ fn unknown_choices_are_refused_before_running_anything() {
         (
             "INPUT_COMMAND",
             "deploy",
-            "command must be plan, apply or validate",
+            "command must be plan, apply, validate or issue",
         ),
         (
             "INPUT_FORMAT",
@@ -619,6 +662,7 @@ fn unknown_choices_are_refused_before_running_anything() {
             "yes",
             "fail-on-drift must be true or false",
         ),
+        ("INPUT_SARIF", "on", "sarif must be true or false"),
     ] {
         let run = ActionRun::new(&[(name, value)]);
         assert_eq!(run.code(), Some(1), "{name}");
@@ -657,8 +701,13 @@ fn the_action_with_the_real_binary_summarises_once_and_writes_the_json_plan() {
     assert_eq!(plan["in_sync"], false);
     assert!(!plan["changes"].as_array().unwrap().is_empty());
 
-    // The annotations reach the runner; the report, for a comment, is the Markdown alone.
-    assert!(stdout(&run.output).contains("::error file="));
+    // fail-on-drift: false makes the drift a report: no error annotations reach the runner;
+    // the report, for a comment, is the Markdown alone.
+    assert!(
+        !stdout(&run.output).contains("::error"),
+        "{}",
+        stdout(&run.output)
+    );
     let report = run.file_output("report");
     assert!(report.starts_with("### gh-policy plan for"), "{report}");
     assert!(
@@ -672,5 +721,239 @@ fn the_action_with_the_real_binary_summarises_once_and_writes_the_json_plan() {
         summary.matches("### gh-policy plan for").count(),
         1,
         "{summary}"
+    );
+}
+
+#[test]
+fn drift_that_does_not_fail_the_job_leaves_the_error_annotations_out() {
+    let annotation = "::error file=policy.yaml,line=3";
+    let reporting = ActionRun::new(&[
+        ("FAKE_EXIT", "2"),
+        ("INPUT_FAIL_ON_DRIFT", "false"),
+        ("INPUT_FORMAT", "markdown"),
+    ]);
+    assert_eq!(reporting.code(), Some(0), "{}", reporting.stderr());
+    assert!(
+        !stdout(&reporting.output).contains(annotation),
+        "{}",
+        stdout(&reporting.output)
+    );
+    assert!(stdout(&reporting.output).contains("the plan in markdown"));
+    let failing = ActionRun::new(&[("FAKE_EXIT", "2"), ("INPUT_FORMAT", "markdown")]);
+    assert!(stdout(&failing.output).contains(annotation));
+}
+
+#[test]
+fn sarif_is_planned_once_more_when_asked() {
+    let run = ActionRun::new(&[
+        ("INPUT_SARIF", "true"),
+        ("FAKE_EXIT", "2"),
+        ("INPUT_FAIL_ON_DRIFT", "false"),
+    ]);
+    assert_eq!(run.code(), Some(0), "{}", run.stderr());
+    let calls = run.calls();
+    assert_eq!(calls.len(), 3, "{calls:?}");
+    assert_eq!(
+        calls[2].0,
+        "call: [plan] [--policy] [policy.yaml] [--format] [sarif]"
+    );
+    assert!(
+        calls[2].1.contains("actions=false summary= "),
+        "{}",
+        calls[2].1
+    );
+    assert_eq!(run.file_output("sarif"), "the plan in sarif\n");
+    let without = ActionRun::new(&[]);
+    assert_eq!(without.output("sarif"), None);
+    assert_eq!(without.calls().len(), 2);
+}
+
+#[test]
+fn the_issue_command_takes_its_plan_files_from_args() {
+    let run = ActionRun::new(&[
+        ("INPUT_COMMAND", "issue"),
+        (
+            "INPUT_ARGS",
+            "--summary --plan plan-1/plan.json --plan plan-2/plan.json",
+        ),
+    ]);
+    assert_eq!(run.code(), Some(0), "{}", run.stderr());
+    assert_eq!(
+        run.calls()[0].0,
+        "call: [issue] [--summary] [--plan] [plan-1/plan.json] [--plan] [plan-2/plan.json]"
+    );
+    assert_eq!(run.output("plan-json"), None);
+}
+
+/// One run of action/report.sh, as the action's step after the plan runs it.
+struct ReportRun {
+    output: Output,
+    dir: tempfile::TempDir,
+}
+
+impl ReportRun {
+    /// Runs report.sh with the stand-in gh-policy, a plan file (`plan`, its text) and these
+    /// variables.
+    fn new(plan: &str, vars: &[(&str, &str)]) -> Self {
+        Self::with_bin(None, plan, vars)
+    }
+
+    fn with_bin(bin: Option<&Path>, plan: &str, vars: &[(&str, &str)]) -> Self {
+        require_tools(&["bash", "sed", "grep"]);
+        let dir = tempfile::tempdir().unwrap();
+        let fake = dir.path().join("gh-policy");
+        fs::write(&fake, FAKE_GH_POLICY).unwrap();
+        assert_success(
+            &Command::new("chmod").arg("+x").arg(&fake).output().unwrap(),
+            "chmod",
+        );
+        let plan_file = dir.path().join("plan.json");
+        fs::write(&plan_file, plan).unwrap();
+        let mut command = Command::new("bash");
+        command
+            .arg(root().join("action/report.sh"))
+            .current_dir(dir.path())
+            .env("GH_POLICY_BIN", bin.unwrap_or(&fake))
+            .env("GH_POLICY_PLAN_JSON", &plan_file)
+            .env("FAKE_LOG", dir.path().join("calls.log"))
+            .env("GITHUB_TOKEN", TOKEN);
+        for name in [
+            "GH_POLICY_PR",
+            "INPUT_COMMENT",
+            "INPUT_DRIFT_ISSUE",
+            "GITHUB_EVENT_NAME",
+            "GITHUB_REPOSITORY",
+            "GITHUB_ACTIONS",
+            "FAKE_EXIT",
+        ] {
+            command.env_remove(name);
+        }
+        for (name, value) in vars {
+            command.env(name, value);
+        }
+        let output = command.output().unwrap();
+        Self { output, dir }
+    }
+
+    fn calls(&self) -> Vec<String> {
+        fs::read_to_string(self.dir.path().join("calls.log"))
+            .unwrap_or_default()
+            .lines()
+            .filter(|line| line.starts_with("call:"))
+            .map(|line| line.replace(&self.dir.path().display().to_string(), "DIR"))
+            .collect()
+    }
+}
+
+const A_PLAN: &str = "{\n  \"repository\": \"acme/api\",\n  \"in_sync\": false\n}\n";
+const AN_ORG_PLAN: &str = "{\n  \"organization\": \"acme\",\n  \"repositories\": []\n}\n";
+
+#[test]
+fn a_pull_request_gets_the_comment_and_a_schedule_the_drift_issue() {
+    let pull = ReportRun::new(
+        A_PLAN,
+        &[
+            ("GITHUB_EVENT_NAME", "pull_request"),
+            ("GH_POLICY_PR", "42"),
+        ],
+    );
+    assert_success(&pull.output, "report on a pull request");
+    assert_eq!(
+        pull.calls(),
+        ["call: [comment] [--pr] [42] [--plan] [DIR/plan.json]"]
+    );
+
+    for event in ["schedule", "branch_protection_rule"] {
+        let run = ReportRun::new(A_PLAN, &[("GITHUB_EVENT_NAME", event)]);
+        assert_success(&run.output, event);
+        assert_eq!(
+            run.calls(),
+            ["call: [issue] [--plan] [DIR/plan.json]"],
+            "{event}"
+        );
+    }
+    // An organisation's plan: one summary issue in this repository.
+    let org = ReportRun::new(AN_ORG_PLAN, &[("GITHUB_EVENT_NAME", "schedule")]);
+    assert_eq!(
+        org.calls(),
+        ["call: [issue] [--plan] [DIR/plan.json] [--summary]"]
+    );
+
+    // A push: neither, unless asked.
+    let push = ReportRun::new(A_PLAN, &[("GITHUB_EVENT_NAME", "push")]);
+    assert_success(&push.output, "report on a push");
+    assert!(push.calls().is_empty());
+    let asked = ReportRun::new(
+        A_PLAN,
+        &[("GITHUB_EVENT_NAME", "push"), ("INPUT_DRIFT_ISSUE", "true")],
+    );
+    assert_eq!(asked.calls(), ["call: [issue] [--plan] [DIR/plan.json]"]);
+    let off = ReportRun::new(
+        A_PLAN,
+        &[
+            ("GITHUB_EVENT_NAME", "pull_request"),
+            ("GH_POLICY_PR", "42"),
+            ("INPUT_COMMENT", "false"),
+        ],
+    );
+    assert!(off.calls().is_empty());
+}
+
+#[test]
+fn a_comment_without_a_pull_request_or_a_failed_write_fails_the_step() {
+    let no_pull = ReportRun::new(
+        A_PLAN,
+        &[("GITHUB_EVENT_NAME", "push"), ("INPUT_COMMENT", "true")],
+    );
+    assert_eq!(no_pull.output.status.code(), Some(1));
+    assert!(stderr(&no_pull.output).contains("comment: true needs a pull request"));
+    assert!(no_pull.calls().is_empty());
+
+    // The issue is still kept when the comment fails, and the step fails.
+    let failing = ReportRun::new(
+        A_PLAN,
+        &[
+            ("GITHUB_EVENT_NAME", "pull_request"),
+            ("GH_POLICY_PR", "7"),
+            ("INPUT_DRIFT_ISSUE", "true"),
+            ("FAKE_EXIT", "1"),
+        ],
+    );
+    assert_eq!(failing.output.status.code(), Some(1));
+    assert_eq!(failing.calls().len(), 2);
+    let bad = ReportRun::new(A_PLAN, &[("INPUT_DRIFT_ISSUE", "sometimes")]);
+    assert_eq!(bad.output.status.code(), Some(1));
+    assert!(stderr(&bad.output).contains("drift-issue must be auto, true or false"));
+}
+
+#[test]
+fn the_action_labels_a_pull_request_whose_plan_weakens_protection() {
+    use gh_policy_emulator::{Emulator, IssueSeed};
+    let mut seed = Emulator::load_seed(crate::common::fixture("live/flow-drifted.json")).unwrap();
+    seed.issues = vec![IssueSeed::pull_request("Lower main's approvals")];
+    let emu = Emulator::start(seed);
+    let plan = fs::read_to_string(crate::common::fixture("plans/weakens.json")).unwrap();
+    let run = ReportRun::with_bin(
+        Some(Path::new(env!("CARGO_BIN_EXE_gh-policy"))),
+        &plan,
+        &[
+            ("GITHUB_EVENT_NAME", "pull_request"),
+            ("GH_POLICY_PR", "1"),
+            ("GITHUB_REPOSITORY", "acme/katz-backend"),
+            ("GITHUB_API_URL", &emu.url()),
+            ("GITHUB_TOKEN", emu.token()),
+            ("GH_POLICY_WRITE_DELAY_MS", "0"),
+            ("GH_POLICY_CACHE_DIR", "cache"),
+        ],
+    );
+    assert_success(&run.output, "report with the real gh-policy");
+    let pull = &emu.state().issues[0];
+    assert_eq!(pull.labels, ["gh-policy-weakens"]);
+    assert!(
+        pull.comments[0]
+            .body
+            .starts_with("<!-- gh-policy-plan -->\n### ⚠ weakens protection"),
+        "{}",
+        pull.comments[0].body
     );
 }
