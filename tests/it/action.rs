@@ -306,7 +306,7 @@ fn the_pre_commit_hook_validates_every_policy_file_it_is_given() {
     assert_eq!(hooks.len(), 1);
     let hook = &hooks[0];
     assert_eq!(hook["id"], "gh-policy-validate");
-    assert_eq!(hook["language"], "rust");
+    assert_eq!(hook["language"], "python");
     assert_eq!(hook["pass_filenames"], true);
 
     // pre-commit matches `files` with Python's `re.search`; for this pattern JSON Schema's
@@ -372,6 +372,65 @@ fn the_pre_commit_hook_validates_every_policy_file_it_is_given() {
 
     let valid = run(&["policy.yaml"]);
     assert_success(&valid, "the hook on a valid policy");
+}
+
+#[test]
+fn the_hook_installs_the_wheel_of_the_same_version_and_the_wheel_is_the_binary() {
+    let version = env!("CARGO_PKG_VERSION");
+    // pre-commit's `pip install .` gets the root pyproject.toml: no package, one dependency,
+    // the wheel of this very version (a source build would compile).
+    let hook = read("pyproject.toml");
+    assert!(
+        hook.contains(&format!("\nversion = \"{version}\"\n")),
+        "{hook}"
+    );
+    assert!(
+        hook.contains(&format!("\ndependencies = [\"gh-policy=={version}\"]\n")),
+        "the hook must install gh-policy {version}, the version of this checkout:\n{hook}"
+    );
+    assert!(hook.contains("\npackages = []\n") && hook.contains("\npy-modules = []\n"));
+    // The wheel: maturin packs the binary itself, its version Cargo.toml's.
+    let wheel = read("python/pyproject.toml");
+    for line in [
+        "build-backend = \"maturin\"",
+        "name = \"gh-policy\"",
+        "dynamic = [\"version\"]",
+        "bindings = \"bin\"",
+        "manifest-path = \"../Cargo.toml\"",
+    ] {
+        assert!(wheel.lines().any(|l| l == line), "{line}:\n{wheel}");
+    }
+    // The README's examples and the workflows to copy name this version, so that they work
+    // as written once it is released.
+    let readme = read("README.md");
+    assert!(
+        readme.contains(&format!("rev: v{version}")),
+        "the README's hook example"
+    );
+    for file in [
+        "README.md",
+        ".github/workflows/policy-drift.yml",
+        "examples/org-admin/.github/workflows/org-policy.yml",
+    ] {
+        let text = read(file);
+        let refs: Vec<&str> = text
+            .match_indices("gh-policy/gh-policy@")
+            .map(|(at, _)| {
+                let rest = &text[at + "gh-policy/gh-policy@".len()..];
+                &rest[..rest
+                    .find(|c: char| c.is_whitespace() || c == '`')
+                    .unwrap_or(rest.len())]
+            })
+            .filter(|reference| reference.starts_with('v'))
+            .collect();
+        assert!(
+            !refs.is_empty() || file == ".github/workflows/policy-drift.yml",
+            "{file}"
+        );
+        for reference in refs {
+            assert_eq!(reference, format!("v{version}"), "{file}");
+        }
+    }
 }
 
 /// A stand-in for gh-policy: logs its arguments (one `[arg]` each) and some of its
