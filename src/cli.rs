@@ -9,6 +9,11 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+mod content;
+mod values;
+
+pub use content::{CommentArgs, IssueArgs, WritePaceArgs};
+
 /// The exit codes of every command, for `--help` and the man page (DESIGN.md §1).
 pub const EXIT_CODES: [(u8, &str); 3] = [
     (
@@ -80,27 +85,11 @@ Exit codes:
     Explain(ExplainArgs),
     /// Keep one issue per drifting repository up to date from a JSON plan: opened, updated in
     /// place, closed when the repository is in sync
-    #[command(
-        after_help = "\
-Exit codes:
-  0  every issue is as the plan says
-  1  error (with an organisation: any repository whose issue could not be written; the others are written)",
-        mut_arg("repo", |arg| arg.help(
-            "With --summary: the repository that holds the issue [default: GITHUB_REPOSITORY, then the `origin` remote]"
-        ))
-    )]
+    #[command(after_help = content::ISSUE_EXIT_CODES, mut_arg("repo", content::summary_repo))]
     Issue(IssueArgs),
     /// Keep one pull request comment with the plan (from a JSON plan), updated in place; label
     /// the pull request when the plan weakens protection
-    #[command(
-        after_help = "\
-Exit codes:
-  0  the comment (and the label) are as the plan says
-  1  error",
-        mut_arg("repo", |arg| arg.help(
-            "The repository of the pull request [default: GITHUB_REPOSITORY, then the `origin` remote]"
-        ))
-    )]
+    #[command(after_help = content::COMMENT_EXIT_CODES, mut_arg("repo", content::pull_repo))]
     Comment(CommentArgs),
     /// Print the policy file's JSON Schema (with --org, an organisation policy's)
     Schema(SchemaArgs),
@@ -165,11 +154,11 @@ pub struct RemoteArgs {
     pub concurrency: u16,
 
     /// Seconds before one request is abandoned (reads are then retried)
-    #[arg(long, value_name = "SECONDS", default_value_t = 30, value_parser = seconds)]
+    #[arg(long, value_name = "SECONDS", default_value_t = 30, value_parser = values::seconds)]
     pub request_timeout: u64,
 
     /// Seconds all API calls of the command may take together, waits and retries included
-    #[arg(long, value_name = "SECONDS", default_value_t = 600, value_parser = seconds)]
+    #[arg(long, value_name = "SECONDS", default_value_t = 600, value_parser = values::seconds)]
     pub timeout: u64,
 
     /// How many times a failed read (5xx, timeout, dropped connection) is tried again
@@ -222,33 +211,12 @@ pub struct OrgArgs {
 
     /// Only this share of the selected repositories, e.g. 2/4 (1-based, stable by name: a
     /// new repository does not move the others)
-    #[arg(long, value_name = "I/N", value_parser = shard)]
+    #[arg(long, value_name = "I/N", value_parser = values::shard)]
     pub shard: Option<(u32, u32)>,
 
     /// Go on even when the rate limit left looks too small for the run
     #[arg(long)]
     pub force: bool,
-}
-
-/// Parses `I/N`: shard I of N, 1-based.
-fn shard(text: &str) -> Result<(u32, u32), String> {
-    let usage = || "expected I/N with 1 <= I <= N, e.g. 2/4".to_owned();
-    let (index, count) = text.split_once('/').ok_or_else(usage)?;
-    let index: u32 = index.trim().parse().map_err(|_| usage())?;
-    let count: u32 = count.trim().parse().map_err(|_| usage())?;
-    if index == 0 || count == 0 || index > count {
-        return Err(usage());
-    }
-    Ok((index, count))
-}
-
-/// Parses a timeout: whole seconds, at least one (zero would fail every call at once).
-fn seconds(text: &str) -> Result<u64, String> {
-    match text.parse::<u64>() {
-        Ok(0) => Err("a timeout must be at least 1 second".to_owned()),
-        Ok(seconds) => Ok(seconds),
-        Err(_) => Err("expected a whole number of seconds".to_owned()),
-    }
 }
 
 /// Arguments of `validate`.
@@ -324,62 +292,6 @@ pub struct ApplyArgs {
     /// (by default apply makes every other change and lists those secrets)
     #[arg(long)]
     pub require_secret_values: bool,
-
-    /// How far apart writes go.
-    #[command(flatten)]
-    pub pace: WritePaceArgs,
-}
-
-/// How far apart writes go.
-#[derive(Debug, Args)]
-pub struct WritePaceArgs {
-    /// Milliseconds between two writes, for the whole run (GitHub asks for at least one second)
-    #[arg(
-        long,
-        value_name = "MS",
-        default_value_t = 1000,
-        env = "GH_POLICY_WRITE_DELAY_MS",
-        hide_env_values = true
-    )]
-    pub write_delay_ms: u64,
-}
-
-/// Arguments of `issue`.
-#[derive(Debug, Args)]
-pub struct IssueArgs {
-    /// The JSON plan (`plan --format json`, of one repository or an organisation); repeat it
-    /// for the shards of one organisation run
-    #[arg(long, value_name = "FILE", required = true)]
-    pub plan: Vec<PathBuf>,
-
-    /// With an organisation's plan: one issue for the whole organisation, in the repository
-    /// --repo names, instead of one in each drifting repository
-    #[arg(long)]
-    pub summary: bool,
-
-    /// The repository and API.
-    #[command(flatten)]
-    pub remote: RemoteArgs,
-
-    /// How far apart writes go.
-    #[command(flatten)]
-    pub pace: WritePaceArgs,
-}
-
-/// Arguments of `comment`.
-#[derive(Debug, Args)]
-pub struct CommentArgs {
-    /// The pull request's number
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
-    pub pr: u64,
-
-    /// The JSON plan (`plan --format json`, of one repository or an organisation)
-    #[arg(long, value_name = "FILE")]
-    pub plan: PathBuf,
-
-    /// The repository and API.
-    #[command(flatten)]
-    pub remote: RemoteArgs,
 
     /// How far apart writes go.
     #[command(flatten)]

@@ -2,6 +2,7 @@
 #![allow(clippy::unwrap_used, reason = "test code")]
 
 mod action;
+mod action_report;
 mod apply;
 mod cli;
 mod comment;
