@@ -3,10 +3,11 @@
 //! see its `SOURCE.md`) and against what code scanning asks of a result; its locations are
 //! the policy lines that declare each change, relative to the repository root.
 
-use gh_policy_emulator::{Emulator, RepositorySeed, Seed};
+use gh_policy_emulator::Emulator;
 use serde_json::{Value, json};
 
 use crate::common::{TestRepo, fixture, root};
+use crate::org::{ORG_POLICY, acme};
 
 /// Returns the 1-based number of the first line of `text` equal to the last of `lines`
 /// that comes after lines equal to each of the others, in order.
@@ -145,42 +146,9 @@ fn sarif_is_valid_and_locates_each_change_at_its_policy_line_from_the_repository
     );
 }
 
-/// acme with two repositories: svc-pay selected by the group, web by defaults only.
-fn acme() -> Seed {
-    let bare = json!({
-        "required_status_checks": null,
-        "enforce_admins": false,
-        "required_pull_request_reviews": {"required_approving_review_count": 1},
-        "restrictions": null
-    });
-    Seed::organization("acme", 9000)
-        .with_repository(
-            RepositorySeed::new("svc-pay")
-                .protected_branch("main", bare.clone())
-                .property("tier", "critical"),
-        )
-        .with_repository(RepositorySeed::new("web").protected_branch("main", bare))
-}
-
-const ORG_POLICY: &str = r#"version: 1
-organization: acme
-defaults:
-  branches:
-    main:
-      pull_request: { required_approvals: 1 }
-      enforce_admins: true
-groups:
-  critical-services:
-    select: { names: ["svc-*"], properties: { tier: critical } }
-    policy:
-      branches:
-        main:
-          pull_request: { required_approvals: 2 }
-          enforce_admins: true
-"#;
-
 #[test]
 fn an_organisation_run_locates_each_repositorys_changes_in_the_layer_that_declares_them() {
+    // svc-pay is selected by the group, web only by `defaults`.
     let repo = TestRepo::with(Emulator::builder(acme()).start());
     repo.policy(ORG_POLICY);
     std::fs::create_dir(repo.dir.path().join(".git")).unwrap();
@@ -197,7 +165,11 @@ fn an_organisation_run_locates_each_repositorys_changes_in_the_layer_that_declar
         log["runs"][0]["automationDetails"]["id"],
         "gh-policy/acme/shard-1-of-1/"
     );
-    assert_eq!(results.len(), 2, "{results:#?}");
+    assert_eq!(
+        results.len(),
+        4,
+        "svc-pay, svc-mail, web, old: {results:#?}"
+    );
     let pay = result_for(&results, "acme/svc-pay: branches.main");
     let web = result_for(&results, "acme/web: branches.main");
     assert_eq!(
