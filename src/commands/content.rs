@@ -13,8 +13,8 @@ use crate::github::client::WriteClient;
 use crate::github::wire::issue::LabelRequest;
 use crate::github::{ApiError, GithubContent, RestContent};
 use crate::names::RepoName;
-use crate::plan::OrgPlan;
 use crate::plan::file::{self, PlanFile, Plans, Weakening};
+use crate::plan::{OrgPlan, Plan};
 use crate::render;
 use crate::untrusted::quote;
 
@@ -137,15 +137,25 @@ pub async fn ensure_label(
     Ok(true)
 }
 
-/// The Markdown plan, as `plan --format markdown` prints it.
+/// The Markdown plan of a plan file, as `plan --format markdown` prints it.
 pub fn markdown(plans: &Plans) -> Result<String, Error> {
-    let mut out = Vec::new();
     match plans {
-        Plans::Repository(plan) => render::render(plan, render::Format::Markdown, false, &mut out)?,
-        Plans::Organization(org) => {
-            render::org::render(org, render::Format::Markdown, false, &mut out)?;
-        }
+        Plans::Repository(plan) => repository_markdown(plan),
+        Plans::Organization(org) => organization_markdown(org),
     }
+}
+
+/// One repository's Markdown plan.
+pub fn repository_markdown(plan: &Plan) -> Result<String, Error> {
+    let mut out = Vec::new();
+    render::render(plan, render::Format::Markdown, false, &mut out)?;
+    Ok(String::from_utf8_lossy(&out).into_owned())
+}
+
+/// An organisation's Markdown plan: its table, then each drifting repository.
+pub fn organization_markdown(org: &OrgPlan) -> Result<String, Error> {
+    let mut out = Vec::new();
+    render::org::render(org, render::Format::Markdown, false, &mut out)?;
     Ok(String::from_utf8_lossy(&out).into_owned())
 }
 

@@ -20,8 +20,9 @@ use crate::error::{Error, ExitStatus};
 use crate::github::wire::issue::{Issue, IssueRequest, IssueUpdate};
 use crate::github::{ApiError, GithubContent};
 use crate::names::RepoName;
-use crate::plan::Plan;
 use crate::plan::file::Plans;
+use crate::plan::{OrgPlan, Plan};
+use crate::untrusted::escape;
 
 /// The label of drift issues.
 pub const DRIFT_LABEL: LabelSpec = LabelSpec {
@@ -53,81 +54,102 @@ pub fn run(
 ) -> Result<ExitStatus, Error> {
     let file = content::read_plans(&args.plan)?;
     match (file.plans, args.summary) {
-        (Plans::Repository(plan), false) => {
-            if args.remote.repo.is_some() {
-                return Err(Error::new(
-                    "--repo names the repository of an organisation's summary issue (--summary); a repository's drift issue is in that repository",
-                ));
-            }
-            let repo = content::plan_repository(&plan.repository)?;
-            let (github, runtime) =
-                content::connect(&args.remote, &args.pace, &repo.owner, Some(&repo.name), ctx)?;
-            let body = content::fit(content::markdown(&Plans::Repository(plan.clone()))?);
-            let outcome = runtime.block_on(keep(
-                &github,
-                &repo,
-                &title_of(&repo.to_string()),
-                &body,
-                plan.in_sync(),
-            ))?;
-            say(out, &repo.to_string(), &outcome)?;
-            Ok(ExitStatus::Success)
-        }
+        (Plans::Repository(plan), false) => repository_issue(args, &plan, ctx, out),
         (Plans::Repository(_), true) => Err(Error::new(
             "--summary keeps one issue for an organisation's plan; this plan is one repository's",
         )
         .with_hint("leave --summary out: the repository's drift issue is in that repository")),
-        (Plans::Organization(org), true) => {
-            let repo = remote::resolve_repo(args.remote.repo.as_deref(), None, &ctx.cwd)?;
-            let (github, runtime) =
-                content::connect(&args.remote, &args.pace, &repo.owner, Some(&repo.name), ctx)?;
-            let in_sync = org.in_sync();
-            let title = title_of(&format!("{} (organisation)", org.organization));
-            let body = content::fit(content::markdown(&Plans::Organization(org))?);
-            let outcome = runtime.block_on(keep(&github, &repo, &title, &body, in_sync))?;
-            say(out, &repo.to_string(), &outcome)?;
-            Ok(ExitStatus::Success)
-        }
-        (Plans::Organization(org), false) => {
-            if args.remote.repo.is_some() {
-                return Err(Error::new(
-                    "--repo names the repository of the summary issue; without --summary each repository's issue is in that repository",
-                )
-                .with_hint("add --summary for one issue in the admin repository"));
-            }
-            let (github, runtime) =
-                content::connect(&args.remote, &args.pace, &org.organization, None, ctx)?;
-            for error in &org.errors {
+        (Plans::Organization(org), true) => summary_issue(args, &org, ctx, out),
+        (Plans::Organization(org), false) => repositories_issues(args, &org, ctx, out, err),
+    }
+}
+
+/// One repository's plan: its issue, in that repository.
+fn repository_issue(
+    args: &IssueArgs,
+    plan: &Plan,
+    ctx: &Context,
+    out: &mut dyn Write,
+) -> Result<ExitStatus, Error> {
+    if args.remote.repo.is_some() {
+        return Err(Error::new(
+            "--repo names the repository of an organisation's summary issue (--summary); a repository's drift issue is in that repository",
+        ));
+    }
+    let repo = content::plan_repository(&plan.repository)?;
+    let (github, runtime) =
+        content::connect(&args.remote, &args.pace, &repo.owner, Some(&repo.name), ctx)?;
+    let body = content::fit(content::repository_markdown(plan)?);
+    let title = title_of(&repo.to_string());
+    let outcome = runtime.block_on(keep(&github, &repo, &title, &body, plan.in_sync()))?;
+    say(out, &repo.to_string(), &outcome)?;
+    Ok(ExitStatus::Success)
+}
+
+/// An organisation's plan, `--summary`: one issue, in the repository `--repo` names; in sync
+/// only when no repository drifts and none failed.
+fn summary_issue(
+    args: &IssueArgs,
+    org: &OrgPlan,
+    ctx: &Context,
+    out: &mut dyn Write,
+) -> Result<ExitStatus, Error> {
+    let repo = remote::resolve_repo(args.remote.repo.as_deref(), None, &ctx.cwd)?;
+    let (github, runtime) =
+        content::connect(&args.remote, &args.pace, &repo.owner, Some(&repo.name), ctx)?;
+    let title = title_of(&format!("{} (organisation)", org.organization));
+    let body = content::fit(content::organization_markdown(org)?);
+    let outcome = runtime.block_on(keep(&github, &repo, &title, &body, org.in_sync()))?;
+    say(out, &repo.to_string(), &outcome)?;
+    Ok(ExitStatus::Success)
+}
+
+/// An organisation's plan: each planned repository's issue, in that repository; a
+/// repository that could not be planned is left as it is.
+fn repositories_issues(
+    args: &IssueArgs,
+    org: &OrgPlan,
+    ctx: &Context,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<ExitStatus, Error> {
+    if args.remote.repo.is_some() {
+        return Err(Error::new(
+            "--repo names the repository of the summary issue; without --summary each repository's issue is in that repository",
+        )
+        .with_hint("add --summary for one issue in the admin repository"));
+    }
+    let (github, runtime) =
+        content::connect(&args.remote, &args.pace, &org.organization, None, ctx)?;
+    for error in &org.errors {
+        writeln!(
+            err,
+            "note: {} could not be planned; its drift issue is left as it is",
+            escape(&error.repository)
+        )?;
+    }
+    let concurrency = usize::from(args.remote.concurrency);
+    let results = runtime.block_on(each_repository(&github, &org.plans, concurrency));
+    let mut failed = 0;
+    for (repository, result) in results {
+        match result {
+            Ok(outcome) => say(out, &repository, &outcome)?,
+            Err(error) => {
+                failed += 1;
                 writeln!(
                     err,
-                    "note: {} could not be planned; its drift issue is left as it is",
-                    crate::untrusted::escape(&error.repository)
+                    "error: {}: the drift issue could not be written",
+                    escape(&repository)
                 )?;
+                error.report(err)?;
             }
-            let concurrency = usize::from(args.remote.concurrency);
-            let results = runtime.block_on(each_repository(&github, &org.plans, concurrency));
-            let mut failed = 0;
-            for (repository, result) in results {
-                match result {
-                    Ok(outcome) => say(out, &repository, &outcome)?,
-                    Err(error) => {
-                        failed += 1;
-                        writeln!(
-                            err,
-                            "error: {}: the drift issue could not be written",
-                            crate::untrusted::escape(&repository)
-                        )?;
-                        error.report(err)?;
-                    }
-                }
-            }
-            Ok(if failed == 0 {
-                ExitStatus::Success
-            } else {
-                ExitStatus::Failure
-            })
         }
     }
+    Ok(if failed == 0 {
+        ExitStatus::Success
+    } else {
+        ExitStatus::Failure
+    })
 }
 
 /// Keeps the issue of every planned repository, `concurrency` at a time (the client writes
@@ -141,7 +163,7 @@ async fn each_repository(
         .map(|plan| async move {
             let result = async {
                 let repo = content::plan_repository(&plan.repository)?;
-                let body = content::fit(content::markdown(&Plans::Repository(plan.clone()))?);
+                let body = content::fit(content::repository_markdown(plan)?);
                 keep(
                     github,
                     &repo,
