@@ -5,7 +5,7 @@ use std::io::{BufRead, IsTerminal, Write};
 use std::time::Duration;
 
 use crate::apply::{self, ApplyReport, Outcome};
-use crate::cli::{ApplyArgs, PlanFormat};
+use crate::cli::ApplyArgs;
 use crate::commands::org::{self, Mode};
 use crate::commands::plan::show;
 use crate::commands::{Context, remote};
@@ -19,6 +19,7 @@ use crate::model::RepoSettings;
 use crate::names::RepoName;
 use crate::plan::{Plan, SecretWrite, Target};
 use crate::progress::with_spinner;
+use crate::render;
 
 /// Runs `apply`: exit 0 when the repository matches, 2 when only drift apply cannot fix
 /// remains, 1 on any error (a partial apply included).
@@ -29,7 +30,7 @@ pub fn run(
     err: &mut dyn Write,
 ) -> Result<ExitStatus, Error> {
     let desired = match org::load(&args.policy.policy, args.org.org.as_deref())? {
-        Mode::Organization(policy) => return org::apply(args, &policy, ctx, out, err),
+        Mode::Organization(policy, _) => return org::apply(args, &policy, ctx, out, err),
         Mode::Repository(settings, _) => *settings,
     };
     org::refuse_org_flags(&args.org)?;
@@ -38,7 +39,7 @@ pub fn run(
         mut config,
         runtime,
     } = remote::connect(&args.remote, desired.repository.as_deref(), ctx)?;
-    config.write_pace = Duration::from_millis(args.write_delay_ms);
+    config.write_pace = Duration::from_millis(args.pace.write_delay_ms);
     let context = diff::Context::of_process(&desired)?;
     runtime.block_on(async {
         let github = RestWriter::new(WriteClient::new(config));
@@ -49,7 +50,7 @@ pub fn run(
         )
         .await?;
         let plan = diff::plan(&repo.to_string(), &desired, &live, &context);
-        show(&plan, PlanFormat::Text, ctx, out)?;
+        show(&plan, render::Format::Text, ctx, out)?;
         for warning in &plan.warnings {
             writeln!(err, "warning: {warning}")?;
         }
@@ -154,7 +155,7 @@ pub(super) async fn execute_and_verify(
         .any(|c| c.applicable && !c.excepted)
     {
         writeln!(out, "\nStill drifting after apply:")?;
-        show(&remaining, PlanFormat::Text, ctx, out)?;
+        show(&remaining, render::Format::Text, ctx, out)?;
         return Err(
             Error::new(format!("{repo} still differs from the policy after apply")).with_hint(
                 "GitHub accepted the writes but did not keep every setting; see the drift above",

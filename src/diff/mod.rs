@@ -10,6 +10,7 @@ mod checks;
 mod environment;
 mod exceptions;
 mod leaves;
+mod managed;
 mod requirement;
 mod ruleset;
 
@@ -24,6 +25,7 @@ use crate::plan::{Action, Change, FieldDiff, Plan, ResourceKind, Target};
 
 pub use branch::REASON_BRANCH_MISSING;
 pub use environment::REASON_SECRET_VALUE;
+pub use managed::managed_resources;
 
 /// The environment variables that hold a value here (set and not empty): which secrets
 /// `apply` could create where the plan is made.

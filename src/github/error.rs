@@ -64,6 +64,10 @@ pub enum Permission {
     OrganizationAdministrationRead,
     /// Organization administration, write: organisation rulesets with their bypass actors.
     OrganizationAdministrationWrite,
+    /// Issues, write: the drift issue and its label.
+    IssuesWrite,
+    /// Pull requests, write: the plan's comment and label on a pull request.
+    PullRequestsWrite,
 }
 
 impl Permission {
@@ -80,6 +84,8 @@ impl Permission {
             Self::MetadataRead => "Metadata: read",
             Self::OrganizationAdministrationRead => "Organization administration: read",
             Self::OrganizationAdministrationWrite => "Organization administration: write",
+            Self::IssuesWrite => "Issues: write",
+            Self::PullRequestsWrite => "Pull requests: write",
         }
     }
 

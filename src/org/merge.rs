@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use serde_json::{Map, Value};
 
 use super::select::selects;
-use crate::model::{OrgPolicy, PolicyBody, RepoSettings, Requirement};
+use crate::model::{Group, OrgPolicy, PolicyBody, RepoSettings, Requirement};
 
 /// Returns the policy a repository gets. `properties` are its custom property values
 /// (name → values; one for single-select properties). Fails, saying why, when the merged
@@ -23,17 +23,13 @@ pub fn policy_for(
 ) -> Result<RepoSettings, String> {
     let mut layers: Vec<Layer<'_>> = vec![Layer::new(policy, "/defaults", &policy.defaults)];
     layers.extend(
-        policy
-            .groups
-            .iter()
-            .filter(|(_, group)| selects(&group.select, name, properties))
-            .map(|(group_name, group)| {
-                Layer::new(
-                    policy,
-                    &format!("/groups/{}/policy", escape(group_name)),
-                    &group.policy,
-                )
-            }),
+        selecting_groups(policy, name, properties).map(|(group_name, group)| {
+            Layer::new(
+                policy,
+                &format!("/groups/{}/policy", escape(group_name)),
+                &group.policy,
+            )
+        }),
     );
     if let Some(entry) = policy.repositories.get(name) {
         layers.push(Layer::new(
@@ -65,6 +61,18 @@ pub fn policy_for(
             problems.join("; ")
         ))
     }
+}
+
+/// Returns the groups that select the repository `name`, in file order.
+pub fn selecting_groups<'a>(
+    policy: &'a OrgPolicy,
+    name: &str,
+    properties: &BTreeMap<String, Vec<String>>,
+) -> impl Iterator<Item = (&'a String, &'a Group)> {
+    policy
+        .groups
+        .iter()
+        .filter(move |(_, group)| selects(&group.select, name, properties))
 }
 
 /// One layer: its body, and the same as written in the file (`Null` when not read from one).

@@ -5,7 +5,7 @@
 //! whole run (the client paces them). One repository's failure never stops the others: it
 //! gets its row in the errors.
 
-use super::merge::policy_for;
+use super::merge::{policy_for, selecting_groups};
 use super::select::{in_shard, name_matches};
 use crate::diff::{self, Context};
 use crate::github::read::{self, OrgRulesets};
@@ -27,6 +27,8 @@ pub struct Target {
     pub archived: bool,
     /// Its merged policy.
     pub settings: RepoSettings,
+    /// The groups that select it, in file order (where its settings are declared).
+    pub groups: Vec<String>,
 }
 
 /// Which repositories a run covers, besides the policy's own selection.
@@ -91,6 +93,9 @@ pub async fn targets(
         match policy_for(policy, org, entry_name, &repository.properties) {
             Ok(settings) => selection.targets.push(Target {
                 settings,
+                groups: selecting_groups(policy, entry_name, &repository.properties)
+                    .map(|(group, _)| group.clone())
+                    .collect(),
                 archived: repository.archived,
                 repo,
             }),

@@ -2,9 +2,11 @@
 #![allow(clippy::unwrap_used, reason = "test code")]
 
 mod action;
+mod action_report;
 mod agreement;
 mod apply;
 mod cli;
+mod comment;
 mod common;
 mod effective;
 mod errors;
@@ -13,12 +15,14 @@ mod export;
 mod faults;
 mod fuzz;
 mod install;
+mod issues;
 mod live;
 mod org;
 mod perf;
 mod plan;
 mod props;
 mod readme;
+mod reports;
 mod requirements;
 mod rulesets;
 mod schema;

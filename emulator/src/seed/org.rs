@@ -5,7 +5,10 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::{BranchSeed, EnvironmentSeed, RepoSeed, TeamSeed, UserSeed, default_branch, is_false};
+use super::{
+    BranchSeed, EnvironmentSeed, IssueSeed, LabelSeed, RepoSeed, TeamSeed, UserSeed,
+    default_branch, is_false,
+};
 
 /// The organisation that owns the seeded repositories.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -87,6 +90,12 @@ pub struct RepositorySeed {
     /// Repository rulesets (`POST` bodies, optionally with an `"id"`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub rulesets: Vec<Value>,
+    /// Issues and pull requests (numbered from 1 in order).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub issues: Vec<IssueSeed>,
+    /// Labels.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub labels: Vec<LabelSeed>,
 }
 
 impl RepositorySeed {
@@ -105,6 +114,8 @@ impl RepositorySeed {
             branches: BTreeMap::new(),
             environments: BTreeMap::new(),
             rulesets: Vec::new(),
+            issues: Vec::new(),
+            labels: Vec::new(),
         }
     }
     /// Sets the owner (a user, or another organisation) and its type.
@@ -177,6 +188,13 @@ impl RepositorySeed {
     #[must_use]
     pub fn ruleset(mut self, ruleset: Value) -> Self {
         self.rulesets.push(ruleset);
+        self
+    }
+
+    /// Adds an issue or pull request (the next number).
+    #[must_use]
+    pub fn issue(mut self, issue: IssueSeed) -> Self {
+        self.issues.push(issue);
         self
     }
 

@@ -28,8 +28,10 @@ use crate::untrusted::quote;
 pub enum Mode {
     /// One repository's policy.
     Repository(Box<RepoSettings>, SourceMap),
-    /// Every selected repository of an organisation.
-    Organization(Box<OrgPolicy>),
+    /// Every selected repository of an organisation, and where the policy file's keys are
+    /// written. A repository policy applied with `--org` becomes the `defaults` of a policy
+    /// built in code (`written` is `Null`), whose keys are still written at the top level.
+    Organization(Box<OrgPolicy>, SourceMap),
 }
 
 /// Loads the policy file and decides the mode: an organisation policy (`organization:`), or
@@ -56,15 +58,18 @@ pub fn load(path: &Path, org_flag: Option<&str>) -> Result<Mode, Error> {
                 ))
                 .with_hint("remove `repository:` to apply the policy to every repository, or write an organisation policy (`organization:`)"));
             }
-            Ok(Mode::Organization(Box::new(OrgPolicy {
-                version: settings.version,
-                organization: org.to_owned(),
-                defaults: PolicyBody::from(settings),
-                groups: indexmap::IndexMap::default(),
-                repositories: std::collections::BTreeMap::default(),
-                exclude: Vec::new(),
-                written: serde_json::Value::Null,
-            })))
+            Ok(Mode::Organization(
+                Box::new(OrgPolicy {
+                    version: settings.version,
+                    organization: org.to_owned(),
+                    defaults: PolicyBody::from(settings),
+                    groups: indexmap::IndexMap::default(),
+                    repositories: std::collections::BTreeMap::default(),
+                    exclude: Vec::new(),
+                    written: serde_json::Value::Null,
+                }),
+                map,
+            ))
         }
         (PolicyFile::Organization(policy), Some(org))
             if !policy.organization.eq_ignore_ascii_case(org) =>
@@ -76,7 +81,7 @@ pub fn load(path: &Path, org_flag: Option<&str>) -> Result<Mode, Error> {
             ))
             .with_hint("leave --org out: an organisation policy names its organisation"))
         }
-        (PolicyFile::Organization(policy), _) => Ok(Mode::Organization(policy)),
+        (PolicyFile::Organization(policy), _) => Ok(Mode::Organization(policy, map)),
     }
 }
 
@@ -94,7 +99,7 @@ pub fn one_repository(
     }
     let policy = match load(path, None)? {
         Mode::Repository(settings, _) => return Ok(Some((*settings, false))),
-        Mode::Organization(policy) => policy,
+        Mode::Organization(policy, _) => policy,
     };
     let Some(flag) = repo_flag else {
         return Err(Error::new(format!(

@@ -9,6 +9,7 @@
 pub mod account;
 pub mod actions;
 pub mod environment;
+pub mod issue;
 pub mod protection;
 pub mod rate_limit;
 pub mod ruleset;
