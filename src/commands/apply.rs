@@ -5,7 +5,7 @@ use std::io::{BufRead, IsTerminal, Write};
 use std::time::Duration;
 
 use crate::apply::{self, ApplyReport, Outcome};
-use crate::cli::{ApplyArgs, PlanFormat};
+use crate::cli::ApplyArgs;
 use crate::commands::org::{self, Mode};
 use crate::commands::plan::show;
 use crate::commands::{Context, guard, remote};
@@ -19,6 +19,7 @@ use crate::model::RepoSettings;
 use crate::names::RepoName;
 use crate::plan::{Plan, SecretWrite, Target};
 use crate::progress::with_spinner;
+use crate::render;
 use crate::weakening::{self, Weakening};
 
 /// Runs `apply`: exit 0 when the repository matches, 2 when only drift apply cannot fix
@@ -41,7 +42,7 @@ pub fn run(
         mut config,
         runtime,
     } = remote::connect(&args.remote, desired.repository.as_deref(), ctx)?;
-    config.write_pace = Duration::from_millis(args.write_delay_ms);
+    config.write_pace = Duration::from_millis(args.pace.write_delay_ms);
     let context = diff::Context::of_process(&desired)?;
     runtime.block_on(async {
         let github = RestWriter::new(WriteClient::new(config));
@@ -53,7 +54,7 @@ pub fn run(
         .await
         .map_err(|err| err.located(&desired, &[Vec::new()], &located))?;
         let plan = diff::plan(&repo.to_string(), &desired, &live, &context);
-        show(&plan, PlanFormat::Text, ctx, out)?;
+        show(&plan, render::Format::Text, ctx, out)?;
         for warning in &plan.warnings {
             writeln!(err, "warning: {warning}")?;
         }
@@ -163,7 +164,7 @@ pub(super) async fn execute_and_verify(
         .any(|c| c.applicable && !c.excepted)
     {
         writeln!(out, "\nStill drifting after apply:")?;
-        show(&remaining, PlanFormat::Text, ctx, out)?;
+        show(&remaining, render::Format::Text, ctx, out)?;
         return Err(
             Error::new(format!("{repo} still differs from the policy after apply")).with_hint(
                 "GitHub accepted the writes but did not keep every setting; see the drift above",

@@ -8,6 +8,8 @@
 //! classic protection, a repository ruleset), or take it away (`protected: false`, pruning,
 //! an enforcement other than `active`, conditions that no longer select the branch).
 
+use std::collections::BTreeSet;
+
 use crate::effective::{Check, Contribution, Judged, Source, Verdict, contributions, judge};
 use crate::live::{Identities, LiveState};
 use crate::model::{Enforcement, RepoSettings, Requirement};
@@ -202,13 +204,18 @@ pub struct Shortfall {
 /// meet.
 pub fn shortfalls(desired: &RepoSettings) -> Vec<Shortfall> {
     let live = LiveState::from_settings(RepoSettings::empty());
+    // Offline, every branch and ruleset of the policy counts as written.
+    let written: Vec<String> = (desired.branches.keys().map(|b| format!("branches.{b}")))
+        .chain(desired.rulesets.keys().map(|r| format!("rulesets.{r}")))
+        .collect();
+    let written: BTreeSet<&str> = written.iter().map(String::as_str).collect();
     let mut found = Vec::new();
     for (key, requirement) in &desired.requirements {
         if key.starts_with('~') || !desired.branches.contains_key(key) {
             continue;
         }
         let now = super::requirement::evidence(&live, key);
-        let after = super::requirement::predict(desired, &live, &now);
+        let after = super::requirement::predict(desired, &live, &now, &written);
         let (enforced, evaluate) = contributions(&after, &live.ids);
         for judged in judge(requirement, &enforced, &evaluate, &live.ids) {
             if judged.verdict == Verdict::Met {

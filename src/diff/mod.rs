@@ -11,6 +11,7 @@ mod environment;
 mod exceptions;
 mod guard;
 mod leaves;
+mod managed;
 mod requirement;
 mod ruleset;
 
@@ -26,6 +27,7 @@ use crate::plan::{Action, Change, FieldDiff, Plan, ResourceKind, Target};
 pub use branch::REASON_BRANCH_MISSING;
 pub use environment::REASON_SECRET_VALUE;
 pub use guard::{Shortfall, shortfalls};
+pub use managed::managed_resources;
 
 /// The environment variables that hold a value here (set and not empty): which secrets
 /// `apply` could create where the plan is made.

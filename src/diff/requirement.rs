@@ -1,12 +1,15 @@
 //! Requirements: judged on the protection GitHub will enforce, live and as `apply` will
 //! leave it (DESIGN §8).
 //!
-//! The prediction is the live evidence with every managed branch and ruleset replaced by
-//! its policy: classic protection of a listed branch is the policy's; a repository ruleset
-//! the policy lists (or prunes) is dropped from what GitHub reported, and the policy's own
-//! rulesets are matched against the branch here. An unmet requirement that the prediction
+//! The prediction is the live evidence with every branch and ruleset `apply` writes
+//! replaced by its policy: classic protection of a branch it writes is the policy's (or
+//! none); a repository ruleset it writes (or prunes) is dropped from what GitHub reported,
+//! and the policy's version is matched against the branch here. What apply does not write
+//! keeps its live values. An unmet requirement that the prediction
 //! meets is an applicable change with no write of its own (the other changes make it so);
 //! one the prediction still misses is `applicable: false`, saying why.
+
+use std::collections::BTreeSet;
 
 use super::guard::{self, Judgements};
 use super::inapplicable;
@@ -64,9 +67,16 @@ pub fn diff(
     changes: &mut Vec<Change>,
     contradictions: &mut Vec<Contradiction>,
 ) {
+    // What apply will write: the branches and rulesets of the changes before these.
+    let written: BTreeSet<String> = changes
+        .iter()
+        .filter(|c| c.applicable)
+        .map(|c| c.address.clone())
+        .collect();
+    let written: BTreeSet<&str> = written.iter().map(String::as_str).collect();
     for (key, requirement) in &desired.requirements {
         let now = evidence(live, key);
-        let after = predict(desired, live, &now);
+        let after = predict(desired, live, &now, &written);
         let (enforced, evaluate) = contributions(&now, &live.ids);
         let judged_now = judge(requirement, &enforced, &evaluate, &live.ids);
         let (enforced_after, evaluate_after) = contributions(&after, &live.ids);
@@ -204,35 +214,39 @@ fn from_settings(live: &LiveState, branch: &str) -> BranchEvidence {
     }
 }
 
-/// Returns the evidence as `apply` will leave it.
+/// Returns the evidence as `apply` will leave it: what apply writes (`written`, by
+/// address) is the policy's; everything else keeps its live values, so that a bare-name
+/// check in sync keeps the app GitHub records for it.
 pub(super) fn predict(
     desired: &RepoSettings,
     live: &LiveState,
     now: &BranchEvidence,
+    written: &BTreeSet<&str>,
 ) -> BranchEvidence {
     let branch = now.branch.as_str();
-    let classic = match desired.branches.get(branch) {
-        Some(_) if !now.exists => Classic::None,
-        Some(b) if b.protected => Classic::Protected(Box::new(b.clone())),
-        Some(_) => Classic::None,
-        // Pruning removes the protection of a branch the policy does not list.
-        None if desired.prune.branch_protection => Classic::None,
-        None => now.classic.clone(),
+    let classic = if written.contains(format!("branches.{branch}").as_str()) {
+        match desired.branches.get(branch) {
+            Some(b) if b.protected => Classic::Protected(Box::new(b.clone())),
+            // Its protection removed: unlisted and pruned, or `protected: false`.
+            _ => Classic::None,
+        }
+    } else {
+        now.classic.clone()
     };
-    let managed = |ruleset: &AppliedRuleset| match &ruleset.source {
-        Source::Ruleset {
-            name,
-            organization: None,
-        } => desired.prune.rulesets || desired.rulesets.contains_key(name),
-        _ => false,
-    };
+    let rewritten = |name: &str| written.contains(format!("rulesets.{name}").as_str());
     let mut rulesets: Vec<AppliedRuleset> = now
         .rulesets
         .iter()
-        .filter(|r| !managed(r))
+        .filter(|r| {
+            !matches!(&r.source, Source::Ruleset { name, organization: None } if rewritten(name))
+        })
         .cloned()
         .collect();
-    rulesets.extend(applied(desired, live.branch_of("~DEFAULT_BRANCH"), branch));
+    rulesets.extend(
+        applied(desired, live.branch_of("~DEFAULT_BRANCH"), branch)
+            .into_iter()
+            .filter(|r| matches!(&r.source, Source::Ruleset { name, .. } if rewritten(name))),
+    );
     BranchEvidence {
         branch: branch.to_owned(),
         exists: now.exists,
@@ -278,3 +292,6 @@ pub(super) fn selects(ruleset: &Ruleset, branch: &str, default_branch: &str) -> 
         default_branch,
     )
 }
+
+#[cfg(test)]
+mod tests;

@@ -21,7 +21,7 @@ pub struct Ruleset {
     pub enforcement: Enforcement,
 
     /// The refs it applies to: names and globs as GitHub's UI shows them (`main`,
-    /// `release/**`), `~DEFAULT_BRANCH` or `~ALL`. Required and non-empty for `branch` and
+    /// `release/**/*`), `~DEFAULT_BRANCH` or `~ALL`. Required and non-empty for `branch` and
     /// `tag` rulesets; `push` rulesets have none.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub include: Vec<String>,

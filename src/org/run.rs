@@ -35,6 +35,21 @@ pub struct Target {
     pub layers: Vec<Vec<Segment>>,
 }
 
+impl Target {
+    /// Returns the groups that select it, in file order (where its settings are declared).
+    pub fn groups(&self) -> Vec<String> {
+        self.layers
+            .iter()
+            .filter_map(|layer| match layer.as_slice() {
+                [Segment::Key(groups), Segment::Key(name), ..] if groups == "groups" => {
+                    Some(name.clone())
+                }
+                _ => None,
+            })
+            .collect()
+    }
+}
+
 /// Which repositories a run covers, besides the policy's own selection.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Scope<'a> {

@@ -7,9 +7,10 @@
 //! value comes from). The two are built side by side from the same comparison, and nothing
 //! that writes ever reads a `FieldDiff`. Nothing here knows HTTP or YAML.
 
+pub mod file;
 mod target;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 pub use target::{
@@ -100,7 +101,7 @@ fn dotted_paths<S: serde::Serializer>(
 }
 
 /// The requirements of one branch, judged on its effective protection.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RequirementReport {
     /// The requirement's address, e.g. `requirements.~DEFAULT_BRANCH`.
     pub address: String,
@@ -111,7 +112,7 @@ pub struct RequirementReport {
 }
 
 /// One requirement, judged.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct JudgedSetting {
     /// The requirement key, e.g. `required_approvals`.
     pub setting: String,
@@ -253,7 +254,7 @@ pub struct FieldDiff {
 }
 
 /// An exception as the plan shows it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ExceptionNote {
     /// Why the drift is accepted.
     pub reason: String,
@@ -278,7 +279,7 @@ impl FieldDiff {
 }
 
 /// The kinds of resource a plan can change.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ResourceKind {
     /// Classic protection of one branch.
@@ -298,7 +299,7 @@ pub enum ResourceKind {
 }
 
 /// What happens to a resource.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Action {
     /// It does not exist and will be created.
@@ -321,7 +322,7 @@ pub struct OrgPlan {
 }
 
 /// A repository that could not be planned (or applied), and why.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RepositoryError {
     /// `OWNER/NAME`.
     pub repository: String,

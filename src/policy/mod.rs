@@ -26,6 +26,7 @@
 //! A new document type (an organisation policy) implements `Document` and is read with
 //! [`parse_document`] / [`load_document`]; nothing else changes.
 
+mod declared;
 mod document;
 mod org;
 mod read;
@@ -41,6 +42,7 @@ mod yaml;
 use std::fmt;
 use std::path::Path;
 
+pub use declared::Layers;
 pub use document::{Document, Findings, Rule, broken_rules, rule_problems};
 pub use org::{PolicyFile, load_any, parse_any};
 pub use read::{MAX_POLICY_BYTES, STDIN_NAME, display_name};

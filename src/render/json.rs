@@ -42,6 +42,8 @@
 //!   live repository: `{address, branch, settings: [{setting, met, value, floor, sources}]}`.
 //! - `applicable` and `reason` appear only on a change `apply` cannot make; there
 //!   `applicable` is `false` and `reason` says why (`null` if no reason is known).
+//! - `excepted: true` appears only on a change active exceptions accept whole (every one of
+//!   its settings, or the resource itself): it is counted in `summary.excepted`, not as drift.
 //! - `note` appears only on a change that has one: something a reviewer should know that is
 //!   not a setting, such as where a secret's value comes from ("value from environment
 //!   variable `PROD_SSH_KEY`"). It comes last.
@@ -84,6 +86,8 @@ struct JsonChange<'a> {
     diffs: Vec<JsonDiff<'a>>,
     #[serde(flatten, skip_serializing_if = "Option::is_none")]
     inapplicable: Option<Inapplicable<'a>>,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    excepted: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     note: Option<&'a str>,
 }
@@ -123,6 +127,7 @@ impl<'a> From<&'a Change> for JsonChange<'a> {
                 applicable: false,
                 reason: change.reason.as_deref(),
             }),
+            excepted: change.excepted,
             note: change.note.as_deref(),
         }
     }

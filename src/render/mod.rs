@@ -1,15 +1,20 @@
-//! Renderers: a `Plan` in, text for people, JSON for scripts, Markdown for pull requests.
+//! Renderers: a `Plan` in, text for people, JSON for scripts, Markdown for pull requests,
+//! SARIF and JUnit for CI tools.
 //!
-//! Renderers see only the plan; they know nothing of GitHub or YAML. Each format is one file
-//! (`text`, `json`, `markdown`); the helpers they share (how a value is written compactly,
+//! Renderers see only the plan (and, for the CI tools' reports, what the caller says about
+//! the policy: where each change is declared, which resources it manages); they know
+//! nothing of GitHub or YAML. Each format is one file (`text`, `json`, `markdown`, `sarif`,
+//! `junit`); the helpers they share (how a value is written compactly,
 //! how two lists differ as sets, what a resource kind is called) live here so that the three
 //! formats say the same thing in the same words.
 
 pub mod explain;
 mod inline;
 mod json;
+pub mod junit;
 mod markdown;
 pub mod org;
+pub mod sarif;
 mod text;
 
 use std::borrow::Cow;
@@ -173,6 +178,33 @@ fn exception_words(
         )),
         (None, None) => None,
     }
+}
+
+/// Returns what a change finds on GitHub, as the reports for CI tools (SARIF, JUnit) word it.
+fn finding(change: &crate::plan::Change) -> &'static str {
+    match (change.kind, change.action) {
+        (ResourceKind::Requirement, _) => "is not met",
+        (_, Action::Create) => "is missing on GitHub",
+        (_, Action::Update) => "differs on GitHub",
+        (_, Action::Delete) => "is on GitHub but not in the policy",
+    }
+}
+
+/// Returns one line a differing setting, `path: live X, policy Y`, for the reports that
+/// have no room for a table.
+fn setting_lines(change: &crate::plan::Change) -> Vec<String> {
+    change
+        .diffs
+        .iter()
+        .map(|diff| {
+            format!(
+                "{}: live {}, policy {}",
+                printable(&diff.path),
+                compact(&diff.live),
+                compact(&diff.policy)
+            )
+        })
+        .collect()
 }
 
 /// Returns the reason an inapplicable change cannot be applied, or a generic one.

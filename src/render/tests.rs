@@ -455,6 +455,9 @@ fn json_has_exactly_the_design_keys() {
             if original.note.is_some() {
                 expected.push("note");
             }
+            if original.excepted {
+                expected.push("excepted");
+            }
             if original.weakens() {
                 expected.push("weakens");
             }

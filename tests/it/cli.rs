@@ -37,6 +37,8 @@ fn help_of_every_command() {
         "apply",
         "export",
         "explain",
+        "issue",
+        "comment",
         "schema",
         "completions",
         "man",

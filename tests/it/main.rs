@@ -2,15 +2,20 @@
 #![allow(clippy::unwrap_used, reason = "test code")]
 
 mod action;
+mod action_report;
+mod agreement;
 mod apply;
 mod cli;
+mod comment;
 mod common;
+mod effective;
 mod errors;
 mod exceptions;
 mod export;
 mod faults;
 mod fuzz;
 mod install;
+mod issues;
 mod live;
 mod org;
 mod org_guard;
@@ -18,6 +23,7 @@ mod perf;
 mod plan;
 mod props;
 mod readme;
+mod reports;
 mod requirements;
 mod rulesets;
 mod schema;

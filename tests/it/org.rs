@@ -12,7 +12,7 @@ use serde_json::{Value, json};
 use crate::common::TestRepo;
 
 /// An unprotected branch, as GitHub has it before anyone protects it.
-fn bare() -> Value {
+pub(crate) fn bare() -> Value {
     json!({
         "required_status_checks": null,
         "enforce_admins": false,
@@ -30,7 +30,7 @@ fn tier() -> Value {
 
 /// acme: two services (one critical), a website, an archived repository, a fork and a
 /// sandbox; every one with `main` protected with one approval.
-fn acme() -> Seed {
+pub(crate) fn acme() -> Seed {
     let repository = |name: &str| RepositorySeed::new(name).protected_branch("main", bare());
     Seed::organization("acme", 9000)
         .with_custom_property(tier())
@@ -44,7 +44,7 @@ fn acme() -> Seed {
 
 /// The organisation policy of these tests: one approval everywhere, two for critical
 /// services, and the archived repository listed (so planned, never written).
-const ORG_POLICY: &str = r#"version: 1
+pub(crate) const ORG_POLICY: &str = r#"version: 1
 organization: acme
 defaults:
   branches:

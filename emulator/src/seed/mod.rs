@@ -4,6 +4,7 @@
 //! state in the same format, so a test can assert what `apply` did.
 
 mod access;
+mod issues;
 mod org;
 
 use std::collections::BTreeMap;
@@ -12,6 +13,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 pub use access::{InstallationSeed, OrgAdminActorId, Realism, ReturnOrder, Role, TokenSeed};
+pub(crate) use issues::DEFAULT_LABEL_COLOR;
+pub use issues::{CommentSeed, IssueSeed, LabelSeed};
 pub use org::{OrgSeed, RepositorySeed};
 
 /// The emulated world's starting state: one repository at the top level (`repo`, `branches`,
@@ -42,6 +45,12 @@ pub struct Seed {
     /// `POST /repos/{owner}/{repo}/rulesets`, optionally with an `"id"`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub rulesets: Vec<Value>,
+    /// Issues and pull requests of the top-level repository (numbered from 1 in order).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub issues: Vec<IssueSeed>,
+    /// Labels of the top-level repository.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub labels: Vec<LabelSeed>,
     /// The organisation: its id, teams, custom property definitions and rulesets.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub org: Option<OrgSeed>,
@@ -70,6 +79,8 @@ impl Seed {
             branches: BTreeMap::new(),
             environments: BTreeMap::new(),
             rulesets: Vec::new(),
+            issues: Vec::new(),
+            labels: Vec::new(),
             org: Some(OrgSeed::new(login, id)),
             repositories: Vec::new(),
             tokens: Vec::new(),

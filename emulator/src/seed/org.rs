@@ -6,8 +6,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::{
-    BranchSeed, CheckRunSeed, EnvironmentSeed, RepoSeed, TeamSeed, UserSeed, default_branch,
-    is_false,
+    BranchSeed, CheckRunSeed, EnvironmentSeed, IssueSeed, LabelSeed, RepoSeed, TeamSeed, UserSeed,
+    default_branch, is_false,
 };
 
 /// The organisation that owns the seeded repositories.
@@ -93,6 +93,12 @@ pub struct RepositorySeed {
     /// The check runs of the default branch's head, as in the single-repository form.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub check_runs: Vec<CheckRunSeed>,
+    /// Issues and pull requests (numbered from 1 in order).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub issues: Vec<IssueSeed>,
+    /// Labels.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub labels: Vec<LabelSeed>,
 }
 
 impl RepositorySeed {
@@ -112,6 +118,8 @@ impl RepositorySeed {
             environments: BTreeMap::new(),
             rulesets: Vec::new(),
             check_runs: Vec::new(),
+            issues: Vec::new(),
+            labels: Vec::new(),
         }
     }
     /// Sets the owner (a user, or another organisation) and its type.
@@ -193,6 +201,13 @@ impl RepositorySeed {
             name: name.to_owned(),
             app: app.to_owned(),
         });
+        self
+    }
+
+    /// Adds an issue or pull request (the next number).
+    #[must_use]
+    pub fn issue(mut self, issue: IssueSeed) -> Self {
+        self.issues.push(issue);
         self
     }
 

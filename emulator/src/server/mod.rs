@@ -1,6 +1,7 @@
 //! HTTP: authentication, headers, `ETag`s, faults, limits, validation and the log; the
 //! operations themselves are in the submodules.
 
+mod issue_ops;
 mod org_ops;
 mod paging;
 mod repo_ops;

@@ -33,7 +33,7 @@ pub fn apply(
     let scope = scope(policy, &args.remote, &args.org)?;
     let (mut config, runtime) = remote::connect_org(&args.remote, &policy.organization, ctx)?;
     share_points(&mut config, scope);
-    config.write_pace = std::time::Duration::from_millis(args.write_delay_ms);
+    config.write_pace = std::time::Duration::from_millis(args.pace.write_delay_ms);
     let github = RestWriter::new(WriteClient::new(config));
     let concurrency = usize::from(args.remote.concurrency);
     runtime.block_on(async {

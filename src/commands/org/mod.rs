@@ -27,7 +27,9 @@ use crate::untrusted::quote;
 pub enum Mode {
     /// One repository's policy.
     Repository(Box<RepoSettings>, Located),
-    /// Every selected repository of an organisation.
+    /// Every selected repository of an organisation, and where the policy file's keys are
+    /// written. A repository policy applied with `--org` becomes the `defaults` of a policy
+    /// built in code (`written` is `Null`), whose keys are still written at the top level.
     Organization(Box<OrgPolicy>, Located),
 }
 

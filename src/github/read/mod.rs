@@ -22,7 +22,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use super::api::GithubRead;
 use super::error::{ApiError, ApiErrorKind, Permission};
 use super::wire::ruleset::Ruleset as WireRuleset;
-use crate::effective::{BranchEvidence, Classic};
+use crate::effective::{self, BranchEvidence, Classic, Source};
 use crate::live::LiveState;
 use crate::model::RepoSettings;
 use crate::names::RepoName;
@@ -171,8 +171,9 @@ async fn read_evidence(
 }
 
 /// A plan judges requirements on what it can see: a branch's classic protection the token
-/// cannot read, or the hidden bypass actors of a ruleset when `no_bypass` is required, is
-/// an error naming the permission, never a guess.
+/// cannot read, or the hidden bypass actors of a ruleset a `no_bypass` rests on, is an
+/// error naming the permission, never a guess. Hidden actors of a ruleset that provides
+/// nothing asked, or only what an unbypassable source provides too, do not matter.
 fn refuse_unreadable(desired: &RepoSettings, live: &LiveState) -> Result<(), ApiError> {
     for (key, requirement) in &desired.requirements {
         let branch = live.branch_of(key);
@@ -187,17 +188,43 @@ fn refuse_unreadable(desired: &RepoSettings, live: &LiveState) -> Result<(), Api
                 ))
                 .needing(Permission::AdministrationRead));
         }
-        let hidden = evidence
-            .rulesets
-            .iter()
-            .find(|r| r.active && r.bypass.is_none());
         if requirement.no_bypass
-            && let Some(ruleset) = hidden
+            && let Some(source) = hidden_bypass(requirement, evidence, &live.ids)
         {
-            return Err(ApiError::new(ApiErrorKind::Permission, format!("GET {}", ruleset.source))
-                .with_detail("GitHub left out the ruleset's bypass actors, which `no_bypass` is judged on: it shows them only to tokens that can edit the ruleset")
-                .needing(Permission::AdministrationWrite));
+            let (what, permission) = match &source {
+                Source::Ruleset {
+                    organization: Some(_),
+                    ..
+                } => (
+                    "tokens that can edit the organisation's rulesets (an organisation owner's)",
+                    Permission::OrganizationAdministrationWrite,
+                ),
+                _ => (
+                    "tokens that can edit the repository's rulesets",
+                    Permission::AdministrationWrite,
+                ),
+            };
+            return Err(ApiError::new(ApiErrorKind::Permission, format!("GET {source}"))
+                .with_detail(format!(
+                    "`no_bypass` on branch {} rests on {source}, whose bypass actors GitHub left out: it shows them only to {what}",
+                    untrusted::quote(branch)
+                ))
+                .needing(permission));
         }
     }
     Ok(())
+}
+
+/// Returns the first source with hidden bypass actors that the requirement's `no_bypass`
+/// rests on, if any.
+fn hidden_bypass(
+    requirement: &crate::model::Requirement,
+    evidence: &BranchEvidence,
+    ids: &crate::live::Identities,
+) -> Option<Source> {
+    let (enforced, evaluate) = effective::contributions(evidence, ids);
+    effective::judge(requirement, &enforced, &evaluate, ids)
+        .into_iter()
+        .find(|j| j.setting == "no_bypass" && j.verdict == effective::Verdict::Unknown)
+        .and_then(|j| j.sources.into_iter().next())
 }

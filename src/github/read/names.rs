@@ -1,7 +1,8 @@
 //! The users, teams and apps a policy names: checked to exist, and their ids learnt where a
-//! write or a comparison needs them (environment reviewers, pinned checks, ruleset bypass
-//! actors). A name already seen live is known to exist and costs no request unless its id
-//! is needed. Every unknown name is reported at once.
+//! write or a comparison needs them (environment reviewers, pinned checks of branches,
+//! rulesets and requirements, ruleset bypass actors). A name already seen live is known to
+//! exist and costs no request unless its id is needed. Every unknown name is reported at
+//! once, each at the places the policy writes it.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -81,6 +82,13 @@ impl Named {
             }
             checks.extend(ruleset.rules.status_checks.iter().flat_map(|c| &c.required));
         }
+        // A requirement pinned by slug is met only by a source pinned to that app's id.
+        checks.extend(
+            settings
+                .requirements
+                .values()
+                .flat_map(|r| &r.required_checks),
+        );
         named.apps.extend(
             checks
                 .into_iter()
@@ -293,6 +301,15 @@ pub fn places(desired: &RepoSettings, unknown: &UnknownName) -> Vec<Vec<Segment>
         for (i, check) in checks.enumerate() {
             if unknown.kind == NameKind::App && check.app.as_deref().is_some_and(is) {
                 let mut path = key(&["rulesets", name, "rules", "status_checks", "required"]);
+                path.extend([i.into(), "app".into()]);
+                found.push(path);
+            }
+        }
+    }
+    for (branch, requirement) in &desired.requirements {
+        for (i, check) in requirement.required_checks.iter().enumerate() {
+            if unknown.kind == NameKind::App && check.app.as_deref().is_some_and(is) {
+                let mut path = key(&["requirements", branch, "required_checks"]);
                 path.extend([i.into(), "app".into()]);
                 found.push(path);
             }

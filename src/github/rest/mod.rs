@@ -5,6 +5,7 @@
 //! have no way to write; `Rest<WriteClient>` ([`RestWriter`]) implements `GithubWrite` too.
 //! Reads are in `read.rs`, writes in `write.rs`.
 
+mod content;
 mod paths;
 mod read;
 #[cfg(test)]
@@ -15,9 +16,11 @@ use http::StatusCode;
 use serde::de::DeserializeOwned;
 
 use super::client::{HttpResponse, ReadClient, Reads, WriteClient};
+
 use super::error::{ApiError, ApiErrorKind, Cause, Permission};
 use super::path::ApiPath;
 use crate::names::RepoName;
+pub use content::RestContent;
 
 /// GitHub's largest page for most lists.
 const PER_PAGE: u32 = 100;

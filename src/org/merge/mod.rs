@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use serde_json::{Map, Value};
 
 use super::select::selects;
-use crate::model::{OrgPolicy, PolicyBody, RepoSettings, Requirement};
+use crate::model::{Group, OrgPolicy, PolicyBody, RepoSettings, Requirement};
 use crate::policy::Segment;
 
 /// Returns the layers that apply to a repository, in the order they apply: `defaults`, each
@@ -22,16 +22,12 @@ pub fn layers_of<'a>(
 ) -> Vec<(Vec<Segment>, &'a PolicyBody)> {
     let mut layers = vec![(vec![Segment::from("defaults")], &policy.defaults)];
     layers.extend(
-        policy
-            .groups
-            .iter()
-            .filter(|(_, group)| selects(&group.select, name, properties))
-            .map(|(group_name, group)| {
-                (
-                    vec!["groups".into(), group_name.into(), "policy".into()],
-                    &group.policy,
-                )
-            }),
+        selecting_groups(policy, name, properties).map(|(group_name, group)| {
+            (
+                vec!["groups".into(), group_name.into(), "policy".into()],
+                &group.policy,
+            )
+        }),
     );
     if let Some(entry) = policy.repositories.get(name) {
         layers.push((vec!["repositories".into(), name.into()], entry));
@@ -86,6 +82,18 @@ fn pointer(path: &[Segment]) -> String {
             Segment::Index(index) => format!("/{index}"),
         })
         .collect()
+}
+
+/// Returns the groups that select the repository `name`, in file order.
+pub fn selecting_groups<'a>(
+    policy: &'a OrgPolicy,
+    name: &str,
+    properties: &BTreeMap<String, Vec<String>>,
+) -> impl Iterator<Item = (&'a String, &'a Group)> {
+    policy
+        .groups
+        .iter()
+        .filter(move |(_, group)| selects(&group.select, name, properties))
 }
 
 /// One layer: its body, and the same as written in the file (`Null` when not read from one).
