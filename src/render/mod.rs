@@ -190,21 +190,39 @@ fn finding(change: &crate::plan::Change) -> &'static str {
     }
 }
 
-/// Returns one line a differing setting, `path: live X, policy Y`, for the reports that
-/// have no room for a table.
+/// Returns one line a differing setting, `path: live X, policy Y`, marked `(⚠ weakens)`
+/// when applying it lowers protection, for the reports that have no room for a table.
 fn setting_lines(change: &crate::plan::Change) -> Vec<String> {
     change
         .diffs
         .iter()
         .map(|diff| {
+            let mark = if crate::weakening::diff_weakens(change, diff) {
+                format!(" ({WEAKENS})")
+            } else {
+                String::new()
+            };
             format!(
-                "{}: live {}, policy {}",
+                "{}: live {}, policy {}{mark}",
                 printable(&diff.path),
                 compact(&diff.live),
                 compact(&diff.policy)
             )
         })
         .collect()
+}
+
+/// The sentence the reports for CI tools add to a change that weakens protection.
+const WEAKENS_SENTENCE: &str =
+    "⚠ Applying it weakens protection: `apply --yes` refuses it without `--allow-weakening`.";
+
+/// Returns the exception that accepts a change: its own (a change without settings, such
+/// as a secret's) or that of its first accepted setting.
+fn accepted_by(change: &crate::plan::Change) -> Option<&crate::plan::ExceptionNote> {
+    change
+        .accepted
+        .as_ref()
+        .or_else(|| change.diffs.iter().find_map(|diff| diff.excepted.as_ref()))
 }
 
 /// Returns the reason an inapplicable change cannot be applied, or a generic one.

@@ -128,3 +128,47 @@ fn weakening_is_marked_and_counted_in_every_format() {
     assert_eq!(json["changes"][3].get("weakens"), None);
     assert_eq!(json["changes"][4]["diffs"][0]["sources"], json!([]));
 }
+
+#[test]
+fn the_reports_for_ci_tools_name_the_exception_that_accepts_a_whole_change() {
+    let plan = guarded();
+    let secret = plan
+        .changes
+        .iter()
+        .position(|c| c.address == "environments.staging.secrets.SSH_HOST")
+        .expect("the guarded plan deletes SSH_HOST");
+    let mut xml = Vec::new();
+    let managed = [(
+        plan.changes[secret].address.clone(),
+        plan.changes[secret].kind,
+    )];
+    let suites = [super::super::junit::Suite {
+        plan: &plan,
+        managed: &managed,
+    }];
+    super::super::junit::render(&suites, &[], &mut xml).expect("written to memory");
+    let xml = String::from_utf8(xml).expect("UTF-8");
+    assert!(
+        xml.contains(r#"<skipped message="accepted until 2026-12-28: INC-2291"#),
+        "{xml}"
+    );
+    let location = super::super::sarif::Location {
+        uri: "policy.yaml".to_owned(),
+        line: 1,
+        column: 1,
+    };
+    let located = [super::super::sarif::LocatedPlan {
+        plan: &plan,
+        locations: vec![location; plan.changes.len()],
+    }];
+    let mut log = Vec::new();
+    super::super::sarif::render(&located, "gh-policy/", &mut log).expect("written to memory");
+    let log: serde_json::Value = serde_json::from_slice(&log).expect("valid JSON");
+    let text = log["runs"][0]["results"][secret]["message"]["text"]
+        .as_str()
+        .expect("a message");
+    assert!(
+        text.contains("Accepted until 2026-12-28: INC-2291"),
+        "{text}"
+    );
+}
