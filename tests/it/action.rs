@@ -701,7 +701,9 @@ fn weakening_is_applied_only_when_allowed_and_only_by_apply() {
     let planned = ActionRun::new(&[("INPUT_ALLOW_WEAKENING", "true")]);
     assert_eq!(planned.code(), Some(1));
     assert!(
-        planned.stderr().contains("allow-weakening is for command: apply only"),
+        planned
+            .stderr()
+            .contains("allow-weakening is for command: apply only"),
         "{}",
         planned.stderr()
     );
