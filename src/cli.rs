@@ -9,6 +9,11 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+mod content;
+mod values;
+
+pub use content::{CommentArgs, IssueArgs, WritePaceArgs};
+
 /// The exit codes of every command, for `--help` and the man page (DESIGN.md §1).
 pub const EXIT_CODES: [(u8, &str); 3] = [
     (
@@ -78,6 +83,14 @@ Exit codes:
     Export(ExportArgs),
     /// Print the effective protection of branches, each setting with its sources
     Explain(ExplainArgs),
+    /// Keep one issue per drifting repository up to date from a JSON plan: opened, updated in
+    /// place, closed when the repository is in sync
+    #[command(after_help = content::ISSUE_EXIT_CODES, mut_arg("repo", content::summary_repo))]
+    Issue(IssueArgs),
+    /// Keep one pull request comment with the plan (from a JSON plan), updated in place; label
+    /// the pull request when the plan weakens protection
+    #[command(after_help = content::COMMENT_EXIT_CODES, mut_arg("repo", content::pull_repo))]
+    Comment(CommentArgs),
     /// Print the policy file's JSON Schema (with --org, an organisation policy's)
     Schema(SchemaArgs),
     /// Print a shell completion script (e.g. `gh-policy completions bash > /etc/bash_completion.d/gh-policy`)
@@ -141,11 +154,11 @@ pub struct RemoteArgs {
     pub concurrency: u16,
 
     /// Seconds before one request is abandoned (reads are then retried)
-    #[arg(long, value_name = "SECONDS", default_value_t = 30, value_parser = seconds)]
+    #[arg(long, value_name = "SECONDS", default_value_t = 30, value_parser = values::seconds)]
     pub request_timeout: u64,
 
     /// Seconds all API calls of the command may take together, waits and retries included
-    #[arg(long, value_name = "SECONDS", default_value_t = 600, value_parser = seconds)]
+    #[arg(long, value_name = "SECONDS", default_value_t = 600, value_parser = values::seconds)]
     pub timeout: u64,
 
     /// How many times a failed read (5xx, timeout, dropped connection) is tried again
@@ -198,33 +211,12 @@ pub struct OrgArgs {
 
     /// Only this share of the selected repositories, e.g. 2/4 (1-based, stable by name: a
     /// new repository does not move the others)
-    #[arg(long, value_name = "I/N", value_parser = shard)]
+    #[arg(long, value_name = "I/N", value_parser = values::shard)]
     pub shard: Option<(u32, u32)>,
 
     /// Go on even when the rate limit left looks too small for the run
     #[arg(long)]
     pub force: bool,
-}
-
-/// Parses `I/N`: shard I of N, 1-based.
-fn shard(text: &str) -> Result<(u32, u32), String> {
-    let usage = || "expected I/N with 1 <= I <= N, e.g. 2/4".to_owned();
-    let (index, count) = text.split_once('/').ok_or_else(usage)?;
-    let index: u32 = index.trim().parse().map_err(|_| usage())?;
-    let count: u32 = count.trim().parse().map_err(|_| usage())?;
-    if index == 0 || count == 0 || index > count {
-        return Err(usage());
-    }
-    Ok((index, count))
-}
-
-/// Parses a timeout: whole seconds, at least one (zero would fail every call at once).
-fn seconds(text: &str) -> Result<u64, String> {
-    match text.parse::<u64>() {
-        Ok(0) => Err("a timeout must be at least 1 second".to_owned()),
-        Ok(seconds) => Ok(seconds),
-        Err(_) => Err("expected a whole number of seconds".to_owned()),
-    }
 }
 
 /// Arguments of `validate`.
@@ -296,20 +288,19 @@ pub struct ApplyArgs {
     #[arg(long, short = 'y')]
     pub yes: bool,
 
+    /// Apply changes that weaken protection too (with --yes they are refused otherwise;
+    /// on a terminal they are asked for separately)
+    #[arg(long)]
+    pub allow_weakening: bool,
+
     /// Refuse to write anything when a secret the policy would create has no value here
     /// (by default apply makes every other change and lists those secrets)
     #[arg(long)]
     pub require_secret_values: bool,
 
-    /// Milliseconds between two writes, for the whole run (GitHub asks for at least one second)
-    #[arg(
-        long,
-        value_name = "MS",
-        default_value_t = 1000,
-        env = "GH_POLICY_WRITE_DELAY_MS",
-        hide_env_values = true
-    )]
-    pub write_delay_ms: u64,
+    /// How far apart writes go.
+    #[command(flatten)]
+    pub pace: WritePaceArgs,
 }
 
 /// Arguments of `export`.
@@ -380,6 +371,10 @@ pub enum PlanFormat {
     Json,
     /// Markdown, for pull request comments and $GITHUB_STEP_SUMMARY
     Markdown,
+    /// SARIF 2.1.0, for code scanning: each change located at the policy line that declares it
+    Sarif,
+    /// JUnit XML, for test reports: one test case per managed resource, a failure per drifting one
+    Junit,
 }
 
 /// Formats of an exported policy.

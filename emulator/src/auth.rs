@@ -282,6 +282,27 @@ impl Principal {
         }
     }
 
+    /// Returns the login that issues and comments it writes are by: a token's user (the
+    /// seed's first, as for ruleset history), an App's bot (`SLUG[bot]`).
+    pub(crate) fn login(&self, world: &World) -> String {
+        match self {
+            Self::Token { .. } => world
+                .dir
+                .users
+                .first()
+                .map_or_else(|| "octocat".to_owned(), |u| u.login.clone()),
+            Self::Installation { app_id, .. } | Self::App { app_id } => {
+                let slug = world
+                    .dir
+                    .apps
+                    .iter()
+                    .find(|a| a.id == *app_id)
+                    .map_or_else(|| format!("app-{app_id}"), |a| a.slug.clone());
+                format!("{slug}[bot]")
+            }
+        }
+    }
+
     /// Returns the 403 message GitHub sends this kind of caller.
     pub(crate) fn not_accessible(&self) -> &'static str {
         match self {

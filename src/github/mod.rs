@@ -5,6 +5,8 @@
 //! - `rest`: the seam, `RestReader` (reads only) and `RestWriter`, sending a declared
 //!   operation and judging its answer; `client`: HTTP itself (token, retries, rate limits,
 //!   timeouts, pacing, pagination, cache); `path`: request paths no value can reshape.
+//! - `content`: `RestContent`, which sends only the issue, comment and label operations,
+//!   within GitHub's content limit: what `issue` and `comment` hold.
 //! - `wire`: GitHub's request and response shapes; `convert`: wire ↔ model and plan
 //!   targets, the one place that knows GitHub's quirks.
 //! - `read`: builds a `LiveState` through the seam; `write`: turns a plan target into its
@@ -16,6 +18,7 @@ pub mod api;
 pub mod app;
 pub mod auth;
 pub mod client;
+pub mod content;
 pub mod convert;
 pub mod error;
 pub mod path;
@@ -25,5 +28,6 @@ pub mod wire;
 pub mod write;
 
 pub use api::ProtectionRead;
+pub use content::RestContent;
 pub use error::{ApiError, ApiErrorKind, Cause, Permission};
 pub use rest::{RestReader, RestWriter};

@@ -4,10 +4,13 @@
 //! [`World`] holds the accounts, the organisation, every repository ([`Repo`]) and the
 //! organisation's rulesets; the submodules add one resource each.
 
+mod check_runs;
 pub(crate) mod conditions;
 mod environments;
 mod export;
 mod fnmatch;
+mod issues;
+mod issues_json;
 mod protection;
 mod protection_json;
 mod repo;
@@ -29,6 +32,7 @@ pub mod ref_patterns {
 use serde_json::{Map, Value, json};
 
 pub(crate) use environments::Policy;
+pub(crate) use issues::{Comment, Issue};
 pub(crate) use protection::one_of_error;
 pub(crate) use repo::{Directory, Org, Repo};
 pub(crate) use world::World;

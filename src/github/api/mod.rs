@@ -6,6 +6,7 @@
 //!
 //! Adding an operation is its declaration here and the code that uses it.
 
+pub mod content;
 pub mod reads;
 pub mod writes;
 

@@ -6,7 +6,9 @@ use crate::github::path::ApiPath;
 use crate::github::wire::Enabled;
 use crate::github::wire::account::{App, BranchItem, Repository, Team, User};
 use crate::github::wire::actions::{PublicKey, SecretItem, VariableItem};
+use crate::github::wire::checks::{CheckRun, CheckRuns};
 use crate::github::wire::environment::{DeploymentBranchPolicy, Environment};
+use crate::github::wire::properties::{PropertyDefinition, RepositoryValues};
 use crate::github::wire::protection::Protection;
 use crate::github::wire::rate_limit::{Overview, RateLimit};
 use crate::github::wire::ruleset::{EffectiveRule, Ruleset, RulesetSummary};
@@ -203,6 +205,26 @@ pub fn org_repositories(org: &str) -> Read<Vec<Repository>> {
         .in_organization(org)
 }
 
+/// GET `/orgs/{org}/properties/values`, every page: each repository's custom property
+/// values (the repository list does not reliably carry them, QUIRKS 57).
+pub fn org_property_values(org: &str) -> Read<Vec<RepositoryValues>> {
+    let path = ApiPath::new("orgs")
+        .value(org)
+        .lit("properties")
+        .lit("values")
+        .query("per_page", PER_PAGE);
+    Read::list(path, None).needs(Permission::CustomPropertiesRead)
+}
+
+/// GET `/orgs/{org}/properties/schema`: the custom properties the organisation defines.
+pub fn org_property_schema(org: &str) -> Read<Vec<PropertyDefinition>> {
+    let path = ApiPath::new("orgs")
+        .value(org)
+        .lit("properties")
+        .lit("schema");
+    Read::list(path, None).needs(Permission::CustomPropertiesRead)
+}
+
 /// GET `/orgs/{org}/rulesets`, every page.
 pub fn org_rulesets(org: &str) -> Read<Vec<RulesetSummary>> {
     let path = ApiPath::new("orgs")
@@ -216,6 +238,19 @@ pub fn org_rulesets(org: &str) -> Read<Vec<RulesetSummary>> {
 pub fn org_ruleset(org: &str, id: u64) -> Read<Ruleset> {
     let path = ApiPath::new("orgs").value(org).lit("rulesets").id(id);
     Read::one(path).needs(Permission::OrganizationAdministrationRead)
+}
+
+/// GET `…/commits/{ref}/check-runs`, one page of 100: what reported the checks of a
+/// commit, each with its app (the one place an app's id becomes its slug).
+pub fn check_runs(repo: &RepoName, reference: &str) -> Read<CheckRuns, Vec<CheckRun>> {
+    let path = repo_path(repo)
+        .lit("commits")
+        .value(reference)
+        .lit("check-runs")
+        .query("per_page", PER_PAGE);
+    Read::one(path)
+        .needs(Permission::ChecksRead)
+        .answering(|page| page.check_runs, |_| None)
 }
 
 /// GET `/rate_limit` (free): the `core` budget, to check before a large run.

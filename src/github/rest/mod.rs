@@ -15,6 +15,7 @@ use serde::de::DeserializeOwned;
 use super::api::{Owner, Read, Shape, Write};
 use super::client::{ReadClient, WriteClient};
 use super::error::{ApiError, ApiErrorKind, Cause, Permission};
+use super::path::ApiPath;
 use crate::untrusted;
 
 /// Reads GitHub: what `plan`, `explain` and `export` hold.
@@ -34,6 +35,12 @@ impl RestReader {
     /// Wraps a client.
     pub fn new(client: ReadClient) -> Self {
         Self { client }
+    }
+
+    /// Returns true when the cache can answer a GET of `path` without spending rate limit
+    /// (a conditional request, answered `304`).
+    pub fn is_cached(&self, path: &ApiPath) -> bool {
+        self.client.is_cached(path)
     }
 
     /// Sends a read and returns what its declaration makes of the answer.
