@@ -13,7 +13,6 @@ mod errors;
 mod exceptions;
 mod export;
 mod faults;
-mod fuzz;
 mod install;
 mod issues;
 mod live;
