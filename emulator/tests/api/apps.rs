@@ -1,8 +1,5 @@
 //! GitHub App authentication: JWTs signed with the app's key, installations, and the
 //! installation tokens they mint.
-#![allow(clippy::unwrap_used, clippy::too_many_lines, reason = "test code")]
-
-mod common;
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -10,7 +7,7 @@ use gh_policy_emulator::{Emulator, InstallationSeed, Seed, test_keys};
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use serde_json::{Value, json};
 
-use common::{assert_clean, call_as, main_ruleset, org_seed};
+use crate::common::{assert_clean, call_as, main_ruleset, org_seed};
 
 fn now() -> i64 {
     i64::try_from(
@@ -31,10 +28,9 @@ fn sign(claims: &Value, key_pem: &str) -> String {
 /// left.
 fn jwt(iss: Value) -> String {
     let t = now();
-    sign(
-        &json!({"iat": t - 60, "exp": t + 540, "iss": iss}),
-        test_keys::PRIVATE_KEY_PEM,
-    )
+    let mut claims = json!({"iat": t - 60, "exp": t + 540});
+    claims["iss"] = iss;
+    sign(&claims, test_keys::PRIVATE_KEY_PEM)
 }
 
 fn seed() -> Seed {

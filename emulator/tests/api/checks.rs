@@ -1,11 +1,8 @@
 //! What reported a commit's checks (`GET …/commits/{ref}/check-runs`, QUIRKS 63).
-#![allow(clippy::unwrap_used, reason = "test code")]
-
-mod common;
 
 use gh_policy_emulator::{Emulator, RepositorySeed, Seed};
 
-use common::{assert_clean, get};
+use crate::common::{assert_clean, get};
 
 #[test]
 fn a_commits_check_runs_name_the_app_that_reported_each() {

@@ -1,10 +1,4 @@
 //! What the emulator's tests share: a minimal HTTP client and fixtures.
-#![allow(
-    dead_code,
-    unreachable_pub,
-    clippy::unwrap_used,
-    reason = "test helpers; each test binary uses some of them"
-)]
 
 use std::io::{Read as _, Write as _};
 use std::net::TcpStream;

@@ -1,13 +1,10 @@
 //! Issues, pull request comments and labels over real HTTP: what a drift issue and a pull
 //! request comment need (QUIRKS 65), answered as the API description says.
-#![allow(clippy::unwrap_used, reason = "test code")]
-
-mod common;
 
 use gh_policy_emulator::{Emulator, IssueSeed, LabelSeed, Role, Seed};
 use serde_json::{Value, json};
 
-use common::*;
+use crate::common::*;
 
 /// The flow's repository with a pull request (#1) carrying a comment, an issue (#2) and a
 /// label.

@@ -1,15 +1,12 @@
 //! Rate limits as GitHub's: `/rate_limit`, the primary limit, enforced secondary limits, and
 //! the statistics a benchmark reads.
-#![allow(clippy::unwrap_used, clippy::too_many_lines, reason = "test code")]
-
-mod common;
 
 use std::time::Duration;
 
 use gh_policy_emulator::{Emulator, Role, SecondaryLimits};
 use serde_json::json;
 
-use common::{assert_clean, call, call_as, get, org_seed};
+use crate::common::{assert_clean, call, call_as, get, org_seed};
 
 fn limits(points: u64, in_flight: usize, window: Duration) -> SecondaryLimits {
     SecondaryLimits {

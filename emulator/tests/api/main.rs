@@ -1,11 +1,20 @@
-//! Drives every endpoint of the emulator over real HTTP and checks GitHub's behaviours.
+//! Drives every endpoint of the emulator over real HTTP and checks GitHub's behaviours: one
+//! test binary, a module per subject.
 #![allow(clippy::unwrap_used, clippy::too_many_lines, reason = "test code")]
 
+mod apps;
 mod branches;
-#[path = "../common/mod.rs"]
+mod checks;
 mod common;
 mod environments;
 mod faults;
+mod issues;
+mod limits;
+mod org;
+mod repo_faults;
+mod roles;
+mod rules;
+mod rulesets;
 
 use std::io::{Read as _, Write as _};
 use std::net::TcpStream;

@@ -1,12 +1,9 @@
 //! Many repositories and an organisation: seeds, org listings, custom properties, accounts.
-#![allow(clippy::unwrap_used, clippy::too_many_lines, reason = "test code")]
-
-mod common;
 
 use gh_policy_emulator::{BranchSeed, Emulator, RepositorySeed, Seed};
 use serde_json::{Value, json};
 
-use common::{assert_clean, get, org_seed};
+use crate::common::{assert_clean, get, org_seed};
 
 fn names(v: &Value) -> Vec<String> {
     v.as_array()
@@ -189,10 +186,10 @@ fn state_round_trips_and_resets() {
 
 #[test]
 fn a_single_repository_seed_and_more_repositories_combine() {
-    let mut seed = Emulator::load_seed(common::fixture("flow-in-sync.json")).unwrap();
+    let mut seed = Emulator::load_seed(crate::common::fixture("flow-in-sync.json")).unwrap();
     seed.repositories.push(RepositorySeed::new("second"));
     let emu = Emulator::start(seed);
-    assert_eq!(get(&emu, common::R).json()["id"], 700_000_001);
+    assert_eq!(get(&emu, crate::common::R).json()["id"], 700_000_001);
     assert_eq!(get(&emu, "/repos/acme/second").json()["id"], 700_000_002);
     assert_eq!(
         names(&get(&emu, "/orgs/acme/repos?sort=full_name").json()),
@@ -205,7 +202,7 @@ fn a_single_repository_seed_and_more_repositories_combine() {
     // The repository owner is the organisation: its rulesets export with it.
     let body = json!({"name": "org", "enforcement": "active"});
     assert_eq!(
-        common::call(&emu, "POST", "/orgs/acme/rulesets", Some(body)).status,
+        crate::common::call(&emu, "POST", "/orgs/acme/rulesets", Some(body)).status,
         201
     );
     let state = emu.state();
@@ -272,7 +269,7 @@ fn secrets_of_any_repository_can_be_read_back() {
         .unwrap();
     let body = json!({"encrypted_value": base64::engine::general_purpose::STANDARD.encode(sealed),
                       "key_id": key_id});
-    let r = common::call(
+    let r = crate::common::call(
         &emu,
         "PUT",
         "/repos/acme/api/environments/production/secrets/TOKEN",

@@ -1,11 +1,8 @@
 //! Faults aimed at one repository, or at one operation.
-#![allow(clippy::unwrap_used, reason = "test code")]
-
-mod common;
 
 use gh_policy_emulator::{Emulator, Fault, FaultKind};
 
-use common::{R, assert_clean, call, get, in_sync, org_seed};
+use crate::common::{R, assert_clean, call, get, in_sync, org_seed};
 use serde_json::json;
 
 #[test]

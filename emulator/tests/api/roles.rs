@@ -1,12 +1,9 @@
 //! Token roles: what a read, write and admin token each see and may do.
-#![allow(clippy::unwrap_used, clippy::too_many_lines, reason = "test code")]
-
-mod common;
 
 use gh_policy_emulator::{Emulator, Role, TokenSeed};
 use serde_json::json;
 
-use common::{assert_clean, call, call_as, main_ruleset, org_seed};
+use crate::common::{assert_clean, call, call_as, main_ruleset, org_seed};
 
 const RS: &str = "/repos/acme/api/rulesets";
 

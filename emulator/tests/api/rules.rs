@@ -1,12 +1,9 @@
 //! Effective rules of a branch and organisation rulesets: which rulesets apply where.
-#![allow(clippy::unwrap_used, clippy::too_many_lines, reason = "test code")]
-
-mod common;
 
 use gh_policy_emulator::Emulator;
 use serde_json::{Value, json};
 
-use common::{assert_clean, call, call_as, get, org_seed};
+use crate::common::{assert_clean, call, call_as, get, org_seed};
 
 fn ruleset(
     name: &str,
@@ -15,9 +12,10 @@ fn ruleset(
     exclude: &[&str],
     rules: Value,
 ) -> Value {
-    json!({"name": name, "enforcement": enforcement,
-           "conditions": {"ref_name": {"include": include, "exclude": exclude}},
-           "rules": rules})
+    let mut ruleset = json!({"name": name, "enforcement": enforcement,
+           "conditions": {"ref_name": {"include": include, "exclude": exclude}}});
+    ruleset["rules"] = rules;
+    ruleset
 }
 
 fn rules_of(emu: &Emulator, repo: &str, branch: &str) -> Vec<(String, String, u64)> {

@@ -1,12 +1,9 @@
 //! Repository rulesets: what GitHub stores and returns, partial updates, history, validation.
-#![allow(clippy::unwrap_used, clippy::too_many_lines, reason = "test code")]
-
-mod common;
 
 use gh_policy_emulator::{Emulator, OrgAdminActorId, Realism, ReturnOrder, Seed};
 use serde_json::{Value, json};
 
-use common::{assert_clean, call, get, main_ruleset, org_seed};
+use crate::common::{assert_clean, call, get, main_ruleset, org_seed};
 
 const RS: &str = "/repos/acme/api/rulesets";
 
