@@ -59,6 +59,8 @@ pub fn save(
         gh_policy: VERSION.to_owned(),
         made_at: context
             .now
+            .replace_nanosecond(0)
+            .unwrap_or(context.now)
             .format(&time::format_description::well_known::Rfc3339)
             .unwrap_or_default(),
         policy: PolicyDigest::of(policy, &bytes),

@@ -260,3 +260,112 @@ fn a_garbled_saved_plan_is_refused_at_its_line_and_column() {
         assert!(repo.writes().is_empty(), "{:?}", write_lines(&repo));
     }
 }
+
+#[test]
+fn a_secret_is_created_only_when_its_value_was_there_at_plan_time_and_is_there_now() {
+    // Planned without the production key: apply does not create that secret, even with the
+    // key set, because the reviewed plan did not.
+    let repo = TestRepo::new("empty");
+    repo.write(&Policy::flow());
+    let output = repo
+        .cmd()
+        .env_remove("PROD_SSH_KEY")
+        .args(["plan", "--no-cache", "--out", "plan.json"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let (code, stdout, stderr) = apply_saved(&repo, &[]);
+    assert_eq!(code, 2, "{stdout}{stderr}");
+    let writes = write_lines(&repo);
+    assert!(
+        writes
+            .iter()
+            .any(|w| w.ends_with("/environments/staging/secrets/SSH_PRIVATE_KEY")),
+        "{writes:?}"
+    );
+    assert!(
+        !writes
+            .iter()
+            .any(|w| w.ends_with("/environments/production/secrets/SSH_PRIVATE_KEY")),
+        "{writes:?}"
+    );
+
+    // Planned with both keys, applied without one: refused before any write.
+    let repo = TestRepo::new("empty");
+    repo.write(&Policy::flow());
+    assert_eq!(save(&repo).0, 2);
+    let output = repo
+        .cmd()
+        .env_remove("PROD_SSH_KEY")
+        .args(["apply", "--plan", "plan.json", "--yes", "--no-cache"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("environments.production.secrets.SSH_PRIVATE_KEY: $PROD_SSH_KEY held its value where the plan was made and is not set here"),
+        "{stderr}"
+    );
+    assert!(repo.writes().is_empty(), "{:?}", write_lines(&repo));
+}
+
+#[test]
+fn an_exception_that_expires_between_plan_and_apply_is_refused() {
+    let repo = TestRepo::new("flow-in-sync");
+    let mut seed = repo.emu.state();
+    seed.branches
+        .get_mut("main")
+        .unwrap()
+        .protection
+        .as_mut()
+        .unwrap()["required_pull_request_reviews"]["required_approving_review_count"] = json!(1);
+    repo.emu.reset(&seed).unwrap();
+    repo.policy(&format!(
+        "{}\nexceptions:\n  - path: branches.main.pull_request.required_approvals\n    allow: 1\n    reason: on call over the holidays\n    expires: 2026-12-28\n",
+        crate::common::flow_policy()
+    ));
+    let output = repo
+        .cmd()
+        .env("GH_POLICY_NOW", "2026-12-27T12:00:00Z")
+        .args(["plan", "--no-cache", "--out", "plan.json"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    let output = repo
+        .cmd()
+        .env("GH_POLICY_NOW", "2026-12-29T00:00:00Z")
+        .args(["apply", "--plan", "plan.json", "--yes", "--no-cache"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("`branches.main` differs from the plan made now"),
+        "{stderr}"
+    );
+    assert!(repo.writes().is_empty(), "{:?}", write_lines(&repo));
+}
+
+#[test]
+fn saving_the_plan_of_an_organisation_is_refused_before_any_request() {
+    let repo = TestRepo::new("org-acme");
+    repo.policy("version: 1\n");
+    let output = repo
+        .cmd()
+        .args(["plan", "--org", "acme", "--no-cache", "--out", "plan.json"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("--out saves the plan of one repository; this run plans an organisation"),
+        "{stderr}"
+    );
+    assert!(repo.emu.requests().is_empty());
+    assert!(!repo.dir.path().join("plan.json").exists());
+    repo.cmd()
+        .args(["apply", "--plan", "plan.json", "--org", "acme"])
+        .assert()
+        .code(1)
+        .stderr(predicates::str::contains("cannot be used with"));
+}

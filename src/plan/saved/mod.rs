@@ -202,50 +202,82 @@ impl SavedPlan {
         if now.repository != self.plan.repository {
             found.push(self.differs("repository", "is another repository than the plan made now"));
         }
-        let saved = entries(&self.plan);
-        let current = entries(&now);
-        for (address, entry) in &saved {
-            match current.iter().find(|(other, _)| other == address) {
-                Some((_, other)) if other == entry => {}
-                Some(_) => found.push(self.differs(address, "differs from the plan made now")),
-                None => found.push(self.differs(address, "is not in the plan made now")),
-            }
-        }
-        for (address, _) in &current {
-            if !saved.iter().any(|(other, _)| other == address) {
-                found.push(Differs {
-                    address: address.clone(),
-                    at: self.display.clone(),
-                    how: "is in the plan made now, not in the saved plan",
-                });
-            }
-        }
+        self.compare(&self.plan.changes, &now.changes, "changes", &mut found);
+        self.compare(
+            &self.plan.requirements,
+            &now.requirements,
+            "requirements",
+            &mut found,
+        );
         if found.is_empty() && self.plan.changes != now.changes {
             found.push(self.differs("changes", "are in another order than the plan made now"));
         }
         found
     }
 
-    fn differs(&self, address: &str, how: &'static str) -> Differs {
+    /// Adds what differs between the saved entries of a list (`changes`, `requirements`)
+    /// and those of the plan made now, matched by address.
+    fn compare<T: Addressed + PartialEq>(
+        &self,
+        saved: &[T],
+        now: &[T],
+        list: &str,
+        found: &mut Vec<Differs>,
+    ) {
+        for entry in saved {
+            let address = entry.address();
+            let how = match now.iter().find(|other| other.address() == address) {
+                Some(other) if other == entry => continue,
+                Some(_) => "differs from the plan made now",
+                None => "is not in the plan made now",
+            };
+            found.push(Differs {
+                address: address.to_owned(),
+                at: self.locate(address, list),
+                how,
+            });
+        }
+        for entry in now {
+            if !saved.iter().any(|other| other.address() == entry.address()) {
+                found.push(Differs {
+                    address: entry.address().to_owned(),
+                    at: self.display.clone(),
+                    how: "is in the plan made now, not in the saved plan",
+                });
+            }
+        }
+    }
+
+    fn differs(&self, key: &str, how: &'static str) -> Differs {
+        let needle = format!("\"{key}\":");
         Differs {
-            address: address.to_owned(),
-            at: self.locate(address),
+            address: key.to_owned(),
+            at: self.find(&needle, 0),
             how,
         }
     }
 
-    /// Returns `FILE:LINE:COLUMN` of the address's first mention in the file (the file
-    /// alone when it has none).
-    fn locate(&self, address: &str) -> String {
+    /// Returns `FILE:LINE:COLUMN` of an entry's address in a list of the file (`changes`,
+    /// `requirements`); the file alone when it is not there.
+    fn locate(&self, address: &str, list: &str) -> String {
         let quoted = serde_json::to_string(address).unwrap_or_default();
-        let keyed = format!("\"address\": {quoted}");
-        [keyed.as_str(), quoted.as_str()]
-            .into_iter()
-            .find_map(|needle| {
-                self.text.lines().enumerate().find_map(|(index, line)| {
-                    let column = line.find(needle)?;
-                    Some(format!("{}:{}:{}", self.display, index + 1, column + 1))
-                })
+        let start = self
+            .text
+            .lines()
+            .position(|line| line.starts_with(&format!("  \"{list}\":")))
+            .unwrap_or(0);
+        self.find(&format!("\"address\": {quoted}"), start)
+    }
+
+    /// Returns `FILE:LINE:COLUMN` of the first line from `start` (0-based) holding `needle`.
+    fn find(&self, needle: &str, start: usize) -> String {
+        self.text
+            .lines()
+            .enumerate()
+            .skip(start)
+            .find_map(|(index, line)| {
+                let column = line.find(needle)?;
+                Some(format!("{}:{}:{}", self.display, index + 1, column + 1))
             })
             .unwrap_or_else(|| self.display.clone())
     }
@@ -259,22 +291,19 @@ fn render_plan(plan: &Plan) -> String {
     String::from_utf8(json).expect("the JSON renderer writes UTF-8, because serde_json does")
 }
 
-/// A plan's changes and requirement reports, by address.
-fn entries(plan: &Plan) -> Vec<(String, Entry<'_>)> {
-    plan.changes
-        .iter()
-        .map(|change| (change.address.clone(), Entry::Change(change)))
-        .chain(
-            plan.requirements
-                .iter()
-                .map(|report| (report.address.clone(), Entry::Requirement(report))),
-        )
-        .collect()
+/// An entry of a plan's lists, known by its address.
+trait Addressed {
+    fn address(&self) -> &str;
 }
 
-/// A change or a requirement report of a plan.
-#[derive(PartialEq)]
-enum Entry<'a> {
-    Change(&'a super::Change),
-    Requirement(&'a super::RequirementReport),
+impl Addressed for super::Change {
+    fn address(&self) -> &str {
+        &self.address
+    }
+}
+
+impl Addressed for super::RequirementReport {
+    fn address(&self) -> &str {
+        &self.address
+    }
 }
