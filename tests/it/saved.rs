@@ -78,14 +78,26 @@ fn a_saved_plan_with_drift_writes_what_a_plain_apply_writes_and_converges() {
         .code(0);
     let expected = write_lines(&twin);
     assert!(!expected.is_empty());
+    let reads = |repo: &TestRepo| {
+        let mut paths: Vec<String> = repo
+            .emu
+            .requests()
+            .into_iter()
+            .filter(|r| r.method == "GET")
+            .map(|r| r.path)
+            .collect();
+        paths.sort();
+        paths
+    };
+    let plain_reads = reads(&twin);
 
     let repo = TestRepo::new("flow-drifted");
     repo.write(&Policy::flow());
     let (code, saved) = save(&repo);
     assert_eq!(code, 2, "{saved:#}");
     assert!(!saved["changes"].as_array().unwrap().is_empty());
-    // Applying a saved plan makes no write of its own before the planned ones.
     assert!(repo.writes().is_empty());
+    repo.clear_log();
     let (code, stdout, stderr) = apply_saved(&repo, &[]);
     assert_eq!(code, 0, "{stdout}{stderr}");
     assert!(
@@ -93,6 +105,8 @@ fn a_saved_plan_with_drift_writes_what_a_plain_apply_writes_and_converges() {
         "{stdout}"
     );
     assert_eq!(write_lines(&repo), expected);
+    // The check costs no read a plain apply does not make.
+    assert_eq!(reads(&repo), plain_reads);
     assert_eq!(repo.plan_json().0, 0);
 }
 
