@@ -62,6 +62,13 @@ fn a_saved_plan_in_sync_applies_with_no_write() {
         assert!(reads.contains_key(what), "{what}: {reads:#?}");
     }
     assert_eq!(saved["saved"]["policy"]["path"], "policy.yaml");
+    // The plan is for the repository it names.
+    let (code, _, stderr) = apply_saved(&repo, &["--repo", "acme/other"]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(
+        stderr.contains("--repo `acme/other` is not the repository of the saved plan plan.json"),
+        "{stderr}"
+    );
     let (code, stdout, stderr) = apply_saved(&repo, &[]);
     assert_eq!(code, 0, "{stdout}{stderr}");
     assert!(repo.writes().is_empty(), "{:?}", write_lines(&repo));
