@@ -267,6 +267,11 @@ pub struct PlanArgs {
     /// Read the live side from this file (policy format, as `export` writes) instead of GitHub
     #[arg(long, value_name = "FILE")]
     pub state: Option<PathBuf>,
+
+    /// Also save the plan to FILE (JSON) with a fingerprint of every read, for `apply --plan
+    /// FILE`; written only when the plan has no error
+    #[arg(long, value_name = "FILE", conflicts_with = "state")]
+    pub out: Option<PathBuf>,
 }
 
 /// Arguments of `apply`.
@@ -287,6 +292,11 @@ pub struct ApplyArgs {
     /// Apply without asking for confirmation
     #[arg(long, short = 'y')]
     pub yes: bool,
+
+    /// Apply exactly this saved plan (from `plan --out FILE`); refused, nothing written, when
+    /// the policy file or anything the plan read from GitHub changed since
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["org", "shard"])]
+    pub plan: Option<PathBuf>,
 
     /// Apply changes that weaken protection too (with --yes they are refused otherwise;
     /// on a terminal they are asked for separately)

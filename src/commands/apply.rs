@@ -18,6 +18,7 @@ use crate::github::write::SecretValues;
 use crate::model::RepoSettings;
 use crate::names::RepoName;
 use crate::plan::{Plan, SecretWrite, Target};
+use crate::policy::Located;
 use crate::progress::with_spinner;
 use crate::render;
 use crate::weakening::{self, Weakening};
@@ -30,6 +31,9 @@ pub fn run(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> Result<ExitStatus, Error> {
+    if let Some(path) = &args.plan {
+        return crate::commands::saved::apply(args, path, ctx, out, err);
+    }
     let (desired, located) = match org::load(&args.policy.policy, args.org.org.as_deref())? {
         Mode::Organization(policy, located) => {
             return org::apply(args, &policy, &located, ctx, out, err);
@@ -54,40 +58,6 @@ pub fn run(
         .await
         .map_err(|err| err.located(&desired, &[Vec::new()], &located))?;
         let plan = diff::plan(&repo.to_string(), &desired, &live, &context);
-        show(&plan, render::Format::Text, ctx, out)?;
-        for warning in &plan.warnings {
-            writeln!(err, "warning: {warning}")?;
-        }
-        if let Some(error) = guard::error(guard::lines(&plan, &[Vec::new()], &located, false)) {
-            return Err(error);
-        }
-        if plan.in_sync() {
-            return Ok(ExitStatus::Success);
-        }
-        let applicable = plan
-            .changes
-            .iter()
-            .filter(|c| c.applicable && !c.excepted)
-            .count();
-        if applicable == 0 {
-            writeln!(
-                out,
-                "\nNothing apply can change: the drift above needs a person."
-            )?;
-            return Ok(ExitStatus::Drift);
-        }
-        if args.require_secret_values {
-            refuse_missing_secret_values(&plan)?;
-        }
-        let weakening = guard_weakening(args, [&plan], false)?;
-        // Read once, before any write: what the plan will upload.
-        let values = ProcessSecrets::read(&[&plan]);
-        if !args.yes {
-            out.flush()?;
-            confirm(&repo.to_string(), applicable, err)?;
-            confirm_weakening(&weakening, err)?;
-            github.restart_deadline();
-        }
         let org_rulesets = OrgRulesets::default();
         let reviewed = Reviewed {
             repo: &repo,
@@ -96,10 +66,59 @@ pub fn run(
             context: &context,
             org_rulesets: &org_rulesets,
         };
-        let result = execute_and_verify(&reviewed, &github, &values, ctx, out, err).await?;
-        writeln!(out, "\n{}", result.message)?;
-        Ok(result.status)
+        review_and_apply(args, &reviewed, &located, &github, ctx, out, err).await
     })
+}
+
+/// Shows one repository's plan, stops at its errors (a contradiction, a refused weakening,
+/// a missing secret value), asks unless `--yes`, then executes and verifies it.
+pub(super) async fn review_and_apply(
+    args: &ApplyArgs,
+    reviewed: &Reviewed<'_>,
+    located: &Located,
+    github: &RestWriter,
+    ctx: &Context,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<ExitStatus, Error> {
+    let plan = reviewed.plan;
+    show(plan, render::Format::Text, ctx, out)?;
+    for warning in &plan.warnings {
+        writeln!(err, "warning: {warning}")?;
+    }
+    if let Some(error) = guard::error(guard::lines(plan, &[Vec::new()], located, false)) {
+        return Err(error);
+    }
+    if plan.in_sync() {
+        return Ok(ExitStatus::Success);
+    }
+    let applicable = plan
+        .changes
+        .iter()
+        .filter(|c| c.applicable && !c.excepted)
+        .count();
+    if applicable == 0 {
+        writeln!(
+            out,
+            "\nNothing apply can change: the drift above needs a person."
+        )?;
+        return Ok(ExitStatus::Drift);
+    }
+    if args.require_secret_values {
+        refuse_missing_secret_values(plan)?;
+    }
+    let weakening = guard_weakening(args, [plan], false)?;
+    // Read once, before any write: what the plan will upload.
+    let values = ProcessSecrets::read(&[plan]);
+    if !args.yes {
+        out.flush()?;
+        confirm(&reviewed.repo.to_string(), applicable, err)?;
+        confirm_weakening(&weakening, err)?;
+        github.restart_deadline();
+    }
+    let result = execute_and_verify(reviewed, github, &values, ctx, out, err).await?;
+    writeln!(out, "\n{}", result.message)?;
+    Ok(result.status)
 }
 
 /// A plan that was shown and confirmed, and what it was made from.

@@ -16,6 +16,7 @@ pub mod org;
 pub mod plan;
 pub mod remote;
 pub mod reports;
+pub mod saved;
 pub mod schema;
 pub mod validate;
 

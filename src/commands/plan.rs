@@ -7,7 +7,7 @@ use crate::ci::actions;
 use crate::cli::PlanArgs;
 use crate::commands::org::{self, Mode};
 use crate::commands::reports::{self, Output, PolicySource, Reported};
-use crate::commands::{Context, guard, remote};
+use crate::commands::{Context, guard, remote, saved};
 use crate::diff;
 use crate::error::{Error, ExitStatus};
 use crate::github::client::ReadClient;
@@ -29,14 +29,15 @@ pub fn run(
 ) -> Result<ExitStatus, Error> {
     let (desired, located) = match org::load(&args.policy.policy, args.org.org.as_deref())? {
         Mode::Organization(policy, located) => {
+            saved::refuse_organization(args)?;
             return org::plan(args, &policy, &located, ctx, out, err);
         }
         Mode::Repository(settings, located) => (*settings, located),
     };
     org::refuse_org_flags(&args.org)?;
     let context = diff::Context::of_process(&desired)?;
-    let plan = if let Some(state) = &args.state {
-        plan_from_state(args, &desired, state, ctx, &context)?
+    let (plan, live) = if let Some(state) = &args.state {
+        (plan_from_state(args, &desired, state, ctx, &context)?, None)
     } else {
         let remote::Remote {
             repo,
@@ -51,7 +52,10 @@ pub fn run(
                 read::read_live(&github, &repo, &desired),
             ))
             .map_err(|err| err.located(&desired, &[Vec::new()], &located))?;
-        diff::plan(&repo.to_string(), &desired, &live, &context)
+        (
+            diff::plan(&repo.to_string(), &desired, &live, &context),
+            Some(live),
+        )
     };
     let output = Output::of(args.format);
     match output {
@@ -78,6 +82,9 @@ pub fn run(
     }
     if let Some(error) = guard::error(guard::lines(&plan, &[Vec::new()], &located, false)) {
         return Err(error);
+    }
+    if let (Some(path), Some(live)) = (&args.out, &live) {
+        saved::save(path, &args.policy.policy, &plan, &desired, live, &context)?;
     }
     if actions::in_actions() {
         actions::append_step_summary(&plan)

@@ -8,6 +8,7 @@
 //! that writes ever reads a `FieldDiff`. Nothing here knows HTTP or YAML.
 
 pub mod file;
+pub mod saved;
 mod target;
 
 use serde::{Deserialize, Serialize};

@@ -25,6 +25,7 @@ mod readme;
 mod reports;
 mod requirements;
 mod rulesets;
+mod saved;
 mod schema;
 mod state;
 mod terminal;
