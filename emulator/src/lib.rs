@@ -23,7 +23,7 @@ use serde_json::Value;
 
 pub use auth::test_keys;
 pub use builder::EmulatorBuilder;
-pub use faults::{Fault, FaultKind};
+pub use faults::{Echo, Fault, FaultKind};
 pub use limits::{SecondaryLimits, Stats};
 pub use schema::{github_api_dir, validate_request, validate_response};
 pub use seed::{

@@ -20,7 +20,7 @@ use hyper::{Request, Response};
 use serde_json::Value;
 
 use crate::auth::Minted;
-use crate::faults::{Fault, FaultKind, fault_reply, take_fault};
+use crate::faults::{Fault, FaultKind, echo_reply, fault_reply, take_fault};
 use crate::limits::Limiter;
 use crate::render::Ctx;
 use crate::seed::TokenSeed;
@@ -149,6 +149,7 @@ pub(crate) async fn handle(
 
     // Faults fire before anything else; Delay and TruncatedBody then let the request through.
     let mut truncate = false;
+    let mut rewrite = None;
     let mut reply = None;
     match take_fault(&shared.faults, &method, &raw_path) {
         Some(FaultKind::CloseConnection) => {
@@ -159,6 +160,10 @@ pub(crate) async fn handle(
         }
         Some(FaultKind::Delay(d)) => tokio::time::sleep(d).await,
         Some(FaultKind::TruncatedBody) => truncate = true,
+        Some(FaultKind::RewriteStatus(status)) => rewrite = Some(status),
+        Some(FaultKind::EchoAuthorization { status, shape }) => {
+            reply = Some(echo_reply(status, shape, auth.as_deref().unwrap_or("")));
+        }
         Some(kind) => reply = Some(fault_reply(&kind)),
         None => {}
     }
@@ -226,6 +231,9 @@ pub(crate) async fn handle(
         });
     }
 
+    if let Some(status) = rewrite {
+        reply.status = status;
+    }
     logged.status = reply.status;
     lock(&shared.log).push(logged);
     Ok(build_response(&shared, &reply, etag, truncate))
@@ -241,7 +249,14 @@ fn build_response(
     let used = *lock(&shared.used);
     let mut b = Response::builder()
         .status(reply.status)
-        .header("content-type", "application/json; charset=utf-8")
+        .header(
+            "content-type",
+            if reply.text.is_some() {
+                "text/html; charset=utf-8"
+            } else {
+                "application/json; charset=utf-8"
+            },
+        )
         .header("x-github-media-type", "github.v3; format=json")
         .header("x-github-api-version-selected", "2022-11-28")
         .header("x-github-request-id", format!("EMU:{used:08X}"));
@@ -266,11 +281,11 @@ fn build_response(
     for (k, v) in &reply.headers {
         b = b.header(k.as_str(), v.as_str());
     }
-    let mut body = reply
-        .body
-        .as_ref()
-        .map(|v| v.to_string().into_bytes())
-        .unwrap_or_default();
+    let mut body = match (&reply.text, &reply.body) {
+        (Some(text), _) => text.as_bytes().to_vec(),
+        (None, Some(json)) => json.to_string().into_bytes(),
+        (None, None) => Vec::new(),
+    };
     if truncate {
         body.truncate(body.len() / 2);
     }
