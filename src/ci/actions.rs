@@ -34,7 +34,8 @@ fn append_summary(write: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> io::R
     let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty()) else {
         return Ok(());
     };
-    let mut file = OpenOptions::new().create(true).append(true).open(path)?;
+    let file = OpenOptions::new().create(true).append(true).open(path)?;
+    let mut file = crate::redact::Redacting::new(file);
     write(&mut file)?;
     writeln!(file)
 }

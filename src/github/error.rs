@@ -10,6 +10,7 @@
 use std::fmt;
 
 use super::client::{HttpResponse, TransportError};
+use crate::redact::redact;
 use crate::untrusted;
 
 /// What went wrong with an API call.
@@ -302,12 +303,15 @@ impl ApiError {
         }
         let status = response.status.as_u16();
         let body: Body = serde_json::from_slice(&response.body).unwrap_or_default();
-        let message = body.message.unwrap_or_else(|| {
-            String::from_utf8_lossy(&response.body)
+        // An answer may echo the request's credentials: blanked before anything is cut
+        // short, so that no part of one is left to quote.
+        let message = match body.message {
+            Some(message) => redact(&message).into_owned(),
+            None => redact(&String::from_utf8_lossy(&response.body))
                 .chars()
                 .take(200)
-                .collect()
-        });
+                .collect(),
+        };
         let errors = body
             .errors
             .iter()
@@ -318,6 +322,7 @@ impl ApiError {
                     .and_then(serde_json::Value::as_str)
                     .map_or_else(|| other.to_string(), str::to_owned),
             })
+            .map(|text| redact(&text).into_owned())
             .collect();
         let kind = match status {
             401 => ApiErrorKind::Auth,

@@ -10,6 +10,7 @@ mod exceptions;
 mod export;
 mod faults;
 mod fuzz;
+mod hostile;
 mod install;
 mod live;
 mod org;

@@ -124,8 +124,18 @@ impl Exchange {
             .send(key, Method::POST, &path, &call)
             .await
             .map_err(failed)?;
+        hold_token(&response);
         match response.status {
             StatusCode::CREATED => {}
+            // GitHub answers 201; another success may carry a token all the same, so its
+            // body is never quoted.
+            status if status.is_success() => {
+                return Err(failed(
+                    ApiError::new(ApiErrorKind::Malformed, call).with_detail(format!(
+                        "GitHub answered {status} where it answers 201 Created; the answer is not shown, as it may hold a token"
+                    )),
+                ));
+            }
             StatusCode::UNAUTHORIZED => return Err(failed(jwt_refused(&response, call, key))),
             StatusCode::FORBIDDEN | StatusCode::NOT_FOUND => {
                 let gone = response.status == StatusCode::NOT_FOUND;
@@ -272,6 +282,18 @@ impl Exchange {
             headers,
             body,
         })
+    }
+}
+
+/// Holds the token of a token answer, whatever its status, so that no message quoting the
+/// answer can show it.
+fn hold_token(response: &HttpResponse) {
+    #[derive(Deserialize)]
+    struct WithToken {
+        token: String,
+    }
+    if let Ok(answer) = serde_json::from_slice::<WithToken>(&response.body) {
+        crate::redact::hold(&answer.token);
     }
 }
 

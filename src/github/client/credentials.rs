@@ -36,9 +36,11 @@ pub trait Credentials: Send + Sync {
 pub struct Token(String);
 
 impl Token {
-    /// Wraps a token.
+    /// Wraps a token, which from now on is redacted from everything printed.
     pub fn new(token: impl Into<String>) -> Self {
-        Self(token.into())
+        let token = token.into();
+        crate::redact::hold(&token);
+        Self(token)
     }
 }
 
