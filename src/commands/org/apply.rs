@@ -64,6 +64,12 @@ pub fn apply(
                     .count()
             })
             .sum();
+        if let Some(halt) = github.halted() {
+            return Err(Error::new(format!(
+                "nothing was written: {}",
+                halt.sentence()
+            )));
+        }
         if count == 0 {
             if !report.in_sync() && report.errors.is_empty() {
                 writeln!(
@@ -98,6 +104,8 @@ struct Outcomes {
     matching: Vec<String>,
     drifting: Vec<String>,
     failed: Vec<String>,
+    /// Not attempted: the run stopped before them (a rate limit), and why.
+    stopped: Option<(Vec<String>, String)>,
 }
 
 /// Applies each repository's plan in turn; a failure is reported and the next goes on.
@@ -111,7 +119,12 @@ async fn apply_each(
     err: &mut dyn Write,
 ) -> Result<Outcomes, Error> {
     let mut outcomes = Outcomes::default();
-    for (target, plan) in to_apply {
+    for (i, (target, plan)) in to_apply.iter().enumerate() {
+        if let Some(halt) = github.halted() {
+            let rest = to_apply[i..].iter().map(|(t, _)| t.repo.to_string());
+            outcomes.stopped = Some((rest.collect(), halt.sentence()));
+            break;
+        }
         writeln!(out, "\n── {} ──", target.repo)?;
         let context = context_for(&target.settings);
         let reviewed = Reviewed {
@@ -158,6 +171,12 @@ fn summarise(
         outcomes.drifting.len(),
         outcomes.failed.len(),
     )?;
+    if let Some((rest, why)) = &outcomes.stopped {
+        writeln!(out, "Not attempted: {}.", rest.join(", "))?;
+        return Err(Error::new(format!("apply stopped: {why}")).with_hint(
+            "run apply again then: it plans afresh and converges, without repeating a write",
+        ));
+    }
     let failed: Vec<&str> = outcomes
         .failed
         .iter()

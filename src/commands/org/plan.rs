@@ -62,6 +62,15 @@ pub fn plan(
     for plan in &report.plans {
         warn(plan, err)?;
     }
+    if let Some(halt) = github.halted() {
+        writeln!(
+            err,
+            "stopped: {}; {} of {} repositories were planned before it",
+            halt.sentence(),
+            report.plans.len(),
+            report.plans.len() + report.errors.len()
+        )?;
+    }
     if actions::in_actions() {
         actions::append_org_step_summary(&report)
             .map_err(|err| Error::new("failed to write $GITHUB_STEP_SUMMARY").caused_by(err))?;

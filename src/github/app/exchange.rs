@@ -14,10 +14,10 @@ use std::time::{Duration, SystemTime};
 use http::{HeaderValue, Method, StatusCode, header};
 use serde::Deserialize;
 use time::OffsetDateTime;
-use time::format_description::well_known::{Rfc2822, Rfc3339};
+use time::format_description::well_known::Rfc3339;
 
 use super::jwt::AppKey;
-use crate::github::client::rate_limit;
+use crate::github::client::rate_limit::{self, parse_http_date};
 use crate::github::client::transport::TransportErrorKind;
 use crate::github::client::{ApiRoot, HttpRequest, HttpResponse, Transport, github_headers};
 use crate::github::error::{ApiError, ApiErrorKind, Cause};
@@ -319,9 +319,4 @@ fn jwt_refused(response: &HttpResponse, call: String, key: &AppKey) -> ApiError 
 /// Returns GitHub's time from the answer's `Date` header, if it has a readable one.
 pub fn server_time(response: &HttpResponse) -> Option<OffsetDateTime> {
     parse_http_date(response.header("date")?)
-}
-
-/// Parses an HTTP date (`Wed, 02 Dec 2026 00:47:38 GMT`).
-pub fn parse_http_date(text: &str) -> Option<OffsetDateTime> {
-    OffsetDateTime::parse(text.trim(), &Rfc2822).ok()
 }

@@ -195,6 +195,12 @@ impl ReadClient {
     pub fn root(&self) -> &ApiRoot {
         self.inner.root()
     }
+
+    /// Returns why the client stopped sending (a rate limit that asked for a longer wait
+    /// than allowed), if it did.
+    pub fn halted(&self) -> Option<rate_limit::Halt> {
+        self.inner.halted()
+    }
 }
 
 impl WriteClient {

@@ -14,7 +14,7 @@ use tokio::time::Instant;
 
 use super::pagination::{MAX_PAGES, next_link};
 use super::points::Points;
-use super::rate_limit;
+use super::rate_limit::{self, Halt};
 use super::transport::{HttpRequest, HttpResponse, Transport, TransportErrorKind};
 use super::{ApiRoot, ClientConfig, MAX_IN_FLIGHT, github_headers};
 use crate::github::error::{ApiError, ApiErrorKind, Cause};
@@ -31,6 +31,11 @@ pub(super) struct Sender {
     deadline: Mutex<Option<Instant>>,
     /// When the last write was sent, for pacing.
     last_write: tokio::sync::Mutex<Option<Instant>>,
+    /// Until when every request waits: GitHub asked one of them to wait out a rate limit,
+    /// and the others would only be refused too.
+    paused_until: Mutex<Option<Instant>>,
+    /// Set once a rate limit asked for a longer wait than allowed: nothing more is sent.
+    halt: Mutex<Option<Halt>>,
 }
 
 impl Sender {
@@ -44,6 +49,8 @@ impl Sender {
             transport,
             deadline: Mutex::new(deadline),
             last_write: tokio::sync::Mutex::new(None),
+            paused_until: Mutex::new(None),
+            halt: Mutex::new(None),
         }
     }
 
@@ -263,10 +270,14 @@ impl Sender {
         mut headers: HeaderMap,
         call: &str,
     ) -> Result<(HttpResponse, String), ApiError> {
+        self.refuse_when_halted(call)?;
+        self.wait_out_pause(call).await?;
         let _points = self.reserve_points(&method, template, call).await?;
         let _permit = self.in_flight.acquire().await.map_err(|_| {
             ApiError::new(ApiErrorKind::Connection, call).with_detail("the client was shut down")
         })?;
+        // A request that waited its turn while another was refused sends nothing either.
+        self.refuse_when_halted(call)?;
         // One attempt gets the request timeout, or what is left of the overall one.
         let (limit, overall_binds) = match self.remaining() {
             Some(left) if left.is_zero() => return Err(self.out_of_time(call)),

@@ -44,6 +44,12 @@ impl<C: Reads> Rest<C> {
     fn reads(&self) -> &ReadClient {
         self.client.reads()
     }
+
+    /// Returns why the client stopped sending (a rate limit that asked for a longer wait
+    /// than allowed), if it did.
+    pub fn halted(&self) -> Option<super::client::rate_limit::Halt> {
+        self.reads().halted()
+    }
 }
 
 impl Rest<WriteClient> {

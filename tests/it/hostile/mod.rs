@@ -12,6 +12,7 @@ use serde_json::{Value, json};
 use crate::common::TestRepo;
 
 mod credentials;
+mod rate_limits;
 
 /// The App (id 15368, the emulator's test key) in the environment, and no token.
 pub const APP_ID: &str = "15368";

@@ -153,7 +153,7 @@ fn the_key_file_is_read_or_the_error_says_why() {
 
 #[test]
 fn http_dates_are_read() {
-    use super::super::exchange::parse_http_date;
+    use crate::github::client::rate_limit::parse_http_date;
     let date = parse_http_date("Wed, 02 Dec 2026 00:47:38 GMT").unwrap();
     assert_eq!(date.unix_timestamp(), 1_796_172_458);
     assert!(parse_http_date("yesterday").is_none());

@@ -8,7 +8,7 @@ use http::Method;
 use tokio::time::Instant;
 
 use super::super::points::{self, FirstWait, Reservation};
-use super::super::rate_limit::{self, Limit, RateLimited};
+use super::super::rate_limit::{self, Halt, Limit, RateLimited};
 use super::Sender;
 use crate::github::error::{ApiError, ApiErrorKind, Cause};
 
@@ -74,8 +74,9 @@ impl Sender {
         *last = Some(Instant::now());
     }
 
-    /// Waits for a rate limit to reset, or returns the error to stop with when the wait
-    /// would be longer than allowed or outlast the overall timeout.
+    /// Waits for a rate limit to reset, every other request of the client pausing with it;
+    /// or, when the wait would be longer than allowed or outlast the overall timeout, halts
+    /// the client (nothing more is sent) and returns the error to stop with.
     pub(super) async fn wait_for_rate_limit(
         &self,
         limited: &RateLimited,
@@ -90,28 +91,83 @@ impl Sender {
         });
         let secs = limited.wait.as_secs().max(1);
         if limited.wait > self.config.max_rate_limit_wait {
+            let halt = self.halt_at(call, limited);
             return Err(ApiError::new(ApiErrorKind::RateLimited, call)
                 .with_detail(format!(
-                    "GitHub's {kind} rate limit is exhausted{when}: {}",
+                    "GitHub's {kind} rate limit is exhausted{when}: {}; gh-policy sends nothing more",
                     crate::untrusted::escape(&limited.message)
                 ))
                 .with_hint(format!(
-                    "try again in {secs} s, or use a token with a higher limit; gh-policy waits at most {} s (--max-rate-limit-wait)",
+                    "try again in {secs} s (after {}), or use a token with a higher limit; gh-policy waits at most {} s (--max-rate-limit-wait)",
+                    rate_limit::format_epoch(halt.retry_at),
                     self.config.max_rate_limit_wait.as_secs()
                 )));
         }
         if self.remaining().is_some_and(|left| left <= limited.wait) {
+            let halt = self.halt_at(call, limited);
             return Err(ApiError::new(ApiErrorKind::RateLimited, call)
                 .with_detail(format!(
-                    "GitHub asks to wait {secs} s for its {kind} rate limit, past the overall --timeout of {} s",
+                    "GitHub asks to wait {secs} s for its {kind} rate limit, past the overall --timeout of {} s; gh-policy sends nothing more",
                     self.overall_secs()
                 ))
-                .with_hint("try again later, or raise --timeout"));
+                .with_hint(format!(
+                    "try again in {secs} s (after {}), or raise --timeout",
+                    rate_limit::format_epoch(halt.retry_at)
+                )));
         }
         self.config.log.line(&format!(
             "rate limited on {call}; waiting {secs} s as GitHub asks"
         ));
-        tokio::time::sleep(limited.wait).await;
+        let until = Instant::now() + limited.wait;
+        if let Ok(mut paused) = self.paused_until.lock() {
+            *paused = Some(paused.map_or(until, |at| at.max(until)));
+        }
+        tokio::time::sleep_until(until).await;
+        Ok(())
+    }
+
+    /// Records that the client stops at this rate limit (the first one to stop it is kept)
+    /// and returns the halt in force.
+    fn halt_at(&self, call: &str, limited: &RateLimited) -> Halt {
+        let mut halt = self
+            .halt
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        halt.get_or_insert_with(|| Halt::new(call, limited)).clone()
+    }
+
+    /// Returns why the client stopped sending, if it did.
+    pub(in crate::github::client) fn halted(&self) -> Option<Halt> {
+        self.halt.lock().ok().and_then(|halt| halt.clone())
+    }
+
+    /// Refuses a request, unsent, once the client has halted at a rate limit.
+    pub(super) fn refuse_when_halted(&self, call: &str) -> Result<(), ApiError> {
+        match self.halted() {
+            None => Ok(()),
+            Some(halt) => Err(ApiError::new(ApiErrorKind::RateLimited, call)
+                .with_detail(format!("not sent: {}", halt.sentence()))
+                .with_hint(format!(
+                    "try again after {}",
+                    rate_limit::format_epoch(halt.retry_at)
+                ))),
+        }
+    }
+
+    /// Waits while the client is paused for a rate limit another request met, unless the
+    /// pause would outlast the overall timeout.
+    pub(super) async fn wait_out_pause(&self, call: &str) -> Result<(), ApiError> {
+        let until = self.paused_until.lock().ok().and_then(|paused| *paused);
+        let Some(until) = until.filter(|at| *at > Instant::now()) else {
+            return Ok(());
+        };
+        if self
+            .remaining()
+            .is_some_and(|left| Instant::now() + left <= until)
+        {
+            return Err(self.out_of_time(call));
+        }
+        tokio::time::sleep_until(until).await;
         Ok(())
     }
 
