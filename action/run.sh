@@ -10,7 +10,7 @@
 #   INPUT_FORMAT         text | json | markdown (plan)
 #   INPUT_FAIL_ON_DRIFT  true | false
 #   INPUT_ARGS           more arguments, split on whitespace: no quotes, globs or expansion
-#   INPUT_CACHE          true: keep the conditional-request cache in INPUT_CACHE_DIR
+#   INPUT_CACHE          true: use the conditional-request cache in INPUT_CACHE_DIR (this job only)
 #   GITHUB_TOKEN         the token; it reaches gh-policy through the environment only
 #   GITHUB_OUTPUT, RUNNER_TEMP, GITHUB_ACTIONS, GITHUB_STEP_SUMMARY: set by the runner
 #

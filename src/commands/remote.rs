@@ -158,7 +158,17 @@ pub fn client_config(
     config.log = log;
     if !args.no_cache {
         let dir = args.cache_dir.clone().or_else(EtagCache::default_dir);
-        config.cache = dir.map(|dir| EtagCache::new(dir, &credentials.cache_identity()));
+        config.cache = dir
+            .map(|dir| {
+                EtagCache::open(dir.clone(), &credentials.cache_identity()).map_err(|why| {
+                    Error::new(format!(
+                        "the cache directory {} cannot be used: {why}",
+                        crate::untrusted::quote(&dir.display().to_string())
+                    ))
+                    .with_hint("make it private to you (`chmod 700`), choose another with --cache-dir, or pass --no-cache")
+                })
+            })
+            .transpose()?;
     }
     Ok(config)
 }

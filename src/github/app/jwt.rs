@@ -6,10 +6,12 @@
 //! shown: this module's types print as `…`.
 
 use std::fmt;
+use std::fmt::Write as _;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use serde::Serialize;
+use sha2::Digest as _;
 
 use crate::Error;
 
@@ -46,6 +48,8 @@ impl Claims {
 pub struct AppKey {
     app_id: u64,
     key: EncodingKey,
+    /// A SHA-256 of the key's PEM text: secret as the key is, stable across runs.
+    fingerprint: String,
 }
 
 impl fmt::Debug for AppKey {
@@ -75,7 +79,18 @@ impl AppKey {
         let key = EncodingKey::from_rsa_pem(pem.as_bytes()).map_err(|err| {
             unusable(&format!("it is not an RSA private key in PEM form ({err})"))
         })?;
-        let app = Self { app_id, key };
+        let fingerprint =
+            sha2::Sha256::digest(pem.as_bytes())
+                .iter()
+                .fold(String::new(), |mut text, byte| {
+                    let _ = write!(text, "{byte:02x}");
+                    text
+                });
+        let app = Self {
+            app_id,
+            key,
+            fingerprint,
+        };
         app.sign(SystemTime::now())
             .map_err(|err| unusable(&format!("signing a token with it failed ({err})")))?;
         Ok(app)
@@ -84,6 +99,12 @@ impl AppKey {
     /// Returns the app id.
     pub fn app_id(&self) -> u64 {
         self.app_id
+    }
+
+    /// Returns a digest of the key: secret, so it keys what only the key's holder may
+    /// write (the cache).
+    pub fn fingerprint(&self) -> &str {
+        &self.fingerprint
     }
 
     /// Returns a JWT made at `now`. A secret: redacted from everything printed.

@@ -246,9 +246,10 @@ impl Credentials for AppInstallation {
 
     fn cache_identity(&self) -> String {
         format!(
-            "app:{}:installation:{}",
+            "app:{}:installation:{}:key:{}",
             self.key.app_id(),
-            self.exchange.organization.to_lowercase()
+            self.exchange.organization.to_lowercase(),
+            self.key.fingerprint()
         )
     }
 }

@@ -27,8 +27,9 @@ pub trait Credentials: Send + Sync {
         self.renew()
     }
 
-    /// Returns a stable name of who the requests are made as, for the cache's keys; hashed
-    /// before use, never written anywhere.
+    /// Returns who the requests are made as, for the cache's keys: stable across runs, and
+    /// secret (it holds the credential itself, or a digest of the App's key), so that only
+    /// its holder can write entries the cache accepts. Hashed before use, never written.
     fn cache_identity(&self) -> String;
 }
 

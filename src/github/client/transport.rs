@@ -19,6 +19,10 @@ use hyper_util::client::legacy::Client;
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::TokioExecutor;
 
+/// The largest answer read: GitHub's largest (a page of 100 repositories) is well under a
+/// megabyte; anything near this is not GitHub's.
+pub const MAX_BODY_BYTES: usize = 32 << 20;
+
 /// A request as the client sends it: the URL is absolute (the client joins the API root and
 /// the path), the headers include the token.
 #[derive(Debug, Clone)]

@@ -11,6 +11,7 @@ use serde_json::{Value, json};
 
 use crate::common::TestRepo;
 
+mod cache;
 mod credentials;
 mod rate_limits;
 
