@@ -46,6 +46,9 @@ pub enum FaultKind {
     /// Process the request normally, then answer this status instead of its own, body
     /// kept (a proxy that turns `201 Created` into `200 OK`).
     RewriteStatus(u16),
+    /// Process the request normally; a list answer repeats its first item at its end (as
+    /// a listing does when items move between pages while it is read).
+    RepeatFirstItem,
     /// 403 "Resource not accessible by personal access token" with
     /// `x-accepted-github-permissions: <accepted_permissions>`.
     Forbidden {
@@ -207,7 +210,8 @@ pub(crate) fn fault_reply(kind: &FaultKind) -> Reply {
         | FaultKind::CloseConnection
         | FaultKind::Delay(_)
         | FaultKind::EchoAuthorization { .. }
-        | FaultKind::RewriteStatus(_) => error(500, "Server Error", docs::REST),
+        | FaultKind::RewriteStatus(_)
+        | FaultKind::RepeatFirstItem => error(500, "Server Error", docs::REST),
     }
 }
 

@@ -150,6 +150,7 @@ pub(crate) async fn handle(
     // Faults fire before anything else; Delay and TruncatedBody then let the request through.
     let mut truncate = false;
     let mut rewrite = None;
+    let mut repeat_first = false;
     let mut reply = None;
     match take_fault(&shared.faults, &method, &raw_path) {
         Some(FaultKind::CloseConnection) => {
@@ -161,6 +162,7 @@ pub(crate) async fn handle(
         Some(FaultKind::Delay(d)) => tokio::time::sleep(d).await,
         Some(FaultKind::TruncatedBody) => truncate = true,
         Some(FaultKind::RewriteStatus(status)) => rewrite = Some(status),
+        Some(FaultKind::RepeatFirstItem) => repeat_first = true,
         Some(FaultKind::EchoAuthorization { status, shape }) => {
             reply = Some(echo_reply(status, shape, auth.as_deref().unwrap_or("")));
         }
@@ -194,6 +196,13 @@ pub(crate) async fn handle(
         counted = template != Some(routes::T_RATE);
         out.reply
     };
+
+    if repeat_first
+        && let Some(Value::Array(items)) = &mut reply.body
+        && let Some(first) = items.first().cloned()
+    {
+        items.push(first);
+    }
 
     // ETag / If-None-Match on successful GETs: a 304 does not count against the rate limit.
     let mut etag = None;
