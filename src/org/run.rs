@@ -43,13 +43,16 @@ pub struct Scope<'a> {
 pub struct Selection {
     /// Each selected repository with its merged policy, by name.
     pub targets: Vec<Target>,
-    /// Selected repositories whose layers do not merge into a policy, and why.
-    pub unmergeable: Vec<(RepoName, String)>,
+    /// Repositories (`OWNER/NAME`) the run covers but cannot plan, and why: layers that do
+    /// not merge, a `repositories` entry naming no repository, a name that is not one.
+    pub refused: Vec<(String, String)>,
 }
 
 /// Lists the organisation's repositories and returns those the policy selects, each with
 /// its merged policy: `repositories` entries always (archived and forks included); every
-/// other repository unless excluded, archived or a fork.
+/// other repository unless excluded, archived or a fork. A repository the listing repeats
+/// is planned once; an entry no listed repository answers to is refused, so that a typo
+/// cannot silently leave a repository with less than the entry asks.
 pub async fn targets(
     github: &dyn GithubRead,
     policy: &OrgPolicy,
@@ -57,31 +60,39 @@ pub async fn targets(
 ) -> Result<Selection, ApiError> {
     let org = &policy.organization;
     let repositories = read::org_repositories(github, org).await?;
+    let in_scope = |name: &str| {
+        scope
+            .only
+            .is_none_or(|only| only.eq_ignore_ascii_case(name))
+            && scope
+                .shard
+                .is_none_or(|(index, count)| in_shard(&format!("{org}/{name}"), index, count))
+    };
     let mut selection = Selection::default();
+    let mut seen = std::collections::BTreeSet::new();
     for repository in repositories {
         let name = repository.name.clone();
+        if !seen.insert(name.to_lowercase()) {
+            continue;
+        }
         let listed = policy
             .repositories
             .keys()
             .any(|n| n.eq_ignore_ascii_case(&name));
         let excluded = policy.exclude.iter().any(|glob| name_matches(glob, &name));
-        if !listed && (excluded || repository.archived || repository.fork) {
-            continue;
-        }
-        if scope
-            .only
-            .is_some_and(|only| !only.eq_ignore_ascii_case(&name))
-        {
+        if (!listed && (excluded || repository.archived || repository.fork)) || !in_scope(&name) {
             continue;
         }
         let full = format!("{org}/{name}");
-        if let Some((index, count)) = scope.shard
-            && !in_shard(&full, index, count)
-        {
-            continue;
-        }
-        let Ok(repo) = RepoName::parse(&full) else {
-            continue;
+        let repo = match RepoName::parse(&full) {
+            Ok(repo) => repo,
+            Err(reason) => {
+                selection.refused.push((
+                    crate::untrusted::escape(&full).into_owned(),
+                    format!("GitHub listed a repository whose name gh-policy cannot use: {reason}"),
+                ));
+                continue;
+            }
         };
         let entry_name = policy
             .repositories
@@ -94,11 +105,32 @@ pub async fn targets(
                 archived: repository.archived,
                 repo,
             }),
-            Err(reason) => selection.unmergeable.push((repo, reason)),
+            Err(reason) => selection.refused.push((repo.to_string(), reason)),
+        }
+    }
+    let listed: Vec<String> = seen.into_iter().collect();
+    for entry in policy.repositories.keys() {
+        if !listed.contains(&entry.to_lowercase()) && in_scope(entry) {
+            selection
+                .refused
+                .push((format!("{org}/{entry}"), missing_entry(org, entry, &listed)));
         }
     }
     selection.targets.sort_by(|a, b| a.repo.cmp(&b.repo));
     Ok(selection)
+}
+
+/// Says that a `repositories` entry names no repository of the organisation, with the
+/// closest name listed when one is near.
+fn missing_entry(org: &str, entry: &str, listed: &[String]) -> String {
+    let names: Vec<&str> = listed.iter().map(String::as_str).collect();
+    let near = crate::policy::closest(entry, &names)
+        .map_or_else(String::new, |name| format!(" (did you mean `{name}`?)"));
+    format!(
+        "`repositories` lists {}, but {} has no such repository, or the credentials cannot see it{near}; its entry applies to nothing",
+        crate::untrusted::quote(entry),
+        crate::untrusted::quote(org)
+    )
 }
 
 /// The outcome of planning one repository.

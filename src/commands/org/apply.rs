@@ -37,7 +37,7 @@ pub fn apply(
     runtime.block_on(async {
         let Planning {
             planned,
-            unmergeable,
+            refused,
             org_rulesets,
         } = with_spinner(
             format!("planning the repositories of {}…", policy.organization),
@@ -45,7 +45,7 @@ pub fn apply(
             plan_run(&github, policy, scope, args.org.force, concurrency),
         )
         .await?;
-        let report = org_plan(&policy.organization, &planned, &unmergeable);
+        let report = org_plan(&policy.organization, &planned, &refused);
         render::org::render(&report, render::Format::Text, ctx.color, out)?;
         for plan in &report.plans {
             warn(plan, err)?;

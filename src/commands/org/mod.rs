@@ -219,7 +219,7 @@ async fn start(
     if let Some(only) = scope.only
         && selection.targets.is_empty()
     {
-        if let Some((_, reason)) = selection.unmergeable.first() {
+        if let Some((_, reason)) = selection.refused.first() {
             return Err(Error::new(reason.clone()));
         }
         return Err(Error::new(format!(
@@ -237,13 +237,13 @@ async fn start(
 pub(super) fn org_plan(
     organization: &str,
     planned: &[Planned],
-    unmergeable: &[(RepoName, String)],
+    refused: &[(String, String)],
 ) -> OrgPlan {
     let mut plans = Vec::new();
-    let mut errors: Vec<RepositoryError> = unmergeable
+    let mut errors: Vec<RepositoryError> = refused
         .iter()
         .map(|(repo, reason)| RepositoryError {
-            repository: repo.to_string(),
+            repository: repo.clone(),
             error: reason.clone(),
         })
         .collect();
@@ -297,7 +297,7 @@ pub(super) fn context_for(settings: &RepoSettings) -> diff::Context {
 /// layers do not merge, and the organisation's rulesets (read once).
 pub(super) struct Planning {
     pub planned: Vec<Planned>,
-    pub unmergeable: Vec<(RepoName, String)>,
+    pub refused: Vec<(String, String)>,
     pub org_rulesets: OrgRulesets,
 }
 
@@ -310,17 +310,12 @@ pub(super) async fn plan_run(
     force: bool,
     concurrency: usize,
 ) -> Result<Planning, Error> {
-    let (
-        Selection {
-            targets,
-            unmergeable,
-        },
-        org_rulesets,
-    ) = start(github, policy, scope, force).await?;
+    let (Selection { targets, refused }, org_rulesets) =
+        start(github, policy, scope, force).await?;
     let planned = run::plan_all(github, targets, &org_rulesets, &context_for, concurrency).await;
     Ok(Planning {
         planned,
-        unmergeable,
+        refused,
         org_rulesets,
     })
 }

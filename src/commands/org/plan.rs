@@ -35,9 +35,7 @@ pub fn plan(
     let github = RestReader::new(ReadClient::new(config));
     let concurrency = usize::from(args.remote.concurrency);
     let Planning {
-        planned,
-        unmergeable,
-        ..
+        planned, refused, ..
     } = runtime.block_on(with_spinner(
         format!("planning the repositories of {}…", policy.organization),
         ctx.verbose,
@@ -57,7 +55,7 @@ pub fn plan(
             ExitStatus::Drift
         });
     }
-    let report = org_plan(&policy.organization, &planned, &unmergeable);
+    let report = org_plan(&policy.organization, &planned, &refused);
     render::org::render(&report, format_of(args.format), ctx.color, out)?;
     for plan in &report.plans {
         warn(plan, err)?;

@@ -13,6 +13,7 @@ use crate::common::TestRepo;
 
 mod cache;
 mod credentials;
+mod entries;
 mod rate_limits;
 
 /// The App (id 15368, the emulator's test key) in the environment, and no token.
