@@ -38,8 +38,8 @@ pub use exception::Exception;
 pub use org::{Group, OrgPolicy, PolicyBody, Select};
 pub use requirement::{FLAGS as REQUIREMENT_FLAGS, Requirement};
 pub use ruleset::{
-    Enforcement, MergeMethod, OtherRule, PullRequestRule, RestrictUpdates, Rules, Ruleset,
-    RulesetTarget, StatusChecksRule,
+    Enforcement, MODELLED_RULES, MergeMethod, OtherRule, PullRequestRule, RestrictUpdates, Rules,
+    Ruleset, RulesetTarget, StatusChecksRule,
 };
 
 /// Branch protection and deployment environments of one GitHub repository.

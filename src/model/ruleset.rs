@@ -280,6 +280,20 @@ impl RestrictUpdates {
     }
 }
 
+/// The rule types gh-policy models, each with the key of `rules` that writes it: any other
+/// type goes in `other`, and one of these there would be written twice.
+pub const MODELLED_RULES: [(&str, &str); 9] = [
+    ("pull_request", "pull_request"),
+    ("required_status_checks", "status_checks"),
+    ("required_deployments", "required_deployments"),
+    ("non_fast_forward", "block_force_pushes"),
+    ("deletion", "restrict_deletions"),
+    ("creation", "restrict_creations"),
+    ("update", "restrict_updates"),
+    ("required_linear_history", "required_linear_history"),
+    ("required_signatures", "required_signatures"),
+];
+
 /// A rule type gh-policy does not model, kept verbatim.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]

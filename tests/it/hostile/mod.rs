@@ -15,6 +15,7 @@ mod cache;
 mod credentials;
 mod entries;
 mod rate_limits;
+mod rulesets;
 
 /// The App (id 15368, the emulator's test key) in the environment, and no token.
 pub const APP_ID: &str = "15368";

@@ -18,7 +18,8 @@ use crate::model::{
 };
 use crate::plan::{ActorKind, RulesetPut};
 
-/// The parameters gh-policy models, by rule type; every other parameter is kept.
+/// The parameters gh-policy models, by rule type (the types of `model::MODELLED_RULES`);
+/// every other parameter is kept.
 const MODELLED: &[(&str, &[&str])] = &[
     (
         "pull_request",

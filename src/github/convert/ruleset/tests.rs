@@ -172,3 +172,13 @@ fn patterns_are_qualified_by_target() {
         "refs/tags/v1"
     );
 }
+
+#[test]
+fn the_rule_types_read_as_settings_are_those_the_policy_models() {
+    let read: std::collections::BTreeSet<&str> = MODELLED.iter().map(|(kind, _)| *kind).collect();
+    let modelled: std::collections::BTreeSet<&str> = crate::model::MODELLED_RULES
+        .iter()
+        .map(|(kind, _)| *kind)
+        .collect();
+    assert_eq!(read, modelled);
+}
