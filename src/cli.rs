@@ -153,7 +153,7 @@ pub struct RemoteArgs {
     pub retries: u32,
 
     /// The longest to wait for a rate limit to reset; beyond it, stop and say when it resets
-    #[arg(long, value_name = "SECONDS", default_value_t = 90)]
+    #[arg(long, value_name = "SECONDS", default_value_t = 90, value_parser = wait_seconds)]
     pub max_rate_limit_wait: u64,
 
     /// Milliseconds of the first pause before a retry (it doubles each time, with jitter)
@@ -162,7 +162,8 @@ pub struct RemoteArgs {
         value_name = "MS",
         default_value_t = 500,
         hide = true,
-        env = "GH_POLICY_RETRY_BASE_MS"
+        env = "GH_POLICY_RETRY_BASE_MS",
+        value_parser = milliseconds
     )]
     pub retry_base_ms: u64,
 
@@ -218,12 +219,39 @@ fn shard(text: &str) -> Result<(u32, u32), String> {
     Ok((index, count))
 }
 
-/// Parses a timeout: whole seconds, at least one (zero would fail every call at once).
+/// The longest a timeout or a wait may be: a week, longer than any CI job runs (and far
+/// from where the clock's arithmetic would overflow).
+pub const MAX_SECONDS: u64 = 7 * 24 * 3600;
+
+/// Parses a timeout: whole seconds, at least one (zero would fail every call at once), at
+/// most [`MAX_SECONDS`].
 fn seconds(text: &str) -> Result<u64, String> {
+    match wait_seconds(text)? {
+        0 => Err("a timeout must be at least 1 second".to_owned()),
+        seconds => Ok(seconds),
+    }
+}
+
+/// Parses a wait in whole seconds, at most [`MAX_SECONDS`].
+fn wait_seconds(text: &str) -> Result<u64, String> {
     match text.parse::<u64>() {
-        Ok(0) => Err("a timeout must be at least 1 second".to_owned()),
+        Ok(seconds) if seconds > MAX_SECONDS => {
+            Err(format!("at most {MAX_SECONDS} seconds (a week)"))
+        }
         Ok(seconds) => Ok(seconds),
         Err(_) => Err("expected a whole number of seconds".to_owned()),
+    }
+}
+
+/// Parses a pause in milliseconds, at most [`MAX_SECONDS`].
+fn milliseconds(text: &str) -> Result<u64, String> {
+    match text.parse::<u64>() {
+        Ok(ms) if ms > MAX_SECONDS * 1000 => Err(format!(
+            "at most {} milliseconds (a week)",
+            MAX_SECONDS * 1000
+        )),
+        Ok(ms) => Ok(ms),
+        Err(_) => Err("expected a whole number of milliseconds".to_owned()),
     }
 }
 
@@ -307,7 +335,8 @@ pub struct ApplyArgs {
         value_name = "MS",
         default_value_t = 1000,
         env = "GH_POLICY_WRITE_DELAY_MS",
-        hide_env_values = true
+        hide_env_values = true,
+        value_parser = milliseconds
     )]
     pub write_delay_ms: u64,
 }

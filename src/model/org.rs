@@ -38,6 +38,7 @@ pub struct OrgPolicy {
 
     /// Name globs of repositories `defaults` and `groups` leave out.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[schemars(inner(length(min = 1, max = 255)))]
     pub exclude: Vec<String>,
 
     /// The document as written (JSON), when it was read from a file: layers merge as
@@ -64,8 +65,10 @@ pub struct Group {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Select {
-    /// Name globs (`svc-*`); any may match. Absent: every name.
+    /// Name globs (`svc-*`); any may match. Absent: every name. At most 255 characters: a
+    /// repository name has at most 100, and a longer glob only costs time to match.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[schemars(inner(length(min = 1, max = 255)))]
     pub names: Vec<String>,
     /// Custom property values that must all match (for a multi-select property, the value
     /// must be one of the repository's).

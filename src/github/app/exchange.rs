@@ -2,36 +2,23 @@
 //! installation is on the organisation) and `POST /app/installations/{id}/access_tokens`
 //! (a token for it).
 //!
-//! They go through the client's transport and API root but not its sender: the sender asks
-//! the credentials for a token, and these calls are how the credentials get one. So they
-//! carry their own small policy: three attempts after a dropped connection, a timeout or a
-//! 5xx; a rate limit waited out when it resets within a minute; the answer's secrets (the
-//! token) never in an error or a log.
+//! They go through a client of their own, whose credentials are the app's key (a JWT per
+//! request), over the same transport and with the same retry engine, timeouts, rate-limit
+//! waits and overall deadline as every other request of the run (its `run` is shared). The
+//! answer's secret (the token) is never in an error or a log.
 
-use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
-use http::{HeaderValue, Method, StatusCode, header};
+use http::{Method, StatusCode};
 use serde::Deserialize;
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
 use super::jwt::AppKey;
-use crate::github::client::rate_limit::{self, parse_http_date};
-use crate::github::client::transport::TransportErrorKind;
-use crate::github::client::{ApiRoot, HttpRequest, HttpResponse, Transport, github_headers};
+use crate::github::client::rate_limit::parse_http_date;
+use crate::github::client::{HttpResponse, WriteClient};
 use crate::github::error::{ApiError, ApiErrorKind, Cause};
 use crate::github::path::ApiPath;
-use crate::progress::Log;
-
-/// How many times a token request is tried.
-pub const ATTEMPTS: u32 = 3;
-/// How long one attempt may take.
-pub const ATTEMPT_TIMEOUT: Duration = Duration::from_secs(30);
-/// The longest rate-limit wait a token request sits out.
-pub const MAX_RATE_LIMIT_WAIT: Duration = Duration::from_secs(60);
-/// The first pause before another attempt; it doubles.
-const RETRY_PAUSE: Duration = Duration::from_secs(1);
 
 /// A minted installation token.
 pub struct Minted {
@@ -52,15 +39,12 @@ pub struct Failed {
 
 /// Where the app's calls go, and for which organisation.
 pub struct Exchange {
-    pub root: ApiRoot,
-    pub transport: Arc<dyn Transport>,
+    /// The app's own client: its credentials are the app's key.
+    pub client: WriteClient,
     pub organization: String,
     /// For a command about one repository: that repository of `organization` (the account,
     /// an organisation or a user), whose installation is looked up instead.
     pub repository: Option<String>,
-    /// Where each call is logged under `-v` (method, path, status, time; never the JWT or
-    /// the token).
-    pub log: Option<Arc<dyn Log>>,
 }
 
 impl Exchange {
@@ -88,7 +72,7 @@ impl Exchange {
             ),
         };
         let call = format!("GET {path}");
-        let response = self.send(key, Method::GET, &path, &call).await?;
+        let response = self.client.reader().get(&path).await?;
         match response.status {
             StatusCode::OK => serde_json::from_slice::<Installation>(&response.body)
                 .map(|installation| installation.id)
@@ -121,7 +105,8 @@ impl Exchange {
             forget_installation: false,
         };
         let response = self
-            .send(key, Method::POST, &path, &call)
+            .client
+            .send_repeatable(Method::POST, &path, &serde_json::json!({}))
             .await
             .map_err(failed)?;
         hold_token(&response);
@@ -170,117 +155,6 @@ impl Exchange {
         Ok(Minted {
             token: answer.token,
             life,
-        })
-    }
-
-    /// Sends one app call with a fresh JWT: retried after a dropped connection, a timeout
-    /// or a 5xx (three attempts), and after a rate limit that resets within a minute.
-    async fn send(
-        &self,
-        key: &AppKey,
-        method: Method,
-        path: &ApiPath,
-        call: &str,
-    ) -> Result<HttpResponse, ApiError> {
-        let mut attempt = 0;
-        let mut rate_limited = 0;
-        loop {
-            attempt += 1;
-            let jwt = key.sign(SystemTime::now()).map_err(|err| {
-                ApiError::new(ApiErrorKind::Auth, call)
-                    .with_detail(format!("the app's JWT could not be signed: {err}"))
-            })?;
-            let request = self.request(&method, path, &jwt, call)?;
-            let started = std::time::Instant::now();
-            let outcome = tokio::time::timeout(ATTEMPT_TIMEOUT, self.transport.send(request)).await;
-            if let Some(log) = &self.log {
-                let status = match &outcome {
-                    Ok(Ok(response)) => response.status.as_u16().to_string(),
-                    Ok(Err(_)) => "failed (connection)".to_owned(),
-                    Err(_) => "failed (timeout)".to_owned(),
-                };
-                log.line(&format!(
-                    "{method} {} → {status} ({} ms, as the app)",
-                    path.path(),
-                    started.elapsed().as_millis()
-                ));
-            }
-            let (error, retry) = match outcome {
-                Ok(Ok(response)) if response.status.is_server_error() => {
-                    (ApiError::from_status(&response, call), true)
-                }
-                Ok(Ok(response)) => match rate_limit::classify(&response) {
-                    Some(limited)
-                        if limited.wait <= MAX_RATE_LIMIT_WAIT && rate_limited < ATTEMPTS =>
-                    {
-                        rate_limited += 1;
-                        attempt -= 1;
-                        tokio::time::sleep(limited.wait).await;
-                        continue;
-                    }
-                    Some(limited) => (
-                        ApiError::from_status(&response, call).with_hint(format!(
-                            "GitHub's rate limit for the app resets in {} s; try again then",
-                            limited.wait.as_secs()
-                        )),
-                        false,
-                    ),
-                    None => return Ok(response),
-                },
-                Ok(Err(err)) => {
-                    let retry = matches!(
-                        err.kind,
-                        TransportErrorKind::Connect
-                            | TransportErrorKind::Closed
-                            | TransportErrorKind::Timeout
-                    );
-                    let kind = match err.kind {
-                        TransportErrorKind::Resolve => ApiErrorKind::Resolve,
-                        TransportErrorKind::Tls => ApiErrorKind::Tls,
-                        TransportErrorKind::Timeout => ApiErrorKind::Timeout,
-                        TransportErrorKind::Request => ApiErrorKind::Malformed,
-                        _ => ApiErrorKind::Connection,
-                    };
-                    (
-                        ApiError::new(kind, call).because(Cause::Transport(err)),
-                        retry,
-                    )
-                }
-                Err(_) => (
-                    ApiError::new(ApiErrorKind::Timeout, call).with_detail(format!(
-                        "no complete answer within {} s",
-                        ATTEMPT_TIMEOUT.as_secs()
-                    )),
-                    true,
-                ),
-            };
-            if !retry || attempt >= ATTEMPTS {
-                return Err(error.after_attempts(attempt));
-            }
-            tokio::time::sleep(RETRY_PAUSE * 2u32.pow(attempt - 1)).await;
-        }
-    }
-
-    fn request(
-        &self,
-        method: &Method,
-        path: &ApiPath,
-        jwt: &str,
-        call: &str,
-    ) -> Result<HttpRequest, ApiError> {
-        let mut headers = github_headers(&format!("Bearer {jwt}"), call)?;
-        let body = (*method == Method::POST).then(|| {
-            headers.insert(
-                header::CONTENT_TYPE,
-                HeaderValue::from_static("application/json"),
-            );
-            b"{}".to_vec()
-        });
-        Ok(HttpRequest {
-            method: method.clone(),
-            url: self.root.url(&path.with_query()),
-            headers,
-            body,
         })
     }
 }

@@ -14,6 +14,8 @@ use serde::Serialize;
 use sha2::Digest as _;
 
 use crate::Error;
+use crate::github::client::Credentials;
+use crate::github::error::{ApiError, ApiErrorKind};
 
 /// How far back `iat` is set, for a clock a little ahead of GitHub's (GitHub's advice).
 pub const BACKDATE: Duration = Duration::from_secs(60);
@@ -116,6 +118,32 @@ impl AppKey {
         )?;
         crate::redact::hold(&jwt);
         Ok(jwt)
+    }
+}
+
+/// The app's key is the credential of the app's own calls: a fresh JWT each.
+#[async_trait::async_trait]
+impl Credentials for AppKey {
+    async fn authorization(&self) -> Result<String, ApiError> {
+        self.sign(SystemTime::now())
+            .map(|jwt| format!("Bearer {jwt}"))
+            .map_err(|err| {
+                ApiError::new(
+                    ApiErrorKind::Auth,
+                    format!("(the JWT of the GitHub App {})", self.app_id),
+                )
+                .with_detail(format!("the app's JWT could not be signed: {err}"))
+            })
+    }
+
+    /// A JWT GitHub refuses is not helped by another: the key, the app id or the clock is
+    /// wrong.
+    fn renew(&self) -> bool {
+        false
+    }
+
+    fn cache_identity(&self) -> String {
+        format!("app-key:{}", self.fingerprint)
     }
 }
 

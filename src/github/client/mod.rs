@@ -16,6 +16,7 @@ mod pagination;
 pub mod points;
 pub mod rate_limit;
 mod root;
+pub mod run;
 mod sending;
 pub mod transport;
 
@@ -107,6 +108,10 @@ pub struct ClientConfig {
     pub log: Arc<dyn Log>,
     /// Where conditional-request `ETags` and bodies are kept, if anywhere.
     pub cache: Option<EtagCache>,
+    /// What the clients of one run share (the deadline, a rate-limit pause, the halt).
+    pub run: Arc<run::Run>,
+    /// Added to `-v` lines, saying whose calls they are (`, as the app`).
+    pub log_suffix: &'static str,
 }
 
 impl ClientConfig {
@@ -127,6 +132,8 @@ impl ClientConfig {
             verbose: false,
             log: Arc::new(crate::progress::StderrLog),
             cache: None,
+            run: Arc::default(),
+            log_suffix: "",
         }
     }
 }
@@ -244,6 +251,19 @@ impl WriteClient {
                 .with_detail(format!("the request body could not be written: {err}"))
         })?;
         self.inner.write(method, path, Some(bytes)).await
+    }
+
+    /// Sends a write that is safe to send again (minting a token): retried like a read,
+    /// never paced or cached. Returns the answer whatever its status.
+    pub async fn send_repeatable(
+        &self,
+        method: Method,
+        path: &ApiPath,
+        body: &serde_json::Value,
+    ) -> Result<HttpResponse, ApiError> {
+        self.inner
+            .repeatable(method, path, body.to_string().into_bytes())
+            .await
     }
 
     /// Sends one write without a body (a DELETE, a POST that switches a setting on).

@@ -2,9 +2,10 @@
 //! around it — when to retry, when to wait for a rate limit, when time is up, when to ask
 //! the cache, and how far apart writes go.
 
+mod repeatable;
 mod waits;
 
-use std::sync::Mutex;
+use repeatable::Repeatable;
 
 use http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use serde::de::DeserializeOwned;
@@ -14,7 +15,7 @@ use tokio::time::Instant;
 
 use super::pagination::{MAX_PAGES, next_link};
 use super::points::Points;
-use super::rate_limit::{self, Halt};
+use super::rate_limit;
 use super::transport::{HttpRequest, HttpResponse, Transport, TransportErrorKind};
 use super::{ApiRoot, ClientConfig, MAX_IN_FLIGHT, github_headers};
 use crate::github::error::{ApiError, ApiErrorKind, Cause};
@@ -27,30 +28,20 @@ pub(super) struct Sender {
     in_flight: Semaphore,
     /// The points budget per endpoint; `None` when pacing is off.
     points: Option<Points>,
-    /// When the overall timeout runs out; restarted after `apply`'s confirmation prompt.
-    deadline: Mutex<Option<Instant>>,
     /// When the last write was sent, for pacing.
     last_write: tokio::sync::Mutex<Option<Instant>>,
-    /// Until when every request waits: GitHub asked one of them to wait out a rate limit,
-    /// and the others would only be refused too.
-    paused_until: Mutex<Option<Instant>>,
-    /// Set once a rate limit asked for a longer wait than allowed: nothing more is sent.
-    halt: Mutex<Option<Halt>>,
 }
 
 impl Sender {
     pub(super) fn new(config: ClientConfig, transport: std::sync::Arc<dyn Transport>) -> Self {
-        let deadline = config.overall_timeout.map(|t| Instant::now() + t);
+        config.run.start(config.overall_timeout);
         Self {
             in_flight: Semaphore::new(config.concurrency.clamp(1, MAX_IN_FLIGHT)),
             points: (config.points_per_minute > 0)
                 .then(|| Points::new(u64::from(config.points_per_minute), config.points_window)),
             config,
             transport,
-            deadline: Mutex::new(deadline),
             last_write: tokio::sync::Mutex::new(None),
-            paused_until: Mutex::new(None),
-            halt: Mutex::new(None),
         }
     }
 
@@ -59,9 +50,7 @@ impl Sender {
     }
 
     pub(super) fn restart_deadline(&self) {
-        if let Ok(mut deadline) = self.deadline.lock() {
-            *deadline = self.config.overall_timeout.map(|t| Instant::now() + t);
-        }
+        self.config.run.restart(self.config.overall_timeout);
     }
 
     pub(super) async fn get(&self, path: &ApiPath) -> Result<HttpResponse, ApiError> {
@@ -69,96 +58,36 @@ impl Sender {
         self.get_url(&path.with_query(), path).await
     }
 
+    /// Sends a write that is safe to send again, retried like a read.
+    pub(super) async fn repeatable(
+        &self,
+        method: Method,
+        path: &ApiPath,
+        body: Vec<u8>,
+    ) -> Result<HttpResponse, ApiError> {
+        complete(path, &method)?;
+        let call = format!("{method} {}", path.path());
+        let request = Repeatable {
+            method,
+            target: &path.with_query(),
+            path,
+            body: Some(body),
+            call: &call,
+        };
+        self.fetch(&request).await
+    }
+
     /// GETs a path with query (`target`, a page of `path`); messages name `path`.
     async fn get_url(&self, target: &str, path: &ApiPath) -> Result<HttpResponse, ApiError> {
         let call = format!("GET {}", path.path());
-        let cache_key = self.config.root.url(target);
-        let mut attempt = 0;
-        let mut renewed = false;
-        loop {
-            attempt += 1;
-            let cached = self
-                .config
-                .cache
-                .as_ref()
-                .and_then(|c| c.lookup(&cache_key));
-            let mut headers = HeaderMap::new();
-            if let Some(value) = cached
-                .as_ref()
-                .and_then(|entry| HeaderValue::from_str(&entry.etag).ok())
-            {
-                headers.insert(header::IF_NONE_MATCH, value);
-            }
-            let (response, authorization) = match self
-                .send_once(Method::GET, target, path.template(), None, headers, &call)
-                .await
-            {
-                Ok(sent) => sent,
-                Err(err) if err.is_transient() && attempt <= self.config.read_retries => {
-                    self.pause_before_retry(attempt, &call, &err.to_string_chain())
-                        .await?;
-                    continue;
-                }
-                Err(err) if err.is_transient() => return Err(err.after_attempts(attempt)),
-                Err(err) => return Err(err),
-            };
-            if response.status == StatusCode::NOT_MODIFIED
-                && let Some(entry) = cached
-            {
-                // A 304 need not repeat `Link`; the cached page's own link keeps pagination.
-                let mut headers = response.headers;
-                if let Some(link) = entry
-                    .link
-                    .as_deref()
-                    .and_then(|l| HeaderValue::from_str(l).ok())
-                {
-                    headers.insert(header::LINK, link);
-                }
-                return Ok(HttpResponse {
-                    status: StatusCode::OK,
-                    headers,
-                    body: entry.body,
-                });
-            }
-            if let Some(limited) = rate_limit::classify(&response) {
-                self.wait_for_rate_limit(&limited, &call).await?;
-                continue;
-            }
-            if response.status == StatusCode::UNAUTHORIZED
-                && !renewed
-                && self.config.credentials.renew_rejected(&authorization)
-            {
-                renewed = true;
-                continue;
-            }
-            if response.status.is_server_error() && attempt <= self.config.read_retries {
-                let reason = ApiError::from_status(&response, &call).to_string_chain();
-                self.pause_before_retry(attempt, &call, &reason).await?;
-                continue;
-            }
-            // A 200 whose body is not JSON was cut short on the way (GitHub answers JSON):
-            // ask again like after a dropped connection, and never cache it.
-            if response.status == StatusCode::OK
-                && serde_json::from_slice::<serde::de::IgnoredAny>(&response.body).is_err()
-            {
-                if attempt <= self.config.read_retries {
-                    self.pause_before_retry(attempt, &call, "the answer is not complete JSON")
-                        .await?;
-                    continue;
-                }
-                return Err(
-                    ApiError::new(ApiErrorKind::Malformed, call).with_detail(format!(
-                        "the answer is not complete JSON (after {attempt} attempts)"
-                    )),
-                );
-            }
-            if response.status == StatusCode::OK
-                && let (Some(cache), Some(etag)) = (&self.config.cache, response.header("etag"))
-            {
-                cache.store(&cache_key, etag, response.header("link"), &response.body);
-            }
-            return Ok(response);
-        }
+        let request = Repeatable {
+            method: Method::GET,
+            target,
+            path,
+            body: None,
+            call: &call,
+        };
+        self.fetch(&request).await
     }
 
     pub(super) async fn get_all<T: DeserializeOwned>(
@@ -220,7 +149,7 @@ impl Sender {
         let target = path.with_query();
         let mut renewed = false;
         loop {
-            self.pace().await;
+            self.pace(&call).await?;
             let mut headers = HeaderMap::new();
             if body.is_some() {
                 headers.insert(
@@ -278,14 +207,18 @@ impl Sender {
         })?;
         // A request that waited its turn while another was refused sends nothing either.
         self.refuse_when_halted(call)?;
+        if self.remaining().is_some_and(|left| left.is_zero()) {
+            return Err(self.out_of_time(call));
+        }
+        // The App's token calls, if any, run on the same deadline.
+        let authorization = self.config.credentials.authorization().await?;
+        headers.extend(github_headers(&authorization, call)?);
         // One attempt gets the request timeout, or what is left of the overall one.
         let (limit, overall_binds) = match self.remaining() {
             Some(left) if left.is_zero() => return Err(self.out_of_time(call)),
             Some(left) if left < self.config.request_timeout => (left, true),
             _ => (self.config.request_timeout, false),
         };
-        let authorization = self.config.credentials.authorization().await?;
-        headers.extend(github_headers(&authorization, call)?);
         let request = HttpRequest {
             method: method.clone(),
             url: self.config.root.url(target),
@@ -301,7 +234,9 @@ impl Sender {
                 let kind = match err.kind {
                     TransportErrorKind::Resolve => ApiErrorKind::Resolve,
                     TransportErrorKind::Tls => ApiErrorKind::Tls,
-                    TransportErrorKind::Request => ApiErrorKind::Malformed,
+                    TransportErrorKind::Request | TransportErrorKind::TooLarge => {
+                        ApiErrorKind::Malformed
+                    }
                     _ => ApiErrorKind::Connection,
                 };
                 Err(ApiError::new(kind, call).because(Cause::Transport(err)))
@@ -315,8 +250,9 @@ impl Sender {
             };
             let shown = target.split('?').next().unwrap_or(target);
             self.config.log.line(&format!(
-                "{method} {shown} → {status} ({} ms)",
-                started.elapsed().as_millis()
+                "{method} {shown} → {status} ({} ms{})",
+                started.elapsed().as_millis(),
+                self.config.log_suffix
             ));
         }
         outcome

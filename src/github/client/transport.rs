@@ -77,6 +77,8 @@ pub enum TransportErrorKind {
     Tls,
     /// The request could not be built (an invalid URL or header).
     Request,
+    /// The answer is larger than [`MAX_BODY_BYTES`]: not GitHub's, and not read whole.
+    TooLarge,
 }
 
 /// A failed exchange, with the host it was for and the underlying error.
@@ -99,6 +101,14 @@ impl fmt::Display for TransportError {
             TransportErrorKind::Timeout => "no answer in time",
             TransportErrorKind::Tls => "the TLS handshake failed",
             TransportErrorKind::Request => "the request could not be built",
+            TransportErrorKind::TooLarge => {
+                return write!(
+                    f,
+                    "the answer from {} is larger than {} MiB, more than GitHub ever sends; it was not read",
+                    self.host,
+                    MAX_BODY_BYTES >> 20
+                );
+            }
         };
         write!(f, "{what} ({}): {}", self.host, root_cause(&*self.source))
     }
@@ -247,10 +257,29 @@ impl Transport for HttpTransport {
             .await
             .map_err(|e| fail(Box::new(e)))?;
         let (parts, body) = response.into_parts();
-        let bytes = body
+        let too_large = || TransportError {
+            kind: TransportErrorKind::TooLarge,
+            host: host.clone(),
+            source: Box::new(io::Error::other("answer too large")),
+        };
+        let declared = parts
+            .headers
+            .get(http::header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.trim().parse::<u64>().ok());
+        if declared.is_some_and(|len| len > MAX_BODY_BYTES as u64) {
+            return Err(too_large());
+        }
+        let bytes = http_body_util::Limited::new(body, MAX_BODY_BYTES)
             .collect()
             .await
-            .map_err(|e| fail(Box::new(e)))?
+            .map_err(|e| {
+                if e.is::<http_body_util::LengthLimitError>() {
+                    too_large()
+                } else {
+                    fail(e)
+                }
+            })?
             .to_bytes();
         Ok(HttpResponse {
             status: parts.status,

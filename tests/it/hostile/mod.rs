@@ -14,6 +14,7 @@ use crate::common::TestRepo;
 mod cache;
 mod credentials;
 mod entries;
+mod limits;
 mod rate_limits;
 mod rulesets;
 

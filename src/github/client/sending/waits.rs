@@ -62,16 +62,35 @@ impl Sender {
             })
     }
 
-    /// Waits until the write pace has passed since the previous write, then records this one.
-    pub(super) async fn pace(&self) {
+    /// Waits until the write pace has passed since the previous write, then records this one;
+    /// a pause that would outlast the overall timeout fails at once instead.
+    pub(super) async fn pace(&self, call: &str) -> Result<(), ApiError> {
         let mut last = self.last_write.lock().await;
         if let Some(at) = *last {
-            let ready = at + self.config.write_pace;
-            if ready > Instant::now() {
-                tokio::time::sleep_until(ready).await;
+            let ready = at.checked_add(self.config.write_pace);
+            let past_deadline = |ready: Instant| {
+                self.remaining()
+                    .is_some_and(|left| Instant::now() + left < ready)
+            };
+            match ready {
+                Some(ready) if !past_deadline(ready) => {
+                    if ready > Instant::now() {
+                        tokio::time::sleep_until(ready).await;
+                    }
+                }
+                _ => {
+                    return Err(ApiError::new(ApiErrorKind::Deadline, call)
+                        .with_detail(format!(
+                            "the pause of {} ms between writes (--write-delay-ms) would outlast the overall --timeout of {} s; nothing more was written",
+                            self.config.write_pace.as_millis(),
+                            self.overall_secs()
+                        ))
+                        .with_hint("shorten --write-delay-ms, or raise --timeout"));
+                }
             }
         }
         *last = Some(Instant::now());
+        Ok(())
     }
 
     /// Waits for a rate limit to reset, every other request of the client pausing with it;
@@ -119,9 +138,7 @@ impl Sender {
             "rate limited on {call}; waiting {secs} s as GitHub asks"
         ));
         let until = Instant::now() + limited.wait;
-        if let Ok(mut paused) = self.paused_until.lock() {
-            *paused = Some(paused.map_or(until, |at| at.max(until)));
-        }
+        self.config.run.pause_until(until);
         tokio::time::sleep_until(until).await;
         Ok(())
     }
@@ -129,16 +146,12 @@ impl Sender {
     /// Records that the client stops at this rate limit (the first one to stop it is kept)
     /// and returns the halt in force.
     fn halt_at(&self, call: &str, limited: &RateLimited) -> Halt {
-        let mut halt = self
-            .halt
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        halt.get_or_insert_with(|| Halt::new(call, limited)).clone()
+        self.config.run.halt(Halt::new(call, limited))
     }
 
-    /// Returns why the client stopped sending, if it did.
+    /// Returns why the run stopped sending, if it did.
     pub(in crate::github::client) fn halted(&self) -> Option<Halt> {
-        self.halt.lock().ok().and_then(|halt| halt.clone())
+        self.config.run.halted()
     }
 
     /// Refuses a request, unsent, once the client has halted at a rate limit.
@@ -157,8 +170,7 @@ impl Sender {
     /// Waits while the client is paused for a rate limit another request met, unless the
     /// pause would outlast the overall timeout.
     pub(super) async fn wait_out_pause(&self, call: &str) -> Result<(), ApiError> {
-        let until = self.paused_until.lock().ok().and_then(|paused| *paused);
-        let Some(until) = until.filter(|at| *at > Instant::now()) else {
+        let Some(until) = self.config.run.paused_until() else {
             return Ok(());
         };
         if self
@@ -204,8 +216,7 @@ impl Sender {
     }
 
     pub(super) fn remaining(&self) -> Option<Duration> {
-        let deadline = self.deadline.lock().map_or(None, |guard| *guard);
-        deadline.map(|deadline| deadline.saturating_duration_since(Instant::now()))
+        self.config.run.remaining()
     }
 
     pub(super) fn overall_secs(&self) -> u64 {
