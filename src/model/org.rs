@@ -16,6 +16,10 @@ use super::{Branch, Environment, Exception, Prune, Requirement, Ruleset};
 #[schemars(title = "gh-policy organisation policy file")]
 pub struct OrgPolicy {
     /// Format version of this file. Only `1` exists.
+    #[schemars(extend(
+        "const" = 1,
+        "x-expected" = "`1` (the only format version this gh-policy reads)"
+    ))]
     pub version: u32,
 
     /// The organisation's login.
@@ -89,9 +93,11 @@ pub struct PolicyBody {
     pub environments: BTreeMap<String, Environment>,
     /// Repository rulesets by name.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[schemars(extend("propertyNames" = { "pattern": crate::names::NON_BLANK_PATTERN }))]
     pub rulesets: BTreeMap<String, Ruleset>,
     /// What must hold on a branch; across layers the stricter floor wins.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[schemars(extend("propertyNames" = { "pattern": crate::names::NON_BLANK_PATTERN }))]
     pub requirements: BTreeMap<String, Requirement>,
     /// Drift accepted until a date.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]

@@ -24,10 +24,12 @@ pub struct Ruleset {
     /// `release/**`), `~DEFAULT_BRANCH` or `~ALL`. Required and non-empty for `branch` and
     /// `tag` rulesets; `push` rulesets have none.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[schemars(inner(pattern(crate::names::NON_BLANK_PATTERN)))]
     pub include: Vec<String>,
 
     /// Refs excluded from `include`, in the same form.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[schemars(inner(pattern(crate::names::NON_BLANK_PATTERN)))]
     pub exclude: Vec<String>,
 
     /// Who may bypass the rules, by name. Omitted: nobody.
@@ -141,6 +143,7 @@ pub struct Rules {
     pub status_checks: Option<StatusChecksRule>,
     /// Environments that must be deployed to successfully first (`required_deployments`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[schemars(inner(pattern(crate::names::ENVIRONMENT_PATTERN)))]
     pub required_deployments: Vec<String>,
     /// Block force pushes (`non_fast_forward`).
     #[serde(default, skip_serializing_if = "is_false")]

@@ -15,6 +15,7 @@ mod cache;
 mod credentials;
 mod entries;
 mod limits;
+mod output;
 mod rate_limits;
 mod rulesets;
 

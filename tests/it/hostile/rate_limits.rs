@@ -26,6 +26,9 @@ fn after_the_refusal(requests: &[LoggedRequest]) -> usize {
 #[test]
 fn an_hour_long_secondary_limit_stops_an_organisation_plan_at_once() {
     let repo = org(12);
+    // Answers that take a while, so that a request is in flight for far longer than the
+    // client takes to see the refusal: what follows it was already sent.
+    repo.emu.set_latency(std::time::Duration::from_millis(100));
     repo.emu.inject(
         Fault::new(an_hour())
             .method("GET")
