@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use crate::apply::{self, ApplyReport, Outcome};
 use crate::cli::{ApplyArgs, PlanFormat};
+use crate::commands::interrupt::Interrupt;
 use crate::commands::org::{self, Mode};
 use crate::commands::plan::show;
 use crate::commands::{Context, remote};
@@ -78,6 +79,7 @@ pub fn run(
             confirm(&repo.to_string(), applicable, err)?;
             github.restart_deadline();
         }
+        let interrupt = Interrupt::listen();
         let org_rulesets = OrgRulesets::default();
         let reviewed = Reviewed {
             repo: &repo,
@@ -86,7 +88,8 @@ pub fn run(
             context: &context,
             org_rulesets: &org_rulesets,
         };
-        let result = execute_and_verify(&reviewed, &github, &values, ctx, out, err).await?;
+        let result =
+            execute_and_verify(&reviewed, &github, &values, &interrupt, ctx, out, err).await?;
         writeln!(out, "\n{}", result.message)?;
         Ok(result.status)
     })
@@ -116,6 +119,7 @@ pub(super) async fn execute_and_verify(
     reviewed: &Reviewed<'_>,
     github: &RestWriter,
     values: &dyn SecretValues,
+    interrupt: &Interrupt,
     ctx: &Context,
     out: &mut dyn Write,
     err: &mut dyn Write,
@@ -132,8 +136,15 @@ pub(super) async fn execute_and_verify(
         .iter()
         .filter(|c| c.applicable && !c.excepted)
         .count();
-    let report = apply::execute(plan, repo, github, values).await;
+    let report = apply::execute_until(plan, repo, github, values, &|| interrupt.asked()).await;
     write_report(&report, out, err)?;
+    if report.interrupted {
+        return Err(Error::new(format!(
+            "apply interrupted: {} of {applicable} changes applied, the rest not attempted",
+            report.applied()
+        ))
+        .with_hint("run apply again when ready: it plans afresh and converges"));
+    }
     if report.failed() {
         return Err(Error::new(format!(
             "apply stopped after a failed write: {} of {applicable} changes applied",

@@ -8,6 +8,7 @@ pub mod budget;
 pub mod completions;
 pub mod explain;
 pub mod export;
+pub mod interrupt;
 pub mod org;
 pub mod plan;
 pub mod remote;

@@ -7,6 +7,7 @@ use super::{Planning, context_for, org_plan, plan_run, scope, share_points, stat
 use crate::cli::ApplyArgs;
 use crate::commands::Context;
 use crate::commands::apply::{self as repository, Applied, ProcessSecrets, Reviewed};
+use crate::commands::interrupt::Interrupt;
 use crate::commands::remote;
 use crate::error::{Error, ExitStatus};
 use crate::github::RestWriter;
@@ -92,8 +93,14 @@ pub fn apply(
             repository::confirm(&what, count, err)?;
             github.restart_deadline();
         }
-        let outcomes =
-            apply_each(&to_apply, &github, &org_rulesets, &values, ctx, out, err).await?;
+        let interrupt = Interrupt::listen();
+        let writing = Writing {
+            github: &github,
+            org_rulesets: &org_rulesets,
+            values: &values,
+            interrupt: &interrupt,
+        };
+        let outcomes = apply_each(&to_apply, &writing, ctx, out, err).await?;
         summarise(&report, &outcomes, out)
     })
 }
@@ -108,21 +115,39 @@ struct Outcomes {
     stopped: Option<(Vec<String>, String)>,
 }
 
-/// Applies each repository's plan in turn; a failure is reported and the next goes on.
+/// What every repository of the run is applied with.
+struct Writing<'a> {
+    github: &'a RestWriter,
+    org_rulesets: &'a OrgRulesets,
+    values: &'a ProcessSecrets,
+    interrupt: &'a Interrupt,
+}
+
+/// Applies each repository's plan in turn; a failure is reported and the next goes on,
+/// until the run halts at a rate limit or a signal asks it to stop.
 async fn apply_each(
     to_apply: &[(&Target, &Plan)],
-    github: &RestWriter,
-    org_rulesets: &OrgRulesets,
-    values: &ProcessSecrets,
+    writing: &Writing<'_>,
     ctx: &Context,
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> Result<Outcomes, Error> {
+    let Writing {
+        github,
+        org_rulesets,
+        values,
+        interrupt,
+    } = *writing;
     let mut outcomes = Outcomes::default();
     for (i, (target, plan)) in to_apply.iter().enumerate() {
-        if let Some(halt) = github.halted() {
+        let stop = github.halted().map(|halt| halt.sentence()).or_else(|| {
+            interrupt
+                .asked()
+                .then(|| "a signal asked it to stop, once the write in flight was done".to_owned())
+        });
+        if let Some(why) = stop {
             let rest = to_apply[i..].iter().map(|(t, _)| t.repo.to_string());
-            outcomes.stopped = Some((rest.collect(), halt.sentence()));
+            outcomes.stopped = Some((rest.collect(), why));
             break;
         }
         writeln!(out, "\n── {} ──", target.repo)?;
@@ -134,7 +159,9 @@ async fn apply_each(
             context: &context,
             org_rulesets,
         };
-        match repository::execute_and_verify(&reviewed, github, values, ctx, out, err).await {
+        match repository::execute_and_verify(&reviewed, github, values, interrupt, ctx, out, err)
+            .await
+        {
             Ok(Applied { status, message }) => {
                 writeln!(out, "{message}")?;
                 if status == ExitStatus::Success {

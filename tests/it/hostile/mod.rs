@@ -14,6 +14,7 @@ use crate::common::TestRepo;
 mod cache;
 mod credentials;
 mod entries;
+mod interrupt;
 mod limits;
 mod output;
 mod rate_limits;
