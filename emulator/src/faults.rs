@@ -171,6 +171,7 @@ pub(crate) fn fault_reply(kind: &FaultKind) -> Reply {
     match kind {
         FaultKind::Status(code) => {
             let message = match code {
+                401 => "Bad credentials",
                 500 => "Server Error",
                 502 => "Bad Gateway",
                 503 => "Service Unavailable",

@@ -222,6 +222,12 @@ impl Emulator {
         );
     }
 
+    /// Renames a repository (`owner/name` to `new_name`): its old name answers
+    /// `301 Moved Permanently` from then on, as GitHub's does.
+    pub fn rename_repository(&self, from: &str, new_name: &str) -> Result<(), String> {
+        lock(&self.shared.state).rename(from, new_name)
+    }
+
     /// Removes every fault that has not fired yet.
     pub fn clear_faults(&self) {
         lock(&self.shared.faults).clear();
