@@ -24,6 +24,9 @@ pub enum ApiErrorKind {
     NotFound,
     /// GitHub refused the request as written (400, 409, 422).
     Rejected,
+    /// The repository was renamed or transferred: GitHub answers 301 (or another redirect)
+    /// with where it is now.
+    Moved,
     /// A rate limit that will not reset soon enough to wait for it.
     RateLimited,
     /// GitHub failed (5xx), after the retries for a read.
@@ -245,6 +248,7 @@ impl ApiError {
             ApiErrorKind::Permission => "permission",
             ApiErrorKind::NotFound => "not found",
             ApiErrorKind::Rejected => "rejected",
+            ApiErrorKind::Moved => "moved",
             ApiErrorKind::RateLimited => "rate limited",
             ApiErrorKind::Server => "server error",
             ApiErrorKind::Malformed => "malformed response",
@@ -275,6 +279,7 @@ impl ApiError {
             },
             ApiErrorKind::NotFound => "check the repository name and that the token can see it (a private repository the token cannot read is a 404 too)".to_owned(),
             ApiErrorKind::Rejected => "GitHub refused the change as written; see its message above".to_owned(),
+            ApiErrorKind::Moved => "the repository was renamed or transferred, and GitHub points at its new place; use its new name (--repo OWNER/NAME or the policy's `repository`)".to_owned(),
             ApiErrorKind::RateLimited => "try again after the reset, or use a token with a higher limit".to_owned(),
             ApiErrorKind::Server if write => "GitHub failed (the write was not retried, and may or may not have taken effect); run `gh-policy plan` to see, then apply again".to_owned(),
             ApiErrorKind::Server => "GitHub failed; try again later (https://www.githubstatus.com)".to_owned(),
@@ -312,6 +317,16 @@ impl ApiError {
                 .take(200)
                 .collect(),
         };
+        // An empty message says nothing: the status's own name does.
+        let message = if message.trim().is_empty() {
+            response
+                .status
+                .canonical_reason()
+                .unwrap_or("no message")
+                .to_owned()
+        } else {
+            message
+        };
         let errors = body
             .errors
             .iter()
@@ -329,6 +344,7 @@ impl ApiError {
             403 => ApiErrorKind::Permission,
             404 => ApiErrorKind::NotFound,
             400 | 409 | 422 => ApiErrorKind::Rejected,
+            301 | 302 | 307 | 308 => ApiErrorKind::Moved,
             500..=599 => ApiErrorKind::Server,
             _ => ApiErrorKind::Malformed,
         };
@@ -342,8 +358,28 @@ impl ApiError {
                 .header("x-accepted-github-permissions")
                 .map(str::to_owned);
         }
+        if kind == ApiErrorKind::Moved
+            && let Some(to) = response
+                .header("location")
+                .map(str::to_owned)
+                .or_else(|| moved_url(&response.body))
+        {
+            error = error.with_hint(format!(
+                "the repository was renamed or transferred: GitHub points at {}; use its new name (--repo OWNER/NAME or the policy's `repository`)",
+                untrusted::quote(&to)
+            ));
+        }
         error
     }
+}
+
+/// Returns the `url` of a redirect's `basic-error` body.
+fn moved_url(body: &[u8]) -> Option<String> {
+    #[derive(serde::Deserialize)]
+    struct Moved {
+        url: String,
+    }
+    serde_json::from_slice::<Moved>(body).ok().map(|m| m.url)
 }
 
 impl From<ApiError> for crate::Error {

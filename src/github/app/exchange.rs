@@ -15,7 +15,7 @@ use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
 use super::jwt::AppKey;
-use crate::github::client::rate_limit::parse_http_date;
+use crate::github::client::rate_limit;
 use crate::github::client::{HttpResponse, WriteClient};
 use crate::github::error::{ApiError, ApiErrorKind, Cause};
 use crate::github::path::ApiPath;
@@ -79,7 +79,6 @@ impl Exchange {
                 .map_err(|err| {
                     ApiError::new(ApiErrorKind::Malformed, call).because(Cause::Malformed(err))
                 }),
-            StatusCode::UNAUTHORIZED => Err(jwt_refused(&response, call, key)),
             StatusCode::NOT_FOUND => Err(ApiError::from_status(&response, call).with_hint(format!(
                 "the GitHub App {} is not installed on {installed_on} (or it does not exist): install the app on it (the account's settings, \"GitHub Apps\"), or check --org, --repo and --app-id",
                 key.app_id(),
@@ -121,7 +120,6 @@ impl Exchange {
                     )),
                 ));
             }
-            StatusCode::UNAUTHORIZED => return Err(failed(jwt_refused(&response, call, key))),
             StatusCode::FORBIDDEN | StatusCode::NOT_FOUND => {
                 let gone = response.status == StatusCode::NOT_FOUND;
                 let error = ApiError::from_status(&response, call).with_hint(format!(
@@ -150,7 +148,7 @@ impl Exchange {
             .map_err(|_| malformed("token and expires_at"))?;
         let expires = OffsetDateTime::parse(&answer.expires_at, &Rfc3339)
             .map_err(|_| malformed("readable expires_at"))?;
-        let now = server_time(&response).unwrap_or_else(|| SystemTime::now().into());
+        let now = rate_limit::server_time(&response).unwrap_or_else(|| SystemTime::now().into());
         let life = Duration::try_from(expires - now).unwrap_or(Duration::ZERO);
         Ok(Minted {
             token: answer.token,
@@ -169,28 +167,4 @@ fn hold_token(response: &HttpResponse) {
     if let Ok(answer) = serde_json::from_slice::<WithToken>(&response.body) {
         crate::redact::hold(&answer.token);
     }
-}
-
-/// GitHub refused the app's JWT: the app id, the key or the machine's clock is wrong.
-fn jwt_refused(response: &HttpResponse, call: String, key: &AppKey) -> ApiError {
-    let skew = server_time(response)
-        .and_then(|github| {
-            let ours = OffsetDateTime::from(SystemTime::now());
-            let ahead = (ours - github).whole_seconds();
-            (ahead.abs() >= 30).then(|| {
-                let side = if ahead > 0 { "ahead of" } else { "behind" };
-                format!(" (it is {} s {side} GitHub's)", ahead.abs())
-            })
-        })
-        .unwrap_or_default();
-    ApiError::from_status(response, call).with_hint(format!(
-        "GitHub refused the JWT of the GitHub App {}: check that {} is the app's numeric App ID, that the private key is one of this app's (not revoked), and that this machine's clock is right{skew}",
-        key.app_id(),
-        key.app_id()
-    ))
-}
-
-/// Returns GitHub's time from the answer's `Date` header, if it has a readable one.
-pub fn server_time(response: &HttpResponse) -> Option<OffsetDateTime> {
-    parse_http_date(response.header("date")?)
 }

@@ -14,7 +14,7 @@ use serde::Serialize;
 use sha2::Digest as _;
 
 use crate::Error;
-use crate::github::client::Credentials;
+use crate::github::client::{Credentials, HttpResponse, rate_limit};
 use crate::github::error::{ApiError, ApiErrorKind};
 
 /// How far back `iat` is set, for a clock a little ahead of GitHub's (GitHub's advice).
@@ -140,6 +140,23 @@ impl Credentials for AppKey {
     /// wrong.
     fn renew(&self) -> bool {
         false
+    }
+
+    fn refused_hint(&self, response: &HttpResponse) -> Option<String> {
+        let skew = rate_limit::server_time(response)
+            .and_then(|github| {
+                let ours = time::OffsetDateTime::from(SystemTime::now());
+                let ahead = (ours - github).whole_seconds();
+                (ahead.abs() >= 30).then(|| {
+                    let side = if ahead > 0 { "ahead of" } else { "behind" };
+                    format!(" (it is {} s {side} GitHub's)", ahead.abs())
+                })
+            })
+            .unwrap_or_default();
+        Some(format!(
+            "GitHub refused the JWT of the GitHub App {id}: check that {id} is the app's numeric App ID, that the private key is one of this app's (not revoked), and that this machine's clock is right{skew}",
+            id = self.app_id
+        ))
     }
 
     fn cache_identity(&self) -> String {

@@ -282,6 +282,14 @@ impl Credentials for AppInstallation {
         true
     }
 
+    fn refused_hint(&self, _response: &super::client::HttpResponse) -> Option<String> {
+        Some(format!(
+            "GitHub refused the installation token of the GitHub App {} on `{}`, a freshly minted one too: the installation may be suspended or removed, or may not reach this repository; check it in the account's settings (\"GitHub Apps\")",
+            self.key.app_id(),
+            self.exchange.organization
+        ))
+    }
+
     fn cache_identity(&self) -> String {
         format!(
             "app:{}:installation:{}:key:{}",

@@ -6,6 +6,7 @@
 use async_trait::async_trait;
 
 use crate::github::ApiError;
+use crate::github::client::HttpResponse;
 
 /// A source of the `Authorization` header.
 #[async_trait]
@@ -25,6 +26,13 @@ pub trait Credentials: Send + Sync {
     fn renew_rejected(&self, rejected: &str) -> bool {
         let _ = rejected;
         self.renew()
+    }
+
+    /// Returns the hint for a 401 that renewing could not help, when these credentials know
+    /// better than the default (a personal token's: set a valid `GITHUB_TOKEN`).
+    fn refused_hint(&self, response: &HttpResponse) -> Option<String> {
+        let _ = response;
+        None
     }
 
     /// Returns who the requests are made as, for the cache's keys: stable across runs, and

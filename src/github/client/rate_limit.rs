@@ -145,6 +145,11 @@ pub fn parse_http_date(text: &str) -> Option<time::OffsetDateTime> {
     time::OffsetDateTime::parse(text.trim(), &time::format_description::well_known::Rfc2822).ok()
 }
 
+/// Returns GitHub's time from an answer's `Date` header, if it has a readable one.
+pub fn server_time(response: &HttpResponse) -> Option<time::OffsetDateTime> {
+    parse_http_date(response.header("date")?)
+}
+
 /// Returns a Unix time as `HH:MM:SS UTC`.
 pub fn format_epoch(epoch: u64) -> String {
     let secs_of_day = epoch % 86_400;

@@ -175,12 +175,12 @@ impl Sender {
                 self.wait_for_rate_limit(&limited, &call).await?;
                 continue;
             }
-            if response.status == StatusCode::UNAUTHORIZED
-                && !renewed
-                && self.config.credentials.renew_rejected(&authorization)
-            {
-                renewed = true;
-                continue;
+            if response.status == StatusCode::UNAUTHORIZED {
+                if !renewed && self.config.credentials.renew_rejected(&authorization) {
+                    renewed = true;
+                    continue;
+                }
+                return Err(self.refused(&response, &call));
             }
             return Ok(response);
         }
@@ -256,6 +256,15 @@ impl Sender {
             ));
         }
         outcome
+    }
+
+    /// The error of a 401 that renewing could not help, with the credentials' own hint.
+    fn refused(&self, response: &HttpResponse, call: &str) -> ApiError {
+        let error = ApiError::from_status(response, call);
+        match self.config.credentials.refused_hint(response) {
+            Some(hint) => error.with_hint(hint),
+            None => error,
+        }
     }
 
     fn timed_out(&self, call: &str) -> ApiError {

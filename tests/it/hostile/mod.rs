@@ -16,6 +16,7 @@ mod credentials;
 mod entries;
 mod interrupt;
 mod limits;
+mod messages;
 mod output;
 mod rate_limits;
 mod rulesets;

@@ -95,12 +95,12 @@ impl Sender {
                 self.wait_for_rate_limit(&limited, call).await?;
                 continue;
             }
-            if response.status == StatusCode::UNAUTHORIZED
-                && !renewed
-                && self.config.credentials.renew_rejected(&authorization)
-            {
-                renewed = true;
-                continue;
+            if response.status == StatusCode::UNAUTHORIZED {
+                if !renewed && self.config.credentials.renew_rejected(&authorization) {
+                    renewed = true;
+                    continue;
+                }
+                return Err(self.refused(&response, call));
             }
             if response.status.is_server_error() && attempt <= self.config.read_retries {
                 let reason = ApiError::from_status(&response, call).to_string_chain();
