@@ -89,6 +89,49 @@ fn status_line(status: u16, message: &str, errors: &[String]) -> String {
     }
 }
 
+/// An API call as errors name it: its method and its path (without the query string), kept
+/// as data, so that what an error means (a write or a read) is never read back from text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Call {
+    /// The method.
+    pub method: http::Method,
+    /// The path, e.g. `/repos/acme/api/branches/main/protection`, or a description where no
+    /// single request is meant (`…/branches/{branch}/protection`).
+    pub path: String,
+}
+
+impl Call {
+    /// Returns the call `method path`.
+    pub fn new(method: http::Method, path: impl Into<String>) -> Self {
+        Self {
+            method,
+            path: path.into(),
+        }
+    }
+
+    /// Returns the call `GET path`.
+    pub fn get(path: impl Into<String>) -> Self {
+        Self::new(http::Method::GET, path)
+    }
+
+    /// Returns true for a write (anything but a GET).
+    pub fn is_write(&self) -> bool {
+        self.method != http::Method::GET
+    }
+}
+
+impl fmt::Display for Call {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}", self.method, self.path)
+    }
+}
+
+impl From<&Call> for Call {
+    fn from(call: &Call) -> Self {
+        call.clone()
+    }
+}
+
 /// A failed API call.
 #[derive(Debug, thiserror::Error)]
 #[error("GitHub API call failed: {call}")]
@@ -96,7 +139,7 @@ pub struct ApiError {
     /// The category, which decides retries and hints.
     pub kind: ApiErrorKind,
     /// The call, e.g. `GET /repos/acme/api/branches/main/protection` (no query string).
-    pub call: String,
+    pub call: Call,
     /// Why it failed.
     #[source]
     pub cause: Option<Box<Cause>>,
@@ -110,7 +153,7 @@ pub struct ApiError {
 
 impl ApiError {
     /// Returns an error of the given kind for the given call.
-    pub fn new(kind: ApiErrorKind, call: impl Into<String>) -> Self {
+    pub fn new(kind: ApiErrorKind, call: impl Into<Call>) -> Self {
         Self {
             kind,
             call: call.into(),
@@ -213,7 +256,7 @@ impl ApiError {
         if let Some(hint) = &self.hint {
             return hint.clone();
         }
-        let write = !self.call.starts_with("GET ");
+        let write = self.call.is_write();
         match self.kind {
             ApiErrorKind::Auth => "the token was rejected: it is wrong, expired or revoked; set a valid GITHUB_TOKEN (or GH_TOKEN)".to_owned(),
             ApiErrorKind::Permission => match (&self.accepted, self.needs) {
@@ -246,7 +289,7 @@ impl ApiError {
     /// Builds the error for an answer with an unexpected status: the kind from the status,
     /// GitHub's message and validation errors as the cause, and the permissions a 403 says
     /// it accepts.
-    pub fn from_status(response: &HttpResponse, call: impl Into<String>) -> Self {
+    pub fn from_status(response: &HttpResponse, call: impl Into<Call>) -> Self {
         #[derive(serde::Deserialize, Default)]
         struct Body {
             #[serde(default)]
@@ -355,7 +398,7 @@ mod tests {
 
     #[test]
     fn a_403_names_what_github_accepts_or_what_the_call_needs() {
-        let mut err = ApiError::new(ApiErrorKind::Permission, "GET /x")
+        let mut err = ApiError::new(ApiErrorKind::Permission, Call::get("/x"))
             .needing(Permission::AdministrationRead);
         assert!(
             err.hint().contains("\"Administration: read\""),
@@ -368,11 +411,12 @@ mod tests {
 
     #[test]
     fn the_chain_carries_githubs_message() {
-        let err = ApiError::new(ApiErrorKind::Rejected, "PUT /x").because(Cause::Status {
-            status: 422,
-            message: "Validation Failed".to_owned(),
-            errors: vec!["bad".to_owned()],
-        });
+        let err = ApiError::new(ApiErrorKind::Rejected, Call::new(http::Method::PUT, "/x"))
+            .because(Cause::Status {
+                status: 422,
+                message: "Validation Failed".to_owned(),
+                errors: vec!["bad".to_owned()],
+            });
         let error = crate::Error::from(err);
         assert_eq!(
             error.to_string(),

@@ -27,5 +27,5 @@ pub mod wire;
 pub mod write;
 
 pub use api::{GithubRead, GithubWrite, ProtectionRead};
-pub use error::{ApiError, ApiErrorKind, Cause, Permission};
+pub use error::{ApiError, ApiErrorKind, Call, Cause, Permission};
 pub use rest::{RestReader, RestWriter};

@@ -71,7 +71,7 @@ impl Exchange {
                 format!("the organisation `{}`", self.organization),
             ),
         };
-        let call = format!("GET {path}");
+        let call = path.call(http::Method::GET);
         let response = self.client.reader().get(&path).await?;
         match response.status {
             StatusCode::OK => serde_json::from_slice::<Installation>(&response.body)
@@ -98,7 +98,7 @@ impl Exchange {
             .lit("installations")
             .id(installation)
             .lit("access_tokens");
-        let call = format!("POST {path}");
+        let call = path.call(http::Method::POST);
         let failed = |error| Failed {
             error,
             forget_installation: false,

@@ -130,7 +130,10 @@ impl Credentials for AppKey {
             .map_err(|err| {
                 ApiError::new(
                     ApiErrorKind::Auth,
-                    format!("(the JWT of the GitHub App {})", self.app_id),
+                    crate::github::Call::get(format!(
+                        "(signing the JWT of the GitHub App {})",
+                        self.app_id
+                    )),
                 )
                 .with_detail(format!("the app's JWT could not be signed: {err}"))
             })

@@ -37,7 +37,7 @@ pub use credentials::{Credentials, Token};
 pub use root::ApiRoot;
 pub use transport::{HttpRequest, HttpResponse, HttpTransport, Transport, TransportError};
 
-use super::error::{ApiError, ApiErrorKind};
+use super::error::{ApiError, ApiErrorKind, Call};
 use super::path::ApiPath;
 use crate::progress::Log;
 
@@ -46,7 +46,7 @@ pub const API_VERSION: &str = "2022-11-28";
 
 /// The headers every request to GitHub carries: the credentials (marked sensitive, so no
 /// debug output shows them), the media type, the API version and who is calling.
-pub fn github_headers(authorization: &str, call: &str) -> Result<http::HeaderMap, ApiError> {
+pub fn github_headers(authorization: &str, call: &Call) -> Result<http::HeaderMap, ApiError> {
     use http::header::{self, HeaderValue};
     let mut value = HeaderValue::from_str(authorization).map_err(|_| {
         ApiError::new(ApiErrorKind::Auth, call)
@@ -247,7 +247,7 @@ impl WriteClient {
         body: &B,
     ) -> Result<HttpResponse, ApiError> {
         let bytes = serde_json::to_vec(body).map_err(|err| {
-            ApiError::new(super::ApiErrorKind::Malformed, format!("{method} {path}"))
+            ApiError::new(super::ApiErrorKind::Malformed, path.call(method.clone()))
                 .with_detail(format!("the request body could not be written: {err}"))
         })?;
         self.inner.write(method, path, Some(bytes)).await

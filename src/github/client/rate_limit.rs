@@ -96,7 +96,7 @@ pub fn classify(response: &HttpResponse) -> Option<RateLimited> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Halt {
     /// The call GitHub refused.
-    pub call: String,
+    pub call: crate::github::Call,
     /// Which limit.
     pub limit: Limit,
     /// How long GitHub asked to wait.
@@ -107,12 +107,12 @@ pub struct Halt {
 
 impl Halt {
     /// Returns the halt a rate-limit answer to `call` causes.
-    pub fn new(call: &str, limited: &RateLimited) -> Self {
+    pub fn new(call: &crate::github::Call, limited: &RateLimited) -> Self {
         let now = SystemTime::now()
             .duration_since(UNIX_EPOCH)
             .map_or(0, |d| d.as_secs());
         Self {
-            call: call.to_owned(),
+            call: call.clone(),
             limit: limited.limit,
             wait: limited.wait,
             retry_at: now + limited.wait.as_secs().max(1),

@@ -18,7 +18,7 @@ use super::points::Points;
 use super::rate_limit;
 use super::transport::{HttpRequest, HttpResponse, Transport, TransportErrorKind};
 use super::{ApiRoot, ClientConfig, MAX_IN_FLIGHT, github_headers};
-use crate::github::error::{ApiError, ApiErrorKind, Cause};
+use crate::github::error::{ApiError, ApiErrorKind, Call, Cause};
 use crate::github::path::ApiPath;
 
 /// Sends requests for one client; shared by its read and write handles.
@@ -66,7 +66,7 @@ impl Sender {
         body: Vec<u8>,
     ) -> Result<HttpResponse, ApiError> {
         complete(path, &method)?;
-        let call = format!("{method} {}", path.path());
+        let call = path.call(method.clone());
         let request = Repeatable {
             method,
             target: &path.with_query(),
@@ -79,7 +79,7 @@ impl Sender {
 
     /// GETs a path with query (`target`, a page of `path`); messages name `path`.
     async fn get_url(&self, target: &str, path: &ApiPath) -> Result<HttpResponse, ApiError> {
-        let call = format!("GET {}", path.path());
+        let call = path.call(http::Method::GET);
         let request = Repeatable {
             method: Method::GET,
             target,
@@ -101,7 +101,7 @@ impl Sender {
         let mut pages = 0;
         while let Some(target) = next.take() {
             pages += 1;
-            let call = format!("GET {path}");
+            let call = path.call(http::Method::GET);
             if pages > MAX_PAGES {
                 return Err(
                     ApiError::new(ApiErrorKind::Malformed, call).with_detail(format!(
@@ -145,7 +145,7 @@ impl Sender {
         body: Option<Vec<u8>>,
     ) -> Result<HttpResponse, ApiError> {
         complete(path, &method)?;
-        let call = format!("{method} {path}");
+        let call = path.call(method.clone());
         let target = path.with_query();
         let mut renewed = false;
         loop {
@@ -197,7 +197,7 @@ impl Sender {
         template: &str,
         body: Option<Vec<u8>>,
         mut headers: HeaderMap,
-        call: &str,
+        call: &Call,
     ) -> Result<(HttpResponse, String), ApiError> {
         self.refuse_when_halted(call)?;
         self.wait_out_pause(call).await?;
@@ -259,7 +259,7 @@ impl Sender {
     }
 
     /// The error of a 401 that renewing could not help, with the credentials' own hint.
-    fn refused(&self, response: &HttpResponse, call: &str) -> ApiError {
+    fn refused(&self, response: &HttpResponse, call: &Call) -> ApiError {
         let error = ApiError::from_status(response, call);
         match self.config.credentials.refused_hint(response) {
             Some(hint) => error.with_hint(hint),
@@ -267,7 +267,7 @@ impl Sender {
         }
     }
 
-    fn timed_out(&self, call: &str) -> ApiError {
+    fn timed_out(&self, call: &Call) -> ApiError {
         ApiError::new(ApiErrorKind::Timeout, call).with_detail(format!(
             "no complete answer within {} s (--request-timeout)",
             self.config.request_timeout.as_secs_f32()
@@ -291,7 +291,7 @@ fn complete(path: &ApiPath, method: &Method) -> Result<(), ApiError> {
         Ok(())
     } else {
         Err(
-            ApiError::new(ApiErrorKind::Malformed, format!("{method} {path}"))
+            ApiError::new(ApiErrorKind::Malformed, path.call(method.clone()))
                 .with_detail("a name in the request path is empty; nothing was sent"),
         )
     }

@@ -289,7 +289,7 @@ fn refuse_unreadable(desired: &RepoSettings, live: &LiveState) -> Result<(), Api
             continue;
         };
         if evidence.classic == Classic::Unreadable {
-            return Err(ApiError::new(ApiErrorKind::Permission, format!("GET …/branches/{}/protection", untrusted::escape(branch)))
+            return Err(ApiError::new(ApiErrorKind::Permission, super::Call::get(format!("…/branches/{}/protection", untrusted::escape(branch))))
                 .with_detail(format!(
                     "the token cannot read the classic protection of branch {}, on which requirements are judged",
                     untrusted::quote(branch)
@@ -303,7 +303,7 @@ fn refuse_unreadable(desired: &RepoSettings, live: &LiveState) -> Result<(), Api
         if requirement.no_bypass
             && let Some(ruleset) = hidden
         {
-            return Err(ApiError::new(ApiErrorKind::Permission, format!("GET {}", ruleset.source))
+            return Err(ApiError::new(ApiErrorKind::Permission, super::Call::get(ruleset.source.to_string()))
                 .with_detail("GitHub left out the ruleset's bypass actors, which `no_bypass` is judged on: it shows them only to tokens that can edit the ruleset")
                 .needing(Permission::AdministrationWrite));
         }

@@ -82,7 +82,7 @@ pub(super) fn into_model(
 }
 
 fn hidden_actors(name: &str, id: u64) -> ApiError {
-    ApiError::new(ApiErrorKind::Permission, format!("GET ruleset {} (id {id})", quote(name)))
+    ApiError::new(ApiErrorKind::Permission, crate::github::Call::get(format!("ruleset {} (id {id})", quote(name))))
         .with_detail("GitHub left out the ruleset's bypass actors: it shows them only to tokens that can edit the ruleset")
         .with_hint(format!(
             "{}; the policy lists this ruleset, so its bypass actors must be compared",

@@ -14,7 +14,7 @@ use http::StatusCode;
 use serde::de::DeserializeOwned;
 
 use super::client::{HttpResponse, ReadClient, Reads, WriteClient};
-use super::error::{ApiError, ApiErrorKind, Cause, Permission};
+use super::error::{ApiError, ApiErrorKind, Call, Cause, Permission};
 use super::path::ApiPath;
 use crate::names::RepoName;
 
@@ -87,7 +87,7 @@ pub(super) fn message(response: &HttpResponse) -> Option<String> {
 
 pub(super) fn parse<T: DeserializeOwned>(
     response: &HttpResponse,
-    call: &str,
+    call: &Call,
 ) -> Result<T, ApiError> {
     serde_json::from_slice(&response.body)
         .map_err(|err| ApiError::new(ApiErrorKind::Malformed, call).because(Cause::Malformed(err)))
@@ -108,7 +108,7 @@ impl<C: Reads> Rest<C> {
         &self,
         path: ApiPath,
     ) -> Result<Option<T>, ApiError> {
-        let call = format!("GET {path}");
+        let call = path.call(http::Method::GET);
         let response = self.reads().get(&path).await?;
         match response.status {
             StatusCode::OK => parse(&response, &call).map(Some),

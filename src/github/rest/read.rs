@@ -26,7 +26,7 @@ impl<C: Reads> GithubRead for Rest<C> {
         branch: &str,
     ) -> Result<ProtectionRead, ApiError> {
         let path = protection_path(repo, branch);
-        let call = format!("GET {path}");
+        let call = path.call(http::Method::GET);
         let response = self.reads().get(&path).await?;
         match response.status {
             StatusCode::OK => Ok(ProtectionRead::Protected(Box::new(parse(
@@ -52,7 +52,7 @@ impl<C: Reads> GithubRead for Rest<C> {
             enabled: bool,
         }
         let path = protection_path(repo, branch).lit("required_signatures");
-        let call = format!("GET {path}");
+        let call = path.call(http::Method::GET);
         let response = self.reads().get(&path).await?;
         match response.status {
             StatusCode::OK => parse::<Enabled>(&response, &call).map(|e| e.enabled),
@@ -130,7 +130,7 @@ impl<C: Reads> GithubRead for Rest<C> {
         let path = environment_path(repo, environment)
             .lit("secrets")
             .lit("public-key");
-        let call = format!("GET {path}");
+        let call = path.call(http::Method::GET);
         let response = self.reads().get(&path).await?;
         if response.status != StatusCode::OK {
             return Err(
@@ -184,7 +184,7 @@ impl<C: Reads> GithubRead for Rest<C> {
 
     async fn ruleset(&self, repo: &RepoName, id: u64) -> Result<Ruleset, ApiError> {
         let path = repo_path(repo).lit("rulesets").id(id);
-        let call = format!("GET {path}");
+        let call = path.call(http::Method::GET);
         let response = self.reads().get(&path).await?;
         if response.status != StatusCode::OK {
             return Err(
@@ -212,7 +212,7 @@ impl<C: Reads> GithubRead for Rest<C> {
 
     async fn repository(&self, repo: &RepoName) -> Result<Repository, ApiError> {
         let path = repo_path(repo);
-        let call = format!("GET {path}");
+        let call = path.call(http::Method::GET);
         let response = self.reads().get(&path).await?;
         if response.status != StatusCode::OK {
             return Err(repository_missing(
@@ -255,7 +255,7 @@ impl<C: Reads> GithubRead for Rest<C> {
 
     async fn org_ruleset(&self, org: &str, id: u64) -> Result<Ruleset, ApiError> {
         let path = ApiPath::new("orgs").value(org).lit("rulesets").id(id);
-        let call = format!("GET {path}");
+        let call = path.call(http::Method::GET);
         let response = self.reads().get(&path).await?;
         if response.status != StatusCode::OK {
             return Err(ApiError::from_status(&response, call)
@@ -266,7 +266,7 @@ impl<C: Reads> GithubRead for Rest<C> {
 
     async fn rate_limit(&self) -> Result<RateLimit, ApiError> {
         let path = ApiPath::new("rate_limit");
-        let call = format!("GET {path}");
+        let call = path.call(http::Method::GET);
         let response = self.reads().get(&path).await?;
         if response.status != StatusCode::OK {
             return Err(ApiError::from_status(&response, call));

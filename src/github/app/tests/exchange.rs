@@ -167,7 +167,7 @@ async fn an_app_not_installed_on_the_organisation_says_so() {
     let (app, _clock) = credentials(&script);
     let err = app.authorization().await.unwrap_err();
     assert_eq!(err.kind, ApiErrorKind::NotFound);
-    assert_eq!(err.call, LOOKUP);
+    assert_eq!(err.call.to_string(), LOOKUP);
     let hint = err.hint();
     assert!(
         hint.contains("the GitHub App 15368 is not installed on the organisation `acme`"),

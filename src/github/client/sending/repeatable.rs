@@ -8,7 +8,7 @@ use http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use super::Sender;
 use crate::github::client::rate_limit;
 use crate::github::client::transport::HttpResponse;
-use crate::github::error::{ApiError, ApiErrorKind};
+use crate::github::error::{ApiError, ApiErrorKind, Call};
 use crate::github::path::ApiPath;
 
 /// One request safe to repeat.
@@ -21,7 +21,7 @@ pub(in crate::github::client) struct Repeatable<'a> {
     /// The JSON body, for a write; a write is never cached.
     pub body: Option<Vec<u8>>,
     /// `METHOD path`, for messages.
-    pub call: &'a str,
+    pub call: &'a Call,
 }
 
 impl Sender {

@@ -10,7 +10,7 @@ use tokio::time::Instant;
 use super::super::points::{self, FirstWait, Reservation};
 use super::super::rate_limit::{self, Halt, Limit, RateLimited};
 use super::Sender;
-use crate::github::error::{ApiError, ApiErrorKind, Cause};
+use crate::github::error::{ApiError, ApiErrorKind, Call, Cause};
 
 impl Sender {
     /// Waits until `method template` has room for this request's points and reserves them
@@ -20,7 +20,7 @@ impl Sender {
         &self,
         method: &Method,
         template: &str,
-        call: &str,
+        call: &Call,
     ) -> Result<Option<Reservation<'_>>, ApiError> {
         let Some(budget) = &self.points else {
             return Ok(None);
@@ -64,7 +64,7 @@ impl Sender {
 
     /// Waits until the write pace has passed since the previous write, then records this one;
     /// a pause that would outlast the overall timeout fails at once instead.
-    pub(super) async fn pace(&self, call: &str) -> Result<(), ApiError> {
+    pub(super) async fn pace(&self, call: &Call) -> Result<(), ApiError> {
         let mut last = self.last_write.lock().await;
         if let Some(at) = *last {
             let ready = at.checked_add(self.config.write_pace);
@@ -99,7 +99,7 @@ impl Sender {
     pub(super) async fn wait_for_rate_limit(
         &self,
         limited: &RateLimited,
-        call: &str,
+        call: &Call,
     ) -> Result<(), ApiError> {
         let kind = match limited.limit {
             Limit::Primary => "primary",
@@ -145,7 +145,7 @@ impl Sender {
 
     /// Records that the client stops at this rate limit (the first one to stop it is kept)
     /// and returns the halt in force.
-    fn halt_at(&self, call: &str, limited: &RateLimited) -> Halt {
+    fn halt_at(&self, call: &Call, limited: &RateLimited) -> Halt {
         self.config.run.halt(Halt::new(call, limited))
     }
 
@@ -155,7 +155,7 @@ impl Sender {
     }
 
     /// Refuses a request, unsent, once the client has halted at a rate limit.
-    pub(super) fn refuse_when_halted(&self, call: &str) -> Result<(), ApiError> {
+    pub(super) fn refuse_when_halted(&self, call: &Call) -> Result<(), ApiError> {
         match self.halted() {
             None => Ok(()),
             Some(halt) => Err(ApiError::new(ApiErrorKind::RateLimited, call)
@@ -169,7 +169,7 @@ impl Sender {
 
     /// Waits while the client is paused for a rate limit another request met, unless the
     /// pause would outlast the overall timeout.
-    pub(super) async fn wait_out_pause(&self, call: &str) -> Result<(), ApiError> {
+    pub(super) async fn wait_out_pause(&self, call: &Call) -> Result<(), ApiError> {
         let Some(until) = self.config.run.paused_until() else {
             return Ok(());
         };
@@ -188,7 +188,7 @@ impl Sender {
     pub(super) async fn pause_before_retry(
         &self,
         attempt: u32,
-        call: &str,
+        call: &Call,
         reason: &str,
     ) -> Result<(), ApiError> {
         let base = self
@@ -223,7 +223,7 @@ impl Sender {
         self.config.overall_timeout.map_or(0, |t| t.as_secs())
     }
 
-    pub(super) fn out_of_time(&self, call: &str) -> ApiError {
+    pub(super) fn out_of_time(&self, call: &Call) -> ApiError {
         ApiError::new(ApiErrorKind::Deadline, call).with_detail(format!(
             "the overall --timeout of {} s ran out",
             self.overall_secs()
