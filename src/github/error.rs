@@ -9,8 +9,10 @@
 
 use std::fmt;
 
+mod call;
 mod permission;
 
+pub use call::Call;
 pub use permission::{Permission, permission_names};
 
 use super::client::{HttpResponse, TransportError};
@@ -47,6 +49,8 @@ pub enum ApiErrorKind {
     Resolve,
     /// The connection was refused, reset or closed before a complete answer.
     Connection,
+    /// The proxy of the environment did not open a tunnel to GitHub.
+    Proxy,
 }
 
 /// Why a call failed, as the next link of the error chain.
@@ -86,49 +90,6 @@ fn status_line(status: u16, message: &str, errors: &[String]) -> String {
         format!("{status}: {message}")
     } else {
         format!("{status}: {message} ({})", errors.join("; "))
-    }
-}
-
-/// An API call as errors name it: its method and its path (without the query string), kept
-/// as data, so that what an error means (a write or a read) is never read back from text.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Call {
-    /// The method.
-    pub method: http::Method,
-    /// The path, e.g. `/repos/acme/api/branches/main/protection`, or a description where no
-    /// single request is meant (`…/branches/{branch}/protection`).
-    pub path: String,
-}
-
-impl Call {
-    /// Returns the call `method path`.
-    pub fn new(method: http::Method, path: impl Into<String>) -> Self {
-        Self {
-            method,
-            path: path.into(),
-        }
-    }
-
-    /// Returns the call `GET path`.
-    pub fn get(path: impl Into<String>) -> Self {
-        Self::new(http::Method::GET, path)
-    }
-
-    /// Returns true for a write (anything but a GET).
-    pub fn is_write(&self) -> bool {
-        self.method != http::Method::GET
-    }
-}
-
-impl fmt::Display for Call {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} {}", self.method, self.path)
-    }
-}
-
-impl From<&Call> for Call {
-    fn from(call: &Call) -> Self {
-        call.clone()
     }
 }
 
@@ -248,6 +209,7 @@ impl ApiError {
             ApiErrorKind::Tls => "TLS",
             ApiErrorKind::Resolve => "host not found",
             ApiErrorKind::Connection => "connection",
+            ApiErrorKind::Proxy => "proxy",
         }
     }
 
@@ -281,6 +243,7 @@ impl ApiError {
             ApiErrorKind::Tls => "the server's TLS certificate was not accepted; check the host and your CA certificates".to_owned(),
             ApiErrorKind::Resolve => "check the host name in --api-url / GITHUB_API_URL and your network".to_owned(),
             ApiErrorKind::Connection => "the connection failed; try again, and check --api-url and your network".to_owned(),
+            ApiErrorKind::Proxy => "the proxy (HTTPS_PROXY or ALL_PROXY) did not open a tunnel to GitHub: check its address and credentials (http://USER:PASSWORD@HOST:PORT), or leave GitHub's host out with NO_PROXY".to_owned(),
         }
     }
 }

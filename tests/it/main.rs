@@ -17,6 +17,7 @@ mod org;
 mod perf;
 mod plan;
 mod props;
+mod proxy;
 mod readme;
 mod requirements;
 mod rulesets;

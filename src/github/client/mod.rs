@@ -14,6 +14,7 @@ pub mod cache;
 mod credentials;
 mod pagination;
 pub mod points;
+pub mod proxy;
 pub mod rate_limit;
 mod root;
 pub mod run;

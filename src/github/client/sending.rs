@@ -234,6 +234,7 @@ impl Sender {
                 let kind = match err.kind {
                     TransportErrorKind::Resolve => ApiErrorKind::Resolve,
                     TransportErrorKind::Tls => ApiErrorKind::Tls,
+                    TransportErrorKind::Proxy => ApiErrorKind::Proxy,
                     TransportErrorKind::Request | TransportErrorKind::TooLarge => {
                         ApiErrorKind::Malformed
                     }

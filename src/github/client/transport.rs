@@ -16,7 +16,8 @@ use bytes::Bytes;
 use http::{HeaderMap, Method, StatusCode};
 use http_body_util::{BodyExt, Full};
 use hyper_util::client::legacy::Client;
-use hyper_util::client::legacy::connect::HttpConnector;
+
+use super::proxy::{Connector, ProxyError};
 use hyper_util::rt::TokioExecutor;
 
 /// The largest answer read: GitHub's largest (a page of 100 repositories) is well under a
@@ -79,6 +80,9 @@ pub enum TransportErrorKind {
     Request,
     /// The answer is larger than [`MAX_BODY_BYTES`]: not GitHub's, and not read whole.
     TooLarge,
+    /// The proxy did not open a tunnel (it refused, asked for credentials, or is not an
+    /// http:// proxy).
+    Proxy,
 }
 
 /// A failed exchange, with the host it was for and the underlying error.
@@ -101,6 +105,7 @@ impl fmt::Display for TransportError {
             TransportErrorKind::Timeout => "no answer in time",
             TransportErrorKind::Tls => "the TLS handshake failed",
             TransportErrorKind::Request => "the request could not be built",
+            TransportErrorKind::Proxy => "the proxy did not open a tunnel",
             TransportErrorKind::TooLarge => {
                 return write!(
                     f,
@@ -139,12 +144,15 @@ impl TransportError {
 
 fn kind_of(err: &(dyn StdError + 'static)) -> TransportErrorKind {
     let mut connect = false;
+    let mut via_proxy = false;
     let mut io_kind = None;
     let mut current: Option<&(dyn StdError + 'static)> = Some(err);
     while let Some(e) = current {
         if e.downcast_ref::<rustls::Error>().is_some() {
             return TransportErrorKind::Tls;
         }
+        // A tunnel that failed on a socket error is classified by that error below.
+        via_proxy |= e.downcast_ref::<ProxyError>().is_some();
         if let Some(client) = e.downcast_ref::<hyper_util::client::legacy::Error>() {
             connect |= client.is_connect();
         }
@@ -170,9 +178,13 @@ fn kind_of(err: &(dyn StdError + 'static)) -> TransportErrorKind {
                 {
                     return TransportErrorKind::Timeout;
                 }
-                inner = wrapped
-                    .downcast_ref::<io::Error>()
-                    .and_then(io::Error::get_ref);
+                let wrapped_io = wrapped.downcast_ref::<io::Error>();
+                // The innermost socket error says what happened (a TLS handshake cut off
+                // is an `UnexpectedEof` inside an `Other`).
+                if let Some(inner_io) = wrapped_io {
+                    io_kind = Some(inner_io.kind());
+                }
+                inner = wrapped_io.and_then(io::Error::get_ref);
             }
         }
         if e.downcast_ref::<http::Error>().is_some() {
@@ -195,6 +207,9 @@ fn kind_of(err: &(dyn StdError + 'static)) -> TransportErrorKind {
             | io::ErrorKind::BrokenPipe
             | io::ErrorKind::UnexpectedEof,
         ) => TransportErrorKind::Closed,
+        // The proxy answered, but not with a tunnel (it refused, wanted credentials, or
+        // is not an http:// proxy).
+        None if via_proxy => TransportErrorKind::Proxy,
         // A connect failure that is none of the socket errors above is the resolver's: the
         // connector reports a name that does not resolve as a connect error around an
         // uncategorised `io::Error`.
@@ -204,15 +219,21 @@ fn kind_of(err: &(dyn StdError + 'static)) -> TransportErrorKind {
 }
 
 /// The real transport: hyper's pooled HTTP/1.1 client, TLS by rustls with the system's
-/// root certificates.
+/// root certificates, through the environment's proxy (`proxy`) where it names one.
 pub struct HttpTransport {
-    client: Client<hyper_rustls::HttpsConnector<HttpConnector>, Full<Bytes>>,
+    client: Client<hyper_rustls::HttpsConnector<Connector>, Full<Bytes>>,
 }
 
 impl HttpTransport {
-    /// Builds the client. Without system root certificates only plain http works (which
-    /// the client allows for loopback addresses alone).
+    /// Builds the client, with the proxies of the environment. Without system root
+    /// certificates only plain http works (which the client allows for loopback addresses
+    /// alone).
     pub fn new() -> Self {
+        Self::with_connector(Connector::from_env())
+    }
+
+    /// Builds the client over a connector (the proxies a test chooses).
+    pub fn with_connector(connector: Connector) -> Self {
         let provider = || rustls::crypto::ring::default_provider();
         let tls = hyper_rustls::HttpsConnectorBuilder::new()
             .with_provider_and_native_roots(provider())
@@ -225,7 +246,7 @@ impl HttpTransport {
                         .with_no_client_auth(),
                 )
             });
-        let connector = tls.https_or_http().enable_http1().build();
+        let connector = tls.https_or_http().enable_http1().wrap_connector(connector);
         Self {
             client: Client::builder(TokioExecutor::new()).build(connector),
         }
