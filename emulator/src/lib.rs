@@ -6,6 +6,7 @@ mod builder;
 mod faults;
 mod limits;
 mod render;
+mod rs256;
 mod schema;
 mod seed;
 mod server;

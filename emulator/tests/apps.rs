@@ -7,7 +7,6 @@ mod common;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use gh_policy_emulator::{Emulator, InstallationSeed, Seed, test_keys};
-use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use serde_json::{Value, json};
 
 use common::{assert_clean, call_as, main_ruleset, org_seed};
@@ -23,8 +22,7 @@ fn now() -> i64 {
 }
 
 fn sign(claims: &Value, key_pem: &str) -> String {
-    let key = EncodingKey::from_rsa_pem(key_pem.as_bytes()).unwrap();
-    jsonwebtoken::encode(&Header::new(Algorithm::RS256), claims, &key).unwrap()
+    test_keys::sign(claims, key_pem).unwrap()
 }
 
 /// A valid app JWT: issued a minute ago (as GitHub advises against clock drift), 9 minutes

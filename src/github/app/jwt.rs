@@ -9,7 +9,7 @@ use std::fmt;
 use std::fmt::Write as _;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use jsonwebtoken::{Algorithm, EncodingKey, Header};
+use ring::signature::RsaKeyPair;
 use serde::Serialize;
 use sha2::Digest as _;
 
@@ -49,7 +49,7 @@ impl Claims {
 /// The app's signing key.
 pub struct AppKey {
     app_id: u64,
-    key: EncodingKey,
+    key: RsaKeyPair,
     /// A SHA-256 of the key's PEM text: secret as the key is, stable across runs.
     fingerprint: String,
 }
@@ -78,9 +78,7 @@ impl AppKey {
         if pem.contains("PUBLIC KEY-----") {
             return Err(unusable("it is a public key, not the private key"));
         }
-        let key = EncodingKey::from_rsa_pem(pem.as_bytes()).map_err(|err| {
-            unusable(&format!("it is not an RSA private key in PEM form ({err})"))
-        })?;
+        let key = super::rs256::key_pair(&pem).map_err(|why| unusable(&why))?;
         let fingerprint =
             sha2::Sha256::digest(pem.as_bytes())
                 .iter()
@@ -110,12 +108,8 @@ impl AppKey {
     }
 
     /// Returns a JWT made at `now`. A secret: redacted from everything printed.
-    pub fn sign(&self, now: SystemTime) -> Result<String, jsonwebtoken::errors::Error> {
-        let jwt = jsonwebtoken::encode(
-            &Header::new(Algorithm::RS256),
-            &Claims::at(self.app_id, now),
-            &self.key,
-        )?;
+    pub fn sign(&self, now: SystemTime) -> Result<String, String> {
+        let jwt = super::rs256::sign_jwt(&self.key, &Claims::at(self.app_id, now))?;
         crate::redact::hold(&jwt);
         Ok(jwt)
     }

@@ -15,6 +15,7 @@
 mod exchange;
 mod jwt;
 mod renewal;
+mod rs256;
 
 #[cfg(test)]
 mod tests;
