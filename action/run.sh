@@ -1,23 +1,25 @@
 #!/usr/bin/env bash
-# Runs gh-policy for the action (action.yml): validate, plan or apply. Sets the step outputs
-# drift, exit-code, report and, for plan, plan-json; fails on an error always, and on drift
-# only when fail-on-drift is true.
+# Runs gh-policy for the action (action.yml): validate, plan, apply or issue. Sets the step
+# outputs drift, exit-code, report and, for plan, plan-json (and sarif, when asked); fails on
+# an error always, and on drift only when fail-on-drift is true.
 #
 # Environment, set by action.yml from its inputs (never interpolated into a script):
 #   GH_POLICY_BIN        the gh-policy binary
-#   INPUT_COMMAND        plan | apply | validate
+#   INPUT_COMMAND        plan | apply | validate | issue
 #   INPUT_POLICY         the policy file
 #   INPUT_FORMAT         text | json | markdown (plan)
-#   INPUT_FAIL_ON_DRIFT  true | false
+#   INPUT_FAIL_ON_DRIFT  true | false; false also keeps plan's error annotations out
+#   INPUT_SARIF          true: plan also writes SARIF (the sarif output)
+#   INPUT_ALLOW_WEAKENING true: apply also applies the changes that weaken protection
 #   INPUT_ARGS           more arguments, split on whitespace: no quotes, globs or expansion
 #   INPUT_CACHE          true: use the conditional-request cache in INPUT_CACHE_DIR (this job only)
-#   GITHUB_TOKEN         the token; it reaches gh-policy through the environment only
+#   GITHUB_TOKEN, GH_POLICY_APP_ID, GH_POLICY_APP_PRIVATE_KEY: the credentials; they reach
+#                        gh-policy through the environment only
 #   GITHUB_OUTPUT, RUNNER_TEMP, GITHUB_ACTIONS, GITHUB_STEP_SUMMARY: set by the runner
 #
-# plan --format text or markdown runs gh-policy twice: once as asked (the log, the job
-# summary and the annotations), then with --format json for the plan-json output, which
-# GitHub answers from gh-policy's conditional-request cache (304, no rate limit) for
-# whatever did not change in between.
+# plan --format text or markdown runs gh-policy again with --format json for the plan-json
+# output (and with --format sarif when asked), which GitHub answers from gh-policy's
+# conditional-request cache (304, no rate limit) for whatever did not change in between.
 set -euo pipefail
 
 fail() {
@@ -36,12 +38,14 @@ command=${INPUT_COMMAND:-plan}
 policy=${INPUT_POLICY:-policy.yaml}
 format=${INPUT_FORMAT:-text}
 fail_on_drift=${INPUT_FAIL_ON_DRIFT:-true}
+sarif=${INPUT_SARIF:-false}
+allow_weakening=${INPUT_ALLOW_WEAKENING:-false}
 
 # %q: a value that is not one of the choices is shown escaped, so that it cannot write a
 # workflow command into the log.
 case $command in
-    plan | apply | validate) ;;
-    *) fail "command must be plan, apply or validate, not $(printf '%q' "$command")" ;;
+    plan | apply | validate | issue) ;;
+    *) fail "command must be plan, apply, validate or issue, not $(printf '%q' "$command")" ;;
 esac
 case $format in
     text | json | markdown) ;;
@@ -51,6 +55,16 @@ case $fail_on_drift in
     true | false) ;;
     *) fail "fail-on-drift must be true or false, not $(printf '%q' "$fail_on_drift")" ;;
 esac
+case $sarif in
+    true | false) ;;
+    *) fail "sarif must be true or false, not $(printf '%q' "$sarif")" ;;
+esac
+case $allow_weakening in
+    true | false) ;;
+    *) fail "allow-weakening must be true or false, not $(printf '%q' "$allow_weakening")" ;;
+esac
+[ "$allow_weakening" = false ] || [ "$command" = apply ] ||
+    fail "allow-weakening is for command: apply only"
 [ -n "$policy" ] || fail "policy must name a file"
 
 extra=()
@@ -72,12 +86,20 @@ case $command in
     validate) run=("$bin" validate --policy "$policy") ;;
     plan) run=("$bin" plan --policy "$policy" --format "$format") ;;
     # No terminal to confirm on: approval is the workflow's job (an environment's reviewers).
-    apply) run=("$bin" apply --policy "$policy" --yes) ;;
+    apply) run=("$bin" apply --policy "$policy" --yes)
+        [ "$allow_weakening" = false ] || run+=(--allow-weakening) ;;
+    # The plan files and --summary come in args.
+    issue) run=("$bin" issue) ;;
 esac
 run+=(${extra[@]+"${extra[@]}"})
 
+# Drift that does not fail the job is a report, not an error: plan's ::error annotations
+# (one per drifting setting) are left out.
+drop_errors=false
+[ "$command" != plan ] || [ "$fail_on_drift" = true ] || drop_errors=true
+
 set +e
-"${run[@]}" < /dev/null | tee "$out/stdout"
+"${run[@]}" < /dev/null | awk -v drop="$drop_errors" '!(drop == "true" && /^::error( [^:]*)?::/)' | tee "$out/stdout"
 status=${PIPESTATUS[0]}
 set -e
 
@@ -89,31 +111,40 @@ set_output exit-code "$status"
 
 case $status in
     0) drift=false ;;
-    2) [ "$command" != validate ] || fail "gh-policy validate exited 2"
+    2) case $command in validate | issue) fail "gh-policy $command exited 2" ;; esac
         drift=true ;;
     *) fail "gh-policy $command failed (exit $status)" ;;
 esac
+
+# Plans again in another format, quietly: the summary and the annotations were written once.
+plan_again() {
+    local again=$1 file=$2 again_status
+    set +e
+    GITHUB_ACTIONS=false GITHUB_STEP_SUMMARY='' "${run[0]}" plan --policy "$policy" \
+        --format "$again" ${extra[@]+"${extra[@]}"} < /dev/null > "$file"
+    again_status=$?
+    set -e
+    case $again_status in
+        0 | 2) ;;
+        *) fail "gh-policy plan --format $again failed (exit $again_status)" ;;
+    esac
+    if [ "$again_status" != "$status" ]; then
+        echo "::warning title=gh-policy::the live settings changed between the plan and its $again copy; the $again plan is the newer"
+    fi
+}
 
 if [ "$command" = plan ]; then
     plan_json=$out/plan.json
     if [ "$format" = json ]; then
         cp "$out/stdout" "$plan_json"
     else
-        # Not as an Actions step: the summary and the annotations were written once already.
-        set +e
-        GITHUB_ACTIONS=false GITHUB_STEP_SUMMARY='' "${run[0]}" plan --policy "$policy" \
-            --format json ${extra[@]+"${extra[@]}"} < /dev/null > "$plan_json"
-        json_status=$?
-        set -e
-        case $json_status in
-            0 | 2) ;;
-            *) fail "gh-policy plan --format json failed (exit $json_status)" ;;
-        esac
-        if [ "$json_status" != "$status" ]; then
-            echo "::warning title=gh-policy::the live settings changed between the plan and its JSON copy; the JSON plan is the newer"
-        fi
+        plan_again json "$plan_json"
     fi
     set_output plan-json "$plan_json"
+    if [ "$sarif" = true ]; then
+        plan_again sarif "$out/plan.sarif"
+        set_output sarif "$out/plan.sarif"
+    fi
 fi
 set_output drift "$drift"
 

@@ -7,12 +7,14 @@
 
 use std::path::PathBuf;
 
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+mod content;
 mod values;
 
+pub use content::{CommentArgs, IssueArgs, WritePaceArgs};
 pub use values::MAX_SECONDS;
 use values::{milliseconds, seconds, shard, wait_seconds};
-
-use clap::{Args, Parser, Subcommand, ValueEnum};
 
 /// The exit codes of every command, for `--help` and the man page (DESIGN.md §1).
 pub const EXIT_CODES: [(u8, &str); 3] = [
@@ -83,6 +85,14 @@ Exit codes:
     Export(ExportArgs),
     /// Print the effective protection of branches, each setting with its sources
     Explain(ExplainArgs),
+    /// Keep one issue per drifting repository up to date from a JSON plan: opened, updated in
+    /// place, closed when the repository is in sync
+    #[command(after_help = content::ISSUE_EXIT_CODES, mut_arg("repo", content::summary_repo))]
+    Issue(IssueArgs),
+    /// Keep one pull request comment with the plan (from a JSON plan), updated in place; label
+    /// the pull request when the plan weakens protection
+    #[command(after_help = content::COMMENT_EXIT_CODES, mut_arg("repo", content::pull_repo))]
+    Comment(CommentArgs),
     /// Print the policy file's JSON Schema (with --org, an organisation policy's)
     Schema(SchemaArgs),
     /// Print a shell completion script (e.g. `gh-policy completions bash > /etc/bash_completion.d/gh-policy`)
@@ -281,21 +291,19 @@ pub struct ApplyArgs {
     #[arg(long, short = 'y')]
     pub yes: bool,
 
+    /// Apply changes that weaken protection too (with --yes they are refused otherwise;
+    /// on a terminal they are asked for separately)
+    #[arg(long)]
+    pub allow_weakening: bool,
+
     /// Refuse to write anything when a secret the policy would create has no value here
     /// (by default apply makes every other change and lists those secrets)
     #[arg(long)]
     pub require_secret_values: bool,
 
-    /// Milliseconds between two writes, for the whole run (GitHub asks for at least one second)
-    #[arg(
-        long,
-        value_name = "MS",
-        default_value_t = 1000,
-        env = "GH_POLICY_WRITE_DELAY_MS",
-        hide_env_values = true,
-        value_parser = milliseconds
-    )]
-    pub write_delay_ms: u64,
+    /// How far apart writes go.
+    #[command(flatten)]
+    pub pace: WritePaceArgs,
 }
 
 /// Arguments of `export`.
@@ -366,6 +374,10 @@ pub enum PlanFormat {
     Json,
     /// Markdown, for pull request comments and $GITHUB_STEP_SUMMARY
     Markdown,
+    /// SARIF 2.1.0, for code scanning: each change located at the policy line that declares it
+    Sarif,
+    /// JUnit XML, for test reports: one test case per managed resource, a failure per drifting one
+    Junit,
 }
 
 /// Formats of an exported policy.

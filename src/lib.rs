@@ -10,8 +10,9 @@
 //! - `policy`: reading and checking policy files, and their JSON Schema.
 //! - `github`: the only code that knows endpoints and wire shapes.
 //! - `diff`: a pure function from (desired, live) to a `Plan` (`plan`).
-//! - `render`: a `Plan` as text, JSON or Markdown.
+//! - `render`: a `Plan` as text, JSON, Markdown, SARIF or JUnit XML.
 //! - `apply`: executes a `Plan`, writing only what it lists.
+//! - `weakening`: which changes lower protection, which `apply` refuses unless asked.
 //! - `commands`: one module per subcommand; `cli` holds the clap types.
 
 pub mod apply;
@@ -36,6 +37,7 @@ pub mod render;
 #[cfg(test)]
 mod testing;
 pub mod untrusted;
+pub mod weakening;
 
 use std::io::{self, IsTerminal, Write};
 
@@ -53,6 +55,8 @@ pub fn run(cli: &Cli) -> ExitStatus {
         Command::Apply(args) => args.remote.verbose,
         Command::Export(args) => args.remote.verbose,
         Command::Explain(args) => args.remote.verbose,
+        Command::Issue(args) => args.remote.verbose,
+        Command::Comment(args) => args.remote.verbose,
         Command::Validate(_) | Command::Schema(_) | Command::Completions(_) | Command::Man => false,
     };
     let ctx = commands::Context {
@@ -75,6 +79,8 @@ pub fn run(cli: &Cli) -> ExitStatus {
         Command::Apply(args) => commands::apply::run(args, &ctx, &mut out, &mut err),
         Command::Export(args) => commands::export::run(args, &ctx, &mut out),
         Command::Explain(args) => commands::explain::run(args, &ctx, &mut out),
+        Command::Issue(args) => commands::issue::run(args, &ctx, &mut out, &mut err),
+        Command::Comment(args) => commands::comment::run(args, &ctx, &mut out),
         Command::Completions(args) => commands::completions::completions(args.shell, &mut out),
         Command::Man => commands::completions::man_page(&mut out),
     };

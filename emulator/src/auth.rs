@@ -212,6 +212,27 @@ pub(crate) fn installation_may(world: &World, who: &Principal, permission: &str)
         .is_none_or(|granted| granted.get(permission).is_some())
 }
 
+/// Returns whether the caller may edit the organisation's rulesets, and so see their bypass
+/// actors: an admin token (an organisation owner's), or an installation granted
+/// organisation administration `write` (the default permissions include it).
+pub(crate) fn edits_org_rulesets(world: &World, who: &Principal) -> bool {
+    match who {
+        Principal::Token { role, .. } => *role == Role::Admin,
+        Principal::Installation { id, .. } => world
+            .installations
+            .iter()
+            .find(|i| i.id == *id)
+            .and_then(|i| i.permissions.as_ref())
+            .is_none_or(|granted| {
+                granted
+                    .get("organization_administration")
+                    .and_then(Value::as_str)
+                    == Some("write")
+            }),
+        Principal::App { .. } => false,
+    }
+}
+
 pub(crate) fn installation_principal(world: &World, inst: &InstallationSeed) -> Principal {
     Principal::Installation {
         id: inst.id,
@@ -264,6 +285,27 @@ impl Principal {
             Self::Token { .. } => (world.dir.users.first().map_or(1, |u| u.id), "User".into()),
             Self::Installation { app_id, .. } | Self::App { app_id } => {
                 (*app_id, "Integration".into())
+            }
+        }
+    }
+
+    /// Returns the login that issues and comments it writes are by: a token's user (the
+    /// seed's first, as for ruleset history), an App's bot (`SLUG[bot]`).
+    pub(crate) fn login(&self, world: &World) -> String {
+        match self {
+            Self::Token { .. } => world
+                .dir
+                .users
+                .first()
+                .map_or_else(|| "octocat".to_owned(), |u| u.login.clone()),
+            Self::Installation { app_id, .. } | Self::App { app_id } => {
+                let slug = world
+                    .dir
+                    .apps
+                    .iter()
+                    .find(|a| a.id == *app_id)
+                    .map_or_else(|| format!("app-{app_id}"), |a| a.slug.clone());
+                format!("{slug}[bot]")
             }
         }
     }

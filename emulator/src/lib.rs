@@ -28,10 +28,11 @@ pub use faults::{Echo, Fault, FaultKind};
 pub use limits::{SecondaryLimits, Stats};
 pub use schema::{github_api_dir, validate_request, validate_response};
 pub use seed::{
-    AppSeed, BranchPolicySeed, BranchSeed, DeploymentBranchPolicySeed, EnvironmentSeed,
-    InstallationSeed, OrgAdminActorId, OrgSeed, Realism, RepoSeed, RepositorySeed, ReturnOrder,
-    ReviewerSeed, Role, Seed, TeamSeed, TokenSeed, UserSeed,
+    AppSeed, BranchPolicySeed, BranchSeed, CheckRunSeed, CommentSeed, DeploymentBranchPolicySeed,
+    EnvironmentSeed, InstallationSeed, IssueSeed, LabelSeed, OrgAdminActorId, OrgSeed, Realism,
+    RepoSeed, RepositorySeed, ReturnOrder, ReviewerSeed, Role, Seed, TeamSeed, TokenSeed, UserSeed,
 };
+pub use state::ref_patterns;
 
 use server::{Shared, lock};
 

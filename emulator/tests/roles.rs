@@ -121,6 +121,33 @@ fn a_read_token_reads_rulesets_without_bypass_actors_and_writes_nothing() {
     assert_clean(&emu);
 }
 
+/// Only who may edit an organisation ruleset sees its bypass actors: an admin token (an
+/// organisation owner's) does, a write token does not, through either path.
+#[test]
+fn an_organisation_rulesets_bypass_actors_show_only_to_who_may_edit_it() {
+    let (emu, _) = emulator();
+    let mut body = main_ruleset("org-main");
+    body["conditions"]["repository_name"] = json!({"include": ["~ALL"], "exclude": []});
+    let r = call(&emu, "POST", "/orgs/acme/rulesets", Some(body));
+    assert_eq!(r.status, 201, "{}", r.body);
+    let id = r.json()["id"].as_u64().unwrap();
+    for path in [format!("{RS}/{id}"), format!("/orgs/acme/rulesets/{id}")] {
+        let admin = call(&emu, "GET", &path, None).json();
+        assert_eq!(
+            admin["bypass_actors"].as_array().unwrap().len(),
+            2,
+            "{path}"
+        );
+        let write = call_as(&emu, "write-token", "GET", &path, None).json();
+        assert!(write.get("bypass_actors").is_none(), "{path}: {write}");
+        assert_eq!(
+            write["rules"].as_array().unwrap().len(),
+            admin["rules"].as_array().unwrap().len()
+        );
+    }
+    assert_clean(&emu);
+}
+
 #[test]
 fn a_write_token_sees_bypass_actors_and_protection_but_writes_nothing() {
     let (emu, id) = emulator();

@@ -69,7 +69,7 @@ fn a_branch_gets_one_item_per_rule_of_every_active_matching_ruleset() {
         ruleset(
             "b",
             "active",
-            &["refs/heads/**"],
+            &["refs/heads/**/*"],
             &[],
             json!([{"type": "required_linear_history"}]),
         ),
@@ -111,7 +111,7 @@ fn a_branch_gets_one_item_per_rule_of_every_active_matching_ruleset() {
             repo("required_linear_history", b)
         ]
     );
-    // `*` stops at `/`, `**` does not; the branch need not exist.
+    // `*` stops at `/`, `**/` does not; the branch need not exist.
     assert_eq!(rules_of(&emu, "api", "release/v2").len(), 3);
     assert_eq!(
         rules_of(&emu, "api", "release/a/b"),
@@ -130,6 +130,52 @@ fn a_branch_gets_one_item_per_rule_of_every_active_matching_ruleset() {
     assert_eq!(item["ruleset_source"], "acme/api");
     // Another repository's rulesets do not leak.
     assert_eq!(rules_of(&emu, "web", "trunk"), []);
+    assert_clean(&emu);
+}
+
+/// GitHub matches with Ruby's `File.fnmatch` and `FNM_PATHNAME`: a trailing `**` is `*`,
+/// and `qa**/**/*` (GitHub's own "more inclusive" example) needs a `/` after `qa`.
+#[test]
+fn a_trailing_double_star_never_crosses_a_slash() {
+    let emu = Emulator::start(org_seed());
+    let rs = "/repos/acme/api/rulesets";
+    let release = create(
+        &emu,
+        rs,
+        ruleset(
+            "release",
+            "active",
+            &["refs/heads/release/**"],
+            &[],
+            json!([{"type": "deletion"}]),
+        ),
+    );
+    let qa = create(
+        &emu,
+        rs,
+        ruleset(
+            "qa",
+            "active",
+            &["refs/heads/qa**/**/*"],
+            &[],
+            json!([{"type": "non_fast_forward"}]),
+        ),
+    );
+    let repo = |t: &str, id| (t.to_owned(), "Repository".to_owned(), id);
+    assert_eq!(
+        rules_of(&emu, "api", "release/v1"),
+        [repo("deletion", release)]
+    );
+    assert_eq!(rules_of(&emu, "api", "release/a/b"), []);
+    assert_eq!(rules_of(&emu, "api", "qa"), []);
+    assert_eq!(
+        rules_of(&emu, "api", "qa/x"),
+        [repo("non_fast_forward", qa)]
+    );
+    assert_eq!(
+        rules_of(&emu, "api", "qa-test/x/y"),
+        [repo("non_fast_forward", qa)]
+    );
     assert_clean(&emu);
 }
 

@@ -12,7 +12,7 @@ use std::io::{self, Write};
 use std::path::Path;
 
 use crate::plan::{Action, Change, OrgPlan, Plan};
-use crate::policy::SourceMap;
+use crate::policy::{Layers, SourceMap};
 use crate::render;
 
 /// Returns true when running as a GitHub Actions step.
@@ -80,18 +80,13 @@ pub fn workflow_command(command: &str, properties: &[(&str, &str)], message: &st
 /// Returns `(line, message)` pairs for one change: one per differing setting for updates,
 /// one for the whole resource otherwise.
 fn annotations_of(change: &Change, map: &SourceMap) -> Vec<(usize, String)> {
-    let line_of = |path: &str| map.locate(path).map_or(1, |(line, _)| line);
-    let resource_line = line_of(&policy_address(&change.address));
+    let layers = Layers::repository();
     if change.action == Action::Update && !change.diffs.is_empty() {
         return change
             .diffs
             .iter()
             .map(|diff| {
-                let line = line_of(&format!(
-                    "{}.{}",
-                    policy_address(&change.address),
-                    diff.path
-                ));
+                let (line, _) = layers.setting(map, &change.address, &diff.path);
                 let message = format!(
                     "{} {}: live {}, policy {}",
                     change.address,
@@ -112,25 +107,8 @@ fn annotations_of(change: &Change, map: &SourceMap) -> Vec<(usize, String)> {
     if let Some(reason) = &change.reason {
         let _ = write!(message, " ({reason}; apply cannot fix it)");
     }
-    vec![(resource_line, message)]
-}
-
-/// Maps a plan address to the policy path that declares it: the deployment pattern and
-/// secret segments name items, which the source map knows only by their list, so those
-/// point at the list.
-fn policy_address(address: &str) -> String {
-    let parts: Vec<&str> = address.splitn(4, '.').collect();
-    match parts.as_slice() {
-        [
-            "environments",
-            env,
-            list @ ("deployment_branches" | "secrets"),
-            _,
-        ] => {
-            format!("environments.{env}.{list}")
-        }
-        _ => address.to_owned(),
-    }
+    let (line, _) = layers.resource(map, &change.address);
+    vec![(line, message)]
 }
 
 fn compact(value: &serde_json::Value) -> String {
@@ -197,22 +175,5 @@ mod tests {
             "::warning file=dir%2C1/a%3Ab.yml,line=3::50%25%0D%0A::error::x"
         );
         assert_eq!(workflow_command("notice", &[], "m"), "::notice::m");
-    }
-
-    #[test]
-    fn item_addresses_point_at_their_list() {
-        assert_eq!(
-            policy_address("environments.prod.secrets.KEY"),
-            "environments.prod.secrets"
-        );
-        assert_eq!(
-            policy_address("environments.prod.deployment_branches.release/*"),
-            "environments.prod.deployment_branches"
-        );
-        assert_eq!(
-            policy_address("environments.prod.variables.URL"),
-            "environments.prod.variables.URL"
-        );
-        assert_eq!(policy_address("branches.main"), "branches.main");
     }
 }

@@ -5,13 +5,18 @@ use std::path::PathBuf;
 
 pub mod apply;
 pub mod budget;
+pub mod comment;
 pub mod completions;
+pub mod content;
 pub mod explain;
 pub mod export;
+pub mod guard;
 pub mod interrupt;
+pub mod issue;
 pub mod org;
 pub mod plan;
 pub mod remote;
+pub mod reports;
 pub mod schema;
 pub mod validate;
 

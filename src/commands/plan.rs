@@ -4,9 +4,10 @@ use std::io::Write;
 use std::path::Path;
 
 use crate::ci::actions;
-use crate::cli::{PlanArgs, PlanFormat};
+use crate::cli::PlanArgs;
 use crate::commands::org::{self, Mode};
-use crate::commands::{Context, remote};
+use crate::commands::reports::{self, Output, PolicySource, Reported};
+use crate::commands::{Context, guard, remote};
 use crate::diff;
 use crate::error::{Error, ExitStatus};
 use crate::github::client::ReadClient;
@@ -26,13 +27,13 @@ pub fn run(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> Result<ExitStatus, Error> {
-    let (desired, map) = match org::load(&args.policy.policy, args.org.org.as_deref())? {
-        Mode::Organization(policy) => return org::plan(args, &policy, ctx, out, err),
-        Mode::Repository(settings, map) => (*settings, map),
+    let (desired, located) = match org::load(&args.policy.policy, args.org.org.as_deref())? {
+        Mode::Organization(policy, located) => {
+            return org::plan(args, &policy, &located, ctx, out, err);
+        }
+        Mode::Repository(settings, located) => (*settings, located),
     };
     org::refuse_org_flags(&args.org)?;
-    // Key locations are only for GitHub Actions annotations.
-    let source_map = actions::in_actions().then_some(map);
     let context = diff::Context::of_process(&desired)?;
     let plan = if let Some(state) = &args.state {
         plan_from_state(args, &desired, state, ctx, &context)?
@@ -43,23 +44,51 @@ pub fn run(
             runtime,
         } = remote::connect(&args.remote, desired.repository.as_deref(), ctx)?;
         let github = RestReader::new(ReadClient::new(config));
-        let live = runtime.block_on(with_spinner(
-            format!("reading {repo} from GitHub…"),
-            ctx.verbose,
-            read::read_live(&github, &repo, &desired),
-        ))?;
+        let live = runtime
+            .block_on(with_spinner(
+                format!("reading {repo} from GitHub…"),
+                ctx.verbose,
+                read::read_live(&github, &repo, &desired),
+            ))
+            .map_err(|err| err.located(&desired, &[Vec::new()], &located))?;
         diff::plan(&repo.to_string(), &desired, &live, &context)
     };
-    show(&plan, args.format, ctx, out)?;
+    let output = Output::of(args.format);
+    match output {
+        Output::Plan(format) => show(&plan, format, ctx, out)?,
+        Output::Report(report) => {
+            let source = PolicySource {
+                path: &args.policy.policy,
+                map: &located.map,
+                cwd: &ctx.cwd,
+            };
+            let reported = [Reported::repository(&plan, &desired)];
+            reports::write(
+                report,
+                &reported,
+                &[],
+                &source,
+                &reports::category(None, None),
+                out,
+            )?;
+        }
+    }
     for warning in &plan.warnings {
         writeln!(err, "warning: {warning}")?;
     }
-    if let Some(source_map) = &source_map {
+    if let Some(error) = guard::error(guard::lines(&plan, &[Vec::new()], &located, false)) {
+        return Err(error);
+    }
+    if actions::in_actions() {
         actions::append_step_summary(&plan)
             .map_err(|err| Error::new("failed to write $GITHUB_STEP_SUMMARY").caused_by(err))?;
-        // Annotations are workflow commands on stdout; they would break a JSON document.
-        if args.format != PlanFormat::Json {
-            actions::write_annotations(&plan, &args.policy.policy, source_map, out)?;
+        // Annotations are workflow commands on stdout; they would break a document (JSON,
+        // SARIF, JUnit).
+        if matches!(
+            output,
+            Output::Plan(render::Format::Text | render::Format::Markdown)
+        ) {
+            actions::write_annotations(&plan, &args.policy.policy, &located.map, out)?;
         }
     }
     Ok(if plan.in_sync() {
@@ -164,15 +193,10 @@ pub fn invalid_policy(path: &Path, err: &policy::PolicyError) -> Error {
 /// Writes the plan in the requested format.
 pub fn show(
     plan: &Plan,
-    format: PlanFormat,
+    format: render::Format,
     ctx: &Context,
     out: &mut dyn Write,
 ) -> Result<(), Error> {
-    let format = match format {
-        PlanFormat::Text => render::Format::Text,
-        PlanFormat::Json => render::Format::Json,
-        PlanFormat::Markdown => render::Format::Markdown,
-    };
     render::render(plan, format, ctx.color, out)?;
     Ok(())
 }

@@ -1,13 +1,17 @@
 //! Requirements: judged on the protection GitHub will enforce, live and as `apply` will
 //! leave it (DESIGN §8).
 //!
-//! The prediction is the live evidence with every managed branch and ruleset replaced by
-//! its policy: classic protection of a listed branch is the policy's; a repository ruleset
-//! the policy lists (or prunes) is dropped from what GitHub reported, and the policy's own
-//! rulesets are matched against the branch here. An unmet requirement that the prediction
+//! The prediction is the live evidence with every branch and ruleset `apply` writes
+//! replaced by its policy: classic protection of a branch it writes is the policy's (or
+//! none); a repository ruleset it writes (or prunes) is dropped from what GitHub reported,
+//! and the policy's version is matched against the branch here. What apply does not write
+//! keeps its live values. An unmet requirement that the prediction
 //! meets is an applicable change with no write of its own (the other changes make it so);
 //! one the prediction still misses is `applicable: false`, saying why.
 
+use std::collections::BTreeSet;
+
+use super::guard::{self, Judgements};
 use super::inapplicable;
 use crate::effective::{
     AppliedRuleset, BranchEvidence, Classic, Judged, Source, Verdict, contributions, judge,
@@ -15,7 +19,10 @@ use crate::effective::{
 use crate::live::LiveState;
 use crate::model::ref_pattern::selects_branch;
 use crate::model::{Enforcement, RepoSettings, Ruleset, RulesetTarget};
-use crate::plan::{Action, Change, FieldDiff, JudgedSetting, RequirementReport, ResourceKind};
+use crate::plan::{
+    Action, Change, Contradiction, FieldDiff, JudgedSetting, RequirementReport, ResourceKind,
+};
+use crate::policy::Dotted;
 
 /// Returns every requirement as judged on the live repository.
 pub fn reports(desired: &RepoSettings, live: &LiveState) -> Vec<RequirementReport> {
@@ -44,7 +51,7 @@ pub fn reports(desired: &RepoSettings, live: &LiveState) -> Vec<RequirementRepor
 }
 
 /// Returns the live evidence of the branch a requirement key names.
-fn evidence(live: &LiveState, key: &str) -> BranchEvidence {
+pub(super) fn evidence(live: &LiveState, key: &str) -> BranchEvidence {
     let branch = live.branch_of(key);
     live.evidence
         .get(branch)
@@ -52,15 +59,35 @@ fn evidence(live: &LiveState, key: &str) -> BranchEvidence {
         .unwrap_or_else(|| from_settings(live, branch))
 }
 
-/// Adds a change for every requirement unmet live or after `apply`.
-pub fn diff(desired: &RepoSettings, live: &LiveState, changes: &mut Vec<Change>) {
+/// Adds a change for every requirement unmet live or after `apply`, and a contradiction for
+/// every one met live that `apply` would break (`guard`).
+pub fn diff(
+    desired: &RepoSettings,
+    live: &LiveState,
+    changes: &mut Vec<Change>,
+    contradictions: &mut Vec<Contradiction>,
+) {
+    // What apply will write: the branches and rulesets of the changes before these.
+    let written: BTreeSet<String> = changes
+        .iter()
+        .filter(|c| c.applicable)
+        .map(|c| c.address.clone())
+        .collect();
+    let written: BTreeSet<&str> = written.iter().map(String::as_str).collect();
     for (key, requirement) in &desired.requirements {
         let now = evidence(live, key);
-        let after = predict(desired, live, &now);
+        let after = predict(desired, live, &now, &written);
         let (enforced, evaluate) = contributions(&now, &live.ids);
         let judged_now = judge(requirement, &enforced, &evaluate, &live.ids);
         let (enforced_after, evaluate_after) = contributions(&after, &live.ids);
         let judged_after = judge(requirement, &enforced_after, &evaluate_after, &live.ids);
+        let judgements = Judgements {
+            key,
+            branch: &now.branch,
+            requirement,
+            now: &enforced,
+            after: &enforced_after,
+        };
         let mut diffs = Vec::new();
         let mut not_provided = Vec::new();
         for (now, after) in judged_now.iter().zip(&judged_after) {
@@ -68,7 +95,11 @@ pub fn diff(desired: &RepoSettings, live: &LiveState, changes: &mut Vec<Change>)
                 continue;
             }
             diffs.push(field_diff(now));
-            if after.verdict != Verdict::Met {
+            if now.verdict == Verdict::Met {
+                let found = guard::contradiction(&judgements, now, after, desired, live);
+                not_provided.push(lowered(&found));
+                contradictions.push(found);
+            } else if after.verdict != Verdict::Met {
                 not_provided.push(shortfall(after));
             }
         }
@@ -106,9 +137,30 @@ pub fn diff(desired: &RepoSettings, live: &LiveState, changes: &mut Vec<Change>)
     }
 }
 
+/// Says how apply would break a requirement met now, and what lowers it.
+fn lowered(found: &Contradiction) -> String {
+    let by = if found.lowered_by.is_empty() {
+        "the branches and rulesets the policy manages".to_owned()
+    } else {
+        found
+            .lowered_by
+            .iter()
+            .map(|path| format!("`{}`", Dotted(path)))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    format!(
+        "met now ({}), apply would leave `{}` at {}: {by} lower{} it",
+        found.live,
+        found.setting,
+        found.after,
+        if found.lowered_by.len() == 1 { "s" } else { "" }
+    )
+}
+
 fn field_diff(judged: &Judged) -> FieldDiff {
     let mut diff = FieldDiff::new(judged.setting, judged.live.clone(), judged.policy.clone());
-    diff.sources = judged.sources.iter().map(ToString::to_string).collect();
+    diff.sources = Some(judged.sources.iter().map(ToString::to_string).collect());
     if !judged.evaluate_only.is_empty() {
         let names: Vec<String> = judged
             .evaluate_only
@@ -162,29 +214,39 @@ fn from_settings(live: &LiveState, branch: &str) -> BranchEvidence {
     }
 }
 
-/// Returns the evidence as `apply` will leave it.
-fn predict(desired: &RepoSettings, live: &LiveState, now: &BranchEvidence) -> BranchEvidence {
+/// Returns the evidence as `apply` will leave it: what apply writes (`written`, by
+/// address) is the policy's; everything else keeps its live values, so that a bare-name
+/// check in sync keeps the app GitHub records for it.
+pub(super) fn predict(
+    desired: &RepoSettings,
+    live: &LiveState,
+    now: &BranchEvidence,
+    written: &BTreeSet<&str>,
+) -> BranchEvidence {
     let branch = now.branch.as_str();
-    let classic = match desired.branches.get(branch) {
-        Some(_) if !now.exists => Classic::None,
-        Some(b) if b.protected => Classic::Protected(Box::new(b.clone())),
-        Some(_) => Classic::None,
-        None => now.classic.clone(),
+    let classic = if written.contains(format!("branches.{branch}").as_str()) {
+        match desired.branches.get(branch) {
+            Some(b) if b.protected => Classic::Protected(Box::new(b.clone())),
+            // Its protection removed: unlisted and pruned, or `protected: false`.
+            _ => Classic::None,
+        }
+    } else {
+        now.classic.clone()
     };
-    let managed = |ruleset: &AppliedRuleset| match &ruleset.source {
-        Source::Ruleset {
-            name,
-            organization: None,
-        } => desired.prune.rulesets || desired.rulesets.contains_key(name),
-        _ => false,
-    };
+    let rewritten = |name: &str| written.contains(format!("rulesets.{name}").as_str());
     let mut rulesets: Vec<AppliedRuleset> = now
         .rulesets
         .iter()
-        .filter(|r| !managed(r))
+        .filter(|r| {
+            !matches!(&r.source, Source::Ruleset { name, organization: None } if rewritten(name))
+        })
         .cloned()
         .collect();
-    rulesets.extend(applied(desired, live.branch_of("~DEFAULT_BRANCH"), branch));
+    rulesets.extend(
+        applied(desired, live.branch_of("~DEFAULT_BRANCH"), branch)
+            .into_iter()
+            .filter(|r| matches!(&r.source, Source::Ruleset { name, .. } if rewritten(name))),
+    );
     BranchEvidence {
         branch: branch.to_owned(),
         exists: now.exists,
@@ -198,8 +260,11 @@ fn applied(settings: &RepoSettings, default_branch: &str, branch: &str) -> Vec<A
     settings
         .rulesets
         .iter()
+        // Enforced or evaluated; disabled, or an enforcement gh-policy does not know, never
+        // counts.
         .filter(|(_, r)| {
-            r.target == RulesetTarget::Branch && r.enforcement != Enforcement::Disabled
+            r.target == RulesetTarget::Branch
+                && matches!(r.enforcement, Enforcement::Active | Enforcement::Evaluate)
         })
         .filter(|(_, r)| selects(r, branch, default_branch))
         .map(|(name, r)| AppliedRuleset {
@@ -215,7 +280,8 @@ fn applied(settings: &RepoSettings, default_branch: &str, branch: &str) -> Vec<A
         .collect()
 }
 
-fn selects(ruleset: &Ruleset, branch: &str, default_branch: &str) -> bool {
+/// Returns true when the ruleset's conditions select the branch.
+pub(super) fn selects(ruleset: &Ruleset, branch: &str, default_branch: &str) -> bool {
     let qualify = |list: &[String]| -> Vec<String> {
         list.iter().map(|p| ruleset.target.qualified(p)).collect()
     };
@@ -226,3 +292,6 @@ fn selects(ruleset: &Ruleset, branch: &str, default_branch: &str) -> bool {
         default_branch,
     )
 }
+
+#[cfg(test)]
+mod tests;

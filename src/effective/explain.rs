@@ -4,7 +4,7 @@
 use serde::Serialize;
 use serde_json::{Value, json};
 
-use super::{BranchEvidence, Classic, Contribution, contributions, settings};
+use super::{BranchEvidence, Classic, Contribution, Verdict, contributions, settings};
 use crate::live::LiveState;
 
 /// The report (`explain --format json`).
@@ -80,21 +80,18 @@ fn explained(setting: super::Setting) -> ExplainedSetting {
     }
 }
 
-/// `no_bypass`, when it can be seen: true when every providing source is closed to
-/// bypass, with those sources; false with the sources that can be bypassed.
+/// `no_bypass` of the effective protection, when it can be told: true when each setting
+/// shown has a provider nobody may bypass (with those), false with the bypassable sources
+/// that alone provide one; nothing when no source provides anything, or when it rests on
+/// hidden bypass actors (`not_readable` names them).
 fn no_bypass(enforced: &[Contribution]) -> Option<ExplainedSetting> {
-    let providers: Vec<&Contribution> = enforced.iter().filter(|c| c.provides()).collect();
-    if providers.is_empty() || providers.iter().any(|c| c.bypass_free.is_none()) {
+    if !enforced.iter().any(Contribution::provides) {
         return None;
     }
-    let closed = providers.iter().all(|c| c.bypass_free == Some(true));
-    Some(ExplainedSetting {
+    let (verdict, sources) = super::bypass::judge(&super::bypass::effective(enforced), enforced);
+    (verdict != Verdict::Unknown).then(|| ExplainedSetting {
         setting: "no_bypass".to_owned(),
-        value: json!(closed),
-        sources: providers
-            .iter()
-            .filter(|c| closed || c.bypass_free == Some(false))
-            .map(|c| c.source.to_string())
-            .collect(),
+        value: json!(verdict == Verdict::Met),
+        sources: sources.iter().map(ToString::to_string).collect(),
     })
 }

@@ -6,6 +6,7 @@
 //! Pure: the evidence (`BranchEvidence`) is read by `github::read` or built from a policy by
 //! `diff`; this module only weighs it. `judge` holds a requirement against it.
 
+mod bypass;
 pub mod explain;
 mod judge;
 

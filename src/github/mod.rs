@@ -1,6 +1,7 @@
 //! The GitHub layer: the only code that knows endpoints and wire shapes.
 //!
-//! - `api`: the seam, `GithubRead` and `GithubWrite`, one method per REST operation.
+//! - `api`: the seam, `GithubRead` and `GithubWrite`, one method per REST operation;
+//!   `content`: `GithubContent`, issues, comments and labels, within GitHub's content limit.
 //! - `rest`: the seam over HTTP (paths, statuses, permissions); `client`: HTTP itself
 //!   (token, retries, rate limits, timeouts, pacing, pagination, cache); `path`: request
 //!   paths no value can reshape.
@@ -16,6 +17,7 @@ pub mod api;
 pub mod app;
 pub mod auth;
 pub mod client;
+pub mod content;
 pub mod convert;
 pub mod error;
 #[cfg(test)]
@@ -27,5 +29,6 @@ pub mod wire;
 pub mod write;
 
 pub use api::{GithubRead, GithubWrite, ProtectionRead};
+pub use content::GithubContent;
 pub use error::{ApiError, ApiErrorKind, Call, Cause, Permission};
-pub use rest::{RestReader, RestWriter};
+pub use rest::{RestContent, RestReader, RestWriter};

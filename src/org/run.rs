@@ -5,14 +5,13 @@
 //! whole run (the client paces them). One repository's failure never stops the others: it
 //! gets its row in the errors.
 
-use super::merge::policy_for;
-use super::select::{in_shard, name_matches};
 use crate::diff::{self, Context};
 use crate::github::read::{self, OrgRulesets};
 use crate::github::{ApiError, ApiErrorKind, GithubRead};
 use crate::model::{OrgPolicy, RepoSettings};
 use crate::names::RepoName;
 use crate::plan::Plan;
+use crate::policy::{Located, Segment};
 use futures::stream::{self, StreamExt};
 
 /// Why an archived repository's changes cannot be made.
@@ -27,6 +26,23 @@ pub struct Target {
     pub archived: bool,
     /// Its merged policy.
     pub settings: RepoSettings,
+    /// Where the layers it was merged from are in the policy file, in order.
+    pub layers: Vec<Vec<Segment>>,
+}
+
+impl Target {
+    /// Returns the groups that select it, in file order (where its settings are declared).
+    pub fn groups(&self) -> Vec<String> {
+        self.layers
+            .iter()
+            .filter_map(|layer| match layer.as_slice() {
+                [Segment::Key(groups), Segment::Key(name), ..] if groups == "groups" => {
+                    Some(name.clone())
+                }
+                _ => None,
+            })
+            .collect()
+    }
 }
 
 /// Which repositories a run covers, besides the policy's own selection.
@@ -38,101 +54,6 @@ pub struct Scope<'a> {
     pub shard: Option<(u32, u32)>,
 }
 
-/// The repositories a run covers.
-#[derive(Debug, Default)]
-pub struct Selection {
-    /// Each selected repository with its merged policy, by name.
-    pub targets: Vec<Target>,
-    /// Repositories (`OWNER/NAME`) the run covers but cannot plan, and why: layers that do
-    /// not merge, a `repositories` entry naming no repository, a name that is not one.
-    pub refused: Vec<(String, String)>,
-}
-
-/// Lists the organisation's repositories and returns those the policy selects, each with
-/// its merged policy: `repositories` entries always (archived and forks included); every
-/// other repository unless excluded, archived or a fork. A repository the listing repeats
-/// is planned once; an entry no listed repository answers to is refused, so that a typo
-/// cannot silently leave a repository with less than the entry asks.
-pub async fn targets(
-    github: &dyn GithubRead,
-    policy: &OrgPolicy,
-    scope: Scope<'_>,
-) -> Result<Selection, ApiError> {
-    let org = &policy.organization;
-    let repositories = read::org_repositories(github, org).await?;
-    let in_scope = |name: &str| {
-        scope
-            .only
-            .is_none_or(|only| only.eq_ignore_ascii_case(name))
-            && scope
-                .shard
-                .is_none_or(|(index, count)| in_shard(&format!("{org}/{name}"), index, count))
-    };
-    let mut selection = Selection::default();
-    let mut seen = std::collections::BTreeSet::new();
-    for repository in repositories {
-        let name = repository.name.clone();
-        if !seen.insert(name.to_lowercase()) {
-            continue;
-        }
-        let listed = policy
-            .repositories
-            .keys()
-            .any(|n| n.eq_ignore_ascii_case(&name));
-        let excluded = policy.exclude.iter().any(|glob| name_matches(glob, &name));
-        if (!listed && (excluded || repository.archived || repository.fork)) || !in_scope(&name) {
-            continue;
-        }
-        let full = format!("{org}/{name}");
-        let repo = match RepoName::parse(&full) {
-            Ok(repo) => repo,
-            Err(reason) => {
-                selection.refused.push((
-                    crate::untrusted::escape(&full).into_owned(),
-                    format!("GitHub listed a repository whose name gh-policy cannot use: {reason}"),
-                ));
-                continue;
-            }
-        };
-        let entry_name = policy
-            .repositories
-            .keys()
-            .find(|n| n.eq_ignore_ascii_case(&name))
-            .map_or(name.as_str(), String::as_str);
-        match policy_for(policy, org, entry_name, &repository.properties) {
-            Ok(settings) => selection.targets.push(Target {
-                settings,
-                archived: repository.archived,
-                repo,
-            }),
-            Err(reason) => selection.refused.push((repo.to_string(), reason)),
-        }
-    }
-    let listed: Vec<String> = seen.into_iter().collect();
-    for entry in policy.repositories.keys() {
-        if !listed.contains(&entry.to_lowercase()) && in_scope(entry) {
-            selection
-                .refused
-                .push((format!("{org}/{entry}"), missing_entry(org, entry, &listed)));
-        }
-    }
-    selection.targets.sort_by(|a, b| a.repo.cmp(&b.repo));
-    Ok(selection)
-}
-
-/// Says that a `repositories` entry names no repository of the organisation, with the
-/// closest name listed when one is near.
-fn missing_entry(org: &str, entry: &str, listed: &[String]) -> String {
-    let names: Vec<&str> = listed.iter().map(String::as_str).collect();
-    let near = crate::policy::closest(entry, &names)
-        .map_or_else(String::new, |name| format!(" (did you mean `{name}`?)"));
-    format!(
-        "`repositories` lists {}, but {} has no such repository, or the credentials cannot see it{near}; its entry applies to nothing",
-        crate::untrusted::quote(entry),
-        crate::untrusted::quote(org)
-    )
-}
-
 /// The outcome of planning one repository.
 pub type Planned = (Target, Result<Plan, crate::Error>);
 
@@ -140,17 +61,22 @@ pub type Planned = (Target, Result<Plan, crate::Error>);
 /// policy.
 pub type ContextFor<'a> = &'a (dyn Fn(&RepoSettings) -> Context + Sync);
 
+/// Returns true when the run reads the organisation's rulesets: a layer of the policy sets
+/// requirements.
+pub fn reads_org_rulesets(policy: &OrgPolicy) -> bool {
+    std::iter::once(&policy.defaults)
+        .chain(policy.groups.values().map(|group| &group.policy))
+        .chain(policy.repositories.values())
+        .any(|body| !body.requirements.is_empty())
+}
+
 /// Reads the organisation's rulesets once for the run, when a layer of the policy sets
 /// requirements (no requirement, no read).
 pub async fn org_rulesets_for(
     github: &dyn GithubRead,
     policy: &OrgPolicy,
 ) -> Result<OrgRulesets, ApiError> {
-    let layers = std::iter::once(&policy.defaults)
-        .chain(policy.groups.values().map(|group| &group.policy))
-        .chain(policy.repositories.values());
-    let mut layers = layers;
-    if !layers.any(|body| !body.requirements.is_empty()) {
+    if !reads_org_rulesets(policy) {
         return Ok(OrgRulesets::default());
     }
     match read::read_org_rulesets(github, &policy.organization).await {
@@ -171,12 +97,13 @@ pub async fn plan_all(
     targets: Vec<Target>,
     org_rulesets: &OrgRulesets,
     context_for: ContextFor<'_>,
+    located: &Located,
     concurrency: usize,
 ) -> Vec<Planned> {
     let mut planned: Vec<Planned> = stream::iter(targets)
         .map(|target| async move {
             let context = context_for(&target.settings);
-            let result = plan_one(github, &target, org_rulesets, &context).await;
+            let result = plan_one(github, &target, org_rulesets, &context, located).await;
             (target, result)
         })
         .buffer_unordered(concurrency.max(1))
@@ -186,14 +113,18 @@ pub async fn plan_all(
     planned
 }
 
-/// Plans one repository of the run.
+/// Plans one repository of the run; a name GitHub does not know is located in the policy
+/// file `located`, at the layer that writes it.
 pub async fn plan_one(
     github: &dyn GithubRead,
     target: &Target,
     org_rulesets: &OrgRulesets,
     context: &Context,
+    located: &Located,
 ) -> Result<Plan, crate::Error> {
-    let live = read::read_live_in_org(github, &target.repo, &target.settings, org_rulesets).await?;
+    let live = read::read_live_in_org(github, &target.repo, &target.settings, org_rulesets)
+        .await
+        .map_err(|err| err.located(&target.settings, &target.layers, located))?;
     Ok(plan_of(target, &live, context))
 }
 
@@ -206,6 +137,8 @@ pub fn plan_of(target: &Target, live: &crate::live::LiveState, context: &Context
             change.target = None;
             change.reason = Some(REASON_ARCHIVED.to_owned());
         }
+        // Nothing is written, so nothing can be broken.
+        plan.contradictions.clear();
     }
     plan
 }

@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use crate::model::Select;
-use crate::model::ref_pattern::fnmatch;
+use crate::model::ref_pattern::fnmatch_name;
 
 /// Returns true when the selection picks the repository.
 pub fn selects(select: &Select, name: &str, properties: &BTreeMap<String, Vec<String>>) -> bool {
@@ -21,7 +21,7 @@ pub fn selects(select: &Select, name: &str, properties: &BTreeMap<String, Vec<St
 /// Returns true when a name glob matches a repository name (GitHub matches repository
 /// names without case).
 pub fn name_matches(glob: &str, name: &str) -> bool {
-    fnmatch(&glob.to_lowercase(), &name.to_lowercase())
+    fnmatch_name(&glob.to_lowercase(), &name.to_lowercase())
 }
 
 /// Returns true when the repository is in shard `index` (1-based) of `count`: a stable

@@ -225,7 +225,7 @@ pub struct RulesetPut {
 }
 
 /// A bypass actor by GitHub's type and id.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct ResolvedActor {
     /// GitHub's actor type.
     pub kind: ActorKind,

@@ -107,12 +107,19 @@ fn the_action_metadata_is_complete_and_uses_only_what_it_declares() {
     assert_eq!(
         declared,
         [
+            "allow-weakening",
+            "app-id",
+            "app-private-key",
             "args",
             "cache",
             "command",
+            "comment",
+            "drift-issue",
             "fail-on-drift",
             "format",
+            "github-token",
             "policy",
+            "sarif",
             "token",
             "version"
         ]
@@ -130,7 +137,7 @@ fn the_action_metadata_is_complete_and_uses_only_what_it_declares() {
         assert!(output["description"].is_string(), "output {name}");
         assert!(output["value"].is_string(), "output {name}");
     }
-    for name in ["drift", "plan-json", "report", "exit-code"] {
+    for name in ["drift", "plan-json", "sarif", "report", "exit-code"] {
         assert!(action["outputs"].get(name).is_some(), "output {name}");
     }
 
@@ -213,24 +220,60 @@ fn every_action_used_is_local_or_pinned_to_a_commit() {
 }
 
 #[test]
-fn the_token_reaches_gh_policy_only_as_its_github_token_variable() {
+fn each_credential_reaches_only_the_step_that_needs_it() {
     let text = read("action.yml");
-    let uses: Vec<&str> = text
-        .lines()
-        .filter(|line| line.contains("inputs.token"))
-        .map(str::trim)
-        .collect();
-    assert_eq!(uses, ["GITHUB_TOKEN: ${{ inputs.token }}"]);
+    let lines_with = |input: &str| -> Vec<String> {
+        text.lines()
+            .filter(|line| line.contains(&format!("inputs.{input} ")))
+            .map(|line| line.trim().to_owned())
+            .collect()
+    };
+    // The token that reads (or applies) and the App's credentials: the plan/apply step's
+    // environment only. The workflow's token: the step that writes the comment and issue.
+    assert_eq!(lines_with("token"), ["GITHUB_TOKEN: ${{ inputs.token }}"]);
+    assert_eq!(
+        lines_with("app-id"),
+        ["GH_POLICY_APP_ID: ${{ inputs.app-id }}"]
+    );
+    assert_eq!(
+        lines_with("app-private-key"),
+        ["GH_POLICY_APP_PRIVATE_KEY: ${{ inputs.app-private-key }}"]
+    );
+    assert_eq!(
+        lines_with("github-token"),
+        ["GITHUB_TOKEN: ${{ inputs.github-token }}"]
+    );
     let action = yaml("action.yml");
     let steps = action["runs"]["steps"].as_array().unwrap();
-    let with_token: Vec<&Value> = steps
-        .iter()
-        .filter(|step| step["env"].get("GITHUB_TOKEN").is_some())
-        .collect();
-    assert_eq!(with_token.len(), 1);
+    let step_with = |variable: &str| -> Vec<&Value> {
+        steps
+            .iter()
+            .filter(|step| step["env"].get(variable).is_some())
+            .collect()
+    };
+    let token_steps = step_with("GITHUB_TOKEN");
+    assert_eq!(token_steps.len(), 2);
     assert_eq!(
-        with_token[0]["run"],
+        token_steps[0]["run"],
         "bash \"$GITHUB_ACTION_PATH/action/run.sh\""
+    );
+    assert_eq!(
+        token_steps[1]["run"],
+        "bash \"$GITHUB_ACTION_PATH/action/report.sh\""
+    );
+    assert_eq!(
+        token_steps[1]["env"]["GITHUB_TOKEN"],
+        "${{ inputs.github-token }}"
+    );
+    for variable in ["GH_POLICY_APP_ID", "GH_POLICY_APP_PRIVATE_KEY"] {
+        let with = step_with(variable);
+        assert_eq!(with.len(), 1, "{variable}");
+        assert_eq!(with[0]["run"], "bash \"$GITHUB_ACTION_PATH/action/run.sh\"");
+    }
+    // The github-token input defaults to the workflow's own token.
+    assert_eq!(
+        action["inputs"]["github-token"]["default"],
+        "${{ github.token }}"
     );
 }
 
@@ -264,7 +307,7 @@ fn the_pre_commit_hook_validates_every_policy_file_it_is_given() {
     assert_eq!(hooks.len(), 1);
     let hook = &hooks[0];
     assert_eq!(hook["id"], "gh-policy-validate");
-    assert_eq!(hook["language"], "rust");
+    assert_eq!(hook["language"], "python");
     assert_eq!(hook["pass_filenames"], true);
 
     // pre-commit matches `files` with Python's `re.search`; for this pattern JSON Schema's
@@ -332,9 +375,68 @@ fn the_pre_commit_hook_validates_every_policy_file_it_is_given() {
     assert_success(&valid, "the hook on a valid policy");
 }
 
+#[test]
+fn the_hook_installs_the_wheel_of_the_same_version_and_the_wheel_is_the_binary() {
+    let version = env!("CARGO_PKG_VERSION");
+    // pre-commit's `pip install .` gets the root pyproject.toml: no package, one dependency,
+    // the wheel of this very version (a source build would compile).
+    let hook = read("pyproject.toml");
+    assert!(
+        hook.contains(&format!("\nversion = \"{version}\"\n")),
+        "{hook}"
+    );
+    assert!(
+        hook.contains(&format!("\ndependencies = [\"gh-policy=={version}\"]\n")),
+        "the hook must install gh-policy {version}, the version of this checkout:\n{hook}"
+    );
+    assert!(hook.contains("\npackages = []\n") && hook.contains("\npy-modules = []\n"));
+    // The wheel: maturin packs the binary itself, its version Cargo.toml's.
+    let wheel = read("python/pyproject.toml");
+    for line in [
+        "build-backend = \"maturin\"",
+        "name = \"gh-policy\"",
+        "dynamic = [\"version\"]",
+        "bindings = \"bin\"",
+        "manifest-path = \"../Cargo.toml\"",
+    ] {
+        assert!(wheel.lines().any(|l| l == line), "{line}:\n{wheel}");
+    }
+    // The README's examples and the workflows to copy name this version, so that they work
+    // as written once it is released.
+    let readme = read("README.md");
+    assert!(
+        readme.contains(&format!("rev: v{version}")),
+        "the README's hook example"
+    );
+    for file in [
+        "README.md",
+        ".github/workflows/policy-drift.yml",
+        "examples/org-admin/.github/workflows/org-policy.yml",
+    ] {
+        let text = read(file);
+        let refs: Vec<&str> = text
+            .match_indices("gh-policy/gh-policy@")
+            .map(|(at, _)| {
+                let rest = &text[at + "gh-policy/gh-policy@".len()..];
+                &rest[..rest
+                    .find(|c: char| c.is_whitespace() || c == '`')
+                    .unwrap_or(rest.len())]
+            })
+            .filter(|reference| reference.starts_with('v'))
+            .collect();
+        assert!(
+            !refs.is_empty() || file == ".github/workflows/policy-drift.yml",
+            "{file}"
+        );
+        for reference in refs {
+            assert_eq!(reference, format!("v{version}"), "{file}");
+        }
+    }
+}
+
 /// A stand-in for gh-policy: logs its arguments (one `[arg]` each) and some of its
 /// environment, prints a plan in the format asked, and exits with `$FAKE_EXIT`.
-const FAKE_GH_POLICY: &str = r#"#!/usr/bin/env bash
+pub(crate) const FAKE_GH_POLICY: &str = r#"#!/usr/bin/env bash
 {
     printf 'call:'
     printf ' [%s]' "$@"
@@ -357,7 +459,7 @@ esac
 exit "${FAKE_EXIT:-0}"
 "#;
 
-const TOKEN: &str = "ghp_not-a-real-token-0123456789";
+pub(crate) const TOKEN: &str = "ghp_not-a-real-token-0123456789";
 
 /// One run of action/run.sh, as the action's last step runs it.
 struct ActionRun {
@@ -397,6 +499,8 @@ impl ActionRun {
             "INPUT_ARGS",
             "INPUT_CACHE",
             "INPUT_CACHE_DIR",
+            "INPUT_SARIF",
+            "INPUT_ALLOW_WEAKENING",
             "FAKE_EXIT",
         ] {
             command.env_remove(name);
@@ -584,6 +688,29 @@ fn apply_confirms_with_yes_and_fails_on_drift_it_cannot_fix() {
 }
 
 #[test]
+fn weakening_is_applied_only_when_allowed_and_only_by_apply() {
+    let allowed = ActionRun::new(&[
+        ("INPUT_COMMAND", "apply"),
+        ("INPUT_ALLOW_WEAKENING", "true"),
+    ]);
+    assert_eq!(allowed.code(), Some(0), "{}", allowed.stderr());
+    assert_eq!(
+        allowed.calls()[0].0,
+        "call: [apply] [--policy] [policy.yaml] [--yes] [--allow-weakening]"
+    );
+    let planned = ActionRun::new(&[("INPUT_ALLOW_WEAKENING", "true")]);
+    assert_eq!(planned.code(), Some(1));
+    assert!(
+        planned
+            .stderr()
+            .contains("allow-weakening is for command: apply only"),
+        "{}",
+        planned.stderr()
+    );
+    assert!(planned.calls().is_empty(), "gh-policy ran");
+}
+
+#[test]
 fn the_cache_directory_is_passed_only_when_the_cache_is_on() {
     let on = ActionRun::new(&[
         ("INPUT_CACHE", "true"),
@@ -607,7 +734,7 @@ fn unknown_choices_are_refused_before_running_anything() {
         (
             "INPUT_COMMAND",
             "deploy",
-            "command must be plan, apply or validate",
+            "command must be plan, apply, validate or issue",
         ),
         (
             "INPUT_FORMAT",
@@ -618,6 +745,12 @@ fn unknown_choices_are_refused_before_running_anything() {
             "INPUT_FAIL_ON_DRIFT",
             "yes",
             "fail-on-drift must be true or false",
+        ),
+        ("INPUT_SARIF", "on", "sarif must be true or false"),
+        (
+            "INPUT_ALLOW_WEAKENING",
+            "yes",
+            "allow-weakening must be true or false",
         ),
     ] {
         let run = ActionRun::new(&[(name, value)]);
@@ -657,8 +790,13 @@ fn the_action_with_the_real_binary_summarises_once_and_writes_the_json_plan() {
     assert_eq!(plan["in_sync"], false);
     assert!(!plan["changes"].as_array().unwrap().is_empty());
 
-    // The annotations reach the runner; the report, for a comment, is the Markdown alone.
-    assert!(stdout(&run.output).contains("::error file="));
+    // fail-on-drift: false makes the drift a report: no error annotations reach the runner;
+    // the report, for a comment, is the Markdown alone.
+    assert!(
+        !stdout(&run.output).contains("::error"),
+        "{}",
+        stdout(&run.output)
+    );
     let report = run.file_output("report");
     assert!(report.starts_with("### gh-policy plan for"), "{report}");
     assert!(
@@ -673,4 +811,65 @@ fn the_action_with_the_real_binary_summarises_once_and_writes_the_json_plan() {
         1,
         "{summary}"
     );
+}
+
+#[test]
+fn drift_that_does_not_fail_the_job_leaves_the_error_annotations_out() {
+    let annotation = "::error file=policy.yaml,line=3";
+    let reporting = ActionRun::new(&[
+        ("FAKE_EXIT", "2"),
+        ("INPUT_FAIL_ON_DRIFT", "false"),
+        ("INPUT_FORMAT", "markdown"),
+    ]);
+    assert_eq!(reporting.code(), Some(0), "{}", reporting.stderr());
+    assert!(
+        !stdout(&reporting.output).contains(annotation),
+        "{}",
+        stdout(&reporting.output)
+    );
+    assert!(stdout(&reporting.output).contains("the plan in markdown"));
+    let failing = ActionRun::new(&[("FAKE_EXIT", "2"), ("INPUT_FORMAT", "markdown")]);
+    assert!(stdout(&failing.output).contains(annotation));
+}
+
+#[test]
+fn sarif_is_planned_once_more_when_asked() {
+    let run = ActionRun::new(&[
+        ("INPUT_SARIF", "true"),
+        ("FAKE_EXIT", "2"),
+        ("INPUT_FAIL_ON_DRIFT", "false"),
+    ]);
+    assert_eq!(run.code(), Some(0), "{}", run.stderr());
+    let calls = run.calls();
+    assert_eq!(calls.len(), 3, "{calls:?}");
+    assert_eq!(
+        calls[2].0,
+        "call: [plan] [--policy] [policy.yaml] [--format] [sarif]"
+    );
+    assert!(
+        calls[2].1.contains("actions=false summary= "),
+        "{}",
+        calls[2].1
+    );
+    assert_eq!(run.file_output("sarif"), "the plan in sarif\n");
+    let without = ActionRun::new(&[]);
+    assert_eq!(without.output("sarif"), None);
+    assert_eq!(without.calls().len(), 2);
+}
+
+#[test]
+fn the_issue_command_takes_its_plan_files_from_args() {
+    let run = ActionRun::new(&[
+        ("INPUT_COMMAND", "issue"),
+        (
+            "INPUT_ARGS",
+            "--summary --plan plan-1/plan.json --plan plan-2/plan.json",
+        ),
+    ]);
+    assert_eq!(run.code(), Some(0), "{}", run.stderr());
+    assert_eq!(
+        run.calls()[0].0,
+        "call: [issue] [--summary] [--plan] [plan-1/plan.json] [--plan] [plan-2/plan.json]"
+    );
+    assert_eq!(run.output("plan-json"), None);
 }

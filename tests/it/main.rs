@@ -2,9 +2,13 @@
 #![allow(clippy::unwrap_used, reason = "test code")]
 
 mod action;
+mod action_report;
+mod agreement;
 mod apply;
 mod cli;
+mod comment;
 mod common;
+mod effective;
 mod errors;
 mod exceptions;
 mod export;
@@ -12,18 +16,23 @@ mod faults;
 mod fuzz;
 mod hostile;
 mod install;
+mod issues;
 mod live;
 mod org;
+mod org_guard;
 mod perf;
 mod plan;
 mod props;
 mod proxy;
 mod readme;
+mod reports;
 mod requirements;
 mod rulesets;
 mod schema;
 mod state;
 mod terminal;
+mod unknown;
 mod validate;
+mod weakening;
 mod wording;
 mod workflows;

@@ -308,3 +308,32 @@ fn the_loader_survives_pathological_documents() {
     }
     let _ = policy::parse("bomb.yaml", &bomb);
 }
+
+/// A pattern of the characters that make fnmatch hard.
+fn pattern() -> impl Strategy<Value = String> {
+    vec(
+        prop::sample::select(vec![
+            "a", "b", ".", "/", "*", "**", "**/", "?", "[", "]", "!", "^", "-", "\\",
+        ]),
+        0..10,
+    )
+    .prop_map(|parts| parts.concat())
+}
+
+proptest! {
+    #![proptest_config(config(4000))]
+
+    /// The tool predicts which rulesets apply with its own matcher, GitHub (the emulator)
+    /// answers with another: written apart, they must agree on every pattern.
+    #[test]
+    fn the_tools_pattern_matcher_agrees_with_the_emulators(
+        pattern in pattern(),
+        text in "[ab./]{0,8}",
+    ) {
+        prop_assert_eq!(
+            gh_policy::model::ref_pattern::fnmatch(&pattern, &text),
+            gh_policy_emulator::ref_patterns::fnmatch(&pattern, &text),
+            "{:?} vs {:?}", pattern, text
+        );
+    }
+}

@@ -19,7 +19,7 @@ fn org_ruleset(id: u64, name: &str, enforcement: &str, check: &str) -> Value {
 
 /// Classic protection on `main` with 1 approval and no checks, a repository ruleset with 2
 /// approvals, and organisation rulesets requiring `ci` and `sec`.
-fn world(sec_enforcement: &str) -> Seed {
+pub fn world(sec_enforcement: &str) -> Seed {
     serde_json::from_value(json!({
         "repo": { "owner": "acme", "name": "katz-backend", "default_branch": "main" },
         "org": { "login": "acme", "id": 9000, "rulesets": [

@@ -68,7 +68,8 @@ pub struct InstallationSeed {
     pub repositories: Option<Vec<String>>,
     /// `app-permissions` (default `{"administration": "write", "metadata": "read",
     /// "environments": "write", "secrets": "write", "organization_administration": "write",
-    /// "organization_custom_properties": "read", "members": "read"}`).
+    /// "organization_custom_properties": "read", "members": "read", "issues": "write",
+    /// "pull_requests": "write"}`). Issues, labels and comments need `issues`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub permissions: Option<Value>,
 }

@@ -4,6 +4,7 @@
 //! state in the same format, so a test can assert what `apply` did.
 
 mod access;
+mod issues;
 mod org;
 
 use std::collections::BTreeMap;
@@ -12,6 +13,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 pub use access::{InstallationSeed, OrgAdminActorId, Realism, ReturnOrder, Role, TokenSeed};
+pub(crate) use issues::DEFAULT_LABEL_COLOR;
+pub use issues::{CommentSeed, IssueSeed, LabelSeed};
 pub use org::{OrgSeed, RepositorySeed};
 
 /// The emulated world's starting state: one repository at the top level (`repo`, `branches`,
@@ -42,6 +45,12 @@ pub struct Seed {
     /// `POST /repos/{owner}/{repo}/rulesets`, optionally with an `"id"`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub rulesets: Vec<Value>,
+    /// Issues and pull requests of the top-level repository (numbered from 1 in order).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub issues: Vec<IssueSeed>,
+    /// Labels of the top-level repository.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub labels: Vec<LabelSeed>,
     /// The organisation: its id, teams, custom property definitions and rulesets.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub org: Option<OrgSeed>,
@@ -70,6 +79,8 @@ impl Seed {
             branches: BTreeMap::new(),
             environments: BTreeMap::new(),
             rulesets: Vec::new(),
+            issues: Vec::new(),
+            labels: Vec::new(),
             org: Some(OrgSeed::new(login, id)),
             repositories: Vec::new(),
             tokens: Vec::new(),
@@ -114,6 +125,17 @@ impl Seed {
             id,
             public_key: None,
         });
+        self
+    }
+
+    /// Adds a custom property the organisation defines: a `custom-property` object as
+    /// `GET /orgs/{org}/properties/schema` returns it (`property_name` and `value_type`
+    /// required). Does nothing without an organisation.
+    #[must_use]
+    pub fn with_custom_property(mut self, definition: Value) -> Self {
+        if let Some(org) = self.org.as_mut() {
+            org.custom_property_definitions.push(definition);
+        }
         self
     }
 
@@ -168,6 +190,21 @@ pub struct RepoSeed {
     /// Custom property values by property name (a string, an array of strings, or null).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub custom_properties: BTreeMap<String, Value>,
+    /// The check runs the head of the default branch has (any ref answers them): what CI
+    /// reported, each by the app that ran it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub check_runs: Vec<CheckRunSeed>,
+}
+
+/// A check run a commit has: its name and the app (by slug, an app of the seed) that
+/// reported it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CheckRunSeed {
+    /// The check's name, as a required check names it.
+    pub name: String,
+    /// The slug of the app that reported it.
+    pub app: String,
 }
 
 impl Default for RepoSeed {
@@ -182,6 +219,7 @@ impl Default for RepoSeed {
             fork: false,
             id: None,
             custom_properties: BTreeMap::new(),
+            check_runs: Vec::new(),
         }
     }
 }

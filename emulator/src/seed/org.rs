@@ -5,7 +5,10 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::{BranchSeed, EnvironmentSeed, RepoSeed, TeamSeed, UserSeed, default_branch, is_false};
+use super::{
+    BranchSeed, CheckRunSeed, EnvironmentSeed, IssueSeed, LabelSeed, RepoSeed, TeamSeed, UserSeed,
+    default_branch, is_false,
+};
 
 /// The organisation that owns the seeded repositories.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -87,6 +90,15 @@ pub struct RepositorySeed {
     /// Repository rulesets (`POST` bodies, optionally with an `"id"`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub rulesets: Vec<Value>,
+    /// The check runs of the default branch's head, as in the single-repository form.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub check_runs: Vec<CheckRunSeed>,
+    /// Issues and pull requests (numbered from 1 in order).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub issues: Vec<IssueSeed>,
+    /// Labels.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub labels: Vec<LabelSeed>,
 }
 
 impl RepositorySeed {
@@ -105,6 +117,9 @@ impl RepositorySeed {
             branches: BTreeMap::new(),
             environments: BTreeMap::new(),
             rulesets: Vec::new(),
+            check_runs: Vec::new(),
+            issues: Vec::new(),
+            labels: Vec::new(),
         }
     }
     /// Sets the owner (a user, or another organisation) and its type.
@@ -179,6 +194,22 @@ impl RepositorySeed {
         self.rulesets.push(ruleset);
         self
     }
+    /// Adds a check run of the default branch's head, reported by the app `app` (a slug).
+    #[must_use]
+    pub fn check_run(mut self, name: &str, app: &str) -> Self {
+        self.check_runs.push(CheckRunSeed {
+            name: name.to_owned(),
+            app: app.to_owned(),
+        });
+        self
+    }
+
+    /// Adds an issue or pull request (the next number).
+    #[must_use]
+    pub fn issue(mut self, issue: IssueSeed) -> Self {
+        self.issues.push(issue);
+        self
+    }
 
     /// Returns the repository part as a [`RepoSeed`], the owner resolved against `org`.
     pub(crate) fn repo_seed(&self, org: Option<&str>) -> RepoSeed {
@@ -201,6 +232,7 @@ impl RepositorySeed {
             fork: self.fork,
             id: self.id,
             custom_properties: self.custom_properties.clone(),
+            check_runs: self.check_runs.clone(),
         }
     }
 }

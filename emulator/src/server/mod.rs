@@ -1,6 +1,7 @@
 //! HTTP: authentication, headers, `ETag`s, faults, limits, validation and the log; the
 //! operations themselves are in the submodules.
 
+mod issue_ops;
 mod org_ops;
 mod paging;
 mod repo_ops;
@@ -149,8 +150,9 @@ pub(crate) async fn handle(
 
     // Faults fire before anything else; Delay and TruncatedBody then let the request through.
     let mut truncate = false;
-    let mut rewrite = None;
+    let mut rewritten_status = None;
     let mut repeat_first = false;
+    let mut rewritten = None;
     let mut reply = None;
     match take_fault(&shared.faults, &method, &raw_path) {
         Some(FaultKind::CloseConnection) => {
@@ -161,11 +163,12 @@ pub(crate) async fn handle(
         }
         Some(FaultKind::Delay(d)) => tokio::time::sleep(d).await,
         Some(FaultKind::TruncatedBody) => truncate = true,
-        Some(FaultKind::RewriteStatus(status)) => rewrite = Some(status),
+        Some(FaultKind::RewriteStatus(status)) => rewritten_status = Some(status),
         Some(FaultKind::RepeatFirstItem) => repeat_first = true,
         Some(FaultKind::EchoAuthorization { status, shape }) => {
             reply = Some(echo_reply(status, shape, auth.as_deref().unwrap_or("")));
         }
+        Some(FaultKind::Rewrite { pointer, value }) => rewritten = Some((pointer, value)),
         Some(kind) => reply = Some(fault_reply(&kind)),
         None => {}
     }
@@ -196,6 +199,9 @@ pub(crate) async fn handle(
         counted = template != Some(routes::T_RATE);
         out.reply
     };
+    if let (Some((pointer, value)), Some(body)) = (&rewritten, reply.body.as_mut()) {
+        crate::faults::rewrite(body, pointer, value.clone());
+    }
 
     if repeat_first
         && let Some(Value::Array(items)) = &mut reply.body
@@ -228,6 +234,7 @@ pub(crate) async fn handle(
 
     // Every 2xx body the emulator sends is checked against the documented response schema.
     if (200..300).contains(&reply.status)
+        && rewritten.is_none()
         && let (Some(t), Some(body)) = (template, &reply.body)
         && let Ok(api) = crate::schema::api()
         && let Some(errs) = api.check_response(&method, t, reply.status, body)
@@ -240,7 +247,7 @@ pub(crate) async fn handle(
         });
     }
 
-    if let Some(status) = rewrite {
+    if let Some(status) = rewritten_status {
         reply.status = status;
     }
     logged.status = reply.status;

@@ -24,7 +24,8 @@ fn not_found() -> Reply {
 fn default_permissions() -> Value {
     json!({"administration": "write", "metadata": "read", "environments": "write",
            "secrets": "write", "organization_administration": "write",
-           "organization_custom_properties": "read", "members": "read"})
+           "organization_custom_properties": "read", "members": "read", "issues": "write",
+           "pull_requests": "write"})
 }
 
 fn installation_json(w: &World, ctx: &Ctx, inst: &InstallationSeed) -> Value {

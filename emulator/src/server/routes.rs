@@ -32,7 +32,13 @@ pub(crate) const T_HISTORY: &str = "/repos/{owner}/{repo}/rulesets/{ruleset_id}/
 pub(crate) const T_VERSION: &str =
     "/repos/{owner}/{repo}/rulesets/{ruleset_id}/history/{version_id}";
 pub(crate) const T_RULES: &str = "/repos/{owner}/{repo}/rules/branches/{branch}";
+pub(crate) const T_ISSUES: &str = "/repos/{owner}/{repo}/issues";
+pub(crate) const T_ISSUE: &str = "/repos/{owner}/{repo}/issues/{issue_number}";
+pub(crate) const T_ISSUE_COMMENTS: &str = "/repos/{owner}/{repo}/issues/{issue_number}/comments";
+pub(crate) const T_COMMENT: &str = "/repos/{owner}/{repo}/issues/comments/{comment_id}";
+pub(crate) const T_LABELS: &str = "/repos/{owner}/{repo}/labels";
 pub(crate) const T_REPO_PROPS: &str = "/repos/{owner}/{repo}/properties/values";
+pub(crate) const T_CHECK_RUNS: &str = "/repos/{owner}/{repo}/commits/{ref}/check-runs";
 pub(crate) const T_REPO_INST: &str = "/repos/{owner}/{repo}/installation";
 pub(crate) const T_USER: &str = "/users/{username}";
 pub(crate) const T_USER_ID: &str = "/user/{account_id}";
@@ -132,6 +138,14 @@ fn repo_route(rest: &[&str]) -> Option<Route> {
         ["rulesets", id, "history", v] => r(T_VERSION, d(id), d(v)),
         ["rules", "branches", more @ ..] if !more.is_empty() => r(T_RULES, join(more), e()),
         ["properties", "values"] => r(T_REPO_PROPS, e(), e()),
+        ["commits", more @ .., "check-runs"] if !more.is_empty() => {
+            r(T_CHECK_RUNS, join(more), e())
+        }
+        ["issues"] => r(T_ISSUES, e(), e()),
+        ["issues", "comments", id] => r(T_COMMENT, d(id), e()),
+        ["issues", n] => r(T_ISSUE, d(n), e()),
+        ["issues", n, "comments"] => r(T_ISSUE_COMMENTS, d(n), e()),
+        ["labels"] => r(T_LABELS, e(), e()),
         ["installation"] => r(T_REPO_INST, e(), e()),
         ["environments"] => r(T_ENVS, e(), e()),
         ["environments", env] => r(T_ENV, d(env), e()),
@@ -180,15 +194,19 @@ pub(crate) fn allowed(template: &str, method: &str) -> bool {
     let m = method;
     match template {
         T_REPO | T_BRANCHES | T_BRANCH | T_ENVS | T_SECRETS | T_PUBKEY | T_USER | T_TEAM
-        | T_APP | T_RULES | T_HISTORY | T_VERSION | T_REPO_PROPS | T_REPO_INST | T_USER_ID
-        | T_USER_REPOS | T_TEAMS | T_ORG_REPOS | T_ORG_SCHEMA | T_ORG_VALUES | T_ORG_INST
-        | T_INST_REPOS | T_RATE => m == "GET",
+        | T_APP | T_RULES | T_HISTORY | T_VERSION | T_REPO_PROPS | T_REPO_INST | T_CHECK_RUNS
+        | T_USER_ID | T_USER_REPOS | T_TEAMS | T_ORG_REPOS | T_ORG_SCHEMA | T_ORG_VALUES
+        | T_ORG_INST | T_INST_REPOS | T_RATE => m == "GET",
         T_PROT | T_ENV | T_SECRET | T_POL | T_RULESET | T_ORG_RULESET => {
             matches!(m, "GET" | "PUT" | "DELETE")
         }
         T_RSC | T_RPR | T_VAR => matches!(m, "GET" | "PATCH" | "DELETE"),
         T_ADM | T_SIG => matches!(m, "GET" | "POST" | "DELETE"),
-        T_POLS | T_VARS | T_RULESETS | T_ORG_RULESETS => matches!(m, "GET" | "POST"),
+        T_POLS | T_VARS | T_RULESETS | T_ORG_RULESETS | T_ISSUES | T_ISSUE_COMMENTS | T_LABELS => {
+            matches!(m, "GET" | "POST")
+        }
+        T_ISSUE => matches!(m, "GET" | "PATCH"),
+        T_COMMENT => m == "PATCH",
         T_TOKENS => m == "POST",
         _ => false,
     }
@@ -199,10 +217,21 @@ pub(crate) fn admin_read(template: &str) -> bool {
     matches!(template, T_PROT | T_RSC | T_RPR | T_ADM | T_SIG)
 }
 
+/// Returns whether the operation is about issues, pull request comments or labels, which a
+/// caller with write access (not only an administrator) may change.
+pub(crate) fn is_content(template: &str) -> bool {
+    matches!(
+        template,
+        T_ISSUES | T_ISSUE | T_ISSUE_COMMENTS | T_COMMENT | T_LABELS
+    )
+}
+
 /// Returns the fine-grained permission GitHub names in `X-Accepted-GitHub-Permissions` when a
 /// token may not write through the operation.
 pub(crate) fn write_permission(template: &str) -> &'static str {
     match template {
+        T_ISSUES | T_ISSUE | T_LABELS => "issues=write",
+        T_ISSUE_COMMENTS | T_COMMENT => "issues=write; pull_requests=write",
         T_SECRET | T_SECRETS => "secrets=write",
         T_VAR | T_VARS => "environments=write",
         T_ORG_RULESETS | T_ORG_RULESET => "organization_administration=write",

@@ -7,7 +7,7 @@ use super::paging::Paging;
 use super::routes::{
     Route, T_HISTORY, T_ORG_RULESET, T_ORG_RULESETS, T_RULES, T_RULESET, T_RULESETS, T_VERSION,
 };
-use crate::auth::Principal;
+use crate::auth::{self, Principal};
 use crate::render::Ctx;
 use crate::seed::Role;
 use crate::state::rulesets::{Core, DOC, ORG_DOC, Source};
@@ -78,6 +78,11 @@ pub(crate) fn repo_dispatch(
         sees_bypass: who.role() >= Role::Write,
         can_bypass: Some(can_bypass(who, core)),
     };
+    // An organisation ruleset's bypass actors show only to whoever may edit it.
+    let org_viewer = |w: &World, core: &Core| Viewer {
+        sees_bypass: auth::edits_org_rulesets(w, who),
+        can_bypass: Some(can_bypass(who, core)),
+    };
     // An organisation ruleset that applies here, readable through the repository path.
     let org_core = |w: &World, id: u64| {
         w.org_rulesets
@@ -125,9 +130,10 @@ pub(crate) fn repo_dispatch(
                 )),
                 ("GET", None) => {
                     let core = org_core(w, id).ok_or_else(|| not_found(DOC))?;
+                    let who = org_viewer(w, &core);
                     Ok(Reply::json(
                         200,
-                        w.ruleset_json(ctx, Source::Org, &core, &viewer(&core)),
+                        w.ruleset_json(ctx, Source::Org, &core, &who),
                     ))
                 }
                 ("PUT", Some(_)) => {
@@ -181,7 +187,7 @@ pub(crate) fn org_dispatch(
     }
     let src = Source::Org;
     let viewer = Viewer {
-        sees_bypass: who.role() >= Role::Write,
+        sees_bypass: auth::edits_org_rulesets(w, who),
         can_bypass: None,
     };
     match (rt.template, method) {

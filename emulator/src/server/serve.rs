@@ -5,10 +5,10 @@ use serde_json::Value;
 
 use super::paging::Paging;
 use super::routes::{
-    self, Route, T_ORG_INST, T_ORG_RULESET, T_ORG_RULESETS, T_PROT, T_RATE, T_REPO_INST,
-    T_REPO_PROPS, T_RULESET, T_RULESETS, T_TOKENS,
+    self, Route, T_ORG_INST, T_ORG_RULESET, T_ORG_RULESETS, T_ORG_SCHEMA, T_ORG_VALUES, T_PROT,
+    T_RATE, T_REPO_INST, T_REPO_PROPS, T_RULESET, T_RULESETS, T_TOKENS,
 };
-use super::{Call, Shared, lock, org_ops, repo_ops, ruleset_ops};
+use super::{Call, Shared, issue_ops, lock, org_ops, repo_ops, ruleset_ops};
 use crate::Violation;
 use crate::auth::{self, Principal};
 use crate::faults::{primary_limit_reply, secondary_limit_reply};
@@ -202,7 +202,14 @@ fn access(
         None => None,
     };
     let role = who.role();
-    if method != "GET" && role < Role::Admin {
+    // Issues, comments and labels need write access (an installation: its `issues`
+    // permission, when the seed lists permissions); everything else, administration.
+    let writes = if routes::is_content(t) {
+        role >= Role::Write && auth::installation_may(world, who, "issues")
+    } else {
+        role >= Role::Admin
+    };
+    if method != "GET" && !writes {
         return Err(forbidden(who.not_accessible(), routes::write_permission(t)));
     }
     if method == "GET" && routes::admin_read(t) && role < Role::Write {
@@ -219,6 +226,15 @@ fn access(
         ));
     }
 
+    // The organisation's custom properties need its "Custom properties" permission.
+    if matches!(t, T_ORG_VALUES | T_ORG_SCHEMA)
+        && !auth::installation_may(world, who, "organization_custom_properties")
+    {
+        return Err(forbidden(
+            who.not_accessible(),
+            "organization_custom_properties=read",
+        ));
+    }
     Ok(idx)
 }
 
@@ -245,6 +261,10 @@ fn route_call(
         }
         Some(_) if matches!(t, T_REPO_PROPS | T_REPO_INST) => {
             org_ops::dispatch(sh, world, idx, ctx, rt, body, page, who)
+        }
+        Some(i) if routes::is_content(t) => {
+            let login = who.login(world);
+            issue_ops::dispatch(&mut world.repos[i], ctx, method, rt, body, page, &login)
         }
         Some(i) => repo_ops::dispatch(&mut world.repos[i], ctx, method, rt, body, page, who.role()),
         None if matches!(t, T_ORG_RULESETS | T_ORG_RULESET) => {

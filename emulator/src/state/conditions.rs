@@ -1,128 +1,16 @@
-//! Which rulesets apply where: `fnmatch`-style patterns, ref name conditions, repository
-//! conditions of organisation rulesets, and the effective rules of a branch.
+//! Which rulesets apply where: ref name conditions, repository conditions of organisation
+//! rulesets, and the effective rules of a branch.
 //!
-//! Patterns follow Ruby's `File.fnmatch` with `FNM_PATHNAME`, which GitHub uses for rulesets:
-//! `*` matches any characters except `/`; `**` matches any characters including `/`, and `**/`
-//! also matches nothing (so `releases/**/*` matches `releases/v1` and `releases/a/b/c`); `?`
-//! matches one character except `/`; `[abc]`, `[a-z]`, `[!a]` and `[^a]` match one character
-//! from (not from) a set, never `/`; `\` makes the next character literal. Dots are ordinary
-//! characters and there are no `{a,b}` alternatives (`FNM_EXTGLOB` is not set). Ref names match
-//! case-sensitively against the full ref, `refs/heads/NAME`; repository names match
-//! case-insensitively.
+//! Ref names match case-sensitively against the full ref, `refs/heads/NAME`, with Ruby's
+//! `File.fnmatch` and `FNM_PATHNAME` (see [`super::fnmatch`]); repository names match
+//! case-insensitively, a leading `.` being an ordinary character.
 
 use serde_json::{Value, json};
 
+use super::fnmatch::{fnmatch, fnmatch_name};
 use super::rulesets::{Core, Source};
 use super::{Repo, World};
 use crate::seed::Realism;
-
-/// Returns whether `text` matches the `fnmatch` pattern (see the module docs).
-pub(crate) fn fnmatch(pattern: &str, text: &str) -> bool {
-    let p: Vec<char> = pattern.chars().collect();
-    let t: Vec<char> = text.chars().collect();
-    let mut memo = Matcher {
-        p: &p,
-        t: &t,
-        seen: vec![None; (p.len() + 1) * (t.len() + 1)],
-    };
-    memo.at(0, 0)
-}
-
-/// A pattern and a text, with the results of `(pattern position, text position)` pairs
-/// already decided, so that several `*` and `**` stay polynomial.
-struct Matcher<'a> {
-    p: &'a [char],
-    t: &'a [char],
-    seen: Vec<Option<bool>>,
-}
-
-impl Matcher<'_> {
-    fn at(&mut self, i: usize, j: usize) -> bool {
-        let key = i * (self.t.len() + 1) + j;
-        if let Some(done) = self.seen[key] {
-            return done;
-        }
-        let result = self.decide(i, j);
-        self.seen[key] = Some(result);
-        result
-    }
-
-    fn decide(&mut self, i: usize, j: usize) -> bool {
-        let (pat, text) = (self.p, self.t);
-        let Some(&ch) = pat.get(i) else {
-            return j == text.len();
-        };
-        match ch {
-            '*' if pat.get(i + 1) == Some(&'*') => {
-                if pat.get(i + 2) == Some(&'/') && self.at(i + 3, j) {
-                    return true;
-                }
-                (j..=text.len()).any(|k| self.at(i + 2, k))
-            }
-            '*' => {
-                for k in j..=text.len() {
-                    if self.at(i + 1, k) {
-                        return true;
-                    }
-                    if text.get(k) == Some(&'/') {
-                        break;
-                    }
-                }
-                false
-            }
-            '?' => text.get(j).is_some_and(|x| *x != '/') && self.at(i + 1, j + 1),
-            '[' => match (text.get(j), class(&pat[i + 1..])) {
-                (Some(x), Some((set, negated, len))) => {
-                    *x != '/' && in_set(&set, *x) != negated && self.at(i + 1 + len, j + 1)
-                }
-                (Some(x), None) => *x == '[' && self.at(i + 1, j + 1),
-                (None, _) => false,
-            },
-            '\\' if i + 1 < pat.len() => text.get(j) == Some(&pat[i + 1]) && self.at(i + 2, j + 1),
-            other => text.get(j) == Some(&other) && self.at(i + 1, j + 1),
-        }
-    }
-}
-
-/// A bracket expression: its ranges, whether it is negated, and its length.
-type Class = (Vec<(char, char)>, bool, usize);
-
-/// Parses a bracket expression after `[`: the ranges, whether negated, and the length used
-/// (up to and including `]`).
-fn class(p: &[char]) -> Option<Class> {
-    let mut i = 0;
-    let negated = matches!(p.first(), Some('!' | '^'));
-    if negated {
-        i += 1;
-    }
-    let mut set = Vec::new();
-    let mut first = true;
-    while i < p.len() {
-        let c = p[i];
-        if c == ']' && !first {
-            return Some((set, negated, i + 1));
-        }
-        first = false;
-        let lo = if c == '\\' && i + 1 < p.len() {
-            i += 1;
-            p[i]
-        } else {
-            c
-        };
-        if p.get(i + 1) == Some(&'-') && p.get(i + 2).is_some_and(|c| *c != ']') {
-            set.push((lo, p[i + 2]));
-            i += 3;
-        } else {
-            set.push((lo, lo));
-            i += 1;
-        }
-    }
-    None
-}
-
-fn in_set(set: &[(char, char)], c: char) -> bool {
-    set.iter().any(|(lo, hi)| (*lo..=*hi).contains(&c))
-}
 
 fn strs(v: Option<&Value>) -> Vec<&str> {
     v.and_then(Value::as_array)
@@ -136,13 +24,29 @@ pub(crate) fn ref_matches(conditions: Option<&Value>, repo: &Repo, branch: &str)
     let Some(r) = conditions.and_then(|c| c.get("ref_name")) else {
         return false;
     };
+    ref_selects(
+        &strs(r.get("include")),
+        &strs(r.get("exclude")),
+        branch,
+        &repo.repo.default_branch,
+    )
+}
+
+/// Returns whether `include` and `exclude` select `refs/heads/{branch}`: `~ALL` is every
+/// branch, `~DEFAULT_BRANCH` the default one, and `exclude` beats `include`.
+fn ref_selects<S: AsRef<str>>(
+    include: &[S],
+    exclude: &[S],
+    branch: &str,
+    default_branch: &str,
+) -> bool {
     let full = format!("refs/heads/{branch}");
-    let hit = |p: &str| match p {
+    let hit = |p: &S| match p.as_ref() {
         "~ALL" => true,
-        "~DEFAULT_BRANCH" => branch == repo.repo.default_branch,
-        _ => fnmatch(p, &full),
+        "~DEFAULT_BRANCH" => branch == default_branch,
+        p => fnmatch(p, &full),
     };
-    strs(r.get("include")).into_iter().any(hit) && !strs(r.get("exclude")).into_iter().any(hit)
+    include.iter().any(hit) && !exclude.iter().any(hit)
 }
 
 fn property_matches(repo: &Repo, spec: &Value) -> bool {
@@ -167,7 +71,7 @@ pub(crate) fn repo_matches(conditions: Option<&Value>, repo: &Repo) -> bool {
     let Some(c) = conditions else { return false };
     if let Some(r) = c.get("repository_name") {
         let name = repo.repo.name.to_ascii_lowercase();
-        let hit = |p: &str| p == "~ALL" || fnmatch(&p.to_ascii_lowercase(), &name);
+        let hit = |p: &str| p == "~ALL" || fnmatch_name(&p.to_ascii_lowercase(), &name);
         return strs(r.get("include")).into_iter().any(hit)
             && !strs(r.get("exclude")).into_iter().any(hit);
     }
@@ -242,39 +146,64 @@ impl World {
 
 #[cfg(test)]
 mod tests {
+    use serde_json::Value;
+
     use super::fnmatch;
+
+    /// The table the tool runs too.
+    const TABLE: &str = include_str!(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../tests/fixtures/ref-patterns.json"
+    ));
+
+    fn rows(section: &str) -> Vec<Value> {
+        let table: Value = serde_json::from_str(TABLE).expect("the table is valid JSON");
+        table[section].as_array().expect("a list of rows").clone()
+    }
+
+    fn strings(v: &Value) -> Vec<String> {
+        v.as_array()
+            .expect("a list")
+            .iter()
+            .map(|s| s.as_str().expect("a string").to_owned())
+            .collect()
+    }
 
     #[test]
     fn fnmatch_follows_file_fnmatch_with_pathname() {
-        let yes = [
-            ("refs/heads/main", "refs/heads/main"),
-            ("refs/heads/*", "refs/heads/main"),
-            ("refs/heads/release/*", "refs/heads/release/v1"),
-            ("refs/heads/**", "refs/heads/a/b/c"),
-            ("refs/heads/releases/**/*", "refs/heads/releases/v1"),
-            ("refs/heads/releases/**/*", "refs/heads/releases/a/b"),
-            ("refs/heads/v?", "refs/heads/v1"),
-            ("refs/heads/[a-c]x", "refs/heads/bx"),
-            ("refs/heads/[!a-c]x", "refs/heads/dx"),
-            ("refs/heads/\\*", "refs/heads/*"),
-            ("refs/heads/dev*", "refs/heads/develop"),
-        ];
-        for (p, t) in yes {
-            assert!(fnmatch(p, t), "{p} should match {t}");
-        }
-        let no = [
-            ("refs/heads/*", "refs/heads/release/v1"),
-            ("refs/heads/release/*", "refs/heads/release"),
-            ("refs/heads/v?", "refs/heads/v/"),
-            ("refs/heads/[a-c]x", "refs/heads/dx"),
-            ("refs/heads/\\*", "refs/heads/x"),
-            ("refs/heads/main", "refs/heads/Main"),
-            ("main", "refs/heads/main"),
-        ];
-        for (p, t) in no {
-            assert!(!fnmatch(p, t), "{p} should not match {t}");
-        }
-        // Many stars stay fast.
+        let rows = rows("fnmatch");
+        assert!(rows.len() > 50, "the table is read whole");
+        let wrong: Vec<String> = rows
+            .iter()
+            .filter(|r| {
+                fnmatch(
+                    r["pattern"].as_str().expect("pattern"),
+                    r["text"].as_str().expect("text"),
+                ) != r["matches"].as_bool().expect("matches")
+            })
+            .map(ToString::to_string)
+            .collect();
+        assert!(wrong.is_empty(), "{wrong:#?}");
+    }
+
+    #[test]
+    fn ref_conditions_select_branches_as_the_table_says() {
+        let wrong: Vec<String> = rows("conditions")
+            .iter()
+            .filter(|r| {
+                let (include, exclude) = (strings(&r["include"]), strings(&r["exclude"]));
+                let branch = r["branch"].as_str().expect("branch");
+                let default = r["default_branch"].as_str().expect("default_branch");
+                super::ref_selects(&include, &exclude, branch, default)
+                    != r["selects"].as_bool().expect("selects")
+            })
+            .map(ToString::to_string)
+            .collect();
+        assert!(wrong.is_empty(), "{wrong:#?}");
+    }
+
+    #[test]
+    fn many_stars_stay_fast() {
         let long = format!("refs/heads/{}", "a/".repeat(40));
         assert!(!fnmatch(
             &format!("refs/heads/{}b", "**/".repeat(12)),
@@ -284,5 +213,6 @@ mod tests {
             &format!("refs/heads/{}b", "*a*".repeat(12)),
             &"a".repeat(200)
         ));
+        assert!(super::fnmatch_name("*", ".github"));
     }
 }

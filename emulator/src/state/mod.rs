@@ -4,9 +4,13 @@
 //! [`World`] holds the accounts, the organisation, every repository ([`Repo`]) and the
 //! organisation's rulesets; the submodules add one resource each.
 
+mod check_runs;
 pub(crate) mod conditions;
 mod environments;
 mod export;
+mod fnmatch;
+mod issues;
+mod issues_json;
 mod protection;
 mod protection_json;
 mod repo;
@@ -16,9 +20,19 @@ pub(crate) mod rulesets_json;
 mod secrets;
 mod world;
 
+/// How GitHub matches ruleset patterns, for tests that hold another matcher to it.
+pub mod ref_patterns {
+    /// Returns whether the whole `text` matches `pattern` (Ruby's `File.fnmatch` with
+    /// `FNM_PATHNAME`).
+    pub fn fnmatch(pattern: &str, text: &str) -> bool {
+        super::fnmatch::fnmatch(pattern, text)
+    }
+}
+
 use serde_json::{Map, Value, json};
 
 pub(crate) use environments::Policy;
+pub(crate) use issues::{Comment, Issue};
 pub(crate) use protection::one_of_error;
 pub(crate) use repo::{Directory, Org, Repo};
 pub(crate) use world::World;

@@ -10,6 +10,7 @@ use serde_json::{Value, json};
 
 use super::Reply;
 use super::environments::Env;
+use super::issues::Issues;
 use super::protection::Branch;
 use super::rulesets::Ruleset;
 use crate::render::{self, Account, Ctx};
@@ -89,6 +90,7 @@ pub(crate) struct Repo {
     pub branches: BTreeMap<String, Branch>,
     pub envs: BTreeMap<String, Env>,
     pub rulesets: BTreeMap<u64, Ruleset>,
+    pub issues: Issues,
     ids: Arc<AtomicU64>,
 }
 
@@ -115,6 +117,7 @@ impl Repo {
             branches: BTreeMap::new(),
             envs: BTreeMap::new(),
             rulesets: BTreeMap::new(),
+            issues: Issues::default(),
             ids,
         }
     }

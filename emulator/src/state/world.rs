@@ -104,6 +104,8 @@ impl World {
             branches: seed.branches.clone(),
             environments: seed.environments.clone(),
             rulesets: seed.rulesets.clone(),
+            issues: seed.issues.clone(),
+            labels: seed.labels.clone(),
             ..RepositorySeed::new(&seed.repo.name)
         };
         if top_level {
@@ -133,6 +135,7 @@ impl World {
                 repo_state.add_branch(&default);
             }
             repo_state.load(&r.branches, &r.environments)?;
+            repo_state.load_issues(&r.labels, &r.issues)?;
             w.repos.push(repo_state);
             let idx = w.repos.len() - 1;
             for body in &r.rulesets {
@@ -196,6 +199,8 @@ impl World {
             branches: BTreeMap::new(),
             environments: BTreeMap::new(),
             rulesets: Vec::new(),
+            issues: Vec::new(),
+            labels: Vec::new(),
             org: None,
             repositories: Vec::new(),
             tokens: self.tokens.clone(),
@@ -205,11 +210,14 @@ impl World {
         for (i, r) in self.repos.iter().enumerate() {
             let (branches, environments) = r.export();
             let rulesets: Vec<Value> = r.rulesets.values().map(Ruleset::to_seed).collect();
+            let (issues, labels) = r.issues.to_seed();
             if self.top_level && i == 0 {
                 seed.repo = r.repo.clone();
                 seed.branches = branches;
                 seed.environments = environments;
                 seed.rulesets = rulesets;
+                seed.issues = issues;
+                seed.labels = labels;
             } else {
                 seed.repositories.push(RepositorySeed {
                     name: r.repo.name.clone(),
@@ -224,6 +232,9 @@ impl World {
                     branches,
                     environments,
                     rulesets,
+                    check_runs: r.repo.check_runs.clone(),
+                    issues,
+                    labels,
                 });
             }
         }

@@ -8,14 +8,15 @@ use crate::cli::ApplyArgs;
 use crate::commands::Context;
 use crate::commands::apply::{self as repository, Applied, ProcessSecrets, Reviewed};
 use crate::commands::interrupt::Interrupt;
-use crate::commands::remote;
+use crate::commands::{guard, remote};
 use crate::error::{Error, ExitStatus};
 use crate::github::RestWriter;
 use crate::github::client::WriteClient;
 use crate::github::read::OrgRulesets;
 use crate::model::OrgPolicy;
-use crate::org::run::Target;
+use crate::org::run::{Planned, Target};
 use crate::plan::{OrgPlan, Plan};
+use crate::policy::Located;
 use crate::progress::with_spinner;
 use crate::render;
 
@@ -24,6 +25,7 @@ use crate::render;
 pub fn apply(
     args: &ApplyArgs,
     policy: &OrgPolicy,
+    located: &Located,
     ctx: &Context,
     out: &mut dyn Write,
     err: &mut dyn Write,
@@ -32,7 +34,7 @@ pub fn apply(
     let scope = scope(policy, &args.remote, &args.org)?;
     let (mut config, runtime) = remote::connect_org(&args.remote, &policy.organization, ctx)?;
     share_points(&mut config, scope);
-    config.write_pace = std::time::Duration::from_millis(args.write_delay_ms);
+    config.write_pace = std::time::Duration::from_millis(args.pace.write_delay_ms);
     let github = RestWriter::new(WriteClient::new(config));
     let concurrency = usize::from(args.remote.concurrency);
     runtime.block_on(async {
@@ -40,31 +42,43 @@ pub fn apply(
             planned,
             refused,
             org_rulesets,
+            warnings,
+            estimate,
         } = with_spinner(
             format!("planning the repositories of {}…", policy.organization),
             ctx.verbose,
-            plan_run(&github, policy, scope, args.org.force, concurrency),
+            plan_run(&github, policy, located, scope, args.org.force, concurrency),
         )
         .await?;
-        let report = org_plan(&policy.organization, &planned, &refused);
+        let report = org_plan(&policy.organization, &planned, &refused, located);
         render::org::render(&report, render::Format::Text, ctx.color, out)?;
+        if ctx.verbose {
+            writeln!(
+                err,
+                "note: {}",
+                crate::commands::budget::describe(&estimate)
+            )?;
+        }
+        for warning in &warnings {
+            writeln!(err, "warning: {warning}")?;
+        }
         for plan in &report.plans {
             warn(plan, err)?;
         }
-        let to_apply: Vec<(&Target, &Plan)> = planned
+        // A policy that contradicts a repository's requirements is bad input: nothing of
+        // the run is written.
+        let contradictions: Vec<String> = planned
             .iter()
-            .filter_map(|(target, result)| result.as_ref().ok().map(|plan| (target, plan)))
-            .filter(|(_, plan)| plan.changes.iter().any(|c| c.applicable && !c.excepted))
-            .collect();
-        let count: usize = to_apply
-            .iter()
-            .map(|(_, plan)| {
-                plan.changes
-                    .iter()
-                    .filter(|c| c.applicable && !c.excepted)
-                    .count()
+            .filter_map(|(target, result)| {
+                let plan = result.as_ref().ok()?;
+                Some(guard::lines(plan, &target.layers, located, true))
             })
-            .sum();
+            .flatten()
+            .collect();
+        if let Some(error) = guard::error(contradictions) {
+            return Err(error);
+        }
+        let (to_apply, count) = applicable(&planned);
         if let Some(halt) = github.halted() {
             return Err(Error::new(format!(
                 "nothing was written: {}",
@@ -85,12 +99,17 @@ pub fn apply(
                 repository::refuse_missing_secret_values(plan)?;
             }
         }
+        // One refusal (or one question) for the whole run, every change named with its
+        // repository.
+        let weakening =
+            repository::guard_weakening(args, to_apply.iter().map(|(_, plan)| *plan), true)?;
         let values =
             ProcessSecrets::read(&to_apply.iter().map(|(_, plan)| *plan).collect::<Vec<_>>());
         if !args.yes {
             out.flush()?;
             let what = format!("{} repositories of {}", to_apply.len(), policy.organization);
             repository::confirm(&what, count, err)?;
+            repository::confirm_weakening(&weakening, err)?;
             github.restart_deadline();
         }
         let interrupt = Interrupt::listen();
@@ -103,6 +122,23 @@ pub fn apply(
         let outcomes = apply_each(&to_apply, &writing, ctx, out, err).await?;
         summarise(&report, &outcomes, out)
     })
+}
+
+/// The repositories with a change apply makes, and how many changes that is.
+fn applicable(planned: &[Planned]) -> (Vec<(&Target, &Plan)>, usize) {
+    let makes = |plan: &Plan| {
+        plan.changes
+            .iter()
+            .filter(|c| c.applicable && !c.excepted)
+            .count()
+    };
+    let to_apply: Vec<(&Target, &Plan)> = planned
+        .iter()
+        .filter_map(|(target, result)| result.as_ref().ok().map(|plan| (target, plan)))
+        .filter(|(_, plan)| makes(plan) > 0)
+        .collect();
+    let count = to_apply.iter().map(|(_, plan)| makes(plan)).sum();
+    (to_apply, count)
 }
 
 /// How the repositories of an `apply --org` ended.

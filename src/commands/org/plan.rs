@@ -4,13 +4,15 @@ use std::io::Write;
 
 use super::{Planning, org_plan, plan_run, scope, share_points, status_of, warn};
 use crate::ci::actions;
-use crate::cli::{PlanArgs, PlanFormat};
+use crate::cli::PlanArgs;
 use crate::commands::plan::show;
-use crate::commands::{Context, remote};
+use crate::commands::reports::{self, Output, PolicySource, Reported};
+use crate::commands::{Context, guard, remote};
 use crate::error::{Error, ExitStatus};
 use crate::github::RestReader;
 use crate::github::client::ReadClient;
 use crate::model::OrgPolicy;
+use crate::policy::Located;
 use crate::progress::with_spinner;
 use crate::render;
 
@@ -18,6 +20,7 @@ use crate::render;
 pub fn plan(
     args: &PlanArgs,
     policy: &OrgPolicy,
+    located: &Located,
     ctx: &Context,
     out: &mut dyn Write,
     err: &mut dyn Write,
@@ -35,28 +38,72 @@ pub fn plan(
     let github = RestReader::new(ReadClient::new(config));
     let concurrency = usize::from(args.remote.concurrency);
     let Planning {
-        planned, refused, ..
+        planned,
+        refused,
+        warnings,
+        estimate,
+        ..
     } = runtime.block_on(with_spinner(
         format!("planning the repositories of {}…", policy.organization),
         ctx.verbose,
-        plan_run(&github, policy, scope, args.org.force, concurrency),
+        plan_run(&github, policy, located, scope, args.org.force, concurrency),
     ))?;
+    if ctx.verbose {
+        writeln!(
+            err,
+            "note: {}",
+            crate::commands::budget::describe(&estimate)
+        )?;
+    }
+    for warning in &warnings {
+        writeln!(err, "warning: {warning}")?;
+    }
+    let output = Output::of(args.format);
+    let source = PolicySource {
+        path: &args.policy.policy,
+        map: &located.map,
+        cwd: &ctx.cwd,
+    };
+    let category = reports::category(Some(&policy.organization), scope.shard);
     if scope.only.is_some() {
         // One repository: its own plan, exactly as a repository policy would show it.
-        let Some((_, result)) = planned.into_iter().next() else {
+        let Some((target, result)) = planned.into_iter().next() else {
             return Err(Error::new("no repository was planned"));
         };
         let plan = result?;
-        show(&plan, args.format, ctx, out)?;
+        match output {
+            Output::Plan(format) => show(&plan, format, ctx, out)?,
+            Output::Report(report) => {
+                let reported = [Reported::organization(&plan, &target, policy)];
+                reports::write(report, &reported, &[], &source, &category, out)?;
+            }
+        }
         warn(&plan, err)?;
+        if let Some(error) = guard::error(guard::lines(&plan, &target.layers, located, false)) {
+            return Err(error);
+        }
         return Ok(if plan.in_sync() {
             ExitStatus::Success
         } else {
             ExitStatus::Drift
         });
     }
-    let report = org_plan(&policy.organization, &planned, &refused);
-    render::org::render(&report, format_of(args.format), ctx.color, out)?;
+    let report = org_plan(&policy.organization, &planned, &refused, located);
+    match output {
+        Output::Plan(format) => render::org::render(&report, format, ctx.color, out)?,
+        Output::Report(kind) => {
+            // The plans of the report: a plan that contradicts its requirements is an error.
+            let reported: Vec<Reported<'_>> = planned
+                .iter()
+                .filter_map(|(target, result)| {
+                    let plan = result.as_ref().ok()?;
+                    let kept = report.plans.iter().any(|p| p.repository == plan.repository);
+                    kept.then(|| Reported::organization(plan, target, policy))
+                })
+                .collect();
+            reports::write(kind, &reported, &report.errors, &source, &category, out)?;
+        }
+    }
     for plan in &report.plans {
         warn(plan, err)?;
     }
@@ -74,12 +121,4 @@ pub fn plan(
             .map_err(|err| Error::new("failed to write $GITHUB_STEP_SUMMARY").caused_by(err))?;
     }
     Ok(status_of(&report))
-}
-
-fn format_of(format: PlanFormat) -> render::Format {
-    match format {
-        PlanFormat::Text => render::Format::Text,
-        PlanFormat::Json => render::Format::Json,
-        PlanFormat::Markdown => render::Format::Markdown,
-    }
 }

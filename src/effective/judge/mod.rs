@@ -17,7 +17,7 @@ pub enum Verdict {
     Met,
     /// Not met.
     Unmet,
-    /// Cannot be told: a providing ruleset's bypass actors cannot be seen.
+    /// Cannot be told: it rests on a providing ruleset whose bypass actors cannot be seen.
     Unknown,
 }
 
@@ -95,25 +95,16 @@ pub fn judge(
         });
     }
     if requirement.no_bypass {
-        let providers: Vec<&Contribution> = enforced.iter().filter(|c| c.provides()).collect();
-        let verdict = if providers.iter().any(|c| c.bypass_free.is_none()) {
-            Verdict::Unknown
-        } else if !providers.is_empty() && providers.iter().all(|c| c.bypass_free == Some(true)) {
-            Verdict::Met
-        } else {
-            Verdict::Unmet
-        };
-        let met = verdict == Verdict::Met;
+        let (verdict, sources) = super::bypass::judge(
+            &super::bypass::asked_by(requirement, enforced, ids),
+            enforced,
+        );
         out.push(Judged {
             setting: "no_bypass",
+            live: json!(verdict == Verdict::Met),
             verdict,
-            live: json!(met),
             policy: json!(true),
-            sources: providers
-                .iter()
-                .filter(|c| met || c.bypass_free == Some(false))
-                .map(|c| c.source.clone())
-                .collect(),
+            sources,
             evaluate_only: Vec::new(),
         });
     }

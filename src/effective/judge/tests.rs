@@ -189,3 +189,91 @@ fn no_bypass_needs_every_provider_closed_and_visible() {
         Verdict::Unknown
     );
 }
+
+fn no_bypass_of(wanted: &Requirement, evidence: &BranchEvidence) -> (Verdict, Vec<String>) {
+    let ids = Identities::default();
+    let (enforced, evaluate) = contributions(evidence, &ids);
+    let judged = judge(wanted, &enforced, &evaluate, &ids);
+    let last = judged.last().unwrap();
+    assert_eq!(last.setting, "no_bypass");
+    (
+        last.verdict.clone(),
+        last.sources.iter().map(ToString::to_string).collect(),
+    )
+}
+
+fn approvals_without_bypass(count: u8) -> Requirement {
+    Requirement {
+        required_approvals: count,
+        no_bypass: true,
+        ..Requirement::default()
+    }
+}
+
+#[test]
+fn no_bypass_ignores_a_bypassable_source_that_provides_nothing_asked() {
+    // Classic (admins may bypass it) provides 1 approval and blocks force pushes; only
+    // 2 approvals are asked, which the closed ruleset provides.
+    assert_eq!(
+        no_bypass_of(&approvals_without_bypass(2), &evidence(true)),
+        (Verdict::Met, vec!["ruleset \"protect-main\"".to_owned()])
+    );
+}
+
+#[test]
+fn no_bypass_ignores_a_bypassable_source_a_closed_one_duplicates() {
+    let mut evidence = evidence(true);
+    if let Classic::Protected(branch) = &mut evidence.classic {
+        branch.pull_request.as_mut().unwrap().required_approvals = 2;
+    }
+    assert_eq!(
+        no_bypass_of(&approvals_without_bypass(2), &evidence).0,
+        Verdict::Met
+    );
+    // Alone, the bypassable source leaves it unmet, and is named.
+    evidence.rulesets[0].bypass = Some(vec![crate::model::BypassActor::default()]);
+    assert_eq!(
+        no_bypass_of(&approvals_without_bypass(2), &evidence),
+        (
+            Verdict::Unmet,
+            vec!["classic".to_owned(), "ruleset \"protect-main\"".to_owned()]
+        )
+    );
+}
+
+#[test]
+fn no_bypass_needs_the_hidden_actors_only_of_a_source_it_rests_on() {
+    let mut evidence = evidence(true);
+    evidence.rulesets[1].bypass = None;
+    // `org-ci` is hidden, but only approvals are asked.
+    assert_eq!(
+        no_bypass_of(&approvals_without_bypass(2), &evidence).0,
+        Verdict::Met
+    );
+    // Asked for `ci`, which only `org-ci` provides: it cannot be told, and says where.
+    let ci = Requirement {
+        required_checks: vec![RequiredCheck::any_app("ci")],
+        no_bypass: true,
+        ..Requirement::default()
+    };
+    assert_eq!(
+        no_bypass_of(&ci, &evidence),
+        (
+            Verdict::Unknown,
+            vec!["ruleset \"org-ci\" (organization acme)".to_owned()]
+        )
+    );
+}
+
+#[test]
+fn no_bypass_with_nothing_provided_is_unmet() {
+    let evidence = BranchEvidence {
+        classic: Classic::None,
+        rulesets: Vec::new(),
+        ..evidence(true)
+    };
+    assert_eq!(
+        no_bypass_of(&approvals_without_bypass(1), &evidence),
+        (Verdict::Unmet, vec![])
+    );
+}

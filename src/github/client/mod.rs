@@ -209,6 +209,12 @@ impl ReadClient {
     pub fn halted(&self) -> Option<rate_limit::Halt> {
         self.inner.halted()
     }
+
+    /// Returns true when the cache holds an answer for the path (its first page), which a
+    /// conditional request can have confirmed for free.
+    pub fn is_cached(&self, path: &ApiPath) -> bool {
+        self.inner.is_cached(path)
+    }
 }
 
 impl WriteClient {

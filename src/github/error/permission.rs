@@ -24,6 +24,16 @@ pub enum Permission {
     MetadataRead,
     /// Organization administration, read: organisation rulesets.
     OrganizationAdministrationRead,
+    /// Custom properties (organisation), read: the repositories' property values.
+    CustomPropertiesRead,
+    /// Checks, read: what reported a commit's checks.
+    ChecksRead,
+    /// Organization administration, write: organisation rulesets with their bypass actors.
+    OrganizationAdministrationWrite,
+    /// Issues, write: the drift issue and its label.
+    IssuesWrite,
+    /// Pull requests, write: the plan's comment and label on a pull request.
+    PullRequestsWrite,
 }
 
 impl Permission {
@@ -39,23 +49,33 @@ impl Permission {
             Self::MembersRead => "Organization members: read",
             Self::MetadataRead => "Metadata: read",
             Self::OrganizationAdministrationRead => "Organization administration: read",
+            Self::CustomPropertiesRead => "Custom properties: read (organization)",
+            Self::ChecksRead => "Checks: read",
+            Self::OrganizationAdministrationWrite => "Organization administration: write",
+            Self::IssuesWrite => "Issues: write",
+            Self::PullRequestsWrite => "Pull requests: write",
         }
     }
 
     /// Returns the hint for a token that lacks this permission.
     pub fn hint(self) -> String {
-        let classic = if matches!(
-            self,
-            Self::MembersRead | Self::OrganizationAdministrationRead
-        ) {
-            "the `read:org` scope"
-        } else {
-            "the `repo` scope"
-        };
-        format!(
-            "the token needs \"{}\" on this repository (fine-grained token), or {classic} (classic token)",
-            self.label()
-        )
+        match self {
+            // Only an organisation owner may edit the organisation's rulesets.
+            Self::OrganizationAdministrationWrite => format!(
+                "the token needs \"{}\" on the organisation (a fine-grained token of an organisation owner, or a GitHub App's installation), or an organisation owner's classic token with the `admin:org` scope",
+                self.label()
+            ),
+            Self::MembersRead
+            | Self::OrganizationAdministrationRead
+            | Self::CustomPropertiesRead => format!(
+                "the token needs \"{}\" on the organisation (fine-grained token), or the `read:org` scope (classic token)",
+                self.label()
+            ),
+            _ => format!(
+                "the token needs \"{}\" on this repository (fine-grained token), or the `repo` scope (classic token)",
+                self.label()
+            ),
+        }
     }
 }
 

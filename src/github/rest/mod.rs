@@ -5,6 +5,8 @@
 //! have no way to write; `Rest<WriteClient>` ([`RestWriter`]) implements `GithubWrite` too.
 //! Reads are in `read.rs`, writes in `write.rs`.
 
+mod content;
+mod paths;
 mod read;
 #[cfg(test)]
 mod tests;
@@ -17,6 +19,7 @@ use super::client::{HttpResponse, ReadClient, Reads, WriteClient};
 use super::error::{ApiError, ApiErrorKind, Call, Cause, Permission};
 use super::path::ApiPath;
 use crate::names::RepoName;
+pub use content::RestContent;
 
 /// GitHub's largest page for most lists.
 const PER_PAGE: u32 = 100;

@@ -9,6 +9,7 @@ use gh_policy_emulator::{Emulator, LoggedRequest};
 use serde_json::Value;
 use tempfile::TempDir;
 
+pub mod http;
 pub mod policy;
 
 pub use policy::Policy;
