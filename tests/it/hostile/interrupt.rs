@@ -98,3 +98,32 @@ fn sigint_during_apply_over_an_organisation_stops_after_the_write_in_flight() {
         "{err}"
     );
 }
+
+#[cfg(unix)]
+#[test]
+fn a_second_signal_stops_at_once_saying_the_write_in_flight_may_be_made() {
+    let repo = TestRepo::new("flow-drifted");
+    repo.write(&Policy::flow());
+    // Answers slow enough that the run is still writing or reading back when the second
+    // signal comes.
+    let child = start(&repo, Duration::from_secs(2), &[]);
+    let started = Instant::now();
+    while repo.writes().is_empty() {
+        assert!(started.elapsed() < Duration::from_secs(60), "no write came");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let pid = child.id().to_string();
+    for _ in 0..2 {
+        let sent = Command::new("kill").args(["-INT", &pid]).status().unwrap();
+        assert!(sent.success());
+        std::thread::sleep(Duration::from_millis(300));
+    }
+    let output = child.wait_with_output().unwrap();
+    let (out, err) = streams(&output);
+    assert_eq!(output.status.code(), Some(130), "{out}\n{err}");
+    assert!(err.contains("a second signal stops at once"), "{err}");
+    assert!(
+        err.contains("interrupted (SIGINT) again: stopping now; the write in flight may or may not have been made"),
+        "{err}"
+    );
+}
