@@ -97,14 +97,13 @@ fn the_apps_token_exchange_is_held_to_the_timeout() {
             .path("/access_tokens")
             .always(),
     );
-    let started = Instant::now();
+    // The delay is a minute: a run that ends within 40 s gave up at its --timeout.
     let output = within(
         as_app(&mut repo.std_cmd()).args(["plan", "--no-cache", "--timeout", "5"]),
         Duration::from_secs(40),
     )
     .expect("the token exchange ran past --timeout");
     assert_code(&output, 1);
-    assert!(started.elapsed() < Duration::from_secs(30));
     let all = printed(&output);
     assert!(
         all.contains("POST /app/installations/77/access_tokens"),
