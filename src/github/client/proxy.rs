@@ -72,6 +72,13 @@ pub struct ProxyError {
     cause: Option<BoxError>,
 }
 
+impl ProxyError {
+    /// Returns the proxy, without its credentials.
+    pub fn proxy(&self) -> &str {
+        &self.proxy
+    }
+}
+
 impl std::fmt::Display for ProxyError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let proxy = crate::untrusted::quote(&self.proxy);

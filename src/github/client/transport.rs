@@ -115,8 +115,29 @@ impl fmt::Display for TransportError {
                 );
             }
         };
-        write!(f, "{what} ({}): {}", self.host, root_cause(&*self.source))
+        // A socket error on the way to the proxy is the proxy's, not GitHub's: say so.
+        let via = proxy_in(&*self.source).map_or_else(String::new, |proxy| {
+            format!(" through the proxy {}", crate::untrusted::quote(proxy))
+        });
+        write!(
+            f,
+            "{what} ({}{via}): {}",
+            self.host,
+            root_cause(&*self.source)
+        )
     }
+}
+
+/// Returns the proxy a failed tunnel went through, if the chain holds one.
+fn proxy_in<'a>(err: &'a (dyn StdError + 'static)) -> Option<&'a str> {
+    let mut current = Some(err);
+    while let Some(e) = current {
+        if let Some(proxy) = e.downcast_ref::<ProxyError>() {
+            return Some(proxy.proxy());
+        }
+        current = e.source();
+    }
+    None
 }
 
 impl StdError for TransportError {}

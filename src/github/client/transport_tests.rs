@@ -243,4 +243,27 @@ mod proxy {
         assert_eq!(err.kind, TransportErrorKind::Proxy, "{err}");
         assert!(err.to_string().contains("not an http:// proxy"), "{err}");
     }
+
+    #[tokio::test]
+    async fn a_proxy_that_cannot_be_reached_is_named_without_its_credentials() {
+        // A port nothing listens on: the proxy refuses the connection.
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let err = through(&format!("http://user:secret@127.0.0.1:{port}"), "")
+            .send(request("https://api.github.test/x"))
+            .await
+            .unwrap_err();
+        assert_eq!(err.kind, TransportErrorKind::Connect, "{err}");
+        let text = err.to_string();
+        assert!(
+            text.contains(&format!(
+                "cannot connect (api.github.test through the proxy `http://127.0.0.1:{port}`)"
+            )),
+            "{text}"
+        );
+        assert!(!text.contains("secret"), "{text}");
+    }
 }
