@@ -13,6 +13,8 @@ mod content;
 mod values;
 
 pub use content::{CommentArgs, IssueArgs, WritePaceArgs};
+pub use values::MAX_SECONDS;
+use values::{milliseconds, seconds, shard, wait_seconds};
 
 /// The exit codes of every command, for `--help` and the man page (DESIGN.md §1).
 pub const EXIT_CODES: [(u8, &str); 3] = [
@@ -154,11 +156,11 @@ pub struct RemoteArgs {
     pub concurrency: u16,
 
     /// Seconds before one request is abandoned (reads are then retried)
-    #[arg(long, value_name = "SECONDS", default_value_t = 30, value_parser = values::seconds)]
+    #[arg(long, value_name = "SECONDS", default_value_t = 30, value_parser = seconds)]
     pub request_timeout: u64,
 
     /// Seconds all API calls of the command may take together, waits and retries included
-    #[arg(long, value_name = "SECONDS", default_value_t = 600, value_parser = values::seconds)]
+    #[arg(long, value_name = "SECONDS", default_value_t = 600, value_parser = seconds)]
     pub timeout: u64,
 
     /// How many times a failed read (5xx, timeout, dropped connection) is tried again
@@ -166,7 +168,7 @@ pub struct RemoteArgs {
     pub retries: u32,
 
     /// The longest to wait for a rate limit to reset; beyond it, stop and say when it resets
-    #[arg(long, value_name = "SECONDS", default_value_t = 90)]
+    #[arg(long, value_name = "SECONDS", default_value_t = 90, value_parser = wait_seconds)]
     pub max_rate_limit_wait: u64,
 
     /// Milliseconds of the first pause before a retry (it doubles each time, with jitter)
@@ -175,7 +177,8 @@ pub struct RemoteArgs {
         value_name = "MS",
         default_value_t = 500,
         hide = true,
-        env = "GH_POLICY_RETRY_BASE_MS"
+        env = "GH_POLICY_RETRY_BASE_MS",
+        value_parser = milliseconds
     )]
     pub retry_base_ms: u64,
 
@@ -211,7 +214,7 @@ pub struct OrgArgs {
 
     /// Only this share of the selected repositories, e.g. 2/4 (1-based, stable by name: a
     /// new repository does not move the others)
-    #[arg(long, value_name = "I/N", value_parser = values::shard)]
+    #[arg(long, value_name = "I/N", value_parser = shard)]
     pub shard: Option<(u32, u32)>,
 
     /// Go on even when the rate limit left looks too small for the run

@@ -32,6 +32,7 @@ pub mod org;
 pub mod plan;
 pub mod policy;
 pub mod progress;
+pub mod redact;
 pub mod render;
 #[cfg(test)]
 mod testing;
@@ -66,10 +67,11 @@ pub fn run(cli: &Cli) -> ExitStatus {
             && std::env::var_os("TERM").is_none_or(|term| term != "dumb")
             && stdout.is_terminal(),
     };
-    let mut out = stdout.lock();
+    // Both streams are redacted: no credential the process holds is ever printed.
+    let mut out = redact::Redacting::new(stdout.lock());
     // Not locked for the whole command: the spinner and the request log write to stderr
     // from other threads, and would wait forever for a lock held here.
-    let mut err = stderr;
+    let mut err = redact::Redacting::new(stderr);
     let result = match &cli.command {
         Command::Validate(args) => commands::validate::run(args, &mut out, &mut err),
         Command::Schema(args) => commands::schema::run(args, &mut out),

@@ -6,6 +6,7 @@ mod builder;
 mod faults;
 mod limits;
 mod render;
+mod rs256;
 mod schema;
 mod seed;
 mod server;
@@ -23,7 +24,7 @@ use serde_json::Value;
 
 pub use auth::test_keys;
 pub use builder::EmulatorBuilder;
-pub use faults::{Fault, FaultKind};
+pub use faults::{Echo, Fault, FaultKind};
 pub use limits::{SecondaryLimits, Stats};
 pub use schema::{github_api_dir, validate_request, validate_response};
 pub use seed::{
@@ -221,6 +222,12 @@ impl Emulator {
                 .repository(repository)
                 .always(),
         );
+    }
+
+    /// Renames a repository (`owner/name` to `new_name`): its old name answers
+    /// `301 Moved Permanently` from then on, as GitHub's does.
+    pub fn rename_repository(&self, from: &str, new_name: &str) -> Result<(), String> {
+        lock(&self.shared.state).rename(from, new_name)
     }
 
     /// Removes every fault that has not fired yet.

@@ -7,7 +7,6 @@ mod common;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use gh_policy_emulator::{Emulator, InstallationSeed, Seed, test_keys};
-use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use serde_json::{Value, json};
 
 use common::{assert_clean, call_as, main_ruleset, org_seed};
@@ -23,13 +22,12 @@ fn now() -> i64 {
 }
 
 fn sign(claims: &Value, key_pem: &str) -> String {
-    let key = EncodingKey::from_rsa_pem(key_pem.as_bytes()).unwrap();
-    jsonwebtoken::encode(&Header::new(Algorithm::RS256), claims, &key).unwrap()
+    test_keys::sign(claims, key_pem).unwrap()
 }
 
 /// A valid app JWT: issued a minute ago (as GitHub advises against clock drift), 9 minutes
 /// left.
-fn jwt(iss: Value) -> String {
+fn jwt(iss: &Value) -> String {
     let t = now();
     sign(
         &json!({"iat": t - 60, "exp": t + 540, "iss": iss}),
@@ -50,7 +48,7 @@ fn seed() -> Seed {
 #[test]
 fn an_app_jwt_finds_installations_and_mints_tokens() {
     let emu = Emulator::start(seed());
-    let app = jwt(json!(15368));
+    let app = jwt(&json!(15368));
     let inst = call_as(&emu, &app, "GET", "/orgs/acme/installation", None);
     assert_eq!(inst.status, 200, "{}", inst.body);
     let v = inst.json();
@@ -71,7 +69,7 @@ fn an_app_jwt_finds_installations_and_mints_tokens() {
         200
     );
     // The narrow app's installation covers web only.
-    let narrow = jwt(json!("2000"));
+    let narrow = jwt(&json!("2000"));
     assert_eq!(
         call_as(&emu, &narrow, "GET", "/repos/acme/web/installation", None).json()["id"],
         78
@@ -255,7 +253,7 @@ fn bad_jwts_get_githubs_401s() {
         (pat.status, pat.json()["message"].clone()),
         (401, json!("A JSON web token could not be decoded"))
     );
-    let app = jwt(json!(15368));
+    let app = jwt(&json!(15368));
     let r = call_as(&emu, &app, "GET", "/repos/acme/api", None);
     assert_eq!(
         (r.status, r.json()["message"].clone()),
@@ -273,7 +271,7 @@ fn installation_tokens_expire() {
     let emu = Emulator::builder(seed())
         .installation_token_ttl(Duration::from_secs(2))
         .start();
-    let app = jwt(json!(15368));
+    let app = jwt(&json!(15368));
     let mint = || {
         call_as(
             &emu,
@@ -322,7 +320,7 @@ fn an_app_may_bring_its_own_public_key() {
     assert_eq!(
         call_as(
             &emu,
-            &jwt(json!(15368)),
+            &jwt(&json!(15368)),
             "GET",
             "/orgs/acme/installation",
             None
@@ -333,7 +331,7 @@ fn an_app_may_bring_its_own_public_key() {
     assert_eq!(
         call_as(
             &emu,
-            &jwt(json!(2000)),
+            &jwt(&json!(2000)),
             "GET",
             "/orgs/acme/installation",
             None

@@ -1,5 +1,10 @@
 //! Effective rules of a branch and organisation rulesets: which rulesets apply where.
-#![allow(clippy::unwrap_used, clippy::too_many_lines, reason = "test code")]
+#![allow(
+    clippy::unwrap_used,
+    clippy::too_many_lines,
+    clippy::needless_pass_by_value,
+    reason = "test code"
+)]
 
 mod common;
 

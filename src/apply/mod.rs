@@ -35,6 +35,8 @@ pub struct ApplyReport {
     pub outcomes: Vec<(Change, Outcome)>,
     /// What GitHub accepted but did differently (e.g. users dropped from a restriction).
     pub warnings: Vec<String>,
+    /// A stop was asked for (a signal) before every change was attempted.
+    pub interrupted: bool,
 }
 
 impl ApplyReport {
@@ -61,10 +63,27 @@ pub async fn execute(
     github: &dyn GithubWrite,
     secrets: &dyn SecretValues,
 ) -> ApplyReport {
+    execute_until(plan, repo, github, secrets, &|| false).await
+}
+
+/// Executes the applicable changes of `plan`, in order, on `repo`, until `stop` says so:
+/// it is asked before each write, so a write once started is finished.
+pub async fn execute_until(
+    plan: &Plan,
+    repo: &RepoName,
+    github: &dyn GithubWrite,
+    secrets: &dyn SecretValues,
+    stop: &(dyn Fn() -> bool + Sync),
+) -> ApplyReport {
     let mut outcomes = Vec::with_capacity(plan.changes.len());
     let mut warnings = Vec::new();
     let mut stopped = false;
+    let mut interrupted = false;
     for change in &plan.changes {
+        if !stopped && change.target.is_some() && change.applicable && !change.excepted && stop() {
+            stopped = true;
+            interrupted = true;
+        }
         let outcome = match (&change.target, change.applicable) {
             _ if change.excepted => Outcome::Excepted,
             (Some(target), true) if !stopped => {
@@ -86,7 +105,11 @@ pub async fn execute(
         };
         outcomes.push((change.clone(), outcome));
     }
-    ApplyReport { outcomes, warnings }
+    ApplyReport {
+        outcomes,
+        warnings,
+        interrupted,
+    }
 }
 
 #[cfg(test)]

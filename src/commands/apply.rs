@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use crate::apply::{self, ApplyReport, Outcome};
 use crate::cli::ApplyArgs;
+use crate::commands::interrupt::Interrupt;
 use crate::commands::org::{self, Mode};
 use crate::commands::plan::show;
 use crate::commands::{Context, guard, remote};
@@ -116,7 +117,8 @@ pub(super) async fn review_and_apply(
         confirm_weakening(&weakening, err)?;
         github.restart_deadline();
     }
-    let result = execute_and_verify(reviewed, github, &values, ctx, out, err).await?;
+    let interrupt = Interrupt::listen();
+    let result = execute_and_verify(reviewed, github, &values, &interrupt, ctx, out, err).await?;
     writeln!(out, "\n{}", result.message)?;
     Ok(result.status)
 }
@@ -145,6 +147,7 @@ pub(super) async fn execute_and_verify(
     reviewed: &Reviewed<'_>,
     github: &RestWriter,
     values: &dyn SecretValues,
+    interrupt: &Interrupt,
     ctx: &Context,
     out: &mut dyn Write,
     err: &mut dyn Write,
@@ -161,8 +164,15 @@ pub(super) async fn execute_and_verify(
         .iter()
         .filter(|c| c.applicable && !c.excepted)
         .count();
-    let report = apply::execute(plan, repo, github, values).await;
+    let report = apply::execute_until(plan, repo, github, values, &|| interrupt.asked()).await;
     write_report(&report, out, err)?;
+    if report.interrupted {
+        return Err(Error::new(format!(
+            "apply interrupted: {} of {applicable} changes applied, the rest not attempted",
+            report.applied()
+        ))
+        .with_hint("run apply again when ready: it plans afresh and converges"));
+    }
     if report.failed() {
         return Err(Error::new(format!(
             "apply stopped after a failed write: {} of {applicable} changes applied",

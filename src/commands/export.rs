@@ -200,7 +200,7 @@ fn write_file(path: &Path, text: &str) -> Result<(), Error> {
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     let temp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    std::fs::write(&temp, text).map_err(fail)?;
+    std::fs::write(&temp, crate::redact::redact(text).as_bytes()).map_err(fail)?;
     std::fs::rename(&temp, path).map_err(|err| {
         let _ = std::fs::remove_file(&temp);
         fail(err)

@@ -11,6 +11,7 @@ pub mod content;
 pub mod explain;
 pub mod export;
 pub mod guard;
+pub mod interrupt;
 pub mod issue;
 pub mod org;
 pub mod plan;

@@ -30,5 +30,5 @@ pub mod write;
 
 pub use api::{GithubRead, GithubWrite, ProtectionRead};
 pub use content::GithubContent;
-pub use error::{ApiError, ApiErrorKind, Cause, Permission};
+pub use error::{ApiError, ApiErrorKind, Call, Cause, Permission};
 pub use rest::{RestContent, RestReader, RestWriter};

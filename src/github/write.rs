@@ -135,7 +135,10 @@ async fn secret(
             .delete_environment_secret(repo, environment, name)
             .await;
     };
-    let call = format!("PUT secret {name} of environment {environment}");
+    let call = super::Call::new(
+        http::Method::PUT,
+        format!("secret {name} of environment {environment}"),
+    );
     let value = secrets
         .value(from_env)
         .filter(|v| !v.is_empty())

@@ -38,8 +38,8 @@ pub use exception::Exception;
 pub use org::{Group, OrgPolicy, PolicyBody, Select};
 pub use requirement::{FLAGS as REQUIREMENT_FLAGS, Requirement};
 pub use ruleset::{
-    Enforcement, MergeMethod, OtherRule, PullRequestRule, RestrictUpdates, Rules, Ruleset,
-    RulesetTarget, StatusChecksRule,
+    Enforcement, MODELLED_RULES, MergeMethod, OtherRule, PullRequestRule, RestrictUpdates, Rules,
+    Ruleset, RulesetTarget, StatusChecksRule,
 };
 
 /// Branch protection and deployment environments of one GitHub repository.
@@ -73,11 +73,13 @@ pub struct RepoSettings {
 
     /// Repository rulesets, keyed by their (unique) name. A listed ruleset is managed whole.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[schemars(extend("propertyNames" = { "pattern": crate::names::NON_BLANK_PATTERN }))]
     pub rulesets: BTreeMap<String, Ruleset>,
 
     /// What must hold on a branch (or `~DEFAULT_BRANCH`), however it is configured:
     /// evaluated on classic protection and every active ruleset together.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[schemars(extend("propertyNames" = { "pattern": crate::names::NON_BLANK_PATTERN }))]
     pub requirements: BTreeMap<String, Requirement>,
 
     /// Drift accepted until a date.

@@ -14,6 +14,7 @@ use super::{Diagnostic, PolicyError, SourceMap, parse_document, read, to_json};
 use crate::model::ref_pattern::malformed;
 use crate::model::{OrgPolicy, PolicyBody, RepoSettings};
 use crate::org::merge::loosenings;
+use crate::untrusted::quote;
 
 impl Document for OrgPolicy {
     const RULES: &'static [Rule<Self>] = &[
@@ -26,6 +27,11 @@ impl Document for OrgPolicy {
             name: "name-globs-are-well-formed",
             why_in_code: "parses each glob of `select.names` and `exclude` (a pattern cannot say that a `[` is closed)",
             check: name_globs,
+        },
+        Rule {
+            name: "repository-entries-differ-in-more-than-case",
+            why_in_code: "compares mapping keys with each other, ignoring case",
+            check: repository_case_duplicates,
         },
     ];
 }
@@ -131,6 +137,29 @@ fn name_globs(policy: &OrgPolicy, findings: &mut Findings) {
     }
     for (i, glob) in policy.exclude.iter().enumerate() {
         check(vec!["exclude".into(), i.into()], glob);
+    }
+}
+
+/// `svc-004` and `SVC-004` are one repository on GitHub: two entries would merge into one
+/// policy and one of them, perhaps the stricter, would be lost.
+fn repository_case_duplicates(policy: &OrgPolicy, findings: &mut Findings) {
+    let path = |name: &str| -> Vec<Segment> { vec!["repositories".into(), name.into()] };
+    let mut seen: std::collections::BTreeMap<String, &str> = std::collections::BTreeMap::new();
+    for name in policy.repositories.keys() {
+        match seen.get(&name.to_lowercase()) {
+            Some(first) => findings.with_other(
+                path(name),
+                path(first),
+                format!(
+                    "repositories {} and {} ({{other}}) are one repository: GitHub matches repository names without case; keep one entry",
+                    quote(name),
+                    quote(first)
+                ),
+            ),
+            None => {
+                seen.insert(name.to_lowercase(), name);
+            }
+        }
     }
 }
 

@@ -21,7 +21,7 @@ use hyper::{Request, Response};
 use serde_json::Value;
 
 use crate::auth::Minted;
-use crate::faults::{Fault, FaultKind, fault_reply, take_fault};
+use crate::faults::{Fault, FaultKind, echo_reply, fault_reply, take_fault};
 use crate::limits::Limiter;
 use crate::render::Ctx;
 use crate::seed::TokenSeed;
@@ -150,6 +150,8 @@ pub(crate) async fn handle(
 
     // Faults fire before anything else; Delay and TruncatedBody then let the request through.
     let mut truncate = false;
+    let mut rewritten_status = None;
+    let mut repeat_first = false;
     let mut rewritten = None;
     let mut reply = None;
     match take_fault(&shared.faults, &method, &raw_path) {
@@ -161,6 +163,11 @@ pub(crate) async fn handle(
         }
         Some(FaultKind::Delay(d)) => tokio::time::sleep(d).await,
         Some(FaultKind::TruncatedBody) => truncate = true,
+        Some(FaultKind::RewriteStatus(status)) => rewritten_status = Some(status),
+        Some(FaultKind::RepeatFirstItem) => repeat_first = true,
+        Some(FaultKind::EchoAuthorization { status, shape }) => {
+            reply = Some(echo_reply(status, shape, auth.as_deref().unwrap_or("")));
+        }
         Some(FaultKind::Rewrite { pointer, value }) => rewritten = Some((pointer, value)),
         Some(kind) => reply = Some(fault_reply(&kind)),
         None => {}
@@ -194,6 +201,13 @@ pub(crate) async fn handle(
     };
     if let (Some((pointer, value)), Some(body)) = (&rewritten, reply.body.as_mut()) {
         crate::faults::rewrite(body, pointer, value.clone());
+    }
+
+    if repeat_first
+        && let Some(Value::Array(items)) = &mut reply.body
+        && let Some(first) = items.first().cloned()
+    {
+        items.push(first);
     }
 
     // ETag / If-None-Match on successful GETs: a 304 does not count against the rate limit.
@@ -233,6 +247,9 @@ pub(crate) async fn handle(
         });
     }
 
+    if let Some(status) = rewritten_status {
+        reply.status = status;
+    }
     logged.status = reply.status;
     lock(&shared.log).push(logged);
     Ok(build_response(&shared, &reply, etag, truncate))
@@ -248,7 +265,14 @@ fn build_response(
     let used = *lock(&shared.used);
     let mut b = Response::builder()
         .status(reply.status)
-        .header("content-type", "application/json; charset=utf-8")
+        .header(
+            "content-type",
+            if reply.text.is_some() {
+                "text/html; charset=utf-8"
+            } else {
+                "application/json; charset=utf-8"
+            },
+        )
         .header("x-github-media-type", "github.v3; format=json")
         .header("x-github-api-version-selected", "2022-11-28")
         .header("x-github-request-id", format!("EMU:{used:08X}"));
@@ -273,11 +297,11 @@ fn build_response(
     for (k, v) in &reply.headers {
         b = b.header(k.as_str(), v.as_str());
     }
-    let mut body = reply
-        .body
-        .as_ref()
-        .map(|v| v.to_string().into_bytes())
-        .unwrap_or_default();
+    let mut body = match (&reply.text, &reply.body) {
+        (Some(text), _) => text.as_bytes().to_vec(),
+        (None, Some(json)) => json.to_string().into_bytes(),
+        (None, None) => Vec::new(),
+    };
     if truncate {
         body.truncate(body.len() / 2);
     }

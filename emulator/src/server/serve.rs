@@ -118,6 +118,14 @@ pub(crate) fn serve(sh: &Shared, ctx: &Ctx, call: &Call<'_>) -> Served {
         return done(primary_limit_reply(sh.primary_limit, sh.reset));
     }
 
+    // A renamed repository's old name: GitHub redirects to the repository by id.
+    if let Some((owner, name)) = &rt.repo
+        && let Some(id) = world.moved_to(owner, name)
+    {
+        let rest: String = segs.iter().skip(3).flat_map(|s| ["/", s]).collect();
+        return done(moved(&ctx.api, id, &rest));
+    }
+
     let idx = match access(&world, &principal, &rt, call.method) {
         Ok(i) => i,
         Err(r) => return done(r),
@@ -145,6 +153,22 @@ pub(crate) fn serve(sh: &Shared, ctx: &Ctx, call: &Call<'_>) -> Served {
     )
     .unwrap_or_else(|e| e);
     done(reply)
+}
+
+/// GitHub's answer for a renamed or transferred repository: 301 with `Location` and a
+/// `basic-error` body naming the repository by id (QUIRKS 5).
+fn moved(api: &str, id: u64, rest: &str) -> Reply {
+    let url = format!("{api}/repositories/{id}{rest}");
+    let mut r = Reply::json(
+        301,
+        serde_json::json!({
+            "message": "Moved Permanently",
+            "url": url,
+            "documentation_url": "https://docs.github.com/v3/#http-redirects"
+        }),
+    );
+    r.headers.push(("location".into(), url));
+    r
 }
 
 /// Decides who may call what: app-only operations, the repositories a caller reaches, and

@@ -43,6 +43,8 @@ pub(crate) struct Reply {
     pub status: u16,
     pub body: Option<Value>,
     pub headers: Vec<(String, String)>,
+    /// A body that is not JSON (an HTML error page), sent as `text/html` instead of `body`.
+    pub text: Option<Box<str>>,
 }
 
 impl Reply {
@@ -51,6 +53,7 @@ impl Reply {
             status,
             body: Some(body),
             headers: Vec::new(),
+            text: None,
         }
     }
     pub(crate) fn empty(status: u16) -> Self {
@@ -58,6 +61,7 @@ impl Reply {
             status,
             body: None,
             headers: Vec::new(),
+            text: None,
         }
     }
 }

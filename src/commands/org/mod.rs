@@ -214,14 +214,14 @@ pub(super) fn share_points(config: &mut ClientConfig, scope: Scope<'_>) {
 pub(super) fn org_plan(
     organization: &str,
     planned: &[Planned],
-    unmergeable: &[(RepoName, String)],
+    refused: &[(String, String)],
     located: &Located,
 ) -> OrgPlan {
     let mut plans = Vec::new();
-    let mut errors: Vec<RepositoryError> = unmergeable
+    let mut errors: Vec<RepositoryError> = refused
         .iter()
         .map(|(repo, reason)| RepositoryError {
-            repository: repo.to_string(),
+            repository: repo.clone(),
             error: reason.clone(),
         })
         .collect();

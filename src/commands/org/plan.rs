@@ -39,7 +39,7 @@ pub fn plan(
     let concurrency = usize::from(args.remote.concurrency);
     let Planning {
         planned,
-        unmergeable,
+        refused,
         warnings,
         estimate,
         ..
@@ -88,7 +88,7 @@ pub fn plan(
             ExitStatus::Drift
         });
     }
-    let report = org_plan(&policy.organization, &planned, &unmergeable, located);
+    let report = org_plan(&policy.organization, &planned, &refused, located);
     match output {
         Output::Plan(format) => render::org::render(&report, format, ctx.color, out)?,
         Output::Report(kind) => {
@@ -106,6 +106,15 @@ pub fn plan(
     }
     for plan in &report.plans {
         warn(plan, err)?;
+    }
+    if let Some(halt) = github.halted() {
+        writeln!(
+            err,
+            "stopped: {}; {} of {} repositories were planned before it",
+            halt.sentence(),
+            report.plans.len(),
+            report.plans.len() + report.errors.len()
+        )?;
     }
     if actions::in_actions() {
         actions::append_org_step_summary(&report)

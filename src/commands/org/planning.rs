@@ -6,10 +6,10 @@ use crate::error::Error;
 use crate::github::GithubRead;
 use crate::github::read::OrgRulesets;
 use crate::model::OrgPolicy;
-use crate::names::RepoName;
 use crate::org::budget::{Estimate, OrgCache};
 use crate::org::properties::Problem;
-use crate::org::run::{self, Planned, Scope, Selection, SelectionError};
+use crate::org::run::{self, Planned, Scope};
+use crate::org::selection::{self, Selection, SelectionError};
 use crate::policy::Located;
 use crate::untrusted::quote;
 
@@ -29,7 +29,7 @@ async fn start(
     let cache = OrgCache::of(github, &policy.organization);
     let (selection, org_rulesets) = futures::try_join!(
         async {
-            run::targets(github, policy, scope)
+            selection::targets(github, policy, scope)
                 .await
                 .map_err(|err| match err {
                     SelectionError::Api(err) => Error::from(err),
@@ -57,7 +57,7 @@ async fn start(
     if let Some(only) = scope.only
         && selection.targets.is_empty()
     {
-        if let Some((_, reason)) = selection.unmergeable.first() {
+        if let Some((_, reason)) = selection.refused.first() {
             return Err(Error::new(reason.clone()));
         }
         return Err(Error::new(format!(
@@ -81,12 +81,12 @@ async fn start(
     Ok((selection, org_rulesets, estimate))
 }
 
-/// What planning the run found: each repository's plan (or error), the repositories whose
-/// layers do not merge, the organisation's rulesets (read once), and what a person should
+/// What planning the run found: each repository's plan (or error), the repositories the
+/// run covers but cannot plan, the organisation's rulesets (read once), and what a person should
 /// know of the selection (located warnings).
 pub(super) struct Planning {
     pub planned: Vec<Planned>,
-    pub unmergeable: Vec<(RepoName, String)>,
+    pub refused: Vec<(String, String)>,
     pub org_rulesets: OrgRulesets,
     pub warnings: Vec<String>,
     pub estimate: Estimate,
@@ -105,7 +105,7 @@ pub(super) async fn plan_run(
     let (
         Selection {
             targets,
-            unmergeable,
+            refused,
             warnings,
             ..
         },
@@ -123,7 +123,7 @@ pub(super) async fn plan_run(
     .await;
     Ok(Planning {
         planned,
-        unmergeable,
+        refused,
         org_rulesets,
         warnings: warnings
             .iter()

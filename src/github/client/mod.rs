@@ -14,8 +14,10 @@ pub mod cache;
 mod credentials;
 mod pagination;
 pub mod points;
+pub mod proxy;
 pub mod rate_limit;
 mod root;
+pub mod run;
 mod sending;
 pub mod transport;
 
@@ -36,7 +38,7 @@ pub use credentials::{Credentials, Token};
 pub use root::ApiRoot;
 pub use transport::{HttpRequest, HttpResponse, HttpTransport, Transport, TransportError};
 
-use super::error::{ApiError, ApiErrorKind};
+use super::error::{ApiError, ApiErrorKind, Call};
 use super::path::ApiPath;
 use crate::progress::Log;
 
@@ -45,7 +47,7 @@ pub const API_VERSION: &str = "2022-11-28";
 
 /// The headers every request to GitHub carries: the credentials (marked sensitive, so no
 /// debug output shows them), the media type, the API version and who is calling.
-pub fn github_headers(authorization: &str, call: &str) -> Result<http::HeaderMap, ApiError> {
+pub fn github_headers(authorization: &str, call: &Call) -> Result<http::HeaderMap, ApiError> {
     use http::header::{self, HeaderValue};
     let mut value = HeaderValue::from_str(authorization).map_err(|_| {
         ApiError::new(ApiErrorKind::Auth, call)
@@ -107,6 +109,10 @@ pub struct ClientConfig {
     pub log: Arc<dyn Log>,
     /// Where conditional-request `ETags` and bodies are kept, if anywhere.
     pub cache: Option<EtagCache>,
+    /// What the clients of one run share (the deadline, a rate-limit pause, the halt).
+    pub run: Arc<run::Run>,
+    /// Added to `-v` lines, saying whose calls they are (`, as the app`).
+    pub log_suffix: &'static str,
 }
 
 impl ClientConfig {
@@ -127,6 +133,8 @@ impl ClientConfig {
             verbose: false,
             log: Arc::new(crate::progress::StderrLog),
             cache: None,
+            run: Arc::default(),
+            log_suffix: "",
         }
     }
 }
@@ -196,6 +204,12 @@ impl ReadClient {
         self.inner.root()
     }
 
+    /// Returns why the client stopped sending (a rate limit that asked for a longer wait
+    /// than allowed), if it did.
+    pub fn halted(&self) -> Option<rate_limit::Halt> {
+        self.inner.halted()
+    }
+
     /// Returns true when the cache holds an answer for the path (its first page), which a
     /// conditional request can have confirmed for free.
     pub fn is_cached(&self, path: &ApiPath) -> bool {
@@ -240,10 +254,23 @@ impl WriteClient {
         body: &B,
     ) -> Result<HttpResponse, ApiError> {
         let bytes = serde_json::to_vec(body).map_err(|err| {
-            ApiError::new(super::ApiErrorKind::Malformed, format!("{method} {path}"))
+            ApiError::new(super::ApiErrorKind::Malformed, path.call(method.clone()))
                 .with_detail(format!("the request body could not be written: {err}"))
         })?;
         self.inner.write(method, path, Some(bytes)).await
+    }
+
+    /// Sends a write that is safe to send again (minting a token): retried like a read,
+    /// never paced or cached. Returns the answer whatever its status.
+    pub async fn send_repeatable(
+        &self,
+        method: Method,
+        path: &ApiPath,
+        body: &serde_json::Value,
+    ) -> Result<HttpResponse, ApiError> {
+        self.inner
+            .repeatable(method, path, body.to_string().into_bytes())
+            .await
     }
 
     /// Sends one write without a body (a DELETE, a POST that switches a setting on).

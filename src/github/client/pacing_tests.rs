@@ -277,7 +277,8 @@ async fn a_401_renews_the_refused_token_once_for_many_requests_then_gives_up() {
     assert_eq!(credentials.current.load(Ordering::SeqCst), 1);
     assert_eq!(*credentials.rejected.lock().unwrap(), vec!["Bearer 0"; 5]);
 
-    // A renewed token refused too: the second 401 goes to the caller.
+    // A renewed token refused too: the second 401 is the caller's error, with the
+    // credentials' own hint when they have one.
     transport
         .refused
         .lock()
@@ -288,7 +289,8 @@ async fn a_401_renews_the_refused_token_once_for_many_requests_then_gives_up() {
         .lock()
         .unwrap()
         .push("Bearer 2".to_owned());
-    let response = client.get(&protection(0)).await.unwrap();
-    assert_eq!(response.status, StatusCode::UNAUTHORIZED);
+    let err = client.get(&protection(0)).await.unwrap_err();
+    assert_eq!(err.kind, crate::github::ApiErrorKind::Auth);
+    assert_eq!(err.status(), Some(401));
     assert_eq!(credentials.current.load(Ordering::SeqCst), 2);
 }

@@ -257,7 +257,7 @@ impl FakeGithub {
             .find(|f| f.nth == Some(n) || f.op == Some(op))
         {
             return Err(
-                ApiError::new(failure.kind, format!("{op} {object}")).because(Cause::Status {
+                ApiError::new(failure.kind, call_of(op, object)).because(Cause::Status {
                     status: failure.status,
                     message: "injected failure".to_owned(),
                     errors: Vec::new(),
@@ -273,7 +273,7 @@ impl FakeGithub {
         } else {
             Err(ApiError::new(
                 ApiErrorKind::NotFound,
-                format!("{op} {repo}"),
+                call_of(op, &repo.to_string()),
             ))
         }
     }
@@ -312,12 +312,23 @@ fn is_write(op: &str) -> bool {
     )
 }
 
+/// The call an operation's error names: `PUT` for a write, `GET` for a read, then the
+/// operation and its object.
+fn call_of(op: &str, object: &str) -> crate::github::Call {
+    let method = if is_write(op) {
+        http::Method::PUT
+    } else {
+        http::Method::GET
+    };
+    crate::github::Call::new(method, format!("{op} {object}"))
+}
+
 fn json(body: &impl serde::Serialize) -> Option<serde_json::Value> {
     serde_json::to_value(body).ok()
 }
 
 fn not_found(op: &str, object: &str) -> ApiError {
-    ApiError::new(ApiErrorKind::NotFound, format!("{op} {object}")).because(Cause::Status {
+    ApiError::new(ApiErrorKind::NotFound, call_of(op, object)).because(Cause::Status {
         status: 404,
         message: "Not Found".to_owned(),
         errors: Vec::new(),

@@ -181,7 +181,7 @@ fn refuse_unreadable(desired: &RepoSettings, live: &LiveState) -> Result<(), Api
             continue;
         };
         if evidence.classic == Classic::Unreadable {
-            return Err(ApiError::new(ApiErrorKind::Permission, format!("GET …/branches/{}/protection", untrusted::escape(branch)))
+            return Err(ApiError::new(ApiErrorKind::Permission, super::Call::get(format!("…/branches/{}/protection", untrusted::escape(branch))))
                 .with_detail(format!(
                     "the token cannot read the classic protection of branch {}, on which requirements are judged",
                     untrusted::quote(branch)
@@ -204,7 +204,7 @@ fn refuse_unreadable(desired: &RepoSettings, live: &LiveState) -> Result<(), Api
                     Permission::AdministrationWrite,
                 ),
             };
-            return Err(ApiError::new(ApiErrorKind::Permission, format!("GET {source}"))
+            return Err(ApiError::new(ApiErrorKind::Permission, super::Call::get(source.to_string()))
                 .with_detail(format!(
                     "`no_bypass` on branch {} rests on {source}, whose bypass actors GitHub left out: it shows them only to {what}",
                     untrusted::quote(branch)

@@ -44,7 +44,7 @@ impl RestContent {
         path: &ApiPath,
         repo: &RepoName,
     ) -> Result<T, ApiError> {
-        let call = format!("GET {path}");
+        let call = path.call(Method::GET);
         let response = self.client.reader().get(path).await?;
         if response.status == StatusCode::OK {
             parse(&response, &call)
@@ -77,7 +77,7 @@ impl RestContent {
         ok: StatusCode,
         needs: Permission,
     ) -> Result<T, ApiError> {
-        let call = format!("{method} {path}");
+        let call = path.call(method.clone());
         if let Err(spent) = self.pace.admit().await {
             return Err(ApiError::new(ApiErrorKind::RateLimited, call).with_detail(format!(
                 "GitHub allows about {PER_HOUR} issues, comments and labels an hour, and this run has written as many; one more fits in {} minutes",

@@ -16,8 +16,7 @@ use http::StatusCode;
 use serde::de::DeserializeOwned;
 
 use super::client::{HttpResponse, ReadClient, Reads, WriteClient};
-
-use super::error::{ApiError, ApiErrorKind, Cause, Permission};
+use super::error::{ApiError, ApiErrorKind, Call, Cause, Permission};
 use super::path::ApiPath;
 use crate::names::RepoName;
 pub use content::RestContent;
@@ -47,6 +46,12 @@ impl<C: Reads> Rest<C> {
 
     fn reads(&self) -> &ReadClient {
         self.client.reads()
+    }
+
+    /// Returns why the client stopped sending (a rate limit that asked for a longer wait
+    /// than allowed), if it did.
+    pub fn halted(&self) -> Option<super::client::rate_limit::Halt> {
+        self.reads().halted()
     }
 }
 
@@ -85,7 +90,7 @@ pub(super) fn message(response: &HttpResponse) -> Option<String> {
 
 pub(super) fn parse<T: DeserializeOwned>(
     response: &HttpResponse,
-    call: &str,
+    call: &Call,
 ) -> Result<T, ApiError> {
     serde_json::from_slice(&response.body)
         .map_err(|err| ApiError::new(ApiErrorKind::Malformed, call).because(Cause::Malformed(err)))
@@ -106,7 +111,7 @@ impl<C: Reads> Rest<C> {
         &self,
         path: ApiPath,
     ) -> Result<Option<T>, ApiError> {
-        let call = format!("GET {path}");
+        let call = path.call(http::Method::GET);
         let response = self.reads().get(&path).await?;
         match response.status {
             StatusCode::OK => parse(&response, &call).map(Some),

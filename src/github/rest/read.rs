@@ -28,7 +28,7 @@ impl<C: Reads> GithubRead for Rest<C> {
         branch: &str,
     ) -> Result<ProtectionRead, ApiError> {
         let path = protection_path(repo, branch);
-        let call = format!("GET {path}");
+        let call = path.call(http::Method::GET);
         let response = self.reads().get(&path).await?;
         match response.status {
             StatusCode::OK => Ok(ProtectionRead::Protected(Box::new(parse(
@@ -54,7 +54,7 @@ impl<C: Reads> GithubRead for Rest<C> {
             enabled: bool,
         }
         let path = protection_path(repo, branch).lit("required_signatures");
-        let call = format!("GET {path}");
+        let call = path.call(http::Method::GET);
         let response = self.reads().get(&path).await?;
         match response.status {
             StatusCode::OK => parse::<Enabled>(&response, &call).map(|e| e.enabled),
@@ -121,7 +121,7 @@ impl<C: Reads> GithubRead for Rest<C> {
         let path = environment_path(repo, environment)
             .lit("secrets")
             .lit("public-key");
-        let call = format!("GET {path}");
+        let call = path.call(http::Method::GET);
         let response = self.reads().get(&path).await?;
         if response.status != StatusCode::OK {
             return Err(
@@ -169,7 +169,7 @@ impl<C: Reads> GithubRead for Rest<C> {
 
     async fn ruleset(&self, repo: &RepoName, id: u64) -> Result<Ruleset, ApiError> {
         let path = repo_path(repo).lit("rulesets").id(id);
-        let call = format!("GET {path}");
+        let call = path.call(http::Method::GET);
         let response = self.reads().get(&path).await?;
         if response.status != StatusCode::OK {
             return Err(
@@ -193,7 +193,7 @@ impl<C: Reads> GithubRead for Rest<C> {
 
     async fn repository(&self, repo: &RepoName) -> Result<Repository, ApiError> {
         let path = repo_path(repo);
-        let call = format!("GET {path}");
+        let call = path.call(http::Method::GET);
         let response = self.reads().get(&path).await?;
         if response.status != StatusCode::OK {
             return Err(repository_missing(
@@ -244,7 +244,7 @@ impl<C: Reads> GithubRead for Rest<C> {
 
     async fn org_ruleset(&self, org: &str, id: u64) -> Result<Ruleset, ApiError> {
         let path = ApiPath::new("orgs").value(org).lit("rulesets").id(id);
-        let call = format!("GET {path}");
+        let call = path.call(http::Method::GET);
         let response = self.reads().get(&path).await?;
         if response.status != StatusCode::OK {
             return Err(ApiError::from_status(&response, call)
@@ -259,7 +259,7 @@ impl<C: Reads> GithubRead for Rest<C> {
         reference: &str,
     ) -> Result<Vec<CheckRun>, ApiError> {
         let path = paths::check_runs(repo, reference);
-        let call = format!("GET {path}");
+        let call = path.call(http::Method::GET);
         let response = self.reads().get(&path).await?;
         if response.status != StatusCode::OK {
             return Err(ApiError::from_status(&response, call).needing(Permission::ChecksRead));
@@ -277,7 +277,7 @@ impl<C: Reads> GithubRead for Rest<C> {
 
     async fn rate_limit(&self) -> Result<RateLimit, ApiError> {
         let path = ApiPath::new("rate_limit");
-        let call = format!("GET {path}");
+        let call = path.call(http::Method::GET);
         let response = self.reads().get(&path).await?;
         if response.status != StatusCode::OK {
             return Err(ApiError::from_status(&response, call));

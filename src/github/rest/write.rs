@@ -25,7 +25,7 @@ impl Rest<WriteClient> {
         ok: &[StatusCode],
         needs: Permission,
     ) -> Result<HttpResponse, ApiError> {
-        let call = format!("{method} {path}");
+        let call = path.call(method.clone());
         let response = match body {
             Some(body) => self.client.send(method, path, body).await?,
             None => self.client.send_empty(method, path).await?,
@@ -62,7 +62,7 @@ impl GithubWrite for Rest<WriteClient> {
                 Permission::AdministrationWrite,
             )
             .await?;
-        parse(&response, &format!("PUT {path}"))
+        parse(&response, &path.call(http::Method::PUT))
     }
 
     async fn delete_branch_protection(
@@ -287,7 +287,7 @@ impl GithubWrite for Rest<WriteClient> {
                 Permission::AdministrationWrite,
             )
             .await?;
-        parse(&response, &format!("POST {path}"))
+        parse(&response, &path.call(http::Method::POST))
     }
 
     async fn update_ruleset(
@@ -306,7 +306,7 @@ impl GithubWrite for Rest<WriteClient> {
                 Permission::AdministrationWrite,
             )
             .await?;
-        parse(&response, &format!("PUT {path}"))
+        parse(&response, &path.call(http::Method::PUT))
     }
 
     async fn delete_ruleset(&self, repo: &RepoName, id: u64) -> Result<(), ApiError> {

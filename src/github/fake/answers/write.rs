@@ -174,8 +174,11 @@ impl GithubWrite for FakeGithub {
             .decode(&body.encrypted_value)
             .unwrap_or_default();
         let value = self.secret_key.unseal(&sealed).map_err(|_| {
-            ApiError::new(ApiErrorKind::Rejected, "put_environment_secret")
-                .with_detail("the value does not open with the environment's key")
+            ApiError::new(
+                ApiErrorKind::Rejected,
+                crate::github::Call::new(http::Method::PUT, "put_environment_secret"),
+            )
+            .with_detail("the value does not open with the environment's key")
         })?;
         let mut state = self.call(
             "put_environment_secret",
