@@ -12,6 +12,7 @@
 //! - `diff`: a pure function from (desired, live) to a `Plan` (`plan`).
 //! - `render`: a `Plan` as text, JSON, Markdown, SARIF or JUnit XML.
 //! - `apply`: executes a `Plan`, writing only what it lists.
+//! - `migrate`: classic protection as rulesets, with the proof that nothing changes.
 //! - `commands`: one module per subcommand; `cli` holds the clap types.
 
 pub mod apply;
@@ -25,6 +26,7 @@ pub mod exceptions;
 pub mod github;
 pub mod limits;
 pub mod live;
+pub mod migrate;
 pub mod model;
 pub mod names;
 pub mod org;

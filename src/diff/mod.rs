@@ -9,6 +9,7 @@ mod branch;
 mod checks;
 mod environment;
 mod exceptions;
+mod handover;
 mod leaves;
 mod managed;
 mod requirement;
@@ -25,7 +26,9 @@ use crate::plan::{Action, Change, FieldDiff, Plan, ResourceKind, Target};
 
 pub use branch::REASON_BRANCH_MISSING;
 pub use environment::REASON_SECRET_VALUE;
+pub use handover::{has_handover, replaced_whole};
 pub use managed::managed_resources;
+pub use requirement::predicted;
 
 /// The environment variables that hold a value here (set and not empty): which secrets
 /// `apply` could create where the plan is made.
@@ -113,6 +116,7 @@ fn compare(
     branch::diff(desired, live, &mut changes);
     environment::diff(desired, live, sources, &mut changes);
     ruleset::diff(desired, live, &mut changes);
+    handover::hand_over(live, &mut changes);
     requirement::diff(desired, live, &mut changes);
     Plan {
         repository: repository.to_owned(),

@@ -18,7 +18,9 @@ use crate::effective::{
 use crate::live::LiveState;
 use crate::model::ref_pattern::selects_branch;
 use crate::model::{Enforcement, RepoSettings, Ruleset, RulesetTarget};
-use crate::plan::{Action, Change, FieldDiff, JudgedSetting, RequirementReport, ResourceKind};
+use crate::plan::{
+    Action, Change, FieldDiff, JudgedSetting, Plan, RequirementReport, ResourceKind,
+};
 
 /// Returns every requirement as judged on the live repository.
 pub fn reports(desired: &RepoSettings, live: &LiveState) -> Vec<RequirementReport> {
@@ -53,6 +55,25 @@ fn evidence(live: &LiveState, key: &str) -> BranchEvidence {
         .get(branch)
         .cloned()
         .unwrap_or_else(|| from_settings(live, branch))
+}
+
+/// Returns a branch's protection as it is live and as `apply` of `plan` (made from `desired`
+/// and `live`) will leave it: the plan's own prediction, for `migrate`'s proof.
+pub fn predicted(
+    desired: &RepoSettings,
+    live: &LiveState,
+    plan: &Plan,
+    branch: &str,
+) -> (BranchEvidence, BranchEvidence) {
+    let written: BTreeSet<&str> = plan
+        .changes
+        .iter()
+        .filter(|c| c.applicable && !c.excepted)
+        .map(|c| c.address.as_str())
+        .collect();
+    let now = evidence(live, branch);
+    let after = predict(desired, live, &now, &written);
+    (now, after)
 }
 
 /// Adds a change for every requirement unmet live or after `apply`.
@@ -235,7 +256,8 @@ fn applied(settings: &RepoSettings, default_branch: &str, branch: &str) -> Vec<A
         .collect()
 }
 
-fn selects(ruleset: &Ruleset, branch: &str, default_branch: &str) -> bool {
+/// Returns true when the ruleset's conditions select the branch (as GitHub matches them).
+pub(super) fn selects(ruleset: &Ruleset, branch: &str, default_branch: &str) -> bool {
     let qualify = |list: &[String]| -> Vec<String> {
         list.iter().map(|p| ruleset.target.qualified(p)).collect()
     };

@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 
 use serde_json::{Map, Value};
 
-use crate::model::{Branch, BypassMode, DeploymentPattern, Ruleset};
+use crate::model::{Branch, BypassMode, DeploymentPattern, Rules, Ruleset};
 
 /// The write a change stands for.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -68,8 +68,28 @@ pub enum Target {
 pub enum ProtectionWrite {
     /// PUT the whole protection, then the sub-resources the PUT does not carry.
     Put(Box<ProtectionPut>),
-    /// DELETE the protection.
-    Remove,
+    /// DELETE the protection; with a handover, only once GitHub enforces on the branch what
+    /// the rulesets written before it take over.
+    Remove {
+        /// The rulesets of the same plan that take over from the protection, if any.
+        handover: Option<Box<Handover>>,
+    },
+}
+
+/// The rulesets a plan writes that apply to a branch whose classic protection it removes:
+/// `apply` writes them first, then reads the branch's rules back and removes the protection
+/// only when GitHub enforces all of them (DESIGN §14).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Handover {
+    /// The rulesets, by name, in plan order.
+    pub rulesets: Vec<String>,
+    /// Their rules, each required check pinned by the app id it is written with (`app_id`
+    /// only, no slug), as `rules/branches/{branch}` will show them.
+    pub rules: Vec<Rules>,
+    /// True when they provide everything the classic protection provides (every setting of
+    /// the effective protection, and nobody may bypass them where nobody could bypass it):
+    /// the removal then lowers nothing.
+    pub complete: bool,
 }
 
 /// Everything a protected branch's writes need.
