@@ -183,7 +183,7 @@ fn named(live: LiveState) -> RepoSettings {
 }
 
 /// Writes the file whole or not at all: a temporary file beside it, then a rename.
-fn write_file(path: &Path, text: &str) -> Result<(), Error> {
+pub fn write_file(path: &Path, text: &str) -> Result<(), Error> {
     let fail = |err: std::io::Error| {
         Error::new(format!("failed to write {}", path.display())).caused_by(err)
     };

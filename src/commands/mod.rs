@@ -11,6 +11,7 @@ pub mod content;
 pub mod explain;
 pub mod export;
 pub mod issue;
+pub mod migrate;
 pub mod org;
 pub mod plan;
 pub mod remote;

@@ -24,7 +24,7 @@ use crate::untrusted::quote;
 /// A branch's protection as a ruleset: its rules, and who may bypass them.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AsRuleset {
-    /// The rules, checks in a stable order.
+    /// The rules, checks in the policy's order.
     pub rules: Rules,
     /// Who may bypass them.
     pub bypass: Vec<BypassActor>,
@@ -117,7 +117,8 @@ fn is_literal(name: &str) -> bool {
 }
 
 /// Returns the checks as the ruleset requires them: pinned where the policy pins them, or
-/// where GitHub pins the same check live; by any app otherwise. Sorted, without duplicates.
+/// where GitHub pins the same check live; by any app otherwise. In the policy's order,
+/// without duplicates.
 fn pinned_as_live(
     checks: &[RequiredCheck],
     live: Option<&Branch>,
@@ -130,22 +131,23 @@ fn pinned_as_live(
             .find(|c| c.context == context && c.app_id.is_some())
             .and_then(|c| c.app_id)
     };
-    let mut out: Vec<RequiredCheck> = checks
-        .iter()
-        .map(|check| match live_pin(&check.context) {
-            Some(app_id) if !check.is_pinned() => {
-                let slug = u64::try_from(app_id).ok().and_then(|id| ids.app_slug(id));
-                RequiredCheck {
-                    context: check.context.clone(),
-                    app: slug.map(str::to_owned),
-                    app_id: slug.is_none().then_some(app_id),
-                }
+    let mut out: Vec<RequiredCheck> = Vec::new();
+    let converted = checks.iter().map(|check| match live_pin(&check.context) {
+        Some(app_id) if !check.is_pinned() => {
+            let slug = u64::try_from(app_id).ok().and_then(|id| ids.app_slug(id));
+            RequiredCheck {
+                context: check.context.clone(),
+                app: slug.map(str::to_owned),
+                app_id: slug.is_none().then_some(app_id),
             }
-            _ => check.clone(),
-        })
-        .collect();
-    out.sort();
-    out.dedup();
+        }
+        _ => check.clone(),
+    });
+    for check in converted {
+        if !out.contains(&check) {
+            out.push(check);
+        }
+    }
     out
 }
 

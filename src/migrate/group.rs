@@ -5,7 +5,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::convert::AsRuleset;
-use crate::model::{BypassActor, Enforcement, Ruleset, RulesetTarget};
+use crate::model::{BypassActor, Enforcement, Rules, Ruleset, RulesetTarget};
 
 /// A ruleset the migration writes (or finishes), and the branches it takes over.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -89,9 +89,20 @@ pub fn name(
         .collect()
 }
 
-/// Returns true when two conversions are the same ruleset (bypass actors as a set).
+/// Returns true when two conversions are the same ruleset (checks and bypass actors as
+/// sets).
 fn same(a: &AsRuleset, b: &AsRuleset) -> bool {
-    a.rules == b.rules && actor_set(&a.bypass) == actor_set(&b.bypass)
+    sorted_checks(&a.rules) == sorted_checks(&b.rules)
+        && actor_set(&a.bypass) == actor_set(&b.bypass)
+}
+
+fn sorted_checks(rules: &Rules) -> Rules {
+    let mut rules = rules.clone();
+    if let Some(checks) = &mut rules.status_checks {
+        checks.required.sort();
+        checks.required.dedup();
+    }
+    rules
 }
 
 fn actor_set(actors: &[BypassActor]) -> BTreeSet<&BypassActor> {
@@ -101,18 +112,13 @@ fn actor_set(actors: &[BypassActor]) -> BTreeSet<&BypassActor> {
 /// Returns true when the policy's ruleset is the evaluate-mode trial of these branches'
 /// protection: exactly them, no exclusions, the same rules and bypass.
 fn is_trial_of(ruleset: &Ruleset, branches: &[String], as_ruleset: &AsRuleset) -> bool {
-    let mut rules = ruleset.rules.clone();
-    if let Some(checks) = &mut rules.status_checks {
-        checks.required.sort();
-        checks.required.dedup();
-    }
     ruleset.enforcement == Enforcement::Evaluate
         && ruleset.target == RulesetTarget::Branch
         && ruleset.exclude.is_empty()
         && ruleset.include.iter().collect::<BTreeSet<_>>() == branches.iter().collect()
         && same(
             &AsRuleset {
-                rules,
+                rules: ruleset.rules.clone(),
                 bypass: ruleset.bypass.clone(),
             },
             as_ruleset,
@@ -156,7 +162,7 @@ fn unique(base: &str, used: &BTreeSet<String>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{RepositoryRole, Rules};
+    use crate::model::RepositoryRole;
 
     fn as_ruleset(approvals: bool, admins_bypass: bool) -> AsRuleset {
         AsRuleset {

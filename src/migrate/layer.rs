@@ -30,6 +30,9 @@ pub fn edits(migration: &Migration, parent: &[Segment]) -> Result<Vec<Edit>, Str
             }
             continue;
         }
+        if !entries.is_empty() {
+            entries.push('\n');
+        }
         entries.push_str("# Takes over the classic protection of ");
         entries.push_str(&crate::untrusted::escape(&listed(&planned.branches)));
         entries.push_str(" (gh-policy migrate).\n");
@@ -60,4 +63,19 @@ pub fn listed(branches: &[String]) -> String {
         [one] => one.clone(),
         [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
     }
+}
+
+/// Returns the branches of the layer at `parent` in the order the file writes them.
+pub fn branch_order(document: &serde_json::Value, parent: &[Segment]) -> Vec<String> {
+    let mut value = document;
+    for segment in parent {
+        value = match segment {
+            Segment::Key(key) => &value[key.as_str()],
+            Segment::Index(i) => &value[*i],
+        };
+    }
+    value["branches"]
+        .as_object()
+        .map(|branches| branches.keys().cloned().collect())
+        .unwrap_or_default()
 }

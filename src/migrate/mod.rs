@@ -7,6 +7,7 @@
 //! - `proof`: each branch's effective protection after the new policy is applied (predicted
 //!   as `plan` predicts it) against today's, setting by setting;
 //! - `layer`: the edits one layer of a policy file needs (a repository policy has one);
+//!   `org`: an organisation policy, layer by layer;
 //! - `edit`: the text edited in place at located entries; `rewrite`: the fallback.
 //!
 //! A branch a ruleset cannot express exactly, or whose proof fails, is left as it was,
@@ -16,6 +17,7 @@ pub mod convert;
 pub mod edit;
 pub mod group;
 pub mod layer;
+pub mod org;
 pub mod proof;
 pub mod rewrite;
 
@@ -130,9 +132,11 @@ pub fn migrate(
             converted.retain(|(b, _)| *b != proof.branch);
             stopped.push(Stopped {
                 branch: proof.branch.clone(),
-                reasons: vec![
-                    "its effective protection would not be the same after the change (the rows marked ≠)".to_owned(),
-                ],
+                reasons: vec![if proof.rows.iter().all(Row::holds) {
+                    "its effective protection cannot be proven the same: the token cannot read all of it (the lines marked ?)".to_owned()
+                } else {
+                    "its effective protection would not be the same after the change (the rows marked ≠)".to_owned()
+                }],
                 proof: Some(proof.clone()),
             });
         }

@@ -17,6 +17,7 @@ mod fuzz;
 mod install;
 mod issues;
 mod live;
+mod migrate;
 mod org;
 mod perf;
 mod plan;
