@@ -250,3 +250,40 @@ fn a_trial_is_written_in_evaluate_mode_and_a_second_run_finishes_it() {
     );
     assert_eq!(read(&direct, "policy.yaml"), finished);
 }
+
+#[test]
+fn output_through_a_link_or_into_a_pipe_keeps_them() {
+    let repo = TestRepo::new("empty");
+    repo.policy(&whole_flow_policy());
+    let dir = repo.dir.path();
+    // A link: the file it names gets the policy; the link stays a link.
+    std::fs::write(dir.join("real.yaml"), "old").unwrap();
+    std::os::unix::fs::symlink("real.yaml", dir.join("link.yaml")).unwrap();
+    assert_eq!(migrate(&repo, &["-o", "link.yaml"]).status.code(), Some(0));
+    assert!(
+        std::fs::symlink_metadata(dir.join("link.yaml"))
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    assert!(read(&repo, "real.yaml").contains("protect-main:"));
+    // A pipe is written to, not replaced by a file.
+    let fifo = dir.join("out.fifo");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let (sent, received) = std::sync::mpsc::channel();
+    let reading = fifo.clone();
+    std::thread::spawn(move || sent.send(std::fs::read_to_string(reading)));
+    let output = migrate(&repo, &["-o", "out.fifo"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let piped = received
+        .recv_timeout(std::time::Duration::from_secs(20))
+        .expect("the pipe was written to")
+        .unwrap();
+    assert!(piped.contains("protect-main:"), "{piped}");
+    use std::os::unix::fs::FileTypeExt as _;
+    assert!(std::fs::metadata(&fifo).unwrap().file_type().is_fifo());
+}
