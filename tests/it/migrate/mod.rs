@@ -284,6 +284,7 @@ fn output_through_a_link_or_into_a_pipe_keeps_them() {
         .expect("the pipe was written to")
         .unwrap();
     assert!(piped.contains("protect-main:"), "{piped}");
-    use std::os::unix::fs::FileTypeExt as _;
-    assert!(std::fs::metadata(&fifo).unwrap().file_type().is_fifo());
+    assert!(std::os::unix::fs::FileTypeExt::is_fifo(
+        &std::fs::metadata(&fifo).unwrap().file_type()
+    ));
 }
