@@ -134,6 +134,8 @@ pub fn migrate(
                 branch: proof.branch.clone(),
                 reasons: vec![if proof.rows.iter().all(Row::holds) {
                     "its effective protection cannot be proven the same: the token cannot read all of it (the lines marked ?)".to_owned()
+                } else if today.read {
+                    "its effective protection would not be the same after the change (the rows marked ≠): what protects it today differs from the policy, as `gh-policy plan` shows".to_owned()
                 } else {
                     "its effective protection would not be the same after the change (the rows marked ≠)".to_owned()
                 }],

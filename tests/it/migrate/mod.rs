@@ -288,3 +288,40 @@ fn output_through_a_link_or_into_a_pipe_keeps_them() {
         &std::fs::metadata(&fifo).unwrap().file_type()
     ));
 }
+
+#[test]
+fn a_state_file_is_what_the_proof_is_made_against() {
+    let repo = TestRepo::new("empty");
+    repo.policy(&whole_flow_policy());
+    let state = crate::common::root().join("examples/drifted-state.yaml");
+    let output = migrate(
+        &repo,
+        &["--state", state.to_str().unwrap(), "-o", "policy.yaml"],
+    );
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    let account = stdout(&output);
+    assert!(
+        account.contains("proven against the state file "),
+        "{account}"
+    );
+    // main and dev drifted in that state: their proofs fail, and stage moves alone.
+    assert!(
+        account.contains("+ rulesets.protect-stage (new): takes over stage"),
+        "{account}"
+    );
+    assert!(
+        account.contains("branches.main: left as it was\n  - its effective protection would not be the same after the change (the rows marked ≠): what protects it today differs from the policy"),
+        "{account}"
+    );
+    assert!(
+        account.contains("  ≠ required_approvals                1 ← classic"),
+        "{account}"
+    );
+    assert!(
+        account.contains("branches.dev: left as it was"),
+        "{account}"
+    );
+    let migrated = read(&repo, "policy.yaml");
+    assert!(migrated.contains("  stage:\n    protected: false\n"));
+    assert!(migrated.contains("  main:\n    pull_request:\n"));
+}
