@@ -7,31 +7,30 @@
 use super::requirement::selects;
 use crate::effective::cover;
 use crate::live::LiveState;
-use crate::model::{Enforcement, RequiredCheck, Rules, RulesetTarget};
+use crate::model::{Enforcement, RepoSettings, RequiredCheck, Rules, Ruleset, RulesetTarget};
 use crate::plan::{
-    Change, Handover, ProtectionWrite, ResourceKind, RulesetPut, RulesetWrite, Target,
+    Action, Change, Handover, ProtectionWrite, ResourceKind, RulesetPut, RulesetWrite, Target,
 };
 use crate::untrusted::quote;
 
+/// A ruleset of the plan that applies to branches, as a removal of classic protection sees
+/// it.
+struct Successor {
+    name: String,
+    /// The ruleset as the policy has it.
+    ruleset: Ruleset,
+    /// Its rules as apply sends them: checks by app id where the plan resolved them.
+    rules: Rules,
+    /// Why apply cannot write it, if it cannot.
+    unwritable: Option<String>,
+}
+
 /// Gives every classic protection removal the rulesets of the plan that apply to its
-/// branch, and moves those removals after the last ruleset write.
-pub fn hand_over(live: &LiveState, changes: &mut Vec<Change>) {
+/// branch, and moves those removals after the last ruleset write. A removal that waits for
+/// a ruleset apply cannot write cannot be applied either.
+pub fn hand_over(desired: &RepoSettings, live: &LiveState, changes: &mut Vec<Change>) {
     let default_branch = live.branch_of("~DEFAULT_BRANCH");
-    let successors: Vec<(String, RulesetPut)> = changes
-        .iter()
-        .filter(|c| c.applicable)
-        .filter_map(|c| match &c.target {
-            Some(Target::Ruleset {
-                name,
-                write: RulesetWrite::Create(put) | RulesetWrite::Update { put, .. },
-            }) if put.settings.enforcement == Enforcement::Active
-                && put.settings.target == RulesetTarget::Branch =>
-            {
-                Some((name.clone(), (**put).clone()))
-            }
-            _ => None,
-        })
-        .collect();
+    let successors = successors(desired, changes);
     if successors.is_empty() {
         return;
     }
@@ -43,22 +42,22 @@ pub fn hand_over(live: &LiveState, changes: &mut Vec<Change>) {
         else {
             continue;
         };
-        let taking: Vec<&(String, RulesetPut)> = successors
+        let taking: Vec<&Successor> = successors
             .iter()
-            .filter(|(_, put)| selects(&put.settings, branch, default_branch))
+            .filter(|s| selects(&s.ruleset, branch, default_branch))
             .collect();
         if taking.is_empty() {
             continue;
         }
-        let rules: Vec<Rules> = taking.iter().map(|(_, put)| pinned_rules(put)).collect();
-        let bypass_free = taking.iter().all(|(_, put)| put.bypass.is_empty());
+        let rules: Vec<Rules> = taking.iter().map(|s| s.rules.clone()).collect();
+        let bypass_free = taking.iter().all(|s| s.ruleset.bypass.is_empty());
         let complete = live
             .settings
             .branches
             .get(branch.as_str())
             .filter(|classic| classic.protected)
             .is_some_and(|classic| cover::replaces(classic, &rules, bypass_free, &live.ids));
-        let names: Vec<String> = taking.iter().map(|(name, _)| name.clone()).collect();
+        let names: Vec<String> = taking.iter().map(|s| s.name.clone()).collect();
         let listed = names
             .iter()
             .map(|name| quote(name))
@@ -67,6 +66,16 @@ pub fn hand_over(live: &LiveState, changes: &mut Vec<Change>) {
         change.note = Some(format!(
             "handed over to ruleset {listed}: apply writes it first, and removes this protection only once GitHub enforces it on the branch"
         ));
+        if let Some((name, why)) = taking
+            .iter()
+            .find_map(|s| s.unwritable.as_ref().map(|why| (&s.name, why)))
+        {
+            change.applicable = false;
+            change.reason = Some(format!(
+                "it waits for ruleset {}, which apply cannot write ({why})",
+                quote(name)
+            ));
+        }
         *handover = Some(Box::new(Handover {
             rulesets: names,
             rules,
@@ -81,6 +90,40 @@ pub fn hand_over(live: &LiveState, changes: &mut Vec<Change>) {
         .map_or(rest.len(), |i| i + 1);
     rest.splice(after..after, handed);
     *changes = rest;
+}
+
+/// The active branch rulesets the plan creates or rewrites, applicable or not.
+fn successors(desired: &RepoSettings, changes: &[Change]) -> Vec<Successor> {
+    changes
+        .iter()
+        .filter(|c| c.kind == ResourceKind::Ruleset && c.action != Action::Delete)
+        .filter_map(|c| {
+            let name = c.address.strip_prefix("rulesets.")?;
+            let ruleset = desired.rulesets.get(name)?;
+            if ruleset.enforcement != Enforcement::Active || ruleset.target != RulesetTarget::Branch
+            {
+                return None;
+            }
+            let rules = match &c.target {
+                Some(Target::Ruleset {
+                    write: RulesetWrite::Create(put) | RulesetWrite::Update { put, .. },
+                    ..
+                }) => pinned_rules(put),
+                // A plan from a state file resolves no ids; it is never applied.
+                _ => ruleset.rules.clone(),
+            };
+            Some(Successor {
+                name: name.to_owned(),
+                ruleset: ruleset.clone(),
+                rules,
+                unwritable: (!c.applicable).then(|| {
+                    c.reason
+                        .clone()
+                        .unwrap_or_else(|| "it cannot be applied".to_owned())
+                }),
+            })
+        })
+        .collect()
 }
 
 /// Returns true for a classic protection removal that rulesets of the plan take over from.
@@ -129,8 +172,7 @@ fn pinned_rules(put: &RulesetPut) -> Rules {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Branch, PullRequestRule, Ruleset};
-    use crate::plan::Action;
+    use crate::model::{Branch, PullRequestRule};
     use crate::testing::flow_policy;
 
     /// The flow policy with `main`'s classic protection handed to a ruleset of these rules.
@@ -269,5 +311,34 @@ mod tests {
         );
         assert_eq!(plan.changes.len(), 1);
         assert!(!has_handover(&plan.changes[0]));
+    }
+
+    #[test]
+    fn a_removal_waits_for_a_ruleset_apply_cannot_write() {
+        let mut rules = main_rules(2);
+        if let Some(checks) = &mut rules.status_checks {
+            checks.required.push(RequiredCheck {
+                context: "lint".into(),
+                app: Some("circleci".into()),
+                app_id: None,
+            });
+        }
+        let plan = crate::diff::plan(
+            "acme/katz-backend",
+            &migrated(rules),
+            &live(),
+            &crate::diff::Context::default(),
+        );
+        let (ruleset, removal) = (&plan.changes[0], &plan.changes[1]);
+        assert_eq!(ruleset.address, "rulesets.protect-main");
+        assert!(!ruleset.applicable);
+        assert_eq!(removal.address, "branches.main");
+        assert!(!removal.applicable);
+        assert_eq!(
+            removal.reason.as_deref(),
+            Some(
+                "it waits for ruleset `protect-main`, which apply cannot write (the id of app `circleci` is not known)"
+            )
+        );
     }
 }

@@ -116,7 +116,7 @@ fn compare(
     branch::diff(desired, live, &mut changes);
     environment::diff(desired, live, sources, &mut changes);
     ruleset::diff(desired, live, &mut changes);
-    handover::hand_over(live, &mut changes);
+    handover::hand_over(desired, live, &mut changes);
     requirement::diff(desired, live, &mut changes);
     Plan {
         repository: repository.to_owned(),

@@ -94,22 +94,27 @@ pub fn migrate(
         let live = today
             .read
             .then(|| today.live.settings.branches.get(&name))
-            .flatten();
-        match convert::convert(&name, branch, live, &today.live.ids) {
+            .flatten()
+            .filter(|b| b.protected);
+        let as_ruleset = convert::convert(&name, branch, live, &today.live.ids);
+        if let Err(gaps) = &as_ruleset {
+            reasons.extend(gaps.iter().cloned());
+        }
+        // What GitHub has beyond the policy would be lost without a word: it stops too.
+        if let Some(Err(gaps)) = live.map(|b| convert::convert(&name, b, None, &today.live.ids)) {
+            for gap in gaps {
+                if !reasons.contains(&gap) {
+                    reasons.push(format!("on GitHub: {gap}"));
+                }
+            }
+        }
+        match as_ruleset {
             Ok(as_ruleset) if reasons.is_empty() => converted.push((name, as_ruleset)),
-            Ok(_) => stopped.push(Stopped {
+            _ => stopped.push(Stopped {
                 branch: name,
                 reasons,
                 proof: None,
             }),
-            Err(gaps) => {
-                reasons.extend(gaps);
-                stopped.push(Stopped {
-                    branch: name,
-                    reasons,
-                    proof: None,
-                });
-            }
         }
     }
     // Prove on the policy as it will be once finished; a branch whose proof fails is taken

@@ -230,3 +230,27 @@ fn an_exception_on_a_branch_keeps_it() {
     assert_eq!(migration.stopped[0].branch, "main");
     assert!(migration.stopped[0].reasons[0].contains("exception"));
 }
+
+#[test]
+fn what_github_has_beyond_the_policy_stops_the_branch_too() {
+    let policy = flow_policy();
+    let mut state = policy.clone();
+    if let Some(dev) = state.branches.get_mut("dev") {
+        dev.push_restrictions = Some(Actors::default());
+    }
+    let live = LiveState::from_settings(state);
+    let today = Today {
+        live: &live,
+        read: true,
+        taken: BTreeSet::new(),
+        now: time::OffsetDateTime::now_utc(),
+    };
+    let migration = migrate(&policy, &order(), &today, &Request::default());
+    assert_eq!(migration.stopped.len(), 1);
+    assert_eq!(migration.stopped[0].branch, "dev");
+    assert!(
+        migration.stopped[0].reasons[0].starts_with("on GitHub: `push_restrictions`"),
+        "{:?}",
+        migration.stopped[0].reasons
+    );
+}
