@@ -15,6 +15,13 @@ defaults:
     stage:
       required_linear_history: true
       enforce_admins: true
+groups:
+  services:
+    select: { names: [svc-*] }
+    policy:
+      branches:
+        develop:
+          required_linear_history: true
 repositories:
   api:
     branches:
@@ -38,6 +45,7 @@ fn each_layer_gets_the_rulesets_of_its_own_branches() {
         "proven against each layer of the organisation policy of acme (offline)",
         "+ defaults.rulesets.protect-stage (new): takes over stage",
         "+ repositories.api.rulesets.protect-release (new): takes over release",
+        "+ groups.services.policy.rulesets.protect-develop (new): takes over develop",
         "defaults.branches.main: left as it was\n  - it is declared in several layers (defaults, repositories.web)",
         "repositories.web.branches.main: left as it was",
     ] {
