@@ -157,17 +157,9 @@ fn organization(
         sections.push((Some(layer.label), layer.migration));
     }
     if !unknown.is_empty() {
-        sections.push((
-            None,
-            Migration {
-                settings: RepoSettings::empty(),
-                rulesets: Vec::new(),
-                unprotected: Vec::new(),
-                proofs: Vec::new(),
-                stopped: unknown,
-                evaluate: request.evaluate,
-            },
-        ));
+        let mut none = Migration::nothing(RepoSettings::empty(), request.evaluate);
+        none.stopped = unknown;
+        sections.push((None, none));
     }
     Ok(Migrated {
         expected: PolicyFile::Organization(Box::new(new_policy)),

@@ -264,6 +264,18 @@ fn prove(finished: &RepoSettings, today: &Today<'_>, branches: &[String]) -> Vec
 }
 
 impl Migration {
+    /// Returns a migration that moves nothing: the policy as it is.
+    pub fn nothing(settings: RepoSettings, evaluate: bool) -> Self {
+        Self {
+            settings,
+            rulesets: Vec::new(),
+            unprotected: Vec::new(),
+            proofs: Vec::new(),
+            stopped: Vec::new(),
+            evaluate,
+        }
+    }
+
     /// Returns true when there is nothing to write: no ruleset new or switched, and no
     /// branch unprotected.
     pub fn is_empty(&self) -> bool {

@@ -137,14 +137,7 @@ fn migrate_layer(
         return None;
     }
     let mut migration = if alone.is_empty() {
-        Migration {
-            settings: settings.clone(),
-            rulesets: Vec::new(),
-            unprotected: Vec::new(),
-            proofs: Vec::new(),
-            stopped: Vec::new(),
-            evaluate: request.evaluate,
-        }
+        Migration::nothing(settings.clone(), request.evaluate)
     } else {
         let live = LiveState::from_settings(settings.clone());
         let today = Today {

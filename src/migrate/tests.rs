@@ -21,6 +21,18 @@ fn offline(policy: &RepoSettings, request: &Request) -> Migration {
     migrate(policy, &order(), &today, request)
 }
 
+/// Migrates the policy against a repository whose protection was read as `state`.
+fn against(policy: &RepoSettings, state: RepoSettings) -> Migration {
+    let live = LiveState::from_settings(state);
+    let today = Today {
+        live: &live,
+        read: true,
+        taken: BTreeSet::new(),
+        now: time::OffsetDateTime::now_utc(),
+    };
+    migrate(policy, &order(), &today, &Request::default())
+}
+
 fn row<'a>(proof: &'a Proof, setting: &str) -> &'a Row {
     proof
         .rows
@@ -191,14 +203,7 @@ fn protection_that_differs_live_fails_its_proof() {
     {
         pr.required_approvals = 1;
     }
-    let live = LiveState::from_settings(state);
-    let today = Today {
-        live: &live,
-        read: true,
-        taken: BTreeSet::new(),
-        now: time::OffsetDateTime::now_utc(),
-    };
-    let migration = migrate(&policy, &order(), &today, &Request::default());
+    let migration = against(&policy, state);
     assert_eq!(migration.stopped.len(), 1);
     let proof = migration.stopped[0].proof.as_ref().unwrap();
     assert_eq!(proof.branch, "main");
@@ -238,14 +243,7 @@ fn what_github_has_beyond_the_policy_stops_the_branch_too() {
     if let Some(dev) = state.branches.get_mut("dev") {
         dev.push_restrictions = Some(Actors::default());
     }
-    let live = LiveState::from_settings(state);
-    let today = Today {
-        live: &live,
-        read: true,
-        taken: BTreeSet::new(),
-        now: time::OffsetDateTime::now_utc(),
-    };
-    let migration = migrate(&policy, &order(), &today, &Request::default());
+    let migration = against(&policy, state);
     assert_eq!(migration.stopped.len(), 1);
     assert_eq!(migration.stopped[0].branch, "dev");
     assert!(
