@@ -10,6 +10,7 @@
 #   INPUT_FORMAT         text | json | markdown (plan)
 #   INPUT_FAIL_ON_DRIFT  true | false; false also keeps plan's error annotations out
 #   INPUT_SARIF          true: plan also writes SARIF (the sarif output)
+#   INPUT_ALLOW_WEAKENING true: apply also applies the changes that weaken protection
 #   INPUT_ARGS           more arguments, split on whitespace: no quotes, globs or expansion
 #   INPUT_CACHE          true: keep the conditional-request cache in INPUT_CACHE_DIR
 #   GITHUB_TOKEN, GH_POLICY_APP_ID, GH_POLICY_APP_PRIVATE_KEY: the credentials; they reach
@@ -38,6 +39,7 @@ policy=${INPUT_POLICY:-policy.yaml}
 format=${INPUT_FORMAT:-text}
 fail_on_drift=${INPUT_FAIL_ON_DRIFT:-true}
 sarif=${INPUT_SARIF:-false}
+allow_weakening=${INPUT_ALLOW_WEAKENING:-false}
 
 # %q: a value that is not one of the choices is shown escaped, so that it cannot write a
 # workflow command into the log.
@@ -57,6 +59,12 @@ case $sarif in
     true | false) ;;
     *) fail "sarif must be true or false, not $(printf '%q' "$sarif")" ;;
 esac
+case $allow_weakening in
+    true | false) ;;
+    *) fail "allow-weakening must be true or false, not $(printf '%q' "$allow_weakening")" ;;
+esac
+[ "$allow_weakening" = false ] || [ "$command" = apply ] ||
+    fail "allow-weakening is for command: apply only"
 [ -n "$policy" ] || fail "policy must name a file"
 
 extra=()
@@ -78,7 +86,8 @@ case $command in
     validate) run=("$bin" validate --policy "$policy") ;;
     plan) run=("$bin" plan --policy "$policy" --format "$format") ;;
     # No terminal to confirm on: approval is the workflow's job (an environment's reviewers).
-    apply) run=("$bin" apply --policy "$policy" --yes) ;;
+    apply) run=("$bin" apply --policy "$policy" --yes)
+        [ "$allow_weakening" = false ] || run+=(--allow-weakening) ;;
     # The plan files and --summary come in args.
     issue) run=("$bin" issue) ;;
 esac

@@ -294,6 +294,11 @@ pub struct ApplyArgs {
     #[arg(long, short = 'y')]
     pub yes: bool,
 
+    /// Apply changes that weaken protection too (with --yes they are refused otherwise;
+    /// on a terminal they are asked for separately)
+    #[arg(long)]
+    pub allow_weakening: bool,
+
     /// Refuse to write anything when a secret the policy would create has no value here
     /// (by default apply makes every other change and lists those secrets)
     #[arg(long)]

@@ -13,6 +13,7 @@
 //! - `render`: a `Plan` as text, JSON, Markdown, SARIF or JUnit XML.
 //! - `apply`: executes a `Plan`, writing only what it lists.
 //! - `migrate`: classic protection as rulesets, with the proof that nothing changes.
+//! - `weakening`: which changes lower protection, which `apply` refuses unless asked.
 //! - `commands`: one module per subcommand; `cli` holds the clap types.
 
 pub mod apply;
@@ -37,6 +38,7 @@ pub mod render;
 #[cfg(test)]
 mod testing;
 pub mod untrusted;
+pub mod weakening;
 
 use std::io::{self, IsTerminal, Write};
 

@@ -27,6 +27,8 @@ pub struct LiveState {
     pub default_branch: Option<String>,
     /// What protects each branch the policy's requirements name, by branch name.
     pub evidence: BTreeMap<String, BranchEvidence>,
+    /// What the token could not read of what the policy manages, each named.
+    pub gaps: Vec<crate::plan::Gap>,
 }
 
 /// A live repository ruleset's id, and the parameters it has that the policy format does
@@ -38,6 +40,9 @@ pub struct LiveRuleset {
     /// Parameters by rule type: of modelled rules, those gh-policy does not model; of other
     /// rule types, all of them.
     pub kept: BTreeMap<String, Map<String, Value>>,
+    /// False when GitHub hid the bypass actors from the token: they are not compared, and
+    /// never written over.
+    pub bypass_visible: bool,
 }
 
 impl LiveState {
@@ -55,6 +60,7 @@ impl LiveState {
             rulesets: BTreeMap::new(),
             default_branch: None,
             evidence: BTreeMap::new(),
+            gaps: Vec::new(),
         }
     }
 
@@ -140,6 +146,31 @@ pub struct OrgRepository {
     pub archived: bool,
     /// A fork.
     pub fork: bool,
-    /// Custom property values, each as a list (one value for single-select properties).
-    pub properties: BTreeMap<String, Vec<String>>,
+}
+
+/// An organisation's custom properties: the ones it defines, and each repository's values.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct OrgProperties {
+    /// The properties the organisation defines, by name.
+    pub defined: BTreeMap<String, PropertyDefinition>,
+    /// Each repository's values, by lower-case repository name: property name → values
+    /// (one for a single-select property, none for a property without a value). A
+    /// repository missing here is one whose values could not be read.
+    pub values: BTreeMap<String, BTreeMap<String, Vec<String>>>,
+}
+
+/// A custom property an organisation defines.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PropertyDefinition {
+    /// GitHub's type: `string`, `single_select`, `multi_select`, `true_false` or `url`.
+    pub value_type: String,
+    /// The values it may take, for the types that have a list of them.
+    pub allowed: Option<Vec<String>>,
+}
+
+impl OrgProperties {
+    /// Returns a repository's values, or `None` when they could not be read.
+    pub fn of(&self, repository: &str) -> Option<&BTreeMap<String, Vec<String>>> {
+        self.values.get(&repository.to_lowercase())
+    }
 }

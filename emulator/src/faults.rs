@@ -35,6 +35,43 @@ pub enum FaultKind {
         /// e.g. `"administration=read"`.
         accepted_permissions: String,
     },
+    /// Process the request normally, then set the value at `pointer` (a JSON pointer into
+    /// the answer's body), or with `None` remove it: the answer of a later GitHub, with a
+    /// value the API data does not list yet, or one that lacks a field it documents. Such
+    /// an answer is not checked against the response schema.
+    Rewrite {
+        /// e.g. `/enforcement`, or `/0/enforcement` in a list.
+        pointer: String,
+        /// The value to put there; `None` removes the key.
+        value: Option<serde_json::Value>,
+    },
+}
+
+/// Sets (or with `None` removes) the value at a JSON pointer of `body`; nothing happens
+/// when its parent is not there.
+pub(crate) fn rewrite(
+    body: &mut serde_json::Value,
+    pointer: &str,
+    value: Option<serde_json::Value>,
+) {
+    let Some((parent, last)) = pointer.rsplit_once('/') else {
+        return;
+    };
+    let last = last.replace("~1", "/").replace("~0", "~");
+    match (body.pointer_mut(parent), value) {
+        (Some(serde_json::Value::Object(map)), Some(value)) => {
+            map.insert(last, value);
+        }
+        (Some(serde_json::Value::Object(map)), None) => {
+            map.remove(&last);
+        }
+        (Some(serde_json::Value::Array(items)), Some(value)) => {
+            if let Some(item) = last.parse::<usize>().ok().and_then(|i| items.get_mut(i)) {
+                *item = value;
+            }
+        }
+        _ => {}
+    }
 }
 
 /// A fault that fires for matching requests, a number of times.
@@ -169,9 +206,10 @@ pub(crate) fn fault_reply(kind: &FaultKind) -> Reply {
             r
         }
         // Handled by the caller.
-        FaultKind::TruncatedBody | FaultKind::CloseConnection | FaultKind::Delay(_) => {
-            error(500, "Server Error", docs::REST)
-        }
+        FaultKind::TruncatedBody
+        | FaultKind::CloseConnection
+        | FaultKind::Delay(_)
+        | FaultKind::Rewrite { .. } => error(500, "Server Error", docs::REST),
     }
 }
 

@@ -27,7 +27,7 @@ pub use faults::{Fault, FaultKind};
 pub use limits::{SecondaryLimits, Stats};
 pub use schema::{github_api_dir, validate_request, validate_response};
 pub use seed::{
-    AppSeed, BranchPolicySeed, BranchSeed, CommentSeed, DeploymentBranchPolicySeed,
+    AppSeed, BranchPolicySeed, BranchSeed, CheckRunSeed, CommentSeed, DeploymentBranchPolicySeed,
     EnvironmentSeed, InstallationSeed, IssueSeed, LabelSeed, OrgAdminActorId, OrgSeed, Realism,
     RepoSeed, RepositorySeed, ReturnOrder, ReviewerSeed, Role, Seed, TeamSeed, TokenSeed, UserSeed,
 };

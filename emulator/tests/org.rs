@@ -114,7 +114,8 @@ fn org_repositories_are_listed_paginated_and_filtered() {
         (old["name"].clone(), old["archived"].clone()),
         (json!("old"), json!(true))
     );
-    assert_eq!(old["custom_properties"], json!({"tier": "standard"}));
+    // GitHub's repository lists leave the values out (QUIRKS 57); they are read apart.
+    assert!(old.get("custom_properties").is_none(), "{old}");
     assert_eq!(get(&emu, "/orgs/other/repos").status, 404);
     // A user's public repositories.
     assert_eq!(
@@ -247,17 +248,17 @@ fn three_hundred_repositories_seed_quickly() {
         took < Duration::from_secs(10),
         "seeding 300 repositories took {took:?}"
     );
-    let mut seen = 0;
+    let mut listed = 0;
     let mut page = 1;
     loop {
         let r = get(&emu, &format!("/orgs/acme/repos?per_page=100&page={page}"));
-        seen += r.json().as_array().unwrap().len();
+        listed += r.json().as_array().unwrap().len();
         if !r.header("link").unwrap_or("").contains("rel=\"next\"") {
             break;
         }
         page += 1;
     }
-    assert_eq!(seen, 300);
+    assert_eq!(listed, 300);
     assert_eq!(
         get(&emu, "/repos/acme/repo-299/branches/main/protection").json()["enforce_admins"]["enabled"],
         true

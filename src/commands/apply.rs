@@ -8,7 +8,7 @@ use crate::apply::{self, ApplyReport, Outcome};
 use crate::cli::ApplyArgs;
 use crate::commands::org::{self, Mode};
 use crate::commands::plan::show;
-use crate::commands::{Context, remote};
+use crate::commands::{Context, guard, remote};
 use crate::diff;
 use crate::error::{Error, ExitStatus};
 use crate::github::RestWriter;
@@ -20,6 +20,7 @@ use crate::names::RepoName;
 use crate::plan::{Plan, SecretWrite, Target};
 use crate::progress::with_spinner;
 use crate::render;
+use crate::weakening::{self, Weakening};
 
 /// Runs `apply`: exit 0 when the repository matches, 2 when only drift apply cannot fix
 /// remains, 1 on any error (a partial apply included).
@@ -29,9 +30,11 @@ pub fn run(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> Result<ExitStatus, Error> {
-    let desired = match org::load(&args.policy.policy, args.org.org.as_deref())? {
-        Mode::Organization(policy, _) => return org::apply(args, &policy, ctx, out, err),
-        Mode::Repository(settings, _) => *settings,
+    let (desired, located) = match org::load(&args.policy.policy, args.org.org.as_deref())? {
+        Mode::Organization(policy, located) => {
+            return org::apply(args, &policy, &located, ctx, out, err);
+        }
+        Mode::Repository(settings, located) => (*settings, located),
     };
     org::refuse_org_flags(&args.org)?;
     let remote::Remote {
@@ -48,11 +51,15 @@ pub fn run(
             ctx.verbose,
             read::read_live(&github, &repo, &desired),
         )
-        .await?;
+        .await
+        .map_err(|err| err.located(&desired, &[Vec::new()], &located))?;
         let plan = diff::plan(&repo.to_string(), &desired, &live, &context);
         show(&plan, render::Format::Text, ctx, out)?;
         for warning in &plan.warnings {
             writeln!(err, "warning: {warning}")?;
+        }
+        if let Some(error) = guard::error(guard::lines(&plan, &[Vec::new()], &located, false)) {
+            return Err(error);
         }
         if plan.in_sync() {
             return Ok(ExitStatus::Success);
@@ -72,11 +79,13 @@ pub fn run(
         if args.require_secret_values {
             refuse_missing_secret_values(&plan)?;
         }
+        let weakening = guard_weakening(args, [&plan], false)?;
         // Read once, before any write: what the plan will upload.
         let values = ProcessSecrets::read(&[&plan]);
         if !args.yes {
             out.flush()?;
             confirm(&repo.to_string(), applicable, err)?;
+            confirm_weakening(&weakening, err)?;
             github.restart_deadline();
         }
         let org_rulesets = OrgRulesets::default();
@@ -243,8 +252,58 @@ impl SecretValues for ProcessSecrets {
     }
 }
 
+/// The changes of the plans that weaken protection (DESIGN §11), unless `--allow-weakening`
+/// lets them through; with `--yes` (no question to ask) they refuse the whole run, before
+/// any write.
+pub(super) fn guard_weakening<'a>(
+    args: &ApplyArgs,
+    plans: impl IntoIterator<Item = &'a Plan>,
+    with_repository: bool,
+) -> Result<Vec<Weakening>, Error> {
+    if args.allow_weakening {
+        return Ok(Vec::new());
+    }
+    let weakening = weakening::listed(plans, with_repository);
+    if args.yes && !weakening.is_empty() {
+        return Err(weakening::refusal(&weakening));
+    }
+    Ok(weakening)
+}
+
 /// Asks on the terminal (stderr, so that a redirected stdout keeps only the plan).
 pub(super) fn confirm(what: &str, count: usize, prompt: &mut dyn Write) -> Result<(), Error> {
+    ask(
+        &format!("\nApply {count} change(s) to {what}? Type `yes` to go on: "),
+        "yes",
+        prompt,
+    )
+}
+
+/// Asks, apart from the plan as a whole, for the changes that weaken protection: they are
+/// listed again and need their own answer, `weaken`.
+pub(super) fn confirm_weakening(
+    weakening: &[Weakening],
+    prompt: &mut dyn Write,
+) -> Result<(), Error> {
+    if weakening.is_empty() {
+        return Ok(());
+    }
+    let mut question = format!(
+        "\n{} of these changes weaken{} protection:\n",
+        weakening.len(),
+        if weakening.len() == 1 { "s" } else { "" }
+    );
+    for Weakening(line) in weakening {
+        question.push_str("  ⚠ ");
+        question.push_str(line);
+        question.push('\n');
+    }
+    question.push_str("Apply them too? Type `weaken` to go on: ");
+    ask(&question, "weaken", prompt)
+}
+
+/// Asks a question on the terminal and goes on only on `expected`.
+fn ask(question: &str, expected: &str, prompt: &mut dyn Write) -> Result<(), Error> {
     let stdin = std::io::stdin();
     if !stdin.is_terminal() || !std::io::stderr().is_terminal() {
         return Err(
@@ -253,17 +312,14 @@ pub(super) fn confirm(what: &str, count: usize, prompt: &mut dyn Write) -> Resul
                 .with_hint("review the plan above and pass --yes to apply it"),
         );
     }
-    write!(
-        prompt,
-        "\nApply {count} change(s) to {what}? Type `yes` to go on: "
-    )?;
+    write!(prompt, "{question}")?;
     prompt.flush()?;
     let mut answer = String::new();
     stdin
         .lock()
         .read_line(&mut answer)
         .map_err(|e| Error::new("failed to read the answer").caused_by(e))?;
-    if answer.trim() == "yes" {
+    if answer.trim() == expected {
         Ok(())
     } else {
         Err(Error::new("apply cancelled; nothing was written"))

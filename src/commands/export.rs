@@ -163,20 +163,24 @@ fn run_org(
 /// known: the policy format promises names, and a state file must compare like live.
 fn named(live: LiveState) -> RepoSettings {
     let mut settings = live.settings;
-    for branch in settings.branches.values_mut() {
-        for check in branch
-            .status_checks
-            .iter_mut()
-            .flat_map(|s| &mut s.required)
-        {
-            let slug = check
-                .app_id
-                .and_then(|id| u64::try_from(id).ok())
-                .and_then(|id| live.ids.app_slug(id));
-            if let Some(slug) = slug {
-                check.app = Some(slug.to_owned());
-                check.app_id = None;
-            }
+    let branch_checks = settings
+        .branches
+        .values_mut()
+        .filter_map(|b| b.status_checks.as_mut())
+        .flat_map(|s| &mut s.required);
+    let ruleset_checks = settings
+        .rulesets
+        .values_mut()
+        .filter_map(|r| r.rules.status_checks.as_mut())
+        .flat_map(|s| &mut s.required);
+    for check in branch_checks.chain(ruleset_checks) {
+        let slug = check
+            .app_id
+            .and_then(|id| u64::try_from(id).ok())
+            .and_then(|id| live.ids.app_slug(id));
+        if let Some(slug) = slug {
+            check.app = Some(slug.to_owned());
+            check.app_id = None;
         }
     }
     settings

@@ -7,7 +7,7 @@ use crate::ci::actions;
 use crate::cli::PlanArgs;
 use crate::commands::org::{self, Mode};
 use crate::commands::reports::{self, Output, PolicySource, Reported};
-use crate::commands::{Context, remote};
+use crate::commands::{Context, guard, remote};
 use crate::diff;
 use crate::error::{Error, ExitStatus};
 use crate::github::client::ReadClient;
@@ -27,9 +27,11 @@ pub fn run(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> Result<ExitStatus, Error> {
-    let (desired, map) = match org::load(&args.policy.policy, args.org.org.as_deref())? {
-        Mode::Organization(policy, map) => return org::plan(args, &policy, &map, ctx, out, err),
-        Mode::Repository(settings, map) => (*settings, map),
+    let (desired, located) = match org::load(&args.policy.policy, args.org.org.as_deref())? {
+        Mode::Organization(policy, located) => {
+            return org::plan(args, &policy, &located, ctx, out, err);
+        }
+        Mode::Repository(settings, located) => (*settings, located),
     };
     org::refuse_org_flags(&args.org)?;
     let context = diff::Context::of_process(&desired)?;
@@ -42,11 +44,13 @@ pub fn run(
             runtime,
         } = remote::connect(&args.remote, desired.repository.as_deref(), ctx)?;
         let github = RestReader::new(ReadClient::new(config));
-        let live = runtime.block_on(with_spinner(
-            format!("reading {repo} from GitHub…"),
-            ctx.verbose,
-            read::read_live(&github, &repo, &desired),
-        ))?;
+        let live = runtime
+            .block_on(with_spinner(
+                format!("reading {repo} from GitHub…"),
+                ctx.verbose,
+                read::read_live(&github, &repo, &desired),
+            ))
+            .map_err(|err| err.located(&desired, &[Vec::new()], &located))?;
         diff::plan(&repo.to_string(), &desired, &live, &context)
     };
     let output = Output::of(args.format);
@@ -55,7 +59,7 @@ pub fn run(
         Output::Report(report) => {
             let source = PolicySource {
                 path: &args.policy.policy,
-                map: &map,
+                map: &located.map,
                 cwd: &ctx.cwd,
             };
             let reported = [Reported::repository(&plan, &desired)];
@@ -72,6 +76,9 @@ pub fn run(
     for warning in &plan.warnings {
         writeln!(err, "warning: {warning}")?;
     }
+    if let Some(error) = guard::error(guard::lines(&plan, &[Vec::new()], &located, false)) {
+        return Err(error);
+    }
     if actions::in_actions() {
         actions::append_step_summary(&plan)
             .map_err(|err| Error::new("failed to write $GITHUB_STEP_SUMMARY").caused_by(err))?;
@@ -81,7 +88,7 @@ pub fn run(
             output,
             Output::Plan(render::Format::Text | render::Format::Markdown)
         ) {
-            actions::write_annotations(&plan, &args.policy.policy, &map, out)?;
+            actions::write_annotations(&plan, &args.policy.policy, &located.map, out)?;
         }
     }
     Ok(if plan.in_sync() {

@@ -87,7 +87,7 @@ impl<'a> Reported<'a> {
         let layers = if policy.written.is_null() {
             Layers::repository()
         } else {
-            Layers::organization(policy, &target.repo.name, &target.groups)
+            Layers::organization(policy, &target.repo.name, &target.groups())
         };
         Self {
             plan,

@@ -9,7 +9,7 @@ use crate::cli::ValidateArgs;
 use crate::error::{Error, ExitStatus};
 use crate::model::OrgPolicy;
 use crate::model::RepoSettings;
-use crate::policy::{self, PolicyFile, SourceMap};
+use crate::policy::{self, Dotted, PolicyFile, SourceMap};
 use crate::untrusted::escape;
 
 /// Checks the policy file; prints every problem as `FILE:LINE:COLUMN: message` on `err`.
@@ -62,6 +62,22 @@ pub fn run(
     let now = crate::exceptions::now().map_err(Error::new)?;
     for warning in crate::exceptions::check::check(&settings, now).1 {
         writeln!(err, "warning: {display}: {warning}")?;
+    }
+    // Where the policy alone shows that apply could lower a requirement met today: a
+    // warning (an organisation's ruleset may provide it); `plan` knows and refuses.
+    for shortfall in crate::diff::shortfalls(&settings) {
+        let place = map.locate_value_path(&shortfall.lowered_by).map_or_else(
+            || display.clone(),
+            |(line, column)| format!("{display}:{line}:{column}"),
+        );
+        writeln!(
+            err,
+            "warning: {place}: `{}` gives {}, below `{}: {}`, and no ruleset of the policy provides it: where the branch meets the requirement through its classic protection today, plan refuses to lower it",
+            Dotted(&shortfall.lowered_by),
+            shortfall.gives,
+            Dotted(&shortfall.requirement),
+            shortfall.floor
+        )?;
     }
     let annotate = actions::in_actions();
     for warning in &warnings {

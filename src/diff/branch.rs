@@ -12,6 +12,7 @@ use crate::model::{Actors, Branch, RepoSettings, RequiredCheck};
 use crate::plan::{
     Action, Change, ProtectionPut, ProtectionWrite, ResolvedCheck, ResourceKind, Target,
 };
+use crate::weakening::Protects;
 
 /// Why a missing branch cannot be protected.
 pub const REASON_BRANCH_MISSING: &str = "branch does not exist";
@@ -156,50 +157,99 @@ fn branch_leaves(branch: &Branch, align: Option<&[RequiredCheck]>, ids: &Identit
             "pull_request.required_approvals",
             json!(pr.required_approvals),
             json!(0),
+            Protects::AtLeast,
         );
-        leaves.setting(
-            "pull_request.dismiss_stale_reviews",
-            json!(pr.dismiss_stale_reviews),
-            json!(false),
-        );
-        leaves.setting(
-            "pull_request.require_code_owner_reviews",
-            json!(pr.require_code_owner_reviews),
-            json!(false),
-        );
-        leaves.setting(
-            "pull_request.require_last_push_approval",
-            json!(pr.require_last_push_approval),
-            json!(false),
-        );
+        for (key, on) in [
+            ("dismiss_stale_reviews", pr.dismiss_stale_reviews),
+            ("require_code_owner_reviews", pr.require_code_owner_reviews),
+            ("require_last_push_approval", pr.require_last_push_approval),
+        ] {
+            leaves.setting(
+                format!("pull_request.{key}"),
+                json!(on),
+                json!(false),
+                Protects::WhenOn,
+            );
+        }
+        // Nobody listed: anyone with write access may dismiss reviews.
+        let restricted = !pr.dismissal_restrictions.is_empty();
         actor_leaves(
             &mut leaves,
             "pull_request.dismissal_restrictions",
             &pr.dismissal_restrictions,
+            Protects::Allowlist { restricted },
         );
-        actor_leaves(&mut leaves, "pull_request.bypass", &pr.bypass);
+        actor_leaves(
+            &mut leaves,
+            "pull_request.bypass",
+            &pr.bypass,
+            Protects::NoItem,
+        );
     }
     if let Some(checks) = &branch.status_checks {
         leaves.presence("status_checks", "required");
-        leaves.setting("status_checks.strict", json!(checks.strict), json!(false));
+        leaves.setting(
+            "status_checks.strict",
+            json!(checks.strict),
+            json!(false),
+            Protects::WhenOn,
+        );
         leaves.setting(
             "status_checks.required",
             aligned(&checks.required, align, ids),
             json!([]),
+            Protects::Checks,
         );
     }
-    for (path, value) in branch.flags() {
-        leaves.setting(path, json!(value), json!(false));
+    for (path, on, protects) in [
+        ("enforce_admins", branch.enforce_admins, Protects::WhenOn),
+        (
+            "required_linear_history",
+            branch.required_linear_history,
+            Protects::WhenOn,
+        ),
+        (
+            "allow_force_pushes",
+            branch.allow_force_pushes,
+            Protects::WhenOff,
+        ),
+        ("allow_deletions", branch.allow_deletions, Protects::WhenOff),
+        ("block_creations", branch.block_creations, Protects::WhenOn),
+        (
+            "required_conversation_resolution",
+            branch.required_conversation_resolution,
+            Protects::WhenOn,
+        ),
+        (
+            "required_signatures",
+            branch.required_signatures,
+            Protects::WhenOn,
+        ),
+        ("lock_branch", branch.lock_branch, Protects::WhenOn),
+        // Fork syncing lets a locked branch take changes.
+        (
+            "allow_fork_syncing",
+            branch.allow_fork_syncing,
+            Protects::WhenOff,
+        ),
+    ] {
+        leaves.setting(path, json!(on), json!(false), protects);
     }
     if let Some(actors) = &branch.push_restrictions {
         leaves.presence("push_restrictions", "restricted");
-        actor_leaves(&mut leaves, "push_restrictions", actors);
+        // Present, even empty: only administrators may push.
+        actor_leaves(
+            &mut leaves,
+            "push_restrictions",
+            actors,
+            Protects::Allowlist { restricted: true },
+        );
     }
     leaves
 }
 
-fn actor_leaves(leaves: &mut Leaves, prefix: &str, actors: &Actors) {
-    leaves.name_set(format!("{prefix}.users"), &actors.users);
-    leaves.name_set(format!("{prefix}.teams"), &actors.teams);
-    leaves.name_set(format!("{prefix}.apps"), &actors.apps);
+fn actor_leaves(leaves: &mut Leaves, prefix: &str, actors: &Actors, protects: Protects) {
+    leaves.name_set(format!("{prefix}.users"), &actors.users, protects);
+    leaves.name_set(format!("{prefix}.teams"), &actors.teams, protects);
+    leaves.name_set(format!("{prefix}.apps"), &actors.apps, protects);
 }

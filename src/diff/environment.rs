@@ -16,6 +16,7 @@ use crate::plan::{
     Action, Change, DeploymentMode, EnvironmentPut, EnvironmentWrite, FieldDiff, PatternWrite,
     ResourceKind, ReviewerId, ReviewerKind, SecretWrite, Target, VariableWrite,
 };
+use crate::weakening::{self, Protects};
 
 /// Why a missing secret without a value source cannot be created.
 pub const REASON_SECRET_VALUE: &str = "secret values are not in the policy";
@@ -168,17 +169,29 @@ fn environment_leaves(environment: &Environment) -> Leaves {
         })
         .collect();
     let mut leaves = Leaves::default();
-    leaves.setting("wait_timer", json!(environment.wait_timer), json!(0));
+    leaves.setting(
+        "wait_timer",
+        json!(environment.wait_timer),
+        json!(0),
+        Protects::AtLeast,
+    );
     leaves.setting(
         "prevent_self_review",
         json!(effective_self_review(environment)),
         json!(false),
+        Protects::WhenOn,
     );
-    leaves.setting("reviewers", Value::Array(reviewers), json!([]));
+    leaves.setting(
+        "reviewers",
+        Value::Array(reviewers),
+        json!([]),
+        Protects::EachItem,
+    );
     leaves.setting(
         "can_admins_bypass",
         json!(environment.can_admins_bypass),
         json!(true),
+        Protects::WhenOff,
     );
     // The mode is compared; which patterns is the business of their own changes.
     let mode = match environment.deployment_branches {
@@ -186,7 +199,12 @@ fn environment_leaves(environment: &Environment) -> Leaves {
         DeploymentBranches::Protected => "protected",
         DeploymentBranches::Custom(_) => "custom",
     };
-    leaves.setting("deployment_branches", json!(mode), json!("all"));
+    leaves.setting(
+        "deployment_branches",
+        json!(mode),
+        json!("all"),
+        Protects::Ranked(weakening::DEPLOYMENT_BRANCHES),
+    );
     leaves
 }
 
@@ -221,13 +239,15 @@ fn diff_patterns(
     };
     for pattern in wanted.difference(&existing) {
         let write = PatternWrite::Create((*pattern).clone());
-        changes.push(change(
+        let mut created = change(
             address(pattern),
             ResourceKind::DeploymentBranchPolicy,
             Action::Create,
             Vec::new(),
             Ok(target(write)),
-        ));
+        );
+        created.lowers = weakening::pattern_added_lowers(&have.deployment_branches);
+        changes.push(created);
     }
     for pattern in existing.difference(&wanted) {
         let write = live

@@ -4,8 +4,8 @@
 //! or rulesets GitHub does not enforce, leave the branch protected: it is never unprotected
 //! in between.
 
-use super::requirement::selects;
-use crate::effective::cover;
+use super::requirement::{evidence, selects};
+use crate::effective::{AppliedRuleset, Source, cover};
 use crate::live::LiveState;
 use crate::model::{Enforcement, RepoSettings, RequiredCheck, Rules, Ruleset, RulesetTarget};
 use crate::plan::{
@@ -25,15 +25,18 @@ struct Successor {
     unwritable: Option<String>,
 }
 
-/// Gives every classic protection removal the rulesets of the plan that apply to its
-/// branch, and moves those removals after the last ruleset write. A removal that waits for
-/// a ruleset apply cannot write cannot be applied either.
+/// Gives every classic protection removal the rulesets that protect its branch once it is
+/// gone — those the plan writes, and those in force that it leaves as they are — with what
+/// they do not provide, and moves the removals that wait for a write after the last ruleset
+/// write. A removal that waits for a ruleset apply cannot write cannot be applied either.
 pub fn hand_over(desired: &RepoSettings, live: &LiveState, changes: &mut Vec<Change>) {
     let default_branch = live.branch_of("~DEFAULT_BRANCH");
     let successors = successors(desired, changes);
-    if successors.is_empty() {
-        return;
-    }
+    let touched: Vec<String> = changes
+        .iter()
+        .filter(|c| c.kind == ResourceKind::Ruleset)
+        .filter_map(|c| c.address.strip_prefix("rulesets.").map(str::to_owned))
+        .collect();
     for change in changes.iter_mut() {
         let Some(Target::BranchProtection {
             branch,
@@ -46,26 +49,30 @@ pub fn hand_over(desired: &RepoSettings, live: &LiveState, changes: &mut Vec<Cha
             .iter()
             .filter(|s| selects(&s.ruleset, branch, default_branch))
             .collect();
-        if taking.is_empty() {
+        let staying = in_force(live, branch, &touched);
+        if taking.is_empty() && staying.is_empty() {
             continue;
         }
-        let rules: Vec<Rules> = taking.iter().map(|s| s.rules.clone()).collect();
-        let bypass_free = taking.iter().all(|s| s.ruleset.bypass.is_empty());
-        let complete = live
+        let after: Vec<(Rules, bool)> = taking
+            .iter()
+            .map(|s| (s.rules.clone(), s.ruleset.bypass.is_empty()))
+            .chain(staying.iter().map(|r| {
+                let bypass_free = r.bypass.as_ref().is_some_and(Vec::is_empty);
+                (r.rules.clone(), bypass_free)
+            }))
+            .collect();
+        let lacks = live
             .settings
             .branches
             .get(branch.as_str())
             .filter(|classic| classic.protected)
-            .is_some_and(|classic| cover::replaces(classic, &rules, bypass_free, &live.ids));
+            .map_or_else(
+                || vec!["the classic protection as GitHub has it".to_owned()],
+                |classic| cover::shortfall(classic, &after, &live.ids),
+            );
         let names: Vec<String> = taking.iter().map(|s| s.name.clone()).collect();
-        let listed = names
-            .iter()
-            .map(|name| quote(name))
-            .collect::<Vec<_>>()
-            .join(", ");
-        change.note = Some(format!(
-            "handed over to ruleset {listed}: apply writes it first, and removes this protection only once GitHub enforces it on the branch"
-        ));
+        let in_force: Vec<String> = staying.iter().map(|r| r.source.to_string()).collect();
+        change.note = Some(note(&names, &in_force, &lacks));
         if let Some((name, why)) = taking
             .iter()
             .find_map(|s| s.unwritable.as_ref().map(|why| (&s.name, why)))
@@ -78,18 +85,61 @@ pub fn hand_over(desired: &RepoSettings, live: &LiveState, changes: &mut Vec<Cha
         }
         *handover = Some(Box::new(Handover {
             rulesets: names,
-            rules,
-            complete,
+            rules: taking.iter().map(|s| s.rules.clone()).collect(),
+            in_force,
+            lacks,
         }));
     }
-    let (handed, mut rest): (Vec<Change>, Vec<Change>) =
-        std::mem::take(changes).into_iter().partition(has_handover);
+    let (handed, mut rest): (Vec<Change>, Vec<Change>) = std::mem::take(changes)
+        .into_iter()
+        .partition(|c| handover_of(c).is_some_and(|h| !h.rulesets.is_empty()));
     let after = rest
         .iter()
         .rposition(|c| c.kind == ResourceKind::Ruleset)
         .map_or(rest.len(), |i| i + 1);
     rest.splice(after..after, handed);
     *changes = rest;
+}
+
+/// The active rulesets that apply to the branch now and that the plan does not touch: they
+/// protect it after apply as they do today (the organisation's among them).
+fn in_force(live: &LiveState, branch: &str, touched: &[String]) -> Vec<AppliedRuleset> {
+    evidence(live, branch)
+        .rulesets
+        .into_iter()
+        .filter(|r| r.active)
+        .filter(|r| {
+            !matches!(&r.source, Source::Ruleset { name, organization: None }
+                if touched.iter().any(|t| t.eq_ignore_ascii_case(name)))
+        })
+        .collect()
+}
+
+/// The removal's note: who takes over, and whether that lowers anything.
+fn note(written: &[String], in_force: &[String], lacks: &[String]) -> String {
+    let mut parts = Vec::new();
+    if !written.is_empty() {
+        let listed: Vec<String> = written.iter().map(|name| quote(name)).collect();
+        parts.push(format!(
+            "handed over to ruleset {}: apply writes it first, and removes this protection only once GitHub enforces it on the branch",
+            listed.join(", ")
+        ));
+    }
+    if !in_force.is_empty() {
+        parts.push(format!(
+            "in force on the branch already: {}",
+            in_force.join(", ")
+        ));
+    }
+    parts.push(if lacks.is_empty() {
+        "the rulesets provide all this protection does, so removing it lowers nothing".to_owned()
+    } else {
+        format!(
+            "the rulesets do not provide {}, so removing this protection lowers it",
+            lacks.join(", ")
+        )
+    });
+    parts.join("; ")
 }
 
 /// The active branch rulesets the plan creates or rewrites, applicable or not.
@@ -126,30 +176,25 @@ fn successors(desired: &RepoSettings, changes: &[Change]) -> Vec<Successor> {
         .collect()
 }
 
-/// Returns true for a classic protection removal that rulesets of the plan take over from.
-pub fn has_handover(change: &Change) -> bool {
-    matches!(
-        &change.target,
-        Some(Target::BranchProtection {
-            write: ProtectionWrite::Remove { handover: Some(_) },
-            ..
-        })
-    )
-}
-
-/// Returns true when a change removes classic protection that rulesets of the same plan
-/// replace whole (every setting of the branch's effective protection, its lock, and no
-/// bypass where it allowed none): a removal that lowers nothing.
-pub fn replaced_whole(change: &Change) -> bool {
-    matches!(
-        &change.target,
+/// The handover of a classic protection removal, if rulesets protect the branch after it.
+fn handover_of(change: &Change) -> Option<&Handover> {
+    match &change.target {
         Some(Target::BranchProtection {
             write: ProtectionWrite::Remove {
-                handover: Some(handover)
+                handover: Some(handover),
             },
             ..
-        }) if handover.complete
-    )
+        }) => Some(handover),
+        _ => None,
+    }
+}
+
+/// Returns true when a change removes classic protection that rulesets replace whole — those
+/// the plan writes first and those in force it leaves — every setting of the branch's
+/// effective protection, its lock, no bypass where it allowed none: a removal that lowers
+/// nothing.
+pub fn replaced_whole(change: &Change) -> bool {
+    handover_of(change).is_some_and(Handover::complete)
 }
 
 /// The rules a ruleset's write sends, each check pinned by the id it is written with.
@@ -170,175 +215,4 @@ fn pinned_rules(put: &RulesetPut) -> Rules {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::model::{Branch, PullRequestRule};
-    use crate::testing::flow_policy;
-
-    /// The flow policy with `main`'s classic protection handed to a ruleset of these rules.
-    fn migrated(rules: Rules) -> crate::model::RepoSettings {
-        let mut desired = flow_policy();
-        desired.requirements.clear();
-        desired
-            .branches
-            .insert("main".into(), Branch::unprotected());
-        desired.rulesets.insert(
-            "protect-main".into(),
-            Ruleset {
-                include: vec!["main".into()],
-                rules,
-                ..Ruleset::default()
-            },
-        );
-        desired
-    }
-
-    fn main_rules(approvals: u8) -> Rules {
-        let classic = &flow_policy().branches["main"];
-        let pr = classic.pull_request.clone().unwrap_or_default();
-        Rules {
-            pull_request: Some(PullRequestRule {
-                required_approvals: approvals,
-                dismiss_stale_reviews: pr.dismiss_stale_reviews,
-                required_conversation_resolution: true,
-                ..PullRequestRule::default()
-            }),
-            status_checks: classic
-                .status_checks
-                .clone()
-                .map(|s| crate::model::StatusChecksRule {
-                    strict: s.strict,
-                    do_not_enforce_on_create: false,
-                    required: s.required,
-                }),
-            block_force_pushes: true,
-            restrict_deletions: true,
-            ..Rules::default()
-        }
-    }
-
-    fn live() -> LiveState {
-        let mut live = flow_policy();
-        live.requirements.clear();
-        let mut live = LiveState::from_settings(live);
-        // Pinned checks are written by id: as a plan against GitHub knows them.
-        live.ids.offline = false;
-        live.ids.apps.insert("github-actions".into(), 15368);
-        live
-    }
-
-    fn handover(change: &Change) -> &Handover {
-        match &change.target {
-            Some(Target::BranchProtection {
-                write:
-                    ProtectionWrite::Remove {
-                        handover: Some(handover),
-                    },
-                ..
-            }) => handover,
-            other => panic!("not a handed-over removal: {other:?}"),
-        }
-    }
-
-    #[test]
-    fn classic_protection_goes_after_the_ruleset_that_takes_over() {
-        let plan = crate::diff::plan(
-            "acme/katz-backend",
-            &migrated(main_rules(2)),
-            &live(),
-            &crate::diff::Context::default(),
-        );
-        let order: Vec<(&str, Action)> = plan
-            .changes
-            .iter()
-            .map(|c| (c.address.as_str(), c.action))
-            .collect();
-        assert_eq!(
-            order,
-            [
-                ("rulesets.protect-main", Action::Create),
-                ("branches.main", Action::Delete),
-            ]
-        );
-        let handed = handover(&plan.changes[1]);
-        assert_eq!(handed.rulesets, ["protect-main"]);
-        assert!(handed.complete);
-        // The checks as `rules/branches` shows them: by app id.
-        let checks = &handed.rules[0].status_checks.as_ref().unwrap().required;
-        let pinned = |context: &str| {
-            checks
-                .iter()
-                .find(|c| c.context == context)
-                .map(|c| (c.app.clone(), c.app_id))
-        };
-        assert_eq!(pinned("Security Checks"), Some((None, Some(15368))));
-        assert_eq!(pinned("dev - lint and test"), Some((None, None)));
-        assert!(replaced_whole(&plan.changes[1]));
-        assert!(
-            plan.changes[1]
-                .note
-                .as_deref()
-                .is_some_and(|n| n.starts_with("handed over to ruleset `protect-main`")),
-            "{:?}",
-            plan.changes[1].note
-        );
-    }
-
-    #[test]
-    fn a_ruleset_that_provides_less_is_still_waited_for_but_does_not_replace() {
-        let plan = crate::diff::plan(
-            "acme/katz-backend",
-            &migrated(main_rules(1)),
-            &live(),
-            &crate::diff::Context::default(),
-        );
-        let removal = plan
-            .changes
-            .iter()
-            .find(|c| c.address == "branches.main")
-            .unwrap();
-        assert!(!handover(removal).complete);
-        assert!(!replaced_whole(removal));
-        // A removal that no ruleset takes over has no handover, and keeps its place.
-        let mut desired = flow_policy();
-        desired.requirements.clear();
-        desired.branches.insert("dev".into(), Branch::unprotected());
-        let plan = crate::diff::plan(
-            "acme/katz-backend",
-            &desired,
-            &live(),
-            &crate::diff::Context::default(),
-        );
-        assert_eq!(plan.changes.len(), 1);
-        assert!(!has_handover(&plan.changes[0]));
-    }
-
-    #[test]
-    fn a_removal_waits_for_a_ruleset_apply_cannot_write() {
-        let mut rules = main_rules(2);
-        if let Some(checks) = &mut rules.status_checks {
-            checks.required.push(RequiredCheck {
-                context: "lint".into(),
-                app: Some("circleci".into()),
-                app_id: None,
-            });
-        }
-        let plan = crate::diff::plan(
-            "acme/katz-backend",
-            &migrated(rules),
-            &live(),
-            &crate::diff::Context::default(),
-        );
-        let (ruleset, removal) = (&plan.changes[0], &plan.changes[1]);
-        assert_eq!(ruleset.address, "rulesets.protect-main");
-        assert!(!ruleset.applicable);
-        assert_eq!(removal.address, "branches.main");
-        assert!(!removal.applicable);
-        assert_eq!(
-            removal.reason.as_deref(),
-            Some(
-                "it waits for ruleset `protect-main`, which apply cannot write (the id of app `circleci` is not known)"
-            )
-        );
-    }
-}
+mod tests;

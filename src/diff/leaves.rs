@@ -3,13 +3,16 @@
 //!
 //! This is the display side of a diff only: the paths are written here and nowhere else,
 //! and nothing that writes reads them. Set-like lists are sorted and deduplicated and names
-//! lower-cased before they become leaves, so order, duplicates and case never show.
+//! lower-cased before they become leaves, so order, duplicates and case never show. Each
+//! leaf says how its setting protects (`weakening::Protects`), so that every difference
+//! knows whether it lowers protection.
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
 
 use crate::plan::FieldDiff;
+use crate::weakening::{self, Protects, Side};
 
 /// One setting: where it is, its value, and GitHub's default for it (a setting missing on
 /// one side and at its default on the other is no difference worth showing: a section that
@@ -22,6 +25,18 @@ pub struct Leaf {
     pub value: Value,
     /// GitHub's default, if the setting has one.
     pub default: Option<Value>,
+    /// How the setting protects.
+    pub protects: Protects,
+}
+
+impl Leaf {
+    /// Returns the leaf as `weakening` weighs it.
+    fn side(&self) -> Side<'_> {
+        Side {
+            value: &self.value,
+            protects: self.protects,
+        }
+    }
 }
 
 /// The leaves of one resource, in the order they are shown.
@@ -29,22 +44,30 @@ pub struct Leaf {
 pub struct Leaves(Vec<Leaf>);
 
 impl Leaves {
-    /// Adds a setting with a default.
-    pub fn setting(&mut self, path: impl Into<String>, value: Value, default: Value) {
+    /// Adds a setting with a default, and how it protects.
+    pub fn setting(
+        &mut self,
+        path: impl Into<String>,
+        value: Value,
+        default: Value,
+        protects: Protects,
+    ) {
         self.0.push(Leaf {
             path: path.into(),
             value,
             default: Some(default),
+            protects,
         });
     }
 
-    /// Adds a section's presence (`pull_request: required`); shown only when none of the
-    /// section's own settings shows a difference.
+    /// Adds a section's presence (`pull_request: required`), which protects; shown only when
+    /// none of the section's own settings shows a difference.
     pub fn presence(&mut self, path: impl Into<String>, word: &str) {
         self.0.push(Leaf {
             path: path.into(),
             value: Value::String(word.to_owned()),
             default: None,
+            protects: Protects::Present,
         });
     }
 
@@ -53,12 +76,14 @@ impl Leaves {
         &mut self,
         path: impl Into<String>,
         names: impl IntoIterator<Item = &'a String>,
+        protects: Protects,
     ) {
         let set: BTreeSet<String> = names.into_iter().map(|n| n.to_lowercase()).collect();
         self.setting(
             path,
             Value::from(set.into_iter().collect::<Vec<_>>()),
             Value::Array(Vec::new()),
+            protects,
         );
     }
 }
@@ -74,8 +99,10 @@ pub fn compare(live: &Leaves, policy: &Leaves) -> Vec<FieldDiff> {
         if !seen.insert(leaf.path.as_str()) {
             continue;
         }
-        let have = live_map.get(leaf.path.as_str()).map(|l| &l.value);
-        let want = policy_map.get(leaf.path.as_str()).map(|l| &l.value);
+        let live_leaf = live_map.get(leaf.path.as_str()).copied();
+        let policy_leaf = policy_map.get(leaf.path.as_str()).copied();
+        let have = live_leaf.map(|l| &l.value);
+        let want = policy_leaf.map(|l| &l.value);
         if have == want {
             continue;
         }
@@ -87,11 +114,17 @@ pub fn compare(live: &Leaves, policy: &Leaves) -> Vec<FieldDiff> {
         if leaf.default.is_none() {
             presences.push(diffs.len());
         }
-        diffs.push(FieldDiff::new(
+        let mut diff = FieldDiff::new(
             leaf.path.clone(),
             have.cloned().unwrap_or(Value::Null),
             want.cloned().unwrap_or(Value::Null),
-        ));
+        );
+        diff.lowers = weakening::lowers(
+            live_leaf.map(Leaf::side),
+            policy_leaf.map(Leaf::side),
+            leaf.default.as_ref(),
+        );
+        diffs.push(diff);
     }
     // A section's presence says nothing more once one of its settings is shown.
     let shown: Vec<String> = diffs.iter().map(|d| d.path.clone()).collect();

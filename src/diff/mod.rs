@@ -9,6 +9,7 @@ mod branch;
 mod checks;
 mod environment;
 mod exceptions;
+mod guard;
 mod handover;
 mod leaves;
 mod managed;
@@ -26,7 +27,8 @@ use crate::plan::{Action, Change, FieldDiff, Plan, ResourceKind, Target};
 
 pub use branch::REASON_BRANCH_MISSING;
 pub use environment::REASON_SECRET_VALUE;
-pub use handover::{has_handover, replaced_whole};
+pub use guard::{Shortfall, shortfalls};
+pub use handover::replaced_whole;
 pub use managed::managed_resources;
 pub use requirement::predicted;
 
@@ -99,8 +101,28 @@ impl Context {
 pub fn plan(repository: &str, desired: &RepoSettings, live: &LiveState, context: &Context) -> Plan {
     let mut plan = compare(repository, desired, live, &context.sources);
     if !desired.exceptions.is_empty() {
-        plan.warnings = crate::exceptions::mark::mark(&mut plan, desired, context.now);
+        let warnings = crate::exceptions::mark::mark(&mut plan, desired, context.now);
+        plan.warnings.extend(warnings);
         exceptions::withhold(&mut plan, desired, live, &context.sources);
+        // A setting an exception holds at its live value lowers nothing.
+        let held: BTreeSet<String> = plan
+            .changes
+            .iter()
+            .flat_map(|change| {
+                change
+                    .diffs
+                    .iter()
+                    .filter(|diff| diff.excepted.is_some())
+                    .map(|diff| format!("{}.{}", change.address, diff.path))
+            })
+            .collect();
+        plan.contradictions.retain(|found| {
+            found.lowered_by.is_empty()
+                || !found
+                    .lowered_by
+                    .iter()
+                    .all(|path| held.contains(&crate::policy::Dotted(path).to_string()))
+        });
     }
     plan
 }
@@ -113,17 +135,30 @@ fn compare(
     sources: &SecretSources,
 ) -> Plan {
     let mut changes = Vec::new();
+    let mut contradictions = Vec::new();
     branch::diff(desired, live, &mut changes);
     environment::diff(desired, live, sources, &mut changes);
     ruleset::diff(desired, live, &mut changes);
     handover::hand_over(desired, live, &mut changes);
-    requirement::diff(desired, live, &mut changes);
+    requirement::diff(desired, live, &mut changes, &mut contradictions);
     Plan {
         repository: repository.to_owned(),
         changes,
         requirements: requirement::reports(desired, live),
-        warnings: Vec::new(),
+        warnings: live.gaps.iter().map(gap_warning).collect(),
+        contradictions,
+        gaps: live.gaps.clone(),
     }
+}
+
+/// A gap as a person reads it.
+fn gap_warning(gap: &crate::plan::Gap) -> String {
+    format!(
+        "{}: GitHub hides its {} from this token, so they are not compared (the token needs \"{}\")",
+        crate::untrusted::escape(&gap.address),
+        gap.what.words(),
+        gap.permission
+    )
 }
 
 /// A name whose id the reader did not learn. A plan against GitHub resolves every name it
@@ -161,6 +196,7 @@ fn change(
         }
     };
     Change {
+        lowers: crate::weakening::whole_change_lowers(kind, action),
         address,
         kind,
         action,
@@ -169,6 +205,7 @@ fn change(
         reason,
         excepted: false,
         note: None,
+        accepted: None,
         target,
     }
 }
@@ -184,6 +221,8 @@ fn inapplicable(address: String, kind: ResourceKind, action: Action, reason: Str
         reason: Some(reason),
         excepted: false,
         note: None,
+        lowers: false,
+        accepted: None,
         target: None,
     }
 }

@@ -11,6 +11,7 @@
 
 use std::collections::BTreeSet;
 
+use super::guard::{self, Judgements};
 use super::inapplicable;
 use crate::effective::{
     AppliedRuleset, BranchEvidence, Classic, Judged, Source, Verdict, contributions, judge,
@@ -19,8 +20,9 @@ use crate::live::LiveState;
 use crate::model::ref_pattern::selects_branch;
 use crate::model::{Enforcement, RepoSettings, Ruleset, RulesetTarget};
 use crate::plan::{
-    Action, Change, FieldDiff, JudgedSetting, Plan, RequirementReport, ResourceKind,
+    Action, Change, Contradiction, FieldDiff, JudgedSetting, Plan, RequirementReport, ResourceKind,
 };
+use crate::policy::Dotted;
 
 /// Returns every requirement as judged on the live repository.
 pub fn reports(desired: &RepoSettings, live: &LiveState) -> Vec<RequirementReport> {
@@ -49,7 +51,7 @@ pub fn reports(desired: &RepoSettings, live: &LiveState) -> Vec<RequirementRepor
 }
 
 /// Returns the live evidence of the branch a requirement key names.
-fn evidence(live: &LiveState, key: &str) -> BranchEvidence {
+pub(super) fn evidence(live: &LiveState, key: &str) -> BranchEvidence {
     let branch = live.branch_of(key);
     live.evidence
         .get(branch)
@@ -76,8 +78,14 @@ pub fn predicted(
     (now, after)
 }
 
-/// Adds a change for every requirement unmet live or after `apply`.
-pub fn diff(desired: &RepoSettings, live: &LiveState, changes: &mut Vec<Change>) {
+/// Adds a change for every requirement unmet live or after `apply`, and a contradiction for
+/// every one met live that `apply` would break (`guard`).
+pub fn diff(
+    desired: &RepoSettings,
+    live: &LiveState,
+    changes: &mut Vec<Change>,
+    contradictions: &mut Vec<Contradiction>,
+) {
     // What apply will write: the branches and rulesets of the changes before these.
     let written: BTreeSet<String> = changes
         .iter()
@@ -92,6 +100,13 @@ pub fn diff(desired: &RepoSettings, live: &LiveState, changes: &mut Vec<Change>)
         let judged_now = judge(requirement, &enforced, &evaluate, &live.ids);
         let (enforced_after, evaluate_after) = contributions(&after, &live.ids);
         let judged_after = judge(requirement, &enforced_after, &evaluate_after, &live.ids);
+        let judgements = Judgements {
+            key,
+            branch: &now.branch,
+            requirement,
+            now: &enforced,
+            after: &enforced_after,
+        };
         let mut diffs = Vec::new();
         let mut not_provided = Vec::new();
         for (now, after) in judged_now.iter().zip(&judged_after) {
@@ -99,7 +114,11 @@ pub fn diff(desired: &RepoSettings, live: &LiveState, changes: &mut Vec<Change>)
                 continue;
             }
             diffs.push(field_diff(now));
-            if after.verdict != Verdict::Met {
+            if now.verdict == Verdict::Met {
+                let found = guard::contradiction(&judgements, now, after, desired, live);
+                not_provided.push(lowered(&found));
+                contradictions.push(found);
+            } else if after.verdict != Verdict::Met {
                 not_provided.push(shortfall(after));
             }
         }
@@ -137,9 +156,30 @@ pub fn diff(desired: &RepoSettings, live: &LiveState, changes: &mut Vec<Change>)
     }
 }
 
+/// Says how apply would break a requirement met now, and what lowers it.
+fn lowered(found: &Contradiction) -> String {
+    let by = if found.lowered_by.is_empty() {
+        "the branches and rulesets the policy manages".to_owned()
+    } else {
+        found
+            .lowered_by
+            .iter()
+            .map(|path| format!("`{}`", Dotted(path)))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    format!(
+        "met now ({}), apply would leave `{}` at {}: {by} lower{} it",
+        found.live,
+        found.setting,
+        found.after,
+        if found.lowered_by.len() == 1 { "s" } else { "" }
+    )
+}
+
 fn field_diff(judged: &Judged) -> FieldDiff {
     let mut diff = FieldDiff::new(judged.setting, judged.live.clone(), judged.policy.clone());
-    diff.sources = judged.sources.iter().map(ToString::to_string).collect();
+    diff.sources = Some(judged.sources.iter().map(ToString::to_string).collect());
     if !judged.evaluate_only.is_empty() {
         let names: Vec<String> = judged
             .evaluate_only
@@ -196,7 +236,7 @@ fn from_settings(live: &LiveState, branch: &str) -> BranchEvidence {
 /// Returns the evidence as `apply` will leave it: what apply writes (`written`, by
 /// address) is the policy's; everything else keeps its live values, so that a bare-name
 /// check in sync keeps the app GitHub records for it.
-fn predict(
+pub(super) fn predict(
     desired: &RepoSettings,
     live: &LiveState,
     now: &BranchEvidence,
@@ -239,8 +279,11 @@ fn applied(settings: &RepoSettings, default_branch: &str, branch: &str) -> Vec<A
     settings
         .rulesets
         .iter()
+        // Enforced or evaluated; disabled, or an enforcement gh-policy does not know, never
+        // counts.
         .filter(|(_, r)| {
-            r.target == RulesetTarget::Branch && r.enforcement != Enforcement::Disabled
+            r.target == RulesetTarget::Branch
+                && matches!(r.enforcement, Enforcement::Active | Enforcement::Evaluate)
         })
         .filter(|(_, r)| selects(r, branch, default_branch))
         .map(|(name, r)| AppliedRuleset {

@@ -64,20 +64,52 @@ pub fn uncovered_rules(have: &[Rules], want: &[Rules]) -> Vec<String> {
     missing
 }
 
-/// Returns whether rulesets with these rules, and these bypass allowances (`bypass_free`:
-/// nobody may bypass any of them), provide everything a branch's classic protection does:
-/// every setting of its effective protection, its lock, and no bypass where it allows none.
-pub fn replaces(classic: &Branch, rules: &[Rules], bypass_free: bool, ids: &Identities) -> bool {
+/// Returns what a branch's classic protection provides that rulesets do not, in the words
+/// of the policy; empty when they provide it all. `after` is each ruleset's rules and
+/// whether nobody may bypass it. Where nobody could bypass the classic protection, the
+/// rulesets nobody may bypass must provide it all (else `no_bypass` is what lacks). Who may
+/// push or dismiss reviews, and creating the branch, no ruleset says: they always lack.
+pub fn shortfall(classic: &Branch, after: &[(Rules, bool)], ids: &Identities) -> Vec<String> {
+    let all: Vec<Rules> = after.iter().map(|(rules, _)| rules.clone()).collect();
+    let mut missing = settings_lacking(classic, &all, ids);
+    if missing.is_empty() && classic_contribution(classic, ids).bypass_free == Some(true) {
+        let unbypassable: Vec<Rules> = after
+            .iter()
+            .filter(|(_, bypass_free)| *bypass_free)
+            .map(|(rules, _)| rules.clone())
+            .collect();
+        if !settings_lacking(classic, &unbypassable, ids).is_empty() {
+            missing.push("no_bypass".to_owned());
+        }
+    }
+    if classic.push_restrictions.is_some() {
+        missing.push("push_restrictions".to_owned());
+    }
+    if classic
+        .pull_request
+        .as_ref()
+        .is_some_and(|pr| !pr.dismissal_restrictions.is_empty())
+    {
+        missing.push("pull_request.dismissal_restrictions".to_owned());
+    }
+    if classic.block_creations && !all.iter().any(|r| r.restrict_creations) {
+        missing.push("block_creations".to_owned());
+    }
+    missing
+}
+
+/// Returns the settings of the classic protection's effective protection, and its lock,
+/// that these rules do not provide.
+fn settings_lacking(classic: &Branch, rules: &[Rules], ids: &Identities) -> Vec<String> {
     let before = classic_contribution(classic, ids);
     let after: Vec<Contribution> = rules.iter().map(|r| contribution(r, ids)).collect();
-    let locked = match (classic.lock_branch, classic.allow_fork_syncing) {
-        (false, _) => true,
-        (true, fork_syncing) => {
-            strictest_update(rules).is_some_and(|allowed| !allowed || fork_syncing)
-        }
-    };
-    let bypass = before.bypass_free != Some(true) || bypass_free;
-    uncovered(&after, std::slice::from_ref(&before)).is_empty() && locked && bypass
+    let mut missing = uncovered(&after, std::slice::from_ref(&before));
+    if classic.lock_branch
+        && !strictest_update(rules).is_some_and(|allowed| !allowed || classic.allow_fork_syncing)
+    {
+        missing.push("lock_branch".to_owned());
+    }
+    missing
 }
 
 /// Returns the strictest `restrict_updates` of the rules: `Some(false)` when one forbids
@@ -167,19 +199,54 @@ mod tests {
             restrict_deletions: true,
             ..rules(2, &[])
         };
-        assert!(replaces(&classic, std::slice::from_ref(&same), true, &ids));
+        assert!(shortfall(&classic, &[(same.clone(), true)], &ids).is_empty());
         // Admins could not bypass it; bypass actors on the rulesets lower that.
-        assert!(!replaces(
-            &classic,
-            std::slice::from_ref(&same),
-            false,
-            &ids
-        ));
-        assert!(!replaces(&classic, &[rules(2, &[])], true, &ids));
+        assert_eq!(
+            shortfall(&classic, &[(same.clone(), false)], &ids),
+            ["no_bypass"]
+        );
+        // Another ruleset that may be bypassed, beside one that provides it all, lowers
+        // nothing.
+        assert!(
+            shortfall(
+                &classic,
+                &[(same.clone(), true), (rules(1, &[]), false)],
+                &ids
+            )
+            .is_empty()
+        );
+        assert_eq!(
+            shortfall(&classic, &[(rules(2, &[]), true)], &ids),
+            ["restrict_deletions"]
+        );
         let locked = Branch {
             lock_branch: true,
             ..classic.clone()
         };
-        assert!(!replaces(&locked, std::slice::from_ref(&same), true, &ids));
+        assert_eq!(
+            shortfall(&locked, &[(same.clone(), true)], &ids),
+            ["lock_branch"]
+        );
+        assert_eq!(
+            shortfall(&locked, &[(rules(1, &[]), false)], &ids),
+            ["required_approvals: 2", "restrict_deletions", "lock_branch"]
+        );
+        // Who may push or dismiss reviews: no ruleset says it.
+        let restricted = Branch {
+            push_restrictions: Some(crate::model::Actors::default()),
+            pull_request: Some(crate::model::PullRequestRules {
+                required_approvals: 2,
+                dismissal_restrictions: crate::model::Actors {
+                    teams: vec!["leads".into()],
+                    ..Default::default()
+                },
+                ..Default::default()
+            }),
+            ..classic
+        };
+        assert_eq!(
+            shortfall(&restricted, &[(same, true)], &ids),
+            ["push_restrictions", "pull_request.dismissal_restrictions"]
+        );
     }
 }

@@ -54,9 +54,13 @@ pub fn mark(plan: &mut Plan, policy: &RepoSettings, now: OffsetDateTime) -> Vec<
             change.diffs.iter().all(|d| d.excepted.is_some())
         };
         if change.excepted
-            && let Some((i, _)) = whole
+            && let Some((i, (exception, _, _))) = whole
         {
             used[i] = true;
+            change.accepted = Some(ExceptionNote {
+                reason: exception.reason.clone(),
+                expires: exception.expires.clone(),
+            });
         }
     }
     let mut warnings = Vec::new();

@@ -9,11 +9,14 @@
 use async_trait::async_trait;
 
 use super::error::ApiError;
+use super::read::{OrgRead, Read};
 use super::wire::account::{App, Repository, Team, User};
 use super::wire::actions::{PublicKey, SecretItem, SecretRequest, VariableItem, VariableRequest};
+use super::wire::checks::CheckRun;
 use super::wire::environment::{
     DeploymentBranchPolicy, DeploymentBranchPolicyRequest, Environment, EnvironmentRequest,
 };
+use super::wire::properties::{PropertyDefinition, RepositoryValues};
 use super::wire::protection::{ChecksRequest, Protection, ProtectionRequest};
 use super::wire::rate_limit::RateLimit;
 use super::wire::ruleset::{EffectiveRule, Ruleset, RulesetRequest, RulesetSummary};
@@ -107,6 +110,13 @@ pub trait GithubRead: Send + Sync {
     /// GET `/orgs/{org}/repos`, every page.
     async fn org_repositories(&self, org: &str) -> Result<Vec<Repository>, ApiError>;
 
+    /// GET `/orgs/{org}/properties/values`, every page: each repository's custom property
+    /// values (the repository list does not reliably carry them, QUIRKS 57).
+    async fn org_property_values(&self, org: &str) -> Result<Vec<RepositoryValues>, ApiError>;
+
+    /// GET `/orgs/{org}/properties/schema`: the custom properties the organisation defines.
+    async fn org_property_schema(&self, org: &str) -> Result<Vec<PropertyDefinition>, ApiError>;
+
     /// GET `/orgs/{org}/rulesets`, every page.
     async fn org_rulesets(&self, org: &str) -> Result<Vec<RulesetSummary>, ApiError>;
 
@@ -121,8 +131,24 @@ pub trait GithubRead: Send + Sync {
         branch: &str,
     ) -> Result<Vec<EffectiveRule>, ApiError>;
 
+    /// GET `…/commits/{ref}/check-runs`, one page of 100: what reported the checks of a
+    /// commit, each with its app (the one place an app's id becomes its slug).
+    async fn check_runs(&self, repo: &RepoName, reference: &str)
+    -> Result<Vec<CheckRun>, ApiError>;
+
     /// GET `/rate_limit` (free): the `core` budget, to check before a large run.
     async fn rate_limit(&self) -> Result<RateLimit, ApiError>;
+
+    /// Returns true when the cache can answer this read of a repository without spending
+    /// rate limit (a conditional request, answered `304`). Only the HTTP seam has a cache.
+    fn cached(&self, _repo: &RepoName, _read: &Read) -> bool {
+        false
+    }
+
+    /// The same for a read of an organisation.
+    fn org_cached(&self, _org: &str, _read: OrgRead) -> bool {
+        false
+    }
 }
 
 /// The writes. Each is one request; none is retried unless GitHub refused it unprocessed.

@@ -62,6 +62,10 @@ pub enum Permission {
     MetadataRead,
     /// Organization administration, read: organisation rulesets.
     OrganizationAdministrationRead,
+    /// Custom properties (organisation), read: the repositories' property values.
+    CustomPropertiesRead,
+    /// Checks, read: what reported a commit's checks.
+    ChecksRead,
     /// Organization administration, write: organisation rulesets with their bypass actors.
     OrganizationAdministrationWrite,
     /// Issues, write: the drift issue and its label.
@@ -83,6 +87,8 @@ impl Permission {
             Self::MembersRead => "Organization members: read",
             Self::MetadataRead => "Metadata: read",
             Self::OrganizationAdministrationRead => "Organization administration: read",
+            Self::CustomPropertiesRead => "Custom properties: read (organization)",
+            Self::ChecksRead => "Checks: read",
             Self::OrganizationAdministrationWrite => "Organization administration: write",
             Self::IssuesWrite => "Issues: write",
             Self::PullRequestsWrite => "Pull requests: write",
@@ -97,7 +103,9 @@ impl Permission {
                 "the token needs \"{}\" on the organisation (a fine-grained token of an organisation owner, or a GitHub App's installation), or an organisation owner's classic token with the `admin:org` scope",
                 self.label()
             ),
-            Self::MembersRead | Self::OrganizationAdministrationRead => format!(
+            Self::MembersRead
+            | Self::OrganizationAdministrationRead
+            | Self::CustomPropertiesRead => format!(
                 "the token needs \"{}\" on the organisation (fine-grained token), or the `read:org` scope (classic token)",
                 self.label()
             ),

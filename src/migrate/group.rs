@@ -64,7 +64,7 @@ pub fn name(
                     name: name.clone(),
                     branches: branches.clone(),
                     ruleset: Ruleset {
-                        enforcement,
+                        enforcement: enforcement.clone(),
                         ..trial.clone()
                     },
                     trial: true,
@@ -77,7 +77,7 @@ pub fn name(
                 branches: branches.clone(),
                 ruleset: Ruleset {
                     target: RulesetTarget::Branch,
-                    enforcement,
+                    enforcement: enforcement.clone(),
                     include: branches.clone(),
                     exclude: Vec::new(),
                     bypass: as_ruleset.bypass.clone(),

@@ -93,24 +93,6 @@ impl Default for Branch {
 }
 
 impl Branch {
-    /// Returns the on/off settings by their policy keys, in declaration order.
-    pub fn flags(&self) -> [(&'static str, bool); 9] {
-        [
-            ("enforce_admins", self.enforce_admins),
-            ("required_linear_history", self.required_linear_history),
-            ("allow_force_pushes", self.allow_force_pushes),
-            ("allow_deletions", self.allow_deletions),
-            ("block_creations", self.block_creations),
-            (
-                "required_conversation_resolution",
-                self.required_conversation_resolution,
-            ),
-            ("required_signatures", self.required_signatures),
-            ("lock_branch", self.lock_branch),
-            ("allow_fork_syncing", self.allow_fork_syncing),
-        ]
-    }
-
     /// Returns the declaration of a branch that has no classic protection.
     pub fn unprotected() -> Self {
         Self {

@@ -49,6 +49,23 @@ pub struct BypassActor {
     /// When the actor may bypass: `always` (default), `pull_request` or `exempt`.
     #[serde(default, skip_serializing_if = "BypassMode::is_always")]
     pub mode: BypassMode,
+    /// An actor GitHub lists that gh-policy cannot name (a type it does not know, or
+    /// without the id its type needs), kept as written: it may bypass, so it is never read
+    /// as nobody. Only ever read from GitHub; a policy cannot write it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(skip)]
+    pub unknown: Option<UnknownActor>,
+}
+
+/// A bypass actor as GitHub wrote it, for one gh-policy cannot name.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UnknownActor {
+    /// GitHub's `actor_type`.
+    pub actor_type: String,
+    /// GitHub's `actor_id`, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub actor_id: Option<u64>,
 }
 
 impl BypassActor {
@@ -65,6 +82,7 @@ impl BypassActor {
             self.user_id.is_some(),
             self.org_admins,
             self.deploy_keys,
+            self.unknown.is_some(),
         ]
         .into_iter()
         .filter(|set| *set)
@@ -109,7 +127,7 @@ impl RepositoryRole {
 
 /// When an actor may bypass.
 #[derive(
-    Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+    Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
 )]
 #[serde(rename_all = "snake_case")]
 pub enum BypassMode {
@@ -120,6 +138,11 @@ pub enum BypassMode {
     PullRequest,
     /// The rules do not run for the actor at all.
     Exempt,
+    /// A mode GitHub sent that gh-policy does not know, as written: never in sync with a
+    /// known one. A policy cannot write it (the schema lists the known modes only).
+    #[serde(untagged)]
+    #[schemars(skip)]
+    Unknown(String),
 }
 
 impl BypassMode {
@@ -128,12 +151,23 @@ impl BypassMode {
         *self == Self::Always
     }
 
+    /// Returns the mode GitHub names so, an unknown one kept as written.
+    pub fn parse(name: &str) -> Self {
+        match name {
+            "always" => Self::Always,
+            "pull_request" => Self::PullRequest,
+            "exempt" => Self::Exempt,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+
     /// Returns the name GitHub uses.
-    pub fn as_str(self) -> &'static str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::Always => "always",
             Self::PullRequest => "pull_request",
             Self::Exempt => "exempt",
+            Self::Unknown(name) => name,
         }
     }
 }

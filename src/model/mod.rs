@@ -30,7 +30,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 pub use branch::{Actors, Branch, PullRequestRules, RequiredCheck, StatusChecks};
-pub use bypass::{BypassActor, BypassMode, RepositoryRole};
+pub use bypass::{BypassActor, BypassMode, RepositoryRole, UnknownActor};
 pub use environment::{
     DeploymentBranches, DeploymentPattern, Environment, RefType, Reviewer, Secret,
 };

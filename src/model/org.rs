@@ -78,11 +78,13 @@ pub struct Select {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PolicyBody {
-    /// Classic branch protection by branch name.
+    /// Classic branch protection by branch name (no wildcards), as in a repository policy.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[schemars(extend("propertyNames" = { "pattern": crate::names::BRANCH_PATTERN }))]
     pub branches: BTreeMap<String, Branch>,
-    /// Deployment environments by name.
+    /// Deployment environments by name, as in a repository policy.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[schemars(extend("propertyNames" = { "pattern": crate::names::ENVIRONMENT_PATTERN }))]
     pub environments: BTreeMap<String, Environment>,
     /// Repository rulesets by name.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]

@@ -180,6 +180,44 @@ fn class(chars: &[char]) -> Option<(Token, usize)> {
     Some((Token::Class { negated, ranges }, i + 1))
 }
 
+/// Returns why a pattern is not well formed, or `None` when it is. Each case is one GitHub
+/// accepts but a person would not mean: a `[` that opens a class never closed and a class
+/// that holds no character a part of a ref can have (`[]` is an empty class to Ruby, `[/]`
+/// never matches) select nothing; a `\` at the end escapes nothing and is dropped.
+pub fn malformed(pattern: &str) -> Option<&'static str> {
+    let chars: Vec<char> = pattern.chars().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        match chars[i] {
+            '\\' if i + 1 == chars.len() => {
+                return Some("it ends with a `\\` that escapes nothing");
+            }
+            '\\' => i += 2,
+            '[' => match class(&chars[i + 1..]) {
+                Some((
+                    Token::Class {
+                        negated: false,
+                        ranges,
+                    },
+                    _,
+                )) if ranges.iter().all(|range| *range == ('/', '/')) => {
+                    return Some(
+                        "its `[…]` class matches no character (`[]` is an empty class to GitHub; write `[\\]]` for a `]` itself)",
+                    );
+                }
+                Some((_, used)) => i += used + 1,
+                None => {
+                    return Some(
+                        "its `[` opens a character class that is never closed (write `\\[` for a `[` itself)",
+                    );
+                }
+            },
+            _ => i += 1,
+        }
+    }
+    None
+}
+
 /// Returns true when one part of a text matches one part of a pattern.
 fn glob(tokens: &[Token], text: &[char]) -> bool {
     let (p, t) = (tokens.len(), text.len());

@@ -41,7 +41,7 @@ pub struct Ruleset {
 
 /// What a ruleset protects.
 #[derive(
-    Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+    Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
 )]
 #[serde(rename_all = "snake_case")]
 pub enum RulesetTarget {
@@ -52,6 +52,12 @@ pub enum RulesetTarget {
     Tag,
     /// Pushes (file paths, sizes; no ref conditions).
     Push,
+    /// A target GitHub sent that gh-policy does not know, as written: it protects nothing
+    /// gh-policy can tell, so it never counts toward a requirement and is never in sync
+    /// with a known target. A policy cannot write it (the schema lists the known ones).
+    #[serde(untagged)]
+    #[schemars(skip)]
+    Unknown(String),
 }
 
 impl RulesetTarget {
@@ -60,18 +66,29 @@ impl RulesetTarget {
         *self == Self::Branch
     }
 
+    /// Returns the target GitHub names so (absent: `branch`, GitHub's default), an unknown
+    /// one kept as written.
+    pub fn parse(name: &str) -> Self {
+        match name {
+            "branch" => Self::Branch,
+            "tag" => Self::Tag,
+            "push" => Self::Push,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+
     /// Returns the ref prefix patterns are qualified with, if the target has refs.
-    pub fn ref_prefix(self) -> Option<&'static str> {
+    pub fn ref_prefix(&self) -> Option<&'static str> {
         match self {
             Self::Branch => Some("refs/heads/"),
             Self::Tag => Some("refs/tags/"),
-            Self::Push => None,
+            Self::Push | Self::Unknown(_) => None,
         }
     }
 
     /// Returns a pattern as GitHub stores it: with the target's ref prefix (`~DEFAULT_BRANCH`,
     /// `~ALL` and patterns already starting with `refs/` stay as they are).
-    pub fn qualified(self, pattern: &str) -> String {
+    pub fn qualified(&self, pattern: &str) -> String {
         match self.ref_prefix() {
             Some(prefix) if !pattern.starts_with('~') && !pattern.starts_with("refs/") => {
                 format!("{prefix}{pattern}")
@@ -81,7 +98,7 @@ impl RulesetTarget {
     }
 
     /// Returns a pattern as the policy writes it: without the target's ref prefix.
-    pub fn unqualified(self, pattern: &str) -> String {
+    pub fn unqualified(&self, pattern: &str) -> String {
         match self.ref_prefix() {
             Some(prefix) => pattern.strip_prefix(prefix).unwrap_or(pattern).to_owned(),
             None => pattern.to_owned(),
@@ -89,18 +106,19 @@ impl RulesetTarget {
     }
 
     /// Returns the name GitHub uses.
-    pub fn as_str(self) -> &'static str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::Branch => "branch",
             Self::Tag => "tag",
             Self::Push => "push",
+            Self::Unknown(name) => name,
         }
     }
 }
 
 /// Whether a ruleset is enforced.
 #[derive(
-    Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+    Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
 )]
 #[serde(rename_all = "snake_case")]
 pub enum Enforcement {
@@ -111,6 +129,12 @@ pub enum Enforcement {
     Evaluate,
     /// Off.
     Disabled,
+    /// A value GitHub sent that gh-policy does not know, as written: never counted as
+    /// enforced, never in sync with a known value. A policy cannot write it (the schema
+    /// lists the known values only).
+    #[serde(untagged)]
+    #[schemars(skip)]
+    Unknown(String),
 }
 
 impl Enforcement {
@@ -119,12 +143,23 @@ impl Enforcement {
         *self == Self::Active
     }
 
+    /// Returns the enforcement GitHub names so, an unknown one kept as written.
+    pub fn parse(name: &str) -> Self {
+        match name {
+            "active" => Self::Active,
+            "evaluate" => Self::Evaluate,
+            "disabled" => Self::Disabled,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+
     /// Returns the name GitHub uses.
-    pub fn as_str(self) -> &'static str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::Active => "active",
             Self::Evaluate => "evaluate",
             Self::Disabled => "disabled",
+            Self::Unknown(name) => name,
         }
     }
 }

@@ -1,88 +1,154 @@
-//! How many requests a run over an organisation may make, at most: what the rate-budget
-//! check compares with the budget left before any repository is read.
-//!
-//! The estimate is an upper bound of the reads planning one repository makes for its policy
-//! (tests hold it to the fake's count); conditional requests answered 304 do not count
-//! against GitHub's budget, so a re-run usually costs far less.
+//! What a run over an organisation costs of GitHub's primary rate limit, counted before any
+//! repository is read (DESIGN §11): the reader's own count of the reads a run in sync makes
+//! (`github::read::reads_in_sync`), a read the conditional-request cache can answer counted
+//! as free (a `304` does not count), plus what the run reads once (the repository list,
+//! the custom properties, the organisation's rulesets).
 
-use crate::model::RepoSettings;
+use crate::github::GithubRead;
+use crate::github::read::{OrgRead, reads_in_sync};
+use crate::model::OrgPolicy;
+use crate::names::RepoName;
 
-/// Reads that every environment may need: its branch patterns, secrets, variables, and the
-/// public key a secret write seals its value with.
-const READS_PER_ENVIRONMENT: u64 = 4;
-/// Reads that every requirement branch may need: its effective rules (one page or two) and
-/// its classic protection.
-const READS_PER_REQUIREMENT: u64 = 3;
-/// Reads beyond those counted: the repository itself, a second page of a long list.
-const SPARE: u64 = 3;
+use super::run::Target;
 
-/// The most requests planning one repository with this policy makes.
-pub fn requests_for(settings: &RepoSettings) -> u64 {
-    let count = |n: usize| u64::try_from(n).unwrap_or(u64::MAX);
-    let branches = count(settings.branches.len());
-    let environments = 1 + READS_PER_ENVIRONMENT * count(settings.environments.len());
-    let rulesets = if settings.rulesets.is_empty() && !settings.prune.rulesets {
-        0
-    } else {
-        1 + count(settings.rulesets.len())
-    };
-    let requirements = if settings.requirements.is_empty() {
-        0
-    } else {
-        1 + READS_PER_REQUIREMENT * count(settings.requirements.len())
-    };
-    let names = count(crate::github::read::name_lookups(settings));
-    branches + environments + rulesets + requirements + names + SPARE
+/// Which of the organisation's own reads the cache could answer, asked before they are made
+/// (once made, the cache holds them whatever they cost).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct OrgCache {
+    repositories: bool,
+    properties: bool,
+    rulesets: bool,
 }
 
-/// The most requests a whole run makes: the repository list, the organisation's rulesets
-/// (read once) and each repository's reads.
-pub fn requests_for_run<'a>(
-    repositories_listed: usize,
-    org_rulesets: usize,
-    policies: impl IntoIterator<Item = &'a RepoSettings>,
-) -> u64 {
-    let listing = u64::try_from(repositories_listed.div_ceil(100)).unwrap_or(u64::MAX);
-    let rulesets = 1 + u64::try_from(org_rulesets).unwrap_or(u64::MAX);
-    listing + rulesets + policies.into_iter().map(requests_for).sum::<u64>()
+impl OrgCache {
+    /// Asks the cache about the organisation's own reads.
+    pub fn of(github: &dyn GithubRead, org: &str) -> Self {
+        Self {
+            repositories: github.org_cached(org, OrgRead::Repositories),
+            properties: github.org_cached(org, OrgRead::PropertyValues)
+                && github.org_cached(org, OrgRead::PropertySchema),
+            rulesets: github.org_cached(org, OrgRead::Rulesets),
+        }
+    }
+}
+
+/// The estimate of a run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Estimate {
+    /// What the run reads once, before any repository.
+    pub once: u64,
+    /// Each repository's reads that spend rate limit, in the order of the targets.
+    pub per_repository: Vec<(RepoName, u64)>,
+    /// Reads the cache can answer, counted as free.
+    pub cached: u64,
+}
+
+impl Estimate {
+    /// Returns the requests the whole run spends.
+    pub fn requests(&self) -> u64 {
+        self.once + self.repositories()
+    }
+
+    /// Returns the requests reading the repositories spends (what the run reads once aside).
+    pub fn repositories(&self) -> u64 {
+        self.per_repository.iter().map(|(_, n)| n).sum::<u64>()
+    }
+
+    /// Returns how many repositories, in order, fit in `budget`, what is read once already
+    /// spent.
+    pub fn fitting(&self, budget: u64) -> usize {
+        let mut left = budget;
+        let mut fit = 0;
+        for (_, cost) in &self.per_repository {
+            if *cost > left {
+                break;
+            }
+            left -= cost;
+            fit += 1;
+        }
+        fit
+    }
+
+    /// Returns the smallest number of shards each of which fits in `budget` (every shard
+    /// reads what is read once again), and the most one of them spends; `None` when not even
+    /// one repository a shard fits.
+    pub fn shards_fitting(&self, budget: u64) -> Option<(u32, u64)> {
+        let largest = self.per_repository.iter().map(|(_, n)| *n).max()?;
+        if self.once + largest > budget {
+            return None;
+        }
+        // More shards than repositories leave some empty, and part the ones a hash puts
+        // together.
+        let most = u32::try_from(self.per_repository.len().saturating_mul(8).min(10_000))
+            .unwrap_or(u32::MAX);
+        (1..=most.max(1)).find_map(|count| {
+            let heaviest = (1..=count)
+                .map(|index| {
+                    self.once
+                        + self
+                            .per_repository
+                            .iter()
+                            .filter(|(repo, _)| {
+                                super::select::in_shard(&repo.to_string(), index, count)
+                            })
+                            .map(|(_, n)| n)
+                            .sum::<u64>()
+                })
+                .max()
+                .unwrap_or(self.once);
+            (heaviest <= budget).then_some((count, heaviest))
+        })
+    }
+}
+
+/// Estimates a run: what it reads once (`listed` repositories, in pages of 100; the custom
+/// properties when a group selects by them; `org_rulesets` when the run reads them, their
+/// count known) and, for each target, the reads of a plan in sync the cache cannot answer.
+pub fn estimate(
+    github: &dyn GithubRead,
+    policy: &OrgPolicy,
+    cache: OrgCache,
+    listed: usize,
+    org_rulesets: Option<usize>,
+    targets: &[Target],
+) -> Estimate {
+    let count = |n: usize| u64::try_from(n).unwrap_or(u64::MAX);
+    let by_property = policy
+        .groups
+        .values()
+        .any(|group| !group.select.properties.is_empty());
+    let mut once = 0;
+    let mut cached = 0;
+    let mut add = |requests: u64, free: bool| {
+        if free {
+            cached += requests;
+        } else {
+            once += requests;
+        }
+    };
+    add(count(listed.div_ceil(100).max(1)), cache.repositories);
+    if by_property {
+        add(2, cache.properties);
+    }
+    if let Some(rulesets) = org_rulesets {
+        add(1 + count(rulesets), cache.rulesets);
+    }
+    let mut per_repository = Vec::with_capacity(targets.len());
+    for target in targets {
+        let reads = reads_in_sync(&target.settings);
+        let spent = reads
+            .iter()
+            .filter(|read| !github.cached(&target.repo, read))
+            .count();
+        cached += count(reads.len() - spent);
+        per_repository.push((target.repo.clone(), count(spent)));
+    }
+    Estimate {
+        once,
+        per_repository,
+        cached,
+    }
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::apply::execute;
-    use crate::github::read::read_live;
-    use crate::testing::{Values, flow_policy, flow_repository, plan};
-
-    /// The estimate bounds what reading really costs, before and after the flow is applied
-    /// (an applied repository has more to read: patterns, secrets, variables).
-    #[tokio::test]
-    async fn the_estimate_is_at_least_the_reads_planning_makes() {
-        let github = flow_repository();
-        let policy = flow_policy();
-        let estimate = requests_for(&policy);
-        for _ in 0..2 {
-            github.clear_calls();
-            read_live(&github, github.repo(), &policy).await.unwrap();
-            let reads = github.calls().len() as u64;
-            assert!(
-                reads > 0 && reads <= estimate,
-                "{reads} reads, estimated {estimate}"
-            );
-            let values = Values::flow();
-            let plan = plan(&github, &policy, &values).await;
-            execute(&plan, github.repo(), &github, &values).await;
-        }
-    }
-
-    #[test]
-    fn a_run_costs_its_listing_the_organisation_rulesets_and_each_repository() {
-        let policy = flow_policy();
-        let one = requests_for(&policy);
-        assert_eq!(
-            requests_for_run(250, 2, [&policy, &policy]),
-            3 + 3 + 2 * one
-        );
-        assert_eq!(requests_for_run(0, 0, []), 1);
-    }
-}
+mod tests;

@@ -6,8 +6,11 @@
 //! fingerprints of its reads, say) stays readable; a key it needs that is missing or of the
 //! wrong type is an error naming the file and the key. The read plan is checked against
 //! what the file says of itself (`in_sync`), so a file that is not what `plan` wrote is
-//! refused rather than misread. The weakening the plan declares (DESIGN §11: `weakens`, a
-//! count at the top level and `true` on each weakening change) is kept beside it.
+//! refused rather than misread. The weakening marks (DESIGN §11: `weakens: true` on a
+//! change and on each setting that lowers protection) are kept on the plan, so that it
+//! renders `⚠ weakens` as `plan` did, and the count the plan declares (`weakens` at the top
+//! level) must agree with them. `contradictions` and `gaps`, which the plans a person reads
+//! do not show, are not read back.
 
 use std::path::Path;
 
@@ -88,14 +91,16 @@ pub fn parse(display: &str, text: &str) -> Result<PlanFile, PlanFileError> {
     let file = if document.get("organization").is_some() {
         let org: OrgIn = serde_json::from_str(text).map_err(invalid)?;
         let mut weakening = Weakening::default();
-        let mut sum = 0;
         let mut plans = Vec::new();
         for repository in org.repositories {
-            sum += repository.weakens;
             let plan = repository.into_plan(display, &mut weakening)?;
             plans.push(plan);
         }
-        weakening.count = org.weakens.unwrap_or(sum);
+        if let Some(declared) = org.weakens
+            && declared != weakening.count
+        {
+            return Err(disagrees(display, &org.organization, declared, &weakening));
+        }
         PlanFile {
             plans: Plans::Organization(OrgPlan {
                 organization: org.organization,
@@ -106,10 +111,7 @@ pub fn parse(display: &str, text: &str) -> Result<PlanFile, PlanFileError> {
         }
     } else if document.get("repository").is_some() && document.get("changes").is_some() {
         let plan: PlanIn = serde_json::from_str(text).map_err(invalid)?;
-        let mut weakening = Weakening {
-            count: plan.weakens,
-            changes: Vec::new(),
-        };
+        let mut weakening = Weakening::default();
         let plan = plan.into_plan(display, &mut weakening)?;
         PlanFile {
             plans: Plans::Repository(plan),
@@ -172,13 +174,15 @@ struct DiffIn {
     live: Value,
     policy: Value,
     #[serde(default)]
-    sources: Vec<String>,
+    sources: Option<Vec<String>>,
     #[serde(default)]
     note: Option<String>,
     #[serde(default)]
     excepted: Option<ExceptionNote>,
     #[serde(default)]
     exception_expired: Option<ExceptionNote>,
+    #[serde(default)]
+    weakens: bool,
 }
 
 fn yes() -> bool {
@@ -186,35 +190,21 @@ fn yes() -> bool {
 }
 
 impl PlanIn {
-    /// The plan, checked against its own `in_sync`; its weakening changes noted.
+    /// The plan with its weakening marks, checked against its own `in_sync` and `weakens`;
+    /// its weakening changes added to `weakening`.
     fn into_plan(self, display: &str, weakening: &mut Weakening) -> Result<Plan, PlanFileError> {
         let changes: Vec<Change> = self
             .changes
             .into_iter()
-            .map(|change| {
-                if change.weakens {
-                    weakening
-                        .changes
-                        .push((self.repository.clone(), change.address.clone()));
-                }
-                Change {
-                    address: change.address,
-                    kind: change.kind,
-                    action: change.action,
-                    diffs: change.diffs.into_iter().map(DiffIn::into_diff).collect(),
-                    applicable: change.applicable,
-                    reason: change.reason,
-                    excepted: change.excepted,
-                    note: change.note,
-                    target: None,
-                }
-            })
+            .map(ChangeIn::into_change)
             .collect();
         let plan = Plan {
             repository: self.repository,
             changes,
             requirements: self.requirements,
             warnings: Vec::new(),
+            contradictions: Vec::new(),
+            gaps: Vec::new(),
         };
         if plan.in_sync() != self.in_sync {
             return Err(PlanFileError(format!(
@@ -223,8 +213,52 @@ impl PlanIn {
                 self.in_sync
             )));
         }
+        let marked = Weakening {
+            count: plan.weakening(),
+            changes: plan
+                .changes
+                .iter()
+                .filter(|change| change.weakens())
+                .map(|change| (plan.repository.clone(), change.address.clone()))
+                .collect(),
+        };
+        if self.weakens != marked.count {
+            return Err(disagrees(display, &plan.repository, self.weakens, &marked));
+        }
+        weakening.count += marked.count;
+        weakening.changes.extend(marked.changes);
         Ok(plan)
     }
+}
+
+impl ChangeIn {
+    /// The change, its weakening marks kept: on the settings that lower protection, else
+    /// on the change as a whole (a deletion of protection, say), which is what `plan` marks.
+    fn into_change(self) -> Change {
+        let through_settings = self.diffs.iter().any(|diff| diff.weakens);
+        Change {
+            address: self.address,
+            kind: self.kind,
+            action: self.action,
+            diffs: self.diffs.into_iter().map(DiffIn::into_diff).collect(),
+            applicable: self.applicable,
+            reason: self.reason,
+            excepted: self.excepted,
+            note: self.note,
+            lowers: self.weakens && !through_settings,
+            accepted: None,
+            target: None,
+        }
+    }
+}
+
+/// The error of a plan whose `weakens` count disagrees with the changes it marks.
+fn disagrees(display: &str, of: &str, declared: usize, marked: &Weakening) -> PlanFileError {
+    PlanFileError(format!(
+        "{display}: the plan of {} says `weakens: {declared}`, and {} of its changes weaken protection as marked; it is not a plan gh-policy wrote (or it was edited)",
+        crate::untrusted::quote(of),
+        marked.count
+    ))
 }
 
 impl DiffIn {
@@ -237,6 +271,7 @@ impl DiffIn {
             note: self.note,
             excepted: self.excepted,
             exception_expired: self.exception_expired,
+            lowers: self.weakens,
         }
     }
 }

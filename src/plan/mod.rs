@@ -32,6 +32,72 @@ pub struct Plan {
     /// matching nothing). Shown on stderr, not part of the plan's formats.
     #[serde(skip)]
     pub warnings: Vec<String>,
+    /// Requirements met live that `apply` would break: the policy contradicts itself, and
+    /// the plan is an error (DESIGN §11).
+    pub contradictions: Vec<Contradiction>,
+    /// What the token could not read of what the policy manages: not compared, never
+    /// guessed, never written over.
+    pub gaps: Vec<Gap>,
+}
+
+/// Something the policy manages that the token cannot read (a ruleset's bypass actors,
+/// which GitHub shows only to tokens that can edit the ruleset).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Gap {
+    /// The resource, e.g. `rulesets.protect-main`.
+    pub address: String,
+    /// What of it.
+    pub what: Unread,
+    /// The permission that would let the token read it, e.g. `Administration: write`.
+    pub permission: String,
+}
+
+/// What of a resource the token cannot read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Unread {
+    /// A ruleset's bypass actors (`bypass`).
+    Bypass,
+}
+
+impl Unread {
+    /// Returns what it is, as people say it.
+    pub fn words(self) -> &'static str {
+        match self {
+            Self::Bypass => "bypass actors",
+        }
+    }
+}
+
+/// A requirement met live that the state `apply` would leave no longer meets.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Contradiction {
+    /// The requirement's address, e.g. `requirements.main`.
+    pub address: String,
+    /// The branch it is judged on.
+    pub branch: String,
+    /// The requirement key, e.g. `required_approvals`.
+    pub setting: String,
+    /// The floor the policy sets.
+    pub floor: Value,
+    /// The effective value now (it meets the floor).
+    pub live: Value,
+    /// The effective value after `apply` (it does not).
+    pub after: Value,
+    /// The policy settings that lower it, each a path into the policy.
+    #[serde(serialize_with = "dotted_paths")]
+    pub lowered_by: Vec<Vec<crate::policy::Segment>>,
+}
+
+fn dotted_paths<S: serde::Serializer>(
+    paths: &[Vec<crate::policy::Segment>],
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    serializer.collect_seq(
+        paths
+            .iter()
+            .map(|path| crate::policy::Dotted(path).to_string()),
+    )
 }
 
 /// The requirements of one branch, judged on its effective protection.
@@ -61,7 +127,6 @@ pub struct JudgedSetting {
 }
 
 impl Plan {
-    /// Returns true when the repository matches the policy.
     /// Returns true when the repository matches the policy, but for drift active
     /// exceptions accept.
     pub fn in_sync(&self) -> bool {
@@ -84,6 +149,11 @@ impl Plan {
             }
         }
         summary
+    }
+
+    /// Returns how many changes weaken protection (DESIGN §11; see `weakening`).
+    pub fn weakening(&self) -> usize {
+        crate::weakening::count(self)
     }
 
     /// Returns the changes that `apply` cannot make (excepted ones aside).
@@ -140,6 +210,14 @@ pub struct Change {
     /// A note for people (where a secret's value comes from). Not a setting.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// True when the change as a whole lowers protection, whatever its settings (a deletion
+    /// of protection, a wider deployment). Whether it counts is `weakening`'s to say.
+    #[serde(skip)]
+    pub lowers: bool,
+    /// The exception that accepts the change whole, for a change without settings to carry
+    /// it (a secret); shown by the text and Markdown plans.
+    #[serde(skip)]
+    pub accepted: Option<ExceptionNote>,
     /// What `apply` writes; `None` when it cannot be written (then `applicable` is false).
     /// Not part of the JSON plan.
     #[serde(skip)]
@@ -155,9 +233,10 @@ pub struct FieldDiff {
     pub live: Value,
     /// The value the policy asks for.
     pub policy: Value,
-    /// For a requirement: the sources of the live (effective) value.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub sources: Vec<String>,
+    /// For a requirement: the sources of the live (effective) value, `[]` when nothing
+    /// provides it; absent for every other kind.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sources: Option<Vec<String>>,
     /// What a person should know about this difference (a source that would provide it but
     /// is only evaluated).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -168,6 +247,10 @@ pub struct FieldDiff {
     /// The exception that accepted this difference until it expired.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub exception_expired: Option<ExceptionNote>,
+    /// True when this difference, applied, lowers protection; whether it counts is
+    /// `weakening`'s to say (the JSON plan writes it as `weakens`).
+    #[serde(skip)]
+    pub lowers: bool,
 }
 
 /// An exception as the plan shows it.
@@ -186,10 +269,11 @@ impl FieldDiff {
             path: path.into(),
             live,
             policy,
-            sources: Vec::new(),
+            sources: None,
             note: None,
             excepted: None,
             exception_expired: None,
+            lowers: false,
         }
     }
 }
@@ -244,6 +328,13 @@ pub struct RepositoryError {
     pub repository: String,
     /// The error and its causes, one line each.
     pub error: String,
+}
+
+impl Change {
+    /// Returns true when `apply` would make this change and it weakens protection.
+    pub fn weakens(&self) -> bool {
+        crate::weakening::change_weakens(self)
+    }
 }
 
 impl OrgPlan {

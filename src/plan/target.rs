@@ -71,25 +71,37 @@ pub enum ProtectionWrite {
     /// DELETE the protection; with a handover, only once GitHub enforces on the branch what
     /// the rulesets written before it take over.
     Remove {
-        /// The rulesets of the same plan that take over from the protection, if any.
+        /// The rulesets that protect the branch once the protection is gone, if any.
         handover: Option<Box<Handover>>,
     },
 }
 
-/// The rulesets a plan writes that apply to a branch whose classic protection it removes:
-/// `apply` writes them first, then reads the branch's rules back and removes the protection
-/// only when GitHub enforces all of them (DESIGN §14).
+/// The rulesets that protect a branch whose classic protection a plan removes: those the
+/// plan writes, which `apply` writes first, then reads the branch's rules back and removes
+/// the protection only when GitHub enforces all of them (DESIGN §14); and those in force
+/// that the plan leaves as they are.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Handover {
-    /// The rulesets, by name, in plan order.
+    /// The rulesets the plan writes first, by name, in plan order (none: the removal waits
+    /// for no write).
     pub rulesets: Vec<String>,
     /// Their rules, each required check pinned by the app id it is written with (`app_id`
     /// only, no slug), as `rules/branches/{branch}` will show them.
     pub rules: Vec<Rules>,
-    /// True when they provide everything the classic protection provides (every setting of
-    /// the effective protection, and nobody may bypass them where nobody could bypass it):
+    /// The rulesets in force on the branch that the plan leaves as they are, as sources
+    /// (`ruleset "x" (organization acme)`): they protect it after apply as they do today.
+    pub in_force: Vec<String>,
+    /// What the classic protection provides that all of them do not (a setting of the effective
+    /// protection, the lock, no bypass, who may push): empty when they replace it whole, and
     /// the removal then lowers nothing.
-    pub complete: bool,
+    pub lacks: Vec<String>,
+}
+
+impl Handover {
+    /// Returns true when the rulesets provide everything the classic protection does.
+    pub fn complete(&self) -> bool {
+        self.lacks.is_empty()
+    }
 }
 
 /// Everything a protected branch's writes need.
@@ -245,7 +257,7 @@ pub struct RulesetPut {
 }
 
 /// A bypass actor by GitHub's type and id.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct ResolvedActor {
     /// GitHub's actor type.
     pub kind: ActorKind,

@@ -5,6 +5,7 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use super::read::{MAX_POLICY_BYTES, too_large};
+use super::salvage::salvage;
 use super::source_map::{Dotted, Segment, SourceMap};
 use super::{Diagnostic, PolicyError, report, schema, yaml};
 
@@ -58,6 +59,25 @@ impl Findings {
     /// the message becomes "line N" of that place.
     pub fn with_other(&mut self, path: Vec<Segment>, other: Vec<Segment>, message: String) {
         self.push(path, true, message, Some(other));
+    }
+
+    /// Runs `check` (another document's rules) on a part of this document at `prefix`: what
+    /// it finds is reported under that prefix.
+    pub fn under(&mut self, prefix: &[Segment], check: impl FnOnce(&mut Self)) {
+        let mut inner = Self {
+            rule: self.rule,
+            found: Vec::new(),
+        };
+        check(&mut inner);
+        let prefixed =
+            |path: Vec<Segment>| -> Vec<Segment> { prefix.iter().cloned().chain(path).collect() };
+        for finding in inner.found {
+            self.found.push(Finding {
+                path: prefixed(finding.path),
+                other: finding.other.map(prefixed),
+                ..finding
+            });
+        }
     }
 
     fn push(
@@ -163,10 +183,16 @@ pub fn parse<T: Document>(
         // A value that could not be read is `null` in `value`: say why, not that it is empty.
         let skip: Vec<&[Segment]> = bad_values.iter().map(|(path, _)| path.as_slice()).collect();
         let explained = report::explain_all(&compiled, &value, map, text, &skip);
+        // The rules, on what passes: every problem of the file at once.
+        let ruled = salvage(&compiled, &value)
+            .and_then(|rest| serde_json::from_value::<T>(rest).ok())
+            .map(|rest| locate(rule_findings(&rest), map))
+            .unwrap_or_default();
         let problems = bad_values
             .iter()
             .map(|(_, p)| (p.at, p.message.clone()))
-            .chain(explained.into_iter().map(|e| (e.at, e.message)));
+            .chain(explained.into_iter().map(|e| (e.at, e.message)))
+            .chain(ruled);
         return Err(located(display, problems));
     }
     let document: T = serde_json::from_value(value).map_err(|err| {
@@ -178,32 +204,45 @@ pub fn parse<T: Document>(
             ),
         ))
     })?;
-    let mut findings = Findings::default();
-    for rule in T::RULES {
-        findings.rule = rule.name;
-        (rule.check)(&document, &mut findings);
-    }
-    if findings.found.is_empty() {
+    let found = rule_findings(&document);
+    if found.is_empty() {
         return Ok((document, map));
     }
     let map = map.get_or_insert_with(|| SourceMap::build(text));
-    let problems = findings.found.into_iter().map(|finding| {
-        let at = if finding.at_key {
-            map.locate_path(&finding.path)
-        } else {
-            map.locate_value_path(&finding.path)
-        };
-        let mut message = finding.message;
-        if let Some(other) = finding.other {
-            let line = map.locate_path(&other).map_or_else(
-                || String::from("another line"),
-                |(line, _)| format!("line {line}"),
-            );
-            message = message.replace("{other}", &line);
-        }
-        (at, message)
-    });
-    Err(located(display, problems))
+    Err(located(display, locate(found, map).into_iter()))
+}
+
+/// Runs the type's rules on a document.
+fn rule_findings<T: Document>(document: &T) -> Vec<Finding> {
+    let mut findings = Findings::default();
+    for rule in T::RULES {
+        findings.rule = rule.name;
+        (rule.check)(document, &mut findings);
+    }
+    findings.found
+}
+
+/// Locates what the rules found: at the key or the value, `{other}` as the other line.
+fn locate(found: Vec<Finding>, map: &SourceMap) -> Vec<(Option<(usize, usize)>, String)> {
+    found
+        .into_iter()
+        .map(|finding| {
+            let at = if finding.at_key {
+                map.locate_path(&finding.path)
+            } else {
+                map.locate_value_path(&finding.path)
+            };
+            let mut message = finding.message;
+            if let Some(other) = finding.other {
+                let line = map.locate_path(&other).map_or_else(
+                    || String::from("another line"),
+                    |(line, _)| format!("line {line}"),
+                );
+                message = message.replace("{other}", &line);
+            }
+            (at, message)
+        })
+        .collect()
 }
 
 /// Parses YAML text into JSON with the loader's reader and limits, for checking a file

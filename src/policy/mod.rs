@@ -11,7 +11,9 @@
 //!    time with `jsonschema`: the same verdict an editor gives. `report.rs` words its errors.
 //! 4. `serde_json` builds the model from the validated value.
 //! 5. The type's cross-field rules (`Document::RULES`, for a repository policy in
-//!    `validate.rs`): the few rules a schema cannot state.
+//!    `validate.rs`): the few rules a schema cannot state. They run on a file that failed
+//!    its schema too, with the failing parts taken out (`salvage.rs`), so that every
+//!    problem of a file is reported at once.
 //!
 //! **Adding a section or a document type.** A new section is a field with its model type;
 //! put its rules on the type, where the schema says them: `#[schemars(pattern(...))]` with a
@@ -30,6 +32,7 @@ mod org;
 mod read;
 mod report;
 mod rulesets;
+mod salvage;
 mod schema;
 mod source_map;
 mod suggest;
@@ -42,8 +45,8 @@ use std::path::Path;
 pub use declared::Layers;
 pub use document::{Document, Findings, Rule, broken_rules, rule_problems};
 pub use org::{PolicyFile, load_any, parse_any};
-pub use read::{MAX_POLICY_BYTES, STDIN_NAME};
-pub use source_map::{Dotted, Segment, SourceMap};
+pub use read::{MAX_POLICY_BYTES, STDIN_NAME, display_name};
+pub use source_map::{Dotted, Located, Segment, SourceMap};
 pub use suggest::{closest, levenshtein};
 
 use crate::model::RepoSettings;

@@ -1,18 +1,137 @@
 //! A policy file is a repository's policy, or an organisation's (`organization:` at the
-//! top). The organisation policy goes through the same pipeline; on top of its schema,
-//! `validate` refuses a group or a `repositories` entry that would loosen a requirement an
-//! earlier layer sets, located at that value's line.
+//! top). The organisation policy goes through the same pipeline: its schema holds every
+//! layer to a repository policy's names, its rules run a repository policy's rules on each
+//! layer and refuse a name glob that is not well formed, and on top `validate` refuses a
+//! group or a `repositories` entry that would loosen a requirement an earlier layer sets;
+//! every problem located at its own line.
 
 use std::path::Path;
 
-use super::document::{Document, Rule};
+use super::document::{Document, Findings, Rule};
 use super::source_map::Segment;
+use super::validate::{EXCEPTIONS_RULE, check_exceptions};
 use super::{Diagnostic, PolicyError, SourceMap, parse_document, read, to_json};
-use crate::model::{OrgPolicy, RepoSettings};
+use crate::model::ref_pattern::malformed;
+use crate::model::{OrgPolicy, PolicyBody, RepoSettings};
 use crate::org::merge::loosenings;
 
 impl Document for OrgPolicy {
-    const RULES: &'static [Rule<Self>] = &[];
+    const RULES: &'static [Rule<Self>] = &[
+        Rule {
+            name: "every-layer-keeps-the-repository-rules",
+            why_in_code: "runs the repository policy's rules on each layer: `defaults`, each group's `policy`, each `repositories` entry",
+            check: layer_rules,
+        },
+        Rule {
+            name: "name-globs-are-well-formed",
+            why_in_code: "parses each glob of `select.names` and `exclude` (a pattern cannot say that a `[` is closed)",
+            check: name_globs,
+        },
+    ];
+}
+
+/// The layers of an organisation policy, each with its path in the file.
+fn layers(policy: &OrgPolicy) -> Vec<(Vec<Segment>, &PolicyBody)> {
+    std::iter::once((vec![Segment::from("defaults")], &policy.defaults))
+        .chain(policy.groups.iter().map(|(name, group)| {
+            (
+                vec!["groups".into(), name.into(), "policy".into()],
+                &group.policy,
+            )
+        }))
+        .chain(
+            policy
+                .repositories
+                .iter()
+                .map(|(name, body)| (vec!["repositories".into(), name.into()], body)),
+        )
+        .collect()
+}
+
+/// A layer as a repository policy.
+fn as_settings(body: &PolicyBody) -> RepoSettings {
+    RepoSettings {
+        version: 1,
+        repository: None,
+        branches: body.branches.clone(),
+        environments: body.environments.clone(),
+        rulesets: body.rulesets.clone(),
+        requirements: body.requirements.clone(),
+        exceptions: body.exceptions.clone(),
+        prune: body.prune.clone(),
+    }
+}
+
+/// Every layer is checked by the rules of a repository policy, each problem at its own
+/// line. An exception may name what another layer sets, so exceptions are checked against
+/// all the layers' keys together.
+fn layer_rules(policy: &OrgPolicy, findings: &mut Findings) {
+    let layers = layers(policy);
+    let mut everything = RepoSettings::empty();
+    for (_, body) in &layers {
+        let settings = as_settings(body);
+        for (name, branch) in settings.branches {
+            everything.branches.entry(name).or_insert(branch);
+        }
+        for (name, environment) in settings.environments {
+            everything.environments.entry(name).or_insert(environment);
+        }
+        for (name, ruleset) in settings.rulesets {
+            everything.rulesets.entry(name).or_insert(ruleset);
+        }
+        for (name, requirement) in settings.requirements {
+            everything.requirements.entry(name).or_insert(requirement);
+        }
+    }
+    for (prefix, body) in &layers {
+        let mut settings = as_settings(body);
+        let exceptions = std::mem::take(&mut settings.exceptions);
+        findings.under(prefix, |inner| {
+            for rule in RepoSettings::RULES
+                .iter()
+                .filter(|r| r.name != EXCEPTIONS_RULE)
+            {
+                (rule.check)(&settings, inner);
+            }
+        });
+        if !exceptions.is_empty() {
+            let mut named = everything.clone();
+            named.exceptions = exceptions;
+            findings.under(prefix, |inner| check_exceptions(&named, inner));
+        }
+    }
+}
+
+/// A glob of `select.names` or `exclude` that is not well formed would select nothing.
+fn name_globs(policy: &OrgPolicy, findings: &mut Findings) {
+    let mut check = |path: Vec<Segment>, glob: &str| {
+        if let Some(reason) = malformed(glob) {
+            findings.at_value(
+                path,
+                format!(
+                    "{} is not a well-formed name glob: {reason}",
+                    crate::untrusted::quote(glob)
+                ),
+            );
+        }
+    };
+    for (name, group) in &policy.groups {
+        for (i, glob) in group.select.names.iter().enumerate() {
+            check(
+                vec![
+                    "groups".into(),
+                    name.into(),
+                    "select".into(),
+                    "names".into(),
+                    i.into(),
+                ],
+                glob,
+            );
+        }
+    }
+    for (i, glob) in policy.exclude.iter().enumerate() {
+        check(vec!["exclude".into(), i.into()], glob);
+    }
 }
 
 /// A policy file of either kind.

@@ -416,7 +416,7 @@ fn known_keys(holder: Option<&Value>) -> Vec<&str> {
 }
 
 /// Returns the instance path as segments.
-fn segments(location: &Location) -> Vec<Segment> {
+pub(super) fn segments(location: &Location) -> Vec<Segment> {
     location
         .segments()
         .map(|segment| match segment {

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 
 use super::document::Findings;
 use super::source_map::Segment;
+use crate::model::ref_pattern::malformed;
 use crate::model::{BypassActor, BypassMode, RepoSettings, Ruleset, RulesetTarget};
 use crate::names::{check_login, check_slug};
 use crate::untrusted::quote;
@@ -70,7 +71,7 @@ fn check(rulesets: &BTreeMap<String, Ruleset>) -> Vec<Problem> {
         for (i, actor) in ruleset.bypass.iter().enumerate() {
             check_actor(
                 actor,
-                ruleset.target,
+                &ruleset.target,
                 &at(&path, &["bypass", &i.to_string()]),
                 &mut found,
             );
@@ -99,8 +100,9 @@ fn check_patterns(ruleset: &Ruleset, path: &[Segment], found: &mut Vec<Problem>)
         }
         Some(prefix) => {
             if ruleset.include.is_empty() {
+                // At `include: []` when it is written, else at the ruleset.
                 found.push((
-                    path.to_vec(),
+                    at(path, &["include"]),
                     At::Key,
                     format!(
                         "a `{}` ruleset needs `include`: the refs it applies to (`~DEFAULT_BRANCH`, `~ALL`, names or globs)",
@@ -146,6 +148,12 @@ fn check_patterns(ruleset: &Ruleset, path: &[Segment], found: &mut Vec<Problem>)
                                 quote(pattern)
                             ),
                         ));
+                    } else if let Some(reason) = malformed(pattern) {
+                        found.push((
+                            item.clone(),
+                            At::Value,
+                            format!("{} is not a well-formed pattern: {reason}", quote(pattern)),
+                        ));
                     }
                 }
             }
@@ -155,7 +163,7 @@ fn check_patterns(ruleset: &Ruleset, path: &[Segment], found: &mut Vec<Problem>)
 
 fn check_actor(
     actor: &BypassActor,
-    target: RulesetTarget,
+    target: &RulesetTarget,
     path: &[Segment],
     found: &mut Vec<Problem>,
 ) {
@@ -187,7 +195,7 @@ fn check_actor(
                 At::Value,
                 "deploy keys cannot bypass by pull request only".to_owned(),
             ));
-        } else if target != RulesetTarget::Branch {
+        } else if *target != RulesetTarget::Branch {
             found.push((
                 at(path, &["mode"]),
                 At::Value,

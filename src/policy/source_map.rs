@@ -212,6 +212,62 @@ impl SourceMap {
     }
 }
 
+/// A policy file's locations, for messages about the policy read from it: its name and its
+/// source map, and where an organisation policy's `defaults` layer is written (`defaults`,
+/// or the root of a repository policy that `--org` applies to every repository).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Located {
+    /// The file as diagnostics name it.
+    pub display: String,
+    /// Where each key and value is.
+    pub map: SourceMap,
+    /// Where the `defaults` layer is.
+    pub defaults: Vec<Segment>,
+}
+
+impl Located {
+    /// Returns `FILE:LINE:COLUMN` of a path of a policy made of `layers` (each the path of one
+    /// layer in the file, in the order they apply; `[[]]` for a repository policy): the value
+    /// of the last layer that writes the whole path, else the key of the last layer that
+    /// writes the longest part of it, else the file alone.
+    pub fn at(&self, layers: &[Vec<Segment>], path: &[Segment]) -> String {
+        self.place(layers, path, false)
+    }
+
+    /// Like [`Located::at`], but of the key the path ends with (a name that is wrong).
+    pub fn key_at(&self, layers: &[Vec<Segment>], path: &[Segment]) -> String {
+        self.place(layers, path, true)
+    }
+
+    fn place(&self, layers: &[Vec<Segment>], path: &[Segment], key: bool) -> String {
+        let in_file = |layer: &Vec<Segment>| -> Vec<Segment> {
+            match layer.first() {
+                Some(Segment::Key(key)) if key == "defaults" => {
+                    self.defaults.iter().chain(&layer[1..]).cloned().collect()
+                }
+                _ => layer.clone(),
+            }
+        };
+        for len in (1..=path.len()).rev() {
+            for layer in layers.iter().rev() {
+                let mut full = in_file(layer);
+                full.extend_from_slice(&path[..len]);
+                if self.map.contains_path(&full) {
+                    let at = if len == path.len() && !key {
+                        self.map.locate_value_path(&full)
+                    } else {
+                        self.map.locate_path(&full)
+                    };
+                    if let Some((line, column)) = at {
+                        return format!("{}:{line}:{column}", self.display);
+                    }
+                }
+            }
+        }
+        self.display.clone()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

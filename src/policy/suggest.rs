@@ -9,14 +9,15 @@ pub fn levenshtein(a: &str, b: &str) -> usize {
 /// Returns the candidate closest to `word`, when it is close enough to be a plausible typo.
 ///
 /// "Close enough" is at most a third of the word's length (at least 1, at most 3) edits, so
-/// that `required_aprovals` finds `required_approvals` but `foo` does not find `wait_timer`.
-/// Case is ignored. Ties go to the first candidate, so the answer is stable.
+/// that `required_aprovals` finds `required_approvals` but `foo` does not find `wait_timer`;
+/// two letters swapped are one edit (`teir` finds `tier`). Case is ignored. Ties go to the
+/// first candidate, so the answer is stable.
 pub fn closest<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
     let limit = (word.chars().count() / 3).clamp(1, 3);
     let lower = word.to_lowercase();
     candidates
         .iter()
-        .map(|candidate| (strsim::levenshtein(&lower, candidate), *candidate))
+        .map(|candidate| (strsim::osa_distance(&lower, candidate), *candidate))
         .filter(|(distance, _)| *distance <= limit)
         .min_by_key(|(distance, _)| *distance)
         .map(|(_, candidate)| candidate)
@@ -51,6 +52,11 @@ mod tests {
         );
         assert_eq!(closest("colour", &keys), None);
         assert_eq!(closest("x", &["y", "ab"]), Some("y"));
+    }
+
+    #[test]
+    fn two_letters_swapped_are_one_edit() {
+        assert_eq!(closest("teir", &["tier", "team"]), Some("tier"));
     }
 
     #[test]

@@ -61,11 +61,44 @@ impl Document for RepoSettings {
             check: super::rulesets::check_rulesets,
         },
         Rule {
-            name: "exceptions-expire-soon-and-name-something",
+            name: "requirement-keys-name-a-branch",
+            why_in_code: "a branch name or GitHub's one name, `~DEFAULT_BRANCH`, with the closest suggested",
+            check: requirement_keys,
+        },
+        Rule {
+            name: EXCEPTIONS_RULE,
             why_in_code: "compares `expires` with the clock and `path` with the policy's own keys",
             check: check_exceptions,
         },
     ];
+}
+
+/// The rule about exceptions, which an organisation policy's layers run apart (an
+/// exception in one layer may name what another layer sets).
+pub(super) const EXCEPTIONS_RULE: &str = "exceptions-expire-soon-and-name-something";
+
+/// A requirement is on a branch, or on `~DEFAULT_BRANCH`; `~DEFAULT` is a mistyped one, as
+/// in a ruleset's `include`.
+fn requirement_keys(settings: &RepoSettings, findings: &mut Findings) {
+    for key in settings.requirements.keys() {
+        let path = vec!["requirements".into(), key.into()];
+        if key.starts_with('~') {
+            if key != "~DEFAULT_BRANCH" {
+                findings.at_key(
+                    path,
+                    format!(
+                        "{} is not GitHub's: write `~DEFAULT_BRANCH`, or a branch's name",
+                        quote(key)
+                    ),
+                );
+            }
+        } else if let Err(reason) = crate::names::check_branch(key) {
+            findings.at_key(
+                path,
+                format!("{} is not a branch name: {reason}", quote(key)),
+            );
+        }
+    }
 }
 
 fn environment_path(name: &str) -> Vec<Segment> {
@@ -294,7 +327,7 @@ mod tests;
 
 /// An exception must expire within 90 days and name something the policy manages; the clock
 /// is `GH_POLICY_NOW` or now (when it cannot be read, the command reports that instead).
-fn check_exceptions(settings: &RepoSettings, findings: &mut Findings) {
+pub(super) fn check_exceptions(settings: &RepoSettings, findings: &mut Findings) {
     if settings.exceptions.is_empty() {
         return;
     }

@@ -7,6 +7,7 @@
 //!   "repository": "acme/katz-backend",
 //!   "in_sync": false,
 //!   "summary": { "create": 2, "update": 1, "delete": 0 },
+//!   "weakens": 0,
 //!   "changes": [
 //!     { "address": "branches.main", "kind": "branch_protection", "action": "update",
 //!       "diffs": [ { "path": "pull_request.required_approvals", "live": 1, "policy": 2 } ] },
@@ -17,8 +18,19 @@
 //! }
 //! ```
 //!
-//! - Keys appear in exactly this order. `in_sync` is true when `changes` is empty.
-//! - `summary` counts every change by its `action`, applicable or not.
+//! - Keys appear in exactly this order. `in_sync` is true when `changes` is empty (but for
+//!   excepted ones).
+//! - `summary` counts every change by its `action`, applicable or not; `weakens` beside it
+//!   counts the changes that weaken protection (DESIGN §11), which `apply --yes` refuses
+//!   without `--allow-weakening`. Such a change, and each of its settings that lowers
+//!   protection, carries `"weakens": true` (absent otherwise). Excepted drift and changes
+//!   `apply` cannot make never weaken.
+//! - `contradictions` (only when there are some) lists the requirements met live that the
+//!   plan would break: `{address, branch, setting, floor, live, after, lowered_by}`; such a
+//!   plan is an error.
+//! - A requirement's diffs always carry `sources`, `[]` when nothing provides it.
+//! - `gaps` (only when there are some) names what the token cannot read of what the policy
+//!   manages, `{address, what, permission}`: not compared, never guessed, never written over.
 //! - `kind` is one of `branch_protection`, `environment`, `deployment_branch_policy`,
 //!   `secret`, `variable`; `action` one of `create`, `update`, `delete`.
 //! - `diffs[].path` is dotted from the resource, in policy terms; `live` and `policy` are
@@ -42,7 +54,10 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use crate::plan::{Action, Change, FieldDiff, Plan, RequirementReport, ResourceKind, Summary};
+use crate::plan::{
+    Action, Change, Contradiction, FieldDiff, Gap, Plan, RequirementReport, ResourceKind, Summary,
+};
+use crate::weakening::diff_weakens;
 
 /// The plan as written, keys in DESIGN.md's order.
 #[derive(Serialize)]
@@ -50,9 +65,14 @@ struct JsonPlan<'a> {
     repository: &'a str,
     in_sync: bool,
     summary: Summary,
+    weakens: usize,
     changes: Vec<JsonChange<'a>>,
     #[serde(skip_serializing_if = "<[_]>::is_empty")]
     requirements: &'a [RequirementReport],
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    contradictions: &'a [Contradiction],
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    gaps: &'a [Gap],
 }
 
 /// One change as written.
@@ -61,13 +81,24 @@ struct JsonChange<'a> {
     address: &'a str,
     kind: ResourceKind,
     action: Action,
-    diffs: &'a [FieldDiff],
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    weakens: bool,
+    diffs: Vec<JsonDiff<'a>>,
     #[serde(flatten, skip_serializing_if = "Option::is_none")]
     inapplicable: Option<Inapplicable<'a>>,
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     excepted: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     note: Option<&'a str>,
+}
+
+/// One setting as written: the difference, and `weakens` when it lowers protection.
+#[derive(Serialize)]
+struct JsonDiff<'a> {
+    #[serde(flatten)]
+    diff: &'a FieldDiff,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    weakens: bool,
 }
 
 /// The two keys only an inapplicable change carries.
@@ -83,7 +114,15 @@ impl<'a> From<&'a Change> for JsonChange<'a> {
             address: &change.address,
             kind: change.kind,
             action: change.action,
-            diffs: &change.diffs,
+            weakens: change.weakens(),
+            diffs: change
+                .diffs
+                .iter()
+                .map(|diff| JsonDiff {
+                    diff,
+                    weakens: diff_weakens(change, diff),
+                })
+                .collect(),
             inapplicable: (!change.applicable).then_some(Inapplicable {
                 applicable: false,
                 reason: change.reason.as_deref(),
@@ -110,7 +149,10 @@ fn json_plan(plan: &Plan) -> JsonPlan<'_> {
         repository: &plan.repository,
         in_sync: plan.in_sync(),
         summary: plan.summary(),
+        weakens: plan.weakening(),
         changes: plan.changes.iter().map(JsonChange::from).collect(),
         requirements: &plan.requirements,
+        contradictions: &plan.contradictions,
+        gaps: &plan.gaps,
     }
 }

@@ -14,13 +14,18 @@
 //!
 //! One suite a repository; one test case a resource the policy manages (the caller lists
 //! them), passing when it is in sync, failing when it drifts; a change at an address the
-//! policy does not list (a deletion it prunes) is a failing case of its own. Drift an
-//! exception accepts is `skipped`, with the exception's date and reason. A repository that
+//! policy does not list (a deletion it prunes) is a failing case of its own; a failure that
+//! weakens protection (DESIGN §11) says so in its message, each setting that lowers it
+//! marked `(⚠ weakens)`. Drift an exception accepts is `skipped`, with the exception's date
+//! and reason. A repository that
 //! could not be planned is a suite with one case, `plan`, in `error`.
 
 use std::io::{self, Write};
 
-use super::{finding, kind_label, printable, reason_of, setting_lines};
+use super::{
+    WEAKENS_SENTENCE, accepted_by, exception_words, finding, kind_label, printable, reason_of,
+    setting_lines,
+};
 use crate::plan::{Change, Plan, RepositoryError, ResourceKind};
 
 /// One repository's plan and the resources its policy manages.
@@ -118,12 +123,16 @@ fn write_case(repository: &str, case: &Case<'_>, out: &mut dyn Write) -> io::Res
     match &case.outcome {
         Outcome::Passed => writeln!(out, "{open}/>"),
         Outcome::Failed(change) => {
-            let headline = format!(
+            let mut headline = format!(
                 "{} ({}) {}",
                 printable(&change.address),
                 kind_label(change.kind),
                 finding(change)
             );
+            if change.weakens() {
+                headline.push_str(". ");
+                headline.push_str(WEAKENS_SENTENCE);
+            }
             let mut details = setting_lines(change);
             if !change.applicable {
                 details.push(format!(
@@ -145,20 +154,8 @@ fn write_case(repository: &str, case: &Case<'_>, out: &mut dyn Write) -> io::Res
             writeln!(out, "    </testcase>")
         }
         Outcome::Skipped(change) => {
-            let message = change
-                .diffs
-                .iter()
-                .find_map(|diff| diff.excepted.as_ref())
-                .map_or_else(
-                    || "drift accepted by an exception".to_owned(),
-                    |accepted| {
-                        format!(
-                            "accepted until {}: {}",
-                            printable(&accepted.expires),
-                            printable(&accepted.reason)
-                        )
-                    },
-                );
+            let message = exception_words(accepted_by(change), None)
+                .unwrap_or_else(|| "drift accepted by an exception".to_owned());
             writeln!(out, "{open}>")?;
             writeln!(out, r#"      <skipped message="{}"/>"#, xml(&message))?;
             writeln!(out, "    </testcase>")

@@ -34,7 +34,10 @@
 //! strings with much in common are each shown with their own changed words marked, the
 //! live value's as `[-removed-]`, the policy's as `{+added+}` (see `inline`). A change's
 //! note (where a secret's value comes from) is a quote after its table. Backticks get a
-//! longer fence and pipes are escaped, so no value can break a table.
+//! longer fence and pipes are escaped, so no value can break a table. A change or setting
+//! that weakens protection is marked `⚠ weakens` and the plan ends with a line counting those
+//! changes; a setting an exception accepts says so under its name (`accepted until DATE:
+//! REASON`, or `exception expired DATE: REASON`).
 
 use std::io::{self, Write};
 
@@ -42,7 +45,8 @@ use serde_json::Value;
 
 use super::inline::{self, PartKind};
 use super::{
-    DiffShape, action_symbol, diff_shape, kind_label, printable, reason_of, summary_counts,
+    DiffShape, WEAKENS, action_symbol, diff_shape, exception_words, kind_label, printable,
+    reason_of, summary_counts, weakening_line,
 };
 use crate::plan::{Change, FieldDiff, Plan};
 
@@ -58,6 +62,10 @@ pub(super) fn render(plan: &Plan, out: &mut dyn Write) -> io::Result<()> {
     for change in &plan.changes {
         write_change(change, out)?;
     }
+    if let Some(line) = weakening_line(plan) {
+        writeln!(out)?;
+        writeln!(out, "**⚠ {line}**")?;
+    }
     Ok(())
 }
 
@@ -66,18 +74,27 @@ fn write_change(change: &Change, out: &mut dyn Write) -> io::Result<()> {
     writeln!(out)?;
     writeln!(
         out,
-        "#### {} {} ({})",
+        "#### {} {} ({}){}",
         action_symbol(change.action),
         code(&change.address),
         kind_label(change.kind),
+        if change.weakens() {
+            format!(" {WEAKENS}")
+        } else {
+            String::new()
+        },
     )?;
     if !change.diffs.is_empty() {
         writeln!(out)?;
         writeln!(out, "| setting | live | policy |")?;
         writeln!(out, "| --- | --- | --- |")?;
         for diff in &change.diffs {
-            write_row(diff, out)?;
+            write_row(diff, crate::weakening::diff_weakens(change, diff), out)?;
         }
+    }
+    if let Some(words) = exception_words(change.accepted.as_ref(), None) {
+        writeln!(out)?;
+        writeln!(out, "> {}", prose(&words))?;
     }
     if let Some(note) = &change.note {
         writeln!(out)?;
@@ -90,8 +107,9 @@ fn write_change(change: &Change, out: &mut dyn Write) -> io::Result<()> {
     Ok(())
 }
 
-/// Writes one table row.
-fn write_row(diff: &FieldDiff, out: &mut dyn Write) -> io::Result<()> {
+/// Writes one table row: the setting, marked when it weakens protection and followed by
+/// what an exception says of it, then the two sides.
+fn write_row(diff: &FieldDiff, weakens: bool, out: &mut dyn Write) -> io::Result<()> {
     let (live, policy) = match diff_shape(diff) {
         DiffShape::Set { added, removed } => (items("-", &removed), items("+", &added)),
         DiffShape::Words(parts) => (
@@ -100,10 +118,19 @@ fn write_row(diff: &FieldDiff, out: &mut dyn Write) -> io::Result<()> {
         ),
         DiffShape::Replace => (value(&diff.live), value(&diff.policy)),
     };
+    let mut setting = code(&diff.path);
+    if weakens {
+        setting.push(' ');
+        setting.push_str(WEAKENS);
+    }
+    if let Some(words) = exception_words(diff.excepted.as_ref(), diff.exception_expired.as_ref()) {
+        setting.push_str("<br>");
+        setting.push_str(&prose(&words));
+    }
     writeln!(
         out,
         "| {} | {} | {} |",
-        cell(&code(&diff.path)),
+        cell(&setting),
         cell(&live),
         cell(&policy)
     )

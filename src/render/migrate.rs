@@ -20,7 +20,7 @@ pub fn text(migration: &Migration, layer: Option<&str>, out: &mut dyn Write) -> 
     for planned in &migration.rulesets {
         let address = at(format!("rulesets.{}", printable(&planned.name)));
         let branches = printable(&listed(&planned.branches)).into_owned();
-        match (planned.trial, planned.ruleset.enforcement) {
+        match (planned.trial, &planned.ruleset.enforcement) {
             (false, Enforcement::Evaluate) => writeln!(
                 out,
                 "+ {address} (new, evaluate mode): tries {branches} beside their classic protection"

@@ -142,6 +142,45 @@ fn summary_counts(plan: &Plan) -> String {
     }
 }
 
+/// The mark of a change or a setting that weakens protection (DESIGN §11).
+const WEAKENS: &str = "⚠ weakens";
+
+/// Returns the closing line of a plan with changes that weaken protection, e.g. `2 changes
+/// weaken protection; apply --yes refuses them without --allow-weakening`.
+fn weakening_line(plan: &Plan) -> Option<String> {
+    match plan.weakening() {
+        0 => None,
+        1 => Some(
+            "1 change weakens protection; apply --yes refuses it without --allow-weakening"
+                .to_owned(),
+        ),
+        n => Some(format!(
+            "{n} changes weaken protection; apply --yes refuses them without --allow-weakening"
+        )),
+    }
+}
+
+/// Returns what an exception says of a setting or a change: `accepted until DATE: REASON`
+/// while it is active, `exception expired DATE: REASON` once it has expired.
+fn exception_words(
+    accepted: Option<&crate::plan::ExceptionNote>,
+    expired: Option<&crate::plan::ExceptionNote>,
+) -> Option<String> {
+    match (accepted, expired) {
+        (Some(note), _) => Some(format!(
+            "accepted until {}: {}",
+            printable(&note.expires),
+            printable(&note.reason)
+        )),
+        (None, Some(note)) => Some(format!(
+            "exception expired {}: {}",
+            printable(&note.expires),
+            printable(&note.reason)
+        )),
+        (None, None) => None,
+    }
+}
+
 /// Returns what a change finds on GitHub, as the reports for CI tools (SARIF, JUnit) word it.
 fn finding(change: &crate::plan::Change) -> &'static str {
     match (change.kind, change.action) {
@@ -152,21 +191,39 @@ fn finding(change: &crate::plan::Change) -> &'static str {
     }
 }
 
-/// Returns one line a differing setting, `path: live X, policy Y`, for the reports that
-/// have no room for a table.
+/// Returns one line a differing setting, `path: live X, policy Y`, marked `(⚠ weakens)`
+/// when applying it lowers protection, for the reports that have no room for a table.
 fn setting_lines(change: &crate::plan::Change) -> Vec<String> {
     change
         .diffs
         .iter()
         .map(|diff| {
+            let mark = if crate::weakening::diff_weakens(change, diff) {
+                format!(" ({WEAKENS})")
+            } else {
+                String::new()
+            };
             format!(
-                "{}: live {}, policy {}",
+                "{}: live {}, policy {}{mark}",
                 printable(&diff.path),
                 compact(&diff.live),
                 compact(&diff.policy)
             )
         })
         .collect()
+}
+
+/// The sentence the reports for CI tools add to a change that weakens protection.
+const WEAKENS_SENTENCE: &str =
+    "⚠ Applying it weakens protection: `apply --yes` refuses it without `--allow-weakening`.";
+
+/// Returns the exception that accepts a change: its own (a change without settings, such
+/// as a secret's) or that of its first accepted setting.
+fn accepted_by(change: &crate::plan::Change) -> Option<&crate::plan::ExceptionNote> {
+    change
+        .accepted
+        .as_ref()
+        .or_else(|| change.diffs.iter().find_map(|diff| diff.excepted.as_ref()))
 }
 
 /// Returns the reason an inapplicable change cannot be applied, or a generic one.

@@ -7,7 +7,11 @@
 //! - `ruleId` is the change's kind (`branch_protection`, `secret`, …); every kind is one of
 //!   `tool.driver.rules`, in a fixed order, and `ruleIndex` points at it.
 //! - `level` is `error` for drift and `warning` for drift an exception accepts.
-//! - `message.text` names the repository, the resource and what differs.
+//! - `message.text` names the repository, the resource and what differs, each setting
+//!   that lowers protection marked `(⚠ weakens)`.
+//! - A change that weakens protection (DESIGN §11) says so in its message and carries
+//!   `properties.weakens: true` (no `properties` otherwise), so that code scanning can
+//!   filter on it.
 //! - `partialFingerprints` holds the repository and the address, so that an alert stays
 //!   one alert while the policy file is edited around it.
 //! - `automationDetails.id` is the caller's category: code scanning keeps one set of
@@ -21,7 +25,9 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use super::{finding, kind_label, printable, reason_of, setting_lines};
+use super::{
+    WEAKENS_SENTENCE, accepted_by, finding, kind_label, printable, reason_of, setting_lines,
+};
 use crate::plan::{Change, Plan, ResourceKind};
 
 /// The schema the document names, the published OASIS one.
@@ -185,6 +191,7 @@ fn result(repository: &str, change: &Change, location: &Location) -> SarifResult
         partial_fingerprints: [(FINGERPRINT, format!("{repository}:{}", change.address))]
             .into_iter()
             .collect(),
+        properties: change.weakens().then_some(Properties { weakens: true }),
     }
 }
 
@@ -204,7 +211,11 @@ fn message(repository: &str, change: &Change) -> String {
         text.push_str(&settings.join("; "));
     }
     text.push('.');
-    if let Some(accepted) = change.diffs.iter().find_map(|diff| diff.excepted.as_ref()) {
+    if change.weakens() {
+        text.push(' ');
+        text.push_str(WEAKENS_SENTENCE);
+    }
+    if let Some(accepted) = accepted_by(change) {
         let _ = write!(
             text,
             " Accepted until {}: {}.",
@@ -288,6 +299,15 @@ struct SarifResult {
     message: Text,
     locations: [ResultLocation; 1],
     partial_fingerprints: std::collections::BTreeMap<&'static str, String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    properties: Option<Properties>,
+}
+
+/// A result's property bag: what SARIF has no field of its own for.
+#[derive(Serialize)]
+struct Properties {
+    /// Applying the change lowers protection.
+    weakens: bool,
 }
 
 #[derive(Serialize)]

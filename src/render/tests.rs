@@ -3,7 +3,11 @@ use insta::assert_snapshot;
 use serde_json::json;
 
 use super::{Format, render};
+
+mod guarded;
+
 use crate::plan::{Action, Change, FieldDiff, Plan, ResourceKind, Target};
+use guarded::guarded;
 
 fn diff(path: &str, live: serde_json::Value, policy: serde_json::Value) -> FieldDiff {
     FieldDiff::new(path, live, policy)
@@ -25,6 +29,8 @@ fn change(
         reason: None,
         excepted: false,
         note: None,
+        lowers: false,
+        accepted: None,
         target,
     }
 }
@@ -48,6 +54,8 @@ fn in_sync() -> Plan {
     Plan {
         requirements: Vec::new(),
         warnings: Vec::new(),
+        contradictions: Vec::new(),
+        gaps: Vec::new(),
         repository: "acme/katz-backend".to_owned(),
         changes: Vec::new(),
     }
@@ -157,6 +165,8 @@ fn drifted() -> Plan {
     Plan {
         requirements: Vec::new(),
         warnings: Vec::new(),
+        contradictions: Vec::new(),
+        gaps: Vec::new(),
         repository: "acme/katz-backend".to_owned(),
         changes,
     }
@@ -230,6 +240,8 @@ fn awkward() -> Plan {
     Plan {
         requirements: Vec::new(),
         warnings: Vec::new(),
+        contradictions: Vec::new(),
+        gaps: Vec::new(),
         repository: "acme/ünï|`code`".to_owned(),
         changes,
     }
@@ -296,17 +308,20 @@ fn long_values() -> Plan {
     Plan {
         requirements: Vec::new(),
         warnings: Vec::new(),
+        contradictions: Vec::new(),
+        gaps: Vec::new(),
         repository: "acme/katz-backend".to_owned(),
         changes,
     }
 }
 
-fn plans() -> [(&'static str, Plan); 4] {
+fn plans() -> [(&'static str, Plan); 5] {
     [
         ("in_sync", in_sync()),
         ("drifted", drifted()),
         ("awkward", awkward()),
         ("long_values", long_values()),
+        ("guarded", guarded()),
     ]
 }
 
@@ -414,10 +429,18 @@ fn json_has_exactly_the_design_keys() {
         let value: serde_json::Value = serde_json::from_str(&text).expect("valid JSON");
         let mut top = keys(&value);
         top.sort_unstable();
-        assert_eq!(top, ["changes", "in_sync", "repository", "summary"]);
+        assert_eq!(
+            top,
+            ["changes", "in_sync", "repository", "summary", "weakens"]
+        );
         let mut summary = keys(&value["summary"]);
         summary.sort_unstable();
-        assert_eq!(summary, ["create", "delete", "update"]);
+        let mut expected = vec!["create", "delete", "update"];
+        if plan.changes.iter().any(|c| c.excepted) {
+            expected.push("excepted");
+        }
+        expected.sort_unstable();
+        assert_eq!(summary, expected);
         assert_eq!(value["in_sync"], plan.in_sync());
         for (change, original) in value["changes"]
             .as_array()
@@ -432,6 +455,12 @@ fn json_has_exactly_the_design_keys() {
             if original.note.is_some() {
                 expected.push("note");
             }
+            if original.excepted {
+                expected.push("excepted");
+            }
+            if original.weakens() {
+                expected.push("weakens");
+            }
             expected.sort_unstable();
             let mut found = keys(change);
             found.sort_unstable();
@@ -439,10 +468,29 @@ fn json_has_exactly_the_design_keys() {
             if !original.applicable {
                 assert_eq!(change["applicable"], false);
             }
-            for diff in change["diffs"].as_array().expect("a list") {
+            for (diff, field) in change["diffs"]
+                .as_array()
+                .expect("a list")
+                .iter()
+                .zip(&original.diffs)
+            {
                 let mut found = keys(diff);
                 found.sort_unstable();
-                assert_eq!(found, ["live", "path", "policy"]);
+                let mut expected = vec!["live", "path", "policy"];
+                if crate::weakening::diff_weakens(original, field) {
+                    expected.push("weakens");
+                }
+                if field.sources.is_some() {
+                    expected.push("sources");
+                }
+                if field.excepted.is_some() {
+                    expected.push("excepted");
+                }
+                if field.exception_expired.is_some() {
+                    expected.push("exception_expired");
+                }
+                expected.sort_unstable();
+                assert_eq!(found, expected);
             }
         }
     }

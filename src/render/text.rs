@@ -20,6 +20,11 @@
 //! Plan: 1 to create, 1 to update, 0 to delete (1 cannot be applied).
 //! ```
 //!
+//! A change or a setting that weakens protection ends with `⚠ weakens`, and the plan with a
+//! line counting those changes (DESIGN §11). A setting an exception accepts is followed by
+//! `accepted until DATE: REASON`, one whose exception has expired by `exception expired
+//! DATE: REASON`.
+//!
 //! One block a change: its symbol (`+` create, `~` update, `-` delete), address and kind,
 //! then one line a setting, `live → policy` as compact JSON (`(none)` for absent). Where
 //! both sides are lists, which GitHub treats as sets, the items to add (`+`) and remove
@@ -36,7 +41,8 @@ use console::Style;
 
 use super::inline::{self, PartKind};
 use super::{
-    DiffShape, action_symbol, compact, diff_shape, kind_label, printable, reason_of, summary_counts,
+    DiffShape, WEAKENS, action_symbol, compact, diff_shape, exception_words, kind_label, printable,
+    reason_of, summary_counts, weakening_line,
 };
 use crate::plan::{Action, Change, FieldDiff, Plan};
 
@@ -105,22 +111,36 @@ pub(super) fn render(plan: &Plan, color: bool, out: &mut dyn Write) -> io::Resul
     }
     writeln!(out)?;
     let summary = format!("Plan: {}.", summary_counts(plan));
-    writeln!(out, "{}", styles.heading.apply_to(summary))
+    writeln!(out, "{}", styles.heading.apply_to(summary))?;
+    if let Some(line) = weakening_line(plan) {
+        writeln!(out, "{}", styles.warning.apply_to(format!("⚠ {line}")))?;
+    }
+    Ok(())
 }
 
 /// Writes one change's block.
 fn write_change(change: &Change, styles: &Styles, out: &mut dyn Write) -> io::Result<()> {
     writeln!(
         out,
-        "{} {} ({})",
+        "{} {} ({}){}",
         styles
             .action(change.action)
             .apply_to(action_symbol(change.action)),
         styles.address.apply_to(printable(&change.address)),
         kind_label(change.kind),
+        weakens_mark(change.weakens(), styles),
     )?;
     for diff in &change.diffs {
-        write_diff(diff, styles, out)?;
+        let mark = weakens_mark(crate::weakening::diff_weakens(change, diff), styles);
+        write_diff(diff, &mark, styles, out)?;
+        if let Some(words) =
+            exception_words(diff.excepted.as_ref(), diff.exception_expired.as_ref())
+        {
+            writeln!(out, "{INDENT}  {}", styles.reason.apply_to(words))?;
+        }
+    }
+    if let Some(words) = exception_words(change.accepted.as_ref(), None) {
+        writeln!(out, "{INDENT}{}", styles.reason.apply_to(words))?;
     }
     if let Some(note) = &change.note {
         let note = format!("note: {}", printable(note));
@@ -137,18 +157,40 @@ fn write_change(change: &Change, styles: &Styles, out: &mut dyn Write) -> io::Re
     Ok(())
 }
 
-/// Writes the lines of one setting.
-fn write_diff(diff: &FieldDiff, styles: &Styles, out: &mut dyn Write) -> io::Result<()> {
+/// Returns the mark that ends the line of a change or a setting that weakens protection.
+fn weakens_mark(weakens: bool, styles: &Styles) -> String {
+    if weakens {
+        format!("  {}", styles.warning.apply_to(WEAKENS))
+    } else {
+        String::new()
+    }
+}
+
+/// Writes the lines of one setting, each ending with `mark`.
+fn write_diff(
+    diff: &FieldDiff,
+    mark: &str,
+    styles: &Styles,
+    out: &mut dyn Write,
+) -> io::Result<()> {
     let path = printable(&diff.path);
     match diff_shape(diff) {
         DiffShape::Set { added, removed } => {
             for item in added {
                 let item = format!("+ {item}");
-                writeln!(out, "{INDENT}{path}: {}", styles.create.apply_to(item))?;
+                writeln!(
+                    out,
+                    "{INDENT}{path}: {}{mark}",
+                    styles.create.apply_to(item)
+                )?;
             }
             for item in removed {
                 let item = format!("- {item}");
-                writeln!(out, "{INDENT}{path}: {}", styles.delete.apply_to(item))?;
+                writeln!(
+                    out,
+                    "{INDENT}{path}: {}{mark}",
+                    styles.delete.apply_to(item)
+                )?;
             }
             Ok(())
         }
@@ -162,16 +204,16 @@ fn write_diff(diff: &FieldDiff, styles: &Styles, out: &mut dyn Write) -> io::Res
                     PartKind::Added => line.push_str(&styles.create.apply_to(text).to_string()),
                 }
             }
-            writeln!(out, "{INDENT}{path}: \"{line}\"")
+            writeln!(out, "{INDENT}{path}: \"{line}\"{mark}")
         }
         DiffShape::Replace => {
             let live = compact(&diff.live);
             let policy = compact(&diff.policy);
             let width = INDENT.len() + path.chars().count() + live.chars().count() + 5;
             if width + policy.chars().count() <= MAX_LINE {
-                writeln!(out, "{INDENT}{path}: {live} → {policy}")
+                writeln!(out, "{INDENT}{path}: {live} → {policy}{mark}")
             } else {
-                writeln!(out, "{INDENT}{path}:")?;
+                writeln!(out, "{INDENT}{path}:{mark}")?;
                 let live = format!("- {live}");
                 let policy = format!("+ {policy}");
                 writeln!(out, "{INDENT}  {}", styles.delete.apply_to(live))?;

@@ -107,6 +107,7 @@ fn the_action_metadata_is_complete_and_uses_only_what_it_declares() {
     assert_eq!(
         declared,
         [
+            "allow-weakening",
             "app-id",
             "app-private-key",
             "args",
@@ -499,6 +500,7 @@ impl ActionRun {
             "INPUT_CACHE",
             "INPUT_CACHE_DIR",
             "INPUT_SARIF",
+            "INPUT_ALLOW_WEAKENING",
             "FAKE_EXIT",
         ] {
             command.env_remove(name);
@@ -686,6 +688,29 @@ fn apply_confirms_with_yes_and_fails_on_drift_it_cannot_fix() {
 }
 
 #[test]
+fn weakening_is_applied_only_when_allowed_and_only_by_apply() {
+    let allowed = ActionRun::new(&[
+        ("INPUT_COMMAND", "apply"),
+        ("INPUT_ALLOW_WEAKENING", "true"),
+    ]);
+    assert_eq!(allowed.code(), Some(0), "{}", allowed.stderr());
+    assert_eq!(
+        allowed.calls()[0].0,
+        "call: [apply] [--policy] [policy.yaml] [--yes] [--allow-weakening]"
+    );
+    let planned = ActionRun::new(&[("INPUT_ALLOW_WEAKENING", "true")]);
+    assert_eq!(planned.code(), Some(1));
+    assert!(
+        planned
+            .stderr()
+            .contains("allow-weakening is for command: apply only"),
+        "{}",
+        planned.stderr()
+    );
+    assert!(planned.calls().is_empty(), "gh-policy ran");
+}
+
+#[test]
 fn the_cache_directory_is_passed_only_when_the_cache_is_on() {
     let on = ActionRun::new(&[
         ("INPUT_CACHE", "true"),
@@ -722,6 +747,11 @@ fn unknown_choices_are_refused_before_running_anything() {
             "fail-on-drift must be true or false",
         ),
         ("INPUT_SARIF", "on", "sarif must be true or false"),
+        (
+            "INPUT_ALLOW_WEAKENING",
+            "yes",
+            "allow-weakening must be true or false",
+        ),
     ] {
         let run = ActionRun::new(&[(name, value)]);
         assert_eq!(run.code(), Some(1), "{name}");

@@ -19,6 +19,13 @@ fn apply(repo: &TestRepo) -> assert_cmd::assert::Assert {
         .assert()
 }
 
+/// `apply --yes` of a policy that lowers protection on purpose (DESIGN §11).
+fn apply_lowering(repo: &TestRepo) -> assert_cmd::assert::Assert {
+    repo.cmd()
+        .args(["apply", "--yes", "--allow-weakening", "--no-cache"])
+        .assert()
+}
+
 fn write_lines(repo: &TestRepo) -> Vec<String> {
     repo.writes()
         .iter()
@@ -184,10 +191,54 @@ fn unknown_names_are_all_reported_before_any_write() {
             Reviewer::Team("no-such-team".into()),
         ];
     }));
-    apply(&repo).code(1).stderr(predicate::str::contains(
-        "the policy names user `nobody-here`, team `no-such-team` of `acme` that do not exist",
-    ));
+    let output = apply(&repo).code(1).get_output().clone();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains(
+            "the policy names 2 users, teams or apps that GitHub does not know (or that the token cannot see)"
+        ),
+        "{stderr}"
+    );
+    // Each at its line of the policy.
+    for name in ["user `nobody-here`", "team `no-such-team`"] {
+        assert!(
+            stderr
+                .lines()
+                .any(|line| line.trim_start().starts_with("policy.yaml:") && line.ends_with(name)),
+            "{name}: {stderr}"
+        );
+    }
     assert!(repo.writes().is_empty());
+}
+
+#[test]
+fn an_unknown_name_is_reported_at_its_line_with_the_closest_known_one() {
+    let repo = TestRepo::new("flow-in-sync");
+    let policy = crate::common::flow_policy()
+        .replace("      - user: octocat\n", "      - user: octocatt\n")
+        .replace(
+            "      - team: release-managers",
+            "      - team: release-manager",
+        );
+    repo.policy(&policy);
+    let line = |text: &str| policy.lines().position(|l| l.contains(text)).unwrap() + 1;
+    let output = repo.cmd().args(["plan", "--no-cache"]).output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains(&format!(
+            "policy.yaml:{}:15: user `octocatt` (did you mean `octocat`?)",
+            line("user: octocatt")
+        )),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(&format!(
+            "policy.yaml:{}:15: team `release-manager` (did you mean `release-managers`?)",
+            line("team: release-manager")
+        )),
+        "{stderr}"
+    );
 }
 
 #[test]
@@ -236,7 +287,7 @@ fn adding_a_deployment_pattern_posts_one_and_deletes_none() {
         production.deployment_branches =
             DeploymentBranches::Custom(vec![pattern("main"), pattern("release/*"), tag("v*")]);
     }));
-    apply(&repo).code(0);
+    apply_lowering(&repo).code(0);
     let writes = repo.writes();
     assert_eq!(writes.len(), 2, "{writes:#?}");
     assert!(writes.iter().all(|w| w.method == "POST"));
@@ -253,7 +304,7 @@ fn deployment_branches_switch_to_protected_and_back() {
     repo.write(&Policy::flow().environment("production", |production| {
         production.deployment_branches = DeploymentBranches::Protected;
     }));
-    apply(&repo).code(0);
+    apply_lowering(&repo).code(0);
     let env = &repo.emu.state().environments["production"];
     assert!(env.branch_policies.is_empty());
     assert!(
@@ -265,7 +316,7 @@ fn deployment_branches_switch_to_protected_and_back() {
 
     repo.clear_log();
     repo.write(&Policy::flow());
-    apply(&repo).code(0);
+    apply_lowering(&repo).code(0);
     assert_eq!(
         write_lines(&repo),
         vec![
@@ -284,10 +335,10 @@ fn a_stale_pattern_is_deleted_alone() {
         production.deployment_branches =
             DeploymentBranches::Custom(vec![pattern("main"), pattern("hotfix")]);
     }));
-    apply(&repo).code(0);
+    apply_lowering(&repo).code(0);
     repo.clear_log();
     repo.write(&Policy::flow());
-    apply(&repo).code(0);
+    apply_lowering(&repo).code(0);
     let writes = write_lines(&repo);
     assert_eq!(writes.len(), 1, "{writes:?}");
     assert!(writes[0].starts_with(
@@ -304,7 +355,7 @@ fn protected_false_and_prune_remove_what_the_policy_does_not_want() {
             .branch("stage", |stage| *stage = Branch::unprotected()),
     );
     repo.cmd().args(["validate"]).assert().code(0);
-    apply(&repo).code(0);
+    apply_lowering(&repo).code(0);
     let lines = write_lines(&repo);
     assert!(
         lines.contains(&"DELETE /repos/acme/katz-backend/branches/stage/protection".to_owned()),
@@ -411,7 +462,7 @@ fn variables_secrets_and_signed_commits_are_updated_and_pruned() {
                 production.variables.clear();
             }),
     );
-    apply(&repo).code(0);
+    apply_lowering(&repo).code(0);
     assert_eq!(
         write_lines(&repo),
         vec![
@@ -464,7 +515,7 @@ fn removing_every_rule_resets_each_one() {
         production.can_admins_bypass = true;
         production.wait_timer = 0;
     }));
-    apply(&repo).code(0);
+    apply_lowering(&repo).code(0);
     let put = repo
         .writes()
         .into_iter()
@@ -500,7 +551,7 @@ fn dismissal_restrictions_and_bypass_are_cleared_when_the_policy_drops_them() {
     repo.write(&Policy::flow());
     let (code, plan) = repo.plan_json();
     assert_eq!(code, 2, "{plan:#}");
-    apply(&repo).code(0);
+    apply_lowering(&repo).code(0);
     let put = repo
         .writes()
         .into_iter()

@@ -247,7 +247,7 @@ fn strict_turns_workflow_warnings_into_an_error() {
     assert_eq!(output.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(
-        stderr.ends_with("\nerror: 4 workflow warnings (--strict)\n"),
+        stderr.ends_with("\nerror: 8 workflow warnings (--strict)\n"),
         "{stderr}"
     );
 }

@@ -123,6 +123,14 @@ fn a_requirement_pins_a_check_by_app_slug() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(1), "{stderr}");
     assert!(stderr.contains("no-such-app"), "{stderr}");
+    // At its line of the policy, as every unknown name is.
+    assert!(
+        stderr
+            .lines()
+            .any(|line| line.trim_start().starts_with("policy.yaml:5:")
+                && line.ends_with("GitHub App `no-such-app`")),
+        "{stderr}"
+    );
     repo.assert_conformant();
 }
 

@@ -119,3 +119,60 @@ fn export_over_the_policy_it_read_replaces_it() {
     assert_eq!(code, 0, "{plan:#}");
     assert_eq!(listing(repo.dir.path()), ["policy.yaml"]);
 }
+
+/// See: issue 20, item 7 (`export` names a pinned check's app by slug where GitHub says
+/// which, so that `plan --state` of the export compares like live).
+#[test]
+fn export_names_a_pinned_checks_app_from_the_check_runs_and_plans_in_sync_from_the_file() {
+    let mut seed =
+        gh_policy_emulator::Emulator::load_seed(crate::common::fixture("live/flow-in-sync.json"))
+            .unwrap();
+    seed.repo.check_runs = vec![gh_policy_emulator::CheckRunSeed {
+        name: "Security Checks".to_owned(),
+        app: "github-actions".to_owned(),
+    }];
+    let repo = TestRepo::with(gh_policy_emulator::Emulator::start(seed));
+    // No policy to say which app: only the check runs can.
+    let output = repo
+        .cmd()
+        .args([
+            "export",
+            "--no-cache",
+            "--repo",
+            "acme/katz-backend",
+            "-o",
+            "state.yaml",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let exported = std::fs::read_to_string(repo.dir.path().join("state.yaml")).unwrap();
+    assert!(
+        exported.contains("app: github-actions") && !exported.contains("app_id: 15368"),
+        "{exported}"
+    );
+    assert!(
+        repo.emu.requests().iter().any(|r| r
+            .path
+            .starts_with("/repos/acme/katz-backend/commits/main/check-runs")),
+        "the check runs were not read"
+    );
+    repo.write(&Policy::flow());
+    let output = repo
+        .cmd()
+        .args(["plan", "--state", "state.yaml"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+}

@@ -65,7 +65,8 @@ impl Live {
     /// Applies `settings`, then checks that a fresh plan finds no drift.
     fn converge(&self, settings: &RepoSettings, step: &str) {
         let text = self.write_policy(settings);
-        let apply = self.run(&["apply", "--yes"]);
+        // The steps lower protection on purpose, one after another.
+        let apply = self.run(&["apply", "--yes", "--allow-weakening"]);
         assert_eq!(
             apply.status.code(),
             Some(0),

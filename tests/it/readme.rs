@@ -252,3 +252,32 @@ fn the_organisation_policy_in_the_readme_is_valid() {
         "{text}"
     );
 }
+
+/// The README's organisation policy, copied as written, lowers nothing on the organisation
+/// of `tests/fixtures/live/org-acme.json`: the critical service keeps its two approvals.
+/// See: issue 20 (the example as it was lowered a critical repository from 2 to 1).
+#[test]
+fn the_organisation_policy_in_the_readme_lowers_no_protection() {
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    let block = readme
+        .split_once("## Many repositories")
+        .and_then(|(_, section)| section.split_once("```yaml\n"))
+        .and_then(|(_, rest)| rest.split_once("```"))
+        .expect("the organisation section opens with a YAML block")
+        .0;
+    let repo = crate::common::TestRepo::new("org-acme");
+    repo.policy(block);
+    let output = repo
+        .cmd()
+        .args(["plan", "--no-cache", "--format", "json"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let plan: serde_json::Value =
+        serde_json::from_slice(&output.stdout).unwrap_or_else(|err| panic!("{err}: {stderr}"));
+    assert_eq!(plan["errors"], serde_json::json!([]), "{plan:#}");
+    for repository in plan["repositories"].as_array().unwrap() {
+        assert_eq!(repository["weakens"], 0, "{repository:#}");
+    }
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+}

@@ -254,3 +254,103 @@ fn junit_names_a_repository_that_could_not_be_planned_as_an_error() {
     );
     assert!(xml.contains("<testsuite name=\"acme/svc-pay\""), "{xml}");
 }
+
+/// A policy that lowers `main`'s approvals from two to one (a setting that weakens) and
+/// prunes the ruleset `old` (a change that weakens whole), and `extra` added (it does not).
+const LOWERING: &str = "version: 1
+repository: acme/api
+branches:
+  main:
+    pull_request: { required_approvals: 1 }
+environments:
+  extra: {}
+prune:
+  rulesets: true
+";
+
+const LIVE: &str = "version: 1
+branches:
+  main:
+    pull_request: { required_approvals: 2 }
+rulesets:
+  old:
+    include: ['~DEFAULT_BRANCH']
+    rules:
+      required_linear_history: true
+";
+
+/// Plans `LOWERING` against `LIVE` in the format.
+fn plan_lowering(format: &str) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join(".git")).unwrap();
+    std::fs::write(dir.path().join("policy.yaml"), LOWERING).unwrap();
+    std::fs::write(dir.path().join("live.yaml"), LIVE).unwrap();
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_gh-policy"))
+        .current_dir(dir.path())
+        .args(["plan", "--format", format, "--state", "live.yaml"])
+        .env_remove("GITHUB_ACTIONS")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    String::from_utf8(output.stdout).unwrap()
+}
+
+#[test]
+fn sarif_and_junit_say_which_changes_weaken_protection() {
+    let log: Value = serde_json::from_str(&plan_lowering("sarif")).unwrap();
+    let results = assert_valid_sarif(&log);
+    assert_eq!(results.len(), 3, "{results:#?}");
+    let main = result_for(&results, "branches.main");
+    let old = result_for(&results, "rulesets.old");
+    for weakening in [main, old] {
+        assert_eq!(
+            weakening["properties"],
+            json!({"weakens": true}),
+            "{weakening}"
+        );
+        assert!(
+            weakening["message"]["text"]
+                .as_str()
+                .unwrap()
+                .contains("⚠ Applying it weakens protection: `apply --yes` refuses it without `--allow-weakening`."),
+            "{weakening}"
+        );
+    }
+    assert!(
+        main["message"]["text"]
+            .as_str()
+            .unwrap()
+            .contains("pull_request.required_approvals: live 2, policy 1 (⚠ weakens)"),
+        "{main}"
+    );
+    let extra = result_for(&results, "environments.extra");
+    assert!(extra.get("properties").is_none(), "{extra}");
+    assert!(
+        !extra["message"]["text"]
+            .as_str()
+            .unwrap()
+            .contains("weaken")
+    );
+
+    let xml = plan_lowering("junit");
+    let failure = |address: &str| {
+        xml.lines()
+            .skip_while(|line| !line.contains(&format!("name=\"{address}\"")))
+            .nth(1)
+            .unwrap_or_else(|| panic!("no case {address}: {xml}"))
+            .to_owned()
+    };
+    for address in ["branches.main", "rulesets.old"] {
+        assert!(
+            failure(address).contains("⚠ Applying it weakens protection"),
+            "{address}: {xml}"
+        );
+    }
+    assert!(
+        failure("branches.main")
+            .contains("pull_request.required_approvals: live 2, policy 1 (⚠ weakens)"),
+        "{xml}"
+    );
+    assert!(!failure("environments.extra").contains("weaken"), "{xml}");
+}

@@ -5,7 +5,6 @@
 //! from a read-only token, ids instead of names, and parameters gh-policy does not model.
 
 use gh_policy_emulator::{Emulator, OrgAdminActorId, Realism, Role, Seed};
-use predicates::prelude::*;
 use serde_json::{Value, json};
 
 use crate::common::{TestRepo, changes};
@@ -101,6 +100,13 @@ rulesets:
 
 fn apply(repo: &TestRepo) -> assert_cmd::assert::Assert {
     repo.cmd().args(["apply", "--yes", "--no-cache"]).assert()
+}
+
+/// `apply --yes` of a policy that lowers protection on purpose (DESIGN §11).
+fn apply_lowering(repo: &TestRepo) -> assert_cmd::assert::Assert {
+    repo.cmd()
+        .args(["apply", "--yes", "--allow-weakening", "--no-cache"])
+        .assert()
 }
 
 fn ruleset_writes(repo: &TestRepo) -> Vec<(String, String, Option<Value>)> {
@@ -267,7 +273,7 @@ fn pruning_never_touches_an_organisation_ruleset() {
         changes(&plan),
         vec![("rulesets.old".to_owned(), "delete".to_owned(), true)]
     );
-    apply(&repo).code(0);
+    apply_lowering(&repo).code(0);
     let writes = ruleset_writes(&repo);
     assert_eq!(
         writes
@@ -285,17 +291,55 @@ fn pruning_never_touches_an_organisation_ruleset() {
 }
 
 #[test]
-fn hidden_bypass_actors_are_an_error_naming_the_permission_not_drift() {
+fn hidden_bypass_actors_are_a_gap_naming_the_permission_never_drift() {
     let repo = start(seed(&[]));
     repo.policy(PROTECT_MAIN);
-    repo.cmd()
-        .env("GITHUB_TOKEN", "read-token")
-        .args(["plan", "--no-cache"])
-        .assert()
-        .code(1)
-        .stdout(predicate::str::is_empty())
-        .stderr(predicate::str::contains("bypass actors"))
-        .stderr(predicate::str::contains("\"Administration: write\""));
+    let plan = |repo: &TestRepo| {
+        let output = repo
+            .cmd()
+            .env("GITHUB_TOKEN", "read-token")
+            .args(["plan", "--no-cache", "--format", "json"])
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+        let plan: Value = serde_json::from_slice(&output.stdout).unwrap_or(Value::Null);
+        (output.status.code().unwrap(), plan, stderr)
+    };
+    // A read-only drift gate plans: everything else is compared, the actors are named a gap.
+    let (code, json, stderr) = plan(&repo);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stderr.contains(
+            "warning: rulesets.protect-main: GitHub hides its bypass actors from this token, so they are not compared (the token needs \"Administration: write\")"
+        ),
+        "{stderr}"
+    );
+    assert_eq!(
+        json["gaps"],
+        json!([{"address": "rulesets.protect-main", "what": "bypass", "permission": "Administration: write"}])
+    );
+    // Other drift is drift; the ruleset is never written over actors that could not be read.
+    repo.policy(&PROTECT_MAIN.replace("required_approvals: 2", "required_approvals: 3"));
+    let (code, json, stderr) = plan(&repo);
+    assert_eq!(code, 2, "{stderr}");
+    let change = &json["changes"][0];
+    assert_eq!(change["address"], "rulesets.protect-main");
+    assert_eq!(change["applicable"], false);
+    assert!(
+        change["reason"]
+            .as_str()
+            .unwrap()
+            .contains("bypass actors cannot be read"),
+        "{change}"
+    );
+    // A requirement judged on what this token cannot read fails the run, naming the
+    // permission (requirements.rs: a `no_bypass` resting on hidden actors).
+    repo.policy(&format!(
+        "{PROTECT_MAIN}requirements:\n  main: {{ restrict_deletions: true, no_bypass: true }}\n"
+    ));
+    let (code, _, stderr) = plan(&repo);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stderr.contains("the token needs"), "{stderr}");
 }
 
 #[test]

@@ -138,6 +138,7 @@ const CODE_RULES: &[&str] = &[
     "variable-names-differ-in-more-than-case",
     "variable-value-bytes",
     "ruleset-conditions-fit-the-target",
+    "requirement-keys-name-a-branch",
     "exceptions-expire-soon-and-name-something",
 ];
 

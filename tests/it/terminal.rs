@@ -88,6 +88,38 @@ fn on_a_terminal_apply_stops_on_anything_but_yes() {
 }
 
 #[test]
+fn on_a_terminal_apply_asks_apart_for_what_weakens_protection() {
+    let lowered = Policy::flow().branch("main", |main| {
+        main.pull_request.as_mut().unwrap().required_approvals = 1;
+    });
+    let repo = TestRepo::new("flow-in-sync");
+    repo.write(&lowered);
+    let screen = on_terminal(&repo, "apply --no-cache", "yes\nno\n", "xterm");
+    assert!(screen.contains("Type `yes` to go on"), "{screen}");
+    assert!(
+        screen.contains("1 of these changes weakens protection:"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("~ branches.main: pull_request.required_approvals 2 → 1"),
+        "{screen}"
+    );
+    assert!(screen.contains("Type `weaken` to go on"), "{screen}");
+    assert!(
+        screen.contains("apply cancelled; nothing was written"),
+        "{screen}"
+    );
+    assert!(repo.writes().is_empty());
+
+    let screen = on_terminal(&repo, "apply --no-cache", "yes\nweaken\n", "xterm");
+    assert!(
+        screen.contains("acme/katz-backend matches the policy."),
+        "{screen}"
+    );
+    assert!(!repo.writes().is_empty());
+}
+
+#[test]
 fn a_dumb_terminal_gets_no_colour() {
     let repo = TestRepo::new("flow-drifted");
     repo.write(&Policy::flow());

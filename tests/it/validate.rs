@@ -316,7 +316,8 @@ fn issue_14_secret_and_variable_limits_are_checked() {
     insta::assert_snapshot!(shown, @r"
     policy.yaml:4:5: `environments.a.secrets`: at most 100 secrets per environment; found 101
     policy.yaml:5:5: `environments.a.variables` has 101 entries; at most 100 are allowed
-    error: policy.yaml has 2 problems
+    policy.yaml:7:22: the value of variable `BIG` is 60000 bytes; GitHub keeps at most 49152 (48 KB)
+    error: policy.yaml has 3 problems
     ");
     let text = format!(
         "version: 1\nenvironments:\n  b:\n    variables: {{BIG: {}}}\n",

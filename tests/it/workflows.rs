@@ -144,3 +144,50 @@ fn a_missing_workflow_directory_fails_before_anything_is_called_valid() {
       hint: pass the directory holding the workflow files (usually .github/workflows)
     ");
 }
+
+/// See: issue 20, item 7 (the cross-check covers every list of required checks).
+#[test]
+fn checks_rulesets_and_requirements_require_are_cross_checked_too() {
+    let dir = tempfile::tempdir().unwrap();
+    let workflows = dir.path().join(".github/workflows");
+    std::fs::create_dir_all(&workflows).unwrap();
+    std::fs::write(
+        workflows.join("ci.yml"),
+        "on: pull_request\njobs:\n  test:\n    name: unit tests\n    runs-on: ubuntu-latest\n    steps: [{ run: cargo test }]\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("policy.yaml"),
+        "version: 1
+repository: acme/api
+rulesets:
+  protect-main:
+    include: [\"~DEFAULT_BRANCH\"]
+    rules:
+      status_checks: { required: [unit test] }
+requirements:
+  main: { required_checks: [integration tests] }
+",
+    )
+    .unwrap();
+    let output = Command::cargo_bin("gh-policy")
+        .unwrap()
+        .current_dir(dir.path())
+        .env_remove("GITHUB_ACTIONS")
+        .args(["validate"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    assert!(
+        stderr.contains("required check `unit test` of rulesets.protect-main is not produced")
+            && stderr.contains("did you mean `unit tests`"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(
+            "policy.yaml:9: required check `integration tests` of requirements.main is not produced"
+        ),
+        "{stderr}"
+    );
+}

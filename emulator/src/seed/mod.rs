@@ -128,6 +128,17 @@ impl Seed {
         self
     }
 
+    /// Adds a custom property the organisation defines: a `custom-property` object as
+    /// `GET /orgs/{org}/properties/schema` returns it (`property_name` and `value_type`
+    /// required). Does nothing without an organisation.
+    #[must_use]
+    pub fn with_custom_property(mut self, definition: Value) -> Self {
+        if let Some(org) = self.org.as_mut() {
+            org.custom_property_definitions.push(definition);
+        }
+        self
+    }
+
     /// Adds a token with a role.
     #[must_use]
     pub fn with_token(mut self, token: TokenSeed) -> Self {
@@ -179,6 +190,21 @@ pub struct RepoSeed {
     /// Custom property values by property name (a string, an array of strings, or null).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub custom_properties: BTreeMap<String, Value>,
+    /// The check runs the head of the default branch has (any ref answers them): what CI
+    /// reported, each by the app that ran it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub check_runs: Vec<CheckRunSeed>,
+}
+
+/// A check run a commit has: its name and the app (by slug, an app of the seed) that
+/// reported it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CheckRunSeed {
+    /// The check's name, as a required check names it.
+    pub name: String,
+    /// The slug of the app that reported it.
+    pub app: String,
 }
 
 impl Default for RepoSeed {
@@ -193,6 +219,7 @@ impl Default for RepoSeed {
             fork: false,
             id: None,
             custom_properties: BTreeMap::new(),
+            check_runs: Vec::new(),
         }
     }
 }

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::{
-    BranchSeed, EnvironmentSeed, IssueSeed, LabelSeed, RepoSeed, TeamSeed, UserSeed,
+    BranchSeed, CheckRunSeed, EnvironmentSeed, IssueSeed, LabelSeed, RepoSeed, TeamSeed, UserSeed,
     default_branch, is_false,
 };
 
@@ -90,6 +90,9 @@ pub struct RepositorySeed {
     /// Repository rulesets (`POST` bodies, optionally with an `"id"`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub rulesets: Vec<Value>,
+    /// The check runs of the default branch's head, as in the single-repository form.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub check_runs: Vec<CheckRunSeed>,
     /// Issues and pull requests (numbered from 1 in order).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub issues: Vec<IssueSeed>,
@@ -114,6 +117,7 @@ impl RepositorySeed {
             branches: BTreeMap::new(),
             environments: BTreeMap::new(),
             rulesets: Vec::new(),
+            check_runs: Vec::new(),
             issues: Vec::new(),
             labels: Vec::new(),
         }
@@ -190,6 +194,15 @@ impl RepositorySeed {
         self.rulesets.push(ruleset);
         self
     }
+    /// Adds a check run of the default branch's head, reported by the app `app` (a slug).
+    #[must_use]
+    pub fn check_run(mut self, name: &str, app: &str) -> Self {
+        self.check_runs.push(CheckRunSeed {
+            name: name.to_owned(),
+            app: app.to_owned(),
+        });
+        self
+    }
 
     /// Adds an issue or pull request (the next number).
     #[must_use]
@@ -219,6 +232,7 @@ impl RepositorySeed {
             fork: self.fork,
             id: self.id,
             custom_properties: self.custom_properties.clone(),
+            check_runs: self.check_runs.clone(),
         }
     }
 }

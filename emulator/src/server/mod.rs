@@ -150,6 +150,7 @@ pub(crate) async fn handle(
 
     // Faults fire before anything else; Delay and TruncatedBody then let the request through.
     let mut truncate = false;
+    let mut rewritten = None;
     let mut reply = None;
     match take_fault(&shared.faults, &method, &raw_path) {
         Some(FaultKind::CloseConnection) => {
@@ -160,6 +161,7 @@ pub(crate) async fn handle(
         }
         Some(FaultKind::Delay(d)) => tokio::time::sleep(d).await,
         Some(FaultKind::TruncatedBody) => truncate = true,
+        Some(FaultKind::Rewrite { pointer, value }) => rewritten = Some((pointer, value)),
         Some(kind) => reply = Some(fault_reply(&kind)),
         None => {}
     }
@@ -190,6 +192,9 @@ pub(crate) async fn handle(
         counted = template != Some(routes::T_RATE);
         out.reply
     };
+    if let (Some((pointer, value)), Some(body)) = (&rewritten, reply.body.as_mut()) {
+        crate::faults::rewrite(body, pointer, value.clone());
+    }
 
     // ETag / If-None-Match on successful GETs: a 304 does not count against the rate limit.
     let mut etag = None;
@@ -215,6 +220,7 @@ pub(crate) async fn handle(
 
     // Every 2xx body the emulator sends is checked against the documented response schema.
     if (200..300).contains(&reply.status)
+        && rewritten.is_none()
         && let (Some(t), Some(body)) = (template, &reply.body)
         && let Ok(api) = crate::schema::api()
         && let Some(errs) = api.check_response(&method, t, reply.status, body)

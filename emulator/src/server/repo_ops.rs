@@ -4,8 +4,8 @@ use serde_json::{Value, json};
 
 use super::paging::Paging;
 use super::routes::{
-    Route, T_ADM, T_BRANCH, T_BRANCHES, T_ENV, T_ENVS, T_POL, T_POLS, T_PROT, T_PUBKEY, T_REPO,
-    T_RPR, T_RSC, T_SECRET, T_SECRETS, T_SIG, T_VAR, T_VARS,
+    Route, T_ADM, T_BRANCH, T_BRANCHES, T_CHECK_RUNS, T_ENV, T_ENVS, T_POL, T_POLS, T_PROT,
+    T_PUBKEY, T_REPO, T_RPR, T_RSC, T_SECRET, T_SECRETS, T_SIG, T_VAR, T_VARS,
 };
 use crate::render::{self, Ctx};
 use crate::seed::Role;
@@ -29,6 +29,7 @@ pub(crate) fn dispatch(
     let ok = |v: Value| Ok(Reply::json(200, v));
     match (rt.template, method) {
         (T_REPO, _) => ok(st.full_json(ctx, role)),
+        (T_CHECK_RUNS, _) => ok(st.check_runs_json(ctx, a, pg.param("check_name").as_deref())),
         (T_BRANCHES, _) => {
             let filter = pg.param("protected").map(|v| v == "true" || v == "1");
             let items = st

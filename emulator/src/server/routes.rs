@@ -38,6 +38,7 @@ pub(crate) const T_ISSUE_COMMENTS: &str = "/repos/{owner}/{repo}/issues/{issue_n
 pub(crate) const T_COMMENT: &str = "/repos/{owner}/{repo}/issues/comments/{comment_id}";
 pub(crate) const T_LABELS: &str = "/repos/{owner}/{repo}/labels";
 pub(crate) const T_REPO_PROPS: &str = "/repos/{owner}/{repo}/properties/values";
+pub(crate) const T_CHECK_RUNS: &str = "/repos/{owner}/{repo}/commits/{ref}/check-runs";
 pub(crate) const T_REPO_INST: &str = "/repos/{owner}/{repo}/installation";
 pub(crate) const T_USER: &str = "/users/{username}";
 pub(crate) const T_USER_ID: &str = "/user/{account_id}";
@@ -137,6 +138,9 @@ fn repo_route(rest: &[&str]) -> Option<Route> {
         ["rulesets", id, "history", v] => r(T_VERSION, d(id), d(v)),
         ["rules", "branches", more @ ..] if !more.is_empty() => r(T_RULES, join(more), e()),
         ["properties", "values"] => r(T_REPO_PROPS, e(), e()),
+        ["commits", more @ .., "check-runs"] if !more.is_empty() => {
+            r(T_CHECK_RUNS, join(more), e())
+        }
         ["issues"] => r(T_ISSUES, e(), e()),
         ["issues", "comments", id] => r(T_COMMENT, d(id), e()),
         ["issues", n] => r(T_ISSUE, d(n), e()),
@@ -190,9 +194,9 @@ pub(crate) fn allowed(template: &str, method: &str) -> bool {
     let m = method;
     match template {
         T_REPO | T_BRANCHES | T_BRANCH | T_ENVS | T_SECRETS | T_PUBKEY | T_USER | T_TEAM
-        | T_APP | T_RULES | T_HISTORY | T_VERSION | T_REPO_PROPS | T_REPO_INST | T_USER_ID
-        | T_USER_REPOS | T_TEAMS | T_ORG_REPOS | T_ORG_SCHEMA | T_ORG_VALUES | T_ORG_INST
-        | T_INST_REPOS | T_RATE => m == "GET",
+        | T_APP | T_RULES | T_HISTORY | T_VERSION | T_REPO_PROPS | T_REPO_INST | T_CHECK_RUNS
+        | T_USER_ID | T_USER_REPOS | T_TEAMS | T_ORG_REPOS | T_ORG_SCHEMA | T_ORG_VALUES
+        | T_ORG_INST | T_INST_REPOS | T_RATE => m == "GET",
         T_PROT | T_ENV | T_SECRET | T_POL | T_RULESET | T_ORG_RULESET => {
             matches!(m, "GET" | "PUT" | "DELETE")
         }

@@ -5,8 +5,8 @@ use serde_json::Value;
 
 use super::paging::Paging;
 use super::routes::{
-    self, Route, T_ORG_INST, T_ORG_RULESET, T_ORG_RULESETS, T_PROT, T_RATE, T_REPO_INST,
-    T_REPO_PROPS, T_RULESET, T_RULESETS, T_TOKENS,
+    self, Route, T_ORG_INST, T_ORG_RULESET, T_ORG_RULESETS, T_ORG_SCHEMA, T_ORG_VALUES, T_PROT,
+    T_RATE, T_REPO_INST, T_REPO_PROPS, T_RULESET, T_RULESETS, T_TOKENS,
 };
 use super::{Call, Shared, issue_ops, lock, org_ops, repo_ops, ruleset_ops};
 use crate::Violation;
@@ -202,6 +202,15 @@ fn access(
         ));
     }
 
+    // The organisation's custom properties need its "Custom properties" permission.
+    if matches!(t, T_ORG_VALUES | T_ORG_SCHEMA)
+        && !auth::installation_may(world, who, "organization_custom_properties")
+    {
+        return Err(forbidden(
+            who.not_accessible(),
+            "organization_custom_properties=read",
+        ));
+    }
     Ok(idx)
 }
 

@@ -119,7 +119,9 @@ impl Repo {
         v
     }
 
-    /// Renders `minimal-repository` (`GET /orgs/{org}/repos`, `GET /users/{username}/repos`).
+    /// Renders `minimal-repository` (`GET /orgs/{org}/repos`, `GET /users/{username}/repos`)
+    /// without `custom_properties`: the schema declares it, but GitHub's lists leave it out
+    /// (QUIRKS 57); `GET /orgs/{org}/properties/values` has the values.
     pub(crate) fn minimal_json(&self, ctx: &Ctx, role: Role) -> Value {
         let mut v = self.repository_json(ctx, role);
         if let Some(o) = v.as_object_mut() {
@@ -133,9 +135,6 @@ impl Repo {
             ] {
                 o.remove(k);
             }
-        }
-        if self.is_org() {
-            v["custom_properties"] = self.properties_object();
         }
         v
     }

@@ -208,6 +208,7 @@ impl World {
                     branches,
                     environments,
                     rulesets,
+                    check_runs: r.repo.check_runs.clone(),
                     issues,
                     labels,
                 });

@@ -174,12 +174,36 @@ pub fn check(policy: &RepoSettings, index: &WorkflowIndex) -> Vec<WorkflowWarnin
     let produced = Produced::new(index);
     let mut budget = Budget(MAX_CHECK_STEPS);
     let mut not_compared = 0_usize;
-    for (branch, settings) in &policy.branches {
-        let Some(status_checks) = &settings.status_checks else {
-            continue;
-        };
+    // Every list of required checks: a branch's, a ruleset's, a requirement's.
+    let lists = policy
+        .branches
+        .iter()
+        .filter_map(|(branch, settings)| {
+            let checks = settings.status_checks.as_ref()?;
+            Some((
+                format!("branches.{branch}"),
+                format!("branches.{branch}.status_checks.required"),
+                &checks.required,
+            ))
+        })
+        .chain(policy.rulesets.iter().filter_map(|(name, ruleset)| {
+            let checks = ruleset.rules.status_checks.as_ref()?;
+            Some((
+                format!("rulesets.{name}"),
+                format!("rulesets.{name}.rules.status_checks.required"),
+                &checks.required,
+            ))
+        }))
+        .chain(policy.requirements.iter().map(|(key, requirement)| {
+            (
+                format!("requirements.{key}"),
+                format!("requirements.{key}.required_checks"),
+                &requirement.required_checks,
+            )
+        }));
+    for (owner, list, required_checks) in lists {
         let mut seen = BTreeSet::new();
-        for (position, required) in status_checks.required.iter().enumerate() {
+        for (position, required) in required_checks.iter().enumerate() {
             if !from_actions(required) || !seen.insert(required.context.as_str()) {
                 continue;
             }
@@ -195,13 +219,11 @@ pub fn check(policy: &RepoSettings, index: &WorkflowIndex) -> Vec<WorkflowWarnin
             let mut warning = WorkflowWarning {
                 file: None,
                 line: None,
-                setting: Some(format!(
-                    "branches.{branch}.status_checks.required.{position}"
-                )),
+                setting: Some(format!("{list}.{position}")),
                 message: format!(
-                    "required check {} of branches.{} is not produced by any workflow job in {dir} (a renamed job blocks every pull request)",
+                    "required check {} of {} is not produced by any workflow job in {dir} (a renamed job blocks every pull request)",
                     quote(context),
-                    escape(branch)
+                    escape(&owner)
                 ),
             };
             if let Some((closest, name)) = produced.closest(context, &mut budget) {

@@ -7,7 +7,7 @@ use super::{Planning, context_for, org_plan, plan_run, scope, share_points, stat
 use crate::cli::ApplyArgs;
 use crate::commands::Context;
 use crate::commands::apply::{self as repository, Applied, ProcessSecrets, Reviewed};
-use crate::commands::remote;
+use crate::commands::{guard, remote};
 use crate::error::{Error, ExitStatus};
 use crate::github::RestWriter;
 use crate::github::client::WriteClient;
@@ -15,6 +15,7 @@ use crate::github::read::OrgRulesets;
 use crate::model::OrgPolicy;
 use crate::org::run::Target;
 use crate::plan::{OrgPlan, Plan};
+use crate::policy::Located;
 use crate::progress::with_spinner;
 use crate::render;
 
@@ -23,6 +24,7 @@ use crate::render;
 pub fn apply(
     args: &ApplyArgs,
     policy: &OrgPolicy,
+    located: &Located,
     ctx: &Context,
     out: &mut dyn Write,
     err: &mut dyn Write,
@@ -39,16 +41,41 @@ pub fn apply(
             planned,
             unmergeable,
             org_rulesets,
+            warnings,
+            estimate,
         } = with_spinner(
             format!("planning the repositories of {}…", policy.organization),
             ctx.verbose,
-            plan_run(&github, policy, scope, args.org.force, concurrency),
+            plan_run(&github, policy, located, scope, args.org.force, concurrency),
         )
         .await?;
-        let report = org_plan(&policy.organization, &planned, &unmergeable);
+        let report = org_plan(&policy.organization, &planned, &unmergeable, located);
         render::org::render(&report, render::Format::Text, ctx.color, out)?;
+        if ctx.verbose {
+            writeln!(
+                err,
+                "note: {}",
+                crate::commands::budget::describe(&estimate)
+            )?;
+        }
+        for warning in &warnings {
+            writeln!(err, "warning: {warning}")?;
+        }
         for plan in &report.plans {
             warn(plan, err)?;
+        }
+        // A policy that contradicts a repository's requirements is bad input: nothing of
+        // the run is written.
+        let contradictions: Vec<String> = planned
+            .iter()
+            .filter_map(|(target, result)| {
+                let plan = result.as_ref().ok()?;
+                Some(guard::lines(plan, &target.layers, located, true))
+            })
+            .flatten()
+            .collect();
+        if let Some(error) = guard::error(contradictions) {
+            return Err(error);
         }
         let to_apply: Vec<(&Target, &Plan)> = planned
             .iter()
@@ -78,12 +105,17 @@ pub fn apply(
                 repository::refuse_missing_secret_values(plan)?;
             }
         }
+        // One refusal (or one question) for the whole run, every change named with its
+        // repository.
+        let weakening =
+            repository::guard_weakening(args, to_apply.iter().map(|(_, plan)| *plan), true)?;
         let values =
             ProcessSecrets::read(&to_apply.iter().map(|(_, plan)| *plan).collect::<Vec<_>>());
         if !args.yes {
             out.flush()?;
             let what = format!("{} repositories of {}", to_apply.len(), policy.organization);
             repository::confirm(&what, count, err)?;
+            repository::confirm_weakening(&weakening, err)?;
             github.restart_deadline();
         }
         let outcomes =

@@ -11,27 +11,26 @@ use std::path::Path;
 
 use crate::cli::{OrgArgs, RemoteArgs};
 use crate::commands::plan::invalid_policy;
-use crate::commands::{budget, remote};
+use crate::commands::{guard, remote};
 use crate::diff;
 use crate::error::{Error, ExitStatus};
-use crate::github::GithubRead;
 use crate::github::client::ClientConfig;
-use crate::github::read::OrgRulesets;
 use crate::model::{OrgPolicy, PolicyBody, RepoSettings};
 use crate::names::RepoName;
-use crate::org::run::{self, Planned, Scope, Selection};
+use crate::org::run::{Planned, Scope};
 use crate::plan::{OrgPlan, Plan, RepositoryError};
-use crate::policy::{self, PolicyFile, SourceMap};
+use crate::policy::{self, Located, PolicyFile, Segment};
 use crate::untrusted::quote;
 
-/// What a command works on, decided by the policy file and `--org`.
+/// What a command works on, decided by the policy file and `--org`; each with where its
+/// settings are written, for messages about them.
 pub enum Mode {
     /// One repository's policy.
-    Repository(Box<RepoSettings>, SourceMap),
+    Repository(Box<RepoSettings>, Located),
     /// Every selected repository of an organisation, and where the policy file's keys are
     /// written. A repository policy applied with `--org` becomes the `defaults` of a policy
     /// built in code (`written` is `Null`), whose keys are still written at the top level.
-    Organization(Box<OrgPolicy>, SourceMap),
+    Organization(Box<OrgPolicy>, Located),
 }
 
 /// Loads the policy file and decides the mode: an organisation policy (`organization:`), or
@@ -46,8 +45,15 @@ pub fn load(path: &Path, org_flag: Option<&str>) -> Result<Mode, Error> {
         })?;
     }
     let (file, map) = policy::load_any(path).map_err(|err| invalid_policy(path, &err))?;
+    let located = |defaults: Vec<Segment>| Located {
+        display: policy::display_name(path),
+        map: map.clone(),
+        defaults,
+    };
     match (file, org_flag) {
-        (PolicyFile::Repository(settings), None) => Ok(Mode::Repository(Box::new(settings), map)),
+        (PolicyFile::Repository(settings), None) => {
+            Ok(Mode::Repository(Box::new(settings), located(Vec::new())))
+        }
         (PolicyFile::Repository(settings), Some(org)) => {
             if let Some(repository) = &settings.repository {
                 return Err(Error::new(format!(
@@ -58,6 +64,7 @@ pub fn load(path: &Path, org_flag: Option<&str>) -> Result<Mode, Error> {
                 ))
                 .with_hint("remove `repository:` to apply the policy to every repository, or write an organisation policy (`organization:`)"));
             }
+            // The repository policy is the `defaults` of every repository.
             Ok(Mode::Organization(
                 Box::new(OrgPolicy {
                     version: settings.version,
@@ -68,7 +75,7 @@ pub fn load(path: &Path, org_flag: Option<&str>) -> Result<Mode, Error> {
                     exclude: Vec::new(),
                     written: serde_json::Value::Null,
                 }),
-                map,
+                located(Vec::new()),
             ))
         }
         (PolicyFile::Organization(policy), Some(org))
@@ -81,7 +88,10 @@ pub fn load(path: &Path, org_flag: Option<&str>) -> Result<Mode, Error> {
             ))
             .with_hint("leave --org out: an organisation policy names its organisation"))
         }
-        (PolicyFile::Organization(policy), _) => Ok(Mode::Organization(policy, map)),
+        (PolicyFile::Organization(policy), _) => Ok(Mode::Organization(
+            policy,
+            located(vec![Segment::from("defaults")]),
+        )),
     }
 }
 
@@ -199,50 +209,13 @@ pub(super) fn share_points(config: &mut ClientConfig, scope: Scope<'_>) {
     }
 }
 
-/// Lists the organisation's repositories, reads the rate limit left and (when requirements
-/// need them) the organisation's rulesets, all at once: nothing of that waits for the rest.
-/// Then the budget is checked, before any repository is read.
-async fn start(
-    github: &dyn GithubRead,
-    policy: &OrgPolicy,
-    scope: Scope<'_>,
-    force: bool,
-) -> Result<(Selection, OrgRulesets), Error> {
-    let (selection, limit, org_rulesets) = futures::try_join!(
-        async {
-            run::targets(github, policy, scope)
-                .await
-                .map_err(Error::from)
-        },
-        budget::rate_limit_left(github, force),
-        async {
-            run::org_rulesets_for(github, policy)
-                .await
-                .map_err(Error::from)
-        },
-    )?;
-    if let Some(only) = scope.only
-        && selection.targets.is_empty()
-    {
-        if let Some((_, reason)) = selection.unmergeable.first() {
-            return Err(Error::new(reason.clone()));
-        }
-        return Err(Error::new(format!(
-            "the policy does not select {} in {}",
-            quote(only),
-            quote(&policy.organization)
-        ))
-        .with_hint("a repository that is excluded, archived or a fork is selected only by a `repositories` entry"));
-    }
-    budget::check(limit, &selection.targets)?;
-    Ok((selection, org_rulesets))
-}
-
-/// The plans, and the repositories that could not be planned, as one report.
+/// The plans, and the repositories that could not be planned, as one report. A plan whose
+/// policy contradicts the repository's requirements is that repository's error.
 pub(super) fn org_plan(
     organization: &str,
     planned: &[Planned],
     unmergeable: &[(RepoName, String)],
+    located: &Located,
 ) -> OrgPlan {
     let mut plans = Vec::new();
     let mut errors: Vec<RepositoryError> = unmergeable
@@ -254,6 +227,15 @@ pub(super) fn org_plan(
         .collect();
     for (target, result) in planned {
         match result {
+            Ok(plan) if !plan.contradictions.is_empty() => {
+                let lines = guard::lines(plan, &target.layers, located, false);
+                if let Some(error) = guard::error(lines) {
+                    errors.push(RepositoryError {
+                        repository: target.repo.to_string(),
+                        error: one_report(&error),
+                    });
+                }
+            }
             Ok(plan) => plans.push(plan.clone()),
             Err(error) => errors.push(RepositoryError {
                 repository: target.repo.to_string(),
@@ -298,38 +280,6 @@ pub(super) fn context_for(settings: &RepoSettings) -> diff::Context {
     }
 }
 
-/// What planning the run found: each repository's plan (or error), the repositories whose
-/// layers do not merge, and the organisation's rulesets (read once).
-pub(super) struct Planning {
-    pub planned: Vec<Planned>,
-    pub unmergeable: Vec<(RepoName, String)>,
-    pub org_rulesets: OrgRulesets,
-}
-
-/// Selects the repositories, checks the rate budget, reads the organisation's rulesets once
-/// and plans every repository, `concurrency` at a time.
-pub(super) async fn plan_run(
-    github: &dyn GithubRead,
-    policy: &OrgPolicy,
-    scope: Scope<'_>,
-    force: bool,
-    concurrency: usize,
-) -> Result<Planning, Error> {
-    let (
-        Selection {
-            targets,
-            unmergeable,
-        },
-        org_rulesets,
-    ) = start(github, policy, scope, force).await?;
-    let planned = run::plan_all(github, targets, &org_rulesets, &context_for, concurrency).await;
-    Ok(Planning {
-        planned,
-        unmergeable,
-        org_rulesets,
-    })
-}
-
 /// Prints a repository's plan warnings, naming it.
 pub(super) fn warn(plan: &Plan, err: &mut dyn Write) -> Result<(), Error> {
     for warning in &plan.warnings {
@@ -340,6 +290,8 @@ pub(super) fn warn(plan: &Plan, err: &mut dyn Write) -> Result<(), Error> {
 
 mod apply;
 mod plan;
+mod planning;
 
 pub use apply::apply;
 pub use plan::plan;
+use planning::{Planning, plan_run};

@@ -7,12 +7,12 @@ use crate::ci::actions;
 use crate::cli::PlanArgs;
 use crate::commands::plan::show;
 use crate::commands::reports::{self, Output, PolicySource, Reported};
-use crate::commands::{Context, remote};
+use crate::commands::{Context, guard, remote};
 use crate::error::{Error, ExitStatus};
 use crate::github::RestReader;
 use crate::github::client::ReadClient;
 use crate::model::OrgPolicy;
-use crate::policy::SourceMap;
+use crate::policy::Located;
 use crate::progress::with_spinner;
 use crate::render;
 
@@ -20,7 +20,7 @@ use crate::render;
 pub fn plan(
     args: &PlanArgs,
     policy: &OrgPolicy,
-    map: &SourceMap,
+    located: &Located,
     ctx: &Context,
     out: &mut dyn Write,
     err: &mut dyn Write,
@@ -40,16 +40,28 @@ pub fn plan(
     let Planning {
         planned,
         unmergeable,
+        warnings,
+        estimate,
         ..
     } = runtime.block_on(with_spinner(
         format!("planning the repositories of {}…", policy.organization),
         ctx.verbose,
-        plan_run(&github, policy, scope, args.org.force, concurrency),
+        plan_run(&github, policy, located, scope, args.org.force, concurrency),
     ))?;
+    if ctx.verbose {
+        writeln!(
+            err,
+            "note: {}",
+            crate::commands::budget::describe(&estimate)
+        )?;
+    }
+    for warning in &warnings {
+        writeln!(err, "warning: {warning}")?;
+    }
     let output = Output::of(args.format);
     let source = PolicySource {
         path: &args.policy.policy,
-        map,
+        map: &located.map,
         cwd: &ctx.cwd,
     };
     let category = reports::category(Some(&policy.organization), scope.shard);
@@ -67,21 +79,26 @@ pub fn plan(
             }
         }
         warn(&plan, err)?;
+        if let Some(error) = guard::error(guard::lines(&plan, &target.layers, located, false)) {
+            return Err(error);
+        }
         return Ok(if plan.in_sync() {
             ExitStatus::Success
         } else {
             ExitStatus::Drift
         });
     }
-    let report = org_plan(&policy.organization, &planned, &unmergeable);
+    let report = org_plan(&policy.organization, &planned, &unmergeable, located);
     match output {
         Output::Plan(format) => render::org::render(&report, format, ctx.color, out)?,
         Output::Report(kind) => {
+            // The plans of the report: a plan that contradicts its requirements is an error.
             let reported: Vec<Reported<'_>> = planned
                 .iter()
                 .filter_map(|(target, result)| {
                     let plan = result.as_ref().ok()?;
-                    Some(Reported::organization(plan, target, policy))
+                    let kept = report.plans.iter().any(|p| p.repository == plan.repository);
+                    kept.then(|| Reported::organization(plan, target, policy))
                 })
                 .collect();
             reports::write(kind, &reported, &report.errors, &source, &category, out)?;

@@ -195,6 +195,12 @@ impl ReadClient {
     pub fn root(&self) -> &ApiRoot {
         self.inner.root()
     }
+
+    /// Returns true when the cache holds an answer for the path (its first page), which a
+    /// conditional request can have confirmed for free.
+    pub fn is_cached(&self, path: &ApiPath) -> bool {
+        self.inner.is_cached(path)
+    }
 }
 
 impl WriteClient {

@@ -57,6 +57,15 @@ impl Sender {
         }
     }
 
+    /// Returns true when the cache holds an answer for the path.
+    pub(super) fn is_cached(&self, path: &ApiPath) -> bool {
+        let key = self.config.root.url(&path.with_query());
+        self.config
+            .cache
+            .as_ref()
+            .is_some_and(|cache| cache.lookup(&key).is_some())
+    }
+
     pub(super) async fn get(&self, path: &ApiPath) -> Result<HttpResponse, ApiError> {
         complete(path, &Method::GET)?;
         self.get_url(&path.with_query(), path).await

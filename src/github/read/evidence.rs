@@ -11,7 +11,7 @@ use futures::future::try_join_all;
 use crate::effective::{AppliedRuleset, BranchEvidence, Classic, Source};
 use crate::github::api::{GithubRead, ProtectionRead};
 use crate::github::convert::protection::branch_from;
-use crate::github::convert::ruleset::{actor_from, rules_from};
+use crate::github::convert::ruleset::{MissingParameter, actor_from, rules_from};
 use crate::github::error::{ApiError, ApiErrorKind};
 use crate::github::wire::ruleset::{Rule, Ruleset as WireRuleset, RulesetSummary};
 use crate::live::{Identities, LiveState};
@@ -135,14 +135,20 @@ pub(super) async fn details(
     Ok(details)
 }
 
-/// Assembles one branch's evidence.
+/// Assembles one branch's evidence; fails when a rule lacks a parameter GitHub's schema
+/// requires (never read as "off"), naming the call that sent it.
 pub(super) fn assemble(
     branch: &str,
     reads: BranchReads,
     details: &[WireRuleset],
     default_branch: &str,
     ids: &Identities,
-) -> BranchEvidence {
+) -> Result<BranchEvidence, ApiError> {
+    let malformed = |call: String, missing: MissingParameter| {
+        ApiError::new(ApiErrorKind::Malformed, call).with_detail(format!(
+            "the answer is not what GitHub documents: {missing}"
+        ))
+    };
     let BranchReads {
         classic,
         exists,
@@ -151,7 +157,7 @@ pub(super) fn assemble(
     let by_id: BTreeMap<u64, &WireRuleset> = details.iter().map(|d| (d.id, d)).collect();
     let bypass = |d: Option<&&WireRuleset>| {
         d.and_then(|d| d.bypass_actors.as_ref())
-            .map(|actors| actors.iter().filter_map(|a| actor_from(a, ids)).collect())
+            .map(|actors| actors.iter().map(|a| actor_from(a, ids)).collect())
     };
     let mut rulesets = Vec::new();
     for (id, rules) in grouped {
@@ -160,7 +166,12 @@ pub(super) fn assemble(
             id: Some(id),
             source: source_of(detail.copied(), id),
             active: true,
-            rules: rules_from(&rules),
+            rules: rules_from(&rules).map_err(|missing| {
+                malformed(
+                    format!("GET …/rules/branches/{}", crate::untrusted::escape(branch)),
+                    missing,
+                )
+            })?,
             bypass: bypass(detail),
         });
     }
@@ -178,17 +189,19 @@ pub(super) fn assemble(
                 id: Some(detail.id),
                 source: source_of(Some(detail), detail.id),
                 active: false,
-                rules: rules_from(&detail.rules),
+                rules: rules_from(&detail.rules).map_err(|missing| {
+                    malformed(format!("GET …/rulesets/{}", detail.id), missing)
+                })?,
                 bypass: bypass(Some(&detail)),
             });
         }
     }
-    BranchEvidence {
+    Ok(BranchEvidence {
         branch: branch.to_owned(),
         exists,
         classic,
         rulesets,
-    }
+    })
 }
 
 fn source_of(detail: Option<&WireRuleset>, id: u64) -> Source {

@@ -7,9 +7,13 @@
 //! concurrently; the client bounds how many are in flight. Then every name the policy would
 //! write is checked to exist and the ids writes and comparisons need are learnt (`names`).
 
+mod cost;
 mod environments;
+mod error;
 mod evidence;
+mod export;
 mod names;
+mod org;
 mod protection;
 mod rulesets;
 
@@ -19,33 +23,16 @@ use super::api::GithubRead;
 use super::error::{ApiError, ApiErrorKind, Permission};
 use super::wire::ruleset::Ruleset as WireRuleset;
 use crate::effective::{self, BranchEvidence, Classic, Source};
-use crate::live::{LiveState, OrgRepository};
-use crate::model::{Branch, Environment, RepoSettings};
+use crate::live::LiveState;
+use crate::model::RepoSettings;
 use crate::names::RepoName;
 use crate::plan::ActorKind;
 use crate::untrusted;
 
-/// Why the live side could not be read.
-#[derive(Debug, thiserror::Error)]
-pub enum ReadError {
-    /// A call failed.
-    #[error(transparent)]
-    Api(#[from] ApiError),
-    /// Names the policy would write that GitHub does not know.
-    #[error("the policy names {} that {} not exist (or that the token cannot see)", .0.join(", "), if .0.len() == 1 { "does" } else { "do" })]
-    UnknownNames(Vec<String>),
-}
-
-impl From<ReadError> for crate::Error {
-    fn from(err: ReadError) -> Self {
-        match err {
-            ReadError::Api(err) => err.into(),
-            err @ ReadError::UnknownNames(_) => crate::Error::new(err.to_string()).with_hint(
-                "check the spelling in the policy: users by login, teams and apps by slug",
-            ),
-        }
-    }
-}
+pub use cost::{OrgRead, Read, reads_in_sync};
+pub use error::{NameKind, ReadError, UnknownName};
+pub use export::read_all;
+pub use org::{OrgRulesets, org_properties, org_repositories, read_org_rulesets};
 
 /// Reads what `desired` covers from the repository.
 pub async fn read_live(
@@ -61,69 +48,6 @@ pub fn name_lookups(desired: &RepoSettings) -> usize {
     names::lookups(desired)
 }
 
-/// Lists an organisation's repositories with their custom property values.
-pub async fn org_repositories(
-    github: &dyn GithubRead,
-    org: &str,
-) -> Result<Vec<OrgRepository>, ApiError> {
-    Ok(github
-        .org_repositories(org)
-        .await?
-        .into_iter()
-        .map(|repository| OrgRepository {
-            properties: repository
-                .custom_properties
-                .iter()
-                .flatten()
-                .map(|(name, value)| {
-                    let values = match value {
-                        serde_json::Value::Array(items) => items
-                            .iter()
-                            .filter_map(|v| v.as_str().map(str::to_owned))
-                            .collect(),
-                        serde_json::Value::String(text) => vec![text.clone()],
-                        serde_json::Value::Null => Vec::new(),
-                        other => vec![other.to_string()],
-                    };
-                    (name.clone(), values)
-                })
-                .collect(),
-            name: repository.name,
-            archived: repository.archived,
-            fork: repository.fork,
-        })
-        .collect())
-}
-
-/// The rulesets of an organisation, read once for a whole run over its repositories.
-#[derive(Debug, Clone, Default)]
-pub struct OrgRulesets(Vec<WireRuleset>);
-
-impl OrgRulesets {
-    /// Returns how many there are.
-    pub fn len(&self) -> usize {
-        self.0.len()
-    }
-
-    /// Returns true when there are none.
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-}
-
-/// Reads every ruleset of the organisation (the list, then each by id): once per run, not
-/// once per repository.
-pub async fn read_org_rulesets(
-    github: &dyn GithubRead,
-    org: &str,
-) -> Result<OrgRulesets, ApiError> {
-    let summaries = github.org_rulesets(org).await?;
-    let rulesets =
-        futures::future::try_join_all(summaries.iter().map(|s| github.org_ruleset(org, s.id)))
-            .await?;
-    Ok(OrgRulesets(rulesets))
-}
-
 /// Reads what `desired` covers from one repository of an organisation whose rulesets were
 /// read already.
 pub async fn read_live_in_org(
@@ -133,43 +57,6 @@ pub async fn read_live_in_org(
     org_rulesets: &OrgRulesets,
 ) -> Result<LiveState, ReadError> {
     read(github, repo, desired, false, org_rulesets).await
-}
-
-/// Reads everything the repository has, for `export`: every protected branch, every
-/// environment with its patterns, secret names and variables, and every repository ruleset
-/// with its actors named where GitHub can name them. The ids of the apps a `policy` pins
-/// checks to are learnt too, so that the export can name them.
-pub async fn read_all(
-    github: &dyn GithubRead,
-    repo: &RepoName,
-    policy: Option<&RepoSettings>,
-) -> Result<LiveState, ReadError> {
-    let mut everything = RepoSettings::empty();
-    for name in github.protected_branches(repo).await? {
-        everything.branches.insert(name, Branch::default());
-    }
-    for environment in github.environments(repo).await? {
-        everything
-            .environments
-            .insert(environment.name, Environment::default());
-    }
-    // Every ruleset, secret and variable is read, as a plan that prunes them would.
-    everything.prune.rulesets = true;
-    everything.prune.secrets = true;
-    everything.prune.variables = true;
-    // The policy's pinned apps: learnt like a plan learns them, for their slugs.
-    if let Some(policy) = policy {
-        for (name, branch) in &policy.branches {
-            if let (Some(checks), Some(target)) =
-                (&branch.status_checks, everything.branches.get_mut(name))
-            {
-                target.status_checks = Some(checks.clone());
-            }
-        }
-    }
-    let mut live = read(github, repo, &everything, true, &OrgRulesets::default()).await?;
-    live.settings.branches.retain(|_, branch| branch.protected);
-    Ok(live)
 }
 
 async fn read(
@@ -224,7 +111,11 @@ async fn read(
             read_evidence(github, repo, &keys, &live, &fetched, &org_rulesets.0).await?;
         refuse_unreadable(desired, &live)?;
     }
-    let (models, facts) = rulesets::into_model(fetched, desired, &live.ids)?;
+    let (models, facts) = rulesets::into_model(fetched, &live.ids)?;
+    if name_every_actor {
+        rulesets::refuse_hidden(&facts)?;
+    }
+    live.gaps = rulesets::gaps(desired, &facts);
     live.settings.rulesets = models;
     live.rulesets = facts;
     Ok(live)
@@ -270,13 +161,13 @@ async fn read_evidence(
     // Rulesets read already (the repository's own, the organisation's) are not read again.
     let known: Vec<WireRuleset> = fetched.own.iter().chain(org_rulesets).cloned().collect();
     let details = evidence::details(github, repo, &fetched.summaries, &active, &known).await?;
-    Ok(reads
+    reads
         .into_iter()
         .map(|(branch, read)| {
-            let assembled = evidence::assemble(&branch, read, &details, default_branch, &live.ids);
-            (branch, assembled)
+            let assembled = evidence::assemble(&branch, read, &details, default_branch, &live.ids)?;
+            Ok((branch, assembled))
         })
-        .collect())
+        .collect()
 }
 
 /// A plan judges requirements on what it can see: a branch's classic protection the token

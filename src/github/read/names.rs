@@ -1,19 +1,20 @@
 //! The users, teams and apps a policy names: checked to exist, and their ids learnt where a
 //! write or a comparison needs them (environment reviewers, pinned checks of branches,
-//! rulesets and requirements, ruleset bypass actors). A name already seen live is known to exist and costs no request unless its id
-//! is needed. Every unknown name is reported at once.
+//! rulesets and requirements, ruleset bypass actors). A name already seen live is known to
+//! exist and costs no request unless its id is needed. Every unknown name is reported at
+//! once, each at the places the policy writes it.
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use futures::future::join_all;
 
-use super::ReadError;
+use super::{NameKind, ReadError, UnknownName};
 use crate::github::api::GithubRead;
 use crate::github::error::ApiError;
 use crate::live::{Identities, LiveState};
 use crate::model::{Actors, RepoSettings, RequiredCheck, Reviewer};
 use crate::names::RepoName;
-use crate::untrusted::quote;
+use crate::policy::Segment;
 
 /// The names a policy uses, lower-case, and which of them need an id.
 #[derive(Default)]
@@ -145,23 +146,24 @@ pub(super) async fn resolve(
         user_ids.into_iter().map(|r| r.map(|u| u.map(|u| u.id))),
         &mut learnt.users,
         &mut unknown,
-        |n| format!("user {}", quote(n)),
+        NameKind::User,
     )?;
     learn(
         teams,
         team_ids.into_iter().map(|r| r.map(|t| t.map(|t| t.id))),
         &mut learnt.teams,
         &mut unknown,
-        |n| format!("team {} of {}", quote(n), quote(&repo.owner)),
+        NameKind::Team,
     )?;
     learn(
         apps,
         app_ids.into_iter().map(|r| r.map(|a| a.map(|a| a.id))),
         &mut learnt.apps,
         &mut unknown,
-        |n| format!("GitHub App {}", quote(n)),
+        NameKind::App,
     )?;
     if !unknown.is_empty() {
+        suggest(github, repo, &seen, &mut unknown).await;
         return Err(ReadError::UnknownNames(unknown));
     }
     live.ids.users.extend(learnt.users);
@@ -174,18 +176,146 @@ fn learn(
     names: Vec<String>,
     found: impl Iterator<Item = Result<Option<u64>, ApiError>>,
     into: &mut BTreeMap<String, u64>,
-    unknown: &mut Vec<String>,
-    what: impl Fn(&str) -> String,
+    unknown: &mut Vec<UnknownName>,
+    kind: NameKind,
 ) -> Result<(), ApiError> {
     for (name, found) in names.into_iter().zip(found) {
         match found? {
             Some(id) => {
                 into.insert(name, id);
             }
-            None => unknown.push(what(&name)),
+            None => unknown.push(UnknownName {
+                kind,
+                name,
+                suggestion: None,
+            }),
         }
     }
     Ok(())
+}
+
+/// Finds the closest known name for each unknown one: a team among the organisation's
+/// teams (one more request, only now that one is unknown), a user or an app among those the
+/// repository names live. A failed lookup only means no suggestion.
+async fn suggest(
+    github: &dyn GithubRead,
+    repo: &RepoName,
+    seen: &Named,
+    unknown: &mut [UnknownName],
+) {
+    let teams: Vec<String> = if unknown.iter().any(|u| u.kind == NameKind::Team) {
+        github
+            .org_teams(&repo.owner)
+            .await
+            .map(|teams| teams.into_iter().map(|t| t.slug.to_lowercase()).collect())
+            .unwrap_or_default()
+    } else {
+        Vec::new()
+    };
+    for name in unknown {
+        let known: Vec<&str> = match name.kind {
+            NameKind::User => seen.users.iter().map(String::as_str).collect(),
+            NameKind::Team => teams.iter().map(String::as_str).collect(),
+            NameKind::App => seen.apps.iter().map(String::as_str).collect(),
+        };
+        name.suggestion = crate::policy::closest(&name.name, &known).map(str::to_owned);
+    }
+}
+
+/// Returns where the policy writes a name: each path of a user, team or app it names.
+pub fn places(desired: &RepoSettings, unknown: &UnknownName) -> Vec<Vec<Segment>> {
+    let is = |written: &str| written.eq_ignore_ascii_case(&unknown.name);
+    let key =
+        |parts: &[&str]| -> Vec<Segment> { parts.iter().map(|p| Segment::from(*p)).collect() };
+    let mut found = Vec::new();
+    let list = match unknown.kind {
+        NameKind::User => "users",
+        NameKind::Team => "teams",
+        NameKind::App => "apps",
+    };
+    for (branch, protection) in &desired.branches {
+        let mut actors: Vec<(Vec<Segment>, &Actors)> = Vec::new();
+        if let Some(pr) = &protection.pull_request {
+            actors.push((
+                key(&["pull_request", "dismissal_restrictions"]),
+                &pr.dismissal_restrictions,
+            ));
+            actors.push((key(&["pull_request", "bypass"]), &pr.bypass));
+        }
+        if let Some(restrictions) = &protection.push_restrictions {
+            actors.push((key(&["push_restrictions"]), restrictions));
+        }
+        for (at, actors) in actors {
+            let names = match unknown.kind {
+                NameKind::User => &actors.users,
+                NameKind::Team => &actors.teams,
+                NameKind::App => &actors.apps,
+            };
+            for (i, _) in names.iter().enumerate().filter(|(_, n)| is(n)) {
+                let mut path = key(&["branches", branch]);
+                path.extend(at.iter().cloned());
+                path.extend([Segment::from(list), i.into()]);
+                found.push(path);
+            }
+        }
+        for (i, check) in protection
+            .status_checks
+            .iter()
+            .flat_map(|c| &c.required)
+            .enumerate()
+        {
+            if unknown.kind == NameKind::App && check.app.as_deref().is_some_and(is) {
+                let mut path = key(&["branches", branch, "status_checks", "required"]);
+                path.extend([i.into(), "app".into()]);
+                found.push(path);
+            }
+        }
+    }
+    for (environment, settings) in &desired.environments {
+        for (i, reviewer) in settings.reviewers.iter().enumerate() {
+            let (kind, name, word) = match reviewer {
+                Reviewer::User(login) => (NameKind::User, login, "user"),
+                Reviewer::Team(slug) => (NameKind::Team, slug, "team"),
+            };
+            if kind == unknown.kind && is(name) {
+                let mut path = key(&["environments", environment, "reviewers"]);
+                path.extend([i.into(), word.into()]);
+                found.push(path);
+            }
+        }
+    }
+    for (name, ruleset) in &desired.rulesets {
+        for (i, actor) in ruleset.bypass.iter().enumerate() {
+            let written = match unknown.kind {
+                NameKind::User => actor.user.as_deref().map(|n| (n, "user")),
+                NameKind::Team => actor.team.as_deref().map(|n| (n, "team")),
+                NameKind::App => actor.app.as_deref().map(|n| (n, "app")),
+            };
+            if let Some((_, word)) = written.filter(|(n, _)| is(n)) {
+                let mut path = key(&["rulesets", name, "bypass"]);
+                path.extend([i.into(), word.into()]);
+                found.push(path);
+            }
+        }
+        let checks = ruleset.rules.status_checks.iter().flat_map(|c| &c.required);
+        for (i, check) in checks.enumerate() {
+            if unknown.kind == NameKind::App && check.app.as_deref().is_some_and(is) {
+                let mut path = key(&["rulesets", name, "rules", "status_checks", "required"]);
+                path.extend([i.into(), "app".into()]);
+                found.push(path);
+            }
+        }
+    }
+    for (branch, requirement) in &desired.requirements {
+        for (i, check) in requirement.required_checks.iter().enumerate() {
+            if unknown.kind == NameKind::App && check.app.as_deref().is_some_and(is) {
+                let mut path = key(&["requirements", branch, "required_checks"]);
+                path.extend([i.into(), "app".into()]);
+                found.push(path);
+            }
+        }
+    }
+    found
 }
 
 /// Learns the names of the users and teams live ruleset actors name only by id, for

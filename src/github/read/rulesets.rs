@@ -13,6 +13,7 @@ use crate::github::wire::ruleset::{Ruleset as WireRuleset, RulesetSummary};
 use crate::live::{Identities, LiveRuleset};
 use crate::model::{RepoSettings, Ruleset};
 use crate::names::RepoName;
+use crate::plan::{Gap, Unread};
 use crate::untrusted::quote;
 
 /// The rulesets read: the repository's own that matter, in GitHub's shapes.
@@ -53,28 +54,53 @@ pub(super) async fn fetch(
 /// Live rulesets in the model's terms, and what the model cannot say, by name.
 pub(super) type Converted = (BTreeMap<String, Ruleset>, BTreeMap<String, LiveRuleset>);
 
-/// Converts the fetched rulesets into the model. A managed ruleset whose bypass actors
-/// GitHub hid (a token that cannot edit it) is an error naming the permission: never drift.
-pub(super) fn into_model(
-    fetched: Fetched,
-    desired: &RepoSettings,
-    ids: &Identities,
-) -> Result<Converted, ApiError> {
+/// The gaps of what was read: each managed ruleset whose bypass actors GitHub hid (a token
+/// that cannot edit it), named with the permission that shows them. They are never read as
+/// "nobody": the plan compares everything else and leaves them alone.
+pub(super) fn gaps(desired: &RepoSettings, facts: &BTreeMap<String, LiveRuleset>) -> Vec<Gap> {
+    facts
+        .iter()
+        .filter(|(name, fact)| !fact.bypass_visible && desired.rulesets.contains_key(*name))
+        .map(|(name, _)| Gap {
+            address: format!("rulesets.{name}"),
+            what: Unread::Bypass,
+            permission: Permission::AdministrationWrite.label().to_owned(),
+        })
+        .collect()
+}
+
+/// Returns the error of an export that cannot see a ruleset's bypass actors: an export is
+/// whole, and would otherwise write "nobody may bypass".
+pub(super) fn refuse_hidden(facts: &BTreeMap<String, LiveRuleset>) -> Result<(), ApiError> {
+    match facts.iter().find(|(_, fact)| !fact.bypass_visible) {
+        Some((name, fact)) => Err(hidden_actors(name, fact.id)),
+        None => Ok(()),
+    }
+}
+
+/// Converts the fetched rulesets into the model.
+pub(super) fn into_model(fetched: Fetched, ids: &Identities) -> Result<Converted, ApiError> {
     let mut models = BTreeMap::new();
     let mut facts = BTreeMap::new();
     for wire in fetched.own {
         let id = wire.id;
         let name = wire.name.clone();
-        let parts = ruleset_from(wire, ids);
-        if !parts.bypass_visible && desired.rulesets.contains_key(&name) {
-            return Err(hidden_actors(&name, id));
-        }
+        let parts = ruleset_from(wire, ids).map_err(|missing| {
+            ApiError::new(
+                ApiErrorKind::Malformed,
+                format!("GET ruleset {} (id {id})", quote(&name)),
+            )
+            .with_detail(format!(
+                "the answer is not what GitHub documents: {missing}"
+            ))
+        })?;
         models.insert(name.clone(), parts.ruleset);
         facts.insert(
             name,
             LiveRuleset {
                 id,
                 kept: parts.kept,
+                bypass_visible: parts.bypass_visible,
             },
         );
     }
@@ -85,7 +111,7 @@ fn hidden_actors(name: &str, id: u64) -> ApiError {
     ApiError::new(ApiErrorKind::Permission, format!("GET ruleset {} (id {id})", quote(name)))
         .with_detail("GitHub left out the ruleset's bypass actors: it shows them only to tokens that can edit the ruleset")
         .with_hint(format!(
-            "{}; the policy lists this ruleset, so its bypass actors must be compared",
+            "{}; an export writes every ruleset whole, its bypass actors too",
             Permission::AdministrationWrite.hint()
         ))
 }

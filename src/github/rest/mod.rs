@@ -6,6 +6,7 @@
 //! Reads are in `read.rs`, writes in `write.rs`.
 
 mod content;
+mod paths;
 mod read;
 #[cfg(test)]
 mod tests;

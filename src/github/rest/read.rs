@@ -4,16 +4,18 @@ use async_trait::async_trait;
 use http::StatusCode;
 
 use super::{
-    PER_PAGE, Rest, VARIABLES_PER_PAGE, environment_path, message, parse, protection_path,
-    repo_path, repository_missing,
+    Rest, environment_path, message, parse, paths, protection_path, repo_path, repository_missing,
 };
 use crate::github::api::{GithubRead, ProtectionRead};
 use crate::github::client::Reads;
 use crate::github::error::{ApiError, ApiErrorKind, Permission};
 use crate::github::path::ApiPath;
+use crate::github::read::{OrgRead, Read};
 use crate::github::wire::account::{App, BranchItem, Repository, Team, User};
 use crate::github::wire::actions::{PublicKey, SecretItem, VariableItem};
+use crate::github::wire::checks::{CheckRun, CheckRuns};
 use crate::github::wire::environment::{DeploymentBranchPolicy, Environment};
+use crate::github::wire::properties::{PropertyDefinition, RepositoryValues};
 use crate::github::wire::rate_limit::{Overview, RateLimit};
 use crate::github::wire::ruleset::{EffectiveRule, Ruleset, RulesetSummary};
 use crate::names::RepoName;
@@ -64,10 +66,7 @@ impl<C: Reads> GithubRead for Rest<C> {
     }
 
     async fn protected_branches(&self, repo: &RepoName) -> Result<Vec<String>, ApiError> {
-        let path = repo_path(repo)
-            .lit("branches")
-            .query("protected", "true")
-            .query("per_page", PER_PAGE);
+        let path = paths::protected_branches(repo);
         let items: Vec<BranchItem> = self
             .reads()
             .get_all(&path, None)
@@ -77,9 +76,7 @@ impl<C: Reads> GithubRead for Rest<C> {
     }
 
     async fn environments(&self, repo: &RepoName) -> Result<Vec<Environment>, ApiError> {
-        let path = repo_path(repo)
-            .lit("environments")
-            .query("per_page", PER_PAGE);
+        let path = paths::environments(repo);
         self.reads()
             .get_all(&path, Some("environments"))
             .await
@@ -91,9 +88,7 @@ impl<C: Reads> GithubRead for Rest<C> {
         repo: &RepoName,
         environment: &str,
     ) -> Result<Vec<DeploymentBranchPolicy>, ApiError> {
-        let path = environment_path(repo, environment)
-            .lit("deployment-branch-policies")
-            .query("per_page", PER_PAGE);
+        let path = paths::patterns(repo, environment);
         self.reads()
             .get_all(&path, Some("branch_policies"))
             .await
@@ -105,9 +100,7 @@ impl<C: Reads> GithubRead for Rest<C> {
         repo: &RepoName,
         environment: &str,
     ) -> Result<Option<Vec<SecretItem>>, ApiError> {
-        let path = environment_path(repo, environment)
-            .lit("secrets")
-            .query("per_page", PER_PAGE);
+        let path = paths::secrets(repo, environment);
         self.list_in_environment(path, "secrets").await
     }
 
@@ -116,9 +109,7 @@ impl<C: Reads> GithubRead for Rest<C> {
         repo: &RepoName,
         environment: &str,
     ) -> Result<Option<Vec<VariableItem>>, ApiError> {
-        let path = environment_path(repo, environment)
-            .lit("variables")
-            .query("per_page", VARIABLES_PER_PAGE);
+        let path = paths::variables(repo, environment);
         self.list_in_environment(path, "variables").await
     }
 
@@ -141,17 +132,17 @@ impl<C: Reads> GithubRead for Rest<C> {
     }
 
     async fn user(&self, login: &str) -> Result<Option<User>, ApiError> {
-        self.lookup(ApiPath::new("users").value(login)).await
+        self.lookup(paths::user(login)).await
     }
 
     async fn team(&self, org: &str, slug: &str) -> Result<Option<Team>, ApiError> {
-        self.lookup(ApiPath::new("orgs").value(org).lit("teams").value(slug))
+        self.lookup(paths::team(org, slug))
             .await
             .map_err(|e| e.needing(Permission::MembersRead))
     }
 
     async fn app(&self, slug: &str) -> Result<Option<App>, ApiError> {
-        self.lookup(ApiPath::new("apps").value(slug)).await
+        self.lookup(paths::app(slug)).await
     }
 
     async fn user_by_id(&self, id: u64) -> Result<Option<User>, ApiError> {
@@ -159,10 +150,7 @@ impl<C: Reads> GithubRead for Rest<C> {
     }
 
     async fn org_teams(&self, org: &str) -> Result<Vec<Team>, ApiError> {
-        let path = ApiPath::new("orgs")
-            .value(org)
-            .lit("teams")
-            .query("per_page", PER_PAGE);
+        let path = paths::org_teams(org);
         match self.reads().get_all(&path, None).await {
             Ok(teams) => Ok(teams),
             // A user-owned repository has no organisation, and so no teams.
@@ -172,10 +160,7 @@ impl<C: Reads> GithubRead for Rest<C> {
     }
 
     async fn rulesets(&self, repo: &RepoName) -> Result<Vec<RulesetSummary>, ApiError> {
-        let path = repo_path(repo)
-            .lit("rulesets")
-            .query("includes_parents", "true")
-            .query("per_page", PER_PAGE);
+        let path = paths::rulesets(repo);
         self.reads()
             .get_all(&path, None)
             .await
@@ -199,11 +184,7 @@ impl<C: Reads> GithubRead for Rest<C> {
         repo: &RepoName,
         branch: &str,
     ) -> Result<Vec<EffectiveRule>, ApiError> {
-        let path = repo_path(repo)
-            .lit("rules")
-            .lit("branches")
-            .value(branch)
-            .query("per_page", PER_PAGE);
+        let path = paths::branch_rules(repo, branch);
         self.reads()
             .get_all(&path, None)
             .await
@@ -224,12 +205,7 @@ impl<C: Reads> GithubRead for Rest<C> {
     }
 
     async fn org_repositories(&self, org: &str) -> Result<Vec<Repository>, ApiError> {
-        let path = ApiPath::new("orgs")
-            .value(org)
-            .lit("repos")
-            .query("type", "all")
-            .query("sort", "full_name")
-            .query("per_page", PER_PAGE);
+        let path = paths::org_repositories(org);
         self.reads().get_all(&path, None).await.map_err(|e| {
             if e.kind == ApiErrorKind::NotFound {
                 e.or_hint(format!(
@@ -242,11 +218,24 @@ impl<C: Reads> GithubRead for Rest<C> {
         })
     }
 
+    async fn org_property_values(&self, org: &str) -> Result<Vec<RepositoryValues>, ApiError> {
+        let path = paths::org_property_values(org);
+        self.reads()
+            .get_all(&path, None)
+            .await
+            .map_err(|e| e.needing(Permission::CustomPropertiesRead))
+    }
+
+    async fn org_property_schema(&self, org: &str) -> Result<Vec<PropertyDefinition>, ApiError> {
+        let path = paths::org_property_schema(org);
+        self.reads()
+            .get_all(&path, None)
+            .await
+            .map_err(|e| e.needing(Permission::CustomPropertiesRead))
+    }
+
     async fn org_rulesets(&self, org: &str) -> Result<Vec<RulesetSummary>, ApiError> {
-        let path = ApiPath::new("orgs")
-            .value(org)
-            .lit("rulesets")
-            .query("per_page", PER_PAGE);
+        let path = paths::org_rulesets(org);
         self.reads()
             .get_all(&path, None)
             .await
@@ -262,6 +251,28 @@ impl<C: Reads> GithubRead for Rest<C> {
                 .needing(Permission::OrganizationAdministrationRead));
         }
         parse(&response, &call)
+    }
+
+    async fn check_runs(
+        &self,
+        repo: &RepoName,
+        reference: &str,
+    ) -> Result<Vec<CheckRun>, ApiError> {
+        let path = paths::check_runs(repo, reference);
+        let call = format!("GET {path}");
+        let response = self.reads().get(&path).await?;
+        if response.status != StatusCode::OK {
+            return Err(ApiError::from_status(&response, call).needing(Permission::ChecksRead));
+        }
+        parse::<CheckRuns>(&response, &call).map(|page| page.check_runs)
+    }
+
+    fn cached(&self, repo: &RepoName, read: &Read) -> bool {
+        self.reads().is_cached(&paths::of(repo, read))
+    }
+
+    fn org_cached(&self, org: &str, read: OrgRead) -> bool {
+        self.reads().is_cached(&paths::of_org(org, read))
     }
 
     async fn rate_limit(&self) -> Result<RateLimit, ApiError> {

@@ -55,7 +55,4 @@ pub struct Repository {
     /// A fork.
     #[serde(default)]
     pub fork: bool,
-    /// Custom property values (`name → value`, an array for multi-select properties).
-    #[serde(default)]
-    pub custom_properties: Option<serde_json::Map<String, serde_json::Value>>,
 }

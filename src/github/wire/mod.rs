@@ -8,8 +8,10 @@
 
 pub mod account;
 pub mod actions;
+pub mod checks;
 pub mod environment;
 pub mod issue;
+pub mod properties;
 pub mod protection;
 pub mod rate_limit;
 pub mod ruleset;

@@ -19,6 +19,10 @@ pub(super) async fn confirm(
     branch: &str,
     handover: &Handover,
 ) -> Result<(), ApiError> {
+    if handover.rulesets.is_empty() {
+        // Only rulesets in force when the plan was made take over: nothing to wait for.
+        return Ok(());
+    }
     let call = format!(
         "DELETE /repos/{repo}/branches/{}/protection",
         crate::untrusted::escape(branch)
@@ -50,7 +54,19 @@ pub(super) async fn confirm(
             None => grouped.push((item.ruleset_id, vec![item.rule])),
         }
     }
-    let have: Vec<_> = grouped.iter().map(|(_, rules)| rules_from(rules)).collect();
+    // A rule GitHub sends without a parameter its schema requires confirms nothing.
+    let have = grouped
+        .iter()
+        .map(|(_, rules)| rules_from(rules))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|missing| {
+            ApiError::new(crate::github::ApiErrorKind::Malformed, call.clone()).with_detail(
+                format!(
+                    "not sent: GitHub's rules for branch {} are not what it documents ({missing}), so nothing confirmed that ruleset {names} took over; the classic protection stays",
+                    quote(branch)
+                ),
+            )
+        })?;
     let missing = cover::uncovered_rules(&have, &handover.rules);
     if missing.is_empty() {
         return Ok(());

@@ -87,3 +87,28 @@ fn many_stars_cost_the_product_of_the_lengths() {
         &deep
     ));
 }
+
+#[test]
+fn a_pattern_that_selects_nothing_or_escapes_nothing_is_malformed() {
+    for wrong in ["svc-[", "release/\\", "a*[b", "[]]", "v[]", "x[/]y"] {
+        assert!(malformed(wrong).is_some(), "{wrong}");
+    }
+    for fine in [
+        "svc-*", "svc-[ab]", "svc-[!a]", "v\\[1", "[\\]]", "[!]", "x[a/b]y", "[a-]", "**/x",
+    ] {
+        assert_eq!(malformed(fine), None, "{fine}");
+    }
+}
+
+#[test]
+fn every_pattern_of_the_table_that_never_parses_is_malformed() {
+    let unparsed: Vec<String> = table()
+        .fnmatch
+        .iter()
+        .filter(|case| Pattern::parse(&case.pattern).is_none())
+        .map(|case| case.pattern.clone())
+        .collect();
+    assert!(!unparsed.is_empty(), "the table holds unclosed classes");
+    let missed: Vec<&String> = unparsed.iter().filter(|p| malformed(p).is_none()).collect();
+    assert!(missed.is_empty(), "{missed:?}");
+}

@@ -74,31 +74,74 @@ fn keys_this_version_does_not_know_are_ignored() {
     assert_eq!(read.plans, Plans::Repository(as_written(drifted_plan())));
 }
 
+/// A plan that lowers `main`'s approvals from two to one (a setting that weakens) and
+/// deletes the ruleset `old` (a change that weakens whole).
+fn weakening_plan(repository: &str) -> Plan {
+    let parse = |name: &str, text: &str| crate::policy::parse(name, text).unwrap();
+    let policy = parse(
+        "policy.yaml",
+        "version: 1\nbranches:\n  main:\n    pull_request: { required_approvals: 1 }\nprune:\n  rulesets: true\n",
+    );
+    let live = parse(
+        "state.yaml",
+        "version: 1\nbranches:\n  main:\n    pull_request: { required_approvals: 2 }\nrulesets:\n  old:\n    include: ['~DEFAULT_BRANCH']\n    rules:\n      pull_request: { required_approvals: 1 }\n",
+    );
+    diff::plan(
+        repository,
+        &policy,
+        &LiveState::from_settings(live),
+        &diff::Context::default(),
+    )
+}
+
 #[test]
-fn the_weakening_the_plan_declares_is_kept() {
-    let mut document: Value = serde_json::from_str(&json_of(&drifted_plan())).unwrap();
-    document["weakens"] = json!(1);
-    document["changes"][1]["weakens"] = json!(true);
-    let address = document["changes"][1]["address"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let read = parse("plan.json", &document.to_string()).unwrap();
+fn a_plan_reads_back_with_its_weakening_marks() {
+    let plan = weakening_plan("acme/api");
+    assert_eq!(plan.weakening(), 2, "{plan:#?}");
+    let read = parse("plan.json", &json_of(&plan)).unwrap();
+    let Plans::Repository(back) = &read.plans else {
+        panic!("not a repository's plan");
+    };
+    // The same marks, so the same ⚠ weakens wherever the plan is shown.
+    for format in [render::Format::Markdown, render::Format::Text] {
+        let shown = |plan: &Plan| {
+            let mut out = Vec::new();
+            render::render(plan, format, false, &mut out).unwrap();
+            String::from_utf8(out).unwrap()
+        };
+        assert!(shown(back).contains("⚠ weakens"), "{}", shown(back));
+        assert_eq!(shown(back), shown(&plan), "{format:?}");
+    }
+    assert_eq!(json_of(back), json_of(&plan));
     assert_eq!(
         read.weakening,
         Weakening {
-            count: 1,
-            changes: vec![("acme/katz-backend".to_owned(), address)],
+            count: 2,
+            changes: vec![
+                ("acme/api".to_owned(), "branches.main".to_owned()),
+                ("acme/api".to_owned(), "rulesets.old".to_owned()),
+            ],
         }
+    );
+}
+
+#[test]
+fn a_weakens_count_its_marks_do_not_bear_out_is_refused() {
+    let mut document: Value = serde_json::from_str(&json_of(&weakening_plan("acme/api"))).unwrap();
+    document["weakens"] = json!(3);
+    let error = parse("plan.json", &document.to_string())
+        .unwrap_err()
+        .to_string();
+    assert!(
+        error.contains("says `weakens: 3`, and 2 of its changes weaken protection"),
+        "{error}"
     );
 }
 
 #[test]
 fn an_organisation_plan_reads_with_its_errors_and_its_repositories_weakening() {
     let repository: Value = serde_json::from_str(&json_of(&drifted_plan())).unwrap();
-    let mut weakening = repository.clone();
-    weakening["repository"] = json!("acme/web");
-    weakening["weakens"] = json!(2);
+    let weakening: Value = serde_json::from_str(&json_of(&weakening_plan("acme/web"))).unwrap();
     let document = json!({
         "organization": "acme",
         "repositories": [repository, weakening],
@@ -112,6 +155,12 @@ fn an_organisation_plan_reads_with_its_errors_and_its_repositories_weakening() {
     assert_eq!(org.plans.len(), 2);
     assert_eq!(org.errors[0].repository, "acme/old");
     assert_eq!(read.weakening.count, 2, "the repositories' counts, summed");
+    assert!(
+        read.weakening
+            .changes
+            .iter()
+            .all(|(repository, _)| repository == "acme/web")
+    );
 }
 
 #[test]

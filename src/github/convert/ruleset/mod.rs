@@ -2,7 +2,11 @@
 //! POST/PUT bodies. GitHub's quirks live here: `refs/heads/` and `refs/tags/` qualifiers,
 //! parameters GitHub fills with defaults (`allowed_merge_methods`, `do_not_enforce_on_create`,
 //! `bypass_mode`), `OrganizationAdmin` read back with `actor_id` 0, 1 or `null`, and actors
-//! by id where the policy names them.
+//! by id where the policy names them. What GitHub sends that gh-policy does not know (an
+//! enforcement, an actor type, a bypass mode) is kept as written, never read as a known value.
+//! The rules themselves are read in `rules`.
+
+mod rules;
 
 use std::collections::BTreeMap;
 
@@ -13,43 +17,13 @@ use crate::github::wire::ruleset::{
 };
 use crate::live::Identities;
 use crate::model::{
-    BypassActor, BypassMode, Enforcement, MergeMethod, OtherRule, PullRequestRule, RepositoryRole,
-    RequiredCheck, RestrictUpdates, Rules, Ruleset, RulesetTarget, StatusChecksRule,
+    BypassActor, BypassMode, Enforcement, MergeMethod, OtherRule, RepositoryRole, Rules, Ruleset,
+    RulesetTarget, UnknownActor,
 };
 use crate::plan::{ActorKind, RulesetPut};
+use rules::{MODELLED, read_rule};
 
-/// The parameters gh-policy models, by rule type; every other parameter is kept.
-const MODELLED: &[(&str, &[&str])] = &[
-    (
-        "pull_request",
-        &[
-            "required_approving_review_count",
-            "dismiss_stale_reviews_on_push",
-            "require_code_owner_review",
-            "require_last_push_approval",
-            "required_review_thread_resolution",
-            "allowed_merge_methods",
-        ],
-    ),
-    (
-        "required_status_checks",
-        &[
-            "required_status_checks",
-            "strict_required_status_checks_policy",
-            "do_not_enforce_on_create",
-        ],
-    ),
-    (
-        "required_deployments",
-        &["required_deployment_environments"],
-    ),
-    ("update", &["update_allows_fetch_and_merge"]),
-    ("non_fast_forward", &[]),
-    ("deletion", &[]),
-    ("creation", &[]),
-    ("required_linear_history", &[]),
-    ("required_signatures", &[]),
-];
+pub use rules::{MissingParameter, rules_from};
 
 /// A live ruleset in the model's terms, and the parameters the model cannot hold.
 pub struct LiveRulesetParts {
@@ -61,18 +35,17 @@ pub struct LiveRulesetParts {
     pub bypass_visible: bool,
 }
 
-/// Converts GitHub's answer into the model.
-pub fn ruleset_from(wire: WireRuleset, ids: &Identities) -> LiveRulesetParts {
-    let target = match wire.target.as_deref() {
-        Some("tag") => RulesetTarget::Tag,
-        Some("push") => RulesetTarget::Push,
-        _ => RulesetTarget::Branch,
-    };
-    let enforcement = match wire.enforcement.as_str() {
-        "evaluate" => Enforcement::Evaluate,
-        "disabled" => Enforcement::Disabled,
-        _ => Enforcement::Active,
-    };
+/// Converts GitHub's answer into the model; fails when a rule lacks a parameter GitHub's
+/// schema requires.
+pub fn ruleset_from(
+    wire: WireRuleset,
+    ids: &Identities,
+) -> Result<LiveRulesetParts, MissingParameter> {
+    let target = wire
+        .target
+        .as_deref()
+        .map_or(RulesetTarget::Branch, RulesetTarget::parse);
+    let enforcement = Enforcement::parse(&wire.enforcement);
     let ref_name = wire.conditions.and_then(|c| c.ref_name).unwrap_or_default();
     let unqualify = |patterns: Vec<String>| -> Vec<String> {
         patterns
@@ -85,7 +58,7 @@ pub fn ruleset_from(wire: WireRuleset, ids: &Identities) -> LiveRulesetParts {
         .bypass_actors
         .unwrap_or_default()
         .iter()
-        .filter_map(|actor| actor_from(actor, ids))
+        .map(|actor| actor_from(actor, ids))
         .collect();
     let mut rules = Rules::default();
     let mut kept = BTreeMap::new();
@@ -100,7 +73,7 @@ pub fn ruleset_from(wire: WireRuleset, ids: &Identities) -> LiveRulesetParts {
             });
             continue;
         };
-        read_rule(&rule.kind, &parameters, &mut rules);
+        read_rule(&rule.kind, &parameters, &mut rules)?;
         let extra: Map<String, Value> = parameters
             .into_iter()
             .filter(|(key, _)| !keys.contains(&key.as_str()))
@@ -109,157 +82,74 @@ pub fn ruleset_from(wire: WireRuleset, ids: &Identities) -> LiveRulesetParts {
             kept.insert(rule.kind, extra);
         }
     }
-    LiveRulesetParts {
+    Ok(LiveRulesetParts {
         ruleset: Ruleset {
-            target,
-            enforcement,
             include: unqualify(ref_name.include),
             exclude: unqualify(ref_name.exclude),
+            target,
+            enforcement,
             bypass,
             rules,
         },
         kept,
         bypass_visible,
-    }
+    })
 }
 
-fn read_rule(kind: &str, parameters: &Map<String, Value>, rules: &mut Rules) {
-    let flag = |key: &str| {
-        parameters
-            .get(key)
-            .and_then(Value::as_bool)
-            .unwrap_or(false)
-    };
-    match kind {
-        "pull_request" => {
-            let methods: Option<Vec<MergeMethod>> = parameters
-                .get("allowed_merge_methods")
-                .and_then(|v| serde_json::from_value(v.clone()).ok());
-            let mut methods = methods.unwrap_or_else(|| MergeMethod::ALL.to_vec());
-            methods.sort();
-            methods.dedup();
-            rules.pull_request = Some(PullRequestRule {
-                required_approvals: parameters
-                    .get("required_approving_review_count")
-                    .and_then(Value::as_u64)
-                    .and_then(|n| u8::try_from(n).ok())
-                    .unwrap_or(0),
-                dismiss_stale_reviews: flag("dismiss_stale_reviews_on_push"),
-                require_code_owner_reviews: flag("require_code_owner_review"),
-                require_last_push_approval: flag("require_last_push_approval"),
-                required_conversation_resolution: flag("required_review_thread_resolution"),
-                // All three is GitHub's default: the same as not choosing.
-                allowed_merge_methods: (methods != MergeMethod::ALL).then_some(methods),
-            });
-        }
-        "required_status_checks" => {
-            let checks = parameters
-                .get("required_status_checks")
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-                .filter_map(|check| {
-                    Some(RequiredCheck {
-                        context: check.get("context")?.as_str()?.to_owned(),
-                        app: None,
-                        app_id: check
-                            .get("integration_id")
-                            .and_then(Value::as_i64)
-                            .filter(|id| *id > 0),
-                    })
-                })
-                .collect();
-            rules.status_checks = Some(StatusChecksRule {
-                strict: flag("strict_required_status_checks_policy"),
-                do_not_enforce_on_create: flag("do_not_enforce_on_create"),
-                required: checks,
-            });
-        }
-        "required_deployments" => {
-            rules.required_deployments = parameters
-                .get("required_deployment_environments")
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-                .filter_map(|e| e.as_str().map(str::to_owned))
-                .collect();
-        }
-        "update" => {
-            rules.restrict_updates =
-                RestrictUpdates::from_parameter(Some(flag("update_allows_fetch_and_merge")));
-        }
-        "non_fast_forward" => rules.block_force_pushes = true,
-        "deletion" => rules.restrict_deletions = true,
-        "creation" => rules.restrict_creations = true,
-        "required_linear_history" => rules.required_linear_history = true,
-        "required_signatures" => rules.required_signatures = true,
-        _ => {}
-    }
-}
-
-/// Returns the rules in the model's terms (other rule types kept as `other`), for rules
-/// read without their ruleset (the effective rules of a branch).
-pub fn rules_from(wire: &[Rule]) -> Rules {
-    let mut rules = Rules::default();
-    for rule in wire {
-        let parameters = rule.parameters.clone().unwrap_or_default();
-        if MODELLED.iter().any(|(kind, _)| *kind == rule.kind) {
-            read_rule(&rule.kind, &parameters, &mut rules);
-        } else {
-            rules.other.push(OtherRule {
-                kind: rule.kind.clone(),
-                parameters: (!parameters.is_empty()).then_some(parameters),
-            });
-        }
-    }
-    rules
-}
-
-/// Returns an actor in policy terms, named where its id is known.
-pub fn actor_from(actor: &WireActor, ids: &Identities) -> Option<BypassActor> {
-    let mode = match actor.bypass_mode.as_deref() {
-        Some("pull_request") => BypassMode::PullRequest,
-        Some("exempt") => BypassMode::Exempt,
-        _ => BypassMode::Always,
-    };
-    let mut out = BypassActor {
-        mode,
+/// Returns an actor in policy terms, named where its id is known. An actor of a type
+/// gh-policy does not know, or without the id its type needs, is kept as GitHub wrote it:
+/// it may bypass, so it is never read as nobody.
+pub fn actor_from(actor: &WireActor, ids: &Identities) -> BypassActor {
+    let mode = actor
+        .bypass_mode
+        .as_deref()
+        .map_or(BypassMode::Always, BypassMode::parse);
+    let unknown = || BypassActor {
+        unknown: Some(UnknownActor {
+            actor_type: actor.actor_type.clone(),
+            actor_id: actor.actor_id,
+        }),
+        mode: mode.clone(),
         ..BypassActor::default()
     };
-    match ActorKind::parse(&actor.actor_type)? {
+    let mut out = BypassActor {
+        mode: mode.clone(),
+        ..BypassActor::default()
+    };
+    let Some(kind) = ActorKind::parse(&actor.actor_type) else {
+        return unknown();
+    };
+    let needs_id = || actor.actor_id.ok_or(());
+    let Ok(()) = (match kind {
         // Whatever `actor_id` GitHub sends with it (0, 1 or null), it is the same actor.
-        ActorKind::OrganizationAdmin => out.org_admins = true,
-        ActorKind::DeployKey => out.deploy_keys = true,
-        ActorKind::RepositoryRole => {
-            let id = actor.actor_id?;
-            match RepositoryRole::from_id(id) {
-                Some(role) => out.role = Some(role),
-                None => out.role_id = Some(id),
-            }
+        ActorKind::OrganizationAdmin => {
+            out.org_admins = true;
+            Ok(())
         }
-        ActorKind::Team => {
-            let id = actor.actor_id?;
-            match ids.team_slug(id) {
-                Some(slug) => out.team = Some(slug.to_owned()),
-                None => out.team_id = Some(id),
-            }
+        ActorKind::DeployKey => {
+            out.deploy_keys = true;
+            Ok(())
         }
-        ActorKind::Integration => {
-            let id = actor.actor_id?;
-            match ids.app_slug(id) {
-                Some(slug) => out.app = Some(slug.to_owned()),
-                None => out.app_id = Some(id),
-            }
-        }
-        ActorKind::User => {
-            let id = actor.actor_id?;
-            match ids.user_login(id) {
-                Some(login) => out.user = Some(login.to_owned()),
-                None => out.user_id = Some(id),
-            }
-        }
-    }
-    Some(out)
+        ActorKind::RepositoryRole => needs_id().map(|id| match RepositoryRole::from_id(id) {
+            Some(role) => out.role = Some(role),
+            None => out.role_id = Some(id),
+        }),
+        ActorKind::Team => needs_id().map(|id| match ids.team_slug(id) {
+            Some(slug) => out.team = Some(slug.to_owned()),
+            None => out.team_id = Some(id),
+        }),
+        ActorKind::Integration => needs_id().map(|id| match ids.app_slug(id) {
+            Some(slug) => out.app = Some(slug.to_owned()),
+            None => out.app_id = Some(id),
+        }),
+        ActorKind::User => needs_id().map(|id| match ids.user_login(id) {
+            Some(login) => out.user = Some(login.to_owned()),
+            None => out.user_id = Some(id),
+        }),
+    }) else {
+        return unknown();
+    };
+    out
 }
 
 /// Builds the POST/PUT body: every rule, every array (`bypass_actors: []` clears them),

@@ -2,6 +2,7 @@
 use serde_json::json;
 
 use super::*;
+use crate::model::{PullRequestRule, RestrictUpdates, StatusChecksRule};
 use crate::plan::{ResolvedActor, ResolvedIntegrationCheck};
 
 fn wire(value: serde_json::Value) -> WireRuleset {
@@ -38,7 +39,8 @@ fn defaults_github_fills_in_read_as_the_policy_wrote_them() {
             ]
         })),
         &ids,
-    );
+    )
+    .unwrap();
     assert!(parts.bypass_visible);
     let r = &parts.ruleset;
     assert_eq!(r.include, ["release/**", "~DEFAULT_BRANCH"]);
@@ -72,7 +74,8 @@ fn hidden_bypass_actors_are_not_an_empty_list() {
     let parts = ruleset_from(
         wire(json!({ "id": 1, "name": "x", "enforcement": "active", "rules": [] })),
         &Identities::default(),
-    );
+    )
+    .unwrap();
     assert!(!parts.bypass_visible);
 }
 
@@ -171,4 +174,69 @@ fn patterns_are_qualified_by_target() {
         RulesetTarget::Branch.unqualified("refs/tags/v1"),
         "refs/tags/v1"
     );
+}
+
+#[test]
+fn what_github_adds_later_is_kept_as_written() {
+    let parts = ruleset_from(
+        wire(json!({
+            "id": 7, "name": "future", "target": "commit", "enforcement": "enforce_strictly",
+            "bypass_actors": [
+                { "actor_id": 3, "actor_type": "EnterpriseTeam", "bypass_mode": "always" },
+                { "actor_id": null, "actor_type": "Team", "bypass_mode": "always" },
+                { "actor_id": 5, "actor_type": "RepositoryRole", "bypass_mode": "sometimes" }
+            ],
+            "rules": [{ "type": "merge_queue", "parameters": { "merge_method": "SQUASH" } }]
+        })),
+        &Identities::default(),
+    )
+    .unwrap();
+    let r = parts.ruleset;
+    assert_eq!(
+        r.enforcement,
+        Enforcement::Unknown("enforce_strictly".to_owned())
+    );
+    assert_eq!(r.target, RulesetTarget::Unknown("commit".to_owned()));
+    assert_eq!(r.bypass.len(), 3, "no actor is dropped: {:?}", r.bypass);
+    assert_eq!(
+        r.bypass[0].unknown,
+        Some(UnknownActor {
+            actor_type: "EnterpriseTeam".to_owned(),
+            actor_id: Some(3)
+        })
+    );
+    assert_eq!(r.bypass[1].unknown.as_ref().map(|u| u.actor_id), Some(None));
+    assert_eq!(
+        r.bypass[2].mode,
+        BypassMode::Unknown("sometimes".to_owned())
+    );
+    assert_eq!(r.rules.other[0].kind, "merge_queue");
+}
+
+#[test]
+fn a_rule_without_a_parameter_github_requires_is_an_error_not_off() {
+    for (rule, parameter) in [
+        (
+            json!({ "type": "pull_request", "parameters": {
+                "dismiss_stale_reviews_on_push": true, "require_code_owner_review": false,
+                "require_last_push_approval": false, "required_review_thread_resolution": false } }),
+            "required_approving_review_count",
+        ),
+        (
+            json!({ "type": "required_status_checks", "parameters": { "required_status_checks": [] } }),
+            "strict_required_status_checks_policy",
+        ),
+        (
+            json!({ "type": "update", "parameters": {} }),
+            "update_allows_fetch_and_merge",
+        ),
+    ] {
+        let err = ruleset_from(
+            wire(json!({ "id": 7, "name": "x", "enforcement": "active", "rules": [rule] })),
+            &Identities::default(),
+        )
+        .err()
+        .unwrap_or_else(|| panic!("{parameter} missing, read anyway"));
+        assert_eq!(err.parameter, parameter);
+    }
 }

@@ -195,7 +195,6 @@ impl GithubRead for FakeGithub {
             default_branch: Some("main".to_owned()),
             archived: false,
             fork: false,
-            custom_properties: None,
         })
     }
 
@@ -210,8 +209,26 @@ impl GithubRead for FakeGithub {
             default_branch: Some("main".to_owned()),
             archived: false,
             fork: false,
-            custom_properties: None,
         }])
+    }
+
+    async fn org_property_values(
+        &self,
+        org: &str,
+    ) -> Result<Vec<crate::github::wire::properties::RepositoryValues>, ApiError> {
+        let _state = self.call("org_property_values", org, None)?;
+        Ok(vec![crate::github::wire::properties::RepositoryValues {
+            repository_name: self.repo().name.clone(),
+            properties: Vec::new(),
+        }])
+    }
+
+    async fn org_property_schema(
+        &self,
+        org: &str,
+    ) -> Result<Vec<crate::github::wire::properties::PropertyDefinition>, ApiError> {
+        let _state = self.call("org_property_schema", org, None)?;
+        Ok(Vec::new())
     }
 
     async fn org_rulesets(&self, org: &str) -> Result<Vec<RulesetSummary>, ApiError> {
@@ -232,6 +249,16 @@ impl GithubRead for FakeGithub {
             .find(|r| r.id == id && r.source_type.as_deref() == Some("Organization"))
             .cloned()
             .ok_or_else(|| not_found("org_ruleset", &id.to_string()))
+    }
+
+    async fn check_runs(
+        &self,
+        repo: &RepoName,
+        reference: &str,
+    ) -> Result<Vec<crate::github::wire::checks::CheckRun>, ApiError> {
+        self.check_repo(repo, "check_runs")?;
+        let _state = self.call("check_runs", reference, None)?;
+        Ok(Vec::new())
     }
 
     async fn rate_limit(&self) -> Result<RateLimit, ApiError> {

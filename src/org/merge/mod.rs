@@ -10,6 +10,30 @@ use serde_json::{Map, Value};
 
 use super::select::selects;
 use crate::model::{Group, OrgPolicy, PolicyBody, RepoSettings, Requirement};
+use crate::policy::Segment;
+
+/// Returns the layers that apply to a repository, in the order they apply: `defaults`, each
+/// group that selects it (in file order), its `repositories` entry; each with its path in
+/// the policy file.
+pub fn layers_of<'a>(
+    policy: &'a OrgPolicy,
+    name: &str,
+    properties: &BTreeMap<String, Vec<String>>,
+) -> Vec<(Vec<Segment>, &'a PolicyBody)> {
+    let mut layers = vec![(vec![Segment::from("defaults")], &policy.defaults)];
+    layers.extend(
+        selecting_groups(policy, name, properties).map(|(group_name, group)| {
+            (
+                vec!["groups".into(), group_name.into(), "policy".into()],
+                &group.policy,
+            )
+        }),
+    );
+    if let Some(entry) = policy.repositories.get(name) {
+        layers.push((vec!["repositories".into(), name.into()], entry));
+    }
+    layers
+}
 
 /// Returns the policy a repository gets. `properties` are its custom property values
 /// (name → values; one for single-select properties). Fails, saying why, when the merged
@@ -21,23 +45,10 @@ pub fn policy_for(
     name: &str,
     properties: &BTreeMap<String, Vec<String>>,
 ) -> Result<RepoSettings, String> {
-    let mut layers: Vec<Layer<'_>> = vec![Layer::new(policy, "/defaults", &policy.defaults)];
-    layers.extend(
-        selecting_groups(policy, name, properties).map(|(group_name, group)| {
-            Layer::new(
-                policy,
-                &format!("/groups/{}/policy", escape(group_name)),
-                &group.policy,
-            )
-        }),
-    );
-    if let Some(entry) = policy.repositories.get(name) {
-        layers.push(Layer::new(
-            policy,
-            &format!("/repositories/{}", escape(name)),
-            entry,
-        ));
-    }
+    let layers: Vec<Layer<'_>> = layers_of(policy, name, properties)
+        .into_iter()
+        .map(|(path, body)| Layer::new(policy, &pointer(&path), body))
+        .collect();
     let body = merge(&layers).map_err(|err| {
         format!("the layers that apply to {owner}/{name} do not merge into a policy: {err}")
     })?;
@@ -61,6 +72,16 @@ pub fn policy_for(
             problems.join("; ")
         ))
     }
+}
+
+/// A path as a JSON pointer.
+fn pointer(path: &[Segment]) -> String {
+    path.iter()
+        .map(|segment| match segment {
+            Segment::Key(key) => format!("/{}", escape(key)),
+            Segment::Index(index) => format!("/{index}"),
+        })
+        .collect()
 }
 
 /// Returns the groups that select the repository `name`, in file order.
@@ -236,162 +257,4 @@ fn compare(
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::policy::{PolicyFile, parse_any};
-
-    fn org(text: &str) -> OrgPolicy {
-        match parse_any("org.yaml", text) {
-            Ok((PolicyFile::Organization(policy), _)) => *policy,
-            Ok(_) => panic!("not an organisation policy"),
-            Err(err) => panic!("{err}"),
-        }
-    }
-
-    fn for_repo(policy: &OrgPolicy, name: &str, tier: Option<&str>) -> RepoSettings {
-        let properties = tier
-            .map(|t| BTreeMap::from([("tier".to_owned(), vec![t.to_owned()])]))
-            .unwrap_or_default();
-        policy_for(policy, "acme", name, &properties).unwrap()
-    }
-
-    const LAYERS: &str = "version: 1
-organization: acme
-defaults:
-  branches:
-    main:
-      pull_request: { required_approvals: 1, dismiss_stale_reviews: true }
-      enforce_admins: true
-  requirements:
-    main: { required_approvals: 1, required_checks: [ci] }
-groups:
-  critical:
-    select: { properties: { tier: critical } }
-    policy:
-      branches:
-        main:
-          pull_request: { required_approvals: 2 }
-      requirements:
-        main: { required_approvals: 2, block_force_pushes: true, required_checks: [security] }
-repositories:
-  legacy:
-    branches:
-      main:
-        enforce_admins: false
-";
-
-    #[test]
-    fn maps_merge_by_key_and_a_value_written_replaces_even_when_it_is_the_default() {
-        let policy = org(LAYERS);
-        let plain = for_repo(&policy, "web", None);
-        let main = &plain.branches["main"];
-        assert!(main.enforce_admins);
-        assert_eq!(main.pull_request.as_ref().unwrap().required_approvals, 1);
-        // The group writes only the count: the rest of `pull_request` stays.
-        let critical = for_repo(&policy, "pay", Some("critical"));
-        let pull_request = critical.branches["main"].pull_request.clone().unwrap();
-        assert_eq!(pull_request.required_approvals, 2);
-        assert!(pull_request.dismiss_stale_reviews);
-        // `enforce_admins: false` as written replaces `true`, though false is the default.
-        let legacy = for_repo(&policy, "legacy", None);
-        assert!(!legacy.branches["main"].enforce_admins);
-        assert_eq!(legacy.repository.as_deref(), Some("acme/legacy"));
-    }
-
-    #[test]
-    fn requirements_combine_as_floors_the_stricter_winning() {
-        let policy = org(LAYERS);
-        let critical = &for_repo(&policy, "pay", Some("critical")).requirements["main"];
-        assert_eq!(critical.required_approvals, 2);
-        assert!(critical.block_force_pushes);
-        let checks: Vec<&str> = critical
-            .required_checks
-            .iter()
-            .map(|c| c.context.as_str())
-            .collect();
-        assert_eq!(checks, ["ci", "security"]);
-        let plain = &for_repo(&policy, "web", None).requirements["main"];
-        assert_eq!(plain.required_approvals, 1);
-        assert!(!plain.block_force_pushes);
-    }
-
-    #[test]
-    fn a_repository_entry_or_group_writing_a_requirement_lower_is_a_loosening() {
-        let text = "version: 1
-organization: acme
-defaults:
-  requirements:
-    main: { required_approvals: 2, block_force_pushes: true }
-groups:
-  lax:
-    select: { names: [\"svc-*\"] }
-    policy:
-      requirements:
-        main: { block_force_pushes: false }
-repositories:
-  svc-a:
-    requirements:
-      main: { required_approvals: 3 }
-  web:
-    requirements:
-      main: { required_approvals: 1 }
-";
-        let err = parse_any("org.yaml", text).unwrap_err();
-        let messages: Vec<String> = err.diagnostics.iter().map(ToString::to_string).collect();
-        assert_eq!(messages.len(), 2, "{messages:#?}");
-        assert!(
-            messages[0].starts_with("org.yaml:11:") && messages[0].contains("block_force_pushes"),
-            "{messages:#?}"
-        );
-        assert!(
-            messages[1].starts_with("org.yaml:18:") && messages[1].contains("required_approvals"),
-            "{messages:#?}"
-        );
-    }
-
-    #[test]
-    fn layers_that_do_not_make_a_policy_are_an_error_not_an_empty_policy() {
-        let policy = org("version: 1
-organization: acme
-defaults:
-  environments:
-    production: { wait_timer: 5 }
-repositories:
-  web:
-    environments:
-      production: { wait_timer: 7 }
-");
-        // The loader refuses a value of the wrong type in any one layer, so the clash is
-        // made in code: what must not happen is a silently empty policy.
-        let mut clash = policy;
-        clash.written["repositories"]["web"]["environments"]["production"]["wait_timer"] =
-            serde_json::json!("soon");
-        let err = policy_for(&clash, "acme", "web", &BTreeMap::new()).unwrap_err();
-        assert!(
-            err.contains("acme/web") && err.contains("do not merge"),
-            "{err}"
-        );
-    }
-
-    #[test]
-    fn a_merged_policy_that_breaks_a_rule_of_the_whole_is_refused() {
-        // Each layer is fine alone; together they name one environment twice (GitHub
-        // matches environment names without case), which would never converge.
-        let policy = org("version: 1
-organization: acme
-defaults:
-  environments:
-    production: { wait_timer: 5 }
-repositories:
-  web:
-    environments:
-      Production: { wait_timer: 5 }
-");
-        let err = policy_for(&policy, "acme", "web", &BTreeMap::new()).unwrap_err();
-        assert!(
-            err.contains("acme/web") && err.contains("breaks a rule"),
-            "{err}"
-        );
-        assert!(policy_for(&policy, "acme", "api", &BTreeMap::new()).is_ok());
-    }
-}
+mod tests;

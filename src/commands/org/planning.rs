@@ -1,0 +1,145 @@
+//! Planning an organisation run: which repositories, whether the rest of the run fits the
+//! rate limit left, and each repository's plan; problems of the policy located in its file.
+
+use crate::commands::budget;
+use crate::error::Error;
+use crate::github::GithubRead;
+use crate::github::read::OrgRulesets;
+use crate::model::OrgPolicy;
+use crate::names::RepoName;
+use crate::org::budget::{Estimate, OrgCache};
+use crate::org::properties::Problem;
+use crate::org::run::{self, Planned, Scope, Selection, SelectionError};
+use crate::policy::Located;
+use crate::untrusted::quote;
+
+use super::context_for;
+
+/// Lists the organisation's repositories and (when requirements need them) reads the
+/// organisation's rulesets, at once; then reads the rate limit left (free) and checks that
+/// the rest of the run fits, before any repository is read.
+async fn start(
+    github: &dyn GithubRead,
+    policy: &OrgPolicy,
+    located: &Located,
+    scope: Scope<'_>,
+    force: bool,
+) -> Result<(Selection, OrgRulesets, Estimate), Error> {
+    // Asked before the reads are made: once made, the cache holds them.
+    let cache = OrgCache::of(github, &policy.organization);
+    let (selection, org_rulesets) = futures::try_join!(
+        async {
+            run::targets(github, policy, scope)
+                .await
+                .map_err(|err| match err {
+                    SelectionError::Api(err) => Error::from(err),
+                    SelectionError::Policy(problems) => {
+                        let mut error = Error::new(format!(
+                            "the policy's groups select by custom properties {} does not have; no repository was read",
+                            quote(&policy.organization)
+                        ));
+                        for problem in &problems {
+                            error = error.detail(placed(located, problem));
+                        }
+                        error.with_hint(format!(
+                            "the organisation's properties: Settings → Custom properties of {}",
+                            policy.organization
+                        ))
+                    }
+                })
+        },
+        async {
+            run::org_rulesets_for(github, policy)
+                .await
+                .map_err(Error::from)
+        },
+    )?;
+    if let Some(only) = scope.only
+        && selection.targets.is_empty()
+    {
+        if let Some((_, reason)) = selection.unmergeable.first() {
+            return Err(Error::new(reason.clone()));
+        }
+        return Err(Error::new(format!(
+            "the policy does not select {} in {}",
+            quote(only),
+            quote(&policy.organization)
+        ))
+        .with_hint("a repository that is excluded, archived or a fork is selected only by a `repositories` entry"));
+    }
+    let estimate = crate::org::budget::estimate(
+        github,
+        policy,
+        cache,
+        selection.listed,
+        run::reads_org_rulesets(policy).then(|| org_rulesets.len()),
+        &selection.targets,
+    );
+    // After the reads made once, so that what is left is what the rest may spend.
+    let limit = budget::rate_limit_left(github, force).await?;
+    budget::check(limit, &estimate, scope.shard)?;
+    Ok((selection, org_rulesets, estimate))
+}
+
+/// What planning the run found: each repository's plan (or error), the repositories whose
+/// layers do not merge, the organisation's rulesets (read once), and what a person should
+/// know of the selection (located warnings).
+pub(super) struct Planning {
+    pub planned: Vec<Planned>,
+    pub unmergeable: Vec<(RepoName, String)>,
+    pub org_rulesets: OrgRulesets,
+    pub warnings: Vec<String>,
+    pub estimate: Estimate,
+}
+
+/// Selects the repositories, checks the rate budget, reads the organisation's rulesets once
+/// and plans every repository, `concurrency` at a time.
+pub(super) async fn plan_run(
+    github: &dyn GithubRead,
+    policy: &OrgPolicy,
+    located: &Located,
+    scope: Scope<'_>,
+    force: bool,
+    concurrency: usize,
+) -> Result<Planning, Error> {
+    let (
+        Selection {
+            targets,
+            unmergeable,
+            warnings,
+            ..
+        },
+        org_rulesets,
+        estimate,
+    ) = start(github, policy, located, scope, force).await?;
+    let planned = run::plan_all(
+        github,
+        targets,
+        &org_rulesets,
+        &context_for,
+        located,
+        concurrency,
+    )
+    .await;
+    Ok(Planning {
+        planned,
+        unmergeable,
+        org_rulesets,
+        warnings: warnings
+            .iter()
+            .map(|warning| placed(located, warning))
+            .collect(),
+        estimate,
+    })
+}
+
+/// A problem of the organisation policy as `FILE:LINE:COLUMN: message`.
+fn placed(located: &Located, problem: &Problem) -> String {
+    let whole = [Vec::new()];
+    let at = if problem.at_key {
+        located.key_at(&whole, &problem.path)
+    } else {
+        located.at(&whole, &problem.path)
+    };
+    format!("{at}: {}", problem.message)
+}
