@@ -4,6 +4,7 @@
 
 mod apply;
 mod org;
+mod weakening;
 
 use std::collections::BTreeMap;
 use std::process::Output;
