@@ -14,7 +14,7 @@ mod migrate;
 mod values;
 
 pub use content::{CommentArgs, IssueArgs, WritePaceArgs};
-pub use migrate::MigrateArgs;
+pub use migrate::{MigrateArgs, MigrateFormat};
 
 /// The exit codes of every command, for `--help` and the man page (DESIGN.md §1).
 pub const EXIT_CODES: [(u8, &str); 3] = [

@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use clap::Args;
+use clap::{Args, ValueEnum};
 
 use super::{PolicyArgs, RemoteArgs};
 
@@ -53,4 +53,18 @@ pub struct MigrateArgs {
     /// The repository and API, with --live.
     #[command(flatten)]
     pub remote: RemoteArgs,
+
+    /// The account's format; with json, the new policy goes to -o FILE or, without it, into
+    /// the document's `policy`
+    #[arg(long, value_enum, default_value_t = MigrateFormat::Text)]
+    pub format: MigrateFormat,
+}
+
+/// Formats of `migrate`'s account.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum MigrateFormat {
+    /// Text, for people: the proof as tables
+    Text,
+    /// One JSON document, for scripts
+    Json,
 }

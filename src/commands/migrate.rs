@@ -8,7 +8,7 @@ mod today;
 
 use std::io::Write;
 
-use crate::cli::MigrateArgs;
+use crate::cli::{MigrateArgs, MigrateFormat};
 use crate::commands::Context;
 use crate::commands::export::write_file;
 use crate::commands::plan::invalid_policy;
@@ -50,16 +50,47 @@ pub fn run(
             "warning: the policy could not be edited in place ({why}); it is written whole, in the same order, with its opening comments only"
         )?;
     }
-    // With -o the account goes to stdout; without, the policy does and the account follows
-    // on stderr.
-    let account: &mut dyn Write = if let Some(file) = &args.output {
+    if let Some(file) = &args.output {
         write_file(file, &new_text)?;
-        out
+    }
+    match args.format {
+        MigrateFormat::Json => {
+            let written = args.output.as_ref().map(|f| f.display().to_string());
+            let account = render::migrate::Account {
+                proven_against: &migrated.source,
+                written: written.as_deref(),
+                policy: args.output.is_none().then_some(new_text.as_str()),
+                rewritten: rewritten.as_deref(),
+            };
+            render::migrate::json(&account, &migrated.sections, out)?;
+        }
+        MigrateFormat::Text => {
+            // With -o the account goes to stdout; without, the policy does and the account
+            // follows on stderr.
+            let account: &mut dyn Write = if args.output.is_some() {
+                out
+            } else {
+                out.write_all(new_text.as_bytes())?;
+                out.flush()?;
+                err
+            };
+            text_account(&migrated, args, account)?;
+        }
+    }
+    let left = migrated.sections.iter().any(|(_, m)| !m.stopped.is_empty());
+    Ok(if left {
+        ExitStatus::Drift
     } else {
-        out.write_all(new_text.as_bytes())?;
-        out.flush()?;
-        err
-    };
+        ExitStatus::Success
+    })
+}
+
+/// Writes the account as text: where the proof came from, each layer, the closing line.
+fn text_account(
+    migrated: &Migrated,
+    args: &MigrateArgs,
+    account: &mut dyn Write,
+) -> Result<(), Error> {
     writeln!(
         account,
         "Classic protection to rulesets, proven against {}:",
@@ -69,13 +100,8 @@ pub fn run(
         writeln!(account)?;
         render::migrate::text(migration, layer.as_deref(), account)?;
     }
-    writeln!(account, "\n{}", closing(&migrated, args))?;
-    let left = migrated.sections.iter().any(|(_, m)| !m.stopped.is_empty());
-    Ok(if left {
-        ExitStatus::Drift
-    } else {
-        ExitStatus::Success
-    })
+    writeln!(account, "\n{}", closing(migrated, args))?;
+    Ok(())
 }
 
 /// A migration done, ready to write: the policy it must read back as, the account of each

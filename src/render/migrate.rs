@@ -1,9 +1,11 @@
-//! `migrate`'s account, as text: the rulesets written, the branches unprotected, and per
-//! branch the proof — a table of every setting of its effective protection, before and
-//! after, each with its sources (`=` the same, `≠` not) — then the branches left as they
-//! were, with the reasons.
+//! `migrate`'s account, as text and JSON: the rulesets written, the branches unprotected,
+//! and per branch the proof — every setting of its effective protection, before and after,
+//! each with its sources (in text a table, `=` the same, `≠` not) — then the branches left
+//! as they were, with the reasons.
 
 use std::io::{self, Write};
+
+use serde_json::{Value, json};
 
 use super::{compact, printable};
 use crate::migrate::layer::listed;
@@ -110,4 +112,98 @@ fn table(proof: &Proof, out: &mut dyn Write) -> io::Result<()> {
         writeln!(out, "  ? not readable with this token: {}", printable(what))?;
     }
     Ok(())
+}
+
+/// What the JSON account says besides each layer's migration.
+pub struct Account<'a> {
+    /// What the proof was made against.
+    pub proven_against: &'a str,
+    /// The file the new policy was written to; `None`: it is in `policy`.
+    pub written: Option<&'a str>,
+    /// The new policy's text, when it was not written to a file.
+    pub policy: Option<&'a str>,
+    /// Why the policy was written whole rather than edited in place.
+    pub rewritten: Option<&'a str>,
+}
+
+/// Writes the account as one pretty JSON document with a final newline.
+pub fn json(
+    account: &Account<'_>,
+    sections: &[(Option<String>, Migration)],
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    let layers: Vec<Value> = sections
+        .iter()
+        .map(|(layer, migration)| layer_json(layer.as_deref(), migration))
+        .collect();
+    let document = json!({
+        "proven_against": account.proven_against,
+        "written": account.written,
+        "policy": account.policy,
+        "rewritten": account.rewritten,
+        "layers": layers,
+    });
+    serde_json::to_writer_pretty(&mut *out, &document).map_err(io::Error::from)?;
+    out.write_all(b"\n")?;
+    out.flush()
+}
+
+fn layer_json(layer: Option<&str>, migration: &Migration) -> Value {
+    let rulesets: Vec<Value> = migration
+        .rulesets
+        .iter()
+        .map(|planned| {
+            let status = match (planned.trial, &planned.ruleset.enforcement) {
+                (false, Enforcement::Evaluate) => "new_on_trial",
+                (false, _) => "new",
+                (true, Enforcement::Evaluate) => "on_trial",
+                (true, _) => "trial_finished",
+            };
+            json!({"name": planned.name, "branches": planned.branches, "status": status})
+        })
+        .collect();
+    let left: Vec<Value> = migration
+        .stopped
+        .iter()
+        .map(|stopped| {
+            json!({
+                "branch": stopped.branch,
+                "reasons": stopped.reasons,
+                "proof": stopped.proof.as_ref().map(proof_json),
+            })
+        })
+        .collect();
+    json!({
+        "layer": layer,
+        "evaluate": migration.evaluate,
+        "rulesets": rulesets,
+        "unprotected": migration.unprotected,
+        "proven": migration.proofs.iter().map(proof_json).collect::<Vec<_>>(),
+        "left": left,
+    })
+}
+
+fn proof_json(proof: &Proof) -> Value {
+    let side = |side: &Option<Side>| {
+        side.as_ref()
+            .map(|side| json!({"value": side.value, "sources": side.sources}))
+    };
+    let rows: Vec<Value> = proof
+        .rows
+        .iter()
+        .map(|row| {
+            json!({
+                "setting": row.setting,
+                "before": side(&row.before),
+                "after": side(&row.after),
+                "same": row.holds(),
+            })
+        })
+        .collect();
+    json!({
+        "branch": proof.branch,
+        "holds": proof.holds(),
+        "settings": rows,
+        "unreadable": proof.unreadable,
+    })
 }

@@ -326,3 +326,48 @@ fn a_state_file_is_what_the_proof_is_made_against() {
     assert!(migrated.contains("  stage:\n    protected: false\n"));
     assert!(migrated.contains("  main:\n    pull_request:\n"));
 }
+
+#[test]
+fn the_account_as_json_has_each_ruleset_proof_and_branch_left() {
+    let repo = TestRepo::new("empty");
+    repo.policy(&whole_flow_policy());
+    let output = migrate(&repo, &["dev", "legacy", "--format", "json"]);
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    let account: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(
+        account["proven_against"],
+        "the policy file (offline: --live proves against GitHub)"
+    );
+    // Without -o the new policy is in the document, as the text account would print it.
+    assert_eq!(account["written"], Value::Null);
+    let text = migrate(&repo, &["dev", "legacy"]);
+    assert_eq!(account["policy"].as_str().unwrap(), stdout(&text));
+    let layer = &account["layers"][0];
+    assert_eq!(layer["layer"], Value::Null);
+    assert_eq!(
+        layer["rulesets"],
+        serde_json::json!([{"name": "protect-dev", "branches": ["dev"], "status": "new"}])
+    );
+    assert_eq!(layer["unprotected"], serde_json::json!(["dev"]));
+    let proof = &layer["proven"][0];
+    assert_eq!(proof["branch"], "dev");
+    assert_eq!(proof["holds"], true);
+    assert_eq!(
+        proof["settings"][0],
+        serde_json::json!({
+            "setting": "required_approvals",
+            "before": {"value": 1, "sources": ["classic"]},
+            "after": {"value": 1, "sources": ["ruleset \"protect-dev\""]},
+            "same": true
+        })
+    );
+    assert_eq!(layer["left"][0]["branch"], "legacy");
+    assert_eq!(layer["left"][0]["proof"], Value::Null);
+    // With -o the policy goes to the file, and the document names it.
+    let written = migrate(&repo, &["dev", "--format", "json", "-o", "new.yaml"]);
+    assert_eq!(written.status.code(), Some(0), "{}", stderr(&written));
+    let account: Value = serde_json::from_slice(&written.stdout).unwrap();
+    assert_eq!(account["written"], "new.yaml");
+    assert_eq!(account["policy"], Value::Null);
+    assert!(read(&repo, "new.yaml").contains("  protect-dev:\n"));
+}
