@@ -131,6 +131,15 @@ fn repository(
         ))
         .with_hint("leave --org out for a repository policy"));
     }
+    if let Some(org) = &args.org
+        && (args.live || args.state.is_some())
+    {
+        return Err(Error::new(format!(
+            "--org {} applies the policy to every repository of the organisation, and the proof is against one repository",
+            quote(org)
+        ))
+        .with_hint("leave --org out and name the repository with --repo"));
+    }
     let today = today::read(args, settings, ctx)?;
     let migration = migrate::migrate(
         settings,
