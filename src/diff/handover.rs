@@ -10,6 +10,7 @@ use crate::live::LiveState;
 use crate::model::{Enforcement, RepoSettings, RequiredCheck, Rules, Ruleset, RulesetTarget};
 use crate::plan::{
     Action, Change, Handover, ProtectionWrite, ResourceKind, RulesetPut, RulesetWrite, Target,
+    Unread,
 };
 use crate::untrusted::quote;
 
@@ -102,15 +103,34 @@ pub fn hand_over(desired: &RepoSettings, live: &LiveState, changes: &mut Vec<Cha
 }
 
 /// The active rulesets that apply to the branch now and that the plan does not touch: they
-/// protect it after apply as they do today (the organisation's among them).
+/// protect it after apply as they do today (the organisation's among them). Bypass actors
+/// the token cannot see are unknown, never "nobody".
 fn in_force(live: &LiveState, branch: &str, touched: &[String]) -> Vec<AppliedRuleset> {
+    let repository = |source: &Source| match source {
+        Source::Ruleset {
+            name,
+            organization: None,
+        } => Some(name.clone()),
+        _ => None,
+    };
     evidence(live, branch)
         .rulesets
         .into_iter()
         .filter(|r| r.active)
         .filter(|r| {
-            !matches!(&r.source, Source::Ruleset { name, organization: None }
-                if touched.iter().any(|t| t.eq_ignore_ascii_case(name)))
+            repository(&r.source)
+                .is_none_or(|name| !touched.iter().any(|t| t.eq_ignore_ascii_case(&name)))
+        })
+        .map(|mut r| {
+            let hidden = repository(&r.source).is_some_and(|name| {
+                live.gaps.iter().any(|gap| {
+                    gap.address == format!("rulesets.{name}") && gap.what == Unread::Bypass
+                })
+            });
+            if hidden {
+                r.bypass = None;
+            }
+            r
         })
         .collect()
 }

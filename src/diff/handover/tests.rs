@@ -171,3 +171,45 @@ fn a_removal_waits_for_a_ruleset_apply_cannot_write() {
         )
     );
 }
+
+#[test]
+fn a_ruleset_in_force_takes_over_unless_its_bypass_is_hidden() {
+    let desired = migrated(main_rules(2));
+    // The ruleset is on GitHub already; the plan only removes the classic protection.
+    let mut live = live();
+    live.settings.rulesets.insert(
+        "protect-main".into(),
+        desired.rulesets["protect-main"].clone(),
+    );
+    let plan = crate::diff::plan(
+        "acme/katz-backend",
+        &desired,
+        &live,
+        &crate::diff::Context::default(),
+    );
+    assert_eq!(plan.changes.len(), 1, "{:#?}", plan.changes);
+    let removal = &plan.changes[0];
+    let handed = handover(removal);
+    assert!(handed.rulesets.is_empty(), "nothing to write first");
+    assert_eq!(handed.in_force, [r#"ruleset "protect-main""#]);
+    assert!(!crate::weakening::change_weakens(removal));
+    // Bypass actors the token cannot see may be anyone: admins could bypass nothing before.
+    live.gaps.push(crate::plan::Gap {
+        address: "rulesets.protect-main".into(),
+        what: Unread::Bypass,
+        permission: "Administration: write".into(),
+    });
+    let plan = crate::diff::plan(
+        "acme/katz-backend",
+        &desired,
+        &live,
+        &crate::diff::Context::default(),
+    );
+    let removal = plan
+        .changes
+        .iter()
+        .find(|c| c.address == "branches.main")
+        .unwrap();
+    assert_eq!(handover(removal).lacks, ["no_bypass"]);
+    assert!(crate::weakening::change_weakens(removal));
+}
