@@ -10,11 +10,13 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 mod content;
+mod migrate;
 mod values;
 
 pub use content::{CommentArgs, IssueArgs, WritePaceArgs};
 pub use values::MAX_SECONDS;
 use values::{milliseconds, seconds, shard, wait_seconds};
+pub use migrate::{MigrateArgs, MigrateFormat};
 
 /// The exit codes of every command, for `--help` and the man page (DESIGN.md §1).
 pub const EXIT_CODES: [(u8, &str); 3] = [
@@ -85,6 +87,10 @@ Exit codes:
     Export(ExportArgs),
     /// Print the effective protection of branches, each setting with its sources
     Explain(ExplainArgs),
+    /// Write a new policy in which classic branch protection is rulesets, with the proof that
+    /// GitHub will enforce the same (never touches GitHub)
+    #[command(after_help = migrate::MIGRATE_EXIT_CODES)]
+    Migrate(MigrateArgs),
     /// Keep one issue per drifting repository up to date from a JSON plan: opened, updated in
     /// place, closed when the repository is in sync
     #[command(after_help = content::ISSUE_EXIT_CODES, mut_arg("repo", content::summary_repo))]

@@ -12,6 +12,7 @@
 //! - `diff`: a pure function from (desired, live) to a `Plan` (`plan`).
 //! - `render`: a `Plan` as text, JSON, Markdown, SARIF or JUnit XML.
 //! - `apply`: executes a `Plan`, writing only what it lists.
+//! - `migrate`: classic protection as rulesets, with the proof that nothing changes.
 //! - `weakening`: which changes lower protection, which `apply` refuses unless asked.
 //! - `commands`: one module per subcommand; `cli` holds the clap types.
 
@@ -26,6 +27,7 @@ pub mod exceptions;
 pub mod github;
 pub mod limits;
 pub mod live;
+pub mod migrate;
 pub mod model;
 pub mod names;
 pub mod org;
@@ -55,6 +57,7 @@ pub fn run(cli: &Cli) -> ExitStatus {
         Command::Apply(args) => args.remote.verbose,
         Command::Export(args) => args.remote.verbose,
         Command::Explain(args) => args.remote.verbose,
+        Command::Migrate(args) => args.remote.verbose,
         Command::Issue(args) => args.remote.verbose,
         Command::Comment(args) => args.remote.verbose,
         Command::Validate(_) | Command::Schema(_) | Command::Completions(_) | Command::Man => false,
@@ -79,6 +82,7 @@ pub fn run(cli: &Cli) -> ExitStatus {
         Command::Apply(args) => commands::apply::run(args, &ctx, &mut out, &mut err),
         Command::Export(args) => commands::export::run(args, &ctx, &mut out),
         Command::Explain(args) => commands::explain::run(args, &ctx, &mut out),
+        Command::Migrate(args) => commands::migrate::run(args, &ctx, &mut out, &mut err),
         Command::Issue(args) => commands::issue::run(args, &ctx, &mut out, &mut err),
         Command::Comment(args) => commands::comment::run(args, &ctx, &mut out),
         Command::Completions(args) => commands::completions::completions(args.shell, &mut out),

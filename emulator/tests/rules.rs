@@ -20,9 +20,10 @@ fn ruleset(
     exclude: &[&str],
     rules: Value,
 ) -> Value {
-    json!({"name": name, "enforcement": enforcement,
-           "conditions": {"ref_name": {"include": include, "exclude": exclude}},
-           "rules": rules})
+    let mut body = json!({"name": name, "enforcement": enforcement,
+           "conditions": {"ref_name": {"include": include, "exclude": exclude}}});
+    body["rules"] = rules;
+    body
 }
 
 fn rules_of(emu: &Emulator, repo: &str, branch: &str) -> Vec<(String, String, u64)> {

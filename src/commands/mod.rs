@@ -13,6 +13,7 @@ pub mod export;
 pub mod guard;
 pub mod interrupt;
 pub mod issue;
+pub mod migrate;
 pub mod org;
 pub mod plan;
 pub mod remote;

@@ -115,20 +115,7 @@ fn plan_from_state(
     ctx: &Context,
     context: &diff::Context,
 ) -> Result<Plan, Error> {
-    // The loader's message for a missing file is about policy files (`--policy`); a state
-    // file that cannot be opened gets its own.
-    std::fs::File::open(state).map_err(|err| {
-        Error::new(format!("cannot read the state file {}", state.display()))
-            .caused_by(err)
-            .with_hint("a state file holds the live settings in policy format: write one with `gh-policy export -o FILE`")
-    })?;
-    let live = policy::load(state).map_err(|err| {
-        let mut error = Error::new(format!("cannot use the state file {}", state.display()));
-        for diagnostic in &err.diagnostics {
-            error = error.detail(diagnostic.to_string());
-        }
-        error.with_hint("a state file is a policy file describing the live side, as `gh-policy export` writes it")
-    })?;
+    let live = load_state(state)?;
     let named = args
         .remote
         .repo
@@ -178,6 +165,24 @@ fn plan_from_state(
         &LiveState::from_settings(live),
         context,
     ))
+}
+
+/// Loads a state file: the live side in policy format, as `export` writes it.
+pub fn load_state(state: &Path) -> Result<RepoSettings, Error> {
+    // The loader's message for a missing file is about policy files (`--policy`); a state
+    // file that cannot be opened gets its own.
+    std::fs::File::open(state).map_err(|err| {
+        Error::new(format!("cannot read the state file {}", state.display()))
+            .caused_by(err)
+            .with_hint("a state file holds the live settings in policy format: write one with `gh-policy export -o FILE`")
+    })?;
+    policy::load(state).map_err(|err| {
+        let mut error = Error::new(format!("cannot use the state file {}", state.display()));
+        for diagnostic in &err.diagnostics {
+            error = error.detail(diagnostic.to_string());
+        }
+        error.with_hint("a state file is a policy file describing the live side, as `gh-policy export` writes it")
+    })
 }
 
 /// Loads the policy, turning its problems into one error listing them all.

@@ -10,6 +10,7 @@ mod checks;
 mod environment;
 mod exceptions;
 mod guard;
+mod handover;
 mod leaves;
 mod managed;
 mod requirement;
@@ -27,7 +28,9 @@ use crate::plan::{Action, Change, FieldDiff, Plan, ResourceKind, Target};
 pub use branch::REASON_BRANCH_MISSING;
 pub use environment::REASON_SECRET_VALUE;
 pub use guard::{Shortfall, shortfalls};
+pub use handover::replaced_whole;
 pub use managed::managed_resources;
+pub use requirement::predicted;
 
 /// The environment variables that hold a value here (set and not empty): which secrets
 /// `apply` could create where the plan is made.
@@ -136,6 +139,7 @@ fn compare(
     branch::diff(desired, live, &mut changes);
     environment::diff(desired, live, sources, &mut changes);
     ruleset::diff(desired, live, &mut changes);
+    handover::hand_over(desired, live, &mut changes);
     requirement::diff(desired, live, &mut changes, &mut contradictions);
     Plan {
         repository: repository.to_owned(),

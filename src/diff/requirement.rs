@@ -20,7 +20,7 @@ use crate::live::LiveState;
 use crate::model::ref_pattern::selects_branch;
 use crate::model::{Enforcement, RepoSettings, Ruleset, RulesetTarget};
 use crate::plan::{
-    Action, Change, Contradiction, FieldDiff, JudgedSetting, RequirementReport, ResourceKind,
+    Action, Change, Contradiction, FieldDiff, JudgedSetting, Plan, RequirementReport, ResourceKind,
 };
 use crate::policy::Dotted;
 
@@ -57,6 +57,25 @@ pub(super) fn evidence(live: &LiveState, key: &str) -> BranchEvidence {
         .get(branch)
         .cloned()
         .unwrap_or_else(|| from_settings(live, branch))
+}
+
+/// Returns a branch's protection as it is live and as `apply` of `plan` (made from `desired`
+/// and `live`) will leave it: the plan's own prediction, for `migrate`'s proof.
+pub fn predicted(
+    desired: &RepoSettings,
+    live: &LiveState,
+    plan: &Plan,
+    branch: &str,
+) -> (BranchEvidence, BranchEvidence) {
+    let written: BTreeSet<&str> = plan
+        .changes
+        .iter()
+        .filter(|c| c.applicable && !c.excepted)
+        .map(|c| c.address.as_str())
+        .collect();
+    let now = evidence(live, branch);
+    let after = predict(desired, live, &now, &written);
+    (now, after)
 }
 
 /// Adds a change for every requirement unmet live or after `apply`, and a contradiction for
@@ -280,7 +299,7 @@ fn applied(settings: &RepoSettings, default_branch: &str, branch: &str) -> Vec<A
         .collect()
 }
 
-/// Returns true when the ruleset's conditions select the branch.
+/// Returns true when the ruleset's conditions select the branch (as GitHub matches them).
 pub(super) fn selects(ruleset: &Ruleset, branch: &str, default_branch: &str) -> bool {
     let qualify = |list: &[String]| -> Vec<String> {
         list.iter().map(|p| ruleset.target.qualified(p)).collect()

@@ -5,7 +5,7 @@ use serde::Serialize;
 use serde_json::{Value, json};
 
 use super::{BranchEvidence, Classic, Contribution, Verdict, contributions, settings};
-use crate::live::LiveState;
+use crate::live::{Identities, LiveState};
 
 /// The report (`explain --format json`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -46,12 +46,17 @@ pub struct ExplainedSetting {
 pub fn explain(repository: &str, live: &LiveState) -> Explanation {
     Explanation {
         repository: repository.to_owned(),
-        branches: live.evidence.values().map(|e| branch(e, live)).collect(),
+        branches: live
+            .evidence
+            .values()
+            .map(|e| branch(e, &live.ids))
+            .collect(),
     }
 }
 
-fn branch(evidence: &BranchEvidence, live: &LiveState) -> BranchExplanation {
-    let (enforced, evaluate) = contributions(evidence, &live.ids);
+/// Builds the report of one branch from what protects it.
+pub fn branch(evidence: &BranchEvidence, ids: &Identities) -> BranchExplanation {
+    let (enforced, evaluate) = contributions(evidence, ids);
     let mut shown: Vec<ExplainedSetting> = settings(&enforced).into_iter().map(explained).collect();
     let mut not_readable = Vec::new();
     if evidence.classic == Classic::Unreadable {

@@ -1,8 +1,12 @@
 //! Turning one plan target into its requests. Only `apply` reaches this module.
 //!
 //! Each target becomes one request, or a short fixed sequence (a protection PUT, then the
-//! PATCH that pins checks, then signed commits; a secret's public key, then its PUT). The
-//! order of targets and what happens on failure are `apply`'s business.
+//! PATCH that pins checks, then signed commits; a secret's public key, then its PUT; the
+//! rules GitHub enforces on a branch, then the removal of the classic protection rulesets
+//! take over, `handover`). The order of targets and what happens on failure are `apply`'s
+//! business.
+
+mod handover;
 
 use super::api::GithubWrite;
 use super::convert::environment::{environment_request, pattern_request};
@@ -94,16 +98,23 @@ pub async fn perform(
     }
 }
 
-/// A protection PUT, then the PATCH that pins checks, then signed commits; or a DELETE.
+/// A protection PUT, then the PATCH that pins checks, then signed commits; or a DELETE, once
+/// the rulesets it hands over to are confirmed in force.
 async fn protection(
     github: &dyn GithubWrite,
     repo: &RepoName,
     branch: &str,
     write: &ProtectionWrite,
 ) -> Result<Vec<String>, ApiError> {
-    let ProtectionWrite::Put(put) = write else {
-        github.delete_branch_protection(repo, branch).await?;
-        return Ok(Vec::new());
+    let put = match write {
+        ProtectionWrite::Put(put) => put,
+        ProtectionWrite::Remove { handover } => {
+            if let Some(handover) = handover {
+                handover::confirm(github, repo, branch, handover).await?;
+            }
+            github.delete_branch_protection(repo, branch).await?;
+            return Ok(Vec::new());
+        }
     };
     let answer = github
         .put_branch_protection(repo, branch, &protection_request(put))

@@ -15,9 +15,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 pub use target::{
-    ActorKind, DeploymentMode, EnvironmentPut, EnvironmentWrite, PatternWrite, ProtectionPut,
-    ProtectionWrite, ResolvedActor, ResolvedCheck, ResolvedIntegrationCheck, ReviewerId,
-    ReviewerKind, RulesetPut, RulesetWrite, SecretWrite, Target, VariableWrite,
+    ActorKind, DeploymentMode, EnvironmentPut, EnvironmentWrite, Handover, PatternWrite,
+    ProtectionPut, ProtectionWrite, ResolvedActor, ResolvedCheck, ResolvedIntegrationCheck,
+    ReviewerId, ReviewerKind, RulesetPut, RulesetWrite, SecretWrite, Target, VariableWrite,
 };
 
 /// The difference between a policy and a live repository.

@@ -13,6 +13,7 @@ mod inline;
 mod json;
 pub mod junit;
 mod markdown;
+pub mod migrate;
 pub mod org;
 pub mod sarif;
 mod text;

@@ -154,6 +154,9 @@ pub fn pattern_added_lowers(live: &DeploymentBranches) -> bool {
 /// Returns true when `apply` would make this change and it weakens protection: a change
 /// that is applicable, not accepted by an exception, and lowers protection as a whole or
 /// through one of its settings that is not excepted. Requirements are checks, never writes.
+/// Classic protection that rulesets of the same plan replace whole (written first, and
+/// confirmed in force before the removal) lowers nothing: the branch's effective protection
+/// does not drop (DESIGN §14).
 pub fn change_weakens(change: &Change) -> bool {
     counts(change) && (change.lowers || change.diffs.iter().any(|diff| diff_weakens(change, diff)))
 }
@@ -170,7 +173,10 @@ pub fn count(plan: &Plan) -> usize {
 }
 
 fn counts(change: &Change) -> bool {
-    change.applicable && !change.excepted && change.kind != ResourceKind::Requirement
+    change.applicable
+        && !change.excepted
+        && change.kind != ResourceKind::Requirement
+        && !crate::diff::replaced_whole(change)
 }
 
 /// A count as a number (absent, `null` or not a number: 0).

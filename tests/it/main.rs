@@ -18,6 +18,7 @@ mod hostile;
 mod install;
 mod issues;
 mod live;
+mod migrate;
 mod org;
 mod org_guard;
 mod perf;
