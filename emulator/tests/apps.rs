@@ -29,9 +29,10 @@ fn sign(claims: &Value, key_pem: &str) -> String {
 /// left.
 fn jwt(iss: &Value) -> String {
     let t = now();
-    let mut claims = json!({"iat": t - 60, "exp": t + 540});
-    claims["iss"] = iss;
-    sign(&claims, test_keys::PRIVATE_KEY_PEM)
+    sign(
+        &json!({"iat": t - 60, "exp": t + 540, "iss": iss}),
+        test_keys::PRIVATE_KEY_PEM,
+    )
 }
 
 fn seed() -> Seed {
