@@ -28,6 +28,7 @@ pub use branch::REASON_BRANCH_MISSING;
 pub use environment::REASON_SECRET_VALUE;
 pub use guard::{Shortfall, shortfalls};
 pub use managed::managed_resources;
+pub use requirement::{policy_evidence, predicted_evidence};
 
 /// The environment variables that hold a value here (set and not empty): which secrets
 /// `apply` could create where the plan is made.
