@@ -267,6 +267,10 @@ pub struct PlanArgs {
     /// Read the live side from this file (policy format, as `export` writes) instead of GitHub
     #[arg(long, value_name = "FILE")]
     pub state: Option<PathBuf>,
+
+    /// Skip the findings (rules that can never be met, or protect nothing) and their reads
+    #[arg(long)]
+    pub no_findings: bool,
 }
 
 /// Arguments of `apply`.
@@ -351,6 +355,10 @@ pub struct ExplainArgs {
     /// Output format
     #[arg(long, value_enum, default_value_t = ExplainFormat::Text)]
     pub format: ExplainFormat,
+
+    /// Skip the findings (rules that can never be met, or protect nothing) and their reads
+    #[arg(long)]
+    pub no_findings: bool,
 }
 
 /// Formats of `explain`'s report.

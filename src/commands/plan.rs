@@ -7,9 +7,10 @@ use crate::ci::actions;
 use crate::cli::PlanArgs;
 use crate::commands::org::{self, Mode};
 use crate::commands::reports::{self, Output, PolicySource, Reported};
-use crate::commands::{Context, guard, remote};
+use crate::commands::{Context, findings, guard, remote};
 use crate::diff;
 use crate::error::{Error, ExitStatus};
+use crate::findings::Findings;
 use crate::github::client::ReadClient;
 use crate::github::{RestReader, read};
 use crate::live::LiveState;
@@ -51,7 +52,14 @@ pub fn run(
                 read::read_live(&github, &repo, &desired),
             ))
             .map_err(|err| err.located(&desired, &[Vec::new()], &located))?;
-        diff::plan(&repo.to_string(), &desired, &live, &context)
+        let mut plan = diff::plan(&repo.to_string(), &desired, &live, &context);
+        let found = if args.no_findings {
+            Findings::skipped()
+        } else {
+            runtime.block_on(findings::judge_live(&github, &repo, &desired, &live, &plan))?
+        };
+        findings::attach(&mut plan, found, &desired, context.now);
+        plan
     };
     let output = Output::of(args.format);
     match output {
@@ -91,7 +99,8 @@ pub fn run(
             actions::write_annotations(&plan, &args.policy.policy, &located.map, out)?;
         }
     }
-    Ok(if plan.in_sync() {
+    // Error findings fail the gate like drift; warnings never change the exit code.
+    Ok(if plan.passes() {
         ExitStatus::Success
     } else {
         ExitStatus::Drift
@@ -165,12 +174,15 @@ fn plan_from_state(
         (Some(repo), _) | (None, Some(repo)) => repo.to_string(),
         (None, None) => "(the state file's repository)".to_owned(),
     };
-    Ok(diff::plan(
-        &repository,
-        desired,
-        &LiveState::from_settings(live),
-        context,
-    ))
+    let live = LiveState::from_settings(live);
+    let mut plan = diff::plan(&repository, desired, &live, context);
+    let found = if args.no_findings {
+        Findings::skipped()
+    } else {
+        findings::judge_state(desired, &live, &plan)
+    };
+    findings::attach(&mut plan, found, desired, context.now);
+    Ok(plan)
 }
 
 /// Loads the policy, turning its problems into one error listing them all.

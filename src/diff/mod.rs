@@ -145,6 +145,7 @@ fn compare(
         warnings: live.gaps.iter().map(gap_warning).collect(),
         contradictions,
         gaps: live.gaps.clone(),
+        findings: crate::findings::Findings::default(),
     }
 }
 

@@ -114,3 +114,6 @@ environments:
     assert_eq!(code, Some(0));
     assert!(!stderr.contains("sole-reviewer-self-review"), "{stderr}");
 }
+
+mod live;
+mod reads;
