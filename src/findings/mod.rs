@@ -12,9 +12,11 @@ pub mod accept;
 mod branch;
 pub mod facts;
 mod judge;
+pub mod merge;
 pub mod merge_methods;
 pub mod offline;
 mod patterns;
+pub mod plan;
 
 #[cfg(test)]
 mod tests;

@@ -351,4 +351,10 @@ impl OrgPlan {
     pub fn in_sync(&self) -> bool {
         self.errors.is_empty() && self.plans.iter().all(Plan::in_sync)
     }
+
+    /// Returns true when the run passes the gate: no repository failed, drifts, or has an
+    /// error finding no exception accepts.
+    pub fn passes(&self) -> bool {
+        self.errors.is_empty() && self.plans.iter().all(Plan::passes)
+    }
 }

@@ -46,7 +46,15 @@ pub fn plan(
     } = runtime.block_on(with_spinner(
         format!("planning the repositories of {}…", policy.organization),
         ctx.verbose,
-        plan_run(&github, policy, located, scope, args.org.force, concurrency),
+        plan_run(
+            &github,
+            policy,
+            located,
+            scope,
+            args.org.force,
+            concurrency,
+            !args.no_findings,
+        ),
     ))?;
     if ctx.verbose {
         writeln!(
@@ -82,7 +90,7 @@ pub fn plan(
         if let Some(error) = guard::error(guard::lines(&plan, &target.layers, located, false)) {
             return Err(error);
         }
-        return Ok(if plan.in_sync() {
+        return Ok(if plan.passes() {
             ExitStatus::Success
         } else {
             ExitStatus::Drift

@@ -167,6 +167,10 @@ pub(super) fn of(repo: &RepoName, read: &Read) -> ApiPath {
         Read::User(login) => user(login),
         Read::Team(slug) => team(&repo.owner, slug),
         Read::App(slug) => app(slug),
+        Read::Writers => writers(repo),
+        Read::BranchNames => branches(repo),
+        Read::Codeowners(branch) => codeowners_errors(repo, branch),
+        Read::ClosedPulls(branch) => closed_pulls(repo, branch),
     }
 }
 
