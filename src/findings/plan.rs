@@ -149,3 +149,53 @@ pub fn reads_in_sync(desired: &RepoSettings) -> Vec<Read> {
     reads.extend(needs.checks.into_iter().map(Read::ClosedPulls));
     reads
 }
+
+/// Adds to `explain`'s report, per branch, whether a pull request can merge and what it
+/// must have, with the findings about the branch (judged on the live protection).
+pub async fn explain(
+    github: &dyn GithubRead,
+    repo: &RepoName,
+    desired: &RepoSettings,
+    live: &LiveState,
+    explanation: &mut crate::effective::explain::Explanation,
+) -> Result<(), ApiError> {
+    let subjects: Vec<Subject> = live
+        .evidence
+        .values()
+        .map(|evidence| Subject {
+            evidence: evidence.clone(),
+            no_bypass: desired
+                .requirements
+                .iter()
+                .any(|(key, r)| r.no_bypass && live.branch_of(key) == evidence.branch),
+        })
+        .collect();
+    let needs = needs(&subjects, desired, &live.ids);
+    let facts = read_facts(github, repo, &needs).await?;
+    let found = findings(
+        &subjects,
+        desired,
+        &BTreeMap::new(),
+        &facts,
+        &live.ids,
+        live.branch_of("~DEFAULT_BRANCH"),
+    );
+    for branch in &mut explanation.branches {
+        let target = format!("branches.{}", branch.branch);
+        let about: Vec<super::Finding> = found
+            .findings
+            .iter()
+            .filter(|f| f.target == target)
+            .cloned()
+            .collect();
+        let Some(evidence) = live.evidence.get(&branch.branch) else {
+            continue;
+        };
+        let (enforced, _) = crate::effective::contributions(evidence, &live.ids);
+        let settings = crate::effective::settings(&enforced);
+        branch.pull_request = Some(super::merge::answer(&branch.branch, &settings, &about));
+        branch.findings = about;
+    }
+    explanation.finding_notes = found.notes;
+    Ok(())
+}

@@ -100,3 +100,64 @@ fn findings_cost_at_most_four_reads_per_branch() {
         .count();
     assert_eq!(per_branch, 4);
 }
+
+#[test]
+fn explain_says_whether_a_pull_request_can_merge_and_what_it_must_have() {
+    let two = json!({ "collaborators": [ { "login": "octocat", "permission": "admin" },
+                                         { "login": "hubot", "permission": "write" } ] });
+    let lint = checks(&json!([{ "context": "lint" }]));
+    let repo = world(
+        &protection(&reviews(2, false), &lint, false),
+        &two,
+        &json!({}),
+    );
+    repo.policy("version: 1\nrepository: acme/api\n");
+    let output = repo.cmd().args(["explain", "main"]).output().unwrap();
+    let text = String::from_utf8(output.stdout).unwrap();
+    assert_eq!(output.status.code(), Some(0), "{text}");
+    assert!(
+        text.contains("Can a pull request merge into main? no. It must have:")
+            && text.contains(
+                "2 approving reviews from people with write access other than its author"
+            )
+            && text.contains("these checks passing on its head commit: `lint`")
+            && text.contains("✗ not-enough-reviewers (error)"),
+        "{text}"
+    );
+    let output = repo
+        .cmd()
+        .args(["explain", "main", "--format", "json"])
+        .output()
+        .unwrap();
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(report["branches"][0]["pull_request"]["can_merge"], false);
+    assert_eq!(
+        report["branches"][0]["findings"][0]["id"],
+        "not-enough-reviewers"
+    );
+    // A third writer: it can.
+    let three = json!({ "collaborators": [ { "login": "octocat", "permission": "admin" },
+                                           { "login": "hubot", "permission": "write" },
+                                           { "login": "monalisa", "permission": "write" } ] });
+    let repo = world(
+        &protection(&reviews(2, false), &lint, false),
+        &three,
+        &json!({}),
+    );
+    repo.policy("version: 1\nrepository: acme/api\n");
+    let output = repo
+        .cmd()
+        .args(["explain", "main", "--format", "json"])
+        .output()
+        .unwrap();
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(report["branches"][0]["pull_request"]["can_merge"], true);
+    assert!(report["branches"][0].get("findings").is_none());
+    let skipped = repo
+        .cmd()
+        .args(["explain", "main", "--no-findings", "--format", "json"])
+        .output()
+        .unwrap();
+    let report: Value = serde_json::from_slice(&skipped.stdout).unwrap();
+    assert!(report["branches"][0].get("pull_request").is_none());
+}
