@@ -14,9 +14,9 @@ mod migrate;
 mod values;
 
 pub use content::{CommentArgs, IssueArgs, WritePaceArgs};
+pub use migrate::{MigrateArgs, MigrateFormat};
 pub use values::MAX_SECONDS;
 use values::{milliseconds, seconds, shard, wait_seconds};
-pub use migrate::{MigrateArgs, MigrateFormat};
 
 /// The exit codes of every command, for `--help` and the man page (DESIGN.md §1).
 pub const EXIT_CODES: [(u8, &str); 3] = [
@@ -281,6 +281,10 @@ pub struct PlanArgs {
     /// FILE`; written only when the plan has no error
     #[arg(long, value_name = "FILE", conflicts_with = "state")]
     pub out: Option<PathBuf>,
+
+    /// Skip the findings (rules that can never be met, or protect nothing) and their reads
+    #[arg(long)]
+    pub no_findings: bool,
 }
 
 /// Arguments of `apply`.
@@ -370,6 +374,10 @@ pub struct ExplainArgs {
     /// Output format
     #[arg(long, value_enum, default_value_t = ExplainFormat::Text)]
     pub format: ExplainFormat,
+
+    /// Skip the findings (rules that can never be met, or protect nothing) and their reads
+    #[arg(long)]
+    pub no_findings: bool,
 }
 
 /// Formats of `explain`'s report.

@@ -24,6 +24,7 @@ pub mod diff;
 pub mod effective;
 pub mod error;
 pub mod exceptions;
+pub mod findings;
 pub mod github;
 pub mod limits;
 pub mod live;

@@ -28,9 +28,11 @@ pub use faults::{Echo, Fault, FaultKind};
 pub use limits::{SecondaryLimits, Stats};
 pub use schema::{github_api_dir, validate_request, validate_response};
 pub use seed::{
-    AppSeed, BranchPolicySeed, BranchSeed, CheckRunSeed, CommentSeed, DeploymentBranchPolicySeed,
-    EnvironmentSeed, InstallationSeed, IssueSeed, LabelSeed, OrgAdminActorId, OrgSeed, Realism,
-    RepoSeed, RepositorySeed, ReturnOrder, ReviewerSeed, Role, Seed, TeamSeed, TokenSeed, UserSeed,
+    ActivitySeed, AppSeed, BranchPolicySeed, BranchSeed, CheckRunSeed, CodeownersErrorSeed,
+    CodeownersSeed, CollaboratorSeed, CommentSeed, CommitSeed, DeploymentBranchPolicySeed,
+    EnvironmentSeed, InstallationSeed, IssueSeed, LabelSeed, OrgAdminActorId, OrgSeed,
+    PullRequestSeed, Realism, RepoSeed, RepositorySeed, ReturnOrder, ReviewerSeed, Role, Seed,
+    TeamSeed, TokenSeed, UserSeed,
 };
 pub use state::ref_patterns;
 

@@ -10,6 +10,7 @@ pub mod completions;
 pub mod content;
 pub mod explain;
 pub mod export;
+pub mod findings;
 pub mod guard;
 pub mod interrupt;
 pub mod issue;

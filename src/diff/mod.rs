@@ -31,6 +31,7 @@ pub use guard::{Shortfall, shortfalls};
 pub use handover::replaced_whole;
 pub use managed::managed_resources;
 pub use requirement::predicted;
+pub use requirement::{policy_evidence, predicted_evidence};
 
 /// The environment variables that hold a value here (set and not empty): which secrets
 /// `apply` could create where the plan is made.
@@ -148,6 +149,7 @@ fn compare(
         warnings: live.gaps.iter().map(gap_warning).collect(),
         contradictions,
         gaps: live.gaps.clone(),
+        findings: crate::findings::Findings::default(),
     }
 }
 

@@ -274,6 +274,46 @@ pub(super) fn predict(
     }
 }
 
+/// The evidence of a branch as `apply` will leave it, `changes` being the plan's (for the
+/// findings of DESIGN §13, judged on what apply leaves).
+pub fn predicted_evidence(
+    desired: &RepoSettings,
+    live: &LiveState,
+    changes: &[Change],
+    branch: &str,
+) -> BranchEvidence {
+    let written: BTreeSet<&str> = changes
+        .iter()
+        .filter(|c| c.applicable)
+        .map(|c| c.address.as_str())
+        .collect();
+    let now = live
+        .evidence
+        .get(branch)
+        .cloned()
+        .unwrap_or_else(|| from_settings(live, branch));
+    predict(desired, live, &now, &written)
+}
+
+/// The evidence of a branch the policy alone gives: its classic protection and the
+/// policy's rulesets that select it (offline, `validate`).
+pub fn policy_evidence(
+    desired: &RepoSettings,
+    branch: &str,
+    default_branch: &str,
+) -> BranchEvidence {
+    let classic = match desired.branches.get(branch) {
+        Some(b) if b.protected => Classic::Protected(Box::new(b.clone())),
+        _ => Classic::None,
+    };
+    BranchEvidence {
+        branch: branch.to_owned(),
+        exists: true,
+        classic,
+        rulesets: applied(desired, default_branch, branch),
+    }
+}
+
 /// The rulesets of `settings` that apply to the branch (enforced or evaluated).
 fn applied(settings: &RepoSettings, default_branch: &str, branch: &str) -> Vec<AppliedRuleset> {
     settings

@@ -14,6 +14,9 @@ pub struct Explanation {
     pub repository: String,
     /// One entry per branch asked about.
     pub branches: Vec<BranchExplanation>,
+    /// What the findings could not judge, and why (DESIGN §13).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub finding_notes: Vec<String>,
 }
 
 /// The effective protection of one branch.
@@ -29,6 +32,13 @@ pub struct BranchExplanation {
     pub not_readable: Vec<String>,
     /// What evaluate-mode rulesets would add, were they enforced.
     pub evaluate_only: Vec<ExplainedSetting>,
+    /// Can a pull request merge here, and what must it have (DESIGN §13); absent with
+    /// `--no-findings`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pull_request: Option<crate::findings::merge::MergeAnswer>,
+    /// The findings about this branch.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub findings: Vec<crate::findings::Finding>,
 }
 
 /// One setting, named as in `requirements`.
@@ -51,6 +61,7 @@ pub fn explain(repository: &str, live: &LiveState) -> Explanation {
             .values()
             .map(|e| branch(e, &live.ids))
             .collect(),
+        finding_notes: Vec::new(),
     }
 }
 
@@ -74,6 +85,8 @@ pub fn branch(evidence: &BranchEvidence, ids: &Identities) -> BranchExplanation 
         settings: shown,
         not_readable,
         evaluate_only: settings(&evaluate).into_iter().map(explained).collect(),
+        pull_request: None,
+        findings: Vec::new(),
     }
 }
 

@@ -16,6 +16,7 @@ use super::wire::checks::CheckRun;
 use super::wire::environment::{
     DeploymentBranchPolicy, DeploymentBranchPolicyRequest, Environment, EnvironmentRequest,
 };
+use super::wire::findings::{CodeownersError, Collaborator, PullRequest};
 use super::wire::properties::{PropertyDefinition, RepositoryValues};
 use super::wire::protection::{ChecksRequest, Protection, ProtectionRequest};
 use super::wire::rate_limit::RateLimit;
@@ -135,6 +136,29 @@ pub trait GithubRead: Send + Sync {
     /// commit, each with its app (the one place an app's id becomes its slug).
     async fn check_runs(&self, repo: &RepoName, reference: &str)
     -> Result<Vec<CheckRun>, ApiError>;
+
+    /// GET `…/branches`, every page: the names of every branch.
+    async fn branch_names(&self, repo: &RepoName) -> Result<Vec<String>, ApiError>;
+
+    /// GET `…/collaborators?permission=push`, every page: the people with write access
+    /// (GitHub lists them only to callers with push access).
+    async fn writers(&self, repo: &RepoName) -> Result<Vec<Collaborator>, ApiError>;
+
+    /// GET `…/codeowners/errors?ref={branch}`: the errors of the CODEOWNERS file pull
+    /// requests into the branch use; `None` when there is no CODEOWNERS file (404).
+    async fn codeowners_errors(
+        &self,
+        repo: &RepoName,
+        branch: &str,
+    ) -> Result<Option<Vec<CodeownersError>>, ApiError>;
+
+    /// GET `…/pulls?state=closed&base={branch}&sort=updated&direction=desc`, one page:
+    /// the pull requests into the branch closed most recently (merged or not).
+    async fn closed_pulls(&self, repo: &RepoName, base: &str)
+    -> Result<Vec<PullRequest>, ApiError>;
+
+    /// GET `…/commits/{ref}/status`, one page of 100: the contexts of the commit's statuses.
+    async fn commit_statuses(&self, repo: &RepoName, sha: &str) -> Result<Vec<String>, ApiError>;
 
     /// GET `/rate_limit` (free): the `core` budget, to check before a large run.
     async fn rate_limit(&self) -> Result<RateLimit, ApiError>;

@@ -227,6 +227,8 @@ fn an_exception_on_a_branch_keeps_it() {
     );
     policy.exceptions = vec![crate::model::Exception {
         path: "branches.main.enforce_admins".into(),
+        finding: None,
+        target: None,
         allow: json!("any"),
         reason: "on call".into(),
         expires: "2099-01-01".into(),

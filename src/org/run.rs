@@ -99,11 +99,12 @@ pub async fn plan_all(
     context_for: ContextFor<'_>,
     located: &Located,
     concurrency: usize,
+    findings: bool,
 ) -> Vec<Planned> {
     let mut planned: Vec<Planned> = stream::iter(targets)
         .map(|target| async move {
             let context = context_for(&target.settings);
-            let result = plan_one(github, &target, org_rulesets, &context, located).await;
+            let result = plan_one(github, &target, org_rulesets, &context, located, findings).await;
             (target, result)
         })
         .buffer_unordered(concurrency.max(1))
@@ -113,19 +114,28 @@ pub async fn plan_all(
     planned
 }
 
-/// Plans one repository of the run; a name GitHub does not know is located in the policy
-/// file `located`, at the layer that writes it.
+/// Plans one repository of the run, with its findings when asked; a name GitHub does not
+/// know is located in the policy file `located`, at the layer that writes it.
 pub async fn plan_one(
     github: &dyn GithubRead,
     target: &Target,
     org_rulesets: &OrgRulesets,
     context: &Context,
     located: &Located,
+    findings: bool,
 ) -> Result<Plan, crate::Error> {
     let live = read::read_live_in_org(github, &target.repo, &target.settings, org_rulesets)
         .await
         .map_err(|err| err.located(&target.settings, &target.layers, located))?;
-    Ok(plan_of(target, &live, context))
+    let mut plan = plan_of(target, &live, context);
+    // An archived repository is read-only: nothing can be merged into it.
+    if findings && !target.archived {
+        let found =
+            crate::findings::plan::judge_live(github, &target.repo, &target.settings, &live, &plan)
+                .await?;
+        crate::findings::plan::attach(&mut plan, found, &target.settings, context.now);
+    }
+    Ok(plan)
 }
 
 /// The plan of one repository of the run from what was read.

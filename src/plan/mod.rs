@@ -39,6 +39,9 @@ pub struct Plan {
     /// What the token could not read of what the policy manages: not compared, never
     /// guessed, never written over.
     pub gaps: Vec<Gap>,
+    /// Rules that can never be met, or protect nothing (DESIGN §13), judged on what `apply`
+    /// leaves; error findings fail the gate like drift.
+    pub findings: crate::findings::Findings,
 }
 
 /// Something the policy manages that the token cannot read (a ruleset's bypass actors,
@@ -150,6 +153,12 @@ impl Plan {
             }
         }
         summary
+    }
+
+    /// Returns true when the plan passes the gate: in sync, and no error finding that no
+    /// exception accepts (warnings never count).
+    pub fn passes(&self) -> bool {
+        self.in_sync() && self.findings.failing() == 0
     }
 
     /// Returns how many changes weaken protection (DESIGN §11; see `weakening`).
@@ -342,5 +351,11 @@ impl OrgPlan {
     /// Returns true when no repository drifts and none failed.
     pub fn in_sync(&self) -> bool {
         self.errors.is_empty() && self.plans.iter().all(Plan::in_sync)
+    }
+
+    /// Returns true when the run passes the gate: no repository failed, drifts, or has an
+    /// error finding no exception accepts.
+    pub fn passes(&self) -> bool {
+        self.errors.is_empty() && self.plans.iter().all(Plan::passes)
     }
 }

@@ -9,6 +9,7 @@
 //! formats say the same thing in the same words.
 
 pub mod explain;
+pub mod findings;
 mod inline;
 mod json;
 pub mod junit;

@@ -13,6 +13,7 @@ mod errors;
 mod exceptions;
 mod export;
 mod faults;
+mod findings;
 mod fuzz;
 mod hostile;
 mod install;

@@ -4,6 +4,7 @@
 //! state in the same format, so a test can assert what `apply` did.
 
 mod access;
+mod activity;
 mod issues;
 mod org;
 
@@ -13,6 +14,10 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 pub use access::{InstallationSeed, OrgAdminActorId, Realism, ReturnOrder, Role, TokenSeed};
+pub use activity::{
+    ActivitySeed, CodeownersErrorSeed, CodeownersSeed, CollaboratorSeed, CommitSeed,
+    PullRequestSeed,
+};
 pub(crate) use issues::DEFAULT_LABEL_COLOR;
 pub use issues::{CommentSeed, IssueSeed, LabelSeed};
 pub use org::{OrgSeed, RepositorySeed};
@@ -194,6 +199,9 @@ pub struct RepoSeed {
     /// reported, each by the app that ran it.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub check_runs: Vec<CheckRunSeed>,
+    /// Collaborators, CODEOWNERS, pull requests and what reported on each commit.
+    #[serde(default, skip_serializing_if = "ActivitySeed::is_empty")]
+    pub activity: ActivitySeed,
 }
 
 /// A check run a commit has: its name and the app (by slug, an app of the seed) that
@@ -220,6 +228,7 @@ impl Default for RepoSeed {
             id: None,
             custom_properties: BTreeMap::new(),
             check_runs: Vec::new(),
+            activity: ActivitySeed::default(),
         }
     }
 }

@@ -4,8 +4,9 @@ use serde_json::{Value, json};
 
 use super::paging::Paging;
 use super::routes::{
-    Route, T_ADM, T_BRANCH, T_BRANCHES, T_CHECK_RUNS, T_ENV, T_ENVS, T_POL, T_POLS, T_PROT,
-    T_PUBKEY, T_REPO, T_RPR, T_RSC, T_SECRET, T_SECRETS, T_SIG, T_VAR, T_VARS,
+    Route, T_ADM, T_BRANCH, T_BRANCHES, T_CHECK_RUNS, T_CODEOWNERS, T_COLLABS, T_ENV, T_ENVS,
+    T_POL, T_POLS, T_PROT, T_PUBKEY, T_PULLS, T_REPO, T_RPR, T_RSC, T_SECRET, T_SECRETS, T_SIG,
+    T_STATUS, T_VAR, T_VARS,
 };
 use crate::render::{self, Ctx};
 use crate::seed::Role;
@@ -30,6 +31,20 @@ pub(crate) fn dispatch(
     match (rt.template, method) {
         (T_REPO, _) => ok(st.full_json(ctx, role)),
         (T_CHECK_RUNS, _) => ok(st.check_runs_json(ctx, a, pg.param("check_name").as_deref())),
+        (T_STATUS, _) => ok(st.status_json(ctx, a, role)),
+        (T_COLLABS, _) => {
+            Ok(pg.list(st.collaborators_json(ctx, role, pg.param("permission").as_deref())?))
+        }
+        (T_CODEOWNERS, _) => st.codeowners_json(),
+        (T_PULLS, _) => {
+            let ascending = pg.param("direction").as_deref() == Some("asc");
+            Ok(pg.list(st.pulls_json(
+                ctx,
+                pg.param("state").as_deref(),
+                pg.param("base").as_deref(),
+                ascending,
+            )))
+        }
         (T_BRANCHES, _) => {
             let filter = pg.param("protected").map(|v| v == "true" || v == "1");
             let items = st

@@ -39,6 +39,10 @@ pub(crate) const T_COMMENT: &str = "/repos/{owner}/{repo}/issues/comments/{comme
 pub(crate) const T_LABELS: &str = "/repos/{owner}/{repo}/labels";
 pub(crate) const T_REPO_PROPS: &str = "/repos/{owner}/{repo}/properties/values";
 pub(crate) const T_CHECK_RUNS: &str = "/repos/{owner}/{repo}/commits/{ref}/check-runs";
+pub(crate) const T_STATUS: &str = "/repos/{owner}/{repo}/commits/{ref}/status";
+pub(crate) const T_COLLABS: &str = "/repos/{owner}/{repo}/collaborators";
+pub(crate) const T_CODEOWNERS: &str = "/repos/{owner}/{repo}/codeowners/errors";
+pub(crate) const T_PULLS: &str = "/repos/{owner}/{repo}/pulls";
 pub(crate) const T_REPO_INST: &str = "/repos/{owner}/{repo}/installation";
 pub(crate) const T_USER: &str = "/users/{username}";
 pub(crate) const T_USER_ID: &str = "/user/{account_id}";
@@ -141,6 +145,10 @@ fn repo_route(rest: &[&str]) -> Option<Route> {
         ["commits", more @ .., "check-runs"] if !more.is_empty() => {
             r(T_CHECK_RUNS, join(more), e())
         }
+        ["commits", more @ .., "status"] if !more.is_empty() => r(T_STATUS, join(more), e()),
+        ["collaborators"] => r(T_COLLABS, e(), e()),
+        ["codeowners", "errors"] => r(T_CODEOWNERS, e(), e()),
+        ["pulls"] => r(T_PULLS, e(), e()),
         ["issues"] => r(T_ISSUES, e(), e()),
         ["issues", "comments", id] => r(T_COMMENT, d(id), e()),
         ["issues", n] => r(T_ISSUE, d(n), e()),
@@ -196,7 +204,9 @@ pub(crate) fn allowed(template: &str, method: &str) -> bool {
         T_REPO | T_BRANCHES | T_BRANCH | T_ENVS | T_SECRETS | T_PUBKEY | T_USER | T_TEAM
         | T_APP | T_RULES | T_HISTORY | T_VERSION | T_REPO_PROPS | T_REPO_INST | T_CHECK_RUNS
         | T_USER_ID | T_USER_REPOS | T_TEAMS | T_ORG_REPOS | T_ORG_SCHEMA | T_ORG_VALUES
-        | T_ORG_INST | T_INST_REPOS | T_RATE => m == "GET",
+        | T_ORG_INST | T_INST_REPOS | T_RATE | T_STATUS | T_COLLABS | T_CODEOWNERS | T_PULLS => {
+            m == "GET"
+        }
         T_PROT | T_ENV | T_SECRET | T_POL | T_RULESET | T_ORG_RULESET => {
             matches!(m, "GET" | "PUT" | "DELETE")
         }

@@ -4,6 +4,7 @@
 //! [`World`] holds the accounts, the organisation, every repository ([`Repo`]) and the
 //! organisation's rulesets; the submodules add one resource each.
 
+mod activity;
 mod check_runs;
 pub(crate) mod conditions;
 mod environments;

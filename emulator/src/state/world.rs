@@ -233,6 +233,7 @@ impl World {
                     environments,
                     rulesets,
                     check_runs: r.repo.check_runs.clone(),
+                    activity: r.repo.activity.clone(),
                     issues,
                     labels,
                 });

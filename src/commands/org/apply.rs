@@ -47,7 +47,16 @@ pub fn apply(
         } = with_spinner(
             format!("planning the repositories of {}…", policy.organization),
             ctx.verbose,
-            plan_run(&github, policy, located, scope, args.org.force, concurrency),
+            // Findings are plan's (DESIGN §13); apply reads only what it writes from.
+            plan_run(
+                &github,
+                policy,
+                located,
+                scope,
+                args.org.force,
+                concurrency,
+                false,
+            ),
         )
         .await?;
         let report = org_plan(&policy.organization, &planned, &refused, located);

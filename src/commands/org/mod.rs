@@ -262,11 +262,11 @@ fn one_report(error: &Error) -> String {
         .to_owned()
 }
 
-/// Exit 1 if any repository failed, else 2 if any drifted, else 0.
+/// Exit 1 if any repository failed, else 2 if any drifted or has an error finding, else 0.
 pub(super) fn status_of(plan: &OrgPlan) -> ExitStatus {
     if !plan.errors.is_empty() {
         ExitStatus::Failure
-    } else if plan.in_sync() {
+    } else if plan.passes() {
         ExitStatus::Success
     } else {
         ExitStatus::Drift

@@ -16,6 +16,17 @@ use crate::policy::Located;
 use crate::progress::with_spinner;
 use crate::render;
 
+/// Refuses `--state`: a state file holds one repository's settings.
+fn refuse_state(args: &PlanArgs) -> Result<(), Error> {
+    if args.state.is_some() {
+        return Err(Error::new(
+            "--state holds one repository's settings; it does not go with an organisation",
+        )
+        .with_hint("plan one repository with --repo OWNER/NAME and a repository policy"));
+    }
+    Ok(())
+}
+
 /// Runs `plan` over the organisation.
 pub fn plan(
     args: &PlanArgs,
@@ -25,12 +36,7 @@ pub fn plan(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> Result<ExitStatus, Error> {
-    if args.state.is_some() {
-        return Err(Error::new(
-            "--state holds one repository's settings; it does not go with an organisation",
-        )
-        .with_hint("plan one repository with --repo OWNER/NAME and a repository policy"));
-    }
+    refuse_state(args)?;
     crate::exceptions::now().map_err(Error::new)?;
     let scope = scope(policy, &args.remote, &args.org)?;
     let (mut config, runtime) = remote::connect_org(&args.remote, &policy.organization, ctx)?;
@@ -46,7 +52,15 @@ pub fn plan(
     } = runtime.block_on(with_spinner(
         format!("planning the repositories of {}…", policy.organization),
         ctx.verbose,
-        plan_run(&github, policy, located, scope, args.org.force, concurrency),
+        plan_run(
+            &github,
+            policy,
+            located,
+            scope,
+            args.org.force,
+            concurrency,
+            !args.no_findings,
+        ),
     ))?;
     if ctx.verbose {
         writeln!(
@@ -82,7 +96,7 @@ pub fn plan(
         if let Some(error) = guard::error(guard::lines(&plan, &target.layers, located, false)) {
             return Err(error);
         }
-        return Ok(if plan.in_sync() {
+        return Ok(if plan.passes() {
             ExitStatus::Success
         } else {
             ExitStatus::Drift

@@ -101,6 +101,7 @@ pub(super) async fn plan_run(
     scope: Scope<'_>,
     force: bool,
     concurrency: usize,
+    findings: bool,
 ) -> Result<Planning, Error> {
     let (
         Selection {
@@ -119,6 +120,7 @@ pub(super) async fn plan_run(
         &context_for,
         located,
         concurrency,
+        findings,
     )
     .await;
     Ok(Planning {

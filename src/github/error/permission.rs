@@ -34,6 +34,10 @@ pub enum Permission {
     IssuesWrite,
     /// Pull requests, write: the plan's comment and label on a pull request.
     PullRequestsWrite,
+    /// Pull requests, read: the last merged pull request into a branch.
+    PullRequestsRead,
+    /// Commit statuses, read: the legacy statuses of a commit.
+    CommitStatusesRead,
 }
 
 impl Permission {
@@ -54,6 +58,8 @@ impl Permission {
             Self::OrganizationAdministrationWrite => "Organization administration: write",
             Self::IssuesWrite => "Issues: write",
             Self::PullRequestsWrite => "Pull requests: write",
+            Self::PullRequestsRead => "Pull requests: read",
+            Self::CommitStatusesRead => "Commit statuses: read",
         }
     }
 

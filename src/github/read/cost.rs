@@ -38,6 +38,14 @@ pub enum Read {
     Team(String),
     /// `GET /apps/{slug}`.
     App(String),
+    /// The people with write access (findings, DESIGN §13).
+    Writers,
+    /// Every branch's name (findings).
+    BranchNames,
+    /// The CODEOWNERS errors for a branch (findings).
+    Codeowners(String),
+    /// The closed pull requests into a branch (findings).
+    ClosedPulls(String),
 }
 
 /// One GET an organisation run makes once, before it plans any repository.

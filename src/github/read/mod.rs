@@ -12,6 +12,7 @@ mod environments;
 mod error;
 mod evidence;
 mod export;
+mod findings;
 mod names;
 mod org;
 mod protection;
@@ -32,6 +33,7 @@ use crate::untrusted;
 pub use cost::{OrgRead, Read, reads_in_sync};
 pub use error::{NameKind, ReadError, UnknownName};
 pub use export::read_all;
+pub use findings::read_facts;
 pub use org::{OrgRulesets, org_properties, org_repositories, read_org_rulesets};
 
 /// Reads what `desired` covers from the repository.

@@ -61,6 +61,46 @@ pub(super) fn check_runs(repo: &RepoName, reference: &str) -> ApiPath {
         .query("per_page", PER_PAGE)
 }
 
+pub(super) fn branches(repo: &RepoName) -> ApiPath {
+    repo_path(repo).lit("branches").query("per_page", PER_PAGE)
+}
+
+pub(super) fn writers(repo: &RepoName) -> ApiPath {
+    repo_path(repo)
+        .lit("collaborators")
+        .query("permission", "push")
+        .query("per_page", PER_PAGE)
+}
+
+pub(super) fn codeowners_errors(repo: &RepoName, branch: &str) -> ApiPath {
+    repo_path(repo)
+        .lit("codeowners")
+        .lit("errors")
+        .query("ref", branch)
+}
+
+/// The pull requests looked at for the last merged one: closed ones, most recently updated
+/// first (a merge updates a pull request).
+pub(super) const CLOSED_PULLS: &str = "20";
+
+pub(super) fn closed_pulls(repo: &RepoName, base: &str) -> ApiPath {
+    repo_path(repo)
+        .lit("pulls")
+        .query("state", "closed")
+        .query("base", base)
+        .query("sort", "updated")
+        .query("direction", "desc")
+        .query("per_page", CLOSED_PULLS)
+}
+
+pub(super) fn commit_status(repo: &RepoName, sha: &str) -> ApiPath {
+    repo_path(repo)
+        .lit("commits")
+        .value(sha)
+        .lit("status")
+        .query("per_page", PER_PAGE)
+}
+
 pub(super) fn user(login: &str) -> ApiPath {
     ApiPath::new("users").value(login)
 }
@@ -127,6 +167,10 @@ pub(super) fn of(repo: &RepoName, read: &Read) -> ApiPath {
         Read::User(login) => user(login),
         Read::Team(slug) => team(&repo.owner, slug),
         Read::App(slug) => app(slug),
+        Read::Writers => writers(repo),
+        Read::BranchNames => branches(repo),
+        Read::Codeowners(branch) => codeowners_errors(repo, branch),
+        Read::ClosedPulls(branch) => closed_pulls(repo, branch),
     }
 }
 

@@ -15,6 +15,9 @@ use crate::github::wire::account::{App, BranchItem, Repository, Team, User};
 use crate::github::wire::actions::{PublicKey, SecretItem, VariableItem};
 use crate::github::wire::checks::{CheckRun, CheckRuns};
 use crate::github::wire::environment::{DeploymentBranchPolicy, Environment};
+use crate::github::wire::findings::{
+    CodeownersError, CodeownersErrors, Collaborator, CombinedStatus, PullRequest,
+};
 use crate::github::wire::properties::{PropertyDefinition, RepositoryValues};
 use crate::github::wire::rate_limit::{Overview, RateLimit};
 use crate::github::wire::ruleset::{EffectiveRule, Ruleset, RulesetSummary};
@@ -265,6 +268,69 @@ impl<C: Reads> GithubRead for Rest<C> {
             return Err(ApiError::from_status(&response, call).needing(Permission::ChecksRead));
         }
         parse::<CheckRuns>(&response, &call).map(|page| page.check_runs)
+    }
+
+    async fn branch_names(&self, repo: &RepoName) -> Result<Vec<String>, ApiError> {
+        let path = paths::branches(repo);
+        let items: Vec<BranchItem> = self
+            .reads()
+            .get_all(&path, None)
+            .await
+            .map_err(|e| repository_missing(e.needing(Permission::ContentsRead), repo))?;
+        Ok(items.into_iter().map(|b| b.name).collect())
+    }
+
+    async fn writers(&self, repo: &RepoName) -> Result<Vec<Collaborator>, ApiError> {
+        let path = paths::writers(repo);
+        self.reads()
+            .get_all(&path, None)
+            .await
+            .map_err(|e| e.needing(Permission::MetadataRead))
+    }
+
+    async fn codeowners_errors(
+        &self,
+        repo: &RepoName,
+        branch: &str,
+    ) -> Result<Option<Vec<CodeownersError>>, ApiError> {
+        let path = paths::codeowners_errors(repo, branch);
+        let call = path.call(http::Method::GET);
+        let response = self.reads().get(&path).await?;
+        match response.status {
+            StatusCode::OK => parse::<CodeownersErrors>(&response, &call).map(|e| Some(e.errors)),
+            // QUIRKS 62: 404 when there is no CODEOWNERS file.
+            StatusCode::NOT_FOUND => Ok(None),
+            _ => Err(ApiError::from_status(&response, call).needing(Permission::ContentsRead)),
+        }
+    }
+
+    async fn closed_pulls(
+        &self,
+        repo: &RepoName,
+        base: &str,
+    ) -> Result<Vec<PullRequest>, ApiError> {
+        let path = paths::closed_pulls(repo, base);
+        let call = path.call(http::Method::GET);
+        let response = self.reads().get(&path).await?;
+        if response.status != StatusCode::OK {
+            return Err(
+                ApiError::from_status(&response, call).needing(Permission::PullRequestsRead)
+            );
+        }
+        parse(&response, &call)
+    }
+
+    async fn commit_statuses(&self, repo: &RepoName, sha: &str) -> Result<Vec<String>, ApiError> {
+        let path = paths::commit_status(repo, sha);
+        let call = path.call(http::Method::GET);
+        let response = self.reads().get(&path).await?;
+        if response.status != StatusCode::OK {
+            return Err(
+                ApiError::from_status(&response, call).needing(Permission::CommitStatusesRead)
+            );
+        }
+        parse::<CombinedStatus>(&response, &call)
+            .map(|combined| combined.statuses.into_iter().map(|s| s.context).collect())
     }
 
     fn cached(&self, repo: &RepoName, read: &Read) -> bool {

@@ -10,6 +10,7 @@ pub mod account;
 pub mod actions;
 pub mod checks;
 pub mod environment;
+pub mod findings;
 pub mod issue;
 pub mod properties;
 pub mod protection;

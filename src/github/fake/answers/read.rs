@@ -195,6 +195,9 @@ impl GithubRead for FakeGithub {
             default_branch: Some("main".to_owned()),
             archived: false,
             fork: false,
+            allow_merge_commit: Some(true),
+            allow_squash_merge: Some(true),
+            allow_rebase_merge: Some(true),
         })
     }
 
@@ -209,6 +212,9 @@ impl GithubRead for FakeGithub {
             default_branch: Some("main".to_owned()),
             archived: false,
             fork: false,
+            allow_merge_commit: None,
+            allow_squash_merge: None,
+            allow_rebase_merge: None,
         }])
     }
 
@@ -258,6 +264,48 @@ impl GithubRead for FakeGithub {
     ) -> Result<Vec<crate::github::wire::checks::CheckRun>, ApiError> {
         self.check_repo(repo, "check_runs")?;
         let _state = self.call("check_runs", reference, None)?;
+        Ok(Vec::new())
+    }
+
+    async fn branch_names(&self, repo: &RepoName) -> Result<Vec<String>, ApiError> {
+        self.check_repo(repo, "branch_names")?;
+        let state = self.call("branch_names", "", None)?;
+        Ok(state.branches.keys().cloned().collect())
+    }
+
+    async fn writers(
+        &self,
+        repo: &RepoName,
+    ) -> Result<Vec<crate::github::wire::findings::Collaborator>, ApiError> {
+        self.check_repo(repo, "writers")?;
+        let _state = self.call("writers", "", None)?;
+        Ok(Vec::new())
+    }
+
+    async fn codeowners_errors(
+        &self,
+        repo: &RepoName,
+        branch: &str,
+    ) -> Result<Option<Vec<crate::github::wire::findings::CodeownersError>>, ApiError> {
+        self.check_repo(repo, "codeowners_errors")?;
+        let _state = self.call("codeowners_errors", branch, None)?;
+        // No CODEOWNERS file, as GitHub answers for a repository without one.
+        Ok(None)
+    }
+
+    async fn closed_pulls(
+        &self,
+        repo: &RepoName,
+        base: &str,
+    ) -> Result<Vec<crate::github::wire::findings::PullRequest>, ApiError> {
+        self.check_repo(repo, "closed_pulls")?;
+        let _state = self.call("closed_pulls", base, None)?;
+        Ok(Vec::new())
+    }
+
+    async fn commit_statuses(&self, repo: &RepoName, sha: &str) -> Result<Vec<String>, ApiError> {
+        self.check_repo(repo, "commit_statuses")?;
+        let _state = self.call("commit_statuses", sha, None)?;
         Ok(Vec::new())
     }
 
