@@ -29,7 +29,8 @@ pub use schema::{github_api_dir, validate_request, validate_response};
 pub use seed::{
     AppSeed, BranchPolicySeed, BranchSeed, CheckRunSeed, CommentSeed, DeploymentBranchPolicySeed,
     EnvironmentSeed, InstallationSeed, IssueSeed, LabelSeed, OrgAdminActorId, OrgSeed, Realism,
-    RepoSeed, RepositorySeed, ReturnOrder, ReviewerSeed, Role, Seed, TeamSeed, TokenSeed, UserSeed,
+    RepoSeed, RepositorySeed, ReturnOrder, ReviewerSeed, Role, Seed, SettingsSeed, TeamSeed,
+    TokenSeed, UserSeed,
 };
 pub use state::ref_patterns;
 

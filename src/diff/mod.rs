@@ -14,6 +14,7 @@ mod leaves;
 mod managed;
 mod requirement;
 mod ruleset;
+mod switches;
 
 #[cfg(test)]
 mod tests;
@@ -137,6 +138,7 @@ fn compare(
     environment::diff(desired, live, sources, &mut changes);
     ruleset::diff(desired, live, &mut changes);
     requirement::diff(desired, live, &mut changes, &mut contradictions);
+    switches::diff(desired, live, &mut changes);
     Plan {
         repository: repository.to_owned(),
         changes,

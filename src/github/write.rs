@@ -4,6 +4,10 @@
 //! PATCH that pins checks, then signed commits; a secret's public key, then its PUT). The
 //! order of targets and what happens on failure are `apply`'s business.
 
+mod switches;
+
+pub use switches::{Refusal, perform_switches};
+
 use super::api::GithubWrite;
 use super::convert::environment::{environment_request, pattern_request};
 use super::convert::protection::{checks_request, dropped_actors, protection_request};
@@ -90,6 +94,17 @@ pub async fn perform(
         } => {
             variable(github, repo, environment, name, write).await?;
             Ok(Vec::new())
+        }
+        Target::RepositorySettings(_) | Target::Security(_) | Target::Actions(_) => {
+            // `apply` writes these through `perform_switches`, which keeps refusals apart.
+            match perform_switches(github, repo, target).await {
+                Some(Ok(refusals)) => Ok(refusals
+                    .into_iter()
+                    .map(|r| format!("{}: {}", r.path, r.message))
+                    .collect()),
+                Some(Err(error)) => Err(error),
+                None => Ok(Vec::new()),
+            }
         }
     }
 }

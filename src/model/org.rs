@@ -8,7 +8,10 @@ use indexmap::IndexMap;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::{Branch, Environment, Exception, Prune, Requirement, Ruleset};
+use super::{
+    Actions, Branch, Environment, Exception, Prune, RepositorySettings, Requirement, Ruleset,
+    Security,
+};
 
 /// A policy for many repositories of one organisation.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -92,6 +95,15 @@ pub struct PolicyBody {
     /// What must hold on a branch; across layers the stricter floor wins.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub requirements: BTreeMap<String, Requirement>,
+    /// Merge settings; merged key by key across layers, as written.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub settings: Option<RepositorySettings>,
+    /// Security features; across layers on beats off (a floor).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub security: Option<Security>,
+    /// Actions permissions; across layers the stricter value wins (a floor).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub actions: Option<Actions>,
     /// Drift accepted until a date.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub exceptions: Vec<Exception>,
@@ -108,6 +120,9 @@ impl From<super::RepoSettings> for PolicyBody {
             environments: settings.environments,
             rulesets: settings.rulesets,
             requirements: settings.requirements,
+            settings: settings.settings,
+            security: settings.security,
+            actions: settings.actions,
             exceptions: settings.exceptions,
             prune: settings.prune,
         }

@@ -8,11 +8,13 @@
 //! that writes ever reads a `FieldDiff`. Nothing here knows HTTP or YAML.
 
 pub mod file;
+mod switches;
 mod target;
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+pub use switches::{ActionsWrite, PermissionsPut, SecurityWrite, SettingsWrite, WorkflowPut};
 pub use target::{
     ActorKind, DeploymentMode, EnvironmentPut, EnvironmentWrite, PatternWrite, ProtectionPut,
     ProtectionWrite, ResolvedActor, ResolvedCheck, ResolvedIntegrationCheck, ReviewerId,
@@ -296,6 +298,12 @@ pub enum ResourceKind {
     Ruleset,
     /// A requirement on a branch's effective protection.
     Requirement,
+    /// The repository's merge settings (`settings`).
+    RepositorySettings,
+    /// The repository's security features (`security`).
+    Security,
+    /// The repository's Actions permissions (`actions`).
+    Actions,
 }
 
 /// What happens to a resource.

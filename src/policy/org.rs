@@ -57,6 +57,9 @@ fn as_settings(body: &PolicyBody) -> RepoSettings {
         environments: body.environments.clone(),
         rulesets: body.rulesets.clone(),
         requirements: body.requirements.clone(),
+        settings: body.settings.clone(),
+        security: body.security.clone(),
+        actions: body.actions.clone(),
         exceptions: body.exceptions.clone(),
         prune: body.prune.clone(),
     }
@@ -136,6 +139,10 @@ fn name_globs(policy: &OrgPolicy, findings: &mut Findings) {
 
 /// A policy file of either kind.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[expect(
+    clippy::large_enum_variant,
+    reason = "one value per run, read once: boxing the repository policy too would buy nothing"
+)]
 pub enum PolicyFile {
     /// One repository's policy.
     Repository(RepoSettings),

@@ -28,6 +28,7 @@ mod requirements;
 mod rulesets;
 mod schema;
 mod state;
+mod switches;
 mod terminal;
 mod unknown;
 mod validate;

@@ -6,6 +6,7 @@
 mod access;
 mod issues;
 mod org;
+mod switches;
 
 use std::collections::BTreeMap;
 
@@ -16,6 +17,7 @@ pub use access::{InstallationSeed, OrgAdminActorId, Realism, ReturnOrder, Role, 
 pub(crate) use issues::DEFAULT_LABEL_COLOR;
 pub use issues::{CommentSeed, IssueSeed, LabelSeed};
 pub use org::{OrgSeed, RepositorySeed};
+pub use switches::SettingsSeed;
 
 /// The emulated world's starting state: one repository at the top level (`repo`, `branches`,
 /// `environments`, `rulesets`), an organisation with many repositories (`org`,
@@ -194,6 +196,10 @@ pub struct RepoSeed {
     /// reported, each by the app that ran it.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub check_runs: Vec<CheckRunSeed>,
+    /// Merge settings, security features and Actions permissions (GitHub's defaults when
+    /// absent).
+    #[serde(default, skip_serializing_if = "SettingsSeed::is_default")]
+    pub settings: SettingsSeed,
 }
 
 /// A check run a commit has: its name and the app (by slug, an app of the seed) that
@@ -220,6 +226,7 @@ impl Default for RepoSeed {
             id: None,
             custom_properties: BTreeMap::new(),
             check_runs: Vec::new(),
+            settings: SettingsSeed::default(),
         }
     }
 }

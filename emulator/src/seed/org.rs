@@ -6,8 +6,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::{
-    BranchSeed, CheckRunSeed, EnvironmentSeed, IssueSeed, LabelSeed, RepoSeed, TeamSeed, UserSeed,
-    default_branch, is_false,
+    BranchSeed, CheckRunSeed, EnvironmentSeed, IssueSeed, LabelSeed, RepoSeed, SettingsSeed,
+    TeamSeed, UserSeed, default_branch, is_false,
 };
 
 /// The organisation that owns the seeded repositories.
@@ -99,6 +99,9 @@ pub struct RepositorySeed {
     /// Labels.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub labels: Vec<LabelSeed>,
+    /// Merge settings, security features and Actions permissions.
+    #[serde(default, skip_serializing_if = "SettingsSeed::is_default")]
+    pub settings: SettingsSeed,
 }
 
 impl RepositorySeed {
@@ -120,6 +123,7 @@ impl RepositorySeed {
             check_runs: Vec::new(),
             issues: Vec::new(),
             labels: Vec::new(),
+            settings: SettingsSeed::default(),
         }
     }
     /// Sets the owner (a user, or another organisation) and its type.
@@ -233,6 +237,7 @@ impl RepositorySeed {
             id: self.id,
             custom_properties: self.custom_properties.clone(),
             check_runs: self.check_runs.clone(),
+            settings: self.settings.clone(),
         }
     }
 }

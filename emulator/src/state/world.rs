@@ -211,6 +211,7 @@ impl World {
                     check_runs: r.repo.check_runs.clone(),
                     issues,
                     labels,
+                    settings: r.repo.settings.clone(),
                 });
             }
         }

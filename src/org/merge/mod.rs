@@ -59,6 +59,9 @@ pub fn policy_for(
         environments: body.environments,
         rulesets: body.rulesets,
         requirements: body.requirements,
+        settings: body.settings,
+        security: body.security,
+        actions: body.actions,
         exceptions: body.exceptions,
         prune: body.prune,
     };
