@@ -18,12 +18,7 @@ use crate::plan::{
     Action, ActionsWrite, Change, FieldDiff, PermissionsPut, ResourceKind, SecurityWrite, Target,
     WorkflowPut,
 };
-use crate::weakening::{self, Protects, Side};
-
-/// Allowed actions, narrowest first.
-const ALLOWED_ACTIONS: &[&str] = &["local_only", "selected", "all"];
-/// `GITHUB_TOKEN` default permissions, narrowest first.
-const WORKFLOW_PERMISSIONS: &[&str] = &["read", "write"];
+use crate::weakening::{self, ALLOWED_ACTIONS, Protects, Side, WORKFLOW_PERMISSIONS};
 
 /// Adds the changes of the three sections.
 pub fn diff(desired: &RepoSettings, live: &LiveState, changes: &mut Vec<Change>) {
