@@ -218,6 +218,10 @@ fn dotted_to_path(dotted: &str, policy: &OrgPolicy) -> Vec<Segment> {
         && let Some((branch, key)) = rest.rsplit_once('.')
     {
         path.extend(["requirements".into(), branch.into(), key.into()]);
+    } else if let Some((section, key)) = rest.split_once('.')
+        && matches!(section, "security" | "actions")
+    {
+        path.extend([section.into(), key.into()]);
     }
     path
 }

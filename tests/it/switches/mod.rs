@@ -3,6 +3,7 @@
 //! has it.
 
 mod actions;
+mod org;
 mod security;
 mod settings;
 
