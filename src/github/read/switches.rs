@@ -36,6 +36,63 @@ pub fn needs_repository(desired: &RepoSettings) -> bool {
         })
 }
 
+/// The reads of the sections `desired` has when the repository is in sync with them (the
+/// allowed actions are read only while they are `selected`, as the policy asks in sync).
+pub fn reads_in_sync(desired: &RepoSettings) -> Vec<super::Read> {
+    use super::Read;
+    let mut reads = Vec::new();
+    if needs_repository(desired) {
+        reads.push(Read::Repository);
+    }
+    if let Some(security) = &desired.security {
+        let endpoints = [
+            (
+                SecurityFeature::DependabotAlerts,
+                Switch::VulnerabilityAlerts,
+            ),
+            (
+                SecurityFeature::DependabotSecurityUpdates,
+                Switch::AutomatedSecurityFixes,
+            ),
+            (
+                SecurityFeature::PrivateVulnerabilityReporting,
+                Switch::PrivateVulnerabilityReporting,
+            ),
+            (
+                SecurityFeature::ImmutableReleases,
+                Switch::ImmutableReleases,
+            ),
+        ];
+        for (feature, switch) in endpoints {
+            if security.get(feature).is_some() {
+                reads.push(Read::Switch(switch.segment()));
+            }
+        }
+        if security
+            .managed()
+            .any(|(feature, _)| feature != SecurityFeature::ImmutableReleases)
+        {
+            reads.push(Read::CodeSecurityConfiguration);
+        }
+    }
+    if let Some(actions) = &desired.actions {
+        if actions.enabled.is_some()
+            || actions.allowed_actions.is_some()
+            || actions.sha_pinning_required.is_some()
+            || actions.selected.is_some()
+        {
+            reads.push(Read::ActionsPermissions);
+        }
+        if actions.selected.is_some() && actions.allowed_actions == Some(AllowedActions::Selected) {
+            reads.push(Read::SelectedActions);
+        }
+        if actions.workflow_permissions.is_some() || actions.can_approve_pull_requests.is_some() {
+            reads.push(Read::WorkflowPermissions);
+        }
+    }
+    reads
+}
+
 /// Reads the sections `desired` has; `repository` is the answer of `GET /repos/{o}/{r}`
 /// when `needs_repository` asked for it.
 pub async fn read(

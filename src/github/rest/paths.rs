@@ -127,6 +127,11 @@ pub(super) fn of(repo: &RepoName, read: &Read) -> ApiPath {
         Read::User(login) => user(login),
         Read::Team(slug) => team(&repo.owner, slug),
         Read::App(slug) => app(slug),
+        Read::Switch(segment) => repo_path(repo).lit(segment),
+        Read::CodeSecurityConfiguration => super::switches::configuration_path(repo),
+        Read::ActionsPermissions => super::switches::actions_path(repo),
+        Read::SelectedActions => super::switches::actions_path(repo).lit("selected-actions"),
+        Read::WorkflowPermissions => super::switches::actions_path(repo).lit("workflow"),
     }
 }
 
