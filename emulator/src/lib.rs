@@ -32,7 +32,7 @@ pub use seed::{
     CodeownersSeed, CollaboratorSeed, CommentSeed, CommitSeed, DeploymentBranchPolicySeed,
     EnvironmentSeed, InstallationSeed, IssueSeed, LabelSeed, OrgAdminActorId, OrgSeed,
     PullRequestSeed, Realism, RepoSeed, RepositorySeed, ReturnOrder, ReviewerSeed, Role, Seed,
-    TeamSeed, TokenSeed, UserSeed,
+    SettingsSeed, TeamSeed, TokenSeed, UserSeed,
 };
 pub use state::ref_patterns;
 

@@ -186,7 +186,8 @@ pub(super) async fn execute_and_verify(
         read::read_live_in_org(github, repo, desired, org_rulesets),
     )
     .await?;
-    let remaining = diff::plan(&repo.to_string(), desired, &after, context);
+    let mut remaining = diff::plan(&repo.to_string(), desired, &after, context);
+    report.mark_refused(&mut remaining);
     if remaining
         .changes
         .iter()
@@ -369,8 +370,14 @@ fn write_report(
             Outcome::NoWrite => ("✓", "met"),
             Outcome::Excepted => ("=", "excepted"),
             Outcome::Inapplicable => ("!", "cannot apply"),
+            Outcome::Refused(_) => ("!", "refused"),
         };
         writeln!(out, "  {mark} {word:<13} {}", change.address)?;
+        if let Outcome::Refused(refusals) = outcome {
+            for refusal in refusals {
+                writeln!(out, "      {}: {}", refusal.path, refusal.message)?;
+            }
+        }
         if let Outcome::Failed(error) = outcome {
             writeln!(out, "      {error}")?;
             crate::error::write_causes(std::error::Error::source(error), out, "      ")?;

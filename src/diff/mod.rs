@@ -15,6 +15,7 @@ mod leaves;
 mod managed;
 mod requirement;
 mod ruleset;
+mod switches;
 
 #[cfg(test)]
 mod tests;
@@ -142,6 +143,7 @@ fn compare(
     ruleset::diff(desired, live, &mut changes);
     handover::hand_over(desired, live, &mut changes);
     requirement::diff(desired, live, &mut changes, &mut contradictions);
+    switches::diff(desired, live, &mut changes);
     Plan {
         repository: repository.to_owned(),
         changes,

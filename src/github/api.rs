@@ -21,6 +21,10 @@ use super::wire::properties::{PropertyDefinition, RepositoryValues};
 use super::wire::protection::{ChecksRequest, Protection, ProtectionRequest};
 use super::wire::rate_limit::RateLimit;
 use super::wire::ruleset::{EffectiveRule, Ruleset, RulesetRequest, RulesetSummary};
+use super::wire::switches::{
+    ActionsPermissions, ConfigurationForRepository, RepositoryPatch, SelectedActions, Switch,
+    SwitchRead, WorkflowPermissions,
+};
 use crate::names::RepoName;
 
 /// What GET `…/branches/{branch}/protection` found.
@@ -163,6 +167,26 @@ pub trait GithubRead: Send + Sync {
     /// GET `/rate_limit` (free): the `core` budget, to check before a large run.
     async fn rate_limit(&self) -> Result<RateLimit, ApiError>;
 
+    /// GET `…/vulnerability-alerts`, `…/automated-security-fixes`,
+    /// `…/private-vulnerability-reporting` or `…/immutable-releases`, each read as its own
+    /// shape says (QUIRKS 60).
+    async fn switch(&self, repo: &RepoName, switch: Switch) -> Result<SwitchRead, ApiError>;
+
+    /// GET `…/code-security-configuration`; `None` when none is attached (204).
+    async fn code_security_configuration(
+        &self,
+        repo: &RepoName,
+    ) -> Result<Option<ConfigurationForRepository>, ApiError>;
+
+    /// GET `…/actions/permissions`.
+    async fn actions_permissions(&self, repo: &RepoName) -> Result<ActionsPermissions, ApiError>;
+
+    /// GET `…/actions/permissions/selected-actions`.
+    async fn selected_actions(&self, repo: &RepoName) -> Result<SelectedActions, ApiError>;
+
+    /// GET `…/actions/permissions/workflow`.
+    async fn workflow_permissions(&self, repo: &RepoName) -> Result<WorkflowPermissions, ApiError>;
+
     /// Returns true when the cache can answer this read of a repository without spending
     /// rate limit (a conditional request, answered `304`). Only the HTTP seam has a cache.
     fn cached(&self, _repo: &RepoName, _read: &Read) -> bool {
@@ -291,5 +315,36 @@ pub trait GithubWrite: GithubRead {
         repo: &RepoName,
         environment: &str,
         name: &str,
+    ) -> Result<(), ApiError>;
+
+    /// PATCH `/repos/{o}/{r}`: only the keys sent change.
+    async fn update_repository(
+        &self,
+        repo: &RepoName,
+        body: &RepositoryPatch,
+    ) -> Result<(), ApiError>;
+
+    /// PUT (on) or DELETE (off) a security switch's endpoint.
+    async fn set_switch(&self, repo: &RepoName, switch: Switch, on: bool) -> Result<(), ApiError>;
+
+    /// PUT `…/actions/permissions`.
+    async fn put_actions_permissions(
+        &self,
+        repo: &RepoName,
+        body: &ActionsPermissions,
+    ) -> Result<(), ApiError>;
+
+    /// PUT `…/actions/permissions/selected-actions`.
+    async fn put_selected_actions(
+        &self,
+        repo: &RepoName,
+        body: &SelectedActions,
+    ) -> Result<(), ApiError>;
+
+    /// PUT `…/actions/permissions/workflow`.
+    async fn put_workflow_permissions(
+        &self,
+        repo: &RepoName,
+        body: &WorkflowPermissions,
     ) -> Result<(), ApiError>;
 }

@@ -8,6 +8,10 @@
 
 mod handover;
 
+mod switches;
+
+pub use switches::{Refusal, perform_switches};
+
 use super::api::GithubWrite;
 use super::convert::environment::{environment_request, pattern_request};
 use super::convert::protection::{checks_request, dropped_actors, protection_request};
@@ -94,6 +98,17 @@ pub async fn perform(
         } => {
             variable(github, repo, environment, name, write).await?;
             Ok(Vec::new())
+        }
+        Target::RepositorySettings(_) | Target::Security(_) | Target::Actions(_) => {
+            // `apply` writes these through `perform_switches`, which keeps refusals apart.
+            match perform_switches(github, repo, target).await {
+                Some(Ok(refusals)) => Ok(refusals
+                    .into_iter()
+                    .map(|r| format!("{}: {}", r.path, r.message))
+                    .collect()),
+                Some(Err(error)) => Err(error),
+                None => Ok(Vec::new()),
+            }
         }
     }
 }

@@ -178,6 +178,9 @@ fn settings_of(body: &PolicyBody) -> RepoSettings {
         environments: body.environments.clone(),
         rulesets: body.rulesets.clone(),
         requirements: body.requirements.clone(),
+        settings: body.settings.clone(),
+        security: body.security.clone(),
+        actions: body.actions.clone(),
         exceptions: body.exceptions.clone(),
         prune: body.prune.clone(),
     }

@@ -14,6 +14,7 @@
 //! `x-message` and `x-at` are the loader's wording for a failing value (see
 //! `policy::report`); editors ignore them.
 
+mod actions;
 mod branch;
 mod bypass;
 mod environment;
@@ -23,12 +24,15 @@ mod org;
 pub mod ref_pattern;
 mod requirement;
 mod ruleset;
+mod security;
+mod settings;
 
 use std::collections::BTreeMap;
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+pub use actions::{Actions, AllowedActions, SelectedActions, WorkflowPermissions};
 pub use branch::{Actors, Branch, PullRequestRules, RequiredCheck, StatusChecks};
 pub use bypass::{BypassActor, BypassMode, RepositoryRole, UnknownActor};
 pub use environment::{
@@ -40,6 +44,11 @@ pub use requirement::{FLAGS as REQUIREMENT_FLAGS, Requirement};
 pub use ruleset::{
     Enforcement, MODELLED_RULES, MergeMethod, OtherRule, PullRequestRule, RestrictUpdates, Rules,
     Ruleset, RulesetTarget, StatusChecksRule,
+};
+pub use security::{Security, SecurityFeature};
+pub use settings::{
+    MergeCommit, MergeMessage, MergeTitle, RepositorySettings, SquashCommit, SquashMessage,
+    SquashTitle,
 };
 
 /// Branch protection and deployment environments of one GitHub repository.
@@ -82,6 +91,18 @@ pub struct RepoSettings {
     #[schemars(extend("propertyNames" = { "pattern": crate::names::NON_BLANK_PATTERN }))]
     pub requirements: BTreeMap<String, Requirement>,
 
+    /// Merge settings of the repository (DESIGN §12); only the keys written are managed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub settings: Option<RepositorySettings>,
+
+    /// Security features of the repository; only the keys written are managed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub security: Option<Security>,
+
+    /// GitHub Actions permissions of the repository; only the keys written are managed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub actions: Option<Actions>,
+
     /// Drift accepted until a date.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub exceptions: Vec<Exception>,
@@ -102,6 +123,9 @@ impl RepoSettings {
             environments: BTreeMap::new(),
             rulesets: BTreeMap::new(),
             requirements: BTreeMap::new(),
+            settings: None,
+            security: None,
+            actions: None,
             exceptions: Vec::new(),
             prune: Prune::default(),
         }

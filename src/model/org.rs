@@ -8,7 +8,10 @@ use indexmap::IndexMap;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::{Branch, Environment, Exception, Prune, Requirement, Ruleset};
+use super::{
+    Actions, Branch, Environment, Exception, Prune, RepositorySettings, Requirement, Ruleset,
+    Security,
+};
 
 /// A policy for many repositories of one organisation.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -101,6 +104,15 @@ pub struct PolicyBody {
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     #[schemars(extend("propertyNames" = { "pattern": crate::names::NON_BLANK_PATTERN }))]
     pub requirements: BTreeMap<String, Requirement>,
+    /// Merge settings; merged key by key across layers, as written.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub settings: Option<RepositorySettings>,
+    /// Security features; across layers on beats off (a floor).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub security: Option<Security>,
+    /// Actions permissions; across layers the stricter value wins (a floor).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub actions: Option<Actions>,
     /// Drift accepted until a date.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub exceptions: Vec<Exception>,
@@ -117,6 +129,9 @@ impl From<super::RepoSettings> for PolicyBody {
             environments: settings.environments,
             rulesets: settings.rulesets,
             requirements: settings.requirements,
+            settings: settings.settings,
+            security: settings.security,
+            actions: settings.actions,
             exceptions: settings.exceptions,
             prune: settings.prune,
         }

@@ -9,11 +9,13 @@
 
 pub mod file;
 pub mod saved;
+mod switches;
 mod target;
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+pub use switches::{ActionsWrite, PermissionsPut, SecurityWrite, SettingsWrite, WorkflowPut};
 pub use target::{
     ActorKind, DeploymentMode, EnvironmentPut, EnvironmentWrite, Handover, PatternWrite,
     ProtectionPut, ProtectionWrite, ResolvedActor, ResolvedCheck, ResolvedIntegrationCheck,
@@ -306,6 +308,12 @@ pub enum ResourceKind {
     Ruleset,
     /// A requirement on a branch's effective protection.
     Requirement,
+    /// The repository's merge settings (`settings`).
+    RepositorySettings,
+    /// The repository's security features (`security`).
+    Security,
+    /// The repository's Actions permissions (`actions`).
+    Actions,
 }
 
 /// What happens to a resource.

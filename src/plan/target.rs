@@ -52,6 +52,12 @@ pub enum Target {
         /// What to write.
         write: RulesetWrite,
     },
+    /// The repository's merge settings (`PATCH /repos/{o}/{r}`).
+    RepositorySettings(super::switches::SettingsWrite),
+    /// The repository's security features, each through its own endpoint.
+    Security(super::switches::SecurityWrite),
+    /// The repository's Actions permissions.
+    Actions(super::switches::ActionsWrite),
     /// One environment variable.
     Variable {
         /// The environment.

@@ -63,6 +63,9 @@ fn as_settings(body: &PolicyBody) -> RepoSettings {
         environments: body.environments.clone(),
         rulesets: body.rulesets.clone(),
         requirements: body.requirements.clone(),
+        settings: body.settings.clone(),
+        security: body.security.clone(),
+        actions: body.actions.clone(),
         exceptions: body.exceptions.clone(),
         prune: body.prune.clone(),
     }
@@ -165,6 +168,10 @@ fn repository_case_duplicates(policy: &OrgPolicy, findings: &mut Findings) {
 
 /// A policy file of either kind.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[expect(
+    clippy::large_enum_variant,
+    reason = "one value per run, read once: boxing the repository policy too would buy nothing"
+)]
 pub enum PolicyFile {
     /// One repository's policy.
     Repository(RepoSettings),
@@ -240,6 +247,10 @@ fn dotted_to_path(dotted: &str, policy: &OrgPolicy) -> Vec<Segment> {
         && let Some((branch, key)) = rest.rsplit_once('.')
     {
         path.extend(["requirements".into(), branch.into(), key.into()]);
+    } else if let Some((section, key)) = rest.split_once('.')
+        && matches!(section, "security" | "actions")
+    {
+        path.extend([section.into(), key.into()]);
     }
     path
 }

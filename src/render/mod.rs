@@ -57,6 +57,9 @@ fn kind_label(kind: ResourceKind) -> &'static str {
         ResourceKind::Variable => "variable",
         ResourceKind::Ruleset => "ruleset",
         ResourceKind::Requirement => "requirement",
+        ResourceKind::RepositorySettings => "repository settings",
+        ResourceKind::Security => "security features",
+        ResourceKind::Actions => "actions permissions",
     }
 }
 

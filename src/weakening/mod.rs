@@ -8,6 +8,10 @@
 //! and what of a plan counts ([`change_weakens`], [`diff_weakens`]): only what `apply`
 //! would write, so never excepted drift and never a change it cannot make.
 //!
+//! The repository-wide sections (§12) say it the same way: a security feature turned off
+//! (`WhenOn`), Actions widened (`ALLOWED_ACTIONS`, allowed actions added, Actions turned on,
+//! pull request approval by workflows allowed) and a `write` token (`WORKFLOW_PERMISSIONS`).
+//!
 //! `refusal` words the list of weakening changes for `apply`'s refusal and its question.
 
 mod refusal;
@@ -69,6 +73,12 @@ pub const RESTRICT_UPDATES: &[&str] = &["true", r#"{"allow_fetch_and_merge":true
 /// Deployment branches of an environment, narrowest first: custom patterns name their refs,
 /// protected branches may be many, every ref is the widest.
 pub const DEPLOYMENT_BRANCHES: &[&str] = &["custom", "protected", "all"];
+
+/// Which actions may run (DESIGN §12), narrowest first: widening them weakens.
+pub const ALLOWED_ACTIONS: &[&str] = &["local_only", "selected", "all"];
+
+/// The default permissions of `GITHUB_TOKEN`, narrowest first: `read` → `write` weakens.
+pub const WORKFLOW_PERMISSIONS: &[&str] = &["read", "write"];
 
 /// One side of a setting as the diff flattened it.
 #[derive(Debug, Clone, Copy)]

@@ -33,6 +33,7 @@ mod rulesets;
 mod saved;
 mod schema;
 mod state;
+mod switches;
 mod terminal;
 mod unknown;
 mod validate;

@@ -7,6 +7,7 @@ mod access;
 mod activity;
 mod issues;
 mod org;
+mod switches;
 
 use std::collections::BTreeMap;
 
@@ -21,6 +22,7 @@ pub use activity::{
 pub(crate) use issues::DEFAULT_LABEL_COLOR;
 pub use issues::{CommentSeed, IssueSeed, LabelSeed};
 pub use org::{OrgSeed, RepositorySeed};
+pub use switches::SettingsSeed;
 
 /// The emulated world's starting state: one repository at the top level (`repo`, `branches`,
 /// `environments`, `rulesets`), an organisation with many repositories (`org`,
@@ -202,6 +204,10 @@ pub struct RepoSeed {
     /// Collaborators, CODEOWNERS, pull requests and what reported on each commit.
     #[serde(default, skip_serializing_if = "ActivitySeed::is_empty")]
     pub activity: ActivitySeed,
+    /// Merge settings, security features and Actions permissions (GitHub's defaults when
+    /// absent).
+    #[serde(default, skip_serializing_if = "SettingsSeed::is_default")]
+    pub settings: SettingsSeed,
 }
 
 /// A check run a commit has: its name and the app (by slug, an app of the seed) that
@@ -229,6 +235,7 @@ impl Default for RepoSeed {
             custom_properties: BTreeMap::new(),
             check_runs: Vec::new(),
             activity: ActivitySeed::default(),
+            settings: SettingsSeed::default(),
         }
     }
 }

@@ -7,7 +7,7 @@ use serde_json::Value;
 
 use super::{
     ActivitySeed, BranchSeed, CheckRunSeed, EnvironmentSeed, IssueSeed, LabelSeed, RepoSeed,
-    TeamSeed, UserSeed, default_branch, is_false,
+    SettingsSeed, TeamSeed, UserSeed, default_branch, is_false,
 };
 
 /// The organisation that owns the seeded repositories.
@@ -102,6 +102,9 @@ pub struct RepositorySeed {
     /// Labels.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub labels: Vec<LabelSeed>,
+    /// Merge settings, security features and Actions permissions.
+    #[serde(default, skip_serializing_if = "SettingsSeed::is_default")]
+    pub settings: SettingsSeed,
 }
 
 impl RepositorySeed {
@@ -124,6 +127,7 @@ impl RepositorySeed {
             activity: ActivitySeed::default(),
             issues: Vec::new(),
             labels: Vec::new(),
+            settings: SettingsSeed::default(),
         }
     }
     /// Sets the owner (a user, or another organisation) and its type.
@@ -245,6 +249,7 @@ impl RepositorySeed {
             custom_properties: self.custom_properties.clone(),
             check_runs: self.check_runs.clone(),
             activity: self.activity.clone(),
+            settings: self.settings.clone(),
         }
     }
 }

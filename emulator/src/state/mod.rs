@@ -4,6 +4,7 @@
 //! [`World`] holds the accounts, the organisation, every repository ([`Repo`]) and the
 //! organisation's rulesets; the submodules add one resource each.
 
+mod actions_permissions;
 mod activity;
 mod check_runs;
 pub(crate) mod conditions;
@@ -19,6 +20,7 @@ mod repo_json;
 pub(crate) mod rulesets;
 pub(crate) mod rulesets_json;
 mod secrets;
+mod switches;
 mod world;
 
 /// How GitHub matches ruleset patterns, for tests that hold another matcher to it.

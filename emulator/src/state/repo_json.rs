@@ -112,6 +112,7 @@ impl Repo {
     /// Renders `full-repository` (`GET /repos/{owner}/{repo}`).
     pub(crate) fn full_json(&self, ctx: &Ctx, role: Role) -> Value {
         let mut v = self.repository_json(ctx, role);
+        self.add_switches(&mut v, role == Role::Admin);
         if self.is_org() {
             v["organization"] = self.owner_account().json(ctx);
             v["custom_properties"] = self.properties_object();

@@ -236,6 +236,7 @@ impl World {
                     activity: r.repo.activity.clone(),
                     issues,
                     labels,
+                    settings: r.repo.settings.clone(),
                 });
             }
         }

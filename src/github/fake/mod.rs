@@ -76,6 +76,7 @@ struct State {
     hide_bypass: bool,
     /// What `rate_limit` answers; `None` for a generous default.
     rate_limit: Option<RateLimit>,
+    switches: answers::FakeSwitches,
     calls: Vec<Call>,
     failures: Vec<Failure>,
     next_id: u64,

@@ -12,8 +12,19 @@ use crate::model::{RepoSettings, Reviewer};
 /// One GET of a repository's plan.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Read {
-    /// `GET /repos/{o}/{r}`: the default branch, for requirements.
+    /// `GET /repos/{o}/{r}`: the default branch, for requirements; the merge settings and
+    /// `security_and_analysis`, for `settings` and `security`.
     Repository,
+    /// `GET …/vulnerability-alerts` and the other security switches, by endpoint segment.
+    Switch(&'static str),
+    /// `GET …/code-security-configuration`.
+    CodeSecurityConfiguration,
+    /// `GET …/actions/permissions`.
+    ActionsPermissions,
+    /// `GET …/actions/permissions/selected-actions` (only while `selected`).
+    SelectedActions,
+    /// `GET …/actions/permissions/workflow`.
+    WorkflowPermissions,
     /// `GET …/branches/{branch}/protection`.
     Protection(String),
     /// `GET …/branches?protected=true`, to prune classic protection.
@@ -109,6 +120,8 @@ pub fn reads_in_sync(desired: &RepoSettings) -> Vec<Read> {
             reads.insert(Read::Protection(branch.to_owned()));
         }
     }
+    // switches.rs: the repository-wide sections, only the endpoints their keys need.
+    reads.extend(super::switches::reads_in_sync(desired));
     // names.rs: in sync, what the policy names is seen live; ids still needed are looked up.
     reads.extend(lookups(desired));
     reads.into_iter().collect()

@@ -39,9 +39,9 @@ pub async fn read_facts(
         }
         github.repository(repo).await.map(|r| {
             match (
-                r.allow_merge_commit,
-                r.allow_squash_merge,
-                r.allow_rebase_merge,
+                r.switches.allow_merge_commit,
+                r.switches.allow_squash_merge,
+                r.switches.allow_rebase_merge,
             ) {
                 (Some(merge), Some(squash), Some(rebase)) => Some(
                     [

@@ -17,6 +17,7 @@ mod names;
 mod org;
 mod protection;
 mod rulesets;
+mod switches;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -73,15 +74,23 @@ async fn read(
     let environments = environments::read_environments(github, repo, desired);
     let branches = protection::read_branches(github, repo, desired);
     let fetched = rulesets::fetch(github, repo, desired);
-    let default_branch = async {
-        if desired.requirements.is_empty() {
+    // One `GET /repos/{o}/{r}` serves the default branch and the merge and security settings.
+    let repository = async {
+        if desired.requirements.is_empty() && !switches::needs_repository(desired) {
             return Ok(None);
         }
-        github.repository(repo).await.map(|r| r.default_branch)
+        github.repository(repo).await.map(Some)
     };
-    let ((environments, mut live), (branches, missing_branches), fetched, default_branch) =
-        futures::try_join!(environments, branches, fetched, default_branch)?;
-    live.default_branch = default_branch;
+    let ((environments, mut live), (branches, missing_branches), fetched, repository) =
+        futures::try_join!(environments, branches, fetched, repository)?;
+    let read_switches = switches::read(github, repo, desired, repository.as_ref()).await?;
+    live.default_branch = repository
+        .filter(|_| !desired.requirements.is_empty())
+        .and_then(|r| r.default_branch);
+    live.settings.settings = read_switches.settings;
+    live.settings.security = read_switches.security;
+    live.settings.actions = read_switches.actions;
+    live.switches = read_switches.facts;
     live.settings.repository = Some(repo.to_string());
     live.settings.branches = branches;
     live.settings.environments = environments;

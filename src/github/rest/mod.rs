@@ -8,6 +8,7 @@
 mod content;
 mod paths;
 mod read;
+mod switches;
 #[cfg(test)]
 mod tests;
 mod write;

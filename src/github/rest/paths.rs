@@ -171,6 +171,11 @@ pub(super) fn of(repo: &RepoName, read: &Read) -> ApiPath {
         Read::BranchNames => branches(repo),
         Read::Codeowners(branch) => codeowners_errors(repo, branch),
         Read::ClosedPulls(branch) => closed_pulls(repo, branch),
+        Read::Switch(segment) => repo_path(repo).lit(segment),
+        Read::CodeSecurityConfiguration => super::switches::configuration_path(repo),
+        Read::ActionsPermissions => super::switches::actions_path(repo),
+        Read::SelectedActions => super::switches::actions_path(repo).lit("selected-actions"),
+        Read::WorkflowPermissions => super::switches::actions_path(repo).lit("workflow"),
     }
 }
 

@@ -21,6 +21,10 @@ use crate::github::wire::findings::{
 use crate::github::wire::properties::{PropertyDefinition, RepositoryValues};
 use crate::github::wire::rate_limit::{Overview, RateLimit};
 use crate::github::wire::ruleset::{EffectiveRule, Ruleset, RulesetSummary};
+use crate::github::wire::switches::{
+    ActionsPermissions, ConfigurationForRepository, SelectedActions, Switch, SwitchRead,
+    WorkflowPermissions,
+};
 use crate::names::RepoName;
 
 #[async_trait]
@@ -349,5 +353,30 @@ impl<C: Reads> GithubRead for Rest<C> {
             return Err(ApiError::from_status(&response, call));
         }
         parse::<Overview>(&response, &call).map(|overview| overview.resources.core)
+    }
+
+    async fn switch(&self, repo: &RepoName, switch: Switch) -> Result<SwitchRead, ApiError> {
+        self.read_switch(repo, switch).await
+    }
+
+    async fn code_security_configuration(
+        &self,
+        repo: &RepoName,
+    ) -> Result<Option<ConfigurationForRepository>, ApiError> {
+        self.read_configuration(repo).await
+    }
+
+    async fn actions_permissions(&self, repo: &RepoName) -> Result<ActionsPermissions, ApiError> {
+        self.read_admin(super::switches::actions_path(repo)).await
+    }
+
+    async fn selected_actions(&self, repo: &RepoName) -> Result<SelectedActions, ApiError> {
+        self.read_admin(super::switches::actions_path(repo).lit("selected-actions"))
+            .await
+    }
+
+    async fn workflow_permissions(&self, repo: &RepoName) -> Result<WorkflowPermissions, ApiError> {
+        self.read_admin(super::switches::actions_path(repo).lit("workflow"))
+            .await
     }
 }

@@ -13,11 +13,14 @@ use crate::github::wire::actions::{SecretRequest, VariableRequest};
 use crate::github::wire::environment::{DeploymentBranchPolicyRequest, EnvironmentRequest};
 use crate::github::wire::protection::{ChecksRequest, Protection, ProtectionRequest};
 use crate::github::wire::ruleset::{Ruleset, RulesetRequest};
+use crate::github::wire::switches::{
+    ActionsPermissions, RepositoryPatch, SelectedActions, Switch, WorkflowPermissions,
+};
 use crate::names::RepoName;
 
 impl Rest<WriteClient> {
     /// Sends a write and checks its status; `body` is `None` for writes without one.
-    async fn write<B: serde::Serialize + Sync>(
+    pub(super) async fn write<B: serde::Serialize + Sync>(
         &self,
         method: Method,
         path: &ApiPath,
@@ -315,5 +318,48 @@ impl GithubWrite for Rest<WriteClient> {
             Permission::AdministrationWrite,
         )
         .await
+    }
+
+    async fn update_repository(
+        &self,
+        repo: &RepoName,
+        body: &RepositoryPatch,
+    ) -> Result<(), ApiError> {
+        self.write_admin(Method::PATCH, &repo_path(repo), Some(body), StatusCode::OK)
+            .await
+    }
+
+    async fn set_switch(&self, repo: &RepoName, switch: Switch, on: bool) -> Result<(), ApiError> {
+        self.write_switch(repo, switch, on).await
+    }
+
+    async fn put_actions_permissions(
+        &self,
+        repo: &RepoName,
+        body: &ActionsPermissions,
+    ) -> Result<(), ApiError> {
+        let path = super::switches::actions_path(repo);
+        self.write_admin(Method::PUT, &path, Some(body), StatusCode::NO_CONTENT)
+            .await
+    }
+
+    async fn put_selected_actions(
+        &self,
+        repo: &RepoName,
+        body: &SelectedActions,
+    ) -> Result<(), ApiError> {
+        let path = super::switches::actions_path(repo).lit("selected-actions");
+        self.write_admin(Method::PUT, &path, Some(body), StatusCode::NO_CONTENT)
+            .await
+    }
+
+    async fn put_workflow_permissions(
+        &self,
+        repo: &RepoName,
+        body: &WorkflowPermissions,
+    ) -> Result<(), ApiError> {
+        let path = super::switches::actions_path(repo).lit("workflow");
+        self.write_admin(Method::PUT, &path, Some(body), StatusCode::NO_CONTENT)
+            .await
     }
 }

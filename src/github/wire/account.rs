@@ -55,13 +55,7 @@ pub struct Repository {
     /// A fork.
     #[serde(default)]
     pub fork: bool,
-    /// Merge commits allowed; absent for tokens without push access (QUIRKS 58).
-    #[serde(default)]
-    pub allow_merge_commit: Option<bool>,
-    /// Squash merges allowed; absent likewise.
-    #[serde(default)]
-    pub allow_squash_merge: Option<bool>,
-    /// Rebase merges allowed; absent likewise.
-    #[serde(default)]
-    pub allow_rebase_merge: Option<bool>,
+    /// The merge settings and security features (`GET /repos/{o}/{r}` only).
+    #[serde(flatten)]
+    pub switches: super::switches::MergeSettings,
 }

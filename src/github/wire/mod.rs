@@ -16,6 +16,7 @@ pub mod properties;
 pub mod protection;
 pub mod rate_limit;
 pub mod ruleset;
+pub mod switches;
 
 use serde::Deserialize;
 

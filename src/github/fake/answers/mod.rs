@@ -5,7 +5,10 @@
 mod changes;
 mod read;
 mod rulesets;
+pub(super) mod switches;
 mod write;
+
+pub use switches::FakeSwitches;
 
 use super::*;
 

@@ -195,9 +195,7 @@ impl GithubRead for FakeGithub {
             default_branch: Some("main".to_owned()),
             archived: false,
             fork: false,
-            allow_merge_commit: Some(true),
-            allow_squash_merge: Some(true),
-            allow_rebase_merge: Some(true),
+            switches: super::switches::merge_settings(),
         })
     }
 
@@ -212,9 +210,7 @@ impl GithubRead for FakeGithub {
             default_branch: Some("main".to_owned()),
             archived: false,
             fork: false,
-            allow_merge_commit: None,
-            allow_squash_merge: None,
-            allow_rebase_merge: None,
+            switches: crate::github::wire::switches::MergeSettings::default(),
         }])
     }
 
@@ -322,5 +318,54 @@ impl GithubRead for FakeGithub {
                 used: 0,
             }
         }))
+    }
+
+    async fn switch(
+        &self,
+        repo: &RepoName,
+        switch: crate::github::wire::switches::Switch,
+    ) -> Result<crate::github::wire::switches::SwitchRead, ApiError> {
+        self.read_switch(repo, switch)
+    }
+
+    async fn code_security_configuration(
+        &self,
+        repo: &RepoName,
+    ) -> Result<Option<crate::github::wire::switches::ConfigurationForRepository>, ApiError> {
+        self.check_repo(repo, "code_security_configuration")?;
+        self.call("code_security_configuration", "", None)
+            .map(|_| None)
+    }
+
+    async fn actions_permissions(
+        &self,
+        repo: &RepoName,
+    ) -> Result<crate::github::wire::switches::ActionsPermissions, ApiError> {
+        self.read_actions(repo)
+    }
+
+    async fn selected_actions(
+        &self,
+        repo: &RepoName,
+    ) -> Result<crate::github::wire::switches::SelectedActions, ApiError> {
+        self.check_repo(repo, "selected_actions")?;
+        let state = self.call("selected_actions", "", None)?;
+        Ok(state.switches.selected.clone())
+    }
+
+    async fn workflow_permissions(
+        &self,
+        repo: &RepoName,
+    ) -> Result<crate::github::wire::switches::WorkflowPermissions, ApiError> {
+        self.check_repo(repo, "workflow_permissions")?;
+        let state = self.call("workflow_permissions", "", None)?;
+        let mut workflow = state.switches.workflow.clone();
+        workflow
+            .default_workflow_permissions
+            .get_or_insert_with(|| "read".to_owned());
+        workflow
+            .can_approve_pull_request_reviews
+            .get_or_insert(false);
+        Ok(workflow)
     }
 }

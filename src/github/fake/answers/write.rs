@@ -290,4 +290,56 @@ impl GithubWrite for FakeGithub {
         self.write_ruleset(repo, "delete_ruleset", Some(id), None)
             .map(drop)
     }
+
+    async fn update_repository(
+        &self,
+        repo: &RepoName,
+        body: &crate::github::wire::switches::RepositoryPatch,
+    ) -> Result<(), ApiError> {
+        self.patch_repository(repo, body)
+    }
+
+    async fn set_switch(
+        &self,
+        repo: &RepoName,
+        switch: crate::github::wire::switches::Switch,
+        on: bool,
+    ) -> Result<(), ApiError> {
+        self.write_switch(repo, switch, on)
+    }
+
+    async fn put_actions_permissions(
+        &self,
+        repo: &RepoName,
+        body: &crate::github::wire::switches::ActionsPermissions,
+    ) -> Result<(), ApiError> {
+        self.write_actions(repo, "put_actions_permissions", body, |s| {
+            s.actions = Some(body.clone());
+        })
+    }
+
+    async fn put_selected_actions(
+        &self,
+        repo: &RepoName,
+        body: &crate::github::wire::switches::SelectedActions,
+    ) -> Result<(), ApiError> {
+        self.write_actions(repo, "put_selected_actions", body, |s| {
+            s.selected = body.clone();
+        })
+    }
+
+    async fn put_workflow_permissions(
+        &self,
+        repo: &RepoName,
+        body: &crate::github::wire::switches::WorkflowPermissions,
+    ) -> Result<(), ApiError> {
+        self.write_actions(repo, "put_workflow_permissions", body, |s| {
+            if body.default_workflow_permissions.is_some() {
+                s.workflow.default_workflow_permissions = body.default_workflow_permissions.clone();
+            }
+            if body.can_approve_pull_request_reviews.is_some() {
+                s.workflow.can_approve_pull_request_reviews = body.can_approve_pull_request_reviews;
+            }
+        })
+    }
 }
