@@ -4,6 +4,7 @@
 mod auth;
 mod builder;
 mod faults;
+pub mod graphql;
 mod limits;
 mod render;
 mod schema;

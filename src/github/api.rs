@@ -139,6 +139,17 @@ pub trait GithubRead: Send + Sync {
     /// GET `/rate_limit` (free): the `core` budget, to check before a large run.
     async fn rate_limit(&self) -> Result<RateLimit, ApiError>;
 
+    /// POST `/graphql` (`/api/graphql` on GHES): one query, whose answer (`data` and any
+    /// `errors`) is returned whole; `None` when there is no GraphQL to ask (a server
+    /// without it, or a seam in memory). The default has none.
+    async fn graphql(
+        &self,
+        _query: &str,
+        _variables: &serde_json::Value,
+    ) -> Result<Option<serde_json::Value>, ApiError> {
+        Ok(None)
+    }
+
     /// Returns true when the cache can answer this read of a repository without spending
     /// rate limit (a conditional request, answered `304`). Only the HTTP seam has a cache.
     fn cached(&self, _repo: &RepoName, _read: &Read) -> bool {

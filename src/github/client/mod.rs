@@ -191,6 +191,16 @@ impl ReadClient {
         self.inner.get_all(path, field).await
     }
 
+    /// POSTs one GraphQL query (it only reads, so it is retried like a GET) and returns the
+    /// answer whatever its status.
+    pub async fn graphql(&self, body: &serde_json::Value) -> Result<HttpResponse, ApiError> {
+        let bytes = serde_json::to_vec(body).map_err(|err| {
+            ApiError::new(ApiErrorKind::Malformed, "POST /graphql")
+                .with_detail(format!("the query could not be written: {err}"))
+        })?;
+        self.inner.post_query(bytes).await
+    }
+
     /// Returns the API root, for messages.
     pub fn root(&self) -> &ApiRoot {
         self.inner.root()

@@ -2,6 +2,7 @@
 //! around it — when to retry, when to wait for a rate limit, when time is up, when to ask
 //! the cache, and how far apart writes go.
 
+mod graphql;
 mod waits;
 
 use std::sync::Mutex;
@@ -13,12 +14,21 @@ use tokio::sync::Semaphore;
 use tokio::time::Instant;
 
 use super::pagination::{MAX_PAGES, next_link};
-use super::points::Points;
+use super::points::{GRAPHQL, Points};
 use super::rate_limit;
 use super::transport::{HttpRequest, HttpResponse, Transport, TransportErrorKind};
 use super::{ApiRoot, ClientConfig, MAX_IN_FLIGHT, github_headers};
 use crate::github::error::{ApiError, ApiErrorKind, Cause};
 use crate::github::path::ApiPath;
+
+/// Where a request goes.
+#[derive(Clone, Copy)]
+enum To<'a> {
+    /// A path (with query) under the API root.
+    Api(&'a str),
+    /// The GraphQL endpoint beside it.
+    Graphql,
+}
 
 /// Sends requests for one client; shared by its read and write handles.
 pub(super) struct Sender {
@@ -92,7 +102,14 @@ impl Sender {
                 headers.insert(header::IF_NONE_MATCH, value);
             }
             let (response, authorization) = match self
-                .send_once(Method::GET, target, path.template(), None, headers, &call)
+                .send_once(
+                    Method::GET,
+                    To::Api(target),
+                    path.template(),
+                    None,
+                    headers,
+                    &call,
+                )
                 .await
             {
                 Ok(sent) => sent,
@@ -235,7 +252,7 @@ impl Sender {
             let (response, authorization) = self
                 .send_once(
                     method.clone(),
-                    &target,
+                    To::Api(&target),
                     path.template(),
                     body.clone(),
                     headers,
@@ -266,7 +283,7 @@ impl Sender {
     async fn send_once(
         &self,
         method: Method,
-        target: &str,
+        to: To<'_>,
         template: &str,
         body: Option<Vec<u8>>,
         mut headers: HeaderMap,
@@ -284,9 +301,16 @@ impl Sender {
         };
         let authorization = self.config.credentials.authorization().await?;
         headers.extend(github_headers(&authorization, call)?);
+        let (url, shown) = match to {
+            To::Api(target) => (
+                self.config.root.url(target),
+                target.split('?').next().unwrap_or(target),
+            ),
+            To::Graphql => (self.config.root.graphql_url(), GRAPHQL),
+        };
         let request = HttpRequest {
             method: method.clone(),
-            url: self.config.root.url(target),
+            url,
             headers,
             body,
         };
@@ -311,7 +335,6 @@ impl Sender {
                 Ok((response, _)) => response.status.as_u16().to_string(),
                 Err(err) => format!("failed ({})", err.kind_label()),
             };
-            let shown = target.split('?').next().unwrap_or(target);
             self.config.log.line(&format!(
                 "{method} {shown} → {status} ({} ms)",
                 started.elapsed().as_millis()
