@@ -177,11 +177,13 @@ impl Emulator {
         lock(&self.shared.log).clone()
     }
 
-    /// Returns the requests so far that were not GETs (the writes).
+    /// Returns the requests so far that were not GETs (the writes); GraphQL queries only
+    /// read (the emulator serves no mutation), so they are not among them.
     pub fn writes(&self) -> Vec<LoggedRequest> {
+        let graphql = graphql::path(&self.shared.prefix);
         lock(&self.shared.log)
             .iter()
-            .filter(|r| r.method != "GET")
+            .filter(|r| r.method != "GET" && r.path != graphql)
             .cloned()
             .collect()
     }

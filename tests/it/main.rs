@@ -18,6 +18,7 @@ mod install;
 mod issues;
 mod live;
 mod org;
+mod org_graphql;
 mod org_guard;
 mod perf;
 mod plan;

@@ -172,7 +172,8 @@ pub(crate) async fn handle(
         api: format!("http://{host}{}", shared.prefix),
     };
     let mut template = None;
-    let mut counted = true;
+    // GraphQL has its own budget, whatever answers the request.
+    let mut counted = raw_path != crate::graphql::path(&shared.prefix);
     let mut reply = if let Some(r) = reply {
         logged.caller = serve::caller(&shared, cred);
         logged.authorized = logged.caller.is_some();
@@ -191,7 +192,7 @@ pub(crate) async fn handle(
         template = out.template;
         logged.authorized = out.caller.is_some();
         logged.caller = out.caller;
-        counted = !matches!(template, Some(routes::T_RATE | crate::graphql::TEMPLATE));
+        counted = counted && template != Some(routes::T_RATE);
         out.reply
     };
     if let (Some((pointer, value)), Some(body)) = (&rewritten, reply.body.as_mut()) {
