@@ -148,7 +148,7 @@ pub fn client_config(
         None => Arc::new(Token::new(auth::find_token(&root)?)),
     };
     let mut config = ClientConfig::new(root, Arc::clone(&credentials));
-    config.concurrency = usize::from(args.concurrency);
+    config.concurrency = args.concurrency.map(usize::from);
     config.request_timeout = Duration::from_secs(args.request_timeout);
     config.overall_timeout = Some(Duration::from_secs(args.timeout));
     config.read_retries = args.retries;

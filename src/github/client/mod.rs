@@ -18,6 +18,7 @@ pub mod rate_limit;
 mod root;
 mod sending;
 pub mod transport;
+pub mod window;
 
 #[cfg(test)]
 mod pacing_tests;
@@ -80,8 +81,9 @@ pub struct ClientConfig {
     pub root: ApiRoot,
     /// Who they are made as.
     pub credentials: Arc<dyn Credentials>,
-    /// How many requests may be in flight at once (1 to [`MAX_IN_FLIGHT`]).
-    pub concurrency: usize,
+    /// How many requests may be in flight at once (1 to [`MAX_IN_FLIGHT`]); `None`: as
+    /// many as GitHub takes, found by an adaptive window (`window`).
+    pub concurrency: Option<usize>,
     /// The most points spent on one endpoint (method and path template) within
     /// `points_window`, where a GET costs 1 and a write 5 (GitHub: 900 a minute); 0 turns
     /// this pacing off.
@@ -115,7 +117,7 @@ impl ClientConfig {
         Self {
             root,
             credentials,
-            concurrency: 8,
+            concurrency: Some(8),
             points_per_minute: 900,
             points_window: Duration::from_secs(60),
             request_timeout: Duration::from_secs(30),

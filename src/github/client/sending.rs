@@ -10,13 +10,13 @@ use std::sync::Mutex;
 use http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
-use tokio::sync::Semaphore;
 use tokio::time::Instant;
 
 use super::pagination::{MAX_PAGES, next_link};
 use super::points::{GRAPHQL, Points};
 use super::rate_limit;
 use super::transport::{HttpRequest, HttpResponse, Transport, TransportErrorKind};
+use super::window::{ADAPTIVE_MAX, Window};
 use super::{ApiRoot, ClientConfig, MAX_IN_FLIGHT, github_headers};
 use crate::github::error::{ApiError, ApiErrorKind, Cause};
 use crate::github::path::ApiPath;
@@ -34,7 +34,7 @@ enum To<'a> {
 pub(super) struct Sender {
     config: ClientConfig,
     transport: std::sync::Arc<dyn Transport>,
-    in_flight: Semaphore,
+    in_flight: Window,
     /// The points budget per endpoint; `None` when pacing is off.
     points: Option<Points>,
     /// When the overall timeout runs out; restarted after `apply`'s confirmation prompt.
@@ -47,7 +47,10 @@ impl Sender {
     pub(super) fn new(config: ClientConfig, transport: std::sync::Arc<dyn Transport>) -> Self {
         let deadline = config.overall_timeout.map(|t| Instant::now() + t);
         Self {
-            in_flight: Semaphore::new(config.concurrency.clamp(1, MAX_IN_FLIGHT)),
+            in_flight: match config.concurrency {
+                Some(n) => Window::fixed(n.clamp(1, MAX_IN_FLIGHT)),
+                None => Window::adaptive(ADAPTIVE_MAX),
+            },
             points: (config.points_per_minute > 0)
                 .then(|| Points::new(u64::from(config.points_per_minute), config.points_window)),
             config,
@@ -290,7 +293,7 @@ impl Sender {
         call: &str,
     ) -> Result<(HttpResponse, String), ApiError> {
         let _points = self.reserve_points(&method, template, call).await?;
-        let _permit = self.in_flight.acquire().await.map_err(|_| {
+        let _place = self.in_flight.enter().await.map_err(|_| {
             ApiError::new(ApiErrorKind::Connection, call).with_detail("the client was shut down")
         })?;
         // One attempt gets the request timeout, or what is left of the overall one.
@@ -328,7 +331,12 @@ impl Sender {
                 };
                 Err(ApiError::new(kind, call).because(Cause::Transport(err)))
             }
-            Ok(Ok(response)) => Ok((response, authorization)),
+            Ok(Ok(response)) => {
+                let refused = rate_limit::classify(&response)
+                    .is_some_and(|limited| limited.limit == rate_limit::Limit::Secondary);
+                self.in_flight.answered(refused);
+                Ok((response, authorization))
+            }
         };
         if self.config.verbose {
             let status = match &outcome {
