@@ -288,6 +288,11 @@ impl Emulator {
         *lock(&self.shared.used)
     }
 
+    /// Returns the GraphQL points spent so far (GraphQL's own budget).
+    pub fn graphql_points_used(&self) -> u64 {
+        *lock(&self.shared.graphql_used)
+    }
+
     /// Returns the traffic statistics (in flight, busiest endpoint, secondary-limit refusals,
     /// requests per endpoint) since the start or the last [`Emulator::clear_log`].
     pub fn stats(&self) -> Stats {
