@@ -9,6 +9,7 @@
 //! cargo run --release --example bench -- --sweep     # also plan (b) at several --concurrency
 //! cargo run --release --example bench -- --org-only  # only the organisation case (about 3 min)
 //! cargo run --release --example bench -- --org-only --switches-only  # only §12's case
+//! cargo run --release --example bench -- --floor     # only the organisation read at GitHub's floor (DESIGN §16)
 //! ```
 //!
 //! It runs the real binary (`gh-policy` next to this example's directory, i.e.
@@ -63,6 +64,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+#[path = "bench/floor.rs"]
+mod floor;
+
 use gh_policy_emulator::{
     BranchPolicySeed, DeploymentBranchPolicySeed, Emulator, EnvironmentSeed, RepositorySeed, Seed,
     Stats,
@@ -79,6 +83,7 @@ type Result<T> = std::result::Result<T, Box<dyn Error>>;
 fn main() -> Result<()> {
     let sweep = std::env::args().any(|a| a == "--sweep");
     let org_only = std::env::args().any(|a| a == "--org-only");
+    let floor_only = std::env::args().any(|a| a == "--floor");
     let bin = gh_policy_bin()?;
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut out = std::io::stdout().lock();
@@ -88,6 +93,9 @@ fn main() -> Result<()> {
         "emulator latency {} ms per request\n",
         LATENCY.as_millis()
     )?;
+    if floor_only {
+        return floor::floor_case(&bin, &mut out);
+    }
     if !org_only {
         repository_cases(&bin, root, sweep, &mut out)?;
         writeln!(out)?;
@@ -97,7 +105,8 @@ fn main() -> Result<()> {
     }
     organisation_case(&bin, &mut out)?;
     switches::switches_case(&bin, &mut out)?;
-    Ok(())
+    writeln!(out)?;
+    floor::floor_case(&bin, &mut out)
 }
 
 /// Cases (a) and (b) against the emulator, then the offline commands.

@@ -156,10 +156,12 @@ pub struct RemoteArgs {
     // eight in flight stay far from both limits and leave room for other jobs on the same
     // token, while a 50-branch, 20-environment plan takes a seventh of its serial time
     // (measured by `examples/bench.rs`; four gave a quarter, sixteen a thirteenth).
-    // An organisation run may go higher, up to GitHub's own cap of 100 in flight.
-    /// How many read requests may be in flight at once, for the whole run (writes are always one at a time)
-    #[arg(long, value_name = "N", default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=100))]
-    pub concurrency: u16,
+    // An organisation run may go higher, up to GitHub's own cap of 100 in flight. Without
+    // the flag, the client finds how many GitHub takes: from 8, growing while no answer is
+    // a secondary-limit refusal and halving at one, up to 50 (`client::window`).
+    /// How many read requests may be in flight at once, for the whole run (writes are always one at a time) [default: adapts from 8 up to 50 within GitHub's secondary limits]
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=100))]
+    pub concurrency: Option<u16>,
 
     /// Seconds before one request is abandoned (reads are then retried)
     #[arg(long, value_name = "SECONDS", default_value_t = 30, value_parser = seconds)]
@@ -208,6 +210,15 @@ pub struct RemoteArgs {
     /// Log each API call (method, path, status, time) to stderr; the token is never shown
     #[arg(short, long)]
     pub verbose: bool,
+}
+
+impl RemoteArgs {
+    /// How many repositories an organisation run works on at once: `--concurrency`, or
+    /// enough to fill the adaptive window.
+    pub fn repositories_at_once(&self) -> usize {
+        self.concurrency
+            .map_or(crate::github::client::window::ADAPTIVE_MAX, usize::from)
+    }
 }
 
 /// Which repositories of an organisation a run covers (organisation mode, DESIGN §10).

@@ -286,7 +286,11 @@ pub(crate) fn primary_limit_reply(limit: u64, reset: u64) -> Reply {
         "API rate limit exceeded for user ID 1. If you reach out to GitHub Support for help, please include the request ID.",
         "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-the-primary-rate-limit",
     );
+    r.headers
+        .push(("x-ratelimit-limit".into(), limit.to_string()));
     r.headers.push(("x-ratelimit-remaining".into(), "0".into()));
+    r.headers
+        .push(("x-ratelimit-resource".into(), "core".into()));
     r.headers
         .push(("x-ratelimit-used".into(), limit.to_string()));
     r.headers

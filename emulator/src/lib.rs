@@ -4,6 +4,7 @@
 mod auth;
 mod builder;
 mod faults;
+pub mod graphql;
 mod limits;
 mod render;
 mod rs256;
@@ -179,11 +180,13 @@ impl Emulator {
         lock(&self.shared.log).clone()
     }
 
-    /// Returns the requests so far that were not GETs (the writes).
+    /// Returns the requests so far that were not GETs (the writes); GraphQL queries only
+    /// read (the emulator serves no mutation), so they are not among them.
     pub fn writes(&self) -> Vec<LoggedRequest> {
+        let graphql = graphql::path(&self.shared.prefix);
         lock(&self.shared.log)
             .iter()
-            .filter(|r| r.method != "GET")
+            .filter(|r| r.method != "GET" && r.path != graphql)
             .cloned()
             .collect()
     }
@@ -292,6 +295,11 @@ impl Emulator {
     /// Returns how many requests counted against the primary rate limit so far.
     pub fn rate_limit_used(&self) -> u64 {
         *lock(&self.shared.used)
+    }
+
+    /// Returns the GraphQL points spent so far (GraphQL's own budget).
+    pub fn graphql_points_used(&self) -> u64 {
+        *lock(&self.shared.graphql_used)
     }
 
     /// Returns the traffic statistics (in flight, busiest endpoint, secondary-limit refusals,

@@ -101,7 +101,7 @@ fn run_org(
 ) -> Result<ExitStatus, Error> {
     let (config, runtime) = remote::connect_org(&args.remote, org, ctx)?;
     let github = RestReader::new(ReadClient::new(config));
-    let concurrency = usize::from(args.remote.concurrency);
+    let concurrency = args.remote.repositories_at_once();
     let results = runtime.block_on(with_spinner(
         format!("reading the repositories of {org}…"),
         ctx.verbose,

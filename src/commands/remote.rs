@@ -137,7 +137,7 @@ pub fn client_config(
     let run = Arc::new(Run::default());
     let settings = |credentials: Arc<dyn Credentials>| {
         let mut config = ClientConfig::new(root.clone(), credentials);
-        config.concurrency = usize::from(args.concurrency);
+        config.concurrency = args.concurrency.map(usize::from);
         config.request_timeout = Duration::from_secs(args.request_timeout);
         config.overall_timeout = Some(Duration::from_secs(args.timeout));
         config.read_retries = args.retries;

@@ -41,8 +41,14 @@ pub enum ProtectionRead {
 /// The reads.
 #[async_trait]
 pub trait GithubRead: Send + Sync {
-    /// GET `/repos/{owner}/{repo}`.
+    /// GET `/repos/{owner}/{repo}`: its name, default branch and flags.
     async fn repository(&self, repo: &RepoName) -> Result<Repository, ApiError>;
+
+    /// GET `/repos/{owner}/{repo}` whole, with the merge settings and security features
+    /// that only REST gives (a bulk read answers `repository` without them).
+    async fn repository_settings(&self, repo: &RepoName) -> Result<Repository, ApiError> {
+        self.repository(repo).await
+    }
 
     /// GET `…/branches/{branch}/protection`.
     async fn branch_protection(
@@ -186,6 +192,17 @@ pub trait GithubRead: Send + Sync {
 
     /// GET `…/actions/permissions/workflow`.
     async fn workflow_permissions(&self, repo: &RepoName) -> Result<WorkflowPermissions, ApiError>;
+
+    /// POST `/graphql` (`/api/graphql` on GHES): one query, whose answer (`data` and any
+    /// `errors`) is returned whole; `None` when there is no GraphQL to ask (a server
+    /// without it, or a seam in memory). The default has none.
+    async fn graphql(
+        &self,
+        _query: &str,
+        _variables: &serde_json::Value,
+    ) -> Result<Option<serde_json::Value>, ApiError> {
+        Ok(None)
+    }
 
     /// Returns true when the cache can answer this read of a repository without spending
     /// rate limit (a conditional request, answered `304`). Only the HTTP seam has a cache.

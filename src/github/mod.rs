@@ -7,6 +7,8 @@
 //!   paths no value can reshape.
 //! - `wire`: GitHub's request and response shapes; `convert`: wire ↔ model and plan
 //!   targets, the one place that knows GitHub's quirks.
+//! - `graphql`: an organisation's repositories and classic protection read in bulk through
+//!   GraphQL, behind the read seam (DESIGN §16).
 //! - `read`: builds a `LiveState` through the seam; `write`: turns a plan target into its
 //!   requests.
 //! - `auth`: where the token comes from; `app`: GitHub App installation tokens;
@@ -22,6 +24,7 @@ pub mod convert;
 pub mod error;
 #[cfg(test)]
 pub mod fake;
+pub mod graphql;
 pub mod path;
 pub mod read;
 pub mod rest;

@@ -7,7 +7,7 @@
 
 use crate::diff::{self, Context};
 use crate::github::read::{self, OrgRulesets};
-use crate::github::{ApiError, ApiErrorKind, GithubRead};
+use crate::github::{ApiError, ApiErrorKind, GithubRead, graphql};
 use crate::model::{OrgPolicy, RepoSettings};
 use crate::names::RepoName;
 use crate::plan::Plan;
@@ -88,6 +88,18 @@ pub async fn org_rulesets_for(
         }
         read => read,
     }
+}
+
+/// Reads in bulk through GraphQL what it serves of the targets whose policy reads it
+/// (classic protection, the default branch), 25 repositories to a query (DESIGN §16);
+/// planning through [`graphql::BulkRead`] over it reads the rest through REST.
+pub async fn read_in_bulk(github: &dyn GithubRead, targets: &[Target]) -> graphql::Bulk {
+    let in_bulk: Vec<RepoName> = targets
+        .iter()
+        .filter(|t| !t.settings.branches.is_empty() || !t.settings.requirements.is_empty())
+        .map(|t| t.repo.clone())
+        .collect();
+    graphql::prefetch(github, &in_bulk).await
 }
 
 /// Plans every target, `concurrency` repositories at a time (the client's bound on requests

@@ -21,6 +21,7 @@ mod issues;
 mod live;
 mod migrate;
 mod org;
+mod org_graphql;
 mod org_guard;
 mod perf;
 mod plan;

@@ -412,15 +412,21 @@ fn apply_stopped_half_way_converges_when_run_again_without_repeating_a_write() {
 #[test]
 fn a_run_the_rate_limit_left_cannot_cover_stops_before_reading_any_repository() {
     // Three reads for the run, then four repositories of three reads each (the third, who
-    // may write, for the findings): 12 do not fit in the 8 left.
+    // may write, for the findings): 12 do not fit in the 8 left. (A server without
+    // GraphQL: every read goes through REST.)
     let repo = TestRepo::with(Emulator::builder(acme()).primary_rate_limit(11).start());
+    repo.emu.inject(
+        gh_policy_emulator::Fault::new(gh_policy_emulator::FaultKind::Status(404))
+            .path("/graphql")
+            .always(),
+    );
     repo.policy(ORG_POLICY);
     let output = repo.cmd().args(["plan", "--no-cache"]).output().unwrap();
     assert_eq!(output.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(
         stderr.contains(
-            "this run may need 12 more requests for 4 repositories (0 answered from the cache for free), and 8 of 11 are left until 20"
+            "this run may need 12 more requests for 4 repositories (0 answered for free, from the cache or GraphQL), and 8 of 11 are left until 20"
         ) && stderr.contains(": 2 repositories fit"),
         "{stderr}"
     );

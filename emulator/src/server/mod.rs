@@ -37,6 +37,8 @@ pub(crate) struct Shared {
     pub faults: Mutex<Vec<Fault>>,
     pub latency: Mutex<Duration>,
     pub used: Mutex<u64>,
+    /// GraphQL points spent (a budget of its own, as on GitHub).
+    pub graphql_used: Mutex<u64>,
     pub reset: u64,
     /// The builder's admin token.
     pub token: String,
@@ -177,7 +179,8 @@ pub(crate) async fn handle(
         api: format!("http://{host}{}", shared.prefix),
     };
     let mut template = None;
-    let mut counted = true;
+    // GraphQL has its own budget, whatever answers the request.
+    let mut counted = raw_path != crate::graphql::path(&shared.prefix);
     let mut reply = if let Some(r) = reply {
         logged.caller = serve::caller(&shared, cred);
         logged.authorized = logged.caller.is_some();
@@ -196,7 +199,7 @@ pub(crate) async fn handle(
         template = out.template;
         logged.authorized = out.caller.is_some();
         logged.caller = out.caller;
-        counted = template != Some(routes::T_RATE);
+        counted = counted && template != Some(routes::T_RATE);
         out.reply
     };
     if let (Some((pointer, value)), Some(body)) = (&rewritten, reply.body.as_mut()) {
@@ -280,17 +283,17 @@ fn build_response(
         .headers
         .iter()
         .any(|(k, _)| k == "x-ratelimit-remaining");
-    b = b.header("x-ratelimit-limit", shared.primary_limit.to_string());
     if !own_rate {
         b = b
+            .header("x-ratelimit-limit", shared.primary_limit.to_string())
             .header(
                 "x-ratelimit-remaining",
                 shared.primary_limit.saturating_sub(used).to_string(),
             )
             .header("x-ratelimit-reset", shared.reset.to_string())
-            .header("x-ratelimit-used", used.to_string());
+            .header("x-ratelimit-used", used.to_string())
+            .header("x-ratelimit-resource", "core");
     }
-    b = b.header("x-ratelimit-resource", "core");
     if let Some(t) = etag {
         b = b.header("etag", t);
     }

@@ -13,7 +13,7 @@ mod export;
 mod fnmatch;
 mod issues;
 mod issues_json;
-mod protection;
+pub(crate) mod protection;
 mod protection_json;
 mod repo;
 mod repo_json;

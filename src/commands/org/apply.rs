@@ -36,7 +36,7 @@ pub fn apply(
     share_points(&mut config, scope);
     config.write_pace = std::time::Duration::from_millis(args.pace.write_delay_ms);
     let github = RestWriter::new(WriteClient::new(config));
-    let concurrency = usize::from(args.remote.concurrency);
+    let concurrency = args.remote.repositories_at_once();
     runtime.block_on(async {
         let Planning {
             planned,

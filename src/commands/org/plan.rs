@@ -42,7 +42,7 @@ pub fn plan(
     let (mut config, runtime) = remote::connect_org(&args.remote, &policy.organization, ctx)?;
     share_points(&mut config, scope);
     let github = RestReader::new(ReadClient::new(config));
-    let concurrency = usize::from(args.remote.concurrency);
+    let concurrency = args.remote.repositories_at_once();
     let Planning {
         planned,
         refused,

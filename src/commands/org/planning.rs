@@ -4,6 +4,7 @@
 use crate::commands::budget;
 use crate::error::Error;
 use crate::github::GithubRead;
+use crate::github::graphql::{Bulk, BulkRead};
 use crate::github::read::OrgRulesets;
 use crate::model::OrgPolicy;
 use crate::org::budget::{Estimate, OrgCache};
@@ -16,15 +17,16 @@ use crate::untrusted::quote;
 use super::context_for;
 
 /// Lists the organisation's repositories and (when requirements need them) reads the
-/// organisation's rulesets, at once; then reads the rate limit left (free) and checks that
-/// the rest of the run fits, before any repository is read.
+/// organisation's rulesets, at once; then reads in bulk through GraphQL what it serves of
+/// the selected repositories, reads the rate limit left (free) and checks that the rest of
+/// the run fits, before any repository is read through REST.
 async fn start(
     github: &dyn GithubRead,
     policy: &OrgPolicy,
     located: &Located,
     scope: Scope<'_>,
     force: bool,
-) -> Result<(Selection, OrgRulesets, Estimate), Error> {
+) -> Result<(Selection, OrgRulesets, Estimate, Bulk), Error> {
     // Asked before the reads are made: once made, the cache holds them.
     let cache = OrgCache::of(github, &policy.organization);
     let (selection, org_rulesets) = futures::try_join!(
@@ -67,8 +69,10 @@ async fn start(
         ))
         .with_hint("a repository that is excluded, archived or a fork is selected only by a `repositories` entry"));
     }
+    // What GraphQL answered costs REST nothing: the estimate counts it as free.
+    let bulk = run::read_in_bulk(github, &selection.targets).await;
     let estimate = crate::org::budget::estimate(
-        github,
+        &BulkRead::new(github, &bulk),
         policy,
         cache,
         selection.listed,
@@ -78,7 +82,7 @@ async fn start(
     // After the reads made once, so that what is left is what the rest may spend.
     let limit = budget::rate_limit_left(github, force).await?;
     budget::check(limit, &estimate, scope.shard)?;
-    Ok((selection, org_rulesets, estimate))
+    Ok((selection, org_rulesets, estimate, bulk))
 }
 
 /// What planning the run found: each repository's plan (or error), the repositories the
@@ -112,9 +116,10 @@ pub(super) async fn plan_run(
         },
         org_rulesets,
         estimate,
+        bulk,
     ) = start(github, policy, located, scope, force).await?;
     let planned = run::plan_all(
-        github,
+        &BulkRead::new(github, &bulk),
         targets,
         &org_rulesets,
         &context_for,

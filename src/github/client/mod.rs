@@ -20,6 +20,7 @@ mod root;
 pub mod run;
 mod sending;
 pub mod transport;
+pub mod window;
 
 #[cfg(test)]
 mod pacing_tests;
@@ -82,8 +83,9 @@ pub struct ClientConfig {
     pub root: ApiRoot,
     /// Who they are made as.
     pub credentials: Arc<dyn Credentials>,
-    /// How many requests may be in flight at once (1 to [`MAX_IN_FLIGHT`]).
-    pub concurrency: usize,
+    /// How many requests may be in flight at once (1 to [`MAX_IN_FLIGHT`]); `None`: as
+    /// many as GitHub takes, found by an adaptive window (`window`).
+    pub concurrency: Option<usize>,
     /// The most points spent on one endpoint (method and path template) within
     /// `points_window`, where a GET costs 1 and a write 5 (GitHub: 900 a minute); 0 turns
     /// this pacing off.
@@ -121,7 +123,7 @@ impl ClientConfig {
         Self {
             root,
             credentials,
-            concurrency: 8,
+            concurrency: Some(8),
             points_per_minute: 900,
             points_window: Duration::from_secs(60),
             request_timeout: Duration::from_secs(30),
@@ -197,6 +199,19 @@ impl ReadClient {
         field: Option<&str>,
     ) -> Result<Vec<T>, ApiError> {
         self.inner.get_all(path, field).await
+    }
+
+    /// POSTs one GraphQL query (it only reads, so it is retried like a GET) and returns the
+    /// answer whatever its status.
+    pub async fn graphql(&self, body: &serde_json::Value) -> Result<HttpResponse, ApiError> {
+        let bytes = serde_json::to_vec(body).map_err(|err| {
+            ApiError::new(
+                ApiErrorKind::Malformed,
+                crate::github::error::Call::new(http::Method::POST, "/graphql"),
+            )
+            .with_detail(format!("the query could not be written: {err}"))
+        })?;
+        self.inner.post_query(bytes).await
     }
 
     /// Returns the API root, for messages.

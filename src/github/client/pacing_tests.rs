@@ -108,7 +108,7 @@ async fn past_the_budget_an_endpoint_waits_and_others_do_not() {
         ..Answers::default()
     });
     let mut config = config(&log, Arc::new(Token::new("t")));
-    config.concurrency = 10;
+    config.concurrency = Some(10);
     config.points_per_minute = 10;
     config.points_window = Duration::from_secs(5);
     config.verbose = true;
@@ -219,7 +219,7 @@ async fn no_more_than_a_hundred_requests_are_in_flight() {
         ..Answers::default()
     });
     let mut config = config(&log, Arc::new(Token::new("t")));
-    config.concurrency = 1000;
+    config.concurrency = Some(1000);
     let client = ReadClient::with_transport(config, transport.clone());
     read_all(&client, (0..300).map(protection).collect()).await;
     assert_eq!(

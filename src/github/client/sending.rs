@@ -2,6 +2,7 @@
 //! around it — when to retry, when to wait for a rate limit, when time is up, when to ask
 //! the cache, and how far apart writes go.
 
+mod graphql;
 mod repeatable;
 mod waits;
 
@@ -10,22 +11,31 @@ use repeatable::Repeatable;
 use http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
-use tokio::sync::Semaphore;
 use tokio::time::Instant;
 
 use super::pagination::{MAX_PAGES, next_link};
-use super::points::Points;
+use super::points::{GRAPHQL, Points};
 use super::rate_limit;
 use super::transport::{HttpRequest, HttpResponse, Transport, TransportErrorKind};
+use super::window::{ADAPTIVE_MAX, Window};
 use super::{ApiRoot, ClientConfig, MAX_IN_FLIGHT, github_headers};
 use crate::github::error::{ApiError, ApiErrorKind, Call, Cause};
 use crate::github::path::ApiPath;
+
+/// Where a request goes.
+#[derive(Clone, Copy)]
+enum To<'a> {
+    /// A path (with query) under the API root.
+    Api(&'a str),
+    /// The GraphQL endpoint beside it.
+    Graphql,
+}
 
 /// Sends requests for one client; shared by its read and write handles.
 pub(super) struct Sender {
     config: ClientConfig,
     transport: std::sync::Arc<dyn Transport>,
-    in_flight: Semaphore,
+    in_flight: Window,
     /// The points budget per endpoint; `None` when pacing is off.
     points: Option<Points>,
     /// When the last write was sent, for pacing.
@@ -36,7 +46,10 @@ impl Sender {
     pub(super) fn new(config: ClientConfig, transport: std::sync::Arc<dyn Transport>) -> Self {
         config.run.start(config.overall_timeout);
         Self {
-            in_flight: Semaphore::new(config.concurrency.clamp(1, MAX_IN_FLIGHT)),
+            in_flight: match config.concurrency {
+                Some(n) => Window::fixed(n.clamp(1, MAX_IN_FLIGHT)),
+                None => Window::adaptive(ADAPTIVE_MAX),
+            },
             points: (config.points_per_minute > 0)
                 .then(|| Points::new(u64::from(config.points_per_minute), config.points_window)),
             config,
@@ -171,7 +184,7 @@ impl Sender {
             let (response, authorization) = self
                 .send_once(
                     method.clone(),
-                    &target,
+                    To::Api(&target),
                     path.template(),
                     body.clone(),
                     headers,
@@ -202,7 +215,7 @@ impl Sender {
     async fn send_once(
         &self,
         method: Method,
-        target: &str,
+        to: To<'_>,
         template: &str,
         body: Option<Vec<u8>>,
         mut headers: HeaderMap,
@@ -211,7 +224,7 @@ impl Sender {
         self.refuse_when_halted(call)?;
         self.wait_out_pause(call).await?;
         let _points = self.reserve_points(&method, template, call).await?;
-        let _permit = self.in_flight.acquire().await.map_err(|_| {
+        let _place = self.in_flight.enter().await.map_err(|_| {
             ApiError::new(ApiErrorKind::Connection, call).with_detail("the client was shut down")
         })?;
         // A request that waited its turn while another was refused sends nothing either.
@@ -228,9 +241,16 @@ impl Sender {
             Some(left) if left < self.config.request_timeout => (left, true),
             _ => (self.config.request_timeout, false),
         };
+        let (url, shown) = match to {
+            To::Api(target) => (
+                self.config.root.url(target),
+                target.split('?').next().unwrap_or(target),
+            ),
+            To::Graphql => (self.config.root.graphql_url(), GRAPHQL),
+        };
         let request = HttpRequest {
             method: method.clone(),
-            url: self.config.root.url(target),
+            url,
             headers,
             body,
         };
@@ -251,14 +271,18 @@ impl Sender {
                 };
                 Err(ApiError::new(kind, call).because(Cause::Transport(err)))
             }
-            Ok(Ok(response)) => Ok((response, authorization)),
+            Ok(Ok(response)) => {
+                let refused = rate_limit::classify(&response)
+                    .is_some_and(|limited| limited.limit == rate_limit::Limit::Secondary);
+                self.in_flight.answered(refused);
+                Ok((response, authorization))
+            }
         };
         if self.config.verbose {
             let status = match &outcome {
                 Ok((response, _)) => response.status.as_u16().to_string(),
                 Err(err) => format!("failed ({})", err.kind_label()),
             };
-            let shown = target.split('?').next().unwrap_or(target);
             self.config.log.line(&format!(
                 "{method} {shown} → {status} ({} ms{})",
                 started.elapsed().as_millis(),

@@ -93,7 +93,7 @@ async fn name_pinned_apps(
     let default_branch = match &live.default_branch {
         Some(branch) => branch.clone(),
         None => github
-            .repository(repo)
+            .repository_settings(repo)
             .await?
             .default_branch
             .unwrap_or_else(|| "main".to_owned()),

@@ -37,7 +37,7 @@ pub async fn read_facts(
         if !needs.merge_methods {
             return Ok(None);
         }
-        github.repository(repo).await.map(|r| {
+        github.repository_settings(repo).await.map(|r| {
             match (
                 r.switches.allow_merge_commit,
                 r.switches.allow_squash_merge,

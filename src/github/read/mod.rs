@@ -76,7 +76,10 @@ async fn read(
     let fetched = rulesets::fetch(github, repo, desired);
     // One `GET /repos/{o}/{r}` serves the default branch and the merge and security settings.
     let repository = async {
-        if desired.requirements.is_empty() && !switches::needs_repository(desired) {
+        if switches::needs_repository(desired) {
+            return github.repository_settings(repo).await.map(Some);
+        }
+        if desired.requirements.is_empty() {
             return Ok(None);
         }
         github.repository(repo).await.map(Some)

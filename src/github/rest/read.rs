@@ -29,6 +29,22 @@ use crate::names::RepoName;
 
 #[async_trait]
 impl<C: Reads> GithubRead for Rest<C> {
+    async fn graphql(
+        &self,
+        query: &str,
+        variables: &serde_json::Value,
+    ) -> Result<Option<serde_json::Value>, ApiError> {
+        let call = &crate::github::error::Call::new(http::Method::POST, "/graphql");
+        let body = serde_json::json!({ "query": query, "variables": variables });
+        let response = self.reads().graphql(&body).await?;
+        match response.status {
+            StatusCode::OK => parse(&response, call).map(Some),
+            // A server without GraphQL (an old GHES, a proxy that passes only REST).
+            StatusCode::NOT_FOUND => Ok(None),
+            _ => Err(ApiError::from_status(&response, call)),
+        }
+    }
+
     async fn branch_protection(
         &self,
         repo: &RepoName,

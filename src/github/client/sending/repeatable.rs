@@ -5,7 +5,7 @@
 
 use http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 
-use super::Sender;
+use super::{Sender, To};
 use crate::github::client::rate_limit;
 use crate::github::client::transport::HttpResponse;
 use crate::github::error::{ApiError, ApiErrorKind, Call};
@@ -56,7 +56,7 @@ impl Sender {
             let (response, authorization) = match self
                 .send_once(
                     request.method.clone(),
-                    request.target,
+                    To::Api(request.target),
                     request.path.template(),
                     request.body.clone(),
                     headers,

@@ -43,7 +43,7 @@ impl Sender {
         budget
             .reserve(
                 &endpoint,
-                points::cost(method),
+                points::cost(method, template),
                 || self.remaining(),
                 log_wait,
             )
