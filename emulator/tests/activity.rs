@@ -111,7 +111,10 @@ fn pulls_filter_by_state_and_base_newest_first_and_commits_have_their_own_report
 
 #[test]
 fn the_seeded_merge_methods_show_in_the_repository() {
-    let emu = world(ActivitySeed::default().merge_methods(&["merge"]));
+    let mut repository = RepositorySeed::new("api");
+    repository.settings.allow_squash_merge = false;
+    repository.settings.allow_rebase_merge = false;
+    let emu = Emulator::start(Seed::organization("acme", 9000).with_repository(repository));
     let repo = get(&emu, "/repos/acme/api").json();
     assert_eq!(repo["allow_merge_commit"], true);
     assert_eq!(repo["allow_squash_merge"], false);

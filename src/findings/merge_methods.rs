@@ -7,12 +7,10 @@ use std::collections::BTreeSet;
 use crate::effective::BranchEvidence;
 use crate::model::{MergeMethod, RepoSettings};
 
-/// The merge methods the repository will allow after `apply`, when the policy manages them.
-///
-/// This is where §12's `settings.merge_methods` (issue 22) plugs in: until the policy format
-/// has it, nothing is predicted and the live settings are used.
-pub fn predicted_merge_methods(_desired: &RepoSettings) -> Option<BTreeSet<MergeMethod>> {
-    None
+/// The merge methods the repository will allow after `apply`, when the policy manages them
+/// (§12's `settings.merge_methods`); `None`: the live settings decide.
+pub fn predicted_merge_methods(desired: &RepoSettings) -> Option<BTreeSet<MergeMethod>> {
+    desired.settings.as_ref()?.merge_methods.clone()
 }
 
 /// The methods a branch allows: the repository's (`None`: not known), narrowed by the

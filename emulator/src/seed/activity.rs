@@ -24,10 +24,6 @@ pub struct ActivitySeed {
     /// What reported on each commit, by sha.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub commits: BTreeMap<String, CommitSeed>,
-    /// The merge methods the repository allows (`merge`, `squash`, `rebase`); absent: all
-    /// three (`allow_merge_commit`… of `GET /repos/{o}/{r}`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub merge_methods: Option<Vec<String>>,
 }
 
 impl ActivitySeed {
@@ -152,13 +148,6 @@ impl ActivitySeed {
                 })
                 .collect(),
         );
-        self
-    }
-
-    /// Sets the merge methods the repository allows.
-    #[must_use]
-    pub fn merge_methods(mut self, methods: &[&str]) -> Self {
-        self.merge_methods = Some(methods.iter().map(|m| (*m).to_owned()).collect());
         self
     }
 

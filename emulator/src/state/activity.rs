@@ -27,11 +27,13 @@ fn level(permission: &str) -> usize {
 impl Repo {
     /// Returns true when the repository allows the merge method (`merge`, `squash`, `rebase`).
     pub(crate) fn allows_merge(&self, method: &str) -> bool {
-        self.repo
-            .activity
-            .merge_methods
-            .as_ref()
-            .is_none_or(|methods| methods.iter().any(|m| m == method))
+        let settings = &self.repo.settings;
+        match method {
+            "merge" => settings.allow_merge_commit,
+            "squash" => settings.allow_squash_merge,
+            "rebase" => settings.allow_rebase_merge,
+            _ => false,
+        }
     }
 
     /// The collaborators: the seeded ones, else the seed's users (write access or read).

@@ -10,8 +10,26 @@ use crate::common::TestRepo;
 /// requests and commits; the apps `github-actions` and `circleci`, the users `octocat`,
 /// `hubot` and `monalisa`.
 pub(super) fn world(protection: &Value, activity: &Value, extra: &Value) -> TestRepo {
+    // `merge_methods` are the repository's settings (`allow_merge_commit`…), not activity.
+    let mut activity = activity.clone();
+    let mut settings = json!({});
+    if let Some(methods) = activity
+        .as_object_mut()
+        .and_then(|a| a.remove("merge_methods"))
+    {
+        let allows = |method: &str| {
+            methods
+                .as_array()
+                .is_some_and(|m| m.contains(&json!(method)))
+        };
+        settings = json!({
+            "allow_merge_commit": allows("merge"),
+            "allow_squash_merge": allows("squash"),
+            "allow_rebase_merge": allows("rebase"),
+        });
+    }
     let mut seed = json!({
-        "repo": { "owner": "acme", "name": "api", "activity": activity },
+        "repo": { "owner": "acme", "name": "api", "activity": activity, "settings": settings },
         "users": [ { "login": "octocat", "id": 1 }, { "login": "hubot", "id": 2 },
                    { "login": "monalisa", "id": 3 } ],
         "apps": [ { "slug": "github-actions", "id": 15368 }, { "slug": "circleci", "id": 18001 } ],
@@ -265,6 +283,33 @@ fn linear_history_merge_only_is_an_error_from_the_live_merge_methods() {
     let (code, plan) = planned(&repo, policy);
     assert_eq!(found(&plan), vec![]);
     assert_eq!(code, 0);
+}
+
+#[test]
+fn linear_history_merge_only_is_judged_on_the_merge_methods_apply_leaves() {
+    let merges = json!({ "merge_methods": ["merge"] });
+    let world = || {
+        world(
+            &protection(&Value::Null, &Value::Null, true),
+            &merges,
+            &json!({}),
+        )
+    };
+    let requirement = "requirements:\n  main: { required_linear_history: true }\n";
+    // The policy's settings allow squash too: apply fixes what live lacks.
+    let fixed = format!("{requirement}settings:\n  merge_methods: [merge, squash]\n");
+    let (code, plan) = planned(&world(), &fixed);
+    assert_eq!(found(&plan), vec![], "{plan:#}");
+    assert_eq!(code, 2, "the settings drift");
+    // The policy's settings keep merge commits alone: the finding stays, though live and
+    // policy agree.
+    let kept = format!("{requirement}settings:\n  merge_methods: [merge]\n");
+    let (code, plan) = planned(&world(), &kept);
+    assert_eq!(
+        found(&plan),
+        one("linear-history-merge-only", "error", "branches.main")
+    );
+    assert_eq!(code, 2);
 }
 
 const CODE_OWNERS: &str = "requirements:\n  main: { require_code_owner_reviews: true }\n";

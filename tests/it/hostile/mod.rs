@@ -61,6 +61,13 @@ defaults:
 /// An organisation on a fresh emulator, with `ORG_POLICY` written.
 pub fn org(count: usize) -> TestRepo {
     let repo = TestRepo::with(Emulator::builder(org_seed(count)).start());
+    // The faults here sit on REST reads: a server without GraphQL, so that organisation
+    // runs read branch protection through REST as well.
+    repo.emu.inject(
+        gh_policy_emulator::Fault::new(gh_policy_emulator::FaultKind::Status(404))
+            .path("/graphql")
+            .always(),
+    );
     repo.policy(ORG_POLICY);
     repo
 }
