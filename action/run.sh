@@ -14,7 +14,7 @@
 #   INPUT_SAVED_PLAN     plan: save the plan to this file (--out), the plan-json output then;
 #                        apply: apply this saved plan (--plan)
 #   INPUT_ARGS           more arguments, split on whitespace: no quotes, globs or expansion
-#   INPUT_CACHE          true: keep the conditional-request cache in INPUT_CACHE_DIR
+#   INPUT_CACHE          true: use the conditional-request cache in INPUT_CACHE_DIR (this job only)
 #   GITHUB_TOKEN, GH_POLICY_APP_ID, GH_POLICY_APP_PRIVATE_KEY: the credentials; they reach
 #                        gh-policy through the environment only
 #   GITHUB_OUTPUT, RUNNER_TEMP, GITHUB_ACTIONS, GITHUB_STEP_SUMMARY: set by the runner

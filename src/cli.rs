@@ -10,9 +10,13 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 mod content;
+mod migrate;
 mod values;
 
 pub use content::{CommentArgs, IssueArgs, WritePaceArgs};
+pub use migrate::{MigrateArgs, MigrateFormat};
+pub use values::MAX_SECONDS;
+use values::{milliseconds, seconds, shard, wait_seconds};
 
 /// The exit codes of every command, for `--help` and the man page (DESIGN.md §1).
 pub const EXIT_CODES: [(u8, &str); 3] = [
@@ -83,6 +87,10 @@ Exit codes:
     Export(ExportArgs),
     /// Print the effective protection of branches, each setting with its sources
     Explain(ExplainArgs),
+    /// Write a new policy in which classic branch protection is rulesets, with the proof that
+    /// GitHub will enforce the same (never touches GitHub)
+    #[command(after_help = migrate::MIGRATE_EXIT_CODES)]
+    Migrate(MigrateArgs),
     /// Keep one issue per drifting repository up to date from a JSON plan: opened, updated in
     /// place, closed when the repository is in sync
     #[command(after_help = content::ISSUE_EXIT_CODES, mut_arg("repo", content::summary_repo))]
@@ -148,17 +156,19 @@ pub struct RemoteArgs {
     // eight in flight stay far from both limits and leave room for other jobs on the same
     // token, while a 50-branch, 20-environment plan takes a seventh of its serial time
     // (measured by `examples/bench.rs`; four gave a quarter, sixteen a thirteenth).
-    // An organisation run may go higher, up to GitHub's own cap of 100 in flight.
-    /// How many read requests may be in flight at once, for the whole run (writes are always one at a time)
-    #[arg(long, value_name = "N", default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=100))]
-    pub concurrency: u16,
+    // An organisation run may go higher, up to GitHub's own cap of 100 in flight. Without
+    // the flag, the client finds how many GitHub takes: from 8, growing while no answer is
+    // a secondary-limit refusal and halving at one, up to 50 (`client::window`).
+    /// How many read requests may be in flight at once, for the whole run (writes are always one at a time) [default: adapts from 8 up to 50 within GitHub's secondary limits]
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=100))]
+    pub concurrency: Option<u16>,
 
     /// Seconds before one request is abandoned (reads are then retried)
-    #[arg(long, value_name = "SECONDS", default_value_t = 30, value_parser = values::seconds)]
+    #[arg(long, value_name = "SECONDS", default_value_t = 30, value_parser = seconds)]
     pub request_timeout: u64,
 
     /// Seconds all API calls of the command may take together, waits and retries included
-    #[arg(long, value_name = "SECONDS", default_value_t = 600, value_parser = values::seconds)]
+    #[arg(long, value_name = "SECONDS", default_value_t = 600, value_parser = seconds)]
     pub timeout: u64,
 
     /// How many times a failed read (5xx, timeout, dropped connection) is tried again
@@ -166,7 +176,7 @@ pub struct RemoteArgs {
     pub retries: u32,
 
     /// The longest to wait for a rate limit to reset; beyond it, stop and say when it resets
-    #[arg(long, value_name = "SECONDS", default_value_t = 90)]
+    #[arg(long, value_name = "SECONDS", default_value_t = 90, value_parser = wait_seconds)]
     pub max_rate_limit_wait: u64,
 
     /// Milliseconds of the first pause before a retry (it doubles each time, with jitter)
@@ -175,7 +185,8 @@ pub struct RemoteArgs {
         value_name = "MS",
         default_value_t = 500,
         hide = true,
-        env = "GH_POLICY_RETRY_BASE_MS"
+        env = "GH_POLICY_RETRY_BASE_MS",
+        value_parser = milliseconds
     )]
     pub retry_base_ms: u64,
 
@@ -201,6 +212,15 @@ pub struct RemoteArgs {
     pub verbose: bool,
 }
 
+impl RemoteArgs {
+    /// How many repositories an organisation run works on at once: `--concurrency`, or
+    /// enough to fill the adaptive window.
+    pub fn repositories_at_once(&self) -> usize {
+        self.concurrency
+            .map_or(crate::github::client::window::ADAPTIVE_MAX, usize::from)
+    }
+}
+
 /// Which repositories of an organisation a run covers (organisation mode, DESIGN §10).
 #[derive(Debug, Args)]
 pub struct OrgArgs {
@@ -211,7 +231,7 @@ pub struct OrgArgs {
 
     /// Only this share of the selected repositories, e.g. 2/4 (1-based, stable by name: a
     /// new repository does not move the others)
-    #[arg(long, value_name = "I/N", value_parser = values::shard)]
+    #[arg(long, value_name = "I/N", value_parser = shard)]
     pub shard: Option<(u32, u32)>,
 
     /// Go on even when the rate limit left looks too small for the run
@@ -272,6 +292,10 @@ pub struct PlanArgs {
     /// FILE`; written only when the plan has no error
     #[arg(long, value_name = "FILE", conflicts_with = "state")]
     pub out: Option<PathBuf>,
+
+    /// Skip the findings (rules that can never be met, or protect nothing) and their reads
+    #[arg(long)]
+    pub no_findings: bool,
 }
 
 /// Arguments of `apply`.
@@ -361,6 +385,10 @@ pub struct ExplainArgs {
     /// Output format
     #[arg(long, value_enum, default_value_t = ExplainFormat::Text)]
     pub format: ExplainFormat,
+
+    /// Skip the findings (rules that can never be met, or protect nothing) and their reads
+    #[arg(long)]
+    pub no_findings: bool,
 }
 
 /// Formats of `explain`'s report.

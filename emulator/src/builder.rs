@@ -124,6 +124,7 @@ impl EmulatorBuilder {
             faults: Mutex::new(Vec::new()),
             latency: Mutex::new(Duration::ZERO),
             used: Mutex::new(0),
+            graphql_used: Mutex::new(0),
             reset,
             token: self.token.clone(),
             extra_tokens: self.tokens.clone(),

@@ -140,7 +140,7 @@ impl Limiter {
         &self,
         key: &str,
         endpoint: &str,
-        method: &str,
+        cost: u64,
         in_flight: usize,
         limited: bool,
     ) -> Result<(), Refusal> {
@@ -151,7 +151,6 @@ impl Limiter {
         }
         let now = Instant::now();
         let width = self.limits.window;
-        let cost = points(method);
         if in_flight > self.limits.max_in_flight {
             i.stats.secondary_refusals += 1;
             return Err(Refusal { retry_after: 1 });

@@ -73,6 +73,7 @@ async fn the_first_failure_stops_the_writes_and_the_report_accounts_for_every_ch
                 Outcome::Inapplicable => "inapplicable",
                 Outcome::NoWrite => "met",
                 Outcome::Excepted => "excepted",
+                Outcome::Refused(_) => "refused",
             };
             (change.address.as_str(), word)
         })

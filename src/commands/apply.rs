@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use crate::apply::{self, ApplyReport, Outcome};
 use crate::cli::ApplyArgs;
+use crate::commands::interrupt::Interrupt;
 use crate::commands::org::{self, Mode};
 use crate::commands::plan::show;
 use crate::commands::{Context, guard, remote};
@@ -116,7 +117,8 @@ pub(super) async fn review_and_apply(
         confirm_weakening(&weakening, err)?;
         github.restart_deadline();
     }
-    let result = execute_and_verify(reviewed, github, &values, ctx, out, err).await?;
+    let interrupt = Interrupt::listen();
+    let result = execute_and_verify(reviewed, github, &values, &interrupt, ctx, out, err).await?;
     writeln!(out, "\n{}", result.message)?;
     Ok(result.status)
 }
@@ -145,6 +147,7 @@ pub(super) async fn execute_and_verify(
     reviewed: &Reviewed<'_>,
     github: &RestWriter,
     values: &dyn SecretValues,
+    interrupt: &Interrupt,
     ctx: &Context,
     out: &mut dyn Write,
     err: &mut dyn Write,
@@ -161,8 +164,15 @@ pub(super) async fn execute_and_verify(
         .iter()
         .filter(|c| c.applicable && !c.excepted)
         .count();
-    let report = apply::execute(plan, repo, github, values).await;
+    let report = apply::execute_until(plan, repo, github, values, &|| interrupt.asked()).await;
     write_report(&report, out, err)?;
+    if report.interrupted {
+        return Err(Error::new(format!(
+            "apply interrupted: {} of {applicable} changes applied, the rest not attempted",
+            report.applied()
+        ))
+        .with_hint("run apply again when ready: it plans afresh and converges"));
+    }
     if report.failed() {
         return Err(Error::new(format!(
             "apply stopped after a failed write: {} of {applicable} changes applied",
@@ -176,7 +186,8 @@ pub(super) async fn execute_and_verify(
         read::read_live_in_org(github.reader(), repo, desired, org_rulesets),
     )
     .await?;
-    let remaining = diff::plan(&repo.to_string(), desired, &after, context);
+    let mut remaining = diff::plan(&repo.to_string(), desired, &after, context);
+    report.mark_refused(&mut remaining);
     if remaining
         .changes
         .iter()
@@ -359,8 +370,14 @@ fn write_report(
             Outcome::NoWrite => ("✓", "met"),
             Outcome::Excepted => ("=", "excepted"),
             Outcome::Inapplicable => ("!", "cannot apply"),
+            Outcome::Refused(_) => ("!", "refused"),
         };
         writeln!(out, "  {mark} {word:<13} {}", change.address)?;
+        if let Outcome::Refused(refusals) = outcome {
+            for refusal in refusals {
+                writeln!(out, "      {}: {}", refusal.path, refusal.message)?;
+            }
+        }
         if let Outcome::Failed(error) = outcome {
             writeln!(out, "      {error}")?;
             crate::error::write_causes(std::error::Error::source(error), out, "      ")?;

@@ -40,7 +40,7 @@ pub fn check(
     }
     let fit = estimate.fitting(limit.remaining);
     let mut error = Error::new(format!(
-        "this run may need {needed} more requests for {} ({} answered from the cache for free), and {} of {} are left until {}: {} fit",
+        "this run may need {needed} more requests for {} ({} answered for free, from the cache or GraphQL), and {} of {} are left until {}: {} fit",
         count(estimate.per_repository.len(), "repository", "repositories"),
         estimate.cached,
         limit.remaining,
@@ -48,7 +48,7 @@ pub fn check(
         reset_time(limit.reset),
         count(fit, "repository", "repositories"),
     ))
-    .detail("no repository was read, nothing was written");
+    .detail("no repository was read through REST, nothing was written");
     // A shard job reads what this run read once again.
     let shards = estimate.shards_fitting(limit.remaining);
     error = match (shards, shard) {
@@ -72,7 +72,7 @@ pub fn check(
 /// The estimate as `-v` shows it: what the run spends, and what the cache saves.
 pub fn describe(estimate: &Estimate) -> String {
     format!(
-        "rate budget: this run needs an estimated {} requests for {} ({} once, {} answered from the cache for free)",
+        "rate budget: this run needs an estimated {} requests for {} ({} once, {} answered for free, from the cache or GraphQL)",
         estimate.requests(),
         count(estimate.per_repository.len(), "repository", "repositories"),
         estimate.once,

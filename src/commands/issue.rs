@@ -129,7 +129,7 @@ fn repositories_issues(
             escape(&error.repository)
         )?;
     }
-    let concurrency = usize::from(args.remote.concurrency);
+    let concurrency = args.remote.repositories_at_once();
     let results = runtime.block_on(each_repository(&github, &org.plans, concurrency));
     let mut failed = 0;
     for (repository, result) in results {

@@ -10,6 +10,7 @@ use crate::commands::reports::{self, Output, PolicySource, Reported};
 use crate::commands::{Context, guard, remote, saved};
 use crate::diff;
 use crate::error::{Error, ExitStatus};
+use crate::findings::{Findings, plan as findings};
 use crate::github::client::ReadClient;
 use crate::github::{RestReader, read};
 use crate::live::LiveState;
@@ -52,10 +53,14 @@ pub fn run(
                 read::read_live(&github, &repo, &desired),
             ))
             .map_err(|err| err.located(&desired, &[Vec::new()], &located))?;
-        (
-            diff::plan(&repo.to_string(), &desired, &live, &context),
-            Some(live),
-        )
+        let mut plan = diff::plan(&repo.to_string(), &desired, &live, &context);
+        let found = if args.no_findings {
+            Findings::skipped()
+        } else {
+            runtime.block_on(findings::judge_live(&github, &repo, &desired, &live, &plan))?
+        };
+        findings::attach(&mut plan, found, &desired, context.now);
+        (plan, Some(live))
     };
     let output = Output::of(args.format);
     match output {
@@ -98,7 +103,8 @@ pub fn run(
             actions::write_annotations(&plan, &args.policy.policy, &located.map, out)?;
         }
     }
-    Ok(if plan.in_sync() {
+    // Error findings fail the gate like drift; warnings never change the exit code.
+    Ok(if plan.passes() {
         ExitStatus::Success
     } else {
         ExitStatus::Drift
@@ -115,20 +121,7 @@ fn plan_from_state(
     ctx: &Context,
     context: &diff::Context,
 ) -> Result<Plan, Error> {
-    // The loader's message for a missing file is about policy files (`--policy`); a state
-    // file that cannot be opened gets its own.
-    std::fs::File::open(state).map_err(|err| {
-        Error::new(format!("cannot read the state file {}", state.display()))
-            .caused_by(err)
-            .with_hint("a state file holds the live settings in policy format: write one with `gh-policy export -o FILE`")
-    })?;
-    let live = policy::load(state).map_err(|err| {
-        let mut error = Error::new(format!("cannot use the state file {}", state.display()));
-        for diagnostic in &err.diagnostics {
-            error = error.detail(diagnostic.to_string());
-        }
-        error.with_hint("a state file is a policy file describing the live side, as `gh-policy export` writes it")
-    })?;
+    let live = load_state(state)?;
     let named = args
         .remote
         .repo
@@ -172,12 +165,33 @@ fn plan_from_state(
         (Some(repo), _) | (None, Some(repo)) => repo.to_string(),
         (None, None) => "(the state file's repository)".to_owned(),
     };
-    Ok(diff::plan(
-        &repository,
-        desired,
-        &LiveState::from_settings(live),
-        context,
-    ))
+    let live = LiveState::from_settings(live);
+    let mut plan = diff::plan(&repository, desired, &live, context);
+    let found = if args.no_findings {
+        Findings::skipped()
+    } else {
+        findings::judge_state(desired, &live, &plan)
+    };
+    findings::attach(&mut plan, found, desired, context.now);
+    Ok(plan)
+}
+
+/// Loads a state file: the live side in policy format, as `export` writes it.
+pub fn load_state(state: &Path) -> Result<RepoSettings, Error> {
+    // The loader's message for a missing file is about policy files (`--policy`); a state
+    // file that cannot be opened gets its own.
+    std::fs::File::open(state).map_err(|err| {
+        Error::new(format!("cannot read the state file {}", state.display()))
+            .caused_by(err)
+            .with_hint("a state file holds the live settings in policy format: write one with `gh-policy export -o FILE`")
+    })?;
+    policy::load(state).map_err(|err| {
+        let mut error = Error::new(format!("cannot use the state file {}", state.display()));
+        for diagnostic in &err.diagnostics {
+            error = error.detail(diagnostic.to_string());
+        }
+        error.with_hint("a state file is a policy file describing the live side, as `gh-policy export` writes it")
+    })
 }
 
 /// Loads the policy, turning its problems into one error listing them all.

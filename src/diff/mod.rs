@@ -10,10 +10,12 @@ mod checks;
 mod environment;
 mod exceptions;
 mod guard;
+mod handover;
 mod leaves;
 mod managed;
 mod requirement;
 mod ruleset;
+mod switches;
 
 #[cfg(test)]
 mod tests;
@@ -27,7 +29,10 @@ use crate::plan::{Action, Change, FieldDiff, Plan, ResourceKind, Target};
 pub use branch::REASON_BRANCH_MISSING;
 pub use environment::REASON_SECRET_VALUE;
 pub use guard::{Shortfall, shortfalls};
+pub use handover::replaced_whole;
 pub use managed::managed_resources;
+pub use requirement::predicted;
+pub use requirement::{policy_evidence, predicted_evidence};
 
 /// The environment variables that hold a value here (set and not empty): which secrets
 /// `apply` could create where the plan is made.
@@ -136,7 +141,9 @@ fn compare(
     branch::diff(desired, live, &mut changes);
     environment::diff(desired, live, sources, &mut changes);
     ruleset::diff(desired, live, &mut changes);
+    handover::hand_over(desired, live, &mut changes);
     requirement::diff(desired, live, &mut changes, &mut contradictions);
+    switches::diff(desired, live, &mut changes);
     Plan {
         repository: repository.to_owned(),
         changes,
@@ -144,6 +151,7 @@ fn compare(
         warnings: live.gaps.iter().map(gap_warning).collect(),
         contradictions,
         gaps: live.gaps.clone(),
+        findings: crate::findings::Findings::default(),
     }
 }
 

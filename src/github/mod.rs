@@ -9,6 +9,8 @@
 //!   within GitHub's content limit: what `issue` and `comment` hold.
 //! - `wire`: GitHub's request and response shapes; `convert`: wire ↔ model and plan
 //!   targets, the one place that knows GitHub's quirks.
+//! - `graphql`: an organisation's repositories and classic protection read in bulk through
+//!   GraphQL, behind the read seam (DESIGN §16).
 //! - `read`: builds a `LiveState` through the seam; `write`: turns a plan target into its
 //!   requests.
 //! - `auth`: where the token comes from; `app`: GitHub App installation tokens;
@@ -21,6 +23,7 @@ pub mod client;
 pub mod content;
 pub mod convert;
 pub mod error;
+pub mod graphql;
 pub mod path;
 pub mod read;
 pub mod rest;
@@ -29,5 +32,5 @@ pub mod write;
 
 pub use api::ProtectionRead;
 pub use content::RestContent;
-pub use error::{ApiError, ApiErrorKind, Cause, Permission};
+pub use error::{ApiError, ApiErrorKind, Call, Cause, Permission};
 pub use rest::{RestReader, RestWriter};

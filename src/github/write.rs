@@ -1,8 +1,15 @@
 //! Turning one plan target into its requests. Only `apply` reaches this module.
 //!
 //! Each target becomes one request, or a short fixed sequence (a protection PUT, then the
-//! PATCH that pins checks, then signed commits; a secret's public key, then its PUT). The
-//! order of targets and what happens on failure are `apply`'s business.
+//! PATCH that pins checks, then signed commits; a secret's public key, then its PUT; the
+//! rules GitHub enforces on a branch, then the removal of the classic protection rulesets
+//! take over, `handover`). The order of targets and what happens on failure are `apply`'s
+//! business.
+
+mod handover;
+mod switches;
+
+pub use switches::{Refusal, perform_switches};
 
 use super::api::{reads, writes};
 use super::convert::environment::{environment_request, pattern_request};
@@ -99,21 +106,39 @@ pub async fn perform(
             variable(github, repo, environment, name, write).await?;
             Ok(Vec::new())
         }
+        Target::RepositorySettings(_) | Target::Security(_) | Target::Actions(_) => {
+            // `apply` writes these through `perform_switches`, which keeps refusals apart.
+            match perform_switches(github, repo, target).await {
+                Some(Ok(refusals)) => Ok(refusals
+                    .into_iter()
+                    .map(|r| format!("{}: {}", r.path, r.message))
+                    .collect()),
+                Some(Err(error)) => Err(error),
+                None => Ok(Vec::new()),
+            }
+        }
     }
 }
 
-/// A protection PUT, then the PATCH that pins checks, then signed commits; or a DELETE.
+/// A protection PUT, then the PATCH that pins checks, then signed commits; or a DELETE, once
+/// the rulesets it hands over to are confirmed in force.
 async fn protection(
     github: &RestWriter,
     repo: &RepoName,
     branch: &str,
     write: &ProtectionWrite,
 ) -> Result<Vec<String>, ApiError> {
-    let ProtectionWrite::Put(put) = write else {
-        github
-            .write(writes::delete_branch_protection(repo, branch))
-            .await?;
-        return Ok(Vec::new());
+    let put = match write {
+        ProtectionWrite::Put(put) => put,
+        ProtectionWrite::Remove { handover } => {
+            if let Some(handover) = handover {
+                handover::confirm(github, repo, branch, handover).await?;
+            }
+            github
+                .write(writes::delete_branch_protection(repo, branch))
+                .await?;
+            return Ok(Vec::new());
+        }
     };
     let body = protection_request(put);
     let answer = github
@@ -149,7 +174,10 @@ async fn secret(
             .write(writes::delete_environment_secret(repo, environment, name))
             .await;
     };
-    let call = format!("PUT secret {name} of environment {environment}");
+    let call = super::Call::new(
+        http::Method::PUT,
+        format!("secret {name} of environment {environment}"),
+    );
     let value = secrets
         .value(from_env)
         .filter(|v| !v.is_empty())

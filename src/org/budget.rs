@@ -135,10 +135,12 @@ pub fn estimate(
     }
     let mut per_repository = Vec::with_capacity(targets.len());
     for target in targets {
-        let reads = reads_in_sync(&target.settings);
+        let mut reads = reads_in_sync(&target.settings);
+        // The findings' reads (DESIGN §13), which the cache can answer too.
+        reads.extend(crate::findings::plan::reads_in_sync(&target.settings));
         let spent = reads
             .iter()
-            .filter(|read| !github.is_cached(&read.path(&target.repo)))
+            .filter(|read| !read.is_free(&target.repo, github))
             .count();
         cached += count(reads.len() - spent);
         per_repository.push((target.repo.clone(), count(spent)));

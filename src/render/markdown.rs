@@ -56,7 +56,8 @@ pub(super) fn render(plan: &Plan, out: &mut dyn Write) -> io::Result<()> {
     writeln!(out, "### gh-policy plan for {repository}")?;
     writeln!(out)?;
     if plan.in_sync() {
-        return writeln!(out, "No drift: {repository} matches the policy.");
+        writeln!(out, "No drift: {repository} matches the policy.")?;
+        return super::findings::markdown(&plan.findings, out);
     }
     writeln!(out, "**Plan:** {}.", summary_counts(plan))?;
     for change in &plan.changes {
@@ -66,7 +67,7 @@ pub(super) fn render(plan: &Plan, out: &mut dyn Write) -> io::Result<()> {
         writeln!(out)?;
         writeln!(out, "**⚠ {line}**")?;
     }
-    Ok(())
+    super::findings::markdown(&plan.findings, out)
 }
 
 /// Writes one change's section.
@@ -168,7 +169,7 @@ fn items(sign: &str, items: &[&Value]) -> String {
 /// Returns text as a code span whose fence is longer than any run of backticks inside it,
 /// padded with spaces when it starts or ends with a backtick (`CommonMark` strips one space
 /// from each side).
-fn code(text: &str) -> String {
+pub(super) fn code(text: &str) -> String {
     let text = printable(text);
     let mut longest = 0;
     let mut run = 0;
@@ -194,7 +195,7 @@ fn cell(markdown: &str) -> String {
 /// Returns a sentence of the plan (a reason, a note) as Markdown: the names it quotes in
 /// backticks become code spans, everything else is plain text. Unbalanced backticks leave
 /// the whole sentence plain.
-fn prose(text: &str) -> String {
+pub(super) fn prose(text: &str) -> String {
     let text = printable(text);
     let pieces: Vec<&str> = text.split('`').collect();
     if pieces.len().is_multiple_of(2) {

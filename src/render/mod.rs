@@ -9,10 +9,12 @@
 //! formats say the same thing in the same words.
 
 pub mod explain;
+pub mod findings;
 mod inline;
 mod json;
 pub mod junit;
 mod markdown;
+pub mod migrate;
 pub mod org;
 pub mod sarif;
 mod text;
@@ -55,6 +57,9 @@ fn kind_label(kind: ResourceKind) -> &'static str {
         ResourceKind::Variable => "variable",
         ResourceKind::Ruleset => "ruleset",
         ResourceKind::Requirement => "requirement",
+        ResourceKind::RepositorySettings => "repository settings",
+        ResourceKind::Security => "security features",
+        ResourceKind::Actions => "actions permissions",
     }
 }
 

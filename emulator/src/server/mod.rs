@@ -21,7 +21,7 @@ use hyper::{Request, Response};
 use serde_json::Value;
 
 use crate::auth::Minted;
-use crate::faults::{Fault, FaultKind, fault_reply, take_fault};
+use crate::faults::{Fault, FaultKind, echo_reply, fault_reply, take_fault};
 use crate::limits::Limiter;
 use crate::render::Ctx;
 use crate::seed::TokenSeed;
@@ -37,6 +37,8 @@ pub(crate) struct Shared {
     pub faults: Mutex<Vec<Fault>>,
     pub latency: Mutex<Duration>,
     pub used: Mutex<u64>,
+    /// GraphQL points spent (a budget of its own, as on GitHub).
+    pub graphql_used: Mutex<u64>,
     pub reset: u64,
     /// The builder's admin token.
     pub token: String,
@@ -150,6 +152,8 @@ pub(crate) async fn handle(
 
     // Faults fire before anything else; Delay and TruncatedBody then let the request through.
     let mut truncate = false;
+    let mut rewritten_status = None;
+    let mut repeat_first = false;
     let mut rewritten = None;
     let mut reply = None;
     let operation = routes::template_of(&shared.prefix, &raw_path);
@@ -162,6 +166,11 @@ pub(crate) async fn handle(
         }
         Some(FaultKind::Delay(d)) => tokio::time::sleep(d).await,
         Some(FaultKind::TruncatedBody) => truncate = true,
+        Some(FaultKind::RewriteStatus(status)) => rewritten_status = Some(status),
+        Some(FaultKind::RepeatFirstItem) => repeat_first = true,
+        Some(FaultKind::EchoAuthorization { status, shape }) => {
+            reply = Some(echo_reply(status, shape, auth.as_deref().unwrap_or("")));
+        }
         Some(FaultKind::Rewrite { pointer, value }) => rewritten = Some((pointer, value)),
         Some(kind) => reply = Some(fault_reply(&kind)),
         None => {}
@@ -171,7 +180,8 @@ pub(crate) async fn handle(
         api: format!("http://{host}{}", shared.prefix),
     };
     let mut template = None;
-    let mut counted = true;
+    // GraphQL has its own budget, whatever answers the request.
+    let mut counted = raw_path != crate::graphql::path(&shared.prefix);
     let mut reply = if let Some(r) = reply {
         logged.caller = serve::caller(&shared, cred);
         logged.authorized = logged.caller.is_some();
@@ -190,11 +200,18 @@ pub(crate) async fn handle(
         template = out.template;
         logged.authorized = out.caller.is_some();
         logged.caller = out.caller;
-        counted = template != Some(routes::T_RATE);
+        counted = counted && template != Some(routes::T_RATE);
         out.reply
     };
     if let (Some((pointer, value)), Some(body)) = (&rewritten, reply.body.as_mut()) {
         crate::faults::rewrite(body, pointer, value.clone());
+    }
+
+    if repeat_first
+        && let Some(Value::Array(items)) = &mut reply.body
+        && let Some(first) = items.first().cloned()
+    {
+        items.push(first);
     }
 
     // ETag / If-None-Match on successful GETs: a 304 does not count against the rate limit.
@@ -234,6 +251,9 @@ pub(crate) async fn handle(
         });
     }
 
+    if let Some(status) = rewritten_status {
+        reply.status = status;
+    }
     logged.status = reply.status;
     lock(&shared.log).push(logged);
     Ok(build_response(&shared, &reply, etag, truncate))
@@ -249,7 +269,14 @@ fn build_response(
     let used = *lock(&shared.used);
     let mut b = Response::builder()
         .status(reply.status)
-        .header("content-type", "application/json; charset=utf-8")
+        .header(
+            "content-type",
+            if reply.text.is_some() {
+                "text/html; charset=utf-8"
+            } else {
+                "application/json; charset=utf-8"
+            },
+        )
         .header("x-github-media-type", "github.v3; format=json")
         .header("x-github-api-version-selected", "2022-11-28")
         .header("x-github-request-id", format!("EMU:{used:08X}"));
@@ -257,28 +284,28 @@ fn build_response(
         .headers
         .iter()
         .any(|(k, _)| k == "x-ratelimit-remaining");
-    b = b.header("x-ratelimit-limit", shared.primary_limit.to_string());
     if !own_rate {
         b = b
+            .header("x-ratelimit-limit", shared.primary_limit.to_string())
             .header(
                 "x-ratelimit-remaining",
                 shared.primary_limit.saturating_sub(used).to_string(),
             )
             .header("x-ratelimit-reset", shared.reset.to_string())
-            .header("x-ratelimit-used", used.to_string());
+            .header("x-ratelimit-used", used.to_string())
+            .header("x-ratelimit-resource", "core");
     }
-    b = b.header("x-ratelimit-resource", "core");
     if let Some(t) = etag {
         b = b.header("etag", t);
     }
     for (k, v) in &reply.headers {
         b = b.header(k.as_str(), v.as_str());
     }
-    let mut body = reply
-        .body
-        .as_ref()
-        .map(|v| v.to_string().into_bytes())
-        .unwrap_or_default();
+    let mut body = match (&reply.text, &reply.body) {
+        (Some(text), _) => text.as_bytes().to_vec(),
+        (None, Some(json)) => json.to_string().into_bytes(),
+        (None, None) => Vec::new(),
+    };
     if truncate {
         body.truncate(body.len() / 2);
     }

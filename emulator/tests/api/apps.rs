@@ -4,7 +4,6 @@
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use gh_policy_emulator::{Emulator, InstallationSeed, Seed, test_keys};
-use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use serde_json::{Value, json};
 
 use crate::common::{assert_clean, call_as, main_ruleset, org_seed};
@@ -20,17 +19,17 @@ fn now() -> i64 {
 }
 
 fn sign(claims: &Value, key_pem: &str) -> String {
-    let key = EncodingKey::from_rsa_pem(key_pem.as_bytes()).unwrap();
-    jsonwebtoken::encode(&Header::new(Algorithm::RS256), claims, &key).unwrap()
+    test_keys::sign(claims, key_pem).unwrap()
 }
 
 /// A valid app JWT: issued a minute ago (as GitHub advises against clock drift), 9 minutes
 /// left.
-fn jwt(iss: Value) -> String {
+fn jwt(iss: &Value) -> String {
     let t = now();
-    let mut claims = json!({"iat": t - 60, "exp": t + 540});
-    claims["iss"] = iss;
-    sign(&claims, test_keys::PRIVATE_KEY_PEM)
+    sign(
+        &json!({"iat": t - 60, "exp": t + 540, "iss": iss}),
+        test_keys::PRIVATE_KEY_PEM,
+    )
 }
 
 fn seed() -> Seed {
@@ -46,7 +45,7 @@ fn seed() -> Seed {
 #[test]
 fn an_app_jwt_finds_installations_and_mints_tokens() {
     let emu = Emulator::start(seed());
-    let app = jwt(json!(15368));
+    let app = jwt(&json!(15368));
     let inst = call_as(&emu, &app, "GET", "/orgs/acme/installation", None);
     assert_eq!(inst.status, 200, "{}", inst.body);
     let v = inst.json();
@@ -67,7 +66,7 @@ fn an_app_jwt_finds_installations_and_mints_tokens() {
         200
     );
     // The narrow app's installation covers web only.
-    let narrow = jwt(json!("2000"));
+    let narrow = jwt(&json!("2000"));
     assert_eq!(
         call_as(&emu, &narrow, "GET", "/repos/acme/web/installation", None).json()["id"],
         78
@@ -251,7 +250,7 @@ fn bad_jwts_get_githubs_401s() {
         (pat.status, pat.json()["message"].clone()),
         (401, json!("A JSON web token could not be decoded"))
     );
-    let app = jwt(json!(15368));
+    let app = jwt(&json!(15368));
     let r = call_as(&emu, &app, "GET", "/repos/acme/api", None);
     assert_eq!(
         (r.status, r.json()["message"].clone()),
@@ -269,7 +268,7 @@ fn installation_tokens_expire() {
     let emu = Emulator::builder(seed())
         .installation_token_ttl(Duration::from_secs(2))
         .start();
-    let app = jwt(json!(15368));
+    let app = jwt(&json!(15368));
     let mint = || {
         call_as(
             &emu,
@@ -318,7 +317,7 @@ fn an_app_may_bring_its_own_public_key() {
     assert_eq!(
         call_as(
             &emu,
-            &jwt(json!(15368)),
+            &jwt(&json!(15368)),
             "GET",
             "/orgs/acme/installation",
             None
@@ -329,7 +328,7 @@ fn an_app_may_bring_its_own_public_key() {
     assert_eq!(
         call_as(
             &emu,
-            &jwt(json!(2000)),
+            &jwt(&json!(2000)),
             "GET",
             "/orgs/acme/installation",
             None

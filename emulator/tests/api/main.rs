@@ -2,12 +2,14 @@
 //! test binary, a module per subject.
 #![allow(clippy::unwrap_used, clippy::too_many_lines, reason = "test code")]
 
+mod activity;
 mod apps;
 mod branches;
 mod checks;
 mod common;
 mod environments;
 mod faults;
+mod graphql;
 mod issues;
 mod limits;
 mod org;

@@ -236,17 +236,17 @@ fn big_org(n: usize) -> Seed {
 #[test]
 fn three_hundred_repositories_are_listed_page_by_page() {
     let emu = Emulator::start(big_org(300));
-    let mut seen = 0;
+    let mut listed = 0;
     let mut page = 1;
     loop {
         let r = get(&emu, &format!("/orgs/acme/repos?per_page=100&page={page}"));
-        seen += r.json().as_array().unwrap().len();
+        listed += r.json().as_array().unwrap().len();
         if !r.header("link").unwrap_or("").contains("rel=\"next\"") {
             break;
         }
         page += 1;
     }
-    assert_eq!(seen, 300);
+    assert_eq!(listed, 300);
     assert_eq!(
         get(&emu, "/repos/acme/repo-299/branches/main/protection").json()["enforce_admins"]["enabled"],
         true

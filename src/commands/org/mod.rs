@@ -214,14 +214,14 @@ pub(super) fn share_points(config: &mut ClientConfig, scope: Scope<'_>) {
 pub(super) fn org_plan(
     organization: &str,
     planned: &[Planned],
-    unmergeable: &[(RepoName, String)],
+    refused: &[(String, String)],
     located: &Located,
 ) -> OrgPlan {
     let mut plans = Vec::new();
-    let mut errors: Vec<RepositoryError> = unmergeable
+    let mut errors: Vec<RepositoryError> = refused
         .iter()
         .map(|(repo, reason)| RepositoryError {
-            repository: repo.to_string(),
+            repository: repo.clone(),
             error: reason.clone(),
         })
         .collect();
@@ -262,11 +262,11 @@ fn one_report(error: &Error) -> String {
         .to_owned()
 }
 
-/// Exit 1 if any repository failed, else 2 if any drifted, else 0.
+/// Exit 1 if any repository failed, else 2 if any drifted or has an error finding, else 0.
 pub(super) fn status_of(plan: &OrgPlan) -> ExitStatus {
     if !plan.errors.is_empty() {
         ExitStatus::Failure
-    } else if plan.in_sync() {
+    } else if plan.passes() {
         ExitStatus::Success
     } else {
         ExitStatus::Drift

@@ -7,13 +7,16 @@
 //! Adding an operation is its declaration here and the code that uses it.
 
 pub mod content;
+pub mod findings;
 pub mod reads;
+pub mod switches;
 pub mod writes;
 
 use http::{Method, StatusCode};
 use serde::de::DeserializeOwned;
 
 use super::error::Permission;
+use super::graphql::Bulk;
 use super::path::ApiPath;
 use crate::names::RepoName;
 
@@ -34,7 +37,15 @@ pub struct Read<W, T = W> {
     pub(crate) answer: fn(W) -> T,
     /// What the caller gets from a 404 with this message from GitHub; `None`: an error.
     pub(crate) absent: fn(&str) -> Option<T>,
+    /// Where a bulk answer (GraphQL, DESIGN §16) may stand for this read; `None`: never.
+    pub(crate) in_bulk: Option<FromBulk<W>>,
+    /// What the caller gets from another status that is not 200 (a 204 without a body, a
+    /// 422 that says a feature is unavailable), with GitHub's message; `None`: an error.
+    pub(crate) otherwise: fn(StatusCode, &str) -> Option<T>,
 }
+
+/// Takes a read's answer from what was read in bulk, when the bulk answer has it whole.
+pub type FromBulk<W> = Box<dyn Fn(&Bulk) -> Option<W> + Send + Sync>;
 
 /// What a read asks for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -68,6 +79,8 @@ impl<W: DeserializeOwned> Read<W> {
             owner: None,
             answer: std::convert::identity,
             absent: |_| None,
+            in_bulk: None,
+            otherwise: |_, _| None,
         }
     }
 }
@@ -119,7 +132,24 @@ impl<W, T> Read<W, T> {
             owner: self.owner,
             answer,
             absent,
+            in_bulk: self.in_bulk,
+            otherwise: |_, _| None,
         }
+    }
+
+    /// Lets what was read in bulk answer this read, where `from` finds it.
+    #[must_use]
+    pub fn in_bulk(self, from: impl Fn(&Bulk) -> Option<W> + Send + Sync + 'static) -> Self {
+        Self {
+            in_bulk: Some(Box::new(from)),
+            ..self
+        }
+    }
+
+    /// Gives the caller `otherwise` of a status other than 200 and 404 (see the field).
+    #[must_use]
+    pub fn otherwise(self, otherwise: fn(StatusCode, &str) -> Option<T>) -> Self {
+        Self { otherwise, ..self }
     }
 }
 
@@ -201,7 +231,7 @@ impl<'a, B, T> Write<'a, B, T> {
 }
 
 /// `/repos/{owner}/{repo}`.
-fn repo_path(repo: &RepoName) -> ApiPath {
+pub(crate) fn repo_path(repo: &RepoName) -> ApiPath {
     ApiPath::new("repos").value(&repo.owner).value(&repo.name)
 }
 

@@ -32,13 +32,22 @@ pub enum ProtectionRead {
 
 /// GET `/repos/{owner}/{repo}`.
 pub fn repository(repo: &RepoName) -> Read<Repository> {
+    let known = repo.clone();
+    repository_settings(repo).in_bulk(move |bulk| bulk.repository(&known).cloned())
+}
+
+/// GET `/repos/{owner}/{repo}` whole, with the merge settings and security features that
+/// only REST gives (a bulk read answers [`repository`] without them).
+pub fn repository_settings(repo: &RepoName) -> Read<Repository> {
     Read::one(repo_path(repo)).in_repository(repo)
 }
 
 /// GET `/repos/{owner}/{repo}/branches/{branch}/protection`; GitHub's 404 message says
 /// whether the branch is unprotected or missing.
 pub fn branch_protection(repo: &RepoName, branch: &str) -> Read<Protection, ProtectionRead> {
+    let (known, known_branch) = (repo.clone(), branch.to_owned());
     Read::one(protection_path(repo, branch))
+        .in_bulk(move |bulk| bulk.protection(&known, &known_branch).cloned())
         .needs(Permission::AdministrationRead)
         .in_repository(repo)
         .answering(

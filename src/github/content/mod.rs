@@ -50,7 +50,7 @@ impl RestContent {
     ) -> Result<T, ApiError> {
         let write = write.0;
         if let Err(spent) = self.pace.admit().await {
-            let call = format!("{} {}", write.method, write.path);
+            let call = write.path.call(write.method.clone());
             return Err(ApiError::new(ApiErrorKind::RateLimited, call).with_detail(format!(
                 "GitHub allows about {PER_HOUR} issues, comments and labels an hour, and this run has written as many; one more fits in {} minutes",
                 spent.wait.as_secs().div_ceil(60)

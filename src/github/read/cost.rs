@@ -7,16 +7,28 @@
 
 use std::collections::BTreeSet;
 
-use crate::github::api::reads;
+use crate::github::api::{self, findings, reads, switches};
 use crate::github::path::ApiPath;
+use crate::github::rest::RestReader;
 use crate::model::{RepoSettings, Reviewer};
 use crate::names::RepoName;
 
 /// One GET of a repository's plan.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Read {
-    /// `GET /repos/{o}/{r}`: the default branch, for requirements.
+    /// `GET /repos/{o}/{r}`: the default branch, for requirements; the merge settings and
+    /// `security_and_analysis`, for `settings` and `security`.
     Repository,
+    /// `GET …/vulnerability-alerts` and the other security switches, by endpoint segment.
+    Switch(&'static str),
+    /// `GET …/code-security-configuration`.
+    CodeSecurityConfiguration,
+    /// `GET …/actions/permissions`.
+    ActionsPermissions,
+    /// `GET …/actions/permissions/selected-actions` (only while `selected`).
+    SelectedActions,
+    /// `GET …/actions/permissions/workflow`.
+    WorkflowPermissions,
     /// `GET …/branches/{branch}/protection`.
     Protection(String),
     /// `GET …/branches?protected=true`, to prune classic protection.
@@ -41,6 +53,14 @@ pub enum Read {
     Team(String),
     /// `GET /apps/{slug}`.
     App(String),
+    /// The people with write access (findings, DESIGN §13).
+    Writers,
+    /// Every branch's name (findings).
+    BranchNames,
+    /// The CODEOWNERS errors for a branch (findings).
+    Codeowners(String),
+    /// The closed pull requests into a branch (findings).
+    ClosedPulls(String),
 }
 
 /// One GET an organisation run makes once, before it plans any repository.
@@ -104,6 +124,8 @@ pub fn reads_in_sync(desired: &RepoSettings) -> Vec<Read> {
             reads.insert(Read::Protection(branch.to_owned()));
         }
     }
+    // switches.rs: the repository-wide sections, only the endpoints their keys need.
+    reads.extend(super::switches::reads_in_sync(desired));
     // names.rs: in sync, what the policy names is seen live; ids still needed are looked up.
     reads.extend(lookups(desired));
     reads.into_iter().collect()
@@ -177,6 +199,27 @@ impl Read {
             Read::User(login) => reads::user(login).path,
             Read::Team(slug) => reads::team(&repo.owner, slug).path,
             Read::App(slug) => reads::app(slug).path,
+            Read::Switch(segment) => api::repo_path(repo).lit(segment),
+            Read::CodeSecurityConfiguration => switches::code_security_configuration(repo).path,
+            Read::ActionsPermissions => switches::actions_permissions(repo).path,
+            Read::SelectedActions => switches::selected_actions(repo).path,
+            Read::WorkflowPermissions => switches::workflow_permissions(repo).path,
+            Read::Writers => findings::writers(repo).path,
+            Read::BranchNames => findings::branch_names(repo).path,
+            Read::Codeowners(branch) => findings::codeowners_errors(repo, branch).path,
+            Read::ClosedPulls(branch) => findings::closed_pulls(repo, branch).path,
+        }
+    }
+}
+
+impl Read {
+    /// Returns true when this read of `repo` costs `github` no rate limit: a bulk read
+    /// answered it, or the cache can.
+    pub fn is_free(&self, repo: &RepoName, github: &RestReader) -> bool {
+        match self {
+            Read::Repository => github.is_free(&reads::repository(repo)),
+            Read::Protection(branch) => github.is_free(&reads::branch_protection(repo, branch)),
+            _ => github.is_cached(&self.path(repo)),
         }
     }
 }

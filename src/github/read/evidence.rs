@@ -12,7 +12,7 @@ use crate::effective::{AppliedRuleset, BranchEvidence, Classic, Source};
 use crate::github::api::{ProtectionRead, reads};
 use crate::github::convert::protection::branch_from;
 use crate::github::convert::ruleset::{MissingParameter, actor_from, rules_from};
-use crate::github::error::{ApiError, ApiErrorKind};
+use crate::github::error::{ApiError, ApiErrorKind, Call};
 use crate::github::rest::RestReader;
 use crate::github::wire::ruleset::{Rule, Ruleset as WireRuleset, RulesetSummary};
 use crate::live::{Identities, LiveState};
@@ -149,7 +149,7 @@ pub(super) fn assemble(
     default_branch: &str,
     ids: &Identities,
 ) -> Result<BranchEvidence, ApiError> {
-    let malformed = |call: String, missing: MissingParameter| {
+    let malformed = |call: Call, missing: MissingParameter| {
         ApiError::new(ApiErrorKind::Malformed, call).with_detail(format!(
             "the answer is not what GitHub documents: {missing}"
         ))
@@ -173,7 +173,10 @@ pub(super) fn assemble(
             active: true,
             rules: rules_from(&rules).map_err(|missing| {
                 malformed(
-                    format!("GET …/rules/branches/{}", crate::untrusted::escape(branch)),
+                    Call::get(format!(
+                        "…/rules/branches/{}",
+                        crate::untrusted::escape(branch)
+                    )),
                     missing,
                 )
             })?,
@@ -195,7 +198,7 @@ pub(super) fn assemble(
                 source: source_of(Some(detail), detail.id),
                 active: false,
                 rules: rules_from(&detail.rules).map_err(|missing| {
-                    malformed(format!("GET …/rulesets/{}", detail.id), missing)
+                    malformed(Call::get(format!("…/rulesets/{}", detail.id)), missing)
                 })?,
                 bypass: bypass(Some(&detail)),
             });

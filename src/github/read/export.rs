@@ -31,6 +31,10 @@ pub async fn read_all(
             .environments
             .insert(environment.name, Environment::default());
     }
+    // Every repository-wide switch is read, as a policy that manages each key would.
+    everything.settings = Some(crate::model::RepositorySettings::everything());
+    everything.security = Some(crate::model::Security::everything());
+    everything.actions = Some(crate::model::Actions::everything());
     // Every ruleset, secret and variable is read, as a plan that prunes them would.
     everything.prune.rulesets = true;
     everything.prune.secrets = true;
@@ -47,6 +51,12 @@ pub async fn read_all(
     }
     let mut live = read(github, repo, &everything, true, &OrgRulesets::default()).await?;
     live.settings.branches.retain(|_, branch| branch.protected);
+    // A feature GitHub does not offer this repository is left out: it cannot be managed.
+    if let Some(security) = live.settings.security.as_mut() {
+        for feature in live.switches.unavailable.keys() {
+            security.set(*feature, None);
+        }
+    }
     name_pinned_apps(github, repo, &mut live).await?;
     Ok(live)
 }
@@ -84,7 +94,7 @@ async fn name_pinned_apps(
     let default_branch = match &live.default_branch {
         Some(branch) => branch.clone(),
         None => github
-            .read(reads::repository(repo))
+            .read(reads::repository_settings(repo))
             .await?
             .default_branch
             .unwrap_or_else(|| "main".to_owned()),

@@ -12,10 +12,12 @@ mod environments;
 mod error;
 mod evidence;
 mod export;
+mod findings;
 mod names;
 mod org;
 mod protection;
 mod rulesets;
+mod switches;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -33,6 +35,7 @@ use crate::untrusted;
 pub use cost::{OrgRead, Read, reads_in_sync};
 pub use error::{NameKind, ReadError, UnknownName};
 pub use export::read_all;
+pub use findings::read_facts;
 pub use org::{OrgRulesets, org_properties, org_repositories, read_org_rulesets};
 
 /// Reads what `desired` covers from the repository.
@@ -72,18 +75,29 @@ async fn read(
     let environments = environments::read_environments(github, repo, desired);
     let branches = protection::read_branches(github, repo, desired);
     let fetched = rulesets::fetch(github, repo, desired);
-    let default_branch = async {
+    // One `GET /repos/{o}/{r}` serves the default branch and the merge and security settings.
+    let repository = async {
+        if switches::needs_repository(desired) {
+            return github
+                .read(reads::repository_settings(repo))
+                .await
+                .map(Some);
+        }
         if desired.requirements.is_empty() {
             return Ok(None);
         }
-        github
-            .read(reads::repository(repo))
-            .await
-            .map(|r| r.default_branch)
+        github.read(reads::repository(repo)).await.map(Some)
     };
-    let ((environments, mut live), (branches, missing_branches), fetched, default_branch) =
-        futures::try_join!(environments, branches, fetched, default_branch)?;
-    live.default_branch = default_branch;
+    let ((environments, mut live), (branches, missing_branches), fetched, repository) =
+        futures::try_join!(environments, branches, fetched, repository)?;
+    let read_switches = switches::read(github, repo, desired, repository.as_ref()).await?;
+    live.default_branch = repository
+        .filter(|_| !desired.requirements.is_empty())
+        .and_then(|r| r.default_branch);
+    live.settings.settings = read_switches.settings;
+    live.settings.security = read_switches.security;
+    live.settings.actions = read_switches.actions;
+    live.switches = read_switches.facts;
     live.settings.repository = Some(repo.to_string());
     live.settings.branches = branches;
     live.settings.environments = environments;
@@ -187,7 +201,7 @@ fn refuse_unreadable(desired: &RepoSettings, live: &LiveState) -> Result<(), Api
             continue;
         };
         if evidence.classic == Classic::Unreadable {
-            return Err(ApiError::new(ApiErrorKind::Permission, format!("GET …/branches/{}/protection", untrusted::escape(branch)))
+            return Err(ApiError::new(ApiErrorKind::Permission, super::Call::get(format!("…/branches/{}/protection", untrusted::escape(branch))))
                 .with_detail(format!(
                     "the token cannot read the classic protection of branch {}, on which requirements are judged",
                     untrusted::quote(branch)
@@ -210,7 +224,7 @@ fn refuse_unreadable(desired: &RepoSettings, live: &LiveState) -> Result<(), Api
                     Permission::AdministrationWrite,
                 ),
             };
-            return Err(ApiError::new(ApiErrorKind::Permission, format!("GET {source}"))
+            return Err(ApiError::new(ApiErrorKind::Permission, super::Call::get(source.to_string()))
                 .with_detail(format!(
                     "`no_bypass` on branch {} rests on {source}, whose bypass actors GitHub left out: it shows them only to {what}",
                     untrusted::quote(branch)

@@ -89,7 +89,7 @@ pub(super) fn into_model(fetched: Fetched, ids: &Identities) -> Result<Converted
         let parts = ruleset_from(wire, ids).map_err(|missing| {
             ApiError::new(
                 ApiErrorKind::Malformed,
-                format!("GET ruleset {} (id {id})", quote(&name)),
+                crate::github::Call::get(format!("ruleset {} (id {id})", quote(&name))),
             )
             .with_detail(format!(
                 "the answer is not what GitHub documents: {missing}"
@@ -109,7 +109,7 @@ pub(super) fn into_model(fetched: Fetched, ids: &Identities) -> Result<Converted
 }
 
 fn hidden_actors(name: &str, id: u64) -> ApiError {
-    ApiError::new(ApiErrorKind::Permission, format!("GET ruleset {} (id {id})", quote(name)))
+    ApiError::new(ApiErrorKind::Permission, crate::github::Call::get(format!("ruleset {} (id {id})", quote(name))))
         .with_detail("GitHub left out the ruleset's bypass actors: it shows them only to tokens that can edit the ruleset")
         .with_hint(format!(
             "{}; an export writes every ruleset whole, its bypass actors too",

@@ -8,13 +8,16 @@
 #[cfg(test)]
 mod tests;
 
-use http::StatusCode;
+use std::sync::Arc;
+
+use http::{Method, StatusCode};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use super::api::{Owner, Read, Shape, Write};
 use super::client::{ReadClient, WriteClient};
-use super::error::{ApiError, ApiErrorKind, Cause, Permission};
+use super::error::{ApiError, ApiErrorKind, Call, Cause, Permission};
+use super::graphql::Bulk;
 use super::path::ApiPath;
 use crate::untrusted;
 
@@ -22,6 +25,8 @@ use crate::untrusted;
 #[derive(Clone)]
 pub struct RestReader {
     client: ReadClient,
+    /// What GraphQL read in bulk, which answers the reads declared answerable from it.
+    bulk: Option<Arc<Bulk>>,
 }
 
 /// Reads and writes GitHub. Only `apply` builds one.
@@ -34,7 +39,17 @@ pub struct RestWriter {
 impl RestReader {
     /// Wraps a client.
     pub fn new(client: ReadClient) -> Self {
-        Self { client }
+        Self { client, bulk: None }
+    }
+
+    /// Returns a reader that answers from `bulk` what it has whole (DESIGN §16), and reads
+    /// the rest as this one does.
+    #[must_use]
+    pub fn with_bulk(&self, bulk: Arc<Bulk>) -> Self {
+        Self {
+            client: self.client.clone(),
+            bulk: Some(bulk),
+        }
     }
 
     /// Returns true when the cache can answer a GET of `path` without spending rate limit
@@ -43,9 +58,24 @@ impl RestReader {
         self.client.is_cached(path)
     }
 
+    /// Returns true when a read costs no rate limit: what was read in bulk has its answer,
+    /// or the cache can answer it.
+    pub fn is_free<W, T>(&self, read: &Read<W, T>) -> bool {
+        let known = match (&self.bulk, &read.in_bulk) {
+            (Some(bulk), Some(from)) => from(bulk).is_some(),
+            _ => false,
+        };
+        known || self.is_cached(&read.path)
+    }
+
     /// Sends a read and returns what its declaration makes of the answer.
     pub async fn read<W: DeserializeOwned, T>(&self, read: Read<W, T>) -> Result<T, ApiError> {
-        let call = format!("GET {}", read.path);
+        if let (Some(bulk), Some(from)) = (&self.bulk, &read.in_bulk)
+            && let Some(known) = from(bulk)
+        {
+            return Ok((read.answer)(known));
+        }
+        let call = read.path.call(Method::GET);
         // The client's futures are boxed: one state machine for every read, however many
         // reads a caller runs at once.
         let failed = match read.shape {
@@ -54,7 +84,13 @@ impl RestReader {
                 if response.status == StatusCode::OK {
                     return parse(serde_json::from_slice(&response.body), &call).map(read.answer);
                 }
-                ApiError::from_status(&response, call)
+                let failed = ApiError::from_status(&response, call);
+                if response.status != StatusCode::NOT_FOUND
+                    && let Some(answer) = (read.otherwise)(response.status, github_message(&failed))
+                {
+                    return Ok(answer);
+                }
+                failed
             }
             Shape::List { field } => match Box::pin(self.client.get_all(&read.path, field)).await {
                 Ok(items) => {
@@ -70,6 +106,30 @@ impl RestReader {
             return Ok(answer);
         }
         Err(judge(failed, read.needs, read.owner))
+    }
+
+    /// Returns why the client stopped sending (a rate limit that asked for a longer wait
+    /// than allowed), if it did.
+    pub fn halted(&self) -> Option<super::client::rate_limit::Halt> {
+        self.client.halted()
+    }
+
+    /// POST `/graphql` (`/api/graphql` on GHES): one query, whose answer (`data` and any
+    /// `errors`) is returned whole; `None` when there is no GraphQL to ask (a server
+    /// without it, or a proxy that passes only REST, answers 404).
+    pub async fn graphql(
+        &self,
+        query: &str,
+        variables: &serde_json::Value,
+    ) -> Result<Option<serde_json::Value>, ApiError> {
+        let call = Call::new(Method::POST, "/graphql");
+        let body = serde_json::json!({ "query": query, "variables": variables });
+        let response = Box::pin(self.client.graphql(&body)).await?;
+        match response.status {
+            StatusCode::OK => parse(serde_json::from_slice(&response.body), &call).map(Some),
+            StatusCode::NOT_FOUND => Ok(None),
+            _ => Err(ApiError::from_status(&response, call)),
+        }
     }
 }
 
@@ -97,7 +157,7 @@ impl RestWriter {
         &self,
         write: Write<'_, B, T>,
     ) -> Result<T, ApiError> {
-        let call = format!("{} {}", write.method, write.path);
+        let call = write.path.call(write.method.clone());
         let response = match write.body {
             Some(body) => Box::pin(self.client.send(write.method, &write.path, body)).await?,
             None => Box::pin(self.client.send_empty(write.method, &write.path)).await?,
@@ -108,6 +168,11 @@ impl RestWriter {
         parse((write.answer)(&response.body), &call)
     }
 
+    /// Returns why the client stopped sending (see [`RestReader::halted`]), if it did.
+    pub fn halted(&self) -> Option<super::client::rate_limit::Halt> {
+        self.reader.halted()
+    }
+
     /// Starts the overall timeout afresh (after a person confirmed).
     pub fn restart_deadline(&self) {
         self.client.restart_deadline();
@@ -115,7 +180,7 @@ impl RestWriter {
 }
 
 /// Turns an answer that is not the documented shape into an error naming the call.
-fn parse<T>(parsed: serde_json::Result<T>, call: &str) -> Result<T, ApiError> {
+fn parse<T>(parsed: serde_json::Result<T>, call: &Call) -> Result<T, ApiError> {
     parsed
         .map_err(|err| ApiError::new(ApiErrorKind::Malformed, call).because(Cause::Malformed(err)))
 }

@@ -107,7 +107,7 @@ async fn statuses_and_permissions_come_from_the_declaration() {
         .unwrap_err();
     assert_eq!(err.kind, ApiErrorKind::NotFound);
     assert_eq!(
-        err.call,
+        err.call.to_string(),
         "DELETE /repos/acme/katz-backend/environments/nowhere"
     );
 }

@@ -55,6 +55,7 @@ pub fn fingerprints(live: &LiveState) -> Fingerprints {
         default_branch,
         evidence,
         gaps,
+        switches,
     } = live;
     let mut prints = Fingerprints::new();
     let branches = settings
@@ -108,6 +109,10 @@ pub fn fingerprints(live: &LiveState) -> Fingerprints {
         digest(ids),
     );
     prints.insert("what the token cannot read".to_owned(), digest(gaps));
+    prints.insert(
+        "what GitHub says of the security features".to_owned(),
+        digest(switches),
+    );
     prints.insert(
         "the repository's other settings".to_owned(),
         digest(&without_resources(settings)),

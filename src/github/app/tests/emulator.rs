@@ -52,7 +52,7 @@ fn client(
     let mut config = ClientConfig::new(root.clone(), credentials(&root, Arc::clone(&transport)));
     config.verbose = true;
     config.log = Arc::clone(&log) as Arc<dyn crate::progress::Log>;
-    config.concurrency = 10;
+    config.concurrency = Some(10);
     config.points_per_minute = 50;
     config.points_window = Duration::from_secs(5);
     let client = ReadClient::with_transport(config, transport);
