@@ -7,7 +7,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde_json::{Map, Value};
 
 use crate::effective::BranchEvidence;
-use crate::model::{DeploymentPattern, RepoSettings};
+use crate::model::ref_pattern::DEFAULT_BRANCH;
+use crate::model::{Account, DeploymentPattern, Directory, RepoSettings};
 
 /// The live side of a diff.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -83,11 +84,17 @@ impl LiveState {
     /// Returns the branch a requirement key names: `~DEFAULT_BRANCH` is the default branch
     /// (`main` when it was not read, as with a state file).
     pub fn branch_of<'a>(&'a self, key: &'a str) -> &'a str {
-        if key == "~DEFAULT_BRANCH" {
-            self.default_branch.as_deref().unwrap_or("main")
+        if key == DEFAULT_BRANCH {
+            self.default_branch()
         } else {
             key
         }
+    }
+
+    /// Returns the repository's default branch (`main` when it was not read, as with a state
+    /// file).
+    pub fn default_branch(&self) -> &str {
+        self.default_branch.as_deref().unwrap_or("main")
     }
 
     /// Returns the id of a live deployment pattern.
@@ -150,6 +157,24 @@ impl Identities {
             .iter()
             .find(|(_, app)| **app == id)
             .map(|(slug, _)| slug.as_str())
+    }
+}
+
+impl Directory for Identities {
+    fn id_of(&self, account: Account, name: &str) -> Option<u64> {
+        match account {
+            Account::User => self.user(name),
+            Account::Team => self.team(name),
+            Account::App => self.app(name),
+        }
+    }
+
+    fn name_of(&self, account: Account, id: u64) -> Option<&str> {
+        match account {
+            Account::User => self.user_login(id),
+            Account::Team => self.team_slug(id),
+            Account::App => self.app_slug(id),
+        }
     }
 }
 

@@ -158,7 +158,7 @@ pub(super) fn key_of(
                 return desired.prune.rulesets.then(|| path(&["prune", "rulesets"]));
             };
             let mut full = path(&["rulesets", name]);
-            let default_branch = live.branch_of("~DEFAULT_BRANCH");
+            let default_branch = live.default_branch();
             if ruleset.enforcement != Enforcement::Active {
                 full.push("enforcement".into());
             } else if !super::requirement::selects(ruleset, branch, default_branch) {

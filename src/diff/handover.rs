@@ -31,7 +31,7 @@ struct Successor {
 /// they do not provide, and moves the removals that wait for a write after the last ruleset
 /// write. A removal that waits for a ruleset apply cannot write cannot be applied either.
 pub fn hand_over(desired: &RepoSettings, live: &LiveState, changes: &mut Vec<Change>) {
-    let default_branch = live.branch_of("~DEFAULT_BRANCH");
+    let default_branch = live.default_branch();
     let successors = successors(desired, changes);
     let touched: Vec<String> = changes
         .iter()

@@ -224,7 +224,7 @@ fn from_settings(live: &LiveState, branch: &str) -> BranchEvidence {
         Some(b) if b.protected => Classic::Protected(Box::new(b.clone())),
         _ => Classic::None,
     };
-    let rulesets = applied(&live.settings, live.branch_of("~DEFAULT_BRANCH"), branch);
+    let rulesets = applied(&live.settings, live.default_branch(), branch);
     BranchEvidence {
         branch: branch.to_owned(),
         exists: !live.missing_branches.contains(branch),
@@ -262,7 +262,7 @@ pub(super) fn predict(
         .cloned()
         .collect();
     rulesets.extend(
-        applied(desired, live.branch_of("~DEFAULT_BRANCH"), branch)
+        applied(desired, live.default_branch(), branch)
             .into_iter()
             .filter(|r| matches!(&r.source, Source::Ruleset { name, .. } if rewritten(name))),
     );

@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 use super::merge_methods::{self, allowed_on};
 use super::{BranchFacts, Codeowners, Finding, FindingId, Reported};
 use crate::effective::{AppliedRuleset, BranchEvidence, Check, Contribution};
-use crate::model::{BypassMode, MergeMethod, RepositoryRole};
+use crate::model::{Actor, BypassMode, MergeMethod, RepositoryRole};
 
 /// `not-enough-reviewers`: N approvals need N+1 writers, as an author cannot approve their
 /// own pull request (QUIRKS 64: only writers' approvals count).
@@ -242,14 +242,24 @@ pub fn bypass_by_everyone(
 /// always, while `no_bypass` is asked).
 fn everyone(ruleset: &AppliedRuleset, no_bypass: bool) -> Option<&'static str> {
     let actors = ruleset.bypass.as_ref()?;
-    let role =
-        |actor: &crate::model::BypassActor| actor.role.map(RepositoryRole::id).or(actor.role_id);
-    if actors.iter().any(|a| matches!(role(a), Some(4 | 2))) {
+    // A built-in role, however the policy or GitHub wrote it.
+    let role = |actor: &crate::model::BypassActor| match actor.actor() {
+        Some(Actor::Role(role)) => Some(role),
+        Some(Actor::RoleId(id)) => RepositoryRole::from_id(id),
+        _ => None,
+    };
+    if actors.iter().any(|a| {
+        matches!(
+            role(a),
+            Some(RepositoryRole::Write | RepositoryRole::Maintain)
+        )
+    }) {
         return Some("the write or maintain role, which every writer holds");
     }
-    let all_admins = actors
-        .iter()
-        .any(|a| a.mode == BypassMode::Always && (role(a) == Some(5) || a.org_admins));
+    let all_admins = actors.iter().any(|a| {
+        a.mode == BypassMode::Always
+            && (role(a) == Some(RepositoryRole::Admin) || a.actor() == Some(Actor::OrgAdmins))
+    });
     (no_bypass && all_admins).then_some("every admin, always, while `no_bypass` is asked")
 }
 

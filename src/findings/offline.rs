@@ -8,6 +8,7 @@ use super::merge_methods::predicted_merge_methods;
 use super::{Finding, FindingId, branch};
 use crate::effective::contributions;
 use crate::live::Identities;
+use crate::model::ref_pattern::DEFAULT_BRANCH;
 use crate::model::{Environment, RepoSettings, Reviewer};
 
 /// The findings of the policy alone.
@@ -22,7 +23,7 @@ pub fn findings(desired: &RepoSettings) -> Vec<Finding> {
     names.extend(desired.requirements.keys().map(String::as_str));
     for name in names {
         // Offline the default branch is not known: `~DEFAULT_BRANCH` stands for itself.
-        let evidence = crate::diff::policy_evidence(desired, name, "~DEFAULT_BRANCH");
+        let evidence = crate::diff::policy_evidence(desired, name, DEFAULT_BRANCH);
         let (enforced, _) = contributions(&evidence, &ids);
         let mut linear = branch::linear_sources(&enforced);
         if desired

@@ -4,7 +4,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::{Finding, FindingId};
-use crate::model::ref_pattern::{fnmatch, selects_branch};
+use crate::model::ref_pattern::{fnmatch, is_githubs_name, selects_branch};
 use crate::model::{
     DeploymentBranches, Enforcement, Environment, RefType, RepoSettings, RulesetTarget,
 };
@@ -66,7 +66,7 @@ fn ruleset_includes(desired: &RepoSettings) -> Vec<(&str, &str, String)> {
         .flat_map(|(name, r)| {
             r.include
                 .iter()
-                .filter(|p| !matches!(p.as_str(), "~ALL" | "~DEFAULT_BRANCH"))
+                .filter(|p| !is_githubs_name(p))
                 .map(move |p| (name.as_str(), p.as_str(), r.target.qualified(p)))
         })
         .collect()

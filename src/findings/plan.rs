@@ -27,19 +27,11 @@ pub fn subjects(desired: &RepoSettings, live: &LiveState, plan: &Plan) -> Vec<Su
     }
     // The branches the policy's rulesets name outright (a pattern may match none yet).
     for ruleset in desired.rulesets.values() {
-        if ruleset.target != crate::model::RulesetTarget::Branch {
-            continue;
-        }
+        let default_branch = live.default_branch();
         for include in &ruleset.include {
-            let branch = match include.as_str() {
-                "~DEFAULT_BRANCH" => live.branch_of(include),
-                "~ALL" => continue,
-                literal if !literal.contains(['*', '?', '[', '\\']) => {
-                    literal.strip_prefix("refs/heads/").unwrap_or(literal)
-                }
-                _ => continue,
-            };
-            branches.entry(branch.to_owned()).or_default();
+            if let Some(branch) = ruleset.target.branch_named(include, default_branch) {
+                branches.entry(branch.to_owned()).or_default();
+            }
         }
     }
     branches
@@ -76,7 +68,7 @@ pub async fn judge_live(
         &environments(desired, live),
         &facts,
         &live.ids,
-        live.branch_of("~DEFAULT_BRANCH"),
+        live.default_branch(),
     ))
 }
 
@@ -91,7 +83,7 @@ pub fn judge_state(desired: &RepoSettings, live: &LiveState, plan: &Plan) -> Fin
         &environments(desired, live),
         &Facts::default(),
         &live.ids,
-        live.branch_of("~DEFAULT_BRANCH"),
+        live.default_branch(),
     )
 }
 
@@ -129,7 +121,7 @@ pub fn reads_in_sync(desired: &RepoSettings) -> Vec<Read> {
             evidence: crate::diff::policy_evidence(
                 desired,
                 &subject.evidence.branch,
-                live.branch_of("~DEFAULT_BRANCH"),
+                live.default_branch(),
             ),
             ..subject
         })
@@ -178,7 +170,7 @@ pub async fn explain(
         &BTreeMap::new(),
         &facts,
         &live.ids,
-        live.branch_of("~DEFAULT_BRANCH"),
+        live.default_branch(),
     );
     for branch in &mut explanation.branches {
         let target = format!("branches.{}", branch.branch);

@@ -68,28 +68,6 @@ pub struct UnknownActor {
     pub actor_id: Option<u64>,
 }
 
-impl BypassActor {
-    /// Returns how many actor keys are set (a valid actor has exactly one).
-    pub fn actor_keys(&self) -> usize {
-        [
-            self.role.is_some(),
-            self.role_id.is_some(),
-            self.team.is_some(),
-            self.team_id.is_some(),
-            self.app.is_some(),
-            self.app_id.is_some(),
-            self.user.is_some(),
-            self.user_id.is_some(),
-            self.org_admins,
-            self.deploy_keys,
-            self.unknown.is_some(),
-        ]
-        .into_iter()
-        .filter(|set| *set)
-        .count()
-    }
-}
-
 /// The built-in repository roles a bypass may name.
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
@@ -149,16 +127,6 @@ impl BypassMode {
     /// Returns true for the default, `always`.
     pub fn is_always(&self) -> bool {
         *self == Self::Always
-    }
-
-    /// Returns the mode GitHub names so, an unknown one kept as written.
-    pub fn parse(name: &str) -> Self {
-        match name {
-            "always" => Self::Always,
-            "pull_request" => Self::PullRequest,
-            "exempt" => Self::Exempt,
-            other => Self::Unknown(other.to_owned()),
-        }
     }
 
     /// Returns the name GitHub uses.

@@ -15,6 +15,7 @@
 //! `policy::report`); editors ignore them.
 
 mod actions;
+mod actor;
 mod branch;
 mod bypass;
 mod environment;
@@ -23,6 +24,7 @@ mod forms;
 mod org;
 pub mod ref_pattern;
 mod requirement;
+mod rule_type;
 mod ruleset;
 mod security;
 mod settings;
@@ -33,6 +35,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 pub use actions::{Actions, AllowedActions, SelectedActions, WorkflowPermissions};
+pub use actor::{Account, AccountRef, Actor, ActorKind, Directory};
 pub use branch::{Actors, Branch, PullRequestRules, RequiredCheck, StatusChecks};
 pub use bypass::{BypassActor, BypassMode, RepositoryRole, UnknownActor};
 pub use environment::{
@@ -41,9 +44,10 @@ pub use environment::{
 pub use exception::Exception;
 pub use org::{Group, OrgPolicy, PolicyBody, Select};
 pub use requirement::{FLAGS as REQUIREMENT_FLAGS, Requirement};
+pub use rule_type::RuleType;
 pub use ruleset::{
-    Enforcement, MODELLED_RULES, MergeMethod, OtherRule, PullRequestRule, RestrictUpdates, Rules,
-    Ruleset, RulesetTarget, StatusChecksRule,
+    Enforcement, MergeMethod, OtherRule, PullRequestRule, RestrictUpdates, Rules, Ruleset,
+    RulesetTarget, StatusChecksRule,
 };
 pub use security::{Security, SecurityFeature};
 pub use settings::{

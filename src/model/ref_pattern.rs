@@ -16,7 +16,11 @@
 //! the tool's predictions and GitHub's answers agree. Matching is a table over (pattern
 //! position, text position) at both levels: its cost is the product of the lengths.
 
-/// Returns true when the ref conditions select the branch.
+mod qualify;
+
+pub use qualify::{ALL, DEFAULT_BRANCH, is_githubs_name, is_literal};
+
+/// Returns true when the ref conditions (qualified, as GitHub stores them) select the branch.
 pub fn selects_branch(
     include: &[String],
     exclude: &[String],
@@ -25,8 +29,8 @@ pub fn selects_branch(
 ) -> bool {
     let full = format!("refs/heads/{branch}");
     let hit = |pattern: &String| match pattern.as_str() {
-        "~ALL" => true,
-        "~DEFAULT_BRANCH" => branch == default_branch,
+        ALL => true,
+        DEFAULT_BRANCH => branch == default_branch,
         pattern => fnmatch(pattern, &full),
     };
     include.iter().any(hit) && !exclude.iter().any(hit)

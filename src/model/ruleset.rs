@@ -68,45 +68,6 @@ impl RulesetTarget {
         *self == Self::Branch
     }
 
-    /// Returns the target GitHub names so (absent: `branch`, GitHub's default), an unknown
-    /// one kept as written.
-    pub fn parse(name: &str) -> Self {
-        match name {
-            "branch" => Self::Branch,
-            "tag" => Self::Tag,
-            "push" => Self::Push,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-
-    /// Returns the ref prefix patterns are qualified with, if the target has refs.
-    pub fn ref_prefix(&self) -> Option<&'static str> {
-        match self {
-            Self::Branch => Some("refs/heads/"),
-            Self::Tag => Some("refs/tags/"),
-            Self::Push | Self::Unknown(_) => None,
-        }
-    }
-
-    /// Returns a pattern as GitHub stores it: with the target's ref prefix (`~DEFAULT_BRANCH`,
-    /// `~ALL` and patterns already starting with `refs/` stay as they are).
-    pub fn qualified(&self, pattern: &str) -> String {
-        match self.ref_prefix() {
-            Some(prefix) if !pattern.starts_with('~') && !pattern.starts_with("refs/") => {
-                format!("{prefix}{pattern}")
-            }
-            _ => pattern.to_owned(),
-        }
-    }
-
-    /// Returns a pattern as the policy writes it: without the target's ref prefix.
-    pub fn unqualified(&self, pattern: &str) -> String {
-        match self.ref_prefix() {
-            Some(prefix) => pattern.strip_prefix(prefix).unwrap_or(pattern).to_owned(),
-            None => pattern.to_owned(),
-        }
-    }
-
     /// Returns the name GitHub uses.
     pub fn as_str(&self) -> &str {
         match self {
@@ -143,16 +104,6 @@ impl Enforcement {
     /// Returns true for the default, `active`.
     pub fn is_active(&self) -> bool {
         *self == Self::Active
-    }
-
-    /// Returns the enforcement GitHub names so, an unknown one kept as written.
-    pub fn parse(name: &str) -> Self {
-        match name {
-            "active" => Self::Active,
-            "evaluate" => Self::Evaluate,
-            "disabled" => Self::Disabled,
-            other => Self::Unknown(other.to_owned()),
-        }
     }
 
     /// Returns the name GitHub uses.
@@ -317,20 +268,6 @@ impl RestrictUpdates {
         }
     }
 }
-
-/// The rule types gh-policy models, each with the key of `rules` that writes it: any other
-/// type goes in `other`, and one of these there would be written twice.
-pub const MODELLED_RULES: [(&str, &str); 9] = [
-    ("pull_request", "pull_request"),
-    ("required_status_checks", "status_checks"),
-    ("required_deployments", "required_deployments"),
-    ("non_fast_forward", "block_force_pushes"),
-    ("deletion", "restrict_deletions"),
-    ("creation", "restrict_creations"),
-    ("update", "restrict_updates"),
-    ("required_linear_history", "required_linear_history"),
-    ("required_signatures", "required_signatures"),
-];
 
 /// A rule type gh-policy does not model, kept verbatim.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]

@@ -17,9 +17,9 @@ use serde_json::Value;
 
 pub use switches::{ActionsWrite, PermissionsPut, SecurityWrite, SettingsWrite, WorkflowPut};
 pub use target::{
-    ActorKind, DeploymentMode, EnvironmentPut, EnvironmentWrite, Handover, PatternWrite,
-    ProtectionPut, ProtectionWrite, ResolvedActor, ResolvedCheck, ResolvedIntegrationCheck,
-    ReviewerId, ReviewerKind, RulesetPut, RulesetWrite, SecretWrite, Target, VariableWrite,
+    DeploymentMode, EnvironmentPut, EnvironmentWrite, Handover, PatternWrite, ProtectionPut,
+    ProtectionWrite, ResolvedActor, ResolvedCheck, ResolvedIntegrationCheck, ReviewerId,
+    ReviewerKind, RulesetPut, RulesetWrite, SecretWrite, Target, VariableWrite,
 };
 
 /// The difference between a policy and a live repository.

@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 
 use serde_json::{Map, Value};
 
-use crate::model::{Branch, BypassMode, DeploymentPattern, Rules, Ruleset};
+use crate::model::{ActorKind, Branch, BypassMode, DeploymentPattern, Rules, Ruleset};
 
 /// The write a change stands for.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -271,50 +271,6 @@ pub struct ResolvedActor {
     pub id: Option<u64>,
     /// When it may bypass.
     pub mode: BypassMode,
-}
-
-/// GitHub's bypass actor types.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum ActorKind {
-    /// A repository role.
-    RepositoryRole,
-    /// A team.
-    Team,
-    /// A GitHub App.
-    Integration,
-    /// A user.
-    User,
-    /// The organisation's administrators.
-    OrganizationAdmin,
-    /// Deploy keys.
-    DeployKey,
-}
-
-impl ActorKind {
-    /// Returns GitHub's name of the type.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::RepositoryRole => "RepositoryRole",
-            Self::Team => "Team",
-            Self::Integration => "Integration",
-            Self::User => "User",
-            Self::OrganizationAdmin => "OrganizationAdmin",
-            Self::DeployKey => "DeployKey",
-        }
-    }
-
-    /// Returns the type GitHub names so.
-    pub fn parse(name: &str) -> Option<Self> {
-        Some(match name {
-            "RepositoryRole" => Self::RepositoryRole,
-            "Team" => Self::Team,
-            "Integration" => Self::Integration,
-            "User" => Self::User,
-            "OrganizationAdmin" => Self::OrganizationAdmin,
-            "DeployKey" => Self::DeployKey,
-            _ => return None,
-        })
-    }
 }
 
 /// A ruleset's required check with its app's id (`integration_id`; `None`: any app).

@@ -5,8 +5,11 @@ use std::collections::BTreeMap;
 
 use super::document::Findings;
 use super::source_map::Segment;
-use crate::model::ref_pattern::malformed;
-use crate::model::{BypassActor, BypassMode, MODELLED_RULES, RepoSettings, Ruleset, RulesetTarget};
+use crate::model::ref_pattern::{is_githubs_name, malformed};
+use crate::model::{
+    Account, AccountRef, Actor, BypassActor, BypassMode, RepoSettings, RuleType, Ruleset,
+    RulesetTarget,
+};
 use crate::names::{check_login, check_slug};
 use crate::untrusted::quote;
 
@@ -111,11 +114,6 @@ fn check_patterns(ruleset: &Ruleset, path: &[Segment], found: &mut Vec<Problem>)
                     ),
                 ));
             }
-            let other = if ruleset.target == RulesetTarget::Branch {
-                "refs/tags/"
-            } else {
-                "refs/heads/"
-            };
             for (key, list) in [("include", &ruleset.include), ("exclude", &ruleset.exclude)] {
                 for (i, pattern) in list.iter().enumerate() {
                     let item = at(path, &[key, &i.to_string()]);
@@ -125,9 +123,7 @@ fn check_patterns(ruleset: &Ruleset, path: &[Segment], found: &mut Vec<Problem>)
                             At::Value,
                             "a pattern must not be empty".to_owned(),
                         ));
-                    } else if pattern.starts_with(other)
-                        || (pattern.starts_with("refs/") && !pattern.starts_with(prefix))
-                    {
+                    } else if ruleset.target.foreign_ref(pattern) {
                         found.push((
                             item.clone(),
                             At::Value,
@@ -138,9 +134,7 @@ fn check_patterns(ruleset: &Ruleset, path: &[Segment], found: &mut Vec<Problem>)
                                 ruleset.target.as_str()
                             ),
                         ));
-                    } else if pattern.starts_with('~')
-                        && !matches!(pattern.as_str(), "~DEFAULT_BRANCH" | "~ALL")
-                    {
+                    } else if pattern.starts_with('~') && !is_githubs_name(pattern) {
                         found.push((
                             item.clone(),
                             At::Value,
@@ -168,7 +162,7 @@ fn check_other_rules(ruleset: &Ruleset, path: &[Segment], found: &mut Vec<Proble
     let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
     for (i, other) in ruleset.rules.other.iter().enumerate() {
         let item = at(path, &["rules", "other", &i.to_string(), "type"]);
-        if let Some((_, key)) = MODELLED_RULES.iter().find(|(kind, _)| *kind == other.kind) {
+        if let Some(key) = RuleType::parse(&other.kind).policy_key() {
             found.push((
                 item,
                 At::Value,
@@ -197,29 +191,30 @@ fn check_actor(
     path: &[Segment],
     found: &mut Vec<Problem>,
 ) {
-    if actor.actor_keys() != 1 {
+    let Some(who) = actor.actor() else {
         found.push((
             path.to_vec(),
             At::Key,
             "a bypass actor is exactly one of `role`, `role_id`, `team`, `team_id`, `app`, `app_id`, `user`, `user_id`, `org_admins: true`, `deploy_keys: true`".to_owned(),
         ));
         return;
-    }
-    let name_problem = match (&actor.user, &actor.team, &actor.app) {
-        (Some(login), _, _) => check_login(login).err().map(|r| ("user", login, r)),
-        (_, Some(slug), _) => check_slug(slug).err().map(|r| ("team", slug, r)),
-        (_, _, Some(slug)) => check_slug(slug).err().map(|r| ("app", slug, r)),
-        _ => None,
     };
-    if let Some((key, name, reason)) = name_problem {
-        found.push((
-            at(path, &[key]),
-            At::Value,
-            format!("invalid {key} {}: {reason}", quote(name)),
-        ));
+    if let Actor::Account(account, AccountRef::Name(name)) = &who {
+        let checked = match account {
+            Account::User => check_login(name),
+            Account::Team | Account::App => check_slug(name),
+        };
+        if let Err(reason) = checked {
+            let key = account.keys().0;
+            found.push((
+                at(path, &[key]),
+                At::Value,
+                format!("invalid {key} {}: {reason}", quote(name)),
+            ));
+        }
     }
     if actor.mode == BypassMode::PullRequest {
-        if actor.deploy_keys {
+        if who == Actor::DeployKeys {
             found.push((
                 at(path, &["mode"]),
                 At::Value,

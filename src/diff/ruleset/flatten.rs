@@ -9,52 +9,25 @@ use super::super::checks::aligned;
 use super::super::leaves::{Leaves, sorted_list};
 use crate::live::Identities;
 use crate::model::{
-    BypassActor, BypassMode, MergeMethod, RepositoryRole, Ruleset, StatusChecksRule,
+    AccountRef, Actor, BypassActor, BypassMode, MergeMethod, Ruleset, StatusChecksRule,
 };
 use crate::weakening::{self, Protects};
 
 /// An actor as a person reads it, the same whichever way it was written: named where the
 /// name is known (`{team: ops}` for team 41 and for `team_id: 41`), by id otherwise.
 fn actor_value(actor: &BypassActor, ids: &Identities) -> Value {
-    let named = |key: &str, name: Option<&str>, id_key: &str, id: Option<u64>| match (name, id) {
-        (Some(name), _) => json!({ key: name.to_lowercase() }),
-        (None, Some(id)) => json!({ id_key: id }),
-        (None, None) => Value::Null,
-    };
-    let mut value = if let Some(role) = actor
-        .role
-        .or_else(|| actor.role_id.and_then(RepositoryRole::from_id))
-    {
-        json!({ "role": role })
-    } else if let Some(id) = actor.role_id {
-        json!({ "role_id": id })
-    } else if actor.team.is_some() || actor.team_id.is_some() {
-        let slug = actor
-            .team
-            .as_deref()
-            .or_else(|| actor.team_id.and_then(|id| ids.team_slug(id)));
-        named("team", slug, "team_id", actor.team_id)
-    } else if actor.app.is_some() || actor.app_id.is_some() {
-        let slug = actor
-            .app
-            .as_deref()
-            .or_else(|| actor.app_id.and_then(|id| ids.app_slug(id)));
-        named("app", slug, "app_id", actor.app_id)
-    } else if actor.user.is_some() || actor.user_id.is_some() {
-        let login = actor
-            .user
-            .as_deref()
-            .or_else(|| actor.user_id.and_then(|id| ids.user_login(id)));
-        named("user", login, "user_id", actor.user_id)
-    } else if actor.org_admins {
-        json!({ "org_admins": true })
-    } else if actor.deploy_keys {
-        json!({ "deploy_keys": true })
-    } else if let Some(unknown) = &actor.unknown {
+    let mut value = match actor.actor().map(|who| who.canonical(ids)) {
+        Some(Actor::Role(role)) => json!({ "role": role }),
+        Some(Actor::RoleId(id)) => json!({ "role_id": id }),
+        Some(Actor::Account(account, AccountRef::Name(name))) => json!({ account.keys().0: name }),
+        Some(Actor::Account(account, AccountRef::Id(id))) => json!({ account.keys().1: id }),
+        Some(Actor::OrgAdmins) => json!({ "org_admins": true }),
+        Some(Actor::DeployKeys) => json!({ "deploy_keys": true }),
         // As GitHub wrote it: never the same as an actor the policy names.
-        json!({ "actor_type": unknown.actor_type, "actor_id": unknown.actor_id })
-    } else {
-        Value::Null
+        Some(Actor::Unknown(unknown)) => {
+            json!({ "actor_type": unknown.actor_type, "actor_id": unknown.actor_id })
+        }
+        None => Value::Null,
     };
     if actor.mode != BypassMode::Always
         && let Value::Object(map) = &mut value
@@ -89,10 +62,7 @@ pub(super) fn ruleset_leaves(
     );
     // Compared as GitHub stores them (qualified), shown as the policy writes them.
     let patterns = |list: &[String]| {
-        let set: BTreeSet<String> = list
-            .iter()
-            .map(|p| ruleset.target.unqualified(&ruleset.target.qualified(p)))
-            .collect();
+        let set: BTreeSet<String> = list.iter().map(|p| ruleset.target.normalized(p)).collect();
         Value::from(set.into_iter().collect::<Vec<_>>())
     };
     leaves.setting(

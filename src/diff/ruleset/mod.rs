@@ -8,15 +8,13 @@
 
 mod flatten;
 
-use std::collections::BTreeSet;
-
 use super::checks::app_id;
 use super::leaves::{self, Leaves};
 use super::{Unresolved, change};
 use crate::live::{Identities, LiveState};
 use crate::model::{BypassActor, RepoSettings, Ruleset};
 use crate::plan::{
-    Action, ActorKind, Change, ResolvedActor, ResolvedIntegrationCheck, ResourceKind, RulesetPut,
+    Action, Change, ResolvedActor, ResolvedIntegrationCheck, ResourceKind, RulesetPut,
     RulesetWrite, Target,
 };
 use flatten::ruleset_leaves;
@@ -133,14 +131,10 @@ fn put(
     }
     checks.sort();
     checks.dedup();
-    let qualify = |patterns: &[String]| -> Vec<String> {
-        let set: BTreeSet<String> = patterns.iter().map(|p| want.target.qualified(p)).collect();
-        set.into_iter().collect()
-    };
     Ok(RulesetPut {
         settings: want.clone(),
-        include: qualify(&want.include),
-        exclude: qualify(&want.exclude),
+        include: want.target.qualified_set(&want.include),
+        exclude: want.target.qualified_set(&want.exclude),
         bypass,
         checks,
         kept: live_name
@@ -150,54 +144,14 @@ fn put(
     })
 }
 
+/// Returns the actor by GitHub's type and id (the one resolver: `model::Actor`).
 fn resolve_actor(actor: &BypassActor, ids: &Identities) -> Result<ResolvedActor, Unresolved> {
-    let unresolved = |what: String| Unresolved::new(what, ids);
-    let (kind, id) = if let Some(role) = actor.role {
-        (ActorKind::RepositoryRole, Some(role.id()))
-    } else if let Some(id) = actor.role_id {
-        (ActorKind::RepositoryRole, Some(id))
-    } else if let Some(slug) = &actor.team {
-        (
-            ActorKind::Team,
-            Some(
-                ids.team(slug)
-                    .ok_or_else(|| unresolved(format!("team `{slug}`")))?,
-            ),
-        )
-    } else if let Some(id) = actor.team_id {
-        (ActorKind::Team, Some(id))
-    } else if let Some(slug) = &actor.app {
-        (
-            ActorKind::Integration,
-            Some(
-                ids.app(slug)
-                    .ok_or_else(|| unresolved(format!("app `{slug}`")))?,
-            ),
-        )
-    } else if let Some(id) = actor.app_id {
-        (ActorKind::Integration, Some(id))
-    } else if let Some(login) = &actor.user {
-        (
-            ActorKind::User,
-            Some(
-                ids.user(login)
-                    .ok_or_else(|| unresolved(format!("user `{login}`")))?,
-            ),
-        )
-    } else if let Some(id) = actor.user_id {
-        (ActorKind::User, Some(id))
-    } else if actor.org_admins {
-        (ActorKind::OrganizationAdmin, None)
-    } else if actor.deploy_keys {
-        (ActorKind::DeployKey, None)
-    } else {
-        // An actor only GitHub names (a policy cannot write one): it cannot be written back.
-        let what = actor
-            .unknown
-            .as_ref()
-            .map_or("an actor", |unknown| unknown.actor_type.as_str());
-        return Err(unresolved(format!("bypass actor of type `{what}`")));
-    };
+    // The policy's validation refuses an actor without exactly one key.
+    let resolved = actor
+        .actor()
+        .ok_or_else(|| "bypass actor of type `an actor`".to_owned())
+        .and_then(|who| who.resolve(ids));
+    let (kind, id) = resolved.map_err(|what| Unresolved::new(what, ids))?;
     Ok(ResolvedActor {
         kind,
         id,

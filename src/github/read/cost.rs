@@ -115,7 +115,7 @@ pub fn reads_in_sync(desired: &RepoSettings) -> Vec<Read> {
         reads.insert(Read::Repository);
         for key in desired.requirements.keys() {
             // `~DEFAULT_BRANCH` is counted as `main` when the policy lists no such branch.
-            let branch = if key == "~DEFAULT_BRANCH" {
+            let branch = if key == crate::model::ref_pattern::DEFAULT_BRANCH {
                 "main"
             } else {
                 key

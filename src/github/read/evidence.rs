@@ -14,9 +14,10 @@ use crate::github::convert::protection::branch_from;
 use crate::github::convert::ruleset::{MissingParameter, actor_from, rules_from};
 use crate::github::error::{ApiError, ApiErrorKind, Call};
 use crate::github::rest::RestReader;
-use crate::github::wire::ruleset::{Rule, Ruleset as WireRuleset, RulesetSummary};
+use crate::github::wire::ruleset::{Rule, Ruleset as WireRuleset, RulesetSummary, SourceType};
 use crate::live::{Identities, LiveState};
 use crate::model::ref_pattern::selects_branch;
+use crate::model::{Enforcement, RulesetTarget};
 use crate::names::RepoName;
 
 /// What was read of one branch: its classic protection, whether it exists, and its
@@ -125,7 +126,7 @@ pub(super) async fn details(
 ) -> Result<Vec<WireRuleset>, ApiError> {
     let needed = summaries
         .iter()
-        .filter(|s| active_ids.contains(&s.id) || s.enforcement == "evaluate")
+        .filter(|s| active_ids.contains(&s.id) || s.enforcement == Enforcement::Evaluate)
         .filter(|s| !known.iter().any(|k| k.id == s.id))
         .map(|s| s.id);
     let mut details = try_join_all(needed.map(|id| github.read(reads::ruleset(repo, id)))).await?;
@@ -183,8 +184,14 @@ pub(super) fn assemble(
             bypass: bypass(detail),
         });
     }
-    for detail in details.iter().filter(|d| d.enforcement == "evaluate") {
-        let target_branch = detail.target.as_deref().is_none_or(|t| t == "branch");
+    for detail in details
+        .iter()
+        .filter(|d| d.enforcement == Enforcement::Evaluate)
+    {
+        let target_branch = detail
+            .target
+            .as_ref()
+            .is_none_or(|t| *t == RulesetTarget::Branch);
         let ref_name = detail
             .conditions
             .as_ref()
@@ -214,7 +221,7 @@ pub(super) fn assemble(
 
 fn source_of(detail: Option<&WireRuleset>, id: u64) -> Source {
     match detail {
-        Some(d) if d.source_type.as_deref() == Some("Organization") => Source::Ruleset {
+        Some(d) if d.source_type == Some(SourceType::Organization) => Source::Ruleset {
             name: d.name.clone(),
             organization: d.source.clone(),
         },

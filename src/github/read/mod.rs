@@ -27,9 +27,9 @@ use super::rest::RestReader;
 use super::wire::ruleset::Ruleset as WireRuleset;
 use crate::effective::{self, BranchEvidence, Classic, Source};
 use crate::live::LiveState;
+use crate::model::ActorKind;
 use crate::model::RepoSettings;
 use crate::names::RepoName;
-use crate::plan::ActorKind;
 use crate::untrusted;
 
 pub use cost::{OrgRead, Read, reads_in_sync};
@@ -111,9 +111,9 @@ async fn read(
             .iter()
             .flat_map(|r| r.bypass_actors.iter().flatten())
         {
-            match (ActorKind::parse(&actor.actor_type), actor.actor_id) {
-                (Some(ActorKind::User), Some(id)) => users.insert(id),
-                (Some(ActorKind::Team), Some(id)) => teams.insert(id),
+            match (&actor.actor_type, actor.actor_id) {
+                (ActorKind::User, Some(id)) => users.insert(id),
+                (ActorKind::Team, Some(id)) => teams.insert(id),
                 _ => false,
             };
         }

@@ -10,7 +10,7 @@ use crate::github::api::reads;
 use crate::github::convert::ruleset::ruleset_from;
 use crate::github::error::{ApiError, ApiErrorKind, Permission};
 use crate::github::rest::RestReader;
-use crate::github::wire::ruleset::{Ruleset as WireRuleset, RulesetSummary};
+use crate::github::wire::ruleset::{Ruleset as WireRuleset, RulesetSummary, SourceType};
 use crate::live::{Identities, LiveRuleset};
 use crate::model::{RepoSettings, Ruleset};
 use crate::names::RepoName;
@@ -30,8 +30,8 @@ pub(super) struct Fetched {
 pub(super) fn is_own(summary: &RulesetSummary) -> bool {
     summary
         .source_type
-        .as_deref()
-        .is_none_or(|s| s == "Repository")
+        .as_ref()
+        .is_none_or(|s| *s == SourceType::Repository)
 }
 
 /// Reads the rulesets `desired` covers: the list, then each listed or prunable one.

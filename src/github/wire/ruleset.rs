@@ -3,9 +3,27 @@
 //!
 //! Rules are kept generic (`{type, parameters}`): `convert` reads the types gh-policy
 //! models and keeps every other type, and every parameter it does not model, verbatim.
+//! Every field GitHub fills from a list of names is an enum of gh-policy's model whose
+//! `Unknown(String)` keeps a name GitHub adds later as written (never a known one).
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
+
+use crate::model::{ActorKind, BypassMode, Enforcement, RuleType, RulesetTarget};
+
+/// Where a ruleset is defined (`source_type`).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub enum SourceType {
+    /// The repository's own.
+    Repository,
+    /// Its organisation's.
+    Organization,
+    /// Its enterprise's.
+    Enterprise,
+    /// A source GitHub adds later, as written: never the repository's own.
+    #[serde(untagged)]
+    Unknown(String),
+}
 
 /// One item of GET `…/rulesets`: a summary, without rules, conditions or actors.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
@@ -14,14 +32,14 @@ pub struct RulesetSummary {
     pub id: u64,
     /// The name.
     pub name: String,
-    /// `Repository`, `Organization` or `Enterprise`.
+    /// Where it is defined.
     #[serde(default)]
-    pub source_type: Option<String>,
+    pub source_type: Option<SourceType>,
     /// The repository's `owner/name` or the organisation's login.
     #[serde(default)]
     pub source: Option<String>,
     /// `active`, `evaluate` or `disabled`.
-    pub enforcement: String,
+    pub enforcement: Enforcement,
 }
 
 /// GET `…/rulesets/{ruleset_id}`: the whole ruleset.
@@ -31,17 +49,17 @@ pub struct Ruleset {
     pub id: u64,
     /// The name.
     pub name: String,
-    /// `branch`, `tag`, `push` (or `repository` for organisations).
+    /// `branch`, `tag`, `push` (or `repository` for organisations); absent: `branch`.
     #[serde(default)]
-    pub target: Option<String>,
-    /// `Repository`, `Organization` or `Enterprise`.
+    pub target: Option<RulesetTarget>,
+    /// Where it is defined.
     #[serde(default)]
-    pub source_type: Option<String>,
+    pub source_type: Option<SourceType>,
     /// The repository's `owner/name` or the organisation's login.
     #[serde(default)]
     pub source: Option<String>,
     /// `active`, `evaluate` or `disabled`.
-    pub enforcement: String,
+    pub enforcement: Enforcement,
     /// Who may bypass; GitHub leaves it out for callers without write access.
     #[serde(default)]
     pub bypass_actors: Option<Vec<BypassActor>>,
@@ -60,10 +78,10 @@ pub struct BypassActor {
     #[serde(default)]
     pub actor_id: Option<u64>,
     /// `Integration`, `OrganizationAdmin`, `RepositoryRole`, `Team`, `DeployKey` or `User`.
-    pub actor_type: String,
+    pub actor_type: ActorKind,
     /// `always`, `pull_request` or `exempt`; GitHub's default is `always`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub bypass_mode: Option<String>,
+    pub bypass_mode: Option<BypassMode>,
 }
 
 /// The conditions of a ruleset. Only `ref_name` is modelled; the rest is kept verbatim.
@@ -94,7 +112,7 @@ pub struct RefName {
 pub struct Rule {
     /// The rule type, e.g. `pull_request`.
     #[serde(rename = "type")]
-    pub kind: String,
+    pub kind: RuleType,
     /// The parameters, for the types that have some.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parameters: Option<Map<String, Value>>,
@@ -107,9 +125,9 @@ pub struct RulesetRequest {
     /// The name.
     pub name: String,
     /// `branch`, `tag` or `push`.
-    pub target: String,
+    pub target: RulesetTarget,
     /// `active`, `evaluate` or `disabled`.
-    pub enforcement: String,
+    pub enforcement: Enforcement,
     /// Who may bypass; never `null`.
     pub bypass_actors: Vec<BypassActor>,
     /// The conditions; left out for push rulesets.
@@ -125,9 +143,9 @@ pub struct EffectiveRule {
     /// The rule.
     #[serde(flatten)]
     pub rule: Rule,
-    /// `Repository` or `Organization`.
+    /// Where the ruleset is defined.
     #[serde(default)]
-    pub ruleset_source_type: Option<String>,
+    pub ruleset_source_type: Option<SourceType>,
     /// The repository's `owner/name` or the organisation's login.
     #[serde(default)]
     pub ruleset_source: Option<String>,

@@ -17,11 +17,10 @@ use crate::github::wire::ruleset::{
 };
 use crate::live::Identities;
 use crate::model::{
-    BypassActor, BypassMode, Enforcement, MergeMethod, OtherRule, RepositoryRole, Rules, Ruleset,
-    RulesetTarget, UnknownActor,
+    Actor, BypassActor, BypassMode, MergeMethod, RuleType, Rules, Ruleset, RulesetTarget,
 };
-use crate::plan::{ActorKind, RulesetPut};
-use rules::{MODELLED, read_rule};
+use crate::plan::RulesetPut;
+use rules::{modelled_parameters, read_rule};
 
 pub use rules::{MissingParameter, rules_from};
 
@@ -41,11 +40,8 @@ pub fn ruleset_from(
     wire: WireRuleset,
     ids: &Identities,
 ) -> Result<LiveRulesetParts, MissingParameter> {
-    let target = wire
-        .target
-        .as_deref()
-        .map_or(RulesetTarget::Branch, RulesetTarget::parse);
-    let enforcement = Enforcement::parse(&wire.enforcement);
+    // Absent: `branch`, GitHub's default.
+    let target = wire.target.unwrap_or(RulesetTarget::Branch);
     let ref_name = wire.conditions.and_then(|c| c.ref_name).unwrap_or_default();
     let unqualify = |patterns: Vec<String>| -> Vec<String> {
         patterns
@@ -64,22 +60,15 @@ pub fn ruleset_from(
     let mut kept = BTreeMap::new();
     for rule in wire.rules {
         let parameters = rule.parameters.unwrap_or_default();
-        let modelled = MODELLED.iter().find(|(kind, _)| *kind == rule.kind);
-        let Some((_, keys)) = modelled else {
-            kept.insert(rule.kind.clone(), parameters.clone());
-            rules.other.push(OtherRule {
-                kind: rule.kind,
-                parameters: (!parameters.is_empty()).then_some(parameters),
-            });
-            continue;
-        };
         read_rule(&rule.kind, &parameters, &mut rules)?;
+        let modelled = modelled_parameters(&rule.kind);
         let extra: Map<String, Value> = parameters
             .into_iter()
-            .filter(|(key, _)| !keys.contains(&key.as_str()))
+            .filter(|(key, _)| !modelled.contains(&key.as_str()))
             .collect();
-        if !extra.is_empty() {
-            kept.insert(rule.kind, extra);
+        // A type gh-policy does not model is kept whole, even without parameters.
+        if !extra.is_empty() || matches!(rule.kind, RuleType::Unknown(_)) {
+            kept.insert(rule.kind.as_str().to_owned(), extra);
         }
     }
     Ok(LiveRulesetParts {
@@ -87,7 +76,7 @@ pub fn ruleset_from(
             include: unqualify(ref_name.include),
             exclude: unqualify(ref_name.exclude),
             target,
-            enforcement,
+            enforcement: wire.enforcement,
             bypass,
             rules,
         },
@@ -96,60 +85,14 @@ pub fn ruleset_from(
     })
 }
 
-/// Returns an actor in policy terms, named where its id is known. An actor of a type
-/// gh-policy does not know, or without the id its type needs, is kept as GitHub wrote it:
-/// it may bypass, so it is never read as nobody.
+/// Returns an actor in policy terms, named where its id is known (`model::Actor` resolves).
 pub fn actor_from(actor: &WireActor, ids: &Identities) -> BypassActor {
-    let mode = actor
-        .bypass_mode
-        .as_deref()
-        .map_or(BypassMode::Always, BypassMode::parse);
-    let unknown = || BypassActor {
-        unknown: Some(UnknownActor {
-            actor_type: actor.actor_type.clone(),
-            actor_id: actor.actor_id,
-        }),
-        mode: mode.clone(),
-        ..BypassActor::default()
-    };
-    let mut out = BypassActor {
-        mode: mode.clone(),
-        ..BypassActor::default()
-    };
-    let Some(kind) = ActorKind::parse(&actor.actor_type) else {
-        return unknown();
-    };
-    let needs_id = || actor.actor_id.ok_or(());
-    let Ok(()) = (match kind {
-        // Whatever `actor_id` GitHub sends with it (0, 1 or null), it is the same actor.
-        ActorKind::OrganizationAdmin => {
-            out.org_admins = true;
-            Ok(())
-        }
-        ActorKind::DeployKey => {
-            out.deploy_keys = true;
-            Ok(())
-        }
-        ActorKind::RepositoryRole => needs_id().map(|id| match RepositoryRole::from_id(id) {
-            Some(role) => out.role = Some(role),
-            None => out.role_id = Some(id),
-        }),
-        ActorKind::Team => needs_id().map(|id| match ids.team_slug(id) {
-            Some(slug) => out.team = Some(slug.to_owned()),
-            None => out.team_id = Some(id),
-        }),
-        ActorKind::Integration => needs_id().map(|id| match ids.app_slug(id) {
-            Some(slug) => out.app = Some(slug.to_owned()),
-            None => out.app_id = Some(id),
-        }),
-        ActorKind::User => needs_id().map(|id| match ids.user_login(id) {
-            Some(login) => out.user = Some(login.to_owned()),
-            None => out.user_id = Some(id),
-        }),
-    }) else {
-        return unknown();
-    };
-    out
+    // GitHub's default mode is `always`.
+    let mode = actor.bypass_mode.clone().unwrap_or(BypassMode::Always);
+    BypassActor::of(
+        Actor::from_github(&actor.actor_type, actor.actor_id, ids),
+        mode,
+    )
 }
 
 /// Builds the POST/PUT body: every rule, every array (`bypass_actors: []` clears them),
@@ -165,15 +108,15 @@ pub fn ruleset_request(name: &str, put: &RulesetPut) -> RulesetRequest {
     });
     RulesetRequest {
         name: name.to_owned(),
-        target: settings.target.as_str().to_owned(),
-        enforcement: settings.enforcement.as_str().to_owned(),
+        target: settings.target.clone(),
+        enforcement: settings.enforcement.clone(),
         bypass_actors: put
             .bypass
             .iter()
             .map(|actor| WireActor {
                 actor_id: actor.id,
-                actor_type: actor.kind.as_str().to_owned(),
-                bypass_mode: Some(actor.mode.as_str().to_owned()),
+                actor_type: actor.kind.clone(),
+                bypass_mode: Some(actor.mode.clone()),
             })
             .collect(),
         conditions,
@@ -185,15 +128,12 @@ pub fn ruleset_request(name: &str, put: &RulesetPut) -> RulesetRequest {
 fn rules_of(put: &RulesetPut) -> Vec<Rule> {
     let settings = &put.settings;
     let mut rules = Vec::new();
-    let mut rule = |kind: &str, modelled: Map<String, Value>| {
-        let mut parameters = put.kept.get(kind).cloned().unwrap_or_default();
+    let mut rule = |kind: RuleType, modelled: Map<String, Value>| {
+        let mut parameters = put.kept.get(kind.as_str()).cloned().unwrap_or_default();
         parameters.extend(modelled);
-        let has_parameters = !parameters.is_empty()
-            || MODELLED
-                .iter()
-                .any(|(k, keys)| *k == kind && !keys.is_empty());
+        let has_parameters = !parameters.is_empty() || !modelled_parameters(&kind).is_empty();
         rules.push(Rule {
-            kind: kind.to_owned(),
+            kind,
             parameters: has_parameters.then_some(parameters),
         });
     };
@@ -208,7 +148,7 @@ fn rules_of(put: &RulesetPut) -> Vec<Rule> {
             .clone()
             .unwrap_or_else(|| MergeMethod::ALL.to_vec());
         rule(
-            "pull_request",
+            RuleType::PullRequest,
             object(json!({
                 "required_approving_review_count": pr.required_approvals,
                 "dismiss_stale_reviews_on_push": pr.dismiss_stale_reviews,
@@ -229,7 +169,7 @@ fn rules_of(put: &RulesetPut) -> Vec<Rule> {
             })
             .collect();
         rule(
-            "required_status_checks",
+            RuleType::RequiredStatusChecks,
             object(json!({
                 "required_status_checks": list,
                 "strict_required_status_checks_policy": checks.strict,
@@ -239,16 +179,16 @@ fn rules_of(put: &RulesetPut) -> Vec<Rule> {
     }
     if !r.required_deployments.is_empty() {
         rule(
-            "required_deployments",
+            RuleType::RequiredDeployments,
             object(json!({ "required_deployment_environments": r.required_deployments })),
         );
     }
     for (on, kind) in [
-        (r.block_force_pushes, "non_fast_forward"),
-        (r.restrict_deletions, "deletion"),
-        (r.restrict_creations, "creation"),
-        (r.required_linear_history, "required_linear_history"),
-        (r.required_signatures, "required_signatures"),
+        (r.block_force_pushes, RuleType::NonFastForward),
+        (r.restrict_deletions, RuleType::Deletion),
+        (r.restrict_creations, RuleType::Creation),
+        (r.required_linear_history, RuleType::RequiredLinearHistory),
+        (r.required_signatures, RuleType::RequiredSignatures),
     ] {
         if on {
             rule(kind, Map::new());
@@ -256,12 +196,15 @@ fn rules_of(put: &RulesetPut) -> Vec<Rule> {
     }
     if let Some(allow) = r.restrict_updates.on() {
         rule(
-            "update",
+            RuleType::Update,
             object(json!({ "update_allows_fetch_and_merge": allow })),
         );
     }
     for other in &r.other {
-        rule(&other.kind, other.parameters.clone().unwrap_or_default());
+        rule(
+            RuleType::parse(&other.kind),
+            other.parameters.clone().unwrap_or_default(),
+        );
     }
     rules
 }

@@ -9,16 +9,15 @@ use serde_json::{Map, Value};
 
 use crate::github::wire::ruleset::Rule;
 use crate::model::{
-    MergeMethod, OtherRule, PullRequestRule, RequiredCheck, RestrictUpdates, Rules,
+    MergeMethod, OtherRule, PullRequestRule, RequiredCheck, RestrictUpdates, RuleType, Rules,
     StatusChecksRule,
 };
 
-/// The parameters gh-policy models, by rule type (the types of `model::MODELLED_RULES`);
-/// every other parameter is kept.
-pub(super) const MODELLED: &[(&str, &[&str])] = &[
-    (
-        "pull_request",
-        &[
+/// Returns the parameters gh-policy models of a rule type (none for a type it does not
+/// model); every other parameter is kept.
+pub(super) fn modelled_parameters(kind: &RuleType) -> &'static [&'static str] {
+    match kind {
+        RuleType::PullRequest => &[
             "required_approving_review_count",
             "dismiss_stale_reviews_on_push",
             "require_code_owner_review",
@@ -26,26 +25,21 @@ pub(super) const MODELLED: &[(&str, &[&str])] = &[
             "required_review_thread_resolution",
             "allowed_merge_methods",
         ],
-    ),
-    (
-        "required_status_checks",
-        &[
+        RuleType::RequiredStatusChecks => &[
             "required_status_checks",
             "strict_required_status_checks_policy",
             "do_not_enforce_on_create",
         ],
-    ),
-    (
-        "required_deployments",
-        &["required_deployment_environments"],
-    ),
-    ("update", &["update_allows_fetch_and_merge"]),
-    ("non_fast_forward", &[]),
-    ("deletion", &[]),
-    ("creation", &[]),
-    ("required_linear_history", &[]),
-    ("required_signatures", &[]),
-];
+        RuleType::RequiredDeployments => &["required_deployment_environments"],
+        RuleType::Update => &["update_allows_fetch_and_merge"],
+        RuleType::NonFastForward
+        | RuleType::Deletion
+        | RuleType::Creation
+        | RuleType::RequiredLinearHistory
+        | RuleType::RequiredSignatures
+        | RuleType::Unknown(_) => &[],
+    }
+}
 
 /// A parameter GitHub's schema requires of a rule that an answer lacks, or sends of another
 /// type: read as a default, it would lower what the rule asks.
@@ -68,19 +62,15 @@ impl fmt::Display for MissingParameter {
     }
 }
 
-/// Returns true when gh-policy models the rule type.
-pub(super) fn is_modelled(kind: &str) -> bool {
-    MODELLED.iter().any(|(modelled, _)| *modelled == kind)
-}
-
-/// Reads one rule of a modelled type into `rules`.
+/// Reads one rule into `rules`: a modelled type into its settings, any other type into
+/// `other`, verbatim.
 pub(super) fn read_rule(
-    kind: &str,
+    kind: &RuleType,
     parameters: &Map<String, Value>,
     rules: &mut Rules,
 ) -> Result<(), MissingParameter> {
     let missing = |parameter: &'static str| MissingParameter {
-        rule: kind.to_owned(),
+        rule: kind.as_str().to_owned(),
         parameter,
     };
     let flag = |key: &'static str| {
@@ -97,11 +87,14 @@ pub(super) fn read_rule(
             .unwrap_or(false)
     };
     match kind {
-        "pull_request" => {
-            let methods: Option<Vec<MergeMethod>> = parameters
-                .get("allowed_merge_methods")
-                .and_then(|v| serde_json::from_value(v.clone()).ok());
-            let mut methods = methods.unwrap_or_else(|| MergeMethod::ALL.to_vec());
+        RuleType::PullRequest => {
+            // Absent: all three, GitHub's default. A method gh-policy does not know is an
+            // error, never read as "all three".
+            let mut methods: Vec<MergeMethod> = match parameters.get("allowed_merge_methods") {
+                None | Some(Value::Null) => MergeMethod::ALL.to_vec(),
+                Some(listed) => serde_json::from_value(listed.clone())
+                    .map_err(|_| missing("allowed_merge_methods"))?,
+            };
             methods.sort();
             methods.dedup();
             rules.pull_request = Some(PullRequestRule {
@@ -118,7 +111,7 @@ pub(super) fn read_rule(
                 allowed_merge_methods: (methods != MergeMethod::ALL).then_some(methods),
             });
         }
-        "required_status_checks" => {
+        RuleType::RequiredStatusChecks => {
             let mut checks = Vec::new();
             for check in parameters
                 .get("required_status_checks")
@@ -144,7 +137,7 @@ pub(super) fn read_rule(
                 required: checks,
             });
         }
-        "required_deployments" => {
+        RuleType::RequiredDeployments => {
             rules.required_deployments = parameters
                 .get("required_deployment_environments")
                 .and_then(Value::as_array)
@@ -157,16 +150,19 @@ pub(super) fn read_rule(
                 })
                 .collect::<Result<_, _>>()?;
         }
-        "update" => {
+        RuleType::Update => {
             rules.restrict_updates =
                 RestrictUpdates::from_parameter(Some(flag("update_allows_fetch_and_merge")?));
         }
-        "non_fast_forward" => rules.block_force_pushes = true,
-        "deletion" => rules.restrict_deletions = true,
-        "creation" => rules.restrict_creations = true,
-        "required_linear_history" => rules.required_linear_history = true,
-        "required_signatures" => rules.required_signatures = true,
-        _ => {}
+        RuleType::NonFastForward => rules.block_force_pushes = true,
+        RuleType::Deletion => rules.restrict_deletions = true,
+        RuleType::Creation => rules.restrict_creations = true,
+        RuleType::RequiredLinearHistory => rules.required_linear_history = true,
+        RuleType::RequiredSignatures => rules.required_signatures = true,
+        RuleType::Unknown(name) => rules.other.push(OtherRule {
+            kind: name.clone(),
+            parameters: (!parameters.is_empty()).then(|| parameters.clone()),
+        }),
     }
     Ok(())
 }
@@ -176,15 +172,11 @@ pub(super) fn read_rule(
 pub fn rules_from(wire: &[Rule]) -> Result<Rules, MissingParameter> {
     let mut rules = Rules::default();
     for rule in wire {
-        let parameters = rule.parameters.clone().unwrap_or_default();
-        if is_modelled(&rule.kind) {
-            read_rule(&rule.kind, &parameters, &mut rules)?;
-        } else {
-            rules.other.push(OtherRule {
-                kind: rule.kind.clone(),
-                parameters: (!parameters.is_empty()).then_some(parameters),
-            });
-        }
+        read_rule(
+            &rule.kind,
+            rule.parameters.as_ref().unwrap_or(&Map::new()),
+            &mut rules,
+        )?;
     }
     Ok(rules)
 }

@@ -2,7 +2,10 @@
 use serde_json::json;
 
 use super::*;
-use crate::model::{PullRequestRule, RestrictUpdates, StatusChecksRule};
+use crate::model::{
+    ActorKind, Enforcement, PullRequestRule, RepositoryRole, RestrictUpdates, StatusChecksRule,
+    UnknownActor,
+};
 use crate::plan::{ResolvedActor, ResolvedIntegrationCheck};
 
 fn wire(value: serde_json::Value) -> WireRuleset {
@@ -177,13 +180,15 @@ fn patterns_are_qualified_by_target() {
 }
 
 #[test]
-fn the_rule_types_read_as_settings_are_those_the_policy_models() {
-    let read: std::collections::BTreeSet<&str> = MODELLED.iter().map(|(kind, _)| *kind).collect();
-    let modelled: std::collections::BTreeSet<&str> = crate::model::MODELLED_RULES
-        .iter()
-        .map(|(kind, _)| *kind)
-        .collect();
-    assert_eq!(read, modelled);
+fn every_rule_type_reads_back_as_the_name_github_uses() {
+    for (kind, _) in RuleType::MODELLED {
+        assert_eq!(RuleType::parse(kind.as_str()), kind);
+        assert!(!matches!(kind, RuleType::Unknown(_)));
+    }
+    assert_eq!(
+        RuleType::parse("merge_queue"),
+        RuleType::Unknown("merge_queue".to_owned())
+    );
 }
 
 #[test]
