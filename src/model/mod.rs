@@ -24,7 +24,6 @@ mod forms;
 mod org;
 pub mod ref_pattern;
 mod requirement;
-mod rule_type;
 mod ruleset;
 mod security;
 mod settings;
@@ -44,10 +43,9 @@ pub use environment::{
 pub use exception::Exception;
 pub use org::{Group, OrgPolicy, PolicyBody, Select};
 pub use requirement::{FLAGS as REQUIREMENT_FLAGS, Requirement};
-pub use rule_type::RuleType;
 pub use ruleset::{
-    Enforcement, MergeMethod, OtherRule, PullRequestRule, RestrictUpdates, Rules, Ruleset,
-    RulesetTarget, StatusChecksRule,
+    Enforcement, MergeMethod, OtherRule, PullRequestRule, RestrictUpdates, RuleType, Rules,
+    Ruleset, RulesetTarget, StatusChecksRule,
 };
 pub use security::{Security, SecurityFeature};
 pub use settings::{

@@ -165,3 +165,52 @@ fn a_rule_without_a_parameter_github_documents_is_an_error_naming_the_call() {
         "{stderr}"
     );
 }
+
+#[test]
+fn a_merge_method_github_adds_later_is_an_error_never_all_three() {
+    let repo = repo_with_ruleset();
+    rewrite(
+        &repo,
+        "/rules",
+        Some(json!([
+            { "type": "pull_request", "parameters": {
+                "required_approving_review_count": 1, "dismiss_stale_reviews_on_push": false,
+                "require_code_owner_review": false, "require_last_push_approval": false,
+                "required_review_thread_resolution": false,
+                "allowed_merge_methods": ["merge", "squash", "rebase", "fast_forward"] } },
+            { "type": "required_linear_history" }
+        ])),
+    );
+    let output = repo.cmd().args(["plan", "--no-cache"]).output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("GET ruleset `linear` (id 101)")
+            && stderr.contains("its `pull_request` rule has no `allowed_merge_methods`"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_rule_type_github_adds_later_is_shown_and_never_in_sync() {
+    let repo = repo_with_ruleset();
+    rewrite(
+        &repo,
+        "/rules",
+        Some(json!([
+            { "type": "pull_request", "parameters": {
+                "required_approving_review_count": 1, "dismiss_stale_reviews_on_push": false,
+                "require_code_owner_review": false, "require_last_push_approval": false,
+                "required_review_thread_resolution": false } },
+            { "type": "required_linear_history" },
+            { "type": "copilot_code_review", "parameters": { "review_on_push": true } }
+        ])),
+    );
+    let (code, plan) = repo.plan_json();
+    assert_eq!(code, 2, "{plan:#}");
+    let ruleset = change(&plan, "rulesets.linear");
+    assert_eq!(
+        ruleset["diffs"][0]["path"], "rules.other.copilot_code_review",
+        "{plan:#}"
+    );
+}

@@ -1,10 +1,11 @@
 //! Rulesets: GET answers into the model (keeping what it does not model), plan targets into
-//! POST/PUT bodies. GitHub's quirks live here: `refs/heads/` and `refs/tags/` qualifiers,
-//! parameters GitHub fills with defaults (`allowed_merge_methods`, `do_not_enforce_on_create`,
-//! `bypass_mode`), `OrganizationAdmin` read back with `actor_id` 0, 1 or `null`, and actors
-//! by id where the policy names them. What GitHub sends that gh-policy does not know (an
-//! enforcement, an actor type, a bypass mode) is kept as written, never read as a known value.
-//! The rules themselves are read in `rules`.
+//! POST/PUT bodies. GitHub's quirks live here: parameters GitHub fills with defaults
+//! (`allowed_merge_methods`, `do_not_enforce_on_create`, `bypass_mode`), and parameters
+//! the model does not hold, kept for the next PUT. Patterns are qualified in
+//! `model::ref_pattern`, actors resolved by `model::Actor`; what GitHub sends that gh-policy
+//! does not know (an enforcement, a target, an actor type, a bypass mode, a rule type) is
+//! read by the wire's enums as `Unknown`, never as a known value. The rules themselves are
+//! read in `rules`.
 
 mod rules;
 

@@ -255,3 +255,22 @@ fn a_rule_without_a_parameter_github_requires_is_an_error_not_off() {
         assert_eq!(err.parameter, parameter);
     }
 }
+
+#[test]
+fn a_merge_method_github_adds_later_is_an_error_never_all_three() {
+    let err = ruleset_from(
+        wire(
+            json!({ "id": 7, "name": "x", "enforcement": "active", "rules": [
+            { "type": "pull_request", "parameters": {
+                "required_approving_review_count": 1, "dismiss_stale_reviews_on_push": false,
+                "require_code_owner_review": false, "require_last_push_approval": false,
+                "required_review_thread_resolution": false,
+                "allowed_merge_methods": ["merge", "fast_forward"] } }
+        ] }),
+        ),
+        &Identities::default(),
+    )
+    .err()
+    .expect("an unknown merge method is never read as all three");
+    assert_eq!(err.parameter, "allowed_merge_methods");
+}
