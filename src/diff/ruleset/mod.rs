@@ -158,3 +158,6 @@ fn resolve_actor(actor: &BypassActor, ids: &Identities) -> Result<ResolvedActor,
         mode: actor.mode.clone(),
     })
 }
+
+#[cfg(test)]
+mod tests;
