@@ -37,20 +37,6 @@ pub struct SecretSources {
 }
 
 impl SecretSources {
-    /// Looks up, in this process's environment, every variable the policy names as a
-    /// secret's source.
-    pub fn from_process(desired: &RepoSettings) -> Self {
-        let available = desired
-            .environments
-            .values()
-            .flat_map(|e| &e.secrets)
-            .filter_map(|s| s.from_env.as_ref())
-            .filter(|var| std::env::var_os(var).is_some_and(|v| !v.is_empty()))
-            .cloned()
-            .collect();
-        Self { available }
-    }
-
     /// Returns sources with exactly these variables set.
     pub fn of<I: IntoIterator<Item = S>, S: Into<String>>(vars: I) -> Self {
         Self {
@@ -80,16 +66,6 @@ impl Default for Context {
             sources: SecretSources::default(),
             now: time::OffsetDateTime::now_utc(),
         }
-    }
-}
-
-impl Context {
-    /// Returns the context of this process: its environment and its clock.
-    pub fn of_process(desired: &RepoSettings) -> Result<Self, crate::Error> {
-        Ok(Self {
-            sources: SecretSources::from_process(desired),
-            now: crate::exceptions::now().map_err(crate::Error::new)?,
-        })
     }
 }
 
