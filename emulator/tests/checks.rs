@@ -1,4 +1,4 @@
-//! What reported a commit's checks (`GET …/commits/{ref}/check-runs`, QUIRKS 63).
+//! What reported a commit's checks (`GET …/commits/{ref}/check-runs`, github-api/QUIRKS.md 63).
 #![allow(clippy::unwrap_used, reason = "test code")]
 
 mod common;

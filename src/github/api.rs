@@ -111,7 +111,8 @@ pub trait GithubRead: Send + Sync {
     async fn org_repositories(&self, org: &str) -> Result<Vec<Repository>, ApiError>;
 
     /// GET `/orgs/{org}/properties/values`, every page: each repository's custom property
-    /// values (the repository list does not reliably carry them, QUIRKS 57).
+    /// values (the repository list does not reliably carry them,
+    /// emulator/github-api/QUIRKS.md 57).
     async fn org_property_values(&self, org: &str) -> Result<Vec<RepositoryValues>, ApiError>;
 
     /// GET `/orgs/{org}/properties/schema`: the custom properties the organisation defines.

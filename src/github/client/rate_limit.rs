@@ -3,7 +3,7 @@
 //! Primary limit: `403`/`429` with `x-ratelimit-remaining: 0`; wait until `x-ratelimit-reset`.
 //! Secondary limit: `403`/`429` whose documentation link or message says so; honour
 //! `retry-after`, else wait for the reset when nothing remains, else a minute (GitHub's
-//! guidance, QUIRKS D).
+//! guidance, emulator/github-api/QUIRKS.md §D).
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 

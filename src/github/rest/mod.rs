@@ -24,7 +24,7 @@ pub use content::RestContent;
 
 /// GitHub's largest page for most lists.
 const PER_PAGE: u32 = 100;
-/// The largest page for environment variables (QUIRKS 12).
+/// The largest page for environment variables (emulator/github-api/QUIRKS.md 12).
 const VARIABLES_PER_PAGE: u32 = 30;
 
 /// The seam over HTTP, reading (and writing, when `C` is a `WriteClient`).
