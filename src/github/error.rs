@@ -9,7 +9,7 @@
 
 use std::fmt;
 
-use super::client::{HttpResponse, TransportError};
+use super::client::transport::{HttpResponse, TransportError};
 use crate::untrusted;
 
 /// What went wrong with an API call.
