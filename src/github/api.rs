@@ -5,11 +5,12 @@
 //! gets one. `rest` implements both over HTTP; `fake` implements both in memory for the
 //! tests below the binary. Everything above this seam — what to read, how answers become
 //! the model, which requests a plan change needs — is the same for both.
+//!
+//! [`Read`] and [`OrgRead`] name the GETs of a plan, for the cache and the rate budget.
 
 use async_trait::async_trait;
 
 use super::error::ApiError;
-use super::read::{OrgRead, Read};
 use super::wire::account::{App, Repository, Team, User};
 use super::wire::actions::{PublicKey, SecretItem, SecretRequest, VariableItem, VariableRequest};
 use super::wire::checks::CheckRun;
@@ -269,4 +270,48 @@ pub trait GithubWrite: GithubRead {
         environment: &str,
         name: &str,
     ) -> Result<(), ApiError>;
+}
+
+/// One GET of a repository's plan.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Read {
+    /// `GET /repos/{o}/{r}`: the default branch, for requirements.
+    Repository,
+    /// `GET …/branches/{branch}/protection`.
+    Protection(String),
+    /// `GET …/branches?protected=true`, to prune classic protection.
+    ProtectedBranches,
+    /// `GET …/environments`.
+    Environments,
+    /// `GET …/environments/{env}/deployment-branch-policies`.
+    Patterns(String),
+    /// `GET …/environments/{env}/secrets`.
+    Secrets(String),
+    /// `GET …/environments/{env}/variables`.
+    Variables(String),
+    /// `GET …/rulesets?includes_parents=true`.
+    Rulesets,
+    /// `GET …/rulesets/{id}` of a ruleset the policy lists (its id comes from the list).
+    Ruleset(String),
+    /// `GET …/rules/branches/{branch}`.
+    BranchRules(String),
+    /// `GET /users/{login}`.
+    User(String),
+    /// `GET /orgs/{org}/teams/{slug}`.
+    Team(String),
+    /// `GET /apps/{slug}`.
+    App(String),
+}
+
+/// One GET an organisation run makes once, before it plans any repository.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OrgRead {
+    /// `GET /orgs/{org}/repos`, a page of 100.
+    Repositories,
+    /// `GET /orgs/{org}/properties/values`.
+    PropertyValues,
+    /// `GET /orgs/{org}/properties/schema`.
+    PropertySchema,
+    /// `GET /orgs/{org}/rulesets`.
+    Rulesets,
 }

@@ -5,7 +5,8 @@
 //! the custom properties, the organisation's rulesets).
 
 use crate::github::GithubRead;
-use crate::github::read::{OrgRead, reads_in_sync};
+use crate::github::api::OrgRead;
+use crate::github::read::reads_in_sync;
 use crate::model::OrgPolicy;
 use crate::names::RepoName;
 

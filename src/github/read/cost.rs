@@ -7,51 +7,8 @@
 
 use std::collections::BTreeSet;
 
+use crate::github::api::Read;
 use crate::model::{RepoSettings, Reviewer};
-
-/// One GET of a repository's plan.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Read {
-    /// `GET /repos/{o}/{r}`: the default branch, for requirements.
-    Repository,
-    /// `GET …/branches/{branch}/protection`.
-    Protection(String),
-    /// `GET …/branches?protected=true`, to prune classic protection.
-    ProtectedBranches,
-    /// `GET …/environments`.
-    Environments,
-    /// `GET …/environments/{env}/deployment-branch-policies`.
-    Patterns(String),
-    /// `GET …/environments/{env}/secrets`.
-    Secrets(String),
-    /// `GET …/environments/{env}/variables`.
-    Variables(String),
-    /// `GET …/rulesets?includes_parents=true`.
-    Rulesets,
-    /// `GET …/rulesets/{id}` of a ruleset the policy lists (its id comes from the list).
-    Ruleset(String),
-    /// `GET …/rules/branches/{branch}`.
-    BranchRules(String),
-    /// `GET /users/{login}`.
-    User(String),
-    /// `GET /orgs/{org}/teams/{slug}`.
-    Team(String),
-    /// `GET /apps/{slug}`.
-    App(String),
-}
-
-/// One GET an organisation run makes once, before it plans any repository.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum OrgRead {
-    /// `GET /orgs/{org}/repos`, a page of 100.
-    Repositories,
-    /// `GET /orgs/{org}/properties/values`.
-    PropertyValues,
-    /// `GET /orgs/{org}/properties/schema`.
-    PropertySchema,
-    /// `GET /orgs/{org}/rulesets`.
-    Rulesets,
-}
 
 /// Returns the reads planning a repository in sync with `desired` makes, once each.
 pub fn reads_in_sync(desired: &RepoSettings) -> Vec<Read> {

@@ -22,14 +22,14 @@ use std::collections::{BTreeMap, BTreeSet};
 use super::api::GithubRead;
 use super::error::{ApiError, ApiErrorKind, Permission};
 use super::wire::ruleset::Ruleset as WireRuleset;
-use crate::effective::{self, BranchEvidence, Classic, Source};
-use crate::live::LiveState;
+use crate::effective;
+use crate::live::{BranchEvidence, Classic, LiveState, Source};
 use crate::model::RepoSettings;
 use crate::names::RepoName;
 use crate::plan::ActorKind;
 use crate::untrusted;
 
-pub use cost::{OrgRead, Read, reads_in_sync};
+pub use cost::reads_in_sync;
 pub use error::{NameKind, ReadError, UnknownName};
 pub use export::read_all;
 pub use org::{OrgRulesets, org_properties, org_repositories, read_org_rulesets};

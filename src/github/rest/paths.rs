@@ -3,8 +3,8 @@
 //! can never disagree on a query parameter.
 
 use super::{PER_PAGE, VARIABLES_PER_PAGE, environment_path, protection_path, repo_path};
+use crate::github::api::{OrgRead, Read};
 use crate::github::path::ApiPath;
-use crate::github::read::{OrgRead, Read};
 use crate::names::RepoName;
 
 pub(super) fn protected_branches(repo: &RepoName) -> ApiPath {

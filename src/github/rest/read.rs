@@ -7,10 +7,10 @@ use super::{
     Rest, environment_path, message, parse, paths, protection_path, repo_path, repository_missing,
 };
 use crate::github::api::{GithubRead, ProtectionRead};
+use crate::github::api::{OrgRead, Read};
 use crate::github::client::Reads;
 use crate::github::error::{ApiError, ApiErrorKind, Permission};
 use crate::github::path::ApiPath;
-use crate::github::read::{OrgRead, Read};
 use crate::github::wire::account::{App, BranchItem, Repository, Team, User};
 use crate::github::wire::actions::{PublicKey, SecretItem, VariableItem};
 use crate::github::wire::checks::{CheckRun, CheckRuns};
