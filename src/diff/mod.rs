@@ -12,6 +12,7 @@ mod exceptions;
 mod guard;
 mod leaves;
 mod managed;
+mod prediction;
 mod requirement;
 mod ruleset;
 

@@ -4,8 +4,9 @@
 use serde::Serialize;
 use serde_json::{Value, json};
 
-use super::{BranchEvidence, Classic, Contribution, Verdict, contributions, settings};
+use super::{Contribution, Verdict, contributions, settings};
 use crate::live::LiveState;
+use crate::live::{BranchEvidence, Classic};
 
 /// The report (`explain --format json`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
