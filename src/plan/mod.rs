@@ -151,11 +151,6 @@ impl Plan {
         summary
     }
 
-    /// Returns how many changes weaken protection (DESIGN §11; see `weakening`).
-    pub fn weakening(&self) -> usize {
-        crate::weakening::count(self)
-    }
-
     /// Returns the changes that `apply` cannot make (excepted ones aside).
     pub fn inapplicable(&self) -> impl Iterator<Item = &Change> {
         self.changes
@@ -328,13 +323,6 @@ pub struct RepositoryError {
     pub repository: String,
     /// The error and its causes, one line each.
     pub error: String,
-}
-
-impl Change {
-    /// Returns true when `apply` would make this change and it weakens protection.
-    pub fn weakens(&self) -> bool {
-        crate::weakening::change_weakens(self)
-    }
 }
 
 impl OrgPlan {

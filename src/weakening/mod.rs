@@ -21,6 +21,20 @@ use crate::plan::{Action, Change, FieldDiff, Plan, ResourceKind};
 
 pub use refusal::{Weakening, listed, refusal};
 
+impl Plan {
+    /// Returns how many changes weaken protection.
+    pub fn weakening(&self) -> usize {
+        count(self)
+    }
+}
+
+impl Change {
+    /// Returns true when `apply` would make this change and it weakens protection.
+    pub fn weakens(&self) -> bool {
+        change_weakens(self)
+    }
+}
+
 /// How a setting protects: which way of changing it lowers protection.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Protects {
