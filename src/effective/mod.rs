@@ -20,7 +20,7 @@ pub use judge::{Judged, judge};
 /// How one requirement fares.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Verdict {
-    /// Met, by these sources.
+    /// Met (`Judged::sources` names by what).
     Met,
     /// Not met.
     Unmet,
