@@ -10,11 +10,10 @@
 //! split a diagnostic or reach a terminal or the GitHub Actions log raw. A failing input is
 //! shrunk and written to `target/tmp/fuzz-failures/`, and the test fails naming it.
 //!
-//! The policy loader does not escape outside text in its diagnostics yet (a key or secret
-//! name with a tab or a bidirectional override is echoed raw; reported to the loader's
-//! owner), so for the policy and state targets that rule is checked and its failures are
-//! printed, but it fails the test only with `GH_POLICY_FUZZ_STRICT=1`. Panics and hangs
-//! always fail, and so does any unprintable workflow warning.
+//! The policy loader escapes outside text in its diagnostics (the `escape-*` seeds show it),
+//! but for the policy and state targets that rule still fails the test only with
+//! `GH_POLICY_FUZZ_STRICT=1`; without it, its failures are printed. Panics and hangs always
+//! fail, and so does any unprintable workflow warning.
 //!
 //! `GH_POLICY_FUZZ_RUNS=N` sets the number of mutated inputs per target (default
 //! `DEFAULT_RUNS`, sized for a debug build on a busy two-core machine);
