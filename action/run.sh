@@ -11,8 +11,10 @@
 #   INPUT_FAIL_ON_DRIFT  true | false; false also keeps plan's error annotations out
 #   INPUT_SARIF          true: plan also writes SARIF (the sarif output)
 #   INPUT_ALLOW_WEAKENING true: apply also applies the changes that weaken protection
+#   INPUT_SAVED_PLAN     plan: save the plan to this file (--out), the plan-json output then;
+#                        apply: apply this saved plan (--plan)
 #   INPUT_ARGS           more arguments, split on whitespace: no quotes, globs or expansion
-#   INPUT_CACHE          true: keep the conditional-request cache in INPUT_CACHE_DIR
+#   INPUT_CACHE          true: use the conditional-request cache in INPUT_CACHE_DIR (this job only)
 #   GITHUB_TOKEN, GH_POLICY_APP_ID, GH_POLICY_APP_PRIVATE_KEY: the credentials; they reach
 #                        gh-policy through the environment only
 #   GITHUB_OUTPUT, RUNNER_TEMP, GITHUB_ACTIONS, GITHUB_STEP_SUMMARY: set by the runner
@@ -40,6 +42,7 @@ format=${INPUT_FORMAT:-text}
 fail_on_drift=${INPUT_FAIL_ON_DRIFT:-true}
 sarif=${INPUT_SARIF:-false}
 allow_weakening=${INPUT_ALLOW_WEAKENING:-false}
+saved_plan=${INPUT_SAVED_PLAN:-}
 
 # %q: a value that is not one of the choices is shown escaped, so that it cannot write a
 # workflow command into the log.
@@ -65,6 +68,8 @@ case $allow_weakening in
 esac
 [ "$allow_weakening" = false ] || [ "$command" = apply ] ||
     fail "allow-weakening is for command: apply only"
+[ -z "$saved_plan" ] || [ "$command" = plan ] || [ "$command" = apply ] ||
+    fail "saved-plan is for command: plan or apply only"
 [ -n "$policy" ] || fail "policy must name a file"
 
 extra=()
@@ -84,10 +89,12 @@ report=$out/report.$ext
 
 case $command in
     validate) run=("$bin" validate --policy "$policy") ;;
-    plan) run=("$bin" plan --policy "$policy" --format "$format") ;;
+    plan) run=("$bin" plan --policy "$policy" --format "$format")
+        [ -z "$saved_plan" ] || run+=(--out "$saved_plan") ;;
     # No terminal to confirm on: approval is the workflow's job (an environment's reviewers).
     apply) run=("$bin" apply --policy "$policy" --yes)
-        [ "$allow_weakening" = false ] || run+=(--allow-weakening) ;;
+        [ "$allow_weakening" = false ] || run+=(--allow-weakening)
+        [ -z "$saved_plan" ] || run+=(--plan "$saved_plan") ;;
     # The plan files and --summary come in args.
     issue) run=("$bin" issue) ;;
 esac
@@ -117,6 +124,7 @@ case $status in
 esac
 
 # Plans again in another format, quietly: the summary and the annotations were written once.
+# Never with --out: the saved plan is the one shown.
 plan_again() {
     local again=$1 file=$2 again_status
     set +e
@@ -135,7 +143,10 @@ plan_again() {
 
 if [ "$command" = plan ]; then
     plan_json=$out/plan.json
-    if [ "$format" = json ]; then
+    # A saved plan is a JSON plan: the comment and the issue show exactly the plan saved.
+    if [ -n "$saved_plan" ]; then
+        cp "$saved_plan" "$plan_json"
+    elif [ "$format" = json ]; then
         cp "$out/stdout" "$plan_json"
     else
         plan_again json "$plan_json"

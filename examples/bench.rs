@@ -8,6 +8,8 @@
 //! cargo build --release && cargo run --release --example bench
 //! cargo run --release --example bench -- --sweep     # also plan (b) at several --concurrency
 //! cargo run --release --example bench -- --org-only  # only the organisation case (about 3 min)
+//! cargo run --release --example bench -- --org-only --switches-only  # only §12's case
+//! cargo run --release --example bench -- --floor     # only the organisation read at GitHub's floor (DESIGN §16)
 //! ```
 //!
 //! It runs the real binary (`gh-policy` next to this example's directory, i.e.
@@ -40,13 +42,20 @@
 //!   answered 304 and the primary rate limit used), the rate estimate each run printed (`-v`)
 //!   next to what it spent, and the requests per repository by endpoint.
 //!
+//! - the organisation case again with `settings`, `security` and `actions` in `defaults`
+//!   (`bench/switches.rs`): requests per repository with and without them.
+//!
 //! Targets: (a) at most 16 requests (12 for the configuration, 4 for the requirements) and
 //! wall/serial ≤ 0.35; (b) wall/serial ≤ 0.2; the second
 //! run all 304 with no rate-limit cost; the 1000-branch `plan --state` under 100 ms and 50 MB;
 //! the organisation: at most 12 requests per repository, no refusals, efficiency ≥ 0.8, cost
 //! per repository flat from 30 to 300 repositories, the second run all 304 at no rate cost,
-//! the rate estimate within 10% of what the first run spends and 0 for the second.
+//! the rate estimate within 10% of what the first run spends and 0 for the second; the
+//! repository-wide sections at most 5 more requests per repository.
 //! This is a program to run by hand, not a test: CI does not run it.
+
+#[path = "bench/switches.rs"]
+mod switches;
 
 use std::error::Error;
 use std::fmt::Write as _;
@@ -54,6 +63,9 @@ use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
+
+#[path = "bench/floor.rs"]
+mod floor;
 
 use gh_policy_emulator::{
     BranchPolicySeed, DeploymentBranchPolicySeed, Emulator, EnvironmentSeed, RepositorySeed, Seed,
@@ -71,6 +83,7 @@ type Result<T> = std::result::Result<T, Box<dyn Error>>;
 fn main() -> Result<()> {
     let sweep = std::env::args().any(|a| a == "--sweep");
     let org_only = std::env::args().any(|a| a == "--org-only");
+    let floor_only = std::env::args().any(|a| a == "--floor");
     let bin = gh_policy_bin()?;
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut out = std::io::stdout().lock();
@@ -80,12 +93,20 @@ fn main() -> Result<()> {
         "emulator latency {} ms per request\n",
         LATENCY.as_millis()
     )?;
+    if floor_only {
+        return floor::floor_case(&bin, &mut out);
+    }
     if !org_only {
         repository_cases(&bin, root, sweep, &mut out)?;
         writeln!(out)?;
     }
+    if std::env::args().any(|a| a == "--switches-only") {
+        return switches::switches_case(&bin, &mut out);
+    }
     organisation_case(&bin, &mut out)?;
-    Ok(())
+    switches::switches_case(&bin, &mut out)?;
+    writeln!(out)?;
+    floor::floor_case(&bin, &mut out)
 }
 
 /// Cases (a) and (b) against the emulator, then the offline commands.

@@ -10,9 +10,14 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 mod content;
+mod migrate;
+mod remote;
 mod values;
 
 pub use content::{CommentArgs, IssueArgs, WritePaceArgs};
+pub use migrate::{MigrateArgs, MigrateFormat};
+pub use remote::{OrgArgs, RemoteArgs};
+pub use values::MAX_SECONDS;
 
 /// The exit codes of every command, for `--help` and the man page (DESIGN.md §1).
 pub const EXIT_CODES: [(u8, &str); 3] = [
@@ -83,6 +88,10 @@ Exit codes:
     Export(ExportArgs),
     /// Print the effective protection of branches, each setting with its sources
     Explain(ExplainArgs),
+    /// Write a new policy in which classic branch protection is rulesets, with the proof that
+    /// GitHub will enforce the same (never touches GitHub)
+    #[command(after_help = migrate::MIGRATE_EXIT_CODES)]
+    Migrate(MigrateArgs),
     /// Keep one issue per drifting repository up to date from a JSON plan: opened, updated in
     /// place, closed when the repository is in sync
     #[command(after_help = content::ISSUE_EXIT_CODES, mut_arg("repo", content::summary_repo))]
@@ -126,97 +135,6 @@ pub struct PolicyArgs {
         default_value = "policy.yaml"
     )]
     pub policy: PathBuf,
-}
-
-/// How to reach the repository on GitHub.
-#[derive(Debug, Args)]
-pub struct RemoteArgs {
-    /// The repository as OWNER/NAME [default: the policy's `repository`, then
-    /// GITHUB_REPOSITORY, then the `origin` remote]
-    #[arg(long, value_name = "OWNER/NAME")]
-    pub repo: Option<String>,
-
-    /// The REST API root; for GitHub Enterprise Server, https://HOST/api/v3 [default:
-    /// GITHUB_API_URL, else https://GH_HOST/api/v3 when GH_HOST names a GHES host, else
-    /// https://api.github.com]
-    #[arg(long, value_name = "URL")]
-    pub api_url: Option<String>,
-
-    // GitHub allows at most 100 concurrent requests per user (shared by every tool using
-    // the token) and advises serial requests; its secondary limit also caps GETs at 900 a
-    // minute per endpoint. Eight is a handful: a plan reads at most a few hundred URLs, so
-    // eight in flight stay far from both limits and leave room for other jobs on the same
-    // token, while a 50-branch, 20-environment plan takes a seventh of its serial time
-    // (measured by `examples/bench.rs`; four gave a quarter, sixteen a thirteenth).
-    // An organisation run may go higher, up to GitHub's own cap of 100 in flight.
-    /// How many read requests may be in flight at once, for the whole run (writes are always one at a time)
-    #[arg(long, value_name = "N", default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=100))]
-    pub concurrency: u16,
-
-    /// Seconds before one request is abandoned (reads are then retried)
-    #[arg(long, value_name = "SECONDS", default_value_t = 30, value_parser = values::seconds)]
-    pub request_timeout: u64,
-
-    /// Seconds all API calls of the command may take together, waits and retries included
-    #[arg(long, value_name = "SECONDS", default_value_t = 600, value_parser = values::seconds)]
-    pub timeout: u64,
-
-    /// How many times a failed read (5xx, timeout, dropped connection) is tried again
-    #[arg(long, value_name = "N", default_value_t = 3, value_parser = clap::value_parser!(u32).range(0..=10))]
-    pub retries: u32,
-
-    /// The longest to wait for a rate limit to reset; beyond it, stop and say when it resets
-    #[arg(long, value_name = "SECONDS", default_value_t = 90)]
-    pub max_rate_limit_wait: u64,
-
-    /// Milliseconds of the first pause before a retry (it doubles each time, with jitter)
-    #[arg(
-        long,
-        value_name = "MS",
-        default_value_t = 500,
-        hide = true,
-        env = "GH_POLICY_RETRY_BASE_MS"
-    )]
-    pub retry_base_ms: u64,
-
-    /// A GitHub App's numeric App ID (not its client ID): act as the App's installation on the
-    /// organisation, with --private-key; preferred to a token [env: GH_POLICY_APP_ID]
-    #[arg(long, value_name = "ID")]
-    pub app_id: Option<String>,
-
-    /// The GitHub App's private key, a PEM file [or the PEM text in GH_POLICY_APP_PRIVATE_KEY]
-    #[arg(long, value_name = "FILE")]
-    pub private_key: Option<PathBuf>,
-
-    /// Do not use or update the conditional-request cache
-    #[arg(long)]
-    pub no_cache: bool,
-
-    /// Where to keep ETags for conditional requests [default: ~/.cache/gh-policy]
-    #[arg(long, value_name = "DIR", env = "GH_POLICY_CACHE_DIR")]
-    pub cache_dir: Option<PathBuf>,
-
-    /// Log each API call (method, path, status, time) to stderr; the token is never shown
-    #[arg(short, long)]
-    pub verbose: bool,
-}
-
-/// Which repositories of an organisation a run covers (organisation mode, DESIGN §10).
-#[derive(Debug, Args)]
-pub struct OrgArgs {
-    /// Work on every selected repository of this organisation [default: the policy's
-    /// `organization`, when it has one]
-    #[arg(long, value_name = "ORG")]
-    pub org: Option<String>,
-
-    /// Only this share of the selected repositories, e.g. 2/4 (1-based, stable by name: a
-    /// new repository does not move the others)
-    #[arg(long, value_name = "I/N", value_parser = values::shard)]
-    pub shard: Option<(u32, u32)>,
-
-    /// Go on even when the rate limit left looks too small for the run
-    #[arg(long)]
-    pub force: bool,
 }
 
 /// Arguments of `validate`.
@@ -267,6 +185,15 @@ pub struct PlanArgs {
     /// Read the live side from this file (policy format, as `export` writes) instead of GitHub
     #[arg(long, value_name = "FILE")]
     pub state: Option<PathBuf>,
+
+    /// Also save the plan to FILE (JSON) with a fingerprint of every read, for `apply --plan
+    /// FILE`; written only when the plan has no error
+    #[arg(long, value_name = "FILE", conflicts_with = "state")]
+    pub out: Option<PathBuf>,
+
+    /// Skip the findings (rules that can never be met, or protect nothing) and their reads
+    #[arg(long)]
+    pub no_findings: bool,
 }
 
 /// Arguments of `apply`.
@@ -287,6 +214,11 @@ pub struct ApplyArgs {
     /// Apply without asking for confirmation
     #[arg(long, short = 'y')]
     pub yes: bool,
+
+    /// Apply exactly this saved plan (from `plan --out FILE`); refused, nothing written, when
+    /// the policy file or anything the plan read from GitHub changed since
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["org", "shard"])]
+    pub plan: Option<PathBuf>,
 
     /// Apply changes that weaken protection too (with --yes they are refused otherwise;
     /// on a terminal they are asked for separately)
@@ -351,6 +283,10 @@ pub struct ExplainArgs {
     /// Output format
     #[arg(long, value_enum, default_value_t = ExplainFormat::Text)]
     pub format: ExplainFormat,
+
+    /// Skip the findings (rules that can never be met, or protect nothing) and their reads
+    #[arg(long)]
+    pub no_findings: bool,
 }
 
 /// Formats of `explain`'s report.

@@ -12,6 +12,7 @@
 //! - `diff`: a pure function from (desired, live) to a `Plan` (`plan`).
 //! - `render`: a `Plan` as text, JSON, Markdown, SARIF or JUnit XML.
 //! - `apply`: executes a `Plan`, writing only what it lists.
+//! - `migrate`: classic protection as rulesets, with the proof that nothing changes.
 //! - `weakening`: which changes lower protection, which `apply` refuses unless asked.
 //! - `commands`: one module per subcommand; `cli` holds the clap types.
 
@@ -23,15 +24,18 @@ pub mod diff;
 pub mod effective;
 pub mod error;
 pub mod exceptions;
+pub mod findings;
 pub mod github;
 pub mod limits;
 pub mod live;
+pub mod migrate;
 pub mod model;
 pub mod names;
 pub mod org;
 pub mod plan;
 pub mod policy;
 pub mod progress;
+pub mod redact;
 pub mod render;
 #[cfg(test)]
 mod testing;
@@ -54,6 +58,7 @@ pub fn run(cli: &Cli) -> ExitStatus {
         Command::Apply(args) => args.remote.verbose,
         Command::Export(args) => args.remote.verbose,
         Command::Explain(args) => args.remote.verbose,
+        Command::Migrate(args) => args.remote.verbose,
         Command::Issue(args) => args.remote.verbose,
         Command::Comment(args) => args.remote.verbose,
         Command::Validate(_) | Command::Schema(_) | Command::Completions(_) | Command::Man => false,
@@ -66,10 +71,11 @@ pub fn run(cli: &Cli) -> ExitStatus {
             && std::env::var_os("TERM").is_none_or(|term| term != "dumb")
             && stdout.is_terminal(),
     };
-    let mut out = stdout.lock();
+    // Both streams are redacted: no credential the process holds is ever printed.
+    let mut out = redact::Redacting::new(stdout.lock());
     // Not locked for the whole command: the spinner and the request log write to stderr
     // from other threads, and would wait forever for a lock held here.
-    let mut err = stderr;
+    let mut err = redact::Redacting::new(stderr);
     let result = match &cli.command {
         Command::Validate(args) => commands::validate::run(args, &mut out, &mut err),
         Command::Schema(args) => commands::schema::run(args, &mut out),
@@ -77,6 +83,7 @@ pub fn run(cli: &Cli) -> ExitStatus {
         Command::Apply(args) => commands::apply::run(args, &ctx, &mut out, &mut err),
         Command::Export(args) => commands::export::run(args, &ctx, &mut out),
         Command::Explain(args) => commands::explain::run(args, &ctx, &mut out),
+        Command::Migrate(args) => commands::migrate::run(args, &ctx, &mut out, &mut err),
         Command::Issue(args) => commands::issue::run(args, &ctx, &mut out, &mut err),
         Command::Comment(args) => commands::comment::run(args, &ctx, &mut out),
         Command::Completions(args) => commands::completions::completions(args.shell, &mut out),

@@ -30,6 +30,21 @@ pub struct LiveState {
     pub evidence: BTreeMap<String, BranchEvidence>,
     /// What the token could not read of what the policy manages, each named.
     pub gaps: Vec<crate::plan::Gap>,
+    /// What GitHub said of the security features besides their values.
+    pub switches: SwitchFacts,
+}
+
+/// What decides whether `apply` can change a security feature (DESIGN §12).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SwitchFacts {
+    /// The code security configuration attached to the repository, by name: it governs
+    /// every security feature but immutable releases (emulator/github-api/QUIRKS.md 59).
+    pub configuration: Option<String>,
+    /// Features GitHub does not offer this repository (its plan or visibility), with its
+    /// message.
+    pub unavailable: BTreeMap<crate::model::SecurityFeature, String>,
+    /// Features the repository's owner enforces.
+    pub enforced: BTreeSet<crate::model::SecurityFeature>,
 }
 
 /// A live repository ruleset's id, and the parameters it has that the policy format does
@@ -62,6 +77,7 @@ impl LiveState {
             default_branch: None,
             evidence: BTreeMap::new(),
             gaps: Vec::new(),
+            switches: SwitchFacts::default(),
         }
     }
 

@@ -15,13 +15,13 @@ pub trait Log: Send + Sync {
     fn line(&self, text: &str);
 }
 
-/// Writes each line to stderr.
+/// Writes each line to stderr, credentials redacted.
 #[derive(Debug, Default, Clone, Copy)]
 pub struct StderrLog;
 
 impl Log for StderrLog {
     fn line(&self, text: &str) {
-        let _ = writeln!(std::io::stderr().lock(), "{text}");
+        let _ = writeln!(std::io::stderr().lock(), "{}", crate::redact::redact(text));
     }
 }
 

@@ -1,14 +1,21 @@
 //! What the tests below the binary share (compiled only under `cfg(test)`): the policy
-//! this project exists for, a fake repository ready for it, and secret values.
+//! this project exists for, GitHub as the emulator models it (seeded as the integration
+//! tests seed it) behind the real client, and secret values.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use gh_policy_emulator::{Emulator, Seed};
 
 use crate::diff::{self, SecretSources};
-use crate::github::fake::FakeGithub;
-use crate::github::read;
+use crate::github::client::{ApiRoot, ClientConfig, Token, WriteClient};
 use crate::github::write::SecretValues;
+use crate::github::{RestWriter, read};
 use crate::model::RepoSettings;
+use crate::names::RepoName;
 use crate::plan::Plan;
+use crate::progress::MemoryLog;
 
 /// Returns the repository's own `policy.yaml`: main/stage/dev and staging/production.
 pub fn flow_policy() -> RepoSettings {
@@ -16,16 +23,69 @@ pub fn flow_policy() -> RepoSettings {
         .expect("the repository's own policy is valid")
 }
 
-/// Returns an empty `acme/katz-backend` that knows the names the flow policy uses, with the
-/// branches main, stage and dev.
-pub fn flow_repository() -> FakeGithub {
-    let github = FakeGithub::new();
-    github.add_branch("stage");
-    github.add_branch("dev");
-    github.add_user("octocat", 583_231);
-    github.add_team("release-managers", 4001);
-    github.add_app("github-actions", 15368);
-    github
+/// GitHub for one test: the emulator, and the seam over HTTP to it as `apply` holds it.
+pub struct Github {
+    /// The emulator: its state, its log of requests, its faults.
+    pub emu: Emulator,
+    /// Reads and writes through the real client.
+    pub rest: RestWriter,
+    /// The seed's top-level repository (empty names for an organisation-only seed).
+    repo: RepoName,
+}
+
+/// Returns the integration tests' empty repository (`tests/fixtures/live/empty.json`):
+/// `acme/katz-backend` with the branches main, stage and dev, and the users, team and app
+/// the flow policy names.
+pub fn flow_repository() -> Github {
+    let seed = Emulator::load_seed(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/live/empty.json"
+    ))
+    .expect("the integration tests' seed loads");
+    Github::start(seed)
+}
+
+impl Github {
+    /// Starts the emulator on `seed` and a client of it that neither paces nor retries.
+    pub fn start(seed: Seed) -> Self {
+        let repo = RepoName {
+            owner: seed.repo.owner.clone(),
+            name: seed.repo.name.clone(),
+        };
+        let emu = Emulator::start(seed);
+        let root = ApiRoot::parse(&emu.url()).expect("the emulator's URL is a loopback URL");
+        let mut config = ClientConfig::new(root, Arc::new(Token::new(emu.token())));
+        config.write_pace = Duration::ZERO;
+        config.points_per_minute = 0;
+        config.read_retries = 0;
+        config.overall_timeout = None;
+        config.log = Arc::new(MemoryLog::default());
+        let rest = RestWriter::new(WriteClient::new(config));
+        Self { emu, rest, repo }
+    }
+
+    /// Returns the seed's top-level repository (`acme/katz-backend` for
+    /// [`flow_repository`]).
+    pub fn repo(&self) -> RepoName {
+        self.repo.clone()
+    }
+
+    /// Returns the requests so far as `METHOD /path` (without the query), oldest first.
+    pub fn calls(&self) -> Vec<String> {
+        self.emu
+            .requests()
+            .iter()
+            .map(|r| format!("{} {}", r.method, r.path))
+            .collect()
+    }
+
+    /// Returns the writes so far (every request but a GET), as [`Github::calls`] does.
+    pub fn writes(&self) -> Vec<String> {
+        self.calls()
+            .into_iter()
+            .filter(|call| !call.starts_with("GET "))
+            .collect()
+    }
 }
 
 /// The values of the flow policy's secrets.
@@ -62,13 +122,14 @@ impl SecretValues for Values {
     }
 }
 
-/// Reads the fake and plans the policy against it.
-pub async fn plan(github: &FakeGithub, desired: &RepoSettings, values: &Values) -> Plan {
-    let live = read::read_live(github, github.repo(), desired)
+/// Reads the repository and plans the policy against it.
+pub async fn plan(github: &Github, desired: &RepoSettings, values: &Values) -> Plan {
+    let repo = github.repo();
+    let live = read::read_live(github.rest.reader(), &repo, desired)
         .await
-        .expect("the fake answers every read");
+        .expect("the emulator answers every read");
     diff::plan(
-        &github.repo().to_string(),
+        &repo.to_string(),
         desired,
         &live,
         &diff::Context {

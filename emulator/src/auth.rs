@@ -6,7 +6,6 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use jsonwebtoken::{Algorithm, DecodingKey, Validation};
 use serde_json::Value;
 
 use crate::seed::{InstallationSeed, Role, TokenSeed};
@@ -20,6 +19,8 @@ pub mod test_keys {
     pub const PRIVATE_KEY_PEM: &str = include_str!("../test-keys/app-private-key.pem");
     /// SPKI PEM of the matching public key.
     pub const PUBLIC_KEY_PEM: &str = include_str!("../test-keys/app-public-key.pem");
+    /// The same private key as PKCS#8 PEM.
+    pub const PRIVATE_KEY_PKCS8_PEM: &str = include_str!("../test-keys/app-private-key-pkcs8.pem");
     /// PKCS#1 PEM of an unrelated private key, to sign JWTs the emulator must refuse.
     pub const OTHER_PRIVATE_KEY_PEM: &str = include_str!("../test-keys/other-private-key.pem");
 
@@ -33,9 +34,19 @@ pub mod test_keys {
             .as_secs();
         let claims =
             serde_json::json!({"iat": now - 60, "exp": now + 540, "iss": app_id.to_string()});
-        let key = jsonwebtoken::EncodingKey::from_rsa_pem(PRIVATE_KEY_PEM.as_bytes()).ok()?;
-        let header = jsonwebtoken::Header::new(jsonwebtoken::Algorithm::RS256);
-        jsonwebtoken::encode(&header, &claims, &key).ok()
+        sign(&claims, PRIVATE_KEY_PEM)
+    }
+
+    /// Returns `claims` as a JWT signed RS256 with a PEM private key (PKCS#1 or PKCS#8);
+    /// `None` when the key is not one.
+    pub fn sign(claims: &serde_json::Value, private_key_pem: &str) -> Option<String> {
+        crate::rs256::sign(claims, private_key_pem)
+    }
+
+    /// Returns the claims of a JWT signed RS256 with [`PRIVATE_KEY_PEM`] (checked against
+    /// [`PUBLIC_KEY_PEM`]); `None` for any other.
+    pub fn verify(jwt: &str) -> Option<serde_json::Value> {
+        crate::rs256::verify(jwt, PUBLIC_KEY_PEM)
     }
 }
 
@@ -119,11 +130,7 @@ pub(crate) fn verify_jwt(world: &World, jwt: &str) -> Result<u64, Reply> {
         .public_key
         .as_deref()
         .unwrap_or(test_keys::PUBLIC_KEY_PEM);
-    let key = DecodingKey::from_rsa_pem(pem.as_bytes()).map_err(|_| undecodable())?;
-    let mut v = Validation::new(Algorithm::RS256);
-    v.validate_exp = false;
-    v.required_spec_claims.clear();
-    jsonwebtoken::decode::<Value>(jwt, &key, &v).map_err(|_| undecodable())?;
+    crate::rs256::verify(jwt, pem).ok_or_else(undecodable)?;
     let now = now_secs();
     let iat = claims["iat"]
         .as_i64()

@@ -3,8 +3,9 @@
 use std::sync::Mutex;
 use std::time::Duration;
 
-use crate::server::{LIMIT, lock, now_secs};
+use crate::limits::{LIMIT, now_secs};
 use crate::state::{Reply, docs, error};
+use crate::sync::lock;
 
 /// What an injected fault does.
 #[derive(Debug, Clone, PartialEq)]
@@ -29,6 +30,26 @@ pub enum FaultKind {
     CloseConnection,
     /// Wait, then process the request normally.
     Delay(Duration),
+    /// `429 Too Many Requests` with `Retry-After` and a body that does not say which limit
+    /// (as a proxy in front of GitHub, or GitHub itself, may send).
+    TooManyRequests {
+        /// Seconds for the `Retry-After` header.
+        retry_after: u64,
+    },
+    /// Answer `status` with the request's `Authorization` header echoed in the body, as a
+    /// misconfigured proxy or server does; the request is not processed.
+    EchoAuthorization {
+        /// The status, e.g. 400 or 502.
+        status: u16,
+        /// Where in the body the header is echoed.
+        shape: Echo,
+    },
+    /// Process the request normally, then answer this status instead of its own, body
+    /// kept (a proxy that turns `201 Created` into `200 OK`).
+    RewriteStatus(u16),
+    /// Process the request normally; a list answer repeats its first item at its end (as
+    /// a listing does when items move between pages while it is read).
+    RepeatFirstItem,
     /// 403 "Resource not accessible by personal access token" with
     /// `x-accepted-github-permissions: <accepted_permissions>`.
     Forbidden {
@@ -74,6 +95,17 @@ pub(crate) fn rewrite(
     }
 }
 
+/// Where an echoing server puts the `Authorization` header.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Echo {
+    /// In the `message` of a JSON error.
+    Message,
+    /// In an item of the `errors` array of a JSON error.
+    Errors,
+    /// In an HTML page (`text/html`).
+    Html,
+}
+
 /// A fault that fires for matching requests, a number of times.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Fault {
@@ -83,6 +115,9 @@ pub struct Fault {
     pub path_contains: String,
     /// Only requests to this repository (`owner/name`, case-insensitive, under `/repos/`).
     pub repository: Option<String>,
+    /// Only requests to this operation: its path template as GitHub's description writes it,
+    /// e.g. `/repos/{owner}/{repo}/environments/{environment_name}`.
+    pub operation: Option<String>,
     /// How many times it fires.
     pub times: usize,
     /// What it does.
@@ -96,6 +131,7 @@ impl Fault {
             method: None,
             path_contains: String::new(),
             repository: None,
+            operation: None,
             times: 1,
             kind,
         }
@@ -117,6 +153,15 @@ impl Fault {
     #[must_use]
     pub fn repository(mut self, repository: &str) -> Self {
         self.repository = Some(repository.to_owned());
+        self
+    }
+    /// Restricts the fault to one operation: a method and the path template GitHub's
+    /// description gives it, e.g. `("PUT", "/repos/{owner}/{repo}/environments/{environment_name}")`
+    /// (and not the secrets under that environment, which a path part would also match).
+    #[must_use]
+    pub fn operation(mut self, method: &str, template: &str) -> Self {
+        self.method = Some(method.to_owned());
+        self.operation = Some(template.to_owned());
         self
     }
     /// Makes the fault fire on every matching request, for good.
@@ -147,11 +192,13 @@ fn under_repo(path: &str, repository: &str) -> bool {
     format!("{}/{}", decoded(owner), decoded(name)).eq_ignore_ascii_case(repository)
 }
 
-/// Takes the first fault that matches the request, counting it down.
+/// Takes the first fault that matches the request, counting it down. `template` is the
+/// operation the path routes to, if any.
 pub(crate) fn take_fault(
     faults: &Mutex<Vec<Fault>>,
     method: &str,
     path: &str,
+    template: Option<&str>,
 ) -> Option<FaultKind> {
     let mut faults = lock(faults);
     let i = faults.iter().position(|f| {
@@ -161,6 +208,7 @@ pub(crate) fn take_fault(
                 .is_none_or(|m| m.eq_ignore_ascii_case(method))
             && path.contains(&f.path_contains)
             && f.repository.as_deref().is_none_or(|r| under_repo(path, r))
+            && f.operation.as_deref().is_none_or(|o| template == Some(o))
     })?;
     faults[i].times = faults[i]
         .times
@@ -177,6 +225,7 @@ pub(crate) fn fault_reply(kind: &FaultKind) -> Reply {
     match kind {
         FaultKind::Status(code) => {
             let message = match code {
+                401 => "Bad credentials",
                 500 => "Server Error",
                 502 => "Bad Gateway",
                 503 => "Service Unavailable",
@@ -205,11 +254,45 @@ pub(crate) fn fault_reply(kind: &FaultKind) -> Reply {
             ));
             r
         }
+        FaultKind::TooManyRequests { retry_after } => {
+            let mut r = Reply::json(429, serde_json::json!({"message": "Too Many Requests"}));
+            r.headers
+                .push(("retry-after".into(), retry_after.to_string()));
+            r
+        }
         // Handled by the caller.
         FaultKind::TruncatedBody
         | FaultKind::CloseConnection
         | FaultKind::Delay(_)
+        | FaultKind::EchoAuthorization { .. }
+        | FaultKind::RewriteStatus(_)
+        | FaultKind::RepeatFirstItem
         | FaultKind::Rewrite { .. } => error(500, "Server Error", docs::REST),
+    }
+}
+
+/// Returns the answer of a server that echoes the request's `Authorization` header.
+pub(crate) fn echo_reply(status: u16, shape: Echo, authorization: &str) -> Reply {
+    let echoed = format!("Authorization: {authorization}");
+    match shape {
+        Echo::Message => Reply::json(
+            status,
+            serde_json::json!({"message": format!("Bad request: {echoed}"), "status": status.to_string()}),
+        ),
+        Echo::Errors => Reply::json(
+            status,
+            serde_json::json!({"message": "Validation Failed", "errors": [{"code": "custom", "message": echoed}]}),
+        ),
+        Echo::Html => {
+            let mut r = Reply::empty(status);
+            r.text = Some(
+                format!(
+                    "<html><body><h1>{status} Bad Gateway</h1><pre>GET / HTTP/1.1\n{echoed}\n</pre></body></html>"
+                )
+                .into(),
+            );
+            r
+        }
     }
 }
 
@@ -220,7 +303,11 @@ pub(crate) fn primary_limit_reply(limit: u64, reset: u64) -> Reply {
         "API rate limit exceeded for user ID 1. If you reach out to GitHub Support for help, please include the request ID.",
         "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-the-primary-rate-limit",
     );
+    r.headers
+        .push(("x-ratelimit-limit".into(), limit.to_string()));
     r.headers.push(("x-ratelimit-remaining".into(), "0".into()));
+    r.headers
+        .push(("x-ratelimit-resource".into(), "core".into()));
     r.headers
         .push(("x-ratelimit-used".into(), limit.to_string()));
     r.headers

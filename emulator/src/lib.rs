@@ -4,12 +4,15 @@
 mod auth;
 mod builder;
 mod faults;
+pub mod graphql;
 mod limits;
 mod render;
+mod rs256;
 mod schema;
 mod seed;
 mod server;
 mod state;
+mod sync;
 
 use std::net::SocketAddr;
 use std::path::Path;
@@ -23,17 +26,20 @@ use serde_json::Value;
 
 pub use auth::test_keys;
 pub use builder::EmulatorBuilder;
-pub use faults::{Fault, FaultKind};
+pub use faults::{Echo, Fault, FaultKind};
 pub use limits::{SecondaryLimits, Stats};
 pub use schema::{github_api_dir, validate_request, validate_response};
 pub use seed::{
-    AppSeed, BranchPolicySeed, BranchSeed, CheckRunSeed, CommentSeed, DeploymentBranchPolicySeed,
-    EnvironmentSeed, InstallationSeed, IssueSeed, LabelSeed, OrgAdminActorId, OrgSeed, Realism,
-    RepoSeed, RepositorySeed, ReturnOrder, ReviewerSeed, Role, Seed, TeamSeed, TokenSeed, UserSeed,
+    ActivitySeed, AppSeed, BranchPolicySeed, BranchSeed, CheckRunSeed, CodeownersErrorSeed,
+    CodeownersSeed, CollaboratorSeed, CommentSeed, CommitSeed, DeploymentBranchPolicySeed,
+    EnvironmentSeed, InstallationSeed, IssueSeed, LabelSeed, OrgAdminActorId, OrgSeed,
+    PullRequestSeed, Realism, RepoSeed, RepositorySeed, ReturnOrder, ReviewerSeed, Role, Seed,
+    SettingsSeed, TeamSeed, TokenSeed, UserSeed,
 };
 pub use state::ref_patterns;
 
-use server::{Shared, lock};
+use server::Shared;
+use sync::lock;
 
 /// One request as the emulator saw it. The token itself is never stored.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -176,11 +182,13 @@ impl Emulator {
         lock(&self.shared.log).clone()
     }
 
-    /// Returns the requests so far that were not GETs (the writes).
+    /// Returns the requests so far that were not GETs (the writes); GraphQL queries only
+    /// read (the emulator serves no mutation), so they are not among them.
     pub fn writes(&self) -> Vec<LoggedRequest> {
+        let graphql = graphql::path(&self.shared.prefix);
         lock(&self.shared.log)
             .iter()
-            .filter(|r| r.method != "GET")
+            .filter(|r| r.method != "GET" && r.path != graphql)
             .cloned()
             .collect()
     }
@@ -221,6 +229,12 @@ impl Emulator {
                 .repository(repository)
                 .always(),
         );
+    }
+
+    /// Renames a repository (`owner/name` to `new_name`): its old name answers
+    /// `301 Moved Permanently` from then on, as GitHub's does.
+    pub fn rename_repository(&self, from: &str, new_name: &str) -> Result<(), String> {
+        lock(&self.shared.state).rename(from, new_name)
     }
 
     /// Removes every fault that has not fired yet.
@@ -283,6 +297,11 @@ impl Emulator {
     /// Returns how many requests counted against the primary rate limit so far.
     pub fn rate_limit_used(&self) -> u64 {
         *lock(&self.shared.used)
+    }
+
+    /// Returns the GraphQL points spent so far (GraphQL's own budget).
+    pub fn graphql_points_used(&self) -> u64 {
+        *lock(&self.shared.graphql_used)
     }
 
     /// Returns the traffic statistics (in flight, busiest endpoint, secondary-limit refusals,

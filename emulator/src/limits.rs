@@ -7,11 +7,21 @@
 
 use std::collections::{BTreeMap, VecDeque};
 use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use serde::{Deserialize, Serialize};
 
-use crate::server::lock;
+use crate::sync::lock;
+
+/// The primary rate limit of a user token (requests per hour).
+pub(crate) const LIMIT: u64 = 5000;
+
+/// Returns the current Unix time in seconds.
+pub(crate) fn now_secs() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
+}
 
 /// The secondary limits; [`crate::EmulatorBuilder::secondary_limits`] sets them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -140,7 +150,7 @@ impl Limiter {
         &self,
         key: &str,
         endpoint: &str,
-        method: &str,
+        cost: u64,
         in_flight: usize,
         limited: bool,
     ) -> Result<(), Refusal> {
@@ -151,7 +161,6 @@ impl Limiter {
         }
         let now = Instant::now();
         let width = self.limits.window;
-        let cost = points(method);
         if in_flight > self.limits.max_in_flight {
             i.stats.secondary_refusals += 1;
             return Err(Refusal { retry_after: 1 });

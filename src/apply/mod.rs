@@ -6,10 +6,10 @@
 //! applied, failed (with GitHub's message) or not attempted, so a rerun (which plans afresh)
 //! converges.
 
-use crate::github::write::{SecretValues, perform};
-use crate::github::{ApiError, GithubWrite};
+use crate::github::write::{Refusal, SecretValues, perform, perform_switches};
+use crate::github::{ApiError, RestWriter};
 use crate::names::RepoName;
-use crate::plan::{Change, Plan};
+use crate::plan::{Change, Plan, Target};
 
 /// What happened to one change.
 #[derive(Debug)]
@@ -26,6 +26,9 @@ pub enum Outcome {
     Excepted,
     /// `apply` cannot make this change (the plan says why).
     Inapplicable,
+    /// GitHub refused some settings of the change for the repository's plan, visibility or
+    /// an organisation policy, each with its message; the others were written (DESIGN §12).
+    Refused(Vec<Refusal>),
 }
 
 /// The account of an apply: one outcome per plan change, in plan order.
@@ -35,6 +38,8 @@ pub struct ApplyReport {
     pub outcomes: Vec<(Change, Outcome)>,
     /// What GitHub accepted but did differently (e.g. users dropped from a restriction).
     pub warnings: Vec<String>,
+    /// A stop was asked for (a signal) before every change was attempted.
+    pub interrupted: bool,
 }
 
 impl ApplyReport {
@@ -58,15 +63,43 @@ impl ApplyReport {
 pub async fn execute(
     plan: &Plan,
     repo: &RepoName,
-    github: &dyn GithubWrite,
+    github: &RestWriter,
     secrets: &dyn SecretValues,
+) -> ApplyReport {
+    execute_until(plan, repo, github, secrets, &|| false).await
+}
+
+/// Executes the applicable changes of `plan`, in order, on `repo`, until `stop` says so:
+/// it is asked before each write, so a write once started is finished.
+pub async fn execute_until(
+    plan: &Plan,
+    repo: &RepoName,
+    github: &RestWriter,
+    secrets: &dyn SecretValues,
+    stop: &(dyn Fn() -> bool + Sync),
 ) -> ApplyReport {
     let mut outcomes = Vec::with_capacity(plan.changes.len());
     let mut warnings = Vec::new();
     let mut stopped = false;
+    let mut interrupted = false;
     for change in &plan.changes {
+        if !stopped && change.target.is_some() && change.applicable && !change.excepted && stop() {
+            stopped = true;
+            interrupted = true;
+        }
         let outcome = match (&change.target, change.applicable) {
             _ if change.excepted => Outcome::Excepted,
+            (Some(target), true) if !stopped && is_switches(target) => {
+                match perform_switches(github, repo, target).await {
+                    Some(Ok(refusals)) if refusals.is_empty() => Outcome::Applied,
+                    Some(Ok(refusals)) => Outcome::Refused(refusals),
+                    Some(Err(err)) => {
+                        stopped = true;
+                        Outcome::Failed(err)
+                    }
+                    None => Outcome::NoWrite,
+                }
+            }
             (Some(target), true) if !stopped => {
                 match perform(github, repo, target, secrets).await {
                     Ok(mut more) => {
@@ -86,7 +119,45 @@ pub async fn execute(
         };
         outcomes.push((change.clone(), outcome));
     }
-    ApplyReport { outcomes, warnings }
+    ApplyReport {
+        outcomes,
+        warnings,
+        interrupted,
+    }
+}
+
+/// The targets whose writes GitHub may refuse one by one (`perform_switches`).
+fn is_switches(target: &Target) -> bool {
+    matches!(
+        target,
+        Target::RepositorySettings(_) | Target::Security(_) | Target::Actions(_)
+    )
+}
+
+impl ApplyReport {
+    /// Marks what GitHub refused in a plan made after apply: those changes of the same
+    /// address are drift `apply` cannot fix, with GitHub's words as the reason.
+    pub fn mark_refused(&self, plan: &mut Plan) {
+        for (refused, outcome) in &self.outcomes {
+            let Outcome::Refused(refusals) = outcome else {
+                continue;
+            };
+            let reason = refusals
+                .iter()
+                .map(|r| format!("{}: {}", r.path, r.message))
+                .collect::<Vec<_>>()
+                .join("; ");
+            for change in plan
+                .changes
+                .iter_mut()
+                .filter(|c| c.address == refused.address && c.applicable)
+            {
+                change.applicable = false;
+                change.reason = Some(reason.clone());
+                change.target = None;
+            }
+        }
+    }
 }
 
 #[cfg(test)]

@@ -1,18 +1,13 @@
 // Compiled only under cfg(test) (see `mod tests;` in apply/mod.rs).
-//! Apply through the GitHub seam, on the in-memory fake: order, exact writes, stopping at
-//! the first failure, and that writes follow targets, never display paths.
+//! Apply through the GitHub seam, on the emulator: order, exact writes, stopping at the
+//! first failure, and that writes follow targets, never display paths.
+
+use gh_policy_emulator::{Fault, FaultKind};
 
 use super::*;
-use crate::github::fake::FakeGithub;
 use crate::testing::{Values, flow_policy, flow_repository, plan};
 
-fn ops(github: &FakeGithub) -> Vec<String> {
-    github
-        .writes()
-        .iter()
-        .map(|call| format!("{} {}", call.op, call.object))
-        .collect()
-}
+const REPO: &str = "/repos/acme/katz-backend";
 
 #[tokio::test]
 async fn an_empty_repository_gets_the_flow_in_plan_order_and_then_is_in_sync() {
@@ -20,29 +15,29 @@ async fn an_empty_repository_gets_the_flow_in_plan_order_and_then_is_in_sync() {
     let policy = flow_policy();
     let values = Values::flow();
     let plan = plan(&github, &policy, &values).await;
-    github.clear_calls();
-    let report = execute(&plan, github.repo(), &github, &values).await;
+    github.emu.clear_log();
+    let report = execute(&plan, &github.repo(), &github.rest, &values).await;
     assert!(!report.failed());
     assert_eq!(
-        ops(&github),
+        github.writes(),
         [
-            "put_branch_protection dev",
-            "put_branch_protection main",
-            "set_status_checks main",
-            "put_branch_protection stage",
-            "put_environment production",
-            "create_deployment_branch_policy production",
-            "put_environment_secret production/SSH_PRIVATE_KEY",
-            "create_environment_variable production/HEALTH_URL",
-            "put_environment staging",
-            "create_deployment_branch_policy staging",
-            "put_environment_secret staging/SSH_PRIVATE_KEY",
-            "create_environment_variable staging/HEALTH_URL",
+            format!("PUT {REPO}/branches/dev/protection"),
+            format!("PUT {REPO}/branches/main/protection"),
+            format!("PATCH {REPO}/branches/main/protection/required_status_checks"),
+            format!("PUT {REPO}/branches/stage/protection"),
+            format!("PUT {REPO}/environments/production"),
+            format!("POST {REPO}/environments/production/deployment-branch-policies"),
+            format!("PUT {REPO}/environments/production/secrets/SSH_PRIVATE_KEY"),
+            format!("POST {REPO}/environments/production/variables"),
+            format!("PUT {REPO}/environments/staging"),
+            format!("POST {REPO}/environments/staging/deployment-branch-policies"),
+            format!("PUT {REPO}/environments/staging/secrets/SSH_PRIVATE_KEY"),
+            format!("POST {REPO}/environments/staging/variables"),
         ]
     );
     assert_eq!(
-        github.environment("production").unwrap().secrets["SSH_PRIVATE_KEY"],
-        b"prod-key"
+        github.emu.secret_plaintext("production", "SSH_PRIVATE_KEY"),
+        Some(b"prod-key".to_vec())
     );
     // What is left cannot be applied: the secrets without a value source.
     let again = crate::testing::plan(&github, &policy, &values).await;
@@ -56,9 +51,16 @@ async fn the_first_failure_stops_the_writes_and_the_report_accounts_for_every_ch
     let policy = flow_policy();
     let values = Values::flow();
     let plan = plan(&github, &policy, &values).await;
-    github.clear_calls();
-    github.fail_op("put_environment", 500);
-    let report = execute(&plan, github.repo(), &github, &values).await;
+    github.emu.clear_log();
+    github.emu.inject(
+        Fault::new(FaultKind::Status(500))
+            .operation(
+                "PUT",
+                "/repos/{owner}/{repo}/environments/{environment_name}",
+            )
+            .always(),
+    );
+    let report = execute(&plan, &github.repo(), &github.rest, &values).await;
     assert!(report.failed());
     let words: Vec<(&str, &str)> = report
         .outcomes
@@ -71,6 +73,7 @@ async fn the_first_failure_stops_the_writes_and_the_report_accounts_for_every_ch
                 Outcome::Inapplicable => "inapplicable",
                 Outcome::NoWrite => "met",
                 Outcome::Excepted => "excepted",
+                Outcome::Refused(_) => "refused",
             };
             (change.address.as_str(), word)
         })
@@ -92,8 +95,8 @@ async fn the_first_failure_stops_the_writes_and_the_report_accounts_for_every_ch
     );
     // Nothing was sent after the failure.
     assert_eq!(
-        ops(&github).last().map(String::as_str),
-        Some("put_environment production")
+        github.writes().last(),
+        Some(&format!("PUT {REPO}/environments/production"))
     );
     assert_eq!(report.applied(), 3);
 }
@@ -117,28 +120,21 @@ async fn writes_follow_targets_not_the_paths_people_read() {
                     }
                 }
             }
-            github.clear_calls();
-            execute(&plan, github.repo(), &github, &values).await;
-            github.writes()
+            github.emu.clear_log();
+            execute(&plan, &github.repo(), &github.rest, &values).await;
+            github.emu.writes()
         }
     };
     let plain = writes(false).await;
     let renamed = writes(true).await;
     assert!(!plain.is_empty());
     // Bodies are compared too, except sealed secrets (a fresh nonce each time).
-    let strip = |calls: Vec<crate::github::fake::Call>| {
-        calls
+    let strip = |writes: Vec<gh_policy_emulator::LoggedRequest>| {
+        writes
             .into_iter()
-            .map(|c| {
-                (
-                    c.op,
-                    c.object,
-                    if c.op == "put_environment_secret" {
-                        None
-                    } else {
-                        c.body
-                    },
-                )
+            .map(|w| {
+                let sealed = w.path.contains("/secrets/");
+                (w.method, w.path, if sealed { None } else { w.body })
             })
             .collect::<Vec<_>>()
     };
@@ -154,8 +150,8 @@ async fn an_empty_secret_value_is_never_uploaded() {
     let plan = plan(&github, &policy, &Values::flow()).await;
     let mut empty = Values::flow();
     empty.0.insert("STAGING_SSH_KEY".to_owned(), Vec::new());
-    github.clear_calls();
-    let report = execute(&plan, github.repo(), &github, &empty).await;
+    github.emu.clear_log();
+    let report = execute(&plan, &github.repo(), &github.rest, &empty).await;
     let failed: Vec<&str> = report
         .outcomes
         .iter()
@@ -164,8 +160,9 @@ async fn an_empty_secret_value_is_never_uploaded() {
         .collect();
     assert_eq!(failed, ["environments.staging.secrets.SSH_PRIVATE_KEY"]);
     assert!(
-        !ops(&github)
+        !github
+            .writes()
             .iter()
-            .any(|op| op.contains("staging/SSH_PRIVATE_KEY"))
+            .any(|write| write.contains("staging/secrets/SSH_PRIVATE_KEY"))
     );
 }

@@ -34,7 +34,8 @@ fn append_summary(write: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> io::R
     let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty()) else {
         return Ok(());
     };
-    let mut file = OpenOptions::new().create(true).append(true).open(path)?;
+    let file = OpenOptions::new().create(true).append(true).open(path)?;
+    let mut file = crate::redact::Redacting::new(file);
     write(&mut file)?;
     writeln!(file)
 }
@@ -60,17 +61,19 @@ pub fn write_annotations(
 
 /// Returns one workflow command line, `::COMMAND key=value,…::MESSAGE`, with the property
 /// values and the message escaped as GitHub asks, so that no outside text can end the
-/// command early or start another. `command` and the keys are ours, never outside text.
+/// command early or start another, and with every other control, line-separator and
+/// bidirectional character written as a visible escape (GitHub shows annotations as they
+/// are). `command` and the keys are ours, never outside text.
 pub fn workflow_command(command: &str, properties: &[(&str, &str)], message: &str) -> String {
     let properties: Vec<String> = properties
         .iter()
-        .map(|(key, value)| format!("{key}={}", escape_property(value)))
+        .map(|(key, value)| format!("{key}={}", escape_property(&visible(value))))
         .collect();
     let separator = if properties.is_empty() { "" } else { " " };
     format!(
         "::{command}{separator}{}::{}",
         properties.join(","),
-        escape_data(message)
+        escape_data(&visible(message))
     )
 }
 
@@ -116,6 +119,20 @@ fn compact(value: &serde_json::Value) -> String {
     }
 }
 
+/// Returns text with every control (but CR and LF, which GitHub's own escapes carry),
+/// line-separator and bidirectional character written as a visible `\u{…}`.
+fn visible(text: &str) -> String {
+    text.chars()
+        .fold(String::with_capacity(text.len()), |mut out, c| {
+            if c != '\n' && c != '\r' && crate::names::is_unprintable(c) {
+                let _ = write!(out, "\\u{{{:x}}}", u32::from(c));
+            } else {
+                out.push(c);
+            }
+            out
+        })
+}
+
 /// Escapes the message of a workflow command: `%`, CR and LF.
 fn escape_data(text: &str) -> String {
     text.replace('%', "%25")
@@ -131,6 +148,19 @@ fn escape_property(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn control_and_bidirectional_characters_never_reach_an_annotation() {
+        let line = workflow_command(
+            "error",
+            &[("title", "policy drift: rulesets.a\u{1b}[31m\u{202e}")],
+            "bell\u{7} and\u{85}next\u{2028}",
+        );
+        assert_eq!(
+            line,
+            "::error title=policy drift%3A rulesets.a\\u{1b}[31m\\u{202e}::bell\\u{7} and\\u{85}next\\u{2028}"
+        );
+    }
 
     #[test]
     fn workflow_command_values_are_escaped() {

@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use clap::{Arg, Args};
 
 use super::RemoteArgs;
+use super::values::milliseconds;
 
 /// `issue --help`'s exit codes.
 pub(super) const ISSUE_EXIT_CODES: &str = "\
@@ -40,7 +41,8 @@ pub struct WritePaceArgs {
         value_name = "MS",
         default_value_t = 1000,
         env = "GH_POLICY_WRITE_DELAY_MS",
-        hide_env_values = true
+        hide_env_values = true,
+        value_parser = milliseconds
     )]
     pub write_delay_ms: u64,
 }

@@ -4,18 +4,16 @@ use std::io::Write;
 use std::time::Duration;
 
 use crate::cli::ApplyArgs;
-use crate::commands::confirm::{confirm, confirm_weakening, guard_weakening};
-use crate::commands::execute::{Reviewed, execute_and_verify, refuse_missing_secret_values};
+use crate::commands::execute::Reviewed;
 use crate::commands::policy_file::{self, Mode};
-use crate::commands::process::{self, ProcessSecrets};
-use crate::commands::{Context, guard, org, remote};
+use crate::commands::review::review_and_apply;
+use crate::commands::{Context, org, process, remote, saved};
 use crate::diff;
 use crate::error::{Error, ExitStatus};
 use crate::github::RestWriter;
 use crate::github::client::WriteClient;
 use crate::github::read::{self, OrgRulesets};
 use crate::progress::with_spinner;
-use crate::render;
 
 /// Runs `apply`: exit 0 when the repository matches, 2 when only drift apply cannot fix
 /// remains, 1 on any error (a partial apply included).
@@ -25,6 +23,9 @@ pub fn run(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> Result<ExitStatus, Error> {
+    if let Some(path) = &args.plan {
+        return saved::apply(args, path, ctx, out, err);
+    }
     let (desired, located) = match policy_file::load(&args.policy.policy, args.org.org.as_deref())?
     {
         Mode::Organization(policy, located) => {
@@ -45,45 +46,11 @@ pub fn run(
         let live = with_spinner(
             format!("reading {repo} from GitHub…"),
             ctx.verbose,
-            read::read_live(&github, &repo, &desired),
+            read::read_live(github.reader(), &repo, &desired),
         )
         .await
         .map_err(|err| err.located(&desired, &[Vec::new()], &located))?;
         let plan = diff::plan(&repo.to_string(), &desired, &live, &context);
-        render::render(&plan, render::Format::Text, ctx.color, out)?;
-        for warning in &plan.warnings {
-            writeln!(err, "warning: {warning}")?;
-        }
-        if let Some(error) = guard::error(guard::lines(&plan, &[Vec::new()], &located, false)) {
-            return Err(error);
-        }
-        if plan.in_sync() {
-            return Ok(ExitStatus::Success);
-        }
-        let applicable = plan
-            .changes
-            .iter()
-            .filter(|c| c.applicable && !c.excepted)
-            .count();
-        if applicable == 0 {
-            writeln!(
-                out,
-                "\nNothing apply can change: the drift above needs a person."
-            )?;
-            return Ok(ExitStatus::Drift);
-        }
-        if args.require_secret_values {
-            refuse_missing_secret_values(&plan)?;
-        }
-        let weakening = guard_weakening(args, [&plan], false)?;
-        // Read once, before any write: what the plan will upload.
-        let values = ProcessSecrets::of_plans(&[&plan]);
-        if !args.yes {
-            out.flush()?;
-            confirm(&repo.to_string(), applicable, err)?;
-            confirm_weakening(&weakening, err)?;
-            github.restart_deadline();
-        }
         let org_rulesets = OrgRulesets::default();
         let reviewed = Reviewed {
             repo: &repo,
@@ -92,8 +59,6 @@ pub fn run(
             context: &context,
             org_rulesets: &org_rulesets,
         };
-        let result = execute_and_verify(&reviewed, &github, &values, ctx, out, err).await?;
-        writeln!(out, "\n{}", result.message)?;
-        Ok(result.status)
+        review_and_apply(args, &reviewed, &located, &github, ctx, out, err).await
     })
 }

@@ -4,20 +4,18 @@
 //! many repositories fit and which shards would, unless `--force`.
 
 use crate::error::Error;
+use crate::github::api::reads;
 use crate::github::wire::rate_limit::RateLimit;
-use crate::github::{ApiErrorKind, GithubRead};
+use crate::github::{ApiErrorKind, RestReader};
 use crate::org::budget::Estimate;
 
 /// Reads the budget left (`GET /rate_limit`, free); `None` with `--force`, or where there
 /// is no rate limit (GitHub Enterprise Server without one answers 404).
-pub async fn rate_limit_left(
-    github: &dyn GithubRead,
-    force: bool,
-) -> Result<Option<RateLimit>, Error> {
+pub async fn rate_limit_left(github: &RestReader, force: bool) -> Result<Option<RateLimit>, Error> {
     if force {
         return Ok(None);
     }
-    match github.rate_limit().await {
+    match github.read(reads::rate_limit()).await {
         Ok(limit) => Ok(Some(limit)),
         Err(err) if err.kind == ApiErrorKind::NotFound => Ok(None),
         Err(err) => Err(err.into()),
@@ -42,7 +40,7 @@ pub fn check(
     }
     let fit = estimate.fitting(limit.remaining);
     let mut error = Error::new(format!(
-        "this run may need {needed} more requests for {} ({} answered from the cache for free), and {} of {} are left until {}: {} fit",
+        "this run may need {needed} more requests for {} ({} answered for free, from the cache or GraphQL), and {} of {} are left until {}: {} fit",
         count(estimate.per_repository.len(), "repository", "repositories"),
         estimate.cached,
         limit.remaining,
@@ -50,7 +48,7 @@ pub fn check(
         reset_time(limit.reset),
         count(fit, "repository", "repositories"),
     ))
-    .detail("no repository was read, nothing was written");
+    .detail("no repository was read through REST, nothing was written");
     // A shard job reads what this run read once again.
     let shards = estimate.shards_fitting(limit.remaining);
     error = match (shards, shard) {
@@ -74,7 +72,7 @@ pub fn check(
 /// The estimate as `-v` shows it: what the run spends, and what the cache saves.
 pub fn describe(estimate: &Estimate) -> String {
     format!(
-        "rate budget: this run needs an estimated {} requests for {} ({} once, {} answered from the cache for free)",
+        "rate budget: this run needs an estimated {} requests for {} ({} once, {} answered for free, from the cache or GraphQL)",
         estimate.requests(),
         count(estimate.per_repository.len(), "repository", "repositories"),
         estimate.once,

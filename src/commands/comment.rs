@@ -12,8 +12,9 @@ use crate::cli::CommentArgs;
 use crate::commands::content::{self, LabelSpec};
 use crate::commands::{Context, remote};
 use crate::error::{Error, ExitStatus};
+use crate::github::api::content as ops;
 use crate::github::wire::issue::{Comment, CommentRequest, IssueUpdate};
-use crate::github::{ApiError, ApiErrorKind, GithubContent};
+use crate::github::{ApiError, ApiErrorKind, RestContent};
 use crate::names::RepoName;
 use crate::plan::file::{PlanFile, Plans, Weakening};
 use crate::untrusted::escape;
@@ -37,15 +38,18 @@ pub fn run(args: &CommentArgs, ctx: &Context, out: &mut dyn Write) -> Result<Exi
         content::connect(&args.remote, &args.pace, &repo.owner, Some(&repo.name), ctx)?;
     let place = format!("{repo}#{}", args.pr);
     runtime.block_on(async {
-        let pull = github.issue(&repo, args.pr).await.map_err(|err| {
-            if err.kind == ApiErrorKind::NotFound {
-                Error::new(format!(
-                    "{place} does not exist, or the token cannot see it"
-                ))
-            } else {
-                Error::from(err)
-            }
-        })?;
+        let pull = github
+            .read(ops::issue(&repo, args.pr))
+            .await
+            .map_err(|err| {
+                if err.kind == ApiErrorKind::NotFound {
+                    Error::new(format!(
+                        "{place} does not exist, or the token cannot see it"
+                    ))
+                } else {
+                    Error::from(err)
+                }
+            })?;
         if pull.pull_request.is_none() {
             return Err(
                 Error::new(format!("{place} is an issue, not a pull request"))
@@ -112,13 +116,13 @@ fn weakening_section(weakening: &Weakening, many: bool) -> String {
 /// Creates the comment, or updates the one with the marker (the first, if several); a body
 /// that would not change is not written again.
 async fn keep_comment(
-    github: &dyn GithubContent,
+    github: &RestContent,
     repo: &RepoName,
     pr: u64,
     body: &str,
 ) -> Result<String, ApiError> {
     let existing: Option<Comment> = github
-        .comments(repo, pr)
+        .read(ops::comments(repo, pr))
         .await?
         .into_iter()
         .find(|comment| {
@@ -135,11 +139,15 @@ async fn keep_comment(
             format!("the plan comment already says so {}", comment.html_url)
         }
         Some(comment) => {
-            let updated = github.update_comment(repo, comment.id, &request).await?;
+            let updated = github
+                .write(ops::update_comment(repo, comment.id, &request))
+                .await?;
             format!("updated the plan comment {}", updated.html_url)
         }
         None => {
-            let created = github.create_comment(repo, pr, &request).await?;
+            let created = github
+                .write(ops::create_comment(repo, pr, &request))
+                .await?;
             format!("commented the plan {}", created.html_url)
         }
     })
@@ -147,7 +155,7 @@ async fn keep_comment(
 
 /// Puts the weakening label on the pull request, or takes it off; returns what was done.
 async fn keep_label(
-    github: &dyn GithubContent,
+    github: &RestContent,
     repo: &RepoName,
     pr: u64,
     labels: &[crate::github::wire::issue::IssueLabel],
@@ -174,7 +182,7 @@ async fn keep_label(
         labels: Some(labels),
         ..IssueUpdate::default()
     };
-    github.update_issue(repo, pr, &update).await?;
+    github.write(ops::update_issue(repo, pr, &update)).await?;
     Ok(Some(if weakens {
         format!(
             "labelled {}: the plan weakens protection",

@@ -9,9 +9,10 @@ use std::time::Duration;
 use crate::cli::{RemoteArgs, WritePaceArgs};
 use crate::commands::{Context, remote};
 use crate::error::Error;
+use crate::github::api::content;
 use crate::github::client::WriteClient;
 use crate::github::wire::issue::LabelRequest;
-use crate::github::{ApiError, GithubContent, RestContent};
+use crate::github::{ApiError, RestContent};
 use crate::names::RepoName;
 use crate::plan::file::{self, PlanFile, Plans, Weakening};
 use crate::plan::{OrgPlan, Plan};
@@ -117,11 +118,11 @@ pub fn connect(
 /// Makes the label in the repository unless it has one of that name (GitHub would make it
 /// grey, without a description, when an issue names it). Returns whether it was made.
 pub async fn ensure_label(
-    github: &dyn GithubContent,
+    github: &RestContent,
     repo: &RepoName,
     label: &LabelSpec,
 ) -> Result<bool, ApiError> {
-    let labels = github.labels(repo).await?;
+    let labels = github.read(content::labels(repo)).await?;
     if labels
         .iter()
         .any(|existing| existing.name.eq_ignore_ascii_case(label.name))
@@ -133,7 +134,7 @@ pub async fn ensure_label(
         color: label.color.to_owned(),
         description: label.description.to_owned(),
     };
-    github.create_label(repo, &request).await?;
+    github.write(content::create_label(repo, &request)).await?;
     Ok(true)
 }
 

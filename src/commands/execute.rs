@@ -6,6 +6,7 @@ use std::io::Write;
 
 use crate::apply::{self, ApplyReport, Outcome};
 use crate::commands::Context;
+use crate::commands::interrupt::Interrupt;
 use crate::diff;
 use crate::error::{Error, ExitStatus};
 use crate::github::RestWriter;
@@ -41,6 +42,7 @@ pub(crate) async fn execute_and_verify(
     reviewed: &Reviewed<'_>,
     github: &RestWriter,
     values: &dyn SecretValues,
+    interrupt: &Interrupt,
     ctx: &Context,
     out: &mut dyn Write,
     err: &mut dyn Write,
@@ -57,8 +59,15 @@ pub(crate) async fn execute_and_verify(
         .iter()
         .filter(|c| c.applicable && !c.excepted)
         .count();
-    let report = apply::execute(plan, repo, github, values).await;
+    let report = apply::execute_until(plan, repo, github, values, &|| interrupt.asked()).await;
     write_report(&report, out, err)?;
+    if report.interrupted {
+        return Err(Error::new(format!(
+            "apply interrupted: {} of {applicable} changes applied, the rest not attempted",
+            report.applied()
+        ))
+        .with_hint("run apply again when ready: it plans afresh and converges"));
+    }
     if report.failed() {
         return Err(Error::new(format!(
             "apply stopped after a failed write: {} of {applicable} changes applied",
@@ -69,10 +78,11 @@ pub(crate) async fn execute_and_verify(
     let after = with_spinner(
         format!("reading {repo} back to verify…"),
         ctx.verbose,
-        read::read_live_in_org(github, repo, desired, org_rulesets),
+        read::read_live_in_org(github.reader(), repo, desired, org_rulesets),
     )
     .await?;
-    let remaining = diff::plan(&repo.to_string(), desired, &after, context);
+    let mut remaining = diff::plan(&repo.to_string(), desired, &after, context);
+    report.mark_refused(&mut remaining);
     if remaining
         .changes
         .iter()
@@ -151,8 +161,14 @@ fn write_report(
             Outcome::NoWrite => ("✓", "met"),
             Outcome::Excepted => ("=", "excepted"),
             Outcome::Inapplicable => ("!", "cannot apply"),
+            Outcome::Refused(_) => ("!", "refused"),
         };
         writeln!(out, "  {mark} {word:<13} {}", change.address)?;
+        if let Outcome::Refused(refusals) = outcome {
+            for refusal in refusals {
+                writeln!(out, "      {}: {}", refusal.path, refusal.message)?;
+            }
+        }
         if let Outcome::Failed(error) = outcome {
             writeln!(out, "      {error}")?;
             crate::error::write_causes(std::error::Error::source(error), out, "      ")?;

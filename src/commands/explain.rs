@@ -9,6 +9,7 @@ use crate::effective::explain::explain;
 use crate::error::{Error, ExitStatus};
 use crate::github::client::ReadClient;
 use crate::github::{RestReader, read};
+use crate::model::RepoSettings;
 use crate::progress::with_spinner;
 use crate::render;
 
@@ -34,7 +35,19 @@ pub fn run(args: &ExplainArgs, ctx: &Context, out: &mut dyn Write) -> Result<Exi
         ctx.verbose,
         read::read_protection_of(&github, &repo, &keys),
     ))?;
-    let explanation = explain(&repo.to_string(), &live);
+    let mut explanation = explain(&repo.to_string(), &live);
+    if !args.no_findings {
+        let desired = policy
+            .as_ref()
+            .map_or_else(RepoSettings::empty, |(p, _)| p.clone());
+        runtime.block_on(crate::findings::plan::explain(
+            &github,
+            &repo,
+            &desired,
+            &live,
+            &mut explanation,
+        ))?;
+    }
     match args.format {
         ExplainFormat::Text => render::explain::text(&explanation, out)?,
         ExplainFormat::Json => render::explain::json(&explanation, out)?,

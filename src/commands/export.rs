@@ -101,7 +101,7 @@ fn run_org(
 ) -> Result<ExitStatus, Error> {
     let (config, runtime) = remote::connect_org(&args.remote, org, ctx)?;
     let github = RestReader::new(ReadClient::new(config));
-    let concurrency = usize::from(args.remote.concurrency);
+    let concurrency = args.remote.repositories_at_once();
     let results = runtime.block_on(with_spinner(
         format!("reading the repositories of {org}…"),
         ctx.verbose,
@@ -186,11 +186,18 @@ fn named(live: LiveState) -> RepoSettings {
     settings
 }
 
-/// Writes the file whole or not at all: a temporary file beside it, then a rename.
-fn write_file(path: &Path, text: &str) -> Result<(), Error> {
+/// Writes the file whole or not at all: a temporary file beside it, then a rename. A link
+/// is followed (the file it names is replaced, the link stays), and what is not a file —
+/// a device such as `/dev/stdout`, a pipe — is written to, never replaced.
+pub fn write_file(path: &Path, text: &str) -> Result<(), Error> {
     let fail = |err: std::io::Error| {
         Error::new(format!("failed to write {}", path.display())).caused_by(err)
     };
+    let target = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+    if std::fs::metadata(&target).is_ok_and(|m| !m.is_file() && !m.is_dir()) {
+        return std::fs::write(&target, text).map_err(fail);
+    }
+    let path = target.as_path();
     let dir = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
@@ -200,7 +207,7 @@ fn write_file(path: &Path, text: &str) -> Result<(), Error> {
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     let temp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    std::fs::write(&temp, text).map_err(fail)?;
+    std::fs::write(&temp, crate::redact::redact(text).as_bytes()).map_err(fail)?;
     std::fs::rename(&temp, path).map_err(|err| {
         let _ = std::fs::remove_file(&temp);
         fail(err)

@@ -17,8 +17,9 @@ use crate::cli::IssueArgs;
 use crate::commands::content::{self, LabelSpec};
 use crate::commands::{Context, remote};
 use crate::error::{Error, ExitStatus};
+use crate::github::api::content as ops;
 use crate::github::wire::issue::{Issue, IssueRequest, IssueUpdate};
-use crate::github::{ApiError, GithubContent};
+use crate::github::{ApiError, RestContent};
 use crate::names::RepoName;
 use crate::plan::file::Plans;
 use crate::plan::{OrgPlan, Plan};
@@ -128,7 +129,7 @@ fn repositories_issues(
             escape(&error.repository)
         )?;
     }
-    let concurrency = usize::from(args.remote.concurrency);
+    let concurrency = args.remote.repositories_at_once();
     let results = runtime.block_on(each_repository(&github, &org.plans, concurrency));
     let mut failed = 0;
     for (repository, result) in results {
@@ -155,7 +156,7 @@ fn repositories_issues(
 /// Keeps the issue of every planned repository, `concurrency` at a time (the client writes
 /// one at a time); one repository's failure does not stop the others.
 async fn each_repository(
-    github: &dyn GithubContent,
+    github: &RestContent,
     plans: &[Plan],
     concurrency: usize,
 ) -> Vec<(String, Result<Outcome, Error>)> {
@@ -191,14 +192,14 @@ fn title_of(what: &str) -> String {
 
 /// Opens, updates or closes the one drift issue of `repo` titled `title`.
 async fn keep(
-    github: &dyn GithubContent,
+    github: &RestContent,
     repo: &RepoName,
     title: &str,
     body: &str,
     in_sync: bool,
 ) -> Result<Outcome, ApiError> {
     let open = github
-        .open_issues_labelled(repo, DRIFT_LABEL.name)
+        .read(ops::open_issues_labelled(repo, DRIFT_LABEL.name))
         .await?
         .into_iter()
         .filter(|issue| issue.pull_request.is_none() && issue.title == title)
@@ -212,7 +213,9 @@ async fn keep(
                 body: body.to_owned(),
                 labels: vec![DRIFT_LABEL.name.to_owned()],
             };
-            Ok(Outcome::Opened(github.create_issue(repo, &request).await?))
+            Ok(Outcome::Opened(
+                github.write(ops::create_issue(repo, &request)).await?,
+            ))
         }
         (Some(issue), false) if issue.body.as_deref() == Some(body) => {
             Ok(Outcome::Unchanged(issue))
@@ -223,7 +226,9 @@ async fn keep(
                 ..IssueUpdate::default()
             };
             Ok(Outcome::Updated(
-                github.update_issue(repo, issue.number, &update).await?,
+                github
+                    .write(ops::update_issue(repo, issue.number, &update))
+                    .await?,
             ))
         }
         (Some(issue), true) => {
@@ -234,7 +239,9 @@ async fn keep(
                 labels: None,
             };
             Ok(Outcome::Closed(
-                github.update_issue(repo, issue.number, &update).await?,
+                github
+                    .write(ops::update_issue(repo, issue.number, &update))
+                    .await?,
             ))
         }
     }

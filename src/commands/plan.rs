@@ -8,9 +8,10 @@ use crate::cli::PlanArgs;
 use crate::commands::org;
 use crate::commands::policy_file::{self, Mode};
 use crate::commands::reports::{self, Output, PolicySource, Reported};
-use crate::commands::{Context, guard, process, remote};
+use crate::commands::{Context, guard, process, remote, saved};
 use crate::diff;
 use crate::error::{Error, ExitStatus};
+use crate::findings::{Findings, plan as findings};
 use crate::github::client::ReadClient;
 use crate::github::{RestReader, read};
 use crate::live::LiveState;
@@ -31,14 +32,15 @@ pub fn run(
     let (desired, located) = match policy_file::load(&args.policy.policy, args.org.org.as_deref())?
     {
         Mode::Organization(policy, located) => {
+            saved::refuse_organization(args)?;
             return org::plan(args, &policy, &located, ctx, out, err);
         }
         Mode::Repository(settings, located) => (*settings, located),
     };
     policy_file::refuse_org_flags(&args.org)?;
     let context = process::context(&desired)?;
-    let plan = if let Some(state) = &args.state {
-        plan_from_state(args, &desired, state, ctx, &context)?
+    let (plan, live) = if let Some(state) = &args.state {
+        (plan_from_state(args, &desired, state, ctx, &context)?, None)
     } else {
         let remote::Remote {
             repo,
@@ -53,7 +55,14 @@ pub fn run(
                 read::read_live(&github, &repo, &desired),
             ))
             .map_err(|err| err.located(&desired, &[Vec::new()], &located))?;
-        diff::plan(&repo.to_string(), &desired, &live, &context)
+        let mut plan = diff::plan(&repo.to_string(), &desired, &live, &context);
+        let found = if args.no_findings {
+            Findings::skipped()
+        } else {
+            runtime.block_on(findings::judge_live(&github, &repo, &desired, &live, &plan))?
+        };
+        findings::attach(&mut plan, found, &desired, context.now);
+        (plan, Some(live))
     };
     let output = Output::of(args.format);
     match output {
@@ -81,6 +90,9 @@ pub fn run(
     if let Some(error) = guard::error(guard::lines(&plan, &[Vec::new()], &located, false)) {
         return Err(error);
     }
+    if let (Some(path), Some(live)) = (&args.out, &live) {
+        saved::save(path, &args.policy.policy, &plan, &desired, live, &context)?;
+    }
     if actions::in_actions() {
         actions::append_step_summary(&plan)
             .map_err(|err| Error::new("failed to write $GITHUB_STEP_SUMMARY").caused_by(err))?;
@@ -93,7 +105,8 @@ pub fn run(
             actions::write_annotations(&plan, &args.policy.policy, &located.map, out)?;
         }
     }
-    Ok(if plan.in_sync() {
+    // Error findings fail the gate like drift; warnings never change the exit code.
+    Ok(if plan.passes() {
         ExitStatus::Success
     } else {
         ExitStatus::Drift
@@ -110,20 +123,7 @@ fn plan_from_state(
     ctx: &Context,
     context: &diff::Context,
 ) -> Result<Plan, Error> {
-    // The loader's message for a missing file is about policy files (`--policy`); a state
-    // file that cannot be opened gets its own.
-    std::fs::File::open(state).map_err(|err| {
-        Error::new(format!("cannot read the state file {}", state.display()))
-            .caused_by(err)
-            .with_hint("a state file holds the live settings in policy format: write one with `gh-policy export -o FILE`")
-    })?;
-    let live = policy::load(state).map_err(|err| {
-        let mut error = Error::new(format!("cannot use the state file {}", state.display()));
-        for diagnostic in &err.diagnostics {
-            error = error.detail(diagnostic.to_string());
-        }
-        error.with_hint("a state file is a policy file describing the live side, as `gh-policy export` writes it")
-    })?;
+    let live = load_state(state)?;
     let named = args
         .remote
         .repo
@@ -167,10 +167,31 @@ fn plan_from_state(
         (Some(repo), _) | (None, Some(repo)) => repo.to_string(),
         (None, None) => "(the state file's repository)".to_owned(),
     };
-    Ok(diff::plan(
-        &repository,
-        desired,
-        &LiveState::from_settings(live),
-        context,
-    ))
+    let live = LiveState::from_settings(live);
+    let mut plan = diff::plan(&repository, desired, &live, context);
+    let found = if args.no_findings {
+        Findings::skipped()
+    } else {
+        findings::judge_state(desired, &live, &plan)
+    };
+    findings::attach(&mut plan, found, desired, context.now);
+    Ok(plan)
+}
+
+/// Loads a state file: the live side in policy format, as `export` writes it.
+pub fn load_state(state: &Path) -> Result<RepoSettings, Error> {
+    // The loader's message for a missing file is about policy files (`--policy`); a state
+    // file that cannot be opened gets its own.
+    std::fs::File::open(state).map_err(|err| {
+        Error::new(format!("cannot read the state file {}", state.display()))
+            .caused_by(err)
+            .with_hint("a state file holds the live settings in policy format: write one with `gh-policy export -o FILE`")
+    })?;
+    policy::load(state).map_err(|err| {
+        let mut error = Error::new(format!("cannot use the state file {}", state.display()));
+        for diagnostic in &err.diagnostics {
+            error = error.detail(diagnostic.to_string());
+        }
+        error.with_hint("a state file is a policy file describing the live side, as `gh-policy export` writes it")
+    })
 }

@@ -9,6 +9,7 @@ use std::time::Duration;
 use crate::Error;
 use crate::cli::RemoteArgs;
 use crate::commands::Context;
+use crate::github::client::run::Run;
 use crate::github::client::{ApiRoot, ClientConfig, Credentials, EtagCache, HttpTransport, Token};
 use crate::github::{app, auth};
 use crate::names::RepoName;
@@ -123,7 +124,8 @@ pub fn connect_org(
 
 /// Builds the client configuration from the flags and the environment. A GitHub App acts as
 /// its installation on `owner` (an organisation), or, given `repository`, as the one that
-/// reaches that repository of `owner` (an organisation or a user).
+/// reaches that repository of `owner` (an organisation or a user); the App's own calls (its
+/// token exchange) are held to the same flags and share the run's deadline.
 pub fn client_config(
     args: &RemoteArgs,
     owner: &str,
@@ -132,33 +134,48 @@ pub fn client_config(
 ) -> Result<ClientConfig, Error> {
     let root = ApiRoot::parse(&api_url(args.api_url.as_deref()))?;
     let log: Arc<dyn Log> = Arc::new(StderrLog);
+    let run = Arc::new(Run::default());
+    let settings = |credentials: Arc<dyn Credentials>| {
+        let mut config = ClientConfig::new(root.clone(), credentials);
+        config.concurrency = args.concurrency.map(usize::from);
+        config.request_timeout = Duration::from_secs(args.request_timeout);
+        config.overall_timeout = Some(Duration::from_secs(args.timeout));
+        config.read_retries = args.retries;
+        config.max_rate_limit_wait = Duration::from_secs(args.max_rate_limit_wait);
+        config.retry_base_delay = Duration::from_millis(args.retry_base_ms);
+        config.verbose = verbose;
+        config.log = Arc::clone(&log);
+        config.run = Arc::clone(&run);
+        config
+    };
     let credentials: Arc<dyn Credentials> = match app_credentials(args)? {
-        Some((app_id, key)) => {
+        Some((app_id, pem)) => {
+            let key = Arc::new(app::AppKey::new(app_id, &pem)?);
+            let calls = settings(Arc::clone(&key) as Arc<dyn Credentials>);
             let transport = Arc::new(HttpTransport::new());
-            let mut app = app::AppInstallation::new(&root, transport, app_id, &key, owner)?
+            let mut app = app::AppInstallation::with_calls(calls, key, transport, owner)?
                 .renew_before(app::RENEW_BEFORE);
             if let Some(repository) = repository {
                 app = app.for_repository(repository);
-            }
-            if verbose {
-                app = app.logging_to(Arc::clone(&log));
             }
             Arc::new(app)
         }
         None => Arc::new(Token::new(auth::find_token(&root)?)),
     };
-    let mut config = ClientConfig::new(root, Arc::clone(&credentials));
-    config.concurrency = usize::from(args.concurrency);
-    config.request_timeout = Duration::from_secs(args.request_timeout);
-    config.overall_timeout = Some(Duration::from_secs(args.timeout));
-    config.read_retries = args.retries;
-    config.max_rate_limit_wait = Duration::from_secs(args.max_rate_limit_wait);
-    config.retry_base_delay = Duration::from_millis(args.retry_base_ms);
-    config.verbose = verbose;
-    config.log = log;
+    let mut config = settings(Arc::clone(&credentials));
     if !args.no_cache {
         let dir = args.cache_dir.clone().or_else(EtagCache::default_dir);
-        config.cache = dir.map(|dir| EtagCache::new(dir, &credentials.cache_identity()));
+        config.cache = dir
+            .map(|dir| {
+                EtagCache::open(dir.clone(), &credentials.cache_identity()).map_err(|why| {
+                    Error::new(format!(
+                        "the cache directory {} cannot be used: {why}",
+                        crate::untrusted::quote(&dir.display().to_string())
+                    ))
+                    .with_hint("make it private to you (`chmod 700`), choose another with --cache-dir, or pass --no-cache")
+                })
+            })
+            .transpose()?;
     }
     Ok(config)
 }

@@ -52,6 +52,17 @@ pub fn run(
         }
     };
     let warnings = check_workflows(args, &settings)?;
+    let now = crate::exceptions::now().map_err(Error::new)?;
+    // Rules no pull request can meet, where the policy alone shows them (DESIGN §13).
+    let failing = super::findings::report_offline(&settings, &map, &display, now, &mut *err)?;
+    if failing > 0 {
+        writeln!(
+            err,
+            "error: {display}: {} no pull request can meet (accept one with an `exceptions` entry `finding: ID`, `target: …`)",
+            count(failing, "rule", "rules")
+        )?;
+        return Ok(ExitStatus::Failure);
+    }
     writeln!(
         out,
         "{display}: valid ({}, {})",
@@ -59,7 +70,6 @@ pub fn run(
         count(settings.environments.len(), "environment", "environments"),
     )?;
     // Expired exceptions are warnings, never errors: policy files live long.
-    let now = crate::exceptions::now().map_err(Error::new)?;
     for warning in crate::exceptions::check::check(&settings, now).1 {
         writeln!(err, "warning: {display}: {warning}")?;
     }

@@ -67,7 +67,7 @@ fn remove(name: &str, have: &Branch, live: &LiveState) -> Change {
         diffs,
         Ok(Target::BranchProtection {
             branch: name.to_owned(),
-            write: ProtectionWrite::Remove,
+            write: ProtectionWrite::Remove { handover: None },
         }),
     )
 }

@@ -10,11 +10,13 @@ mod checks;
 mod environment;
 mod exceptions;
 mod guard;
+mod handover;
 mod leaves;
 mod managed;
 mod prediction;
 mod requirement;
 mod ruleset;
+mod switches;
 
 #[cfg(test)]
 mod tests;
@@ -29,6 +31,7 @@ pub use branch::REASON_BRANCH_MISSING;
 pub use environment::REASON_SECRET_VALUE;
 pub use guard::{Shortfall, shortfalls};
 pub use managed::managed_resources;
+pub use prediction::{policy_evidence, predicted, predicted_evidence};
 
 /// The environment variables that hold a value here (set and not empty): which secrets
 /// `apply` could create where the plan is made.
@@ -113,7 +116,9 @@ fn compare(
     branch::diff(desired, live, &mut changes);
     environment::diff(desired, live, sources, &mut changes);
     ruleset::diff(desired, live, &mut changes);
+    handover::hand_over(desired, live, &mut changes);
     requirement::diff(desired, live, &mut changes, &mut contradictions);
+    switches::diff(desired, live, &mut changes);
     Plan {
         repository: repository.to_owned(),
         changes,
@@ -121,6 +126,7 @@ fn compare(
         warnings: live.gaps.iter().map(gap_warning).collect(),
         contradictions,
         gaps: live.gaps.clone(),
+        findings: crate::findings::Findings::default(),
     }
 }
 

@@ -1,4 +1,5 @@
-//! The evidence a requirement is judged on: live, and as `apply` will leave it.
+//! The evidence a branch is judged on: live, as `apply` will leave it, or as the policy alone
+//! gives it (offline).
 //!
 //! The prediction is the live evidence with every branch and ruleset `apply` writes
 //! replaced by its policy: classic protection of a branch it writes is the policy's (or
@@ -11,6 +12,7 @@ use std::collections::BTreeSet;
 use crate::live::{AppliedRuleset, BranchEvidence, Classic, LiveState, Source};
 use crate::model::ref_pattern::selects_branch;
 use crate::model::{Enforcement, RepoSettings, Ruleset, RulesetTarget};
+use crate::plan::{Change, Plan};
 
 /// Returns the live evidence of the branch a requirement key names.
 pub(super) fn evidence(live: &LiveState, key: &str) -> BranchEvidence {
@@ -19,6 +21,65 @@ pub(super) fn evidence(live: &LiveState, key: &str) -> BranchEvidence {
         .get(branch)
         .cloned()
         .unwrap_or_else(|| from_settings(live, branch))
+}
+
+/// Returns a branch's protection as it is live and as `apply` of `plan` (made from `desired`
+/// and `live`) will leave it: the plan's own prediction, for `migrate`'s proof.
+pub fn predicted(
+    desired: &RepoSettings,
+    live: &LiveState,
+    plan: &Plan,
+    branch: &str,
+) -> (BranchEvidence, BranchEvidence) {
+    let written: BTreeSet<&str> = plan
+        .changes
+        .iter()
+        .filter(|c| c.applicable && !c.excepted)
+        .map(|c| c.address.as_str())
+        .collect();
+    let now = evidence(live, branch);
+    let after = predict(desired, live, &now, &written);
+    (now, after)
+}
+
+/// The evidence of a branch as `apply` will leave it, `changes` being the plan's (for the
+/// findings of DESIGN §13, judged on what apply leaves).
+pub fn predicted_evidence(
+    desired: &RepoSettings,
+    live: &LiveState,
+    changes: &[Change],
+    branch: &str,
+) -> BranchEvidence {
+    let written: BTreeSet<&str> = changes
+        .iter()
+        .filter(|c| c.applicable)
+        .map(|c| c.address.as_str())
+        .collect();
+    let now = live
+        .evidence
+        .get(branch)
+        .cloned()
+        .unwrap_or_else(|| from_settings(live, branch));
+    predict(desired, live, &now, &written)
+}
+
+/// The evidence of a branch the policy alone gives: its classic protection and the
+/// policy's rulesets that select it (offline, `validate`).
+pub fn policy_evidence(
+    desired: &RepoSettings,
+    branch: &str,
+    default_branch: &str,
+) -> BranchEvidence {
+    let classic = match desired.branches.get(branch) {
+        Some(b) if b.protected => Classic::Protected(Box::new(b.clone())),
+        _ => Classic::None,
+    };
+    BranchEvidence {
+        branch: branch.to_owned(),
+        exists: true,
+        classic,
+        rulesets: applied(desired, default_branch, branch),
+    }
 }
 
 /// The evidence a state file gives: its classic protection and its rulesets, matched here.
@@ -102,7 +163,7 @@ fn applied(settings: &RepoSettings, default_branch: &str, branch: &str) -> Vec<A
         .collect()
 }
 
-/// Returns true when the ruleset's conditions select the branch.
+/// Returns true when the ruleset's conditions select the branch (as GitHub matches them).
 pub(super) fn selects(ruleset: &Ruleset, branch: &str, default_branch: &str) -> bool {
     let qualify = |list: &[String]| -> Vec<String> {
         list.iter().map(|p| ruleset.target.qualified(p)).collect()

@@ -240,7 +240,7 @@ fn protected_false_removes_protection() {
     assert!(matches!(
         &plan.changes[0].target,
         Some(Target::BranchProtection {
-            write: ProtectionWrite::Remove,
+            write: ProtectionWrite::Remove { handover: None },
             ..
         })
     ));

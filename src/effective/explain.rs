@@ -5,8 +5,7 @@ use serde::Serialize;
 use serde_json::{Value, json};
 
 use super::{Contribution, Verdict, contributions, settings};
-use crate::live::LiveState;
-use crate::live::{BranchEvidence, Classic};
+use crate::live::{BranchEvidence, Classic, Identities, LiveState};
 
 /// The report (`explain --format json`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -15,6 +14,9 @@ pub struct Explanation {
     pub repository: String,
     /// One entry per branch asked about.
     pub branches: Vec<BranchExplanation>,
+    /// What the findings could not judge, and why (DESIGN §13).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub finding_notes: Vec<String>,
 }
 
 /// The effective protection of one branch.
@@ -30,6 +32,13 @@ pub struct BranchExplanation {
     pub not_readable: Vec<String>,
     /// What evaluate-mode rulesets would add, were they enforced.
     pub evaluate_only: Vec<ExplainedSetting>,
+    /// Can a pull request merge here, and what must it have (DESIGN §13); absent with
+    /// `--no-findings`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pull_request: Option<crate::findings::merge::MergeAnswer>,
+    /// The findings about this branch.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub findings: Vec<crate::findings::Finding>,
 }
 
 /// One setting, named as in `requirements`.
@@ -47,12 +56,18 @@ pub struct ExplainedSetting {
 pub fn explain(repository: &str, live: &LiveState) -> Explanation {
     Explanation {
         repository: repository.to_owned(),
-        branches: live.evidence.values().map(|e| branch(e, live)).collect(),
+        branches: live
+            .evidence
+            .values()
+            .map(|e| branch(e, &live.ids))
+            .collect(),
+        finding_notes: Vec::new(),
     }
 }
 
-fn branch(evidence: &BranchEvidence, live: &LiveState) -> BranchExplanation {
-    let (enforced, evaluate) = contributions(evidence, &live.ids);
+/// Builds the report of one branch from what protects it.
+pub fn branch(evidence: &BranchEvidence, ids: &Identities) -> BranchExplanation {
+    let (enforced, evaluate) = contributions(evidence, ids);
     let mut shown: Vec<ExplainedSetting> = settings(&enforced).into_iter().map(explained).collect();
     let mut not_readable = Vec::new();
     if evidence.classic == Classic::Unreadable {
@@ -70,6 +85,8 @@ fn branch(evidence: &BranchEvidence, live: &LiveState) -> BranchExplanation {
         settings: shown,
         not_readable,
         evaluate_only: settings(&evaluate).into_iter().map(explained).collect(),
+        pull_request: None,
+        findings: Vec::new(),
     }
 }
 

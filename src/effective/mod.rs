@@ -4,9 +4,11 @@
 //! of required checks — each value with the sources that provide it.
 //!
 //! Pure: the evidence (`live::BranchEvidence`) is read by `github::read` or built from a
-//! policy by `diff`; this module only weighs it. `judge` holds a requirement against it.
+//! policy by `diff`; this module only weighs it. `judge` holds a requirement against it;
+//! `cover` tells whether rulesets provide all that a branch's classic protection does.
 
 mod bypass;
+pub mod cover;
 pub mod explain;
 mod judge;
 

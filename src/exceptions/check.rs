@@ -38,10 +38,17 @@ pub fn check(policy: &RepoSettings, now: OffsetDateTime) -> (Vec<Problem>, Vec<S
             )),
             Ok(until) if until <= now => warnings.push(format!(
                 "the exception for {} expired on {}: its drift counts again",
-                quote(&exception.path),
+                quote(&super::subject(exception)),
                 exception.expires
             )),
             Ok(_) => {}
+        }
+        if let Some(problem) = super::finding_problem(exception) {
+            errors.push((at(problem.0), problem.1));
+            continue;
+        }
+        if exception.finding.is_some() {
+            continue;
         }
         match resolve(&exception.path, policy) {
             None => errors.push((

@@ -51,6 +51,57 @@ pub fn expires_at(expires: &str) -> Result<OffsetDateTime, String> {
     ))
 }
 
+/// Returns what an exception is about, as people read it: its path, or its finding and
+/// target.
+pub fn subject(exception: &crate::model::Exception) -> String {
+    match (&exception.finding, &exception.target) {
+        (Some(finding), Some(target)) => format!("{finding} on {target}"),
+        (Some(finding), None) => finding.clone(),
+        _ => exception.path.clone(),
+    }
+}
+
+/// The problem of an exception's form, at its key: exactly one of `path` (drift) and
+/// `finding` (with its `target`), and a finding id that exists.
+pub fn finding_problem(exception: &crate::model::Exception) -> Option<(&'static str, String)> {
+    let Some(finding) = &exception.finding else {
+        return exception.path.trim().is_empty().then(|| {
+            (
+                "path",
+                "an exception needs a `path` (the drift it accepts) or a `finding` with its `target`"
+                    .to_owned(),
+            )
+        });
+    };
+    if !exception.path.is_empty() {
+        return Some((
+            "finding",
+            "an exception accepts either drift (`path`) or a finding (`finding` and `target`), not both".to_owned(),
+        ));
+    }
+    if crate::findings::FindingId::parse(finding).is_none() {
+        let known: Vec<&str> = crate::findings::FindingId::ALL
+            .iter()
+            .map(|id| id.as_str())
+            .collect();
+        return Some((
+            "finding",
+            format!(
+                "{} is not a finding id; the ids are {}",
+                crate::untrusted::quote(finding),
+                known.join(", ")
+            ),
+        ));
+    }
+    match exception.target.as_deref() {
+        None | Some("") => Some((
+            "finding",
+            "an exception for a finding needs its `target`, as the plan shows it (e.g. `branches.main`)".to_owned(),
+        )),
+        Some(_) => None,
+    }
+}
+
 /// What an exception's `path` names: a plan address, and optionally a diff path in it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Named {

@@ -65,6 +65,8 @@ fn validate_refuses_far_expiry_and_paths_that_name_nothing() {
     let mut p = policy();
     let exception = |path: &str, expires: &str| crate::model::Exception {
         path: path.into(),
+        finding: None,
+        target: None,
         allow: serde_json::json!("any"),
         reason: "INC-1".into(),
         expires: expires.into(),

@@ -9,7 +9,14 @@
 
 use std::fmt;
 
+mod call;
+mod permission;
+
+pub use call::Call;
+pub use permission::{Permission, permission_names};
+
 use super::client::transport::{HttpResponse, TransportError};
+use crate::redact::redact;
 use crate::untrusted;
 
 /// What went wrong with an API call.
@@ -23,6 +30,9 @@ pub enum ApiErrorKind {
     NotFound,
     /// GitHub refused the request as written (400, 409, 422).
     Rejected,
+    /// The repository was renamed or transferred: GitHub answers 301 (or another redirect)
+    /// with where it is now.
+    Moved,
     /// A rate limit that will not reset soon enough to wait for it.
     RateLimited,
     /// GitHub failed (5xx), after the retries for a read.
@@ -39,82 +49,8 @@ pub enum ApiErrorKind {
     Resolve,
     /// The connection was refused, reset or closed before a complete answer.
     Connection,
-}
-
-/// A permission of a fine-grained token, named as GitHub's token settings show it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Permission {
-    /// Repository administration, read: classic protection, rulesets with bypass actors.
-    AdministrationRead,
-    /// Repository administration, write: protection, environments, rulesets.
-    AdministrationWrite,
-    /// Actions, read: environments and their deployment branch policies.
-    ActionsRead,
-    /// Environments, read: environment secrets and variables.
-    EnvironmentsRead,
-    /// Environments, write.
-    EnvironmentsWrite,
-    /// Contents, read: branches.
-    ContentsRead,
-    /// Organization members, read: teams.
-    MembersRead,
-    /// Metadata, read: the organisation's repositories.
-    MetadataRead,
-    /// Organization administration, read: organisation rulesets.
-    OrganizationAdministrationRead,
-    /// Custom properties (organisation), read: the repositories' property values.
-    CustomPropertiesRead,
-    /// Checks, read: what reported a commit's checks.
-    ChecksRead,
-    /// Organization administration, write: organisation rulesets with their bypass actors.
-    OrganizationAdministrationWrite,
-    /// Issues, write: the drift issue and its label.
-    IssuesWrite,
-    /// Pull requests, write: the plan's comment and label on a pull request.
-    PullRequestsWrite,
-}
-
-impl Permission {
-    /// Returns the name GitHub's token settings use, e.g. `Administration: read`.
-    pub fn label(self) -> &'static str {
-        match self {
-            Self::AdministrationRead => "Administration: read",
-            Self::AdministrationWrite => "Administration: write",
-            Self::ActionsRead => "Actions: read",
-            Self::EnvironmentsRead => "Environments: read",
-            Self::EnvironmentsWrite => "Environments: write",
-            Self::ContentsRead => "Contents: read",
-            Self::MembersRead => "Organization members: read",
-            Self::MetadataRead => "Metadata: read",
-            Self::OrganizationAdministrationRead => "Organization administration: read",
-            Self::CustomPropertiesRead => "Custom properties: read (organization)",
-            Self::ChecksRead => "Checks: read",
-            Self::OrganizationAdministrationWrite => "Organization administration: write",
-            Self::IssuesWrite => "Issues: write",
-            Self::PullRequestsWrite => "Pull requests: write",
-        }
-    }
-
-    /// Returns the hint for a token that lacks this permission.
-    pub fn hint(self) -> String {
-        match self {
-            // Only an organisation owner may edit the organisation's rulesets.
-            Self::OrganizationAdministrationWrite => format!(
-                "the token needs \"{}\" on the organisation (a fine-grained token of an organisation owner, or a GitHub App's installation), or an organisation owner's classic token with the `admin:org` scope",
-                self.label()
-            ),
-            Self::MembersRead
-            | Self::OrganizationAdministrationRead
-            | Self::CustomPropertiesRead => format!(
-                "the token needs \"{}\" on the organisation (fine-grained token), or the `read:org` scope (classic token)",
-                self.label()
-            ),
-            _ => format!(
-                "the token needs \"{}\" on this repository (fine-grained token), or the `repo` scope (classic token)",
-                self.label()
-            ),
-        }
-    }
+    /// The proxy of the environment did not open a tunnel to GitHub.
+    Proxy,
 }
 
 /// Why a call failed, as the next link of the error chain.
@@ -164,7 +100,7 @@ pub struct ApiError {
     /// The category, which decides retries and hints.
     pub kind: ApiErrorKind,
     /// The call, e.g. `GET /repos/acme/api/branches/main/protection` (no query string).
-    pub call: String,
+    pub call: Call,
     /// Why it failed.
     #[source]
     pub cause: Option<Box<Cause>>,
@@ -178,7 +114,7 @@ pub struct ApiError {
 
 impl ApiError {
     /// Returns an error of the given kind for the given call.
-    pub fn new(kind: ApiErrorKind, call: impl Into<String>) -> Self {
+    pub fn new(kind: ApiErrorKind, call: impl Into<Call>) -> Self {
         Self {
             kind,
             call: call.into(),
@@ -264,6 +200,7 @@ impl ApiError {
             ApiErrorKind::Permission => "permission",
             ApiErrorKind::NotFound => "not found",
             ApiErrorKind::Rejected => "rejected",
+            ApiErrorKind::Moved => "moved",
             ApiErrorKind::RateLimited => "rate limited",
             ApiErrorKind::Server => "server error",
             ApiErrorKind::Malformed => "malformed response",
@@ -272,6 +209,7 @@ impl ApiError {
             ApiErrorKind::Tls => "TLS",
             ApiErrorKind::Resolve => "host not found",
             ApiErrorKind::Connection => "connection",
+            ApiErrorKind::Proxy => "proxy",
         }
     }
 
@@ -280,7 +218,7 @@ impl ApiError {
         if let Some(hint) = &self.hint {
             return hint.clone();
         }
-        let write = !self.call.starts_with("GET ");
+        let write = self.call.is_write();
         match self.kind {
             ApiErrorKind::Auth => "the token was rejected: it is wrong, expired or revoked; set a valid GITHUB_TOKEN (or GH_TOKEN)".to_owned(),
             ApiErrorKind::Permission => match (&self.accepted, self.needs) {
@@ -294,6 +232,7 @@ impl ApiError {
             },
             ApiErrorKind::NotFound => "check the repository name and that the token can see it (a private repository the token cannot read is a 404 too)".to_owned(),
             ApiErrorKind::Rejected => "GitHub refused the change as written; see its message above".to_owned(),
+            ApiErrorKind::Moved => "the repository was renamed or transferred, and GitHub points at its new place; use its new name (--repo OWNER/NAME or the policy's `repository`)".to_owned(),
             ApiErrorKind::RateLimited => "try again after the reset, or use a token with a higher limit".to_owned(),
             ApiErrorKind::Server if write => "GitHub failed (the write was not retried, and may or may not have taken effect); run `gh-policy plan` to see, then apply again".to_owned(),
             ApiErrorKind::Server => "GitHub failed; try again later (https://www.githubstatus.com)".to_owned(),
@@ -304,6 +243,7 @@ impl ApiError {
             ApiErrorKind::Tls => "the server's TLS certificate was not accepted; check the host and your CA certificates".to_owned(),
             ApiErrorKind::Resolve => "check the host name in --api-url / GITHUB_API_URL and your network".to_owned(),
             ApiErrorKind::Connection => "the connection failed; try again, and check --api-url and your network".to_owned(),
+            ApiErrorKind::Proxy => "the proxy (HTTPS_PROXY or ALL_PROXY) did not open a tunnel to GitHub: check its address and credentials (http://USER:PASSWORD@HOST:PORT), or leave GitHub's host out with NO_PROXY".to_owned(),
         }
     }
 }
@@ -312,7 +252,7 @@ impl ApiError {
     /// Builds the error for an answer with an unexpected status: the kind from the status,
     /// GitHub's message and validation errors as the cause, and the permissions a 403 says
     /// it accepts.
-    pub fn from_status(response: &HttpResponse, call: impl Into<String>) -> Self {
+    pub fn from_status(response: &HttpResponse, call: impl Into<Call>) -> Self {
         #[derive(serde::Deserialize, Default)]
         struct Body {
             #[serde(default)]
@@ -322,12 +262,25 @@ impl ApiError {
         }
         let status = response.status.as_u16();
         let body: Body = serde_json::from_slice(&response.body).unwrap_or_default();
-        let message = body.message.unwrap_or_else(|| {
-            String::from_utf8_lossy(&response.body)
+        // An answer may echo the request's credentials: blanked before anything is cut
+        // short, so that no part of one is left to quote.
+        let message = match body.message {
+            Some(message) => redact(&message).into_owned(),
+            None => redact(&String::from_utf8_lossy(&response.body))
                 .chars()
                 .take(200)
-                .collect()
-        });
+                .collect(),
+        };
+        // An empty message says nothing: the status's own name does.
+        let message = if message.trim().is_empty() {
+            response
+                .status
+                .canonical_reason()
+                .unwrap_or("no message")
+                .to_owned()
+        } else {
+            message
+        };
         let errors = body
             .errors
             .iter()
@@ -338,12 +291,14 @@ impl ApiError {
                     .and_then(serde_json::Value::as_str)
                     .map_or_else(|| other.to_string(), str::to_owned),
             })
+            .map(|text| redact(&text).into_owned())
             .collect();
         let kind = match status {
             401 => ApiErrorKind::Auth,
             403 => ApiErrorKind::Permission,
             404 => ApiErrorKind::NotFound,
             400 | 409 | 422 => ApiErrorKind::Rejected,
+            301 | 302 | 307 | 308 => ApiErrorKind::Moved,
             500..=599 => ApiErrorKind::Server,
             _ => ApiErrorKind::Malformed,
         };
@@ -357,8 +312,28 @@ impl ApiError {
                 .header("x-accepted-github-permissions")
                 .map(str::to_owned);
         }
+        if kind == ApiErrorKind::Moved
+            && let Some(to) = response
+                .header("location")
+                .map(str::to_owned)
+                .or_else(|| moved_url(&response.body))
+        {
+            error = error.with_hint(format!(
+                "the repository was renamed or transferred: GitHub points at {}; use its new name (--repo OWNER/NAME or the policy's `repository`)",
+                untrusted::quote(&to)
+            ));
+        }
         error
     }
+}
+
+/// Returns the `url` of a redirect's `basic-error` body.
+fn moved_url(body: &[u8]) -> Option<String> {
+    #[derive(serde::Deserialize)]
+    struct Moved {
+        url: String,
+    }
+    serde_json::from_slice::<Moved>(body).ok().map(|m| m.url)
 }
 
 impl From<ApiError> for crate::Error {
@@ -374,35 +349,6 @@ impl From<ApiError> for crate::Error {
     }
 }
 
-/// Turns `x-accepted-github-permissions` (`administration=read; contents=read,metadata=read`)
-/// into the names GitHub's token settings show (`Administration: read`).
-pub fn permission_names(header: &str) -> String {
-    let name = |item: &str| {
-        let (name, level) = item.trim().split_once('=')?;
-        let name = name.trim().replace('_', " ");
-        let mut chars = name.chars();
-        let first = chars.next()?;
-        Some(format!(
-            "{}{}: {}",
-            first.to_uppercase(),
-            chars.as_str(),
-            level.trim()
-        ))
-    };
-    let names = header
-        .split(';')
-        .map(|set| {
-            set.split(',')
-                .filter_map(name)
-                .collect::<Vec<_>>()
-                .join(", ")
-        })
-        .filter(|set| !set.is_empty())
-        .collect::<Vec<_>>()
-        .join(" or ");
-    untrusted::escape(&names).into_owned()
-}
-
 impl fmt::Display for ApiErrorKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{self:?}")
@@ -414,21 +360,8 @@ mod tests {
     use super::*;
 
     #[test]
-    fn accepted_permissions_read_as_github_shows_them() {
-        assert_eq!(
-            permission_names("administration=read"),
-            "Administration: read"
-        );
-        assert_eq!(
-            permission_names("pull_requests=write, contents=read; metadata=read"),
-            "Pull requests: write, Contents: read or Metadata: read"
-        );
-        assert_eq!(permission_names("garbage"), "");
-    }
-
-    #[test]
     fn a_403_names_what_github_accepts_or_what_the_call_needs() {
-        let mut err = ApiError::new(ApiErrorKind::Permission, "GET /x")
+        let mut err = ApiError::new(ApiErrorKind::Permission, Call::get("/x"))
             .needing(Permission::AdministrationRead);
         assert!(
             err.hint().contains("\"Administration: read\""),
@@ -441,11 +374,12 @@ mod tests {
 
     #[test]
     fn the_chain_carries_githubs_message() {
-        let err = ApiError::new(ApiErrorKind::Rejected, "PUT /x").because(Cause::Status {
-            status: 422,
-            message: "Validation Failed".to_owned(),
-            errors: vec!["bad".to_owned()],
-        });
+        let err = ApiError::new(ApiErrorKind::Rejected, Call::new(http::Method::PUT, "/x"))
+            .because(Cause::Status {
+                status: 422,
+                message: "Validation Failed".to_owned(),
+                errors: vec!["bad".to_owned()],
+            });
         let error = crate::Error::from(err);
         assert_eq!(
             error.to_string(),

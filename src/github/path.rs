@@ -92,6 +92,11 @@ impl ApiPath {
         &self.path
     }
 
+    /// Returns this path called with `method`, as errors name it.
+    pub fn call(&self, method: http::Method) -> super::Call {
+        super::Call::new(method, self.path.clone())
+    }
+
     /// Returns the path with every value written `{}`, e.g.
     /// `/repos/{}/{}/branches/{}/protection`: which endpoint this is, whatever the names.
     /// GitHub's secondary limits count points per method and endpoint.

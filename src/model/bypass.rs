@@ -17,28 +17,28 @@ pub struct BypassActor {
     pub role: Option<RepositoryRole>,
     /// Any other repository role, by id.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(range(min = 1))]
+    #[schemars(range(min = 1, max = i64::MAX))]
     pub role_id: Option<u64>,
     /// A team of the organisation, by slug.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub team: Option<String>,
     /// A team by id, where no slug can be had.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(range(min = 1))]
+    #[schemars(range(min = 1, max = i64::MAX))]
     pub team_id: Option<u64>,
     /// A GitHub App, by slug.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub app: Option<String>,
     /// A GitHub App by id (GitHub has no lookup of an app by id, so `export` writes this).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(range(min = 1))]
+    #[schemars(range(min = 1, max = i64::MAX))]
     pub app_id: Option<u64>,
     /// A user, by login.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user: Option<String>,
     /// A user by id, where no login can be had.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(range(min = 1))]
+    #[schemars(range(min = 1, max = i64::MAX))]
     pub user_id: Option<u64>,
     /// `true`: the organisation's administrators.
     #[serde(default, skip_serializing_if = "is_false")]

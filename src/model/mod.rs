@@ -14,6 +14,7 @@
 //! `x-message` and `x-at` are the loader's wording for a failing value (see
 //! `policy::report`); editors ignore them.
 
+mod actions;
 mod branch;
 mod bypass;
 mod environment;
@@ -23,23 +24,31 @@ mod org;
 pub mod ref_pattern;
 mod requirement;
 mod ruleset;
+mod security;
+mod settings;
 
 use std::collections::BTreeMap;
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+pub use actions::{Actions, AllowedActions, SelectedActions, WorkflowPermissions};
 pub use branch::{Actors, Branch, PullRequestRules, RequiredCheck, StatusChecks};
 pub use bypass::{BypassActor, BypassMode, RepositoryRole, UnknownActor};
 pub use environment::{
     DeploymentBranches, DeploymentPattern, Environment, RefType, Reviewer, Secret,
 };
-pub use exception::Exception;
+pub use exception::{Exception, ExceptionNote};
 pub use org::{Group, OrgPolicy, PolicyBody, Select};
 pub use requirement::{FLAGS as REQUIREMENT_FLAGS, Requirement};
 pub use ruleset::{
-    Enforcement, MergeMethod, OtherRule, PullRequestRule, RestrictUpdates, Rules, Ruleset,
-    RulesetTarget, StatusChecksRule,
+    Enforcement, MODELLED_RULES, MergeMethod, OtherRule, PullRequestRule, RestrictUpdates, Rules,
+    Ruleset, RulesetTarget, StatusChecksRule,
+};
+pub use security::{Security, SecurityFeature};
+pub use settings::{
+    MergeCommit, MergeMessage, MergeTitle, RepositorySettings, SquashCommit, SquashMessage,
+    SquashTitle,
 };
 
 /// Branch protection and deployment environments of one GitHub repository.
@@ -73,12 +82,26 @@ pub struct RepoSettings {
 
     /// Repository rulesets, keyed by their (unique) name. A listed ruleset is managed whole.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[schemars(extend("propertyNames" = { "pattern": crate::names::NON_BLANK_PATTERN }))]
     pub rulesets: BTreeMap<String, Ruleset>,
 
     /// What must hold on a branch (or `~DEFAULT_BRANCH`), however it is configured:
     /// evaluated on classic protection and every active ruleset together.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[schemars(extend("propertyNames" = { "pattern": crate::names::NON_BLANK_PATTERN }))]
     pub requirements: BTreeMap<String, Requirement>,
+
+    /// Merge settings of the repository (DESIGN §12); only the keys written are managed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub settings: Option<RepositorySettings>,
+
+    /// Security features of the repository; only the keys written are managed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub security: Option<Security>,
+
+    /// GitHub Actions permissions of the repository; only the keys written are managed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub actions: Option<Actions>,
 
     /// Drift accepted until a date.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -100,6 +123,9 @@ impl RepoSettings {
             environments: BTreeMap::new(),
             rulesets: BTreeMap::new(),
             requirements: BTreeMap::new(),
+            settings: None,
+            security: None,
+            actions: None,
             exceptions: Vec::new(),
             prune: Prune::default(),
         }

@@ -8,7 +8,10 @@ use indexmap::IndexMap;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::{Branch, Environment, Exception, Prune, Requirement, Ruleset};
+use super::{
+    Actions, Branch, Environment, Exception, Prune, RepositorySettings, Requirement, Ruleset,
+    Security,
+};
 
 /// A policy for many repositories of one organisation.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -16,6 +19,10 @@ use super::{Branch, Environment, Exception, Prune, Requirement, Ruleset};
 #[schemars(title = "gh-policy organisation policy file")]
 pub struct OrgPolicy {
     /// Format version of this file. Only `1` exists.
+    #[schemars(extend(
+        "const" = 1,
+        "x-expected" = "`1` (the only format version this gh-policy reads)"
+    ))]
     pub version: u32,
 
     /// The organisation's login.
@@ -38,6 +45,7 @@ pub struct OrgPolicy {
 
     /// Name globs of repositories `defaults` and `groups` leave out.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[schemars(inner(length(min = 1, max = 255)))]
     pub exclude: Vec<String>,
 
     /// The document as written (JSON), when it was read from a file: layers merge as
@@ -64,8 +72,10 @@ pub struct Group {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Select {
-    /// Name globs (`svc-*`); any may match. Absent: every name.
+    /// Name globs (`svc-*`); any may match. Absent: every name. At most 255 characters: a
+    /// repository name has at most 100, and a longer glob only costs time to match.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[schemars(inner(length(min = 1, max = 255)))]
     pub names: Vec<String>,
     /// Custom property values that must all match (for a multi-select property, the value
     /// must be one of the repository's).
@@ -88,10 +98,21 @@ pub struct PolicyBody {
     pub environments: BTreeMap<String, Environment>,
     /// Repository rulesets by name.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[schemars(extend("propertyNames" = { "pattern": crate::names::NON_BLANK_PATTERN }))]
     pub rulesets: BTreeMap<String, Ruleset>,
     /// What must hold on a branch; across layers the stricter floor wins.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[schemars(extend("propertyNames" = { "pattern": crate::names::NON_BLANK_PATTERN }))]
     pub requirements: BTreeMap<String, Requirement>,
+    /// Merge settings; merged key by key across layers, as written.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub settings: Option<RepositorySettings>,
+    /// Security features; across layers on beats off (a floor).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub security: Option<Security>,
+    /// Actions permissions; across layers the stricter value wins (a floor).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub actions: Option<Actions>,
     /// Drift accepted until a date.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub exceptions: Vec<Exception>,
@@ -108,6 +129,9 @@ impl From<super::RepoSettings> for PolicyBody {
             environments: settings.environments,
             rulesets: settings.rulesets,
             requirements: settings.requirements,
+            settings: settings.settings,
+            security: settings.security,
+            actions: settings.actions,
             exceptions: settings.exceptions,
             prune: settings.prune,
         }

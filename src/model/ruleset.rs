@@ -24,10 +24,12 @@ pub struct Ruleset {
     /// `release/**/*`), `~DEFAULT_BRANCH` or `~ALL`. Required and non-empty for `branch` and
     /// `tag` rulesets; `push` rulesets have none.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[schemars(inner(pattern(crate::names::NON_BLANK_PATTERN)))]
     pub include: Vec<String>,
 
     /// Refs excluded from `include`, in the same form.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[schemars(inner(pattern(crate::names::NON_BLANK_PATTERN)))]
     pub exclude: Vec<String>,
 
     /// Who may bypass the rules, by name. Omitted: nobody.
@@ -176,6 +178,7 @@ pub struct Rules {
     pub status_checks: Option<StatusChecksRule>,
     /// Environments that must be deployed to successfully first (`required_deployments`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[schemars(inner(pattern(crate::names::ENVIRONMENT_PATTERN)))]
     pub required_deployments: Vec<String>,
     /// Block force pushes (`non_fast_forward`).
     #[serde(default, skip_serializing_if = "is_false")]
@@ -314,6 +317,20 @@ impl RestrictUpdates {
         }
     }
 }
+
+/// The rule types gh-policy models, each with the key of `rules` that writes it: any other
+/// type goes in `other`, and one of these there would be written twice.
+pub const MODELLED_RULES: [(&str, &str); 9] = [
+    ("pull_request", "pull_request"),
+    ("required_status_checks", "status_checks"),
+    ("required_deployments", "required_deployments"),
+    ("non_fast_forward", "block_force_pushes"),
+    ("deletion", "restrict_deletions"),
+    ("creation", "restrict_creations"),
+    ("update", "restrict_updates"),
+    ("required_linear_history", "required_linear_history"),
+    ("required_signatures", "required_signatures"),
+];
 
 /// A rule type gh-policy does not model, kept verbatim.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]

@@ -31,11 +31,31 @@ pub const ENV_VAR_PATTERN: &str = r"^[A-Za-z_][A-Za-z0-9_]*$";
 /// wildcards.
 pub const BRANCH_PATTERN: &str = r"^(?!.*\.\.)(?!.*//)(?!.*@\{)(?!@$)(?![-/])(?!.*[/.]$)(?!\.)(?!.*/\.)(?!.*\.lock(?:/|$))[^\x00-\x20\x7f~^:?*\[\\]+$";
 
-/// An environment name: 1 to 255 characters, no control characters, not `.` or `..`.
-pub const ENVIRONMENT_PATTERN: &str = r"^(?!\.\.?$)[^\x00-\x1f\x7f]{1,255}$";
+/// An environment name: 1 to 255 characters, none that changes how output reads (see
+/// [`is_unprintable`]), not `.` or `..`.
+pub const ENVIRONMENT_PATTERN: &str =
+    r"^(?!\.\.?$)[^\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]{1,255}$";
 
-/// Text with at least one character that is not white space: a check's name, a pattern.
-pub const NON_BLANK_PATTERN: &str = r"\S";
+/// Text with at least one character that is not white space, and none that changes how
+/// output reads (see [`is_unprintable`]): a check's name, a ruleset's name, a pattern, a
+/// requirement's key. Such names are printed in plans and in workflow commands.
+pub const NON_BLANK_PATTERN: &str =
+    r"^(?=.*\S)[^\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]+$";
+
+/// Returns true for the characters no name may hold: control characters (C0, DEL, C1),
+/// the line and paragraph separators, and the bidirectional embeddings, overrides and
+/// isolates — they end lines, reach the terminal or reorder what is shown.
+pub fn is_unprintable(c: char) -> bool {
+    matches!(
+        c,
+        '\u{0}'..='\u{1f}'
+            | '\u{7f}'..='\u{9f}'
+            | '\u{2028}'
+            | '\u{2029}'
+            | '\u{202a}'..='\u{202e}'
+            | '\u{2066}'..='\u{2069}'
+    )
+}
 
 /// A naming rule: its pattern, what it names, and the function that says why a name breaks
 /// it. The loader words a schema's `pattern` failure with the rule whose pattern it is.
@@ -272,19 +292,30 @@ pub fn check_environment(name: &str) -> Result<(), String> {
     if name == "." || name == ".." {
         return Err("`.` and `..` are not environment names".to_owned());
     }
-    if name.chars().any(|c| c.is_ascii_control()) {
-        return Err("control characters are not allowed".to_owned());
+    if let Some(bad) = name.chars().find(|c| is_unprintable(*c)) {
+        return Err(unprintable(bad));
     }
     Ok(())
 }
 
-/// Checks that text is not empty or only white space.
+/// Checks that text is not empty or only white space, and holds no character that changes
+/// how output reads.
 pub fn check_non_blank(text: &str) -> Result<(), String> {
+    if let Some(bad) = text.chars().find(|c| is_unprintable(*c)) {
+        return Err(unprintable(bad));
+    }
     if text.chars().any(|c| !c.is_whitespace()) {
         Ok(())
     } else {
         Err("it must not be empty or blank".to_owned())
     }
+}
+
+fn unprintable(c: char) -> String {
+    format!(
+        "{} is not allowed: control characters, line separators and bidirectional controls change how the name is shown",
+        crate::untrusted::quote(&c.to_string())
+    )
 }
 
 /// Checks an exact branch name against git's ref-name rules.

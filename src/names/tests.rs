@@ -150,6 +150,9 @@ fn secret_and_environment_names_follow_github() {
         "",
         "x/y",
         &"e".repeat(256),
+        "pro\u{202e}d",
+        "bell\u{7}",
+        "c1\u{85}",
     ];
     agree(ENVIRONMENT_PATTERN, check_environment, &environments);
 }
@@ -167,7 +170,21 @@ fn remote_paths_give_the_repository() {
 
 #[test]
 fn blank_text_is_refused() {
-    let samples = ["lint", " x ", "", " ", "\t", "\u{a0}", "a b"];
+    let samples = [
+        "lint",
+        " x ",
+        "",
+        " ",
+        "\t",
+        "\u{a0}",
+        "a b",
+        "\u{1b}[31mred",
+        "main\u{7}",
+        "rtl\u{202e}",
+        "a\u{2028}b",
+        "x\u{9b}",
+        "ünï/名前",
+    ];
     agree(NON_BLANK_PATTERN, check_non_blank, &samples);
 }
 

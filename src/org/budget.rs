@@ -4,9 +4,8 @@
 //! as free (a `304` does not count), plus what the run reads once (the repository list,
 //! the custom properties, the organisation's rulesets).
 
-use crate::github::GithubRead;
-use crate::github::api::OrgRead;
-use crate::github::read::reads_in_sync;
+use crate::github::RestReader;
+use crate::github::read::{OrgRead, reads_in_sync};
 use crate::model::OrgPolicy;
 use crate::names::RepoName;
 
@@ -23,12 +22,12 @@ pub struct OrgCache {
 
 impl OrgCache {
     /// Asks the cache about the organisation's own reads.
-    pub fn of(github: &dyn GithubRead, org: &str) -> Self {
+    pub fn of(github: &RestReader, org: &str) -> Self {
         Self {
-            repositories: github.org_cached(org, OrgRead::Repositories),
-            properties: github.org_cached(org, OrgRead::PropertyValues)
-                && github.org_cached(org, OrgRead::PropertySchema),
-            rulesets: github.org_cached(org, OrgRead::Rulesets),
+            repositories: github.is_cached(&OrgRead::Repositories.path(org)),
+            properties: github.is_cached(&OrgRead::PropertyValues.path(org))
+                && github.is_cached(&OrgRead::PropertySchema.path(org)),
+            rulesets: github.is_cached(&OrgRead::Rulesets.path(org)),
         }
     }
 }
@@ -106,7 +105,7 @@ impl Estimate {
 /// properties when a group selects by them; `org_rulesets` when the run reads them, their
 /// count known) and, for each target, the reads of a plan in sync the cache cannot answer.
 pub fn estimate(
-    github: &dyn GithubRead,
+    github: &RestReader,
     policy: &OrgPolicy,
     cache: OrgCache,
     listed: usize,
@@ -136,10 +135,12 @@ pub fn estimate(
     }
     let mut per_repository = Vec::with_capacity(targets.len());
     for target in targets {
-        let reads = reads_in_sync(&target.settings);
+        let mut reads = reads_in_sync(&target.settings);
+        // The findings' reads (DESIGN §13), which the cache can answer too.
+        reads.extend(crate::findings::plan::reads_in_sync(&target.settings));
         let spent = reads
             .iter()
-            .filter(|read| !github.cached(&target.repo, read))
+            .filter(|read| !read.is_free(&target.repo, github))
             .count();
         cached += count(reads.len() - spent);
         per_repository.push((target.repo.clone(), count(spent)));

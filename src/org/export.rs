@@ -27,6 +27,9 @@ pub fn organisation_policy(
     hoist(&mut bodies, &mut defaults, |body| &mut body.environments);
     hoist(&mut bodies, &mut defaults, |body| &mut body.rulesets);
     hoist(&mut bodies, &mut defaults, |body| &mut body.requirements);
+    hoist_keys(&mut bodies, &mut defaults, |body| &mut body.settings);
+    hoist_keys(&mut bodies, &mut defaults, |body| &mut body.security);
+    hoist_keys(&mut bodies, &mut defaults, |body| &mut body.actions);
     let first_prune = bodies.values().next().map(|body| body.prune.clone());
     if let Some(prune) = first_prune
         && bodies.values().all(|body| body.prune == prune)
@@ -68,6 +71,48 @@ fn hoist<T: Clone + PartialEq>(
             section(defaults).insert(key, value);
         }
     }
+}
+
+/// Moves every key of a repository-wide section (`settings`, `security`, `actions`) that
+/// all bodies hold, equal, into `defaults`; a section left empty is dropped. Keys merge one
+/// by one across layers, so a key hoisted alone gives back each repository's value.
+fn hoist_keys<T: serde::Serialize + serde::de::DeserializeOwned>(
+    bodies: &mut BTreeMap<String, PolicyBody>,
+    defaults: &mut PolicyBody,
+    section: impl Fn(&mut PolicyBody) -> &mut Option<T>,
+) {
+    let as_map = |value: &Option<T>| -> serde_json::Map<String, serde_json::Value> {
+        match value.as_ref().map(serde_json::to_value) {
+            Some(Ok(serde_json::Value::Object(map))) => map,
+            _ => serde_json::Map::new(),
+        }
+    };
+    let from_map = |map: serde_json::Map<String, serde_json::Value>| -> Option<T> {
+        if map.is_empty() {
+            return None;
+        }
+        serde_json::from_value(serde_json::Value::Object(map)).ok()
+    };
+    let mut maps: Vec<serde_json::Map<String, serde_json::Value>> = bodies
+        .values_mut()
+        .map(|body| as_map(section(body)))
+        .collect();
+    let Some(first) = maps.first().cloned() else {
+        return;
+    };
+    let mut shared = serde_json::Map::new();
+    for (key, value) in first {
+        if maps.iter().all(|map| map.get(&key) == Some(&value)) {
+            for map in &mut maps {
+                map.remove(&key);
+            }
+            shared.insert(key, value);
+        }
+    }
+    for (body, map) in bodies.values_mut().zip(maps) {
+        *section(body) = from_map(map);
+    }
+    *section(defaults) = from_map(shared);
 }
 
 #[cfg(test)]

@@ -6,6 +6,7 @@
 //! - `properties`: groups that select by custom property, held against what the
 //!   organisation defines.
 //! - `budget`: the requests a run makes, for the rate-budget check.
+//! - `selection`: the repositories a run covers, and those it covers but cannot plan.
 //! - `run`: plan and apply over the selected repositories, each failure isolated.
 //! - `export`: an organisation policy from what the repositories have.
 
@@ -15,3 +16,4 @@ pub mod merge;
 pub mod properties;
 pub mod run;
 pub mod select;
+pub mod selection;

@@ -146,6 +146,10 @@ struct PlanIn {
     requirements: Vec<RequirementReport>,
     #[serde(default)]
     weakens: usize,
+    #[serde(default)]
+    findings: Vec<crate::findings::Finding>,
+    #[serde(default)]
+    finding_notes: Vec<String>,
 }
 
 /// One change as written.
@@ -205,6 +209,11 @@ impl PlanIn {
             warnings: Vec::new(),
             contradictions: Vec::new(),
             gaps: Vec::new(),
+            findings: crate::findings::Findings {
+                findings: self.findings,
+                notes: self.finding_notes,
+                skipped: false,
+            },
         };
         if plan.in_sync() != self.in_sync {
             return Err(PlanFileError(format!(

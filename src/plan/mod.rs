@@ -8,15 +8,19 @@
 //! that writes ever reads a `FieldDiff`. Nothing here knows HTTP or YAML.
 
 pub mod file;
+pub mod saved;
+mod switches;
 mod target;
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+pub use crate::model::ExceptionNote;
+pub use switches::{ActionsWrite, PermissionsPut, SecurityWrite, SettingsWrite, WorkflowPut};
 pub use target::{
-    ActorKind, DeploymentMode, EnvironmentPut, EnvironmentWrite, PatternWrite, ProtectionPut,
-    ProtectionWrite, ResolvedActor, ResolvedCheck, ResolvedIntegrationCheck, ReviewerId,
-    ReviewerKind, RulesetPut, RulesetWrite, SecretWrite, Target, VariableWrite,
+    ActorKind, DeploymentMode, EnvironmentPut, EnvironmentWrite, Handover, PatternWrite,
+    ProtectionPut, ProtectionWrite, ResolvedActor, ResolvedCheck, ResolvedIntegrationCheck,
+    ReviewerId, ReviewerKind, RulesetPut, RulesetWrite, SecretWrite, Target, VariableWrite,
 };
 
 /// The difference between a policy and a live repository.
@@ -38,6 +42,9 @@ pub struct Plan {
     /// What the token could not read of what the policy manages: not compared, never
     /// guessed, never written over.
     pub gaps: Vec<Gap>,
+    /// Rules that can never be met, or protect nothing (DESIGN §13), judged on what `apply`
+    /// leaves; error findings fail the gate like drift.
+    pub findings: crate::findings::Findings,
 }
 
 /// Something the policy manages that the token cannot read (a ruleset's bypass actors,
@@ -151,6 +158,12 @@ impl Plan {
         summary
     }
 
+    /// Returns true when the plan passes the gate: in sync, and no error finding that no
+    /// exception accepts (warnings never count).
+    pub fn passes(&self) -> bool {
+        self.in_sync() && self.findings.failing() == 0
+    }
+
     /// Returns the changes that `apply` cannot make (excepted ones aside).
     pub fn inapplicable(&self) -> impl Iterator<Item = &Change> {
         self.changes
@@ -248,15 +261,6 @@ pub struct FieldDiff {
     pub lowers: bool,
 }
 
-/// An exception as the plan shows it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ExceptionNote {
-    /// Why the drift is accepted.
-    pub reason: String,
-    /// Until when, as written in the policy.
-    pub expires: String,
-}
-
 impl FieldDiff {
     /// Returns a difference with nothing but its path and values.
     pub fn new(path: impl Into<String>, live: Value, policy: Value) -> Self {
@@ -291,6 +295,12 @@ pub enum ResourceKind {
     Ruleset,
     /// A requirement on a branch's effective protection.
     Requirement,
+    /// The repository's merge settings (`settings`).
+    RepositorySettings,
+    /// The repository's security features (`security`).
+    Security,
+    /// The repository's Actions permissions (`actions`).
+    Actions,
 }
 
 /// What happens to a resource.
@@ -329,5 +339,11 @@ impl OrgPlan {
     /// Returns true when no repository drifts and none failed.
     pub fn in_sync(&self) -> bool {
         self.errors.is_empty() && self.plans.iter().all(Plan::in_sync)
+    }
+
+    /// Returns true when the run passes the gate: no repository failed, drifts, or has an
+    /// error finding no exception accepts.
+    pub fn passes(&self) -> bool {
+        self.errors.is_empty() && self.plans.iter().all(Plan::passes)
     }
 }

@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 
 use serde_json::{Map, Value};
 
-use crate::model::{Branch, BypassMode, DeploymentPattern, Ruleset};
+use crate::model::{Branch, BypassMode, DeploymentPattern, Rules, Ruleset};
 
 /// The write a change stands for.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -52,6 +52,12 @@ pub enum Target {
         /// What to write.
         write: RulesetWrite,
     },
+    /// The repository's merge settings (`PATCH /repos/{o}/{r}`).
+    RepositorySettings(super::switches::SettingsWrite),
+    /// The repository's security features, each through its own endpoint.
+    Security(super::switches::SecurityWrite),
+    /// The repository's Actions permissions.
+    Actions(super::switches::ActionsWrite),
     /// One environment variable.
     Variable {
         /// The environment.
@@ -68,8 +74,40 @@ pub enum Target {
 pub enum ProtectionWrite {
     /// PUT the whole protection, then the sub-resources the PUT does not carry.
     Put(Box<ProtectionPut>),
-    /// DELETE the protection.
-    Remove,
+    /// DELETE the protection; with a handover, only once GitHub enforces on the branch what
+    /// the rulesets written before it take over.
+    Remove {
+        /// The rulesets that protect the branch once the protection is gone, if any.
+        handover: Option<Box<Handover>>,
+    },
+}
+
+/// The rulesets that protect a branch whose classic protection a plan removes: those the
+/// plan writes, which `apply` writes first, then reads the branch's rules back and removes
+/// the protection only when GitHub enforces all of them (DESIGN §14); and those in force
+/// that the plan leaves as they are.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Handover {
+    /// The rulesets the plan writes first, by name, in plan order (none: the removal waits
+    /// for no write).
+    pub rulesets: Vec<String>,
+    /// Their rules, each required check pinned by the app id it is written with (`app_id`
+    /// only, no slug), as `rules/branches/{branch}` will show them.
+    pub rules: Vec<Rules>,
+    /// The rulesets in force on the branch that the plan leaves as they are, as sources
+    /// (`ruleset "x" (organization acme)`): they protect it after apply as they do today.
+    pub in_force: Vec<String>,
+    /// What the classic protection provides that all of them do not (a setting of the effective
+    /// protection, the lock, no bypass, who may push): empty when they replace it whole, and
+    /// the removal then lowers nothing.
+    pub lacks: Vec<String>,
+}
+
+impl Handover {
+    /// Returns true when the rulesets provide everything the classic protection does.
+    pub fn complete(&self) -> bool {
+        self.lacks.is_empty()
+    }
 }
 
 /// Everything a protected branch's writes need.

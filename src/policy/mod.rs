@@ -138,6 +138,14 @@ pub fn load(path: &Path) -> Result<RepoSettings, PolicyError> {
     document::parse(&display, &text, false).map(|(settings, _)| settings)
 }
 
+/// Reads a policy file's text (standard input for `-`) with the loader's limits, and returns
+/// it with the name diagnostics give the file.
+pub fn read_text(path: &Path) -> Result<(String, String), PolicyError> {
+    let display = read::display_name(path);
+    let text = read::read(path, &display)?;
+    Ok((display, text))
+}
+
 /// Reads, parses and validates a policy file, and returns where each setting is written.
 pub fn load_with_source_map(path: &Path) -> Result<(RepoSettings, SourceMap), PolicyError> {
     load_document(path)

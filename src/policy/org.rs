@@ -14,6 +14,7 @@ use super::{Diagnostic, PolicyError, SourceMap, parse_document, read, to_json};
 use crate::model::ref_pattern::malformed;
 use crate::model::{OrgPolicy, PolicyBody, RepoSettings};
 use crate::org::merge::loosenings;
+use crate::untrusted::quote;
 
 impl Document for OrgPolicy {
     const RULES: &'static [Rule<Self>] = &[
@@ -26,6 +27,11 @@ impl Document for OrgPolicy {
             name: "name-globs-are-well-formed",
             why_in_code: "parses each glob of `select.names` and `exclude` (a pattern cannot say that a `[` is closed)",
             check: name_globs,
+        },
+        Rule {
+            name: "repository-entries-differ-in-more-than-case",
+            why_in_code: "compares mapping keys with each other, ignoring case",
+            check: repository_case_duplicates,
         },
     ];
 }
@@ -57,6 +63,9 @@ fn as_settings(body: &PolicyBody) -> RepoSettings {
         environments: body.environments.clone(),
         rulesets: body.rulesets.clone(),
         requirements: body.requirements.clone(),
+        settings: body.settings.clone(),
+        security: body.security.clone(),
+        actions: body.actions.clone(),
         exceptions: body.exceptions.clone(),
         prune: body.prune.clone(),
     }
@@ -134,8 +143,35 @@ fn name_globs(policy: &OrgPolicy, findings: &mut Findings) {
     }
 }
 
+/// `svc-004` and `SVC-004` are one repository on GitHub: two entries would merge into one
+/// policy and one of them, perhaps the stricter, would be lost.
+fn repository_case_duplicates(policy: &OrgPolicy, findings: &mut Findings) {
+    let path = |name: &str| -> Vec<Segment> { vec!["repositories".into(), name.into()] };
+    let mut seen: std::collections::BTreeMap<String, &str> = std::collections::BTreeMap::new();
+    for name in policy.repositories.keys() {
+        match seen.get(&name.to_lowercase()) {
+            Some(first) => findings.with_other(
+                path(name),
+                path(first),
+                format!(
+                    "repositories {} and {} ({{other}}) are one repository: GitHub matches repository names without case; keep one entry",
+                    quote(name),
+                    quote(first)
+                ),
+            ),
+            None => {
+                seen.insert(name.to_lowercase(), name);
+            }
+        }
+    }
+}
+
 /// A policy file of either kind.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[expect(
+    clippy::large_enum_variant,
+    reason = "one value per run, read once: boxing the repository policy too would buy nothing"
+)]
 pub enum PolicyFile {
     /// One repository's policy.
     Repository(RepoSettings),
@@ -211,6 +247,10 @@ fn dotted_to_path(dotted: &str, policy: &OrgPolicy) -> Vec<Segment> {
         && let Some((branch, key)) = rest.rsplit_once('.')
     {
         path.extend(["requirements".into(), branch.into(), key.into()]);
+    } else if let Some((section, key)) = rest.split_once('.')
+        && matches!(section, "security" | "actions")
+    {
+        path.extend([section.into(), key.into()]);
     }
     path
 }

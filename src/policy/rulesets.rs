@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use super::document::Findings;
 use super::source_map::Segment;
 use crate::model::ref_pattern::malformed;
-use crate::model::{BypassActor, BypassMode, RepoSettings, Ruleset, RulesetTarget};
+use crate::model::{BypassActor, BypassMode, MODELLED_RULES, RepoSettings, Ruleset, RulesetTarget};
 use crate::names::{check_login, check_slug};
 use crate::untrusted::quote;
 
@@ -68,6 +68,7 @@ fn check(rulesets: &BTreeMap<String, Ruleset>) -> Vec<Problem> {
             ));
         }
         check_patterns(ruleset, &path, &mut found);
+        check_other_rules(ruleset, &path, &mut found);
         for (i, actor) in ruleset.bypass.iter().enumerate() {
             check_actor(
                 actor,
@@ -157,6 +158,35 @@ fn check_patterns(ruleset: &Ruleset, path: &[Segment], found: &mut Vec<Problem>)
                     }
                 }
             }
+        }
+    }
+}
+
+/// `other` holds rule types gh-policy does not model, each once: a modelled type there, or a
+/// type twice, would be written twice and read back once, drifting on every run.
+fn check_other_rules(ruleset: &Ruleset, path: &[Segment], found: &mut Vec<Problem>) {
+    let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
+    for (i, other) in ruleset.rules.other.iter().enumerate() {
+        let item = at(path, &["rules", "other", &i.to_string(), "type"]);
+        if let Some((_, key)) = MODELLED_RULES.iter().find(|(kind, _)| *kind == other.kind) {
+            found.push((
+                item,
+                At::Value,
+                format!(
+                    "rule type {} is one gh-policy models: write it as `rules.{key}`, not in `other`",
+                    quote(&other.kind)
+                ),
+            ));
+        } else if let Some(first) = seen.insert(&other.kind, i) {
+            found.push((
+                item,
+                At::Value,
+                format!(
+                    "rule type {} is listed twice in `other` (item {} too): GitHub keeps one rule of a type; keep one",
+                    quote(&other.kind),
+                    first + 1
+                ),
+            ));
         }
     }
 }

@@ -17,7 +17,7 @@ impl Document for RepoSettings {
     const RULES: &'static [Rule<Self>] = &[
         Rule {
             name: "check-pins-agree",
-            why_in_code: "compares list items with each other (same context, different app)",
+            why_in_code: "compares list items with each other (same context, different app), in branches and rulesets",
             check: check_pins_agree,
         },
         Rule {
@@ -57,7 +57,7 @@ impl Document for RepoSettings {
         },
         Rule {
             name: "ruleset-conditions-fit-the-target",
-            why_in_code: "ties `include`/`exclude` and bypass modes to `target`, one actor key of many, and names compared ignoring case",
+            why_in_code: "ties `include`/`exclude` and bypass modes to `target`, one actor key of many, names compared ignoring case, and `other` rule types compared with the modelled ones and each other",
             check: super::rulesets::check_rulesets,
         },
         Rule {
@@ -105,35 +105,53 @@ fn environment_path(name: &str) -> Vec<Segment> {
     vec!["environments".into(), name.into()]
 }
 
-/// The same check context listed twice with different apps: which one is meant?
+/// The same check context listed twice with different apps (or once bare, once pinned):
+/// which one is meant? GitHub keeps one, so the other drifts on every run. In classic
+/// protection and in rulesets alike.
 fn check_pins_agree(settings: &RepoSettings, findings: &mut Findings) {
-    for (name, branch) in &settings.branches {
-        let Some(checks) = &branch.status_checks else {
-            continue;
-        };
+    let branches = settings.branches.iter().filter_map(|(name, branch)| {
+        let checks = branch.status_checks.as_ref()?;
+        let path: Vec<Segment> = vec![
+            "branches".into(),
+            name.into(),
+            "status_checks".into(),
+            "required".into(),
+        ];
+        Some((path, checks.required.as_slice()))
+    });
+    let rulesets = settings.rulesets.iter().filter_map(|(name, ruleset)| {
+        let checks = ruleset.rules.status_checks.as_ref()?;
+        let path: Vec<Segment> = vec![
+            "rulesets".into(),
+            name.into(),
+            "rules".into(),
+            "status_checks".into(),
+            "required".into(),
+        ];
+        Some((path, checks.required.as_slice()))
+    });
+    for (list, checks) in branches.chain(rulesets) {
         // context → (first index, its pin as written).
         let mut seen: BTreeMap<&str, (usize, String)> = BTreeMap::new();
-        for (i, check) in checks.required.iter().enumerate() {
+        for (i, check) in checks.iter().enumerate() {
             let pin = match (&check.app, check.app_id) {
                 (Some(app), _) => format!("`app: {}`", crate::untrusted::escape(app)),
                 (None, Some(id)) => format!("`app_id: {id}`"),
                 (None, None) => String::from("any app"),
             };
             match seen.get(check.context.as_str()) {
-                Some((first, first_pin)) if *first_pin != pin => findings.at_value(
-                    vec![
-                        "branches".into(),
-                        name.into(),
-                        "status_checks".into(),
-                        "required".into(),
-                        i.into(),
-                    ],
-                    format!(
-                        "check {} is listed twice with different apps ({first_pin} in item {}, {pin} here): keep one",
-                        quote(&check.context),
-                        first + 1
-                    ),
-                ),
+                Some((first, first_pin)) if *first_pin != pin => {
+                    let mut path = list.clone();
+                    path.push(i.into());
+                    findings.at_value(
+                        path,
+                        format!(
+                            "check {} is listed twice with different apps ({first_pin} in item {}, {pin} here): keep one",
+                            quote(&check.context),
+                            first + 1
+                        ),
+                    );
+                }
                 Some(_) => {}
                 None => {
                     seen.insert(&check.context, (i, pin));

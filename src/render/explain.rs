@@ -30,6 +30,34 @@ pub fn text(explanation: &Explanation, out: &mut dyn Write) -> io::Result<()> {
             writeln!(out, "  evaluate mode only (reported, not enforced):")?;
             settings(&branch.evaluate_only, "    ", out)?;
         }
+        if let Some(answer) = &branch.pull_request {
+            writeln!(
+                out,
+                "  Can a pull request merge into {}? {}. It must have:",
+                escape(&branch.branch),
+                if answer.can_merge { "yes" } else { "no" }
+            )?;
+            for line in &answer.must_have {
+                writeln!(out, "    - {}", escape(line))?;
+            }
+        }
+        for finding in &branch.findings {
+            let mark = match (finding.severity, &finding.excepted) {
+                (crate::findings::Severity::Error, None) => "✗",
+                _ => "!",
+            };
+            writeln!(
+                out,
+                "  {mark} {} ({}): {}",
+                finding.id,
+                finding.severity.as_str(),
+                escape(&finding.message)
+            )?;
+            writeln!(out, "      to do: {}", escape(&finding.fix))?;
+        }
+    }
+    for note in &explanation.finding_notes {
+        writeln!(out, "\n? not judged: {}", escape(note))?;
     }
     out.flush()
 }

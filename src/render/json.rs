@@ -51,6 +51,12 @@
 //!   variable `PROD_SSH_KEY`") or that a requirement is met by the other changes. It comes
 //!   last.
 //! - The write a change stands for (`Change::target`) is never part of the output.
+//! - `findings` (only when there are some) lists the rules that can never be met, or that
+//!   protect nothing (DESIGN §13): `{id, severity, target, message, sources, fix}`, with
+//!   `excepted: {reason, expires}` on one an active exception accepts; `finding_notes` (only
+//!   when there are some) says what was not judged and why (a permission the token lacks).
+//!   An error finding no exception accepts fails the gate (exit 2) like drift; `in_sync`
+//!   stays about drift alone.
 //! - The format only gains keys, never loses or renames them.
 
 use std::io::{self, Write};
@@ -76,6 +82,10 @@ struct JsonPlan<'a> {
     contradictions: &'a [Contradiction],
     #[serde(skip_serializing_if = "<[_]>::is_empty")]
     gaps: &'a [Gap],
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    findings: &'a [crate::findings::Finding],
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    finding_notes: &'a [String],
 }
 
 /// One change as written.
@@ -157,5 +167,7 @@ fn json_plan(plan: &Plan) -> JsonPlan<'_> {
         requirements: &plan.requirements,
         contradictions: &plan.contradictions,
         gaps: &plan.gaps,
+        findings: &plan.findings.findings,
+        finding_notes: &plan.findings.notes,
     }
 }

@@ -9,10 +9,13 @@
 //! formats say the same thing in the same words.
 
 pub mod explain;
+pub mod findings;
 mod inline;
 mod json;
 pub mod junit;
 mod markdown;
+mod markdown_text;
+pub mod migrate;
 pub mod org;
 pub mod sarif;
 mod text;
@@ -55,6 +58,9 @@ fn kind_label(kind: ResourceKind) -> &'static str {
         ResourceKind::Variable => "variable",
         ResourceKind::Ruleset => "ruleset",
         ResourceKind::Requirement => "requirement",
+        ResourceKind::RepositorySettings => "repository settings",
+        ResourceKind::Security => "security features",
+        ResourceKind::Actions => "actions permissions",
     }
 }
 

@@ -1,6 +1,6 @@
 //! The plans of an organisation's repositories: a summary table first (repository, status,
-//! create, update, delete), then the changes of each repository that drifts, then the
-//! repositories that failed. JSON: `{organization, repositories: [plan…], errors:
+//! create, update, delete, findings), then the changes and findings of each repository that
+//! drifts or has findings, then the repositories that failed. JSON: `{organization, repositories: [plan…], errors:
 //! [{repository, error}]}`, printed whatever the exit code.
 
 use std::io::{self, Write};
@@ -26,7 +26,7 @@ pub fn render(plan: &OrgPlan, format: Format, color: bool, out: &mut dyn Write) 
             writeln!(out, "{}", headline(plan))?;
             writeln!(out)?;
             table(plan, false, out)?;
-            for repository in plan.plans.iter().filter(|p| !p.in_sync()) {
+            for repository in plan.plans.iter().filter(|p| shown(p)) {
                 writeln!(out)?;
                 text::render(repository, color, out)?;
             }
@@ -47,7 +47,7 @@ pub fn render(plan: &OrgPlan, format: Format, color: bool, out: &mut dyn Write) 
             writeln!(out, "{}", headline(plan))?;
             writeln!(out)?;
             table(plan, true, out)?;
-            for repository in plan.plans.iter().filter(|p| !p.in_sync()) {
+            for repository in plan.plans.iter().filter(|p| shown(p)) {
                 writeln!(out)?;
                 markdown::render(repository, out)?;
             }
@@ -64,6 +64,11 @@ pub fn render(plan: &OrgPlan, format: Format, color: bool, out: &mut dyn Write) 
     out.flush()
 }
 
+/// A repository gets its own section when it drifts or has findings.
+fn shown(plan: &Plan) -> bool {
+    !plan.in_sync() || !plan.findings.is_empty()
+}
+
 fn headline(plan: &OrgPlan) -> String {
     let drifting = plan.plans.iter().filter(|p| !p.in_sync()).count();
     format!(
@@ -78,7 +83,7 @@ fn headline(plan: &OrgPlan) -> String {
 
 /// The summary table; Markdown's pipes, or columns aligned with spaces.
 fn table(plan: &OrgPlan, markdown: bool, out: &mut dyn Write) -> io::Result<()> {
-    let mut rows: Vec<[String; 5]> = plan
+    let mut rows: Vec<[String; 6]> = plan
         .plans
         .iter()
         .map(|p| {
@@ -89,6 +94,7 @@ fn table(plan: &OrgPlan, markdown: bool, out: &mut dyn Write) -> io::Result<()> 
                 summary.create.to_string(),
                 summary.update.to_string(),
                 summary.delete.to_string(),
+                findings(p),
             ]
         })
         .chain(plan.errors.iter().map(|e| {
@@ -98,14 +104,23 @@ fn table(plan: &OrgPlan, markdown: bool, out: &mut dyn Write) -> io::Result<()> 
                 "-".into(),
                 "-".into(),
                 "-".into(),
+                "-".into(),
             ]
         }))
         .collect();
     rows.sort();
-    let header = ["repository", "status", "create", "update", "delete"].map(str::to_owned);
+    let header = [
+        "repository",
+        "status",
+        "create",
+        "update",
+        "delete",
+        "findings",
+    ]
+    .map(str::to_owned);
     if markdown {
         writeln!(out, "| {} |", header.join(" | "))?;
-        writeln!(out, "|---|---|---:|---:|---:|")?;
+        writeln!(out, "|---|---|---:|---:|---:|---:|")?;
         for row in &rows {
             writeln!(out, "| `{}` | {} |", row[0], row[1..].join(" | "))?;
         }
@@ -120,11 +135,26 @@ fn table(plan: &OrgPlan, markdown: bool, out: &mut dyn Write) -> io::Result<()> 
     for row in [&header].into_iter().chain(&rows) {
         writeln!(
             out,
-            "  {:<width$}  {:<8}  {:>6}  {:>6}  {:>6}",
-            row[0], row[1], row[2], row[3], row[4]
+            "  {:<width$}  {:<8}  {:>6}  {:>6}  {:>6}  {:>8}",
+            row[0], row[1], row[2], row[3], row[4], row[5]
         )?;
     }
     Ok(())
+}
+
+/// The findings of a repository: how many, with the errors among them (`2, 1 error`).
+fn findings(plan: &Plan) -> String {
+    if plan.findings.skipped {
+        return "-".to_owned();
+    }
+    match plan.findings.failing() {
+        0 => plan.findings.len().to_string(),
+        errors => format!(
+            "{}, {errors} error{}",
+            plan.findings.len(),
+            if errors == 1 { "" } else { "s" }
+        ),
+    }
 }
 
 fn status(plan: &Plan) -> &'static str {

@@ -38,7 +38,7 @@ const SCHEMA: &str =
 const FINGERPRINT: &str = "ghPolicyResource/v1";
 
 /// Every rule, in the order of `tool.driver.rules`.
-const KINDS: [ResourceKind; 7] = [
+const KINDS: [ResourceKind; 10] = [
     ResourceKind::BranchProtection,
     ResourceKind::Environment,
     ResourceKind::DeploymentBranchPolicy,
@@ -46,6 +46,9 @@ const KINDS: [ResourceKind; 7] = [
     ResourceKind::Variable,
     ResourceKind::Ruleset,
     ResourceKind::Requirement,
+    ResourceKind::RepositorySettings,
+    ResourceKind::Security,
+    ResourceKind::Actions,
 ];
 
 /// Where a change is declared.
@@ -139,6 +142,18 @@ fn rule(kind: ResourceKind) -> Rule {
             "RequirementUnmet",
             "A requirement on a branch's effective protection (classic protection and rulesets together) is not met.",
         ),
+        ResourceKind::RepositorySettings => (
+            "RepositorySettingsDrift",
+            "A merge setting of the repository differs from the policy.",
+        ),
+        ResourceKind::Security => (
+            "SecurityDrift",
+            "A security feature of the repository differs from the policy.",
+        ),
+        ResourceKind::Actions => (
+            "ActionsDrift",
+            "The repository's GitHub Actions permissions differ from the policy.",
+        ),
     };
     Rule {
         id: rule_id(kind),
@@ -165,6 +180,9 @@ fn short_description(kind: ResourceKind) -> &'static str {
         ResourceKind::Variable => "Variable differs from the policy",
         ResourceKind::Ruleset => "Ruleset differs from the policy",
         ResourceKind::Requirement => "Requirement is not met",
+        ResourceKind::RepositorySettings => "Repository settings differ from the policy",
+        ResourceKind::Security => "Security features differ from the policy",
+        ResourceKind::Actions => "Actions permissions differ from the policy",
     }
 }
 

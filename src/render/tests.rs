@@ -53,6 +53,7 @@ fn environment(_name: &str) -> Option<Target> {
 fn in_sync() -> Plan {
     Plan {
         requirements: Vec::new(),
+        findings: crate::findings::Findings::default(),
         warnings: Vec::new(),
         contradictions: Vec::new(),
         gaps: Vec::new(),
@@ -164,6 +165,7 @@ fn drifted() -> Plan {
     ];
     Plan {
         requirements: Vec::new(),
+        findings: crate::findings::Findings::default(),
         warnings: Vec::new(),
         contradictions: Vec::new(),
         gaps: Vec::new(),
@@ -239,6 +241,7 @@ fn awkward() -> Plan {
     ];
     Plan {
         requirements: Vec::new(),
+        findings: crate::findings::Findings::default(),
         warnings: Vec::new(),
         contradictions: Vec::new(),
         gaps: Vec::new(),
@@ -307,6 +310,7 @@ fn long_values() -> Plan {
     ];
     Plan {
         requirements: Vec::new(),
+        findings: crate::findings::Findings::default(),
         warnings: Vec::new(),
         contradictions: Vec::new(),
         gaps: Vec::new(),

@@ -101,7 +101,8 @@ pub(super) fn render(plan: &Plan, color: bool, out: &mut dyn Write) -> io::Resul
     let repository = printable(&plan.repository);
     if plan.in_sync() {
         let line = format!("No drift: {repository} matches the policy.");
-        return writeln!(out, "{}", styles.heading.apply_to(line));
+        writeln!(out, "{}", styles.heading.apply_to(line))?;
+        return super::findings::text(&plan.findings, out);
     }
     let header = format!("Drift between {repository} and the policy:");
     writeln!(out, "{}", styles.heading.apply_to(header))?;
@@ -115,7 +116,7 @@ pub(super) fn render(plan: &Plan, color: bool, out: &mut dyn Write) -> io::Resul
     if let Some(line) = weakening_line(plan) {
         writeln!(out, "{}", styles.warning.apply_to(format!("⚠ {line}")))?;
     }
-    Ok(())
+    super::findings::text(&plan.findings, out)
 }
 
 /// Writes one change's block.

@@ -8,6 +8,10 @@
 //! and what of a plan counts ([`change_weakens`], [`diff_weakens`]): only what `apply`
 //! would write, so never excepted drift and never a change it cannot make.
 //!
+//! The repository-wide sections (§12) say it the same way: a security feature turned off
+//! (`WhenOn`), Actions widened (`ALLOWED_ACTIONS`, allowed actions added, Actions turned on,
+//! pull request approval by workflows allowed) and a `write` token (`WORKFLOW_PERMISSIONS`).
+//!
 //! `refusal` words the list of weakening changes for `apply`'s refusal and its question.
 
 mod refusal;
@@ -17,7 +21,9 @@ use std::collections::BTreeSet;
 use serde_json::Value;
 
 use crate::model::DeploymentBranches;
-use crate::plan::{Action, Change, FieldDiff, Plan, ResourceKind};
+use crate::plan::{
+    Action, Change, FieldDiff, Handover, Plan, ProtectionWrite, ResourceKind, Target,
+};
 
 pub use refusal::{Weakening, listed, refusal};
 
@@ -83,6 +89,12 @@ pub const RESTRICT_UPDATES: &[&str] = &["true", r#"{"allow_fetch_and_merge":true
 /// Deployment branches of an environment, narrowest first: custom patterns name their refs,
 /// protected branches may be many, every ref is the widest.
 pub const DEPLOYMENT_BRANCHES: &[&str] = &["custom", "protected", "all"];
+
+/// Which actions may run (DESIGN §12), narrowest first: widening them weakens.
+pub const ALLOWED_ACTIONS: &[&str] = &["local_only", "selected", "all"];
+
+/// The default permissions of `GITHUB_TOKEN`, narrowest first: `read` → `write` weakens.
+pub const WORKFLOW_PERMISSIONS: &[&str] = &["read", "write"];
 
 /// One side of a setting as the diff flattened it.
 #[derive(Debug, Clone, Copy)]
@@ -168,6 +180,9 @@ pub fn pattern_added_lowers(live: &DeploymentBranches) -> bool {
 /// Returns true when `apply` would make this change and it weakens protection: a change
 /// that is applicable, not accepted by an exception, and lowers protection as a whole or
 /// through one of its settings that is not excepted. Requirements are checks, never writes.
+/// Classic protection that rulesets of the same plan replace whole (written first, and
+/// confirmed in force before the removal) lowers nothing: the branch's effective protection
+/// does not drop (DESIGN §14).
 pub fn change_weakens(change: &Change) -> bool {
     counts(change) && (change.lowers || change.diffs.iter().any(|diff| diff_weakens(change, diff)))
 }
@@ -184,7 +199,32 @@ pub fn count(plan: &Plan) -> usize {
 }
 
 fn counts(change: &Change) -> bool {
-    change.applicable && !change.excepted && change.kind != ResourceKind::Requirement
+    change.applicable
+        && !change.excepted
+        && change.kind != ResourceKind::Requirement
+        && !replaced_whole(change)
+}
+
+/// The handover of a classic protection removal, if rulesets protect the branch after it
+/// (`diff` works it out, DESIGN §14).
+pub fn handover_of(change: &Change) -> Option<&Handover> {
+    match &change.target {
+        Some(Target::BranchProtection {
+            write: ProtectionWrite::Remove {
+                handover: Some(handover),
+            },
+            ..
+        }) => Some(handover),
+        _ => None,
+    }
+}
+
+/// Returns true when a change removes classic protection that rulesets replace whole — those
+/// the plan writes first and those in force it leaves — every setting of the branch's
+/// effective protection, its lock, no bypass where it allowed none: a removal that lowers
+/// nothing.
+pub fn replaced_whole(change: &Change) -> bool {
+    handover_of(change).is_some_and(Handover::complete)
 }
 
 /// A count as a number (absent, `null` or not a number: 0).

@@ -366,6 +366,8 @@ fn excepted_drift_and_changes_apply_cannot_make_never_weaken() {
     let mut desired = crate::policy::parse("policy.yaml", policy).unwrap();
     desired.exceptions.push(crate::model::Exception {
         path: "branches.main.pull_request.required_approvals".to_owned(),
+        finding: None,
+        target: None,
         allow: json!("any"),
         reason: "on call".to_owned(),
         expires: "2999-01-01".to_owned(),

@@ -120,6 +120,7 @@ fn the_action_metadata_is_complete_and_uses_only_what_it_declares() {
             "github-token",
             "policy",
             "sarif",
+            "saved-plan",
             "token",
             "version"
         ]
@@ -445,10 +446,13 @@ pub(crate) const FAKE_GH_POLICY: &str = r#"#!/usr/bin/env bash
         "${GITHUB_ACTIONS:-}" "${GITHUB_STEP_SUMMARY:-}" "${GH_POLICY_CACHE_DIR:-}"
 } >> "$FAKE_LOG"
 format=text
+saved=
 while [ $# -gt 0 ]; do
     if [ "$1" = --format ]; then format=$2; fi
+    if [ "$1" = --out ]; then saved=$2; fi
     shift
 done
+if [ -n "$saved" ]; then printf '{"saved": true}\n' > "$saved"; fi
 case $format in
     json) printf '{"in_sync": %s}\n' "$([ "${FAKE_EXIT:-0}" = 0 ] && echo true || echo false)" ;;
     *) echo "the plan in $format"
@@ -501,6 +505,7 @@ impl ActionRun {
             "INPUT_CACHE_DIR",
             "INPUT_SARIF",
             "INPUT_ALLOW_WEAKENING",
+            "INPUT_SAVED_PLAN",
             "FAKE_EXIT",
         ] {
             command.env_remove(name);
@@ -585,6 +590,50 @@ fn the_action_plans_once_as_asked_then_as_json_and_passes_when_in_sync() {
         "{}",
         calls[1].1
     );
+}
+
+#[test]
+fn a_saved_plan_is_made_once_shown_as_saved_and_applied_as_saved() {
+    let run = ActionRun::new(&[
+        ("INPUT_SAVED_PLAN", "policy.plan.json"),
+        ("INPUT_FORMAT", "markdown"),
+        ("FAKE_EXIT", "2"),
+        ("INPUT_FAIL_ON_DRIFT", "false"),
+    ]);
+    assert_eq!(run.code(), Some(0), "{}", run.stderr());
+    let calls = run.calls();
+    assert_eq!(
+        calls
+            .iter()
+            .map(|(call, _)| call.as_str())
+            .collect::<Vec<_>>(),
+        ["call: [plan] [--policy] [policy.yaml] [--format] [markdown] [--out] [policy.plan.json]"]
+    );
+    // The comment and the issue show the plan saved, not a newer one.
+    assert_eq!(run.file_output("plan-json"), "{\"saved\": true}\n");
+
+    let apply = ActionRun::new(&[
+        ("INPUT_COMMAND", "apply"),
+        ("INPUT_SAVED_PLAN", "policy.plan.json"),
+    ]);
+    assert_eq!(apply.code(), Some(0), "{}", apply.stderr());
+    assert_eq!(
+        apply.calls()[0].0,
+        "call: [apply] [--policy] [policy.yaml] [--yes] [--plan] [policy.plan.json]"
+    );
+    let validate = ActionRun::new(&[
+        ("INPUT_COMMAND", "validate"),
+        ("INPUT_SAVED_PLAN", "policy.plan.json"),
+    ]);
+    assert_eq!(validate.code(), Some(1));
+    assert!(
+        validate
+            .stderr()
+            .contains("saved-plan is for command: plan or apply only"),
+        "{}",
+        validate.stderr()
+    );
+    assert!(validate.calls().is_empty());
 }
 
 #[test]

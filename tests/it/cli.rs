@@ -37,6 +37,7 @@ fn help_of_every_command() {
         "apply",
         "export",
         "explain",
+        "migrate",
         "issue",
         "comment",
         "schema",

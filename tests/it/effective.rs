@@ -11,6 +11,7 @@ use crate::common::{TestRepo, changes, expect};
 pub fn world(extra: &Value) -> Seed {
     let mut seed = json!({
         "repo": { "owner": "acme", "name": "katz-backend", "default_branch": "main" },
+        "users": [ { "login": "reviewer-1", "id": 7001 }, { "login": "reviewer-2", "id": 7002 }, { "login": "reviewer-3", "id": 7003 } ],
         "apps": [ { "slug": "github-actions", "id": 15368 }, { "slug": "circleci", "id": 18001 } ],
         "branches": { "main": {} },
     });

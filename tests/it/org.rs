@@ -33,6 +33,9 @@ fn tier() -> Value {
 pub(crate) fn acme() -> Seed {
     let repository = |name: &str| RepositorySeed::new(name).protected_branch("main", bare());
     Seed::organization("acme", 9000)
+        .with_user("reviewer-1", 7001)
+        .with_user("reviewer-2", 7002)
+        .with_user("reviewer-3", 7003)
         .with_custom_property(tier())
         .with_repository(repository("svc-pay").property("tier", "critical"))
         .with_repository(repository("svc-mail").property("tier", "standard"))
@@ -218,7 +221,10 @@ fn one_repository_failing_every_call_leaves_the_others_planned_and_exits_1() {
 
 #[test]
 fn shards_split_the_repositories_without_overlap() {
-    let mut seed = Seed::organization("acme", 9000);
+    let mut seed = Seed::organization("acme", 9000)
+        .with_user("reviewer-1", 7001)
+        .with_user("reviewer-2", 7002)
+        .with_user("reviewer-3", 7003);
     for i in 0..12 {
         seed = seed.with_repository(
             RepositorySeed::new(&format!("repo-{i:02}")).protected_branch("main", bare()),
@@ -349,7 +355,10 @@ fn apply_over_the_organisation_converges_and_a_rerun_writes_nothing() {
 
 #[test]
 fn apply_stopped_half_way_converges_when_run_again_without_repeating_a_write() {
-    let mut seed = Seed::organization("acme", 9000);
+    let mut seed = Seed::organization("acme", 9000)
+        .with_user("reviewer-1", 7001)
+        .with_user("reviewer-2", 7002)
+        .with_user("reviewer-3", 7003);
     for i in 0..8 {
         seed = seed.with_repository(
             RepositorySeed::new(&format!("repo-{i}")).protected_branch("main", bare()),
@@ -402,16 +411,22 @@ fn apply_stopped_half_way_converges_when_run_again_without_repeating_a_write() {
 
 #[test]
 fn a_run_the_rate_limit_left_cannot_cover_stops_before_reading_any_repository() {
-    // Three reads for the run, then four repositories of two reads each: 8 do not fit in
-    // the 5 left.
-    let repo = TestRepo::with(Emulator::builder(acme()).primary_rate_limit(8).start());
+    // Three reads for the run, then four repositories of three reads each (the third, who
+    // may write, for the findings): 12 do not fit in the 8 left. (A server without
+    // GraphQL: every read goes through REST.)
+    let repo = TestRepo::with(Emulator::builder(acme()).primary_rate_limit(11).start());
+    repo.emu.inject(
+        gh_policy_emulator::Fault::new(gh_policy_emulator::FaultKind::Status(404))
+            .path("/graphql")
+            .always(),
+    );
     repo.policy(ORG_POLICY);
     let output = repo.cmd().args(["plan", "--no-cache"]).output().unwrap();
     assert_eq!(output.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(
         stderr.contains(
-            "this run may need 8 more requests for 4 repositories (0 answered from the cache for free), and 5 of 8 are left until 20"
+            "this run may need 12 more requests for 4 repositories (0 answered for free, from the cache or GraphQL), and 8 of 11 are left until 20"
         ) && stderr.contains(": 2 repositories fit"),
         "{stderr}"
     );

@@ -24,6 +24,9 @@ fn protection(approvals: u64) -> Value {
 /// one; the organisation defines `tier` (critical or standard).
 fn acme() -> Seed {
     Seed::organization("acme", 9000)
+        .with_user("reviewer-1", 7001)
+        .with_user("reviewer-2", 7002)
+        .with_user("reviewer-3", 7003)
         .with_custom_property(json!({
             "property_name": "tier", "value_type": "single_select",
             "allowed_values": ["critical", "standard"], "default_value": "standard"
@@ -272,7 +275,10 @@ repositories:
 /// `count` repositories in sync with `BUDGETED`: main protected, a staging environment
 /// deploying from main, a repository ruleset, and an organisation ruleset.
 fn budgeted(count: usize) -> Seed {
-    let mut seed = Seed::organization("acme", 9000);
+    let mut seed = Seed::organization("acme", 9000)
+        .with_user("reviewer-1", 7001)
+        .with_user("reviewer-2", 7002)
+        .with_user("reviewer-3", 7003);
     for i in 0..count {
         seed = seed.with_repository(
             RepositorySeed::new(&format!("svc-{i:02}"))

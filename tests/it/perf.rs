@@ -36,13 +36,32 @@ fn paths(requests: &[LoggedRequest]) -> Vec<String> {
         .collect()
 }
 
+/// The reads of the findings (DESIGN §13), counted apart: one per repository for who may
+/// write, at most 4 per branch.
+fn is_findings_read(request: &LoggedRequest) -> bool {
+    let path = request.path.split('?').next().unwrap_or_default();
+    [
+        "/collaborators",
+        "/codeowners/errors",
+        "/pulls",
+        "/check-runs",
+        "/status",
+    ]
+    .iter()
+    .any(|end| path.ends_with(end))
+}
+
 #[test]
 fn the_flow_plan_makes_at_most_twelve_requests() {
     let repo = TestRepo::new("flow-in-sync");
     repo.write(&Policy::flow());
     let (code, plan) = repo.plan_json();
     assert_eq!(code, 0, "{plan}");
-    let requests = repo.emu.requests();
+    let (findings, requests): (Vec<LoggedRequest>, Vec<LoggedRequest>) =
+        repo.emu.requests().into_iter().partition(is_findings_read);
+    // Three protected branches with required checks and approvals on main: who may write,
+    // and each branch's closed pull requests (nothing merged yet, so no check reads).
+    assert!(findings.len() <= 1 + 4 * 3, "{:#?}", paths(&findings));
     assert!(
         requests.len() <= 12,
         "{} requests: {:#?}",

@@ -224,6 +224,9 @@ fn settings() -> impl Strategy<Value = RepoSettings> {
             environments,
             rulesets: std::collections::BTreeMap::new(),
             requirements: std::collections::BTreeMap::new(),
+            settings: None,
+            security: None,
+            actions: None,
             exceptions: Vec::new(),
             prune: Prune {
                 environments: prune[0],

@@ -281,3 +281,18 @@ fn the_organisation_policy_in_the_readme_lowers_no_protection() {
     }
     assert_eq!(output.status.code(), Some(2), "{stderr}");
 }
+
+/// The repository settings section shows the valid example file as it is (its modeline
+/// aside).
+#[test]
+fn the_repository_settings_example_in_the_readme_is_the_valid_example_file() {
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    let file =
+        std::fs::read_to_string(root().join("schema/examples/valid/repository-settings.yaml"))
+            .unwrap();
+    let body = file.split_once('\n').unwrap().1;
+    assert!(
+        readme.contains(&format!("```yaml\n{body}```")),
+        "README and example differ"
+    );
+}

@@ -22,6 +22,8 @@ fn org_ruleset(id: u64, name: &str, enforcement: &str, check: &str) -> Value {
 pub fn world(sec_enforcement: &str) -> Seed {
     serde_json::from_value(json!({
         "repo": { "owner": "acme", "name": "katz-backend", "default_branch": "main" },
+        "users": [ { "login": "reviewer-1", "id": 7001 }, { "login": "reviewer-2", "id": 7002 },
+                   { "login": "reviewer-3", "id": 7003 }, { "login": "reviewer-4", "id": 7004 } ],
         "org": { "login": "acme", "id": 9000, "rulesets": [
             org_ruleset(900, "org-ci", "active", "ci"),
             org_ruleset(901, "org-sec", sec_enforcement, "sec"),

@@ -50,7 +50,8 @@ fn seed(extra_rulesets: &[Value]) -> Seed {
                                 "repository_name": { "include": ["~ALL"], "exclude": [] } },
                 "rules": [ { "type": "deletion" } ] } ]
         },
-        "users": [ { "login": "octocat", "id": 583_231 } ],
+        "users": [ { "login": "octocat", "id": 583_231 }, { "login": "reviewer-1", "id": 7001 },
+                   { "login": "reviewer-2", "id": 7002 } ],
         "teams": [ { "slug": "release-managers", "id": 41 } ],
         "apps": [ { "slug": "github-actions", "id": 15368 } ],
         "branches": { "main": {} },

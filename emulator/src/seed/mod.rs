@@ -4,8 +4,10 @@
 //! state in the same format, so a test can assert what `apply` did.
 
 mod access;
+mod activity;
 mod issues;
 mod org;
+mod switches;
 
 use std::collections::BTreeMap;
 
@@ -13,9 +15,14 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 pub use access::{InstallationSeed, OrgAdminActorId, Realism, ReturnOrder, Role, TokenSeed};
+pub use activity::{
+    ActivitySeed, CodeownersErrorSeed, CodeownersSeed, CollaboratorSeed, CommitSeed,
+    PullRequestSeed,
+};
 pub(crate) use issues::DEFAULT_LABEL_COLOR;
 pub use issues::{CommentSeed, IssueSeed, LabelSeed};
 pub use org::{OrgSeed, RepositorySeed};
+pub use switches::SettingsSeed;
 
 /// The emulated world's starting state: one repository at the top level (`repo`, `branches`,
 /// `environments`, `rulesets`), an organisation with many repositories (`org`,
@@ -194,6 +201,13 @@ pub struct RepoSeed {
     /// reported, each by the app that ran it.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub check_runs: Vec<CheckRunSeed>,
+    /// Collaborators, CODEOWNERS, pull requests and what reported on each commit.
+    #[serde(default, skip_serializing_if = "ActivitySeed::is_empty")]
+    pub activity: ActivitySeed,
+    /// Merge settings, security features and Actions permissions (GitHub's defaults when
+    /// absent).
+    #[serde(default, skip_serializing_if = "SettingsSeed::is_default")]
+    pub settings: SettingsSeed,
 }
 
 /// A check run a commit has: its name and the app (by slug, an app of the seed) that
@@ -220,6 +234,8 @@ impl Default for RepoSeed {
             id: None,
             custom_properties: BTreeMap::new(),
             check_runs: Vec::new(),
+            activity: ActivitySeed::default(),
+            settings: SettingsSeed::default(),
         }
     }
 }

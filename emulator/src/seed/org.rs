@@ -6,8 +6,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::{
-    BranchSeed, CheckRunSeed, EnvironmentSeed, IssueSeed, LabelSeed, RepoSeed, TeamSeed, UserSeed,
-    default_branch, is_false,
+    ActivitySeed, BranchSeed, CheckRunSeed, EnvironmentSeed, IssueSeed, LabelSeed, RepoSeed,
+    SettingsSeed, TeamSeed, UserSeed, default_branch, is_false,
 };
 
 /// The organisation that owns the seeded repositories.
@@ -93,12 +93,18 @@ pub struct RepositorySeed {
     /// The check runs of the default branch's head, as in the single-repository form.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub check_runs: Vec<CheckRunSeed>,
+    /// Collaborators, CODEOWNERS, pull requests and commits, as in the single-repository form.
+    #[serde(default, skip_serializing_if = "ActivitySeed::is_empty")]
+    pub activity: ActivitySeed,
     /// Issues and pull requests (numbered from 1 in order).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub issues: Vec<IssueSeed>,
     /// Labels.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub labels: Vec<LabelSeed>,
+    /// Merge settings, security features and Actions permissions.
+    #[serde(default, skip_serializing_if = "SettingsSeed::is_default")]
+    pub settings: SettingsSeed,
 }
 
 impl RepositorySeed {
@@ -118,8 +124,10 @@ impl RepositorySeed {
             environments: BTreeMap::new(),
             rulesets: Vec::new(),
             check_runs: Vec::new(),
+            activity: ActivitySeed::default(),
             issues: Vec::new(),
             labels: Vec::new(),
+            settings: SettingsSeed::default(),
         }
     }
     /// Sets the owner (a user, or another organisation) and its type.
@@ -204,6 +212,13 @@ impl RepositorySeed {
         self
     }
 
+    /// Sets the collaborators, CODEOWNERS file, pull requests and commits.
+    #[must_use]
+    pub fn activity(mut self, activity: ActivitySeed) -> Self {
+        self.activity = activity;
+        self
+    }
+
     /// Adds an issue or pull request (the next number).
     #[must_use]
     pub fn issue(mut self, issue: IssueSeed) -> Self {
@@ -233,6 +248,8 @@ impl RepositorySeed {
             id: self.id,
             custom_properties: self.custom_properties.clone(),
             check_runs: self.check_runs.clone(),
+            activity: self.activity.clone(),
+            settings: self.settings.clone(),
         }
     }
 }

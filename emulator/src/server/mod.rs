@@ -11,8 +11,8 @@ mod serve;
 
 use std::collections::BTreeMap;
 use std::hash::{Hash as _, Hasher as _};
-use std::sync::{Arc, Mutex, PoisonError};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use bytes::Bytes;
 use http_body_util::{BodyExt as _, Full};
@@ -21,11 +21,12 @@ use hyper::{Request, Response};
 use serde_json::Value;
 
 use crate::auth::Minted;
-use crate::faults::{Fault, FaultKind, fault_reply, take_fault};
+use crate::faults::{Fault, FaultKind, echo_reply, fault_reply, take_fault};
 use crate::limits::Limiter;
 use crate::render::Ctx;
 use crate::seed::TokenSeed;
 use crate::state::{Reply, World};
+use crate::sync::lock;
 use crate::{LoggedRequest, Violation};
 
 /// Everything the handlers share.
@@ -37,6 +38,8 @@ pub(crate) struct Shared {
     pub faults: Mutex<Vec<Fault>>,
     pub latency: Mutex<Duration>,
     pub used: Mutex<u64>,
+    /// GraphQL points spent (a budget of its own, as on GitHub).
+    pub graphql_used: Mutex<u64>,
     pub reset: u64,
     /// The builder's admin token.
     pub token: String,
@@ -51,11 +54,6 @@ pub(crate) struct Shared {
     pub max_per_page: u64,
 }
 
-/// Locks a mutex, ignoring poisoning (a panicking test must not hide the log).
-pub(crate) fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(PoisonError::into_inner)
-}
-
 /// The error that makes hyper drop a connection without answering.
 #[derive(Debug)]
 pub(crate) struct Dropped;
@@ -66,16 +64,6 @@ impl std::fmt::Display for Dropped {
     }
 }
 impl std::error::Error for Dropped {}
-
-/// The primary rate limit of a user token (requests per hour).
-pub(crate) const LIMIT: u64 = 5000;
-
-/// Returns the current Unix time in seconds.
-pub(crate) fn now_secs() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs())
-}
 
 fn header(req: &Request<Incoming>, name: &str) -> Option<String> {
     req.headers()
@@ -150,9 +138,12 @@ pub(crate) async fn handle(
 
     // Faults fire before anything else; Delay and TruncatedBody then let the request through.
     let mut truncate = false;
+    let mut rewritten_status = None;
+    let mut repeat_first = false;
     let mut rewritten = None;
     let mut reply = None;
-    match take_fault(&shared.faults, &method, &raw_path) {
+    let operation = routes::template_of(&shared.prefix, &raw_path);
+    match take_fault(&shared.faults, &method, &raw_path, operation) {
         Some(FaultKind::CloseConnection) => {
             logged.caller = serve::caller(&shared, cred);
             logged.authorized = logged.caller.is_some();
@@ -161,6 +152,11 @@ pub(crate) async fn handle(
         }
         Some(FaultKind::Delay(d)) => tokio::time::sleep(d).await,
         Some(FaultKind::TruncatedBody) => truncate = true,
+        Some(FaultKind::RewriteStatus(status)) => rewritten_status = Some(status),
+        Some(FaultKind::RepeatFirstItem) => repeat_first = true,
+        Some(FaultKind::EchoAuthorization { status, shape }) => {
+            reply = Some(echo_reply(status, shape, auth.as_deref().unwrap_or("")));
+        }
         Some(FaultKind::Rewrite { pointer, value }) => rewritten = Some((pointer, value)),
         Some(kind) => reply = Some(fault_reply(&kind)),
         None => {}
@@ -170,7 +166,8 @@ pub(crate) async fn handle(
         api: format!("http://{host}{}", shared.prefix),
     };
     let mut template = None;
-    let mut counted = true;
+    // GraphQL has its own budget, whatever answers the request.
+    let mut counted = raw_path != crate::graphql::path(&shared.prefix);
     let mut reply = if let Some(r) = reply {
         logged.caller = serve::caller(&shared, cred);
         logged.authorized = logged.caller.is_some();
@@ -189,11 +186,18 @@ pub(crate) async fn handle(
         template = out.template;
         logged.authorized = out.caller.is_some();
         logged.caller = out.caller;
-        counted = template != Some(routes::T_RATE);
+        counted = counted && template != Some(routes::T_RATE);
         out.reply
     };
     if let (Some((pointer, value)), Some(body)) = (&rewritten, reply.body.as_mut()) {
         crate::faults::rewrite(body, pointer, value.clone());
+    }
+
+    if repeat_first
+        && let Some(Value::Array(items)) = &mut reply.body
+        && let Some(first) = items.first().cloned()
+    {
+        items.push(first);
     }
 
     // ETag / If-None-Match on successful GETs: a 304 does not count against the rate limit.
@@ -233,6 +237,9 @@ pub(crate) async fn handle(
         });
     }
 
+    if let Some(status) = rewritten_status {
+        reply.status = status;
+    }
     logged.status = reply.status;
     lock(&shared.log).push(logged);
     Ok(build_response(&shared, &reply, etag, truncate))
@@ -248,7 +255,14 @@ fn build_response(
     let used = *lock(&shared.used);
     let mut b = Response::builder()
         .status(reply.status)
-        .header("content-type", "application/json; charset=utf-8")
+        .header(
+            "content-type",
+            if reply.text.is_some() {
+                "text/html; charset=utf-8"
+            } else {
+                "application/json; charset=utf-8"
+            },
+        )
         .header("x-github-media-type", "github.v3; format=json")
         .header("x-github-api-version-selected", "2022-11-28")
         .header("x-github-request-id", format!("EMU:{used:08X}"));
@@ -256,28 +270,28 @@ fn build_response(
         .headers
         .iter()
         .any(|(k, _)| k == "x-ratelimit-remaining");
-    b = b.header("x-ratelimit-limit", shared.primary_limit.to_string());
     if !own_rate {
         b = b
+            .header("x-ratelimit-limit", shared.primary_limit.to_string())
             .header(
                 "x-ratelimit-remaining",
                 shared.primary_limit.saturating_sub(used).to_string(),
             )
             .header("x-ratelimit-reset", shared.reset.to_string())
-            .header("x-ratelimit-used", used.to_string());
+            .header("x-ratelimit-used", used.to_string())
+            .header("x-ratelimit-resource", "core");
     }
-    b = b.header("x-ratelimit-resource", "core");
     if let Some(t) = etag {
         b = b.header("etag", t);
     }
     for (k, v) in &reply.headers {
         b = b.header(k.as_str(), v.as_str());
     }
-    let mut body = reply
-        .body
-        .as_ref()
-        .map(|v| v.to_string().into_bytes())
-        .unwrap_or_default();
+    let mut body = match (&reply.text, &reply.body) {
+        (Some(text), _) => text.as_bytes().to_vec(),
+        (None, Some(json)) => json.to_string().into_bytes(),
+        (None, None) => Vec::new(),
+    };
     if truncate {
         body.truncate(body.len() / 2);
     }

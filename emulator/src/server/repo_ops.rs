@@ -4,8 +4,10 @@ use serde_json::{Value, json};
 
 use super::paging::Paging;
 use super::routes::{
-    Route, T_ADM, T_BRANCH, T_BRANCHES, T_CHECK_RUNS, T_ENV, T_ENVS, T_POL, T_POLS, T_PROT,
-    T_PUBKEY, T_REPO, T_RPR, T_RSC, T_SECRET, T_SECRETS, T_SIG, T_VAR, T_VARS,
+    Route, T_ACT, T_ACT_SEL, T_ACT_WF, T_ADM, T_ASF, T_BRANCH, T_BRANCHES, T_CHECK_RUNS,
+    T_CODEOWNERS, T_COLLABS, T_CSC, T_ENV, T_ENVS, T_IMMUTABLE, T_POL, T_POLS, T_PROT, T_PUBKEY,
+    T_PULLS, T_PVR, T_REPO, T_RPR, T_RSC, T_SECRET, T_SECRETS, T_SIG, T_STATUS, T_VAR, T_VARS,
+    T_VULN,
 };
 use crate::render::{self, Ctx};
 use crate::seed::Role;
@@ -28,8 +30,34 @@ pub(crate) fn dispatch(
     let (a, b) = (rt.a.as_str(), rt.b.as_str());
     let ok = |v: Value| Ok(Reply::json(200, v));
     match (rt.template, method) {
+        (T_REPO, "PATCH") => {
+            st.patch_repository(body)?;
+            ok(st.full_json(ctx, role))
+        }
         (T_REPO, _) => ok(st.full_json(ctx, role)),
+        (T_VULN | T_ASF | T_PVR | T_IMMUTABLE, _) => {
+            let segment = rt.template.rsplit('/').next().unwrap_or_default();
+            st.security_switch(segment, method)
+        }
+        (T_CSC, _) => Ok(st.configuration_json(ctx)),
+        (T_ACT, _) => st.actions_permissions(ctx, "", method, body),
+        (T_ACT_SEL, _) => st.actions_permissions(ctx, "selected-actions", method, body),
+        (T_ACT_WF, _) => st.actions_permissions(ctx, "workflow", method, body),
         (T_CHECK_RUNS, _) => ok(st.check_runs_json(ctx, a, pg.param("check_name").as_deref())),
+        (T_STATUS, _) => ok(st.status_json(ctx, a, role)),
+        (T_COLLABS, _) => {
+            Ok(pg.list(st.collaborators_json(ctx, role, pg.param("permission").as_deref())?))
+        }
+        (T_CODEOWNERS, _) => st.codeowners_json(),
+        (T_PULLS, _) => {
+            let ascending = pg.param("direction").as_deref() == Some("asc");
+            Ok(pg.list(st.pulls_json(
+                ctx,
+                pg.param("state").as_deref(),
+                pg.param("base").as_deref(),
+                ascending,
+            )))
+        }
         (T_BRANCHES, _) => {
             let filter = pg.param("protected").map(|v| v == "true" || v == "1");
             let items = st

@@ -3,6 +3,14 @@
 
 /// `GET /repos/{owner}/{repo}`.
 pub(crate) const T_REPO: &str = "/repos/{owner}/{repo}";
+pub(crate) const T_VULN: &str = "/repos/{owner}/{repo}/vulnerability-alerts";
+pub(crate) const T_ASF: &str = "/repos/{owner}/{repo}/automated-security-fixes";
+pub(crate) const T_PVR: &str = "/repos/{owner}/{repo}/private-vulnerability-reporting";
+pub(crate) const T_IMMUTABLE: &str = "/repos/{owner}/{repo}/immutable-releases";
+pub(crate) const T_CSC: &str = "/repos/{owner}/{repo}/code-security-configuration";
+pub(crate) const T_ACT: &str = "/repos/{owner}/{repo}/actions/permissions";
+pub(crate) const T_ACT_SEL: &str = "/repos/{owner}/{repo}/actions/permissions/selected-actions";
+pub(crate) const T_ACT_WF: &str = "/repos/{owner}/{repo}/actions/permissions/workflow";
 pub(crate) const T_BRANCHES: &str = "/repos/{owner}/{repo}/branches";
 pub(crate) const T_BRANCH: &str = "/repos/{owner}/{repo}/branches/{branch}";
 pub(crate) const T_PROT: &str = "/repos/{owner}/{repo}/branches/{branch}/protection";
@@ -39,6 +47,10 @@ pub(crate) const T_COMMENT: &str = "/repos/{owner}/{repo}/issues/comments/{comme
 pub(crate) const T_LABELS: &str = "/repos/{owner}/{repo}/labels";
 pub(crate) const T_REPO_PROPS: &str = "/repos/{owner}/{repo}/properties/values";
 pub(crate) const T_CHECK_RUNS: &str = "/repos/{owner}/{repo}/commits/{ref}/check-runs";
+pub(crate) const T_STATUS: &str = "/repos/{owner}/{repo}/commits/{ref}/status";
+pub(crate) const T_COLLABS: &str = "/repos/{owner}/{repo}/collaborators";
+pub(crate) const T_CODEOWNERS: &str = "/repos/{owner}/{repo}/codeowners/errors";
+pub(crate) const T_PULLS: &str = "/repos/{owner}/{repo}/pulls";
 pub(crate) const T_REPO_INST: &str = "/repos/{owner}/{repo}/installation";
 pub(crate) const T_USER: &str = "/users/{username}";
 pub(crate) const T_USER_ID: &str = "/user/{account_id}";
@@ -116,6 +128,13 @@ pub(crate) fn route(segs: &[&str]) -> Option<Route> {
     }
 }
 
+/// Returns the operation a path as sent (prefix included) routes to, whatever the method.
+pub(crate) fn template_of(prefix: &str, raw_path: &str) -> Option<&'static str> {
+    let path = raw_path.strip_prefix(prefix)?;
+    let segs: Vec<&str> = path.strip_prefix('/').unwrap_or(path).split('/').collect();
+    route(&segs).map(|r| r.template)
+}
+
 /// Maps what follows `/repos/{owner}/{repo}`.
 fn repo_route(rest: &[&str]) -> Option<Route> {
     let d = |s: &str| decode(s);
@@ -130,6 +149,14 @@ fn repo_route(rest: &[&str]) -> Option<Route> {
     let e = String::new;
     match rest {
         [] => r(T_REPO, e(), e()),
+        ["vulnerability-alerts"] => r(T_VULN, e(), e()),
+        ["automated-security-fixes"] => r(T_ASF, e(), e()),
+        ["private-vulnerability-reporting"] => r(T_PVR, e(), e()),
+        ["immutable-releases"] => r(T_IMMUTABLE, e(), e()),
+        ["code-security-configuration"] => r(T_CSC, e(), e()),
+        ["actions", "permissions"] => r(T_ACT, e(), e()),
+        ["actions", "permissions", "selected-actions"] => r(T_ACT_SEL, e(), e()),
+        ["actions", "permissions", "workflow"] => r(T_ACT_WF, e(), e()),
         ["branches"] => r(T_BRANCHES, e(), e()),
         ["branches", more @ ..] => branch_route(more),
         ["rulesets"] => r(T_RULESETS, e(), e()),
@@ -141,6 +168,10 @@ fn repo_route(rest: &[&str]) -> Option<Route> {
         ["commits", more @ .., "check-runs"] if !more.is_empty() => {
             r(T_CHECK_RUNS, join(more), e())
         }
+        ["commits", more @ .., "status"] if !more.is_empty() => r(T_STATUS, join(more), e()),
+        ["collaborators"] => r(T_COLLABS, e(), e()),
+        ["codeowners", "errors"] => r(T_CODEOWNERS, e(), e()),
+        ["pulls"] => r(T_PULLS, e(), e()),
         ["issues"] => r(T_ISSUES, e(), e()),
         ["issues", "comments", id] => r(T_COMMENT, d(id), e()),
         ["issues", n] => r(T_ISSUE, d(n), e()),
@@ -193,10 +224,15 @@ fn branch_route(rest: &[&str]) -> Option<Route> {
 pub(crate) fn allowed(template: &str, method: &str) -> bool {
     let m = method;
     match template {
-        T_REPO | T_BRANCHES | T_BRANCH | T_ENVS | T_SECRETS | T_PUBKEY | T_USER | T_TEAM
-        | T_APP | T_RULES | T_HISTORY | T_VERSION | T_REPO_PROPS | T_REPO_INST | T_CHECK_RUNS
+        T_REPO => matches!(m, "GET" | "PATCH"),
+        T_VULN | T_ASF | T_PVR | T_IMMUTABLE => matches!(m, "GET" | "PUT" | "DELETE"),
+        T_ACT | T_ACT_SEL | T_ACT_WF => matches!(m, "GET" | "PUT"),
+        T_CSC | T_BRANCHES | T_BRANCH | T_ENVS | T_SECRETS | T_PUBKEY | T_USER | T_TEAM | T_APP
+        | T_RULES | T_HISTORY | T_VERSION | T_REPO_PROPS | T_REPO_INST | T_CHECK_RUNS
         | T_USER_ID | T_USER_REPOS | T_TEAMS | T_ORG_REPOS | T_ORG_SCHEMA | T_ORG_VALUES
-        | T_ORG_INST | T_INST_REPOS | T_RATE => m == "GET",
+        | T_ORG_INST | T_INST_REPOS | T_RATE | T_STATUS | T_COLLABS | T_CODEOWNERS | T_PULLS => {
+            m == "GET"
+        }
         T_PROT | T_ENV | T_SECRET | T_POL | T_RULESET | T_ORG_RULESET => {
             matches!(m, "GET" | "PUT" | "DELETE")
         }
@@ -214,7 +250,22 @@ pub(crate) fn allowed(template: &str, method: &str) -> bool {
 
 /// Returns whether reading the operation needs administration access (classic protection).
 pub(crate) fn admin_read(template: &str) -> bool {
-    matches!(template, T_PROT | T_RSC | T_RPR | T_ADM | T_SIG)
+    matches!(
+        template,
+        T_PROT
+            | T_RSC
+            | T_RPR
+            | T_ADM
+            | T_SIG
+            | T_VULN
+            | T_ASF
+            | T_PVR
+            | T_IMMUTABLE
+            | T_CSC
+            | T_ACT
+            | T_ACT_SEL
+            | T_ACT_WF
+    )
 }
 
 /// Returns whether the operation is about issues, pull request comments or labels, which a

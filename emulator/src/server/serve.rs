@@ -12,6 +12,7 @@ use super::{Call, Shared, issue_ops, lock, org_ops, repo_ops, ruleset_ops};
 use crate::Violation;
 use crate::auth::{self, Principal};
 use crate::faults::{primary_limit_reply, secondary_limit_reply};
+use crate::limits::points;
 use crate::render::Ctx;
 use crate::seed::Role;
 use crate::state::rulesets::{DOC, ORG_DOC};
@@ -75,6 +76,9 @@ pub(crate) fn serve(sh: &Shared, ctx: &Ctx, call: &Call<'_>) -> Served {
         Err(r) => return fail(None, None, r),
     };
 
+    if call.raw_path == crate::graphql::path(&sh.prefix) && call.method == "POST" {
+        return graphql(sh, &world, &principal, call);
+    }
     let Some(path) = call.raw_path.strip_prefix(sh.prefix.as_str()) else {
         return fail(
             None,
@@ -108,14 +112,25 @@ pub(crate) fn serve(sh: &Shared, ctx: &Ctx, call: &Call<'_>) -> Served {
 
     // Secondary limits (per token), then the primary one; /rate_limit is free.
     let endpoint = format!("{} {t}", call.method);
-    if let Err(refusal) =
-        sh.limiter
-            .admit(cred, &endpoint, call.method, call.in_flight, t != T_RATE)
-    {
+    if let Err(refusal) = sh.limiter.admit(
+        cred,
+        &endpoint,
+        points(call.method),
+        call.in_flight,
+        t != T_RATE,
+    ) {
         return done(secondary_limit_reply(Some(refusal.retry_after)));
     }
     if t != T_RATE && *lock(&sh.used) >= sh.primary_limit {
         return done(primary_limit_reply(sh.primary_limit, sh.reset));
+    }
+
+    // A renamed repository's old name: GitHub redirects to the repository by id.
+    if let Some((owner, name)) = &rt.repo
+        && let Some(id) = world.moved_to(owner, name)
+    {
+        let rest: String = segs.iter().skip(3).flat_map(|s| ["/", s]).collect();
+        return done(moved(&ctx.api, id, &rest));
     }
 
     let idx = match access(&world, &principal, &rt, call.method) {
@@ -145,6 +160,50 @@ pub(crate) fn serve(sh: &Shared, ctx: &Ctx, call: &Call<'_>) -> Served {
     )
     .unwrap_or_else(|e| e);
     done(reply)
+}
+
+/// GitHub's answer for a renamed or transferred repository: 301 with `Location` and a
+/// `basic-error` body naming the repository by id (github-api/QUIRKS.md 5).
+fn moved(api: &str, id: u64, rest: &str) -> Reply {
+    let url = format!("{api}/repositories/{id}{rest}");
+    let mut r = Reply::json(
+        301,
+        serde_json::json!({
+            "message": "Moved Permanently",
+            "url": url,
+            "documentation_url": "https://docs.github.com/v3/#http-redirects"
+        }),
+    );
+    r.headers.push(("location".into(), url));
+    r
+}
+
+/// Serves `POST /graphql`: within the secondary limits (a query costs 1 point, as GitHub
+/// counts a GraphQL request without mutations), from its own budget of points.
+fn graphql(sh: &Shared, world: &state::World, who: &Principal, call: &Call<'_>) -> Served {
+    let endpoint = format!("POST {}", crate::graphql::TEMPLATE);
+    let served = |reply| Served {
+        template: Some(crate::graphql::TEMPLATE),
+        caller: Some(who.label()),
+        reply,
+    };
+    let cred = call.cred.unwrap_or("");
+    if let Err(refusal) = sh.limiter.admit(cred, &endpoint, 1, call.in_flight, true) {
+        return served(secondary_limit_reply(Some(refusal.retry_after)));
+    }
+    let reaches = |owner: &str, name: &str| who.reaches(owner, name);
+    let caller = crate::graphql::Caller {
+        role: who.role(),
+        reaches: &reaches,
+    };
+    let mut used = lock(&sh.graphql_used);
+    served(crate::graphql::serve(
+        world,
+        &caller,
+        call.parsed,
+        &mut used,
+        sh.reset,
+    ))
 }
 
 /// Decides who may call what: app-only operations, the repositories a caller reaches, and

@@ -18,9 +18,14 @@ impl Repo {
         let head_sha = format!("{:0>40x}", hasher.finish());
         let full = self.full_name();
         let owner = self.dir.org_account();
-        let runs: Vec<Value> = self
+        // A commit the seed describes has its own runs; any other ref, the repository's.
+        let seeded = self
             .repo
-            .check_runs
+            .activity
+            .commits
+            .get(reference)
+            .map_or(&self.repo.check_runs, |commit| &commit.check_runs);
+        let runs: Vec<Value> = seeded
             .iter()
             .enumerate()
             .filter(|(_, run)| name.is_none_or(|n| n == run.name))

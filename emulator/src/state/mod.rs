@@ -4,6 +4,8 @@
 //! [`World`] holds the accounts, the organisation, every repository ([`Repo`]) and the
 //! organisation's rulesets; the submodules add one resource each.
 
+mod actions_permissions;
+mod activity;
 mod check_runs;
 pub(crate) mod conditions;
 mod environments;
@@ -11,13 +13,14 @@ mod export;
 mod fnmatch;
 mod issues;
 mod issues_json;
-mod protection;
+pub(crate) mod protection;
 mod protection_json;
 mod repo;
 mod repo_json;
 pub(crate) mod rulesets;
 pub(crate) mod rulesets_json;
 mod secrets;
+mod switches;
 mod world;
 
 /// How GitHub matches ruleset patterns, for tests that hold another matcher to it.
@@ -43,6 +46,8 @@ pub(crate) struct Reply {
     pub status: u16,
     pub body: Option<Value>,
     pub headers: Vec<(String, String)>,
+    /// A body that is not JSON (an HTML error page), sent as `text/html` instead of `body`.
+    pub text: Option<Box<str>>,
 }
 
 impl Reply {
@@ -51,6 +56,7 @@ impl Reply {
             status,
             body: Some(body),
             headers: Vec::new(),
+            text: None,
         }
     }
     pub(crate) fn empty(status: u16) -> Self {
@@ -58,6 +64,7 @@ impl Reply {
             status,
             body: None,
             headers: Vec::new(),
+            text: None,
         }
     }
 }

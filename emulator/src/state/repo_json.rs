@@ -96,9 +96,9 @@ impl Repo {
             "created_at": self.created,
             "updated_at": self.created,
             "permissions": {"admin": admin, "maintain": admin, "push": push, "triage": push, "pull": true},
-            "allow_rebase_merge": true,
-            "allow_squash_merge": true,
-            "allow_merge_commit": true,
+            "allow_rebase_merge": self.allows_merge("rebase"),
+            "allow_squash_merge": self.allows_merge("squash"),
+            "allow_merge_commit": self.allows_merge("merge"),
             "allow_auto_merge": false,
             "delete_branch_on_merge": false,
             "allow_forking": true,
@@ -112,6 +112,7 @@ impl Repo {
     /// Renders `full-repository` (`GET /repos/{owner}/{repo}`).
     pub(crate) fn full_json(&self, ctx: &Ctx, role: Role) -> Value {
         let mut v = self.repository_json(ctx, role);
+        self.add_switches(&mut v, role == Role::Admin);
         if self.is_org() {
             v["organization"] = self.owner_account().json(ctx);
             v["custom_properties"] = self.properties_object();

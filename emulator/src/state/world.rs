@@ -28,6 +28,9 @@ pub(crate) struct World {
     /// Tokens the seed adds.
     pub tokens: Vec<TokenSeed>,
     pub installations: Vec<InstallationSeed>,
+    /// Former names of renamed repositories (`owner/name`, lower case) and their ids:
+    /// GitHub answers 301 to them.
+    pub moved: BTreeMap<String, u64>,
     /// Whether the seed had a top-level repository (it is `repos[0]`).
     top_level: bool,
     /// Whether the seed named the organisation itself (`org`).
@@ -91,6 +94,7 @@ impl World {
             realism: seed.realism.clone(),
             tokens: seed.tokens.clone(),
             installations: seed.installations.clone(),
+            moved: BTreeMap::new(),
             top_level,
             explicit_org: seed.org.is_some(),
             ids: Arc::new(AtomicU64::new(1_000_001)),
@@ -155,6 +159,26 @@ impl World {
         })
     }
 
+    /// Renames a repository (`owner/name` to `new_name`), keeping its old name as a redirect.
+    pub(crate) fn rename(&mut self, from: &str, new_name: &str) -> Result<(), String> {
+        let (owner, name) = from.split_once('/').ok_or("expected owner/name")?;
+        let i = self
+            .repo_index(owner, name)
+            .ok_or_else(|| format!("no repository {from}"))?;
+        let id = self.repos[i].repo_id;
+        new_name.clone_into(&mut self.repos[i].repo.name);
+        self.moved.insert(from.to_lowercase(), id);
+        Ok(())
+    }
+
+    /// Returns the id of the repository that was once `owner/name`, if it was renamed.
+    pub(crate) fn moved_to(&self, owner: &str, name: &str) -> Option<u64> {
+        self.moved
+            .get(&format!("{owner}/{name}").to_lowercase())
+            .copied()
+            .filter(|_| self.repo_index(owner, name).is_none())
+    }
+
     /// Returns a repository (names are case-insensitive).
     pub(crate) fn repo(&self, owner: &str, name: &str) -> Option<&Repo> {
         self.repo_index(owner, name).map(|i| &self.repos[i])
@@ -209,8 +233,10 @@ impl World {
                     environments,
                     rulesets,
                     check_runs: r.repo.check_runs.clone(),
+                    activity: r.repo.activity.clone(),
                     issues,
                     labels,
+                    settings: r.repo.settings.clone(),
                 });
             }
         }

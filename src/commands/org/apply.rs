@@ -7,6 +7,7 @@ use super::{Planning, context_for, org_plan, plan_run, scope, share_points, stat
 use crate::cli::ApplyArgs;
 use crate::commands::Context;
 use crate::commands::execute::{self, Applied, Reviewed};
+use crate::commands::interrupt::Interrupt;
 use crate::commands::process::ProcessSecrets;
 use crate::commands::{confirm, guard, remote};
 use crate::error::{Error, ExitStatus};
@@ -14,7 +15,7 @@ use crate::github::RestWriter;
 use crate::github::client::WriteClient;
 use crate::github::read::OrgRulesets;
 use crate::model::OrgPolicy;
-use crate::org::run::Target;
+use crate::org::run::{Planned, Target};
 use crate::plan::{OrgPlan, Plan};
 use crate::policy::Located;
 use crate::progress::with_spinner;
@@ -36,21 +37,30 @@ pub fn apply(
     share_points(&mut config, scope);
     config.write_pace = std::time::Duration::from_millis(args.pace.write_delay_ms);
     let github = RestWriter::new(WriteClient::new(config));
-    let concurrency = usize::from(args.remote.concurrency);
+    let concurrency = args.remote.repositories_at_once();
     runtime.block_on(async {
         let Planning {
             planned,
-            unmergeable,
+            refused,
             org_rulesets,
             warnings,
             estimate,
         } = with_spinner(
             format!("planning the repositories of {}…", policy.organization),
             ctx.verbose,
-            plan_run(&github, policy, located, scope, args.org.force, concurrency),
+            // Findings are plan's (DESIGN §13); apply reads only what it writes from.
+            plan_run(
+                github.reader(),
+                policy,
+                located,
+                scope,
+                args.org.force,
+                concurrency,
+                false,
+            ),
         )
         .await?;
-        let report = org_plan(&policy.organization, &planned, &unmergeable, located);
+        let report = org_plan(&policy.organization, &planned, &refused, located);
         render::org::render(&report, render::Format::Text, ctx.color, out)?;
         if ctx.verbose {
             writeln!(
@@ -78,20 +88,13 @@ pub fn apply(
         if let Some(error) = guard::error(contradictions) {
             return Err(error);
         }
-        let to_apply: Vec<(&Target, &Plan)> = planned
-            .iter()
-            .filter_map(|(target, result)| result.as_ref().ok().map(|plan| (target, plan)))
-            .filter(|(_, plan)| plan.changes.iter().any(|c| c.applicable && !c.excepted))
-            .collect();
-        let count: usize = to_apply
-            .iter()
-            .map(|(_, plan)| {
-                plan.changes
-                    .iter()
-                    .filter(|c| c.applicable && !c.excepted)
-                    .count()
-            })
-            .sum();
+        let (to_apply, count) = applicable(&planned);
+        if let Some(halt) = github.halted() {
+            return Err(Error::new(format!(
+                "nothing was written: {}",
+                halt.sentence()
+            )));
+        }
         if count == 0 {
             if !report.in_sync() && report.errors.is_empty() {
                 writeln!(
@@ -119,10 +122,33 @@ pub fn apply(
             confirm::confirm_weakening(&weakening, err)?;
             github.restart_deadline();
         }
-        let outcomes =
-            apply_each(&to_apply, &github, &org_rulesets, &values, ctx, out, err).await?;
+        let interrupt = Interrupt::listen();
+        let writing = Writing {
+            github: &github,
+            org_rulesets: &org_rulesets,
+            values: &values,
+            interrupt: &interrupt,
+        };
+        let outcomes = apply_each(&to_apply, &writing, ctx, out, err).await?;
         summarise(&report, &outcomes, out)
     })
+}
+
+/// The repositories with a change apply makes, and how many changes that is.
+fn applicable(planned: &[Planned]) -> (Vec<(&Target, &Plan)>, usize) {
+    let makes = |plan: &Plan| {
+        plan.changes
+            .iter()
+            .filter(|c| c.applicable && !c.excepted)
+            .count()
+    };
+    let to_apply: Vec<(&Target, &Plan)> = planned
+        .iter()
+        .filter_map(|(target, result)| result.as_ref().ok().map(|plan| (target, plan)))
+        .filter(|(_, plan)| makes(plan) > 0)
+        .collect();
+    let count = to_apply.iter().map(|(_, plan)| makes(plan)).sum();
+    (to_apply, count)
 }
 
 /// How the repositories of an `apply --org` ended.
@@ -131,20 +157,45 @@ struct Outcomes {
     matching: Vec<String>,
     drifting: Vec<String>,
     failed: Vec<String>,
+    /// Not attempted: the run stopped before them (a rate limit), and why.
+    stopped: Option<(Vec<String>, String)>,
 }
 
-/// Applies each repository's plan in turn; a failure is reported and the next goes on.
+/// What every repository of the run is applied with.
+struct Writing<'a> {
+    github: &'a RestWriter,
+    org_rulesets: &'a OrgRulesets,
+    values: &'a ProcessSecrets,
+    interrupt: &'a Interrupt,
+}
+
+/// Applies each repository's plan in turn; a failure is reported and the next goes on,
+/// until the run halts at a rate limit or a signal asks it to stop.
 async fn apply_each(
     to_apply: &[(&Target, &Plan)],
-    github: &RestWriter,
-    org_rulesets: &OrgRulesets,
-    values: &ProcessSecrets,
+    writing: &Writing<'_>,
     ctx: &Context,
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> Result<Outcomes, Error> {
+    let Writing {
+        github,
+        org_rulesets,
+        values,
+        interrupt,
+    } = *writing;
     let mut outcomes = Outcomes::default();
-    for (target, plan) in to_apply {
+    for (i, (target, plan)) in to_apply.iter().enumerate() {
+        let stop = github.halted().map(|halt| halt.sentence()).or_else(|| {
+            interrupt
+                .asked()
+                .then(|| "a signal asked it to stop, once the write in flight was done".to_owned())
+        });
+        if let Some(why) = stop {
+            let rest = to_apply[i..].iter().map(|(t, _)| t.repo.to_string());
+            outcomes.stopped = Some((rest.collect(), why));
+            break;
+        }
         writeln!(out, "\n── {} ──", target.repo)?;
         let context = context_for(&target.settings);
         let reviewed = Reviewed {
@@ -154,7 +205,8 @@ async fn apply_each(
             context: &context,
             org_rulesets,
         };
-        match execute::execute_and_verify(&reviewed, github, values, ctx, out, err).await {
+        match execute::execute_and_verify(&reviewed, github, values, interrupt, ctx, out, err).await
+        {
             Ok(Applied { status, message }) => {
                 writeln!(out, "{message}")?;
                 if status == ExitStatus::Success {
@@ -191,6 +243,12 @@ fn summarise(
         outcomes.drifting.len(),
         outcomes.failed.len(),
     )?;
+    if let Some((rest, why)) = &outcomes.stopped {
+        writeln!(out, "Not attempted: {}.", rest.join(", "))?;
+        return Err(Error::new(format!("apply stopped: {why}")).with_hint(
+            "run apply again then: it plans afresh and converges, without repeating a write",
+        ));
+    }
     let failed: Vec<&str> = outcomes
         .failed
         .iter()

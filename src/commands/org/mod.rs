@@ -13,7 +13,6 @@ use crate::diff;
 use crate::error::{Error, ExitStatus};
 use crate::github::client::ClientConfig;
 use crate::model::{OrgPolicy, RepoSettings};
-use crate::names::RepoName;
 use crate::org::run::{Planned, Scope};
 use crate::plan::{OrgPlan, Plan, RepositoryError};
 use crate::policy::Located;
@@ -59,14 +58,14 @@ pub(super) fn share_points(config: &mut ClientConfig, scope: Scope<'_>) {
 pub(super) fn org_plan(
     organization: &str,
     planned: &[Planned],
-    unmergeable: &[(RepoName, String)],
+    refused: &[(String, String)],
     located: &Located,
 ) -> OrgPlan {
     let mut plans = Vec::new();
-    let mut errors: Vec<RepositoryError> = unmergeable
+    let mut errors: Vec<RepositoryError> = refused
         .iter()
         .map(|(repo, reason)| RepositoryError {
-            repository: repo.to_string(),
+            repository: repo.clone(),
             error: reason.clone(),
         })
         .collect();
@@ -107,11 +106,11 @@ fn one_report(error: &Error) -> String {
         .to_owned()
 }
 
-/// Exit 1 if any repository failed, else 2 if any drifted, else 0.
+/// Exit 1 if any repository failed, else 2 if any drifted or has an error finding, else 0.
 pub(super) fn status_of(plan: &OrgPlan) -> ExitStatus {
     if !plan.errors.is_empty() {
         ExitStatus::Failure
-    } else if plan.in_sync() {
+    } else if plan.passes() {
         ExitStatus::Success
     } else {
         ExitStatus::Drift

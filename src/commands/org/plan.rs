@@ -15,6 +15,17 @@ use crate::policy::Located;
 use crate::progress::with_spinner;
 use crate::render;
 
+/// Refuses `--state`: a state file holds one repository's settings.
+fn refuse_state(args: &PlanArgs) -> Result<(), Error> {
+    if args.state.is_some() {
+        return Err(Error::new(
+            "--state holds one repository's settings; it does not go with an organisation",
+        )
+        .with_hint("plan one repository with --repo OWNER/NAME and a repository policy"));
+    }
+    Ok(())
+}
+
 /// Runs `plan` over the organisation.
 pub fn plan(
     args: &PlanArgs,
@@ -24,28 +35,31 @@ pub fn plan(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> Result<ExitStatus, Error> {
-    if args.state.is_some() {
-        return Err(Error::new(
-            "--state holds one repository's settings; it does not go with an organisation",
-        )
-        .with_hint("plan one repository with --repo OWNER/NAME and a repository policy"));
-    }
+    refuse_state(args)?;
     crate::exceptions::now().map_err(Error::new)?;
     let scope = scope(policy, &args.remote, &args.org)?;
     let (mut config, runtime) = remote::connect_org(&args.remote, &policy.organization, ctx)?;
     share_points(&mut config, scope);
     let github = RestReader::new(ReadClient::new(config));
-    let concurrency = usize::from(args.remote.concurrency);
+    let concurrency = args.remote.repositories_at_once();
     let Planning {
         planned,
-        unmergeable,
+        refused,
         warnings,
         estimate,
         ..
     } = runtime.block_on(with_spinner(
         format!("planning the repositories of {}…", policy.organization),
         ctx.verbose,
-        plan_run(&github, policy, located, scope, args.org.force, concurrency),
+        plan_run(
+            &github,
+            policy,
+            located,
+            scope,
+            args.org.force,
+            concurrency,
+            !args.no_findings,
+        ),
     ))?;
     if ctx.verbose {
         writeln!(
@@ -81,13 +95,13 @@ pub fn plan(
         if let Some(error) = guard::error(guard::lines(&plan, &target.layers, located, false)) {
             return Err(error);
         }
-        return Ok(if plan.in_sync() {
+        return Ok(if plan.passes() {
             ExitStatus::Success
         } else {
             ExitStatus::Drift
         });
     }
-    let report = org_plan(&policy.organization, &planned, &unmergeable, located);
+    let report = org_plan(&policy.organization, &planned, &refused, located);
     match output {
         Output::Plan(format) => render::org::render(&report, format, ctx.color, out)?,
         Output::Report(kind) => {
@@ -105,6 +119,15 @@ pub fn plan(
     }
     for plan in &report.plans {
         warn(plan, err)?;
+    }
+    if let Some(halt) = github.halted() {
+        writeln!(
+            err,
+            "stopped: {}; {} of {} repositories were planned before it",
+            halt.sentence(),
+            report.plans.len(),
+            report.plans.len() + report.errors.len()
+        )?;
     }
     if actions::in_actions() {
         actions::append_org_step_summary(&report)

@@ -3,33 +3,37 @@
 
 use crate::commands::budget;
 use crate::error::Error;
-use crate::github::GithubRead;
+use std::sync::Arc;
+
+use crate::github::RestReader;
 use crate::github::read::OrgRulesets;
 use crate::model::OrgPolicy;
-use crate::names::RepoName;
 use crate::org::budget::{Estimate, OrgCache};
 use crate::org::properties::Problem;
-use crate::org::run::{self, Planned, Scope, Selection, SelectionError};
+use crate::org::run::{self, Planned, Scope};
+use crate::org::selection::{self, Selection, SelectionError};
 use crate::policy::Located;
 use crate::untrusted::quote;
 
 use super::context_for;
 
 /// Lists the organisation's repositories and (when requirements need them) reads the
-/// organisation's rulesets, at once; then reads the rate limit left (free) and checks that
-/// the rest of the run fits, before any repository is read.
+/// organisation's rulesets, at once; then reads in bulk through GraphQL what it serves of
+/// the selected repositories, reads the rate limit left (free) and checks that the rest of
+/// the run fits, before any repository is read through REST. Returns the reader that
+/// answers from the bulk read what it has.
 async fn start(
-    github: &dyn GithubRead,
+    github: &RestReader,
     policy: &OrgPolicy,
     located: &Located,
     scope: Scope<'_>,
     force: bool,
-) -> Result<(Selection, OrgRulesets, Estimate), Error> {
+) -> Result<(Selection, OrgRulesets, Estimate, RestReader), Error> {
     // Asked before the reads are made: once made, the cache holds them.
     let cache = OrgCache::of(github, &policy.organization);
     let (selection, org_rulesets) = futures::try_join!(
         async {
-            run::targets(github, policy, scope)
+            selection::targets(github, policy, scope)
                 .await
                 .map_err(|err| match err {
                     SelectionError::Api(err) => Error::from(err),
@@ -57,7 +61,7 @@ async fn start(
     if let Some(only) = scope.only
         && selection.targets.is_empty()
     {
-        if let Some((_, reason)) = selection.unmergeable.first() {
+        if let Some((_, reason)) = selection.refused.first() {
             return Err(Error::new(reason.clone()));
         }
         return Err(Error::new(format!(
@@ -67,8 +71,12 @@ async fn start(
         ))
         .with_hint("a repository that is excluded, archived or a fork is selected only by a `repositories` entry"));
     }
+    // What GraphQL answered costs REST nothing: the estimate counts it as free.
+    let through = github.with_bulk(Arc::new(
+        run::read_in_bulk(github, &selection.targets).await,
+    ));
     let estimate = crate::org::budget::estimate(
-        github,
+        &through,
         policy,
         cache,
         selection.listed,
@@ -78,15 +86,15 @@ async fn start(
     // After the reads made once, so that what is left is what the rest may spend.
     let limit = budget::rate_limit_left(github, force).await?;
     budget::check(limit, &estimate, scope.shard)?;
-    Ok((selection, org_rulesets, estimate))
+    Ok((selection, org_rulesets, estimate, through))
 }
 
-/// What planning the run found: each repository's plan (or error), the repositories whose
-/// layers do not merge, the organisation's rulesets (read once), and what a person should
+/// What planning the run found: each repository's plan (or error), the repositories the
+/// run covers but cannot plan, the organisation's rulesets (read once), and what a person should
 /// know of the selection (located warnings).
 pub(super) struct Planning {
     pub planned: Vec<Planned>,
-    pub unmergeable: Vec<(RepoName, String)>,
+    pub refused: Vec<(String, String)>,
     pub org_rulesets: OrgRulesets,
     pub warnings: Vec<String>,
     pub estimate: Estimate,
@@ -95,35 +103,38 @@ pub(super) struct Planning {
 /// Selects the repositories, checks the rate budget, reads the organisation's rulesets once
 /// and plans every repository, `concurrency` at a time.
 pub(super) async fn plan_run(
-    github: &dyn GithubRead,
+    github: &RestReader,
     policy: &OrgPolicy,
     located: &Located,
     scope: Scope<'_>,
     force: bool,
     concurrency: usize,
+    findings: bool,
 ) -> Result<Planning, Error> {
     let (
         Selection {
             targets,
-            unmergeable,
+            refused,
             warnings,
             ..
         },
         org_rulesets,
         estimate,
+        through,
     ) = start(github, policy, located, scope, force).await?;
     let planned = run::plan_all(
-        github,
+        &through,
         targets,
         &org_rulesets,
         &context_for,
         located,
         concurrency,
+        findings,
     )
     .await;
     Ok(Planning {
         planned,
-        unmergeable,
+        refused,
         org_rulesets,
         warnings: warnings
             .iter()

@@ -6,12 +6,16 @@
 //! shown: this module's types print as `…`.
 
 use std::fmt;
+use std::fmt::Write as _;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use jsonwebtoken::{Algorithm, EncodingKey, Header};
+use ring::signature::RsaKeyPair;
 use serde::Serialize;
+use sha2::Digest as _;
 
 use crate::Error;
+use crate::github::client::{Credentials, HttpResponse, rate_limit};
+use crate::github::error::{ApiError, ApiErrorKind};
 
 /// How far back `iat` is set, for a clock a little ahead of GitHub's (GitHub's advice).
 pub const BACKDATE: Duration = Duration::from_secs(60);
@@ -45,7 +49,9 @@ impl Claims {
 /// The app's signing key.
 pub struct AppKey {
     app_id: u64,
-    key: EncodingKey,
+    key: RsaKeyPair,
+    /// A SHA-256 of the key's PEM text: secret as the key is, stable across runs.
+    fingerprint: String,
 }
 
 impl fmt::Debug for AppKey {
@@ -72,10 +78,19 @@ impl AppKey {
         if pem.contains("PUBLIC KEY-----") {
             return Err(unusable("it is a public key, not the private key"));
         }
-        let key = EncodingKey::from_rsa_pem(pem.as_bytes()).map_err(|err| {
-            unusable(&format!("it is not an RSA private key in PEM form ({err})"))
-        })?;
-        let app = Self { app_id, key };
+        let key = super::rs256::key_pair(&pem).map_err(|why| unusable(&why))?;
+        let fingerprint =
+            sha2::Sha256::digest(pem.as_bytes())
+                .iter()
+                .fold(String::new(), |mut text, byte| {
+                    let _ = write!(text, "{byte:02x}");
+                    text
+                });
+        let app = Self {
+            app_id,
+            key,
+            fingerprint,
+        };
         app.sign(SystemTime::now())
             .map_err(|err| unusable(&format!("signing a token with it failed ({err})")))?;
         Ok(app)
@@ -86,13 +101,63 @@ impl AppKey {
         self.app_id
     }
 
-    /// Returns a JWT made at `now`. A secret: never logged.
-    pub fn sign(&self, now: SystemTime) -> Result<String, jsonwebtoken::errors::Error> {
-        jsonwebtoken::encode(
-            &Header::new(Algorithm::RS256),
-            &Claims::at(self.app_id, now),
-            &self.key,
-        )
+    /// Returns a digest of the key: secret, so it keys what only the key's holder may
+    /// write (the cache).
+    pub fn fingerprint(&self) -> &str {
+        &self.fingerprint
+    }
+
+    /// Returns a JWT made at `now`. A secret: redacted from everything printed.
+    pub fn sign(&self, now: SystemTime) -> Result<String, String> {
+        let jwt = super::rs256::sign_jwt(&self.key, &Claims::at(self.app_id, now))?;
+        crate::redact::hold(&jwt);
+        Ok(jwt)
+    }
+}
+
+/// The app's key is the credential of the app's own calls: a fresh JWT each.
+#[async_trait::async_trait]
+impl Credentials for AppKey {
+    async fn authorization(&self) -> Result<String, ApiError> {
+        self.sign(SystemTime::now())
+            .map(|jwt| format!("Bearer {jwt}"))
+            .map_err(|err| {
+                ApiError::new(
+                    ApiErrorKind::Auth,
+                    crate::github::Call::get(format!(
+                        "(signing the JWT of the GitHub App {})",
+                        self.app_id
+                    )),
+                )
+                .with_detail(format!("the app's JWT could not be signed: {err}"))
+            })
+    }
+
+    /// A JWT GitHub refuses is not helped by another: the key, the app id or the clock is
+    /// wrong.
+    fn renew(&self) -> bool {
+        false
+    }
+
+    fn refused_hint(&self, response: &HttpResponse) -> Option<String> {
+        let skew = rate_limit::server_time(response)
+            .and_then(|github| {
+                let ours = time::OffsetDateTime::from(SystemTime::now());
+                let ahead = (ours - github).whole_seconds();
+                (ahead.abs() >= 30).then(|| {
+                    let side = if ahead > 0 { "ahead of" } else { "behind" };
+                    format!(" (it is {} s {side} GitHub's)", ahead.abs())
+                })
+            })
+            .unwrap_or_default();
+        Some(format!(
+            "GitHub refused the JWT of the GitHub App {id}: check that {id} is the app's numeric App ID, that the private key is one of this app's (not revoked), and that this machine's clock is right{skew}",
+            id = self.app_id
+        ))
+    }
+
+    fn cache_identity(&self) -> String {
+        format!("app-key:{}", self.fingerprint)
     }
 }
 

@@ -1,8 +1,9 @@
 //! GitHub App authentication: requests made as the app's installation on an organisation.
 //!
 //! The app's private key signs a JWT (`jwt`); with it the installation on the organisation
-//! is looked up and an installation token minted (`exchange`), which the client then sends
-//! like a personal token. [`AppInstallation`] is the client's [`Credentials`]: it mints the
+//! is looked up and an installation token minted (`exchange`, through a client of the app's
+//! own that shares the run's retry engine and deadline), which the client then sends like a
+//! personal token. [`AppInstallation`] is the client's [`Credentials`]: it mints the
 //! first token at the first request, renews it before it expires (`renewal`), and once
 //! after GitHub refuses it with a 401. When a renewal fails while the token is still
 //! valid, the token goes on serving and the renewal is tried again 30 s later. Renewals are one at a time, and only the token that
@@ -14,6 +15,7 @@
 mod exchange;
 mod jwt;
 mod renewal;
+mod rs256;
 
 #[cfg(test)]
 mod tests;
@@ -26,9 +28,8 @@ use std::time::Duration;
 use async_trait::async_trait;
 
 use self::exchange::Exchange;
-use self::jwt::AppKey;
 use self::renewal::{Clock, Held, SystemClock};
-use super::client::{ApiRoot, Credentials, Transport};
+use super::client::{ApiRoot, ClientConfig, Credentials, Transport, WriteClient};
 use super::error::ApiError;
 use crate::Error;
 use crate::untrusted::quote;
@@ -50,6 +51,8 @@ pub fn installation_credentials(
     let app = AppInstallation::new(root, transport, app_id, private_key_pem, organization)?;
     Ok(Arc::new(app.renew_before(RENEW_BEFORE)))
 }
+
+pub use jwt::AppKey;
 
 /// Reads an App ID given by `source` (`--app-id` or `GH_POLICY_APP_ID`).
 pub fn parse_app_id(text: &str, source: &str) -> Result<u64, Error> {
@@ -74,12 +77,39 @@ pub fn parse_app_id(text: &str, source: &str) -> Result<u64, Error> {
     ))
 }
 
-/// Reads the PEM file of a GitHub App's private key (`--private-key`).
+/// The largest private key file read: a 4096-bit RSA key in PEM is about 3.3 KB.
+pub const MAX_KEY_BYTES: u64 = 64 * 1024;
+
+/// Reads the PEM file of a GitHub App's private key (`--private-key`): a regular file (not a
+/// device or a pipe, which could be endless or never end), at most [`MAX_KEY_BYTES`].
 pub fn read_private_key(path: &Path) -> Result<String, Error> {
+    use std::io::Read as _;
     let shown = quote(&path.display().to_string());
     let hint =
         "give --private-key the .pem file generated in the app's settings (\"Private keys\")";
-    let text = std::fs::read(path).map_err(|err| {
+    let not_a_key = |what: &str| {
+        Error::new(format!("the GitHub App private key file {shown} {what}")).with_hint(hint)
+    };
+    if let Ok(metadata) = std::fs::metadata(path) {
+        if metadata.is_dir() {
+            return Err(not_a_key("is a directory"));
+        }
+        if !metadata.is_file() {
+            return Err(not_a_key("is not a regular file (a device or a pipe)"));
+        }
+        if metadata.len() > MAX_KEY_BYTES {
+            return Err(not_a_key(&format!(
+                "is {} bytes, too large for a private key (at most {MAX_KEY_BYTES})",
+                metadata.len()
+            )));
+        }
+    }
+    let read = std::fs::File::open(path).and_then(|file| {
+        let mut bytes = Vec::new();
+        file.take(MAX_KEY_BYTES + 1).read_to_end(&mut bytes)?;
+        Ok(bytes)
+    });
+    let text = read.map_err(|err| {
         let what = match err.kind() {
             std::io::ErrorKind::NotFound => "does not exist",
             std::io::ErrorKind::PermissionDenied => "cannot be read (permission denied)",
@@ -90,9 +120,11 @@ pub fn read_private_key(path: &Path) -> Result<String, Error> {
             .caused_by(err)
             .with_hint(hint)
     })?;
-    let not_a_key = |what: &str| {
-        Error::new(format!("the GitHub App private key file {shown} {what}")).with_hint(hint)
-    };
+    if text.len() as u64 > MAX_KEY_BYTES {
+        return Err(not_a_key(
+            "grew past the size of a private key while it was read",
+        ));
+    }
     let text = String::from_utf8(text).map_err(|_| not_a_key("is not a PEM file (not text)"))?;
     if !text.contains("-----BEGIN") {
         return Err(not_a_key("is not a PEM file (no -----BEGIN line)"));
@@ -106,7 +138,7 @@ pub fn read_private_key(path: &Path) -> Result<String, Error> {
 /// Credentials of a GitHub App's installation on one organisation: installation tokens,
 /// minted and renewed as needed.
 pub struct AppInstallation {
-    key: AppKey,
+    key: Arc<AppKey>,
     exchange: Exchange,
     margin: Duration,
     clock: Arc<dyn Clock>,
@@ -118,14 +150,28 @@ pub struct AppInstallation {
 }
 
 impl AppInstallation {
-    /// Checks the key (it must sign a JWT) and returns the credentials; nothing is sent
-    /// until the first request. Tokens are renewed [`RENEW_BEFORE`] they expire unless
-    /// [`AppInstallation::renew_before`] says otherwise.
+    /// Checks the key (it must sign a JWT) and returns the credentials, whose own calls use
+    /// the client defaults; nothing is sent until the first request. Tokens are renewed
+    /// [`RENEW_BEFORE`] they expire unless [`AppInstallation::renew_before`] says otherwise.
     pub fn new(
         root: &ApiRoot,
         transport: Arc<dyn Transport>,
         app_id: u64,
         private_key_pem: &str,
+        organization: &str,
+    ) -> Result<Self, Error> {
+        let key = Arc::new(AppKey::new(app_id, private_key_pem)?);
+        let calls = ClientConfig::new(root.clone(), Arc::clone(&key) as Arc<dyn Credentials>);
+        Self::with_calls(calls, key, transport, organization)
+    }
+
+    /// Returns the credentials with `calls` for the app's own calls: its root, timeouts,
+    /// retries, log and run (share the run of the client these credentials serve, so both
+    /// keep one deadline). Its credentials become `key` and it keeps no cache.
+    pub fn with_calls(
+        mut calls: ClientConfig,
+        key: Arc<AppKey>,
+        transport: Arc<dyn Transport>,
         organization: &str,
     ) -> Result<Self, Error> {
         if organization.trim().is_empty() {
@@ -134,14 +180,15 @@ impl AppInstallation {
             )
             .with_hint("give --org, or `organization:` in the policy"));
         }
+        calls.credentials = Arc::clone(&key) as Arc<dyn Credentials>;
+        calls.cache = None;
+        calls.log_suffix = ", as the app";
         Ok(Self {
-            key: AppKey::new(app_id, private_key_pem)?,
+            key,
             exchange: Exchange {
-                root: root.clone(),
-                transport,
+                client: WriteClient::with_transport(calls, transport),
                 organization: organization.trim().to_owned(),
                 repository: None,
-                log: None,
             },
             margin: RENEW_BEFORE,
             clock: Arc::new(SystemClock),
@@ -163,14 +210,6 @@ impl AppInstallation {
     #[must_use]
     pub fn for_repository(mut self, repository: &str) -> Self {
         self.exchange.repository = Some(repository.to_owned());
-        self
-    }
-
-    /// Logs the app's own calls (the installation lookup, each token minted) to `log`, as
-    /// `-v` logs the client's.
-    #[must_use]
-    pub fn logging_to(mut self, log: Arc<dyn crate::progress::Log>) -> Self {
-        self.exchange.log = Some(log);
         self
     }
 
@@ -244,11 +283,20 @@ impl Credentials for AppInstallation {
         true
     }
 
+    fn refused_hint(&self, _response: &super::client::HttpResponse) -> Option<String> {
+        Some(format!(
+            "GitHub refused the installation token of the GitHub App {} on `{}`, a freshly minted one too: the installation may be suspended or removed, or may not reach this repository; check it in the account's settings (\"GitHub Apps\")",
+            self.key.app_id(),
+            self.exchange.organization
+        ))
+    }
+
     fn cache_identity(&self) -> String {
         format!(
-            "app:{}:installation:{}",
+            "app:{}:installation:{}:key:{}",
             self.key.app_id(),
-            self.exchange.organization.to_lowercase()
+            self.exchange.organization.to_lowercase(),
+            self.key.fingerprint()
         )
     }
 }
@@ -258,7 +306,7 @@ impl fmt::Debug for AppInstallation {
         f.debug_struct("AppInstallation")
             .field("app_id", &self.key.app_id())
             .field("organization", &self.exchange.organization)
-            .field("root", &self.exchange.root.to_string())
+            .field("root", &self.exchange.client.reader().root().to_string())
             .field("margin", &self.margin)
             .finish_non_exhaustive()
     }

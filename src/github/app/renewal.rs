@@ -34,6 +34,11 @@ pub fn renew_after(life: Duration, margin: Duration) -> Duration {
 /// How long a token still valid is used after its renewal failed, before trying again.
 pub const RETRY_RENEWAL: Duration = Duration::from_secs(30);
 
+/// How long a token that arrived already expired by its own `expires_at` is used before it
+/// is renewed (unless GitHub refuses it sooner): the answer is wrong about its life, and
+/// renewing at once would mint a token before every request.
+pub const EXPIRED_ON_ARRIVAL: Duration = Duration::from_secs(60);
+
 /// The token in use.
 pub struct Held {
     /// `Bearer …`, exactly as sent. A secret: never logged.
@@ -45,8 +50,16 @@ pub struct Held {
 }
 
 impl Held {
-    /// Holds a token that arrived at `arrived` and lives `life`.
+    /// Holds a token that arrived at `arrived` and lives `life` (none: it arrived expired,
+    /// and is used for [`EXPIRED_ON_ARRIVAL`]).
     pub fn new(token: &str, arrived: Instant, life: Duration, margin: Duration) -> Self {
+        if life.is_zero() {
+            return Self {
+                authorization: format!("Bearer {token}"),
+                renew_at: arrived + EXPIRED_ON_ARRIVAL,
+                expires_at: arrived + EXPIRED_ON_ARRIVAL,
+            };
+        }
         Self {
             authorization: format!("Bearer {token}"),
             renew_at: arrived + renew_after(life, margin),

@@ -6,6 +6,7 @@
 use async_trait::async_trait;
 
 use crate::github::ApiError;
+use crate::github::client::HttpResponse;
 
 /// A source of the `Authorization` header.
 #[async_trait]
@@ -27,8 +28,16 @@ pub trait Credentials: Send + Sync {
         self.renew()
     }
 
-    /// Returns a stable name of who the requests are made as, for the cache's keys; hashed
-    /// before use, never written anywhere.
+    /// Returns the hint for a 401 that renewing could not help, when these credentials know
+    /// better than the default (a personal token's: set a valid `GITHUB_TOKEN`).
+    fn refused_hint(&self, response: &HttpResponse) -> Option<String> {
+        let _ = response;
+        None
+    }
+
+    /// Returns who the requests are made as, for the cache's keys: stable across runs, and
+    /// secret (it holds the credential itself, or a digest of the App's key), so that only
+    /// its holder can write entries the cache accepts. Hashed before use, never written.
     fn cache_identity(&self) -> String;
 }
 
@@ -36,9 +45,11 @@ pub trait Credentials: Send + Sync {
 pub struct Token(String);
 
 impl Token {
-    /// Wraps a token.
+    /// Wraps a token, which from now on is redacted from everything printed.
     pub fn new(token: impl Into<String>) -> Self {
-        Self(token.into())
+        let token = token.into();
+        crate::redact::hold(&token);
+        Self(token)
     }
 }
 

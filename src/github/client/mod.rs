@@ -14,10 +14,13 @@ pub mod cache;
 mod credentials;
 mod pagination;
 pub mod points;
+pub mod proxy;
 pub mod rate_limit;
 mod root;
+pub mod run;
 mod sending;
 pub mod transport;
+pub mod window;
 
 #[cfg(test)]
 mod pacing_tests;
@@ -36,7 +39,7 @@ pub use credentials::{Credentials, Token};
 pub use root::ApiRoot;
 pub use transport::{HttpRequest, HttpResponse, HttpTransport, Transport, TransportError};
 
-use super::error::{ApiError, ApiErrorKind};
+use super::error::{ApiError, ApiErrorKind, Call};
 use super::path::ApiPath;
 use crate::progress::Log;
 
@@ -45,7 +48,7 @@ pub const API_VERSION: &str = "2022-11-28";
 
 /// The headers every request to GitHub carries: the credentials (marked sensitive, so no
 /// debug output shows them), the media type, the API version and who is calling.
-pub fn github_headers(authorization: &str, call: &str) -> Result<http::HeaderMap, ApiError> {
+pub fn github_headers(authorization: &str, call: &Call) -> Result<http::HeaderMap, ApiError> {
     use http::header::{self, HeaderValue};
     let mut value = HeaderValue::from_str(authorization).map_err(|_| {
         ApiError::new(ApiErrorKind::Auth, call)
@@ -80,8 +83,9 @@ pub struct ClientConfig {
     pub root: ApiRoot,
     /// Who they are made as.
     pub credentials: Arc<dyn Credentials>,
-    /// How many requests may be in flight at once (1 to [`MAX_IN_FLIGHT`]).
-    pub concurrency: usize,
+    /// How many requests may be in flight at once (1 to [`MAX_IN_FLIGHT`]); `None`: as
+    /// many as GitHub takes, found by an adaptive window (`window`).
+    pub concurrency: Option<usize>,
     /// The most points spent on one endpoint (method and path template) within
     /// `points_window`, where a GET costs 1 and a write 5 (GitHub: 900 a minute); 0 turns
     /// this pacing off.
@@ -107,6 +111,10 @@ pub struct ClientConfig {
     pub log: Arc<dyn Log>,
     /// Where conditional-request `ETags` and bodies are kept, if anywhere.
     pub cache: Option<EtagCache>,
+    /// What the clients of one run share (the deadline, a rate-limit pause, the halt).
+    pub run: Arc<run::Run>,
+    /// Added to `-v` lines, saying whose calls they are (`, as the app`).
+    pub log_suffix: &'static str,
 }
 
 impl ClientConfig {
@@ -115,7 +123,7 @@ impl ClientConfig {
         Self {
             root,
             credentials,
-            concurrency: 8,
+            concurrency: Some(8),
             points_per_minute: 900,
             points_window: Duration::from_secs(60),
             request_timeout: Duration::from_secs(30),
@@ -127,6 +135,8 @@ impl ClientConfig {
             verbose: false,
             log: Arc::new(crate::progress::StderrLog),
             cache: None,
+            run: Arc::default(),
+            log_suffix: "",
         }
     }
 }
@@ -191,9 +201,28 @@ impl ReadClient {
         self.inner.get_all(path, field).await
     }
 
+    /// POSTs one GraphQL query (it only reads, so it is retried like a GET) and returns the
+    /// answer whatever its status.
+    pub async fn graphql(&self, body: &serde_json::Value) -> Result<HttpResponse, ApiError> {
+        let bytes = serde_json::to_vec(body).map_err(|err| {
+            ApiError::new(
+                ApiErrorKind::Malformed,
+                crate::github::error::Call::new(http::Method::POST, "/graphql"),
+            )
+            .with_detail(format!("the query could not be written: {err}"))
+        })?;
+        self.inner.post_query(bytes).await
+    }
+
     /// Returns the API root, for messages.
     pub fn root(&self) -> &ApiRoot {
         self.inner.root()
+    }
+
+    /// Returns why the client stopped sending (a rate limit that asked for a longer wait
+    /// than allowed), if it did.
+    pub fn halted(&self) -> Option<rate_limit::Halt> {
+        self.inner.halted()
     }
 
     /// Returns true when the cache holds an answer for the path (its first page), which a
@@ -240,10 +269,23 @@ impl WriteClient {
         body: &B,
     ) -> Result<HttpResponse, ApiError> {
         let bytes = serde_json::to_vec(body).map_err(|err| {
-            ApiError::new(super::ApiErrorKind::Malformed, format!("{method} {path}"))
+            ApiError::new(super::ApiErrorKind::Malformed, path.call(method.clone()))
                 .with_detail(format!("the request body could not be written: {err}"))
         })?;
         self.inner.write(method, path, Some(bytes)).await
+    }
+
+    /// Sends a write that is safe to send again (minting a token): retried like a read,
+    /// never paced or cached. Returns the answer whatever its status.
+    pub async fn send_repeatable(
+        &self,
+        method: Method,
+        path: &ApiPath,
+        body: &serde_json::Value,
+    ) -> Result<HttpResponse, ApiError> {
+        self.inner
+            .repeatable(method, path, body.to_string().into_bytes())
+            .await
     }
 
     /// Sends one write without a body (a DELETE, a POST that switches a setting on).

@@ -108,7 +108,7 @@ async fn past_the_budget_an_endpoint_waits_and_others_do_not() {
         ..Answers::default()
     });
     let mut config = config(&log, Arc::new(Token::new("t")));
-    config.concurrency = 10;
+    config.concurrency = Some(10);
     config.points_per_minute = 10;
     config.points_window = Duration::from_secs(5);
     config.verbose = true;
@@ -219,7 +219,7 @@ async fn no_more_than_a_hundred_requests_are_in_flight() {
         ..Answers::default()
     });
     let mut config = config(&log, Arc::new(Token::new("t")));
-    config.concurrency = 1000;
+    config.concurrency = Some(1000);
     let client = ReadClient::with_transport(config, transport.clone());
     read_all(&client, (0..300).map(protection).collect()).await;
     assert_eq!(
@@ -277,7 +277,8 @@ async fn a_401_renews_the_refused_token_once_for_many_requests_then_gives_up() {
     assert_eq!(credentials.current.load(Ordering::SeqCst), 1);
     assert_eq!(*credentials.rejected.lock().unwrap(), vec!["Bearer 0"; 5]);
 
-    // A renewed token refused too: the second 401 goes to the caller.
+    // A renewed token refused too: the second 401 is the caller's error, with the
+    // credentials' own hint when they have one.
     transport
         .refused
         .lock()
@@ -288,7 +289,8 @@ async fn a_401_renews_the_refused_token_once_for_many_requests_then_gives_up() {
         .lock()
         .unwrap()
         .push("Bearer 2".to_owned());
-    let response = client.get(&protection(0)).await.unwrap();
-    assert_eq!(response.status, StatusCode::UNAUTHORIZED);
+    let err = client.get(&protection(0)).await.unwrap_err();
+    assert_eq!(err.kind, crate::github::ApiErrorKind::Auth);
+    assert_eq!(err.status(), Some(401));
     assert_eq!(credentials.current.load(Ordering::SeqCst), 2);
 }

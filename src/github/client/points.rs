@@ -17,10 +17,14 @@ use http::Method;
 use tokio::sync::Notify;
 use tokio::time::Instant;
 
+/// The endpoint template of GraphQL queries, for pacing.
+pub const GRAPHQL: &str = "/graphql";
+
 /// Returns the points a request costs, as GitHub counts them: 1 for a GET (or HEAD,
 /// OPTIONS), 5 for a write.
-pub fn cost(method: &Method) -> u64 {
-    if matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS) {
+pub fn cost(method: &Method, template: &str) -> u64 {
+    // A GraphQL query (gh-policy sends no mutation) costs what a GET does.
+    if matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS) || template == GRAPHQL {
         1
     } else {
         5
@@ -311,8 +315,9 @@ mod tests {
 
     #[test]
     fn writes_cost_five_reads_one() {
-        assert_eq!(cost(&Method::GET), 1);
-        assert_eq!(cost(&Method::PUT), 5);
-        assert_eq!(cost(&Method::DELETE), 5);
+        assert_eq!(cost(&Method::GET, "/repos/{owner}/{repo}"), 1);
+        assert_eq!(cost(&Method::PUT, "/repos/{owner}/{repo}"), 5);
+        assert_eq!(cost(&Method::DELETE, "/repos/{owner}/{repo}"), 5);
+        assert_eq!(cost(&Method::POST, GRAPHQL), 1);
     }
 }

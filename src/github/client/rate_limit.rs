@@ -1,9 +1,13 @@
 //! GitHub's rate limits, read from an answer: whether it is one, and how long to wait.
 //!
 //! Primary limit: `403`/`429` with `x-ratelimit-remaining: 0`; wait until `x-ratelimit-reset`.
-//! Secondary limit: `403`/`429` whose documentation link or message says so; honour
-//! `retry-after`, else wait for the reset when nothing remains, else a minute (GitHub's
-//! guidance, emulator/github-api/QUIRKS.md §D).
+//! Secondary limit: `403`/`429` whose documentation link or message says so, and any other
+//! `429` (Too Many Requests, whoever sent it); honour `retry-after` (seconds or an HTTP
+//! date), else wait for the reset when nothing remains, else a minute (GitHub's guidance,
+//! emulator/github-api/QUIRKS.md D).
+//!
+//! A wait longer than the client allows stops the whole run ([`Halt`]): GitHub warns that
+//! an integration that keeps sending through a secondary limit may be banned.
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -52,7 +56,11 @@ pub fn classify(response: &HttpResponse) -> Option<RateLimited> {
             .header(name)
             .and_then(|v| v.trim().parse::<u64>().ok())
     };
-    let retry_after = number("retry-after");
+    let retry_after = number("retry-after").or_else(|| {
+        let date = parse_http_date(response.header("retry-after")?)?;
+        let now = time::OffsetDateTime::now_utc();
+        u64::try_from((date - now).whole_seconds()).ok()
+    });
     let remaining = number("x-ratelimit-remaining");
     let reset = number("x-ratelimit-reset");
     let secondary = body.documentation_url.ends_with("secondary-rate-limits")
@@ -60,7 +68,8 @@ pub fn classify(response: &HttpResponse) -> Option<RateLimited> {
         || body
             .message
             .to_ascii_lowercase()
-            .contains("secondary rate limit");
+            .contains("secondary rate limit")
+        || (response.status.as_u16() == 429 && remaining != Some(0));
     let (limit, wait) = if secondary {
         let wait = retry_after
             .map(Duration::from_secs)
@@ -83,10 +92,62 @@ pub fn classify(response: &HttpResponse) -> Option<RateLimited> {
     })
 }
 
+/// Why a client stopped sending: a rate limit that asked for a longer wait than it allows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Halt {
+    /// The call GitHub refused.
+    pub call: crate::github::Call,
+    /// Which limit.
+    pub limit: Limit,
+    /// How long GitHub asked to wait.
+    pub wait: Duration,
+    /// When to try again (Unix seconds).
+    pub retry_at: u64,
+}
+
+impl Halt {
+    /// Returns the halt a rate-limit answer to `call` causes.
+    pub fn new(call: &crate::github::Call, limited: &RateLimited) -> Self {
+        let now = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs());
+        Self {
+            call: call.clone(),
+            limit: limited.limit,
+            wait: limited.wait,
+            retry_at: now + limited.wait.as_secs().max(1),
+        }
+    }
+
+    /// Says why the run stopped and when to try again, in one sentence.
+    pub fn sentence(&self) -> String {
+        let kind = match self.limit {
+            Limit::Primary => "primary",
+            Limit::Secondary => "secondary",
+        };
+        format!(
+            "the run stopped at GitHub's {kind} rate limit, which refused {} and asked to wait {} s; nothing more was sent; try again after {}",
+            self.call,
+            self.wait.as_secs().max(1),
+            format_epoch(self.retry_at)
+        )
+    }
+}
+
 /// Returns how long until a Unix time, plus a second for clock skew.
 fn until(reset_epoch: Option<u64>) -> Option<Duration> {
     let now = SystemTime::now().duration_since(UNIX_EPOCH).ok()?.as_secs();
     Some(Duration::from_secs(reset_epoch?.saturating_sub(now) + 1))
+}
+
+/// Parses an HTTP date (`Wed, 02 Dec 2026 00:47:38 GMT`).
+pub fn parse_http_date(text: &str) -> Option<time::OffsetDateTime> {
+    time::OffsetDateTime::parse(text.trim(), &time::format_description::well_known::Rfc2822).ok()
+}
+
+/// Returns GitHub's time from an answer's `Date` header, if it has a readable one.
+pub fn server_time(response: &HttpResponse) -> Option<time::OffsetDateTime> {
+    parse_http_date(response.header("date")?)
 }
 
 /// Returns a Unix time as `HH:MM:SS UTC`.
@@ -148,6 +209,28 @@ mod tests {
         .unwrap();
         assert_eq!(limited.limit, Limit::Primary);
         assert!(limited.wait >= Duration::from_secs(29) && limited.wait <= Duration::from_secs(32));
+    }
+
+    #[test]
+    fn any_429_is_a_secondary_limit_that_honours_retry_after() {
+        let limited = classify(&answer(
+            429,
+            &[("retry-after", "3600")],
+            r#"{"message":"Too Many Requests"}"#,
+        ))
+        .unwrap();
+        assert_eq!(limited.limit, Limit::Secondary);
+        assert_eq!(limited.wait, Duration::from_secs(3600));
+        let later = (time::OffsetDateTime::now_utc() + time::Duration::seconds(120))
+            .format(&time::format_description::well_known::Rfc2822)
+            .unwrap()
+            .replace("+0000", "GMT");
+        let limited = classify(&answer(429, &[("retry-after", &later)], "")).unwrap();
+        assert!(
+            (Duration::from_secs(118)..=Duration::from_secs(121)).contains(&limited.wait),
+            "{:?}",
+            limited.wait
+        );
     }
 
     #[test]

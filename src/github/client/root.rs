@@ -73,6 +73,15 @@ impl ApiRoot {
         format!("{}{}{path}", self.origin, self.prefix)
     }
 
+    /// Returns the URL of the GraphQL endpoint: `/graphql` beside github.com's REST root,
+    /// `/api/graphql` beside a GHES `/api/v3`.
+    pub fn graphql_url(&self) -> String {
+        match self.prefix.strip_suffix("/v3") {
+            Some(api) => format!("{}{api}/graphql", self.origin),
+            None => format!("{}{}/graphql", self.origin, self.prefix),
+        }
+    }
+
     /// Returns the API path of an absolute URL of this API (a pagination link), or `None`
     /// when the URL points anywhere else.
     pub fn path_of<'a>(&self, url: &'a str) -> Option<&'a str> {
@@ -130,6 +139,23 @@ mod tests {
         assert!(is_loopback("[::1]:99"));
         assert!(!is_loopback("10.0.0.1:80"));
         assert!(!is_loopback("example.com"));
+    }
+
+    #[test]
+    fn graphql_sits_beside_the_rest_root() {
+        let at = |url: &str| ApiRoot::parse(url).unwrap().graphql_url();
+        assert_eq!(
+            at("https://api.github.com"),
+            "https://api.github.com/graphql"
+        );
+        assert_eq!(
+            at("https://ghe.example.com/api/v3"),
+            "https://ghe.example.com/api/graphql"
+        );
+        assert_eq!(
+            at("http://127.0.0.1:9/prefix"),
+            "http://127.0.0.1:9/prefix/graphql"
+        );
     }
 
     #[test]

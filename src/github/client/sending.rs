@@ -2,47 +2,58 @@
 //! around it — when to retry, when to wait for a rate limit, when time is up, when to ask
 //! the cache, and how far apart writes go.
 
+mod graphql;
+mod repeatable;
 mod waits;
 
-use std::sync::Mutex;
+use repeatable::Repeatable;
 
 use http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
-use tokio::sync::Semaphore;
 use tokio::time::Instant;
 
 use super::pagination::{MAX_PAGES, next_link};
-use super::points::Points;
+use super::points::{GRAPHQL, Points};
 use super::rate_limit;
 use super::transport::{HttpRequest, HttpResponse, Transport, TransportErrorKind};
+use super::window::{ADAPTIVE_MAX, Window};
 use super::{ApiRoot, ClientConfig, MAX_IN_FLIGHT, github_headers};
-use crate::github::error::{ApiError, ApiErrorKind, Cause};
+use crate::github::error::{ApiError, ApiErrorKind, Call, Cause};
 use crate::github::path::ApiPath;
+
+/// Where a request goes.
+#[derive(Clone, Copy)]
+enum To<'a> {
+    /// A path (with query) under the API root.
+    Api(&'a str),
+    /// The GraphQL endpoint beside it.
+    Graphql,
+}
 
 /// Sends requests for one client; shared by its read and write handles.
 pub(super) struct Sender {
     config: ClientConfig,
     transport: std::sync::Arc<dyn Transport>,
-    in_flight: Semaphore,
+    in_flight: Window,
     /// The points budget per endpoint; `None` when pacing is off.
     points: Option<Points>,
-    /// When the overall timeout runs out; restarted after `apply`'s confirmation prompt.
-    deadline: Mutex<Option<Instant>>,
     /// When the last write was sent, for pacing.
     last_write: tokio::sync::Mutex<Option<Instant>>,
 }
 
 impl Sender {
     pub(super) fn new(config: ClientConfig, transport: std::sync::Arc<dyn Transport>) -> Self {
-        let deadline = config.overall_timeout.map(|t| Instant::now() + t);
+        config.run.start(config.overall_timeout);
         Self {
-            in_flight: Semaphore::new(config.concurrency.clamp(1, MAX_IN_FLIGHT)),
+            in_flight: match config.concurrency {
+                Some(n) => Window::fixed(n.clamp(1, MAX_IN_FLIGHT)),
+                None => Window::adaptive(ADAPTIVE_MAX),
+            },
             points: (config.points_per_minute > 0)
                 .then(|| Points::new(u64::from(config.points_per_minute), config.points_window)),
             config,
             transport,
-            deadline: Mutex::new(deadline),
             last_write: tokio::sync::Mutex::new(None),
         }
     }
@@ -52,9 +63,7 @@ impl Sender {
     }
 
     pub(super) fn restart_deadline(&self) {
-        if let Ok(mut deadline) = self.deadline.lock() {
-            *deadline = self.config.overall_timeout.map(|t| Instant::now() + t);
-        }
+        self.config.run.restart(self.config.overall_timeout);
     }
 
     /// Returns true when the cache holds an answer for the path.
@@ -71,96 +80,36 @@ impl Sender {
         self.get_url(&path.with_query(), path).await
     }
 
+    /// Sends a write that is safe to send again, retried like a read.
+    pub(super) async fn repeatable(
+        &self,
+        method: Method,
+        path: &ApiPath,
+        body: Vec<u8>,
+    ) -> Result<HttpResponse, ApiError> {
+        complete(path, &method)?;
+        let call = path.call(method.clone());
+        let request = Repeatable {
+            method,
+            target: &path.with_query(),
+            path,
+            body: Some(body),
+            call: &call,
+        };
+        self.fetch(&request).await
+    }
+
     /// GETs a path with query (`target`, a page of `path`); messages name `path`.
     async fn get_url(&self, target: &str, path: &ApiPath) -> Result<HttpResponse, ApiError> {
-        let call = format!("GET {}", path.path());
-        let cache_key = self.config.root.url(target);
-        let mut attempt = 0;
-        let mut renewed = false;
-        loop {
-            attempt += 1;
-            let cached = self
-                .config
-                .cache
-                .as_ref()
-                .and_then(|c| c.lookup(&cache_key));
-            let mut headers = HeaderMap::new();
-            if let Some(value) = cached
-                .as_ref()
-                .and_then(|entry| HeaderValue::from_str(&entry.etag).ok())
-            {
-                headers.insert(header::IF_NONE_MATCH, value);
-            }
-            let (response, authorization) = match self
-                .send_once(Method::GET, target, path.template(), None, headers, &call)
-                .await
-            {
-                Ok(sent) => sent,
-                Err(err) if err.is_transient() && attempt <= self.config.read_retries => {
-                    self.pause_before_retry(attempt, &call, &err.to_string_chain())
-                        .await?;
-                    continue;
-                }
-                Err(err) if err.is_transient() => return Err(err.after_attempts(attempt)),
-                Err(err) => return Err(err),
-            };
-            if response.status == StatusCode::NOT_MODIFIED
-                && let Some(entry) = cached
-            {
-                // A 304 need not repeat `Link`; the cached page's own link keeps pagination.
-                let mut headers = response.headers;
-                if let Some(link) = entry
-                    .link
-                    .as_deref()
-                    .and_then(|l| HeaderValue::from_str(l).ok())
-                {
-                    headers.insert(header::LINK, link);
-                }
-                return Ok(HttpResponse {
-                    status: StatusCode::OK,
-                    headers,
-                    body: entry.body,
-                });
-            }
-            if let Some(limited) = rate_limit::classify(&response) {
-                self.wait_for_rate_limit(&limited, &call).await?;
-                continue;
-            }
-            if response.status == StatusCode::UNAUTHORIZED
-                && !renewed
-                && self.config.credentials.renew_rejected(&authorization)
-            {
-                renewed = true;
-                continue;
-            }
-            if response.status.is_server_error() && attempt <= self.config.read_retries {
-                let reason = ApiError::from_status(&response, &call).to_string_chain();
-                self.pause_before_retry(attempt, &call, &reason).await?;
-                continue;
-            }
-            // A 200 whose body is not JSON was cut short on the way (GitHub answers JSON):
-            // ask again like after a dropped connection, and never cache it.
-            if response.status == StatusCode::OK
-                && serde_json::from_slice::<serde::de::IgnoredAny>(&response.body).is_err()
-            {
-                if attempt <= self.config.read_retries {
-                    self.pause_before_retry(attempt, &call, "the answer is not complete JSON")
-                        .await?;
-                    continue;
-                }
-                return Err(
-                    ApiError::new(ApiErrorKind::Malformed, call).with_detail(format!(
-                        "the answer is not complete JSON (after {attempt} attempts)"
-                    )),
-                );
-            }
-            if response.status == StatusCode::OK
-                && let (Some(cache), Some(etag)) = (&self.config.cache, response.header("etag"))
-            {
-                cache.store(&cache_key, etag, response.header("link"), &response.body);
-            }
-            return Ok(response);
-        }
+        let call = path.call(http::Method::GET);
+        let request = Repeatable {
+            method: Method::GET,
+            target,
+            path,
+            body: None,
+            call: &call,
+        };
+        self.fetch(&request).await
     }
 
     pub(super) async fn get_all<T: DeserializeOwned>(
@@ -174,7 +123,7 @@ impl Sender {
         let mut pages = 0;
         while let Some(target) = next.take() {
             pages += 1;
-            let call = format!("GET {path}");
+            let call = path.call(http::Method::GET);
             if pages > MAX_PAGES {
                 return Err(
                     ApiError::new(ApiErrorKind::Malformed, call).with_detail(format!(
@@ -218,11 +167,11 @@ impl Sender {
         body: Option<Vec<u8>>,
     ) -> Result<HttpResponse, ApiError> {
         complete(path, &method)?;
-        let call = format!("{method} {path}");
+        let call = path.call(method.clone());
         let target = path.with_query();
         let mut renewed = false;
         loop {
-            self.pace().await;
+            self.pace(&call).await?;
             let mut headers = HeaderMap::new();
             if body.is_some() {
                 headers.insert(
@@ -235,7 +184,7 @@ impl Sender {
             let (response, authorization) = self
                 .send_once(
                     method.clone(),
-                    &target,
+                    To::Api(&target),
                     path.template(),
                     body.clone(),
                     headers,
@@ -248,12 +197,12 @@ impl Sender {
                 self.wait_for_rate_limit(&limited, &call).await?;
                 continue;
             }
-            if response.status == StatusCode::UNAUTHORIZED
-                && !renewed
-                && self.config.credentials.renew_rejected(&authorization)
-            {
-                renewed = true;
-                continue;
+            if response.status == StatusCode::UNAUTHORIZED {
+                if !renewed && self.config.credentials.renew_rejected(&authorization) {
+                    renewed = true;
+                    continue;
+                }
+                return Err(self.refused(&response, &call));
             }
             return Ok(response);
         }
@@ -266,27 +215,42 @@ impl Sender {
     async fn send_once(
         &self,
         method: Method,
-        target: &str,
+        to: To<'_>,
         template: &str,
         body: Option<Vec<u8>>,
         mut headers: HeaderMap,
-        call: &str,
+        call: &Call,
     ) -> Result<(HttpResponse, String), ApiError> {
+        self.refuse_when_halted(call)?;
+        self.wait_out_pause(call).await?;
         let _points = self.reserve_points(&method, template, call).await?;
-        let _permit = self.in_flight.acquire().await.map_err(|_| {
+        let _place = self.in_flight.enter().await.map_err(|_| {
             ApiError::new(ApiErrorKind::Connection, call).with_detail("the client was shut down")
         })?;
+        // A request that waited its turn while another was refused sends nothing either.
+        self.refuse_when_halted(call)?;
+        if self.remaining().is_some_and(|left| left.is_zero()) {
+            return Err(self.out_of_time(call));
+        }
+        // The App's token calls, if any, run on the same deadline.
+        let authorization = self.config.credentials.authorization().await?;
+        headers.extend(github_headers(&authorization, call)?);
         // One attempt gets the request timeout, or what is left of the overall one.
         let (limit, overall_binds) = match self.remaining() {
             Some(left) if left.is_zero() => return Err(self.out_of_time(call)),
             Some(left) if left < self.config.request_timeout => (left, true),
             _ => (self.config.request_timeout, false),
         };
-        let authorization = self.config.credentials.authorization().await?;
-        headers.extend(github_headers(&authorization, call)?);
+        let (url, shown) = match to {
+            To::Api(target) => (
+                self.config.root.url(target),
+                target.split('?').next().unwrap_or(target),
+            ),
+            To::Graphql => (self.config.root.graphql_url(), GRAPHQL),
+        };
         let request = HttpRequest {
             method: method.clone(),
-            url: self.config.root.url(target),
+            url,
             headers,
             body,
         };
@@ -299,28 +263,45 @@ impl Sender {
                 let kind = match err.kind {
                     TransportErrorKind::Resolve => ApiErrorKind::Resolve,
                     TransportErrorKind::Tls => ApiErrorKind::Tls,
-                    TransportErrorKind::Request => ApiErrorKind::Malformed,
+                    TransportErrorKind::Proxy => ApiErrorKind::Proxy,
+                    TransportErrorKind::Request | TransportErrorKind::TooLarge => {
+                        ApiErrorKind::Malformed
+                    }
                     _ => ApiErrorKind::Connection,
                 };
                 Err(ApiError::new(kind, call).because(Cause::Transport(err)))
             }
-            Ok(Ok(response)) => Ok((response, authorization)),
+            Ok(Ok(response)) => {
+                let refused = rate_limit::classify(&response)
+                    .is_some_and(|limited| limited.limit == rate_limit::Limit::Secondary);
+                self.in_flight.answered(refused);
+                Ok((response, authorization))
+            }
         };
         if self.config.verbose {
             let status = match &outcome {
                 Ok((response, _)) => response.status.as_u16().to_string(),
                 Err(err) => format!("failed ({})", err.kind_label()),
             };
-            let shown = target.split('?').next().unwrap_or(target);
             self.config.log.line(&format!(
-                "{method} {shown} → {status} ({} ms)",
-                started.elapsed().as_millis()
+                "{method} {shown} → {status} ({} ms{})",
+                started.elapsed().as_millis(),
+                self.config.log_suffix
             ));
         }
         outcome
     }
 
-    fn timed_out(&self, call: &str) -> ApiError {
+    /// The error of a 401 that renewing could not help, with the credentials' own hint.
+    fn refused(&self, response: &HttpResponse, call: &Call) -> ApiError {
+        let error = ApiError::from_status(response, call);
+        match self.config.credentials.refused_hint(response) {
+            Some(hint) => error.with_hint(hint),
+            None => error,
+        }
+    }
+
+    fn timed_out(&self, call: &Call) -> ApiError {
         ApiError::new(ApiErrorKind::Timeout, call).with_detail(format!(
             "no complete answer within {} s (--request-timeout)",
             self.config.request_timeout.as_secs_f32()
@@ -344,7 +325,7 @@ fn complete(path: &ApiPath, method: &Method) -> Result<(), ApiError> {
         Ok(())
     } else {
         Err(
-            ApiError::new(ApiErrorKind::Malformed, format!("{method} {path}"))
+            ApiError::new(ApiErrorKind::Malformed, path.call(method.clone()))
                 .with_detail("a name in the request path is empty; nothing was sent"),
         )
     }

@@ -16,8 +16,13 @@ use bytes::Bytes;
 use http::{HeaderMap, Method, StatusCode};
 use http_body_util::{BodyExt, Full};
 use hyper_util::client::legacy::Client;
-use hyper_util::client::legacy::connect::HttpConnector;
+
+use super::proxy::{Connector, ProxyError};
 use hyper_util::rt::TokioExecutor;
+
+/// The largest answer read: GitHub's largest (a page of 100 repositories) is well under a
+/// megabyte; anything near this is not GitHub's.
+pub const MAX_BODY_BYTES: usize = 32 << 20;
 
 /// A request as the client sends it: the URL is absolute (the client joins the API root and
 /// the path), the headers include the token.
@@ -73,6 +78,11 @@ pub enum TransportErrorKind {
     Tls,
     /// The request could not be built (an invalid URL or header).
     Request,
+    /// The answer is larger than [`MAX_BODY_BYTES`]: not GitHub's, and not read whole.
+    TooLarge,
+    /// The proxy did not open a tunnel (it refused, asked for credentials, or is not an
+    /// http:// proxy).
+    Proxy,
 }
 
 /// A failed exchange, with the host it was for and the underlying error.
@@ -95,9 +105,39 @@ impl fmt::Display for TransportError {
             TransportErrorKind::Timeout => "no answer in time",
             TransportErrorKind::Tls => "the TLS handshake failed",
             TransportErrorKind::Request => "the request could not be built",
+            TransportErrorKind::Proxy => "the proxy did not open a tunnel",
+            TransportErrorKind::TooLarge => {
+                return write!(
+                    f,
+                    "the answer from {} is larger than {} MiB, more than GitHub ever sends; it was not read",
+                    self.host,
+                    MAX_BODY_BYTES >> 20
+                );
+            }
         };
-        write!(f, "{what} ({}): {}", self.host, root_cause(&*self.source))
+        // A socket error on the way to the proxy is the proxy's, not GitHub's: say so.
+        let via = proxy_in(&*self.source).map_or_else(String::new, |proxy| {
+            format!(" through the proxy {}", crate::untrusted::quote(proxy))
+        });
+        write!(
+            f,
+            "{what} ({}{via}): {}",
+            self.host,
+            root_cause(&*self.source)
+        )
     }
+}
+
+/// Returns the proxy a failed tunnel went through, if the chain holds one.
+fn proxy_in<'a>(err: &'a (dyn StdError + 'static)) -> Option<&'a str> {
+    let mut current = Some(err);
+    while let Some(e) = current {
+        if let Some(proxy) = e.downcast_ref::<ProxyError>() {
+            return Some(proxy.proxy());
+        }
+        current = e.source();
+    }
+    None
 }
 
 impl StdError for TransportError {}
@@ -125,12 +165,15 @@ impl TransportError {
 
 fn kind_of(err: &(dyn StdError + 'static)) -> TransportErrorKind {
     let mut connect = false;
+    let mut via_proxy = false;
     let mut io_kind = None;
     let mut current: Option<&(dyn StdError + 'static)> = Some(err);
     while let Some(e) = current {
         if e.downcast_ref::<rustls::Error>().is_some() {
             return TransportErrorKind::Tls;
         }
+        // A tunnel that failed on a socket error is classified by that error below.
+        via_proxy |= e.downcast_ref::<ProxyError>().is_some();
         if let Some(client) = e.downcast_ref::<hyper_util::client::legacy::Error>() {
             connect |= client.is_connect();
         }
@@ -156,9 +199,13 @@ fn kind_of(err: &(dyn StdError + 'static)) -> TransportErrorKind {
                 {
                     return TransportErrorKind::Timeout;
                 }
-                inner = wrapped
-                    .downcast_ref::<io::Error>()
-                    .and_then(io::Error::get_ref);
+                let wrapped_io = wrapped.downcast_ref::<io::Error>();
+                // The innermost socket error says what happened (a TLS handshake cut off
+                // is an `UnexpectedEof` inside an `Other`).
+                if let Some(inner_io) = wrapped_io {
+                    io_kind = Some(inner_io.kind());
+                }
+                inner = wrapped_io.and_then(io::Error::get_ref);
             }
         }
         if e.downcast_ref::<http::Error>().is_some() {
@@ -181,6 +228,9 @@ fn kind_of(err: &(dyn StdError + 'static)) -> TransportErrorKind {
             | io::ErrorKind::BrokenPipe
             | io::ErrorKind::UnexpectedEof,
         ) => TransportErrorKind::Closed,
+        // The proxy answered, but not with a tunnel (it refused, wanted credentials, or
+        // is not an http:// proxy).
+        None if via_proxy => TransportErrorKind::Proxy,
         // A connect failure that is none of the socket errors above is the resolver's: the
         // connector reports a name that does not resolve as a connect error around an
         // uncategorised `io::Error`.
@@ -190,15 +240,21 @@ fn kind_of(err: &(dyn StdError + 'static)) -> TransportErrorKind {
 }
 
 /// The real transport: hyper's pooled HTTP/1.1 client, TLS by rustls with the system's
-/// root certificates.
+/// root certificates, through the environment's proxy (`proxy`) where it names one.
 pub struct HttpTransport {
-    client: Client<hyper_rustls::HttpsConnector<HttpConnector>, Full<Bytes>>,
+    client: Client<hyper_rustls::HttpsConnector<Connector>, Full<Bytes>>,
 }
 
 impl HttpTransport {
-    /// Builds the client. Without system root certificates only plain http works (which
-    /// the client allows for loopback addresses alone).
+    /// Builds the client, with the proxies of the environment. Without system root
+    /// certificates only plain http works (which the client allows for loopback addresses
+    /// alone).
     pub fn new() -> Self {
+        Self::with_connector(Connector::from_env())
+    }
+
+    /// Builds the client over a connector (the proxies a test chooses).
+    pub fn with_connector(connector: Connector) -> Self {
         let provider = || rustls::crypto::ring::default_provider();
         let tls = hyper_rustls::HttpsConnectorBuilder::new()
             .with_provider_and_native_roots(provider())
@@ -211,7 +267,7 @@ impl HttpTransport {
                         .with_no_client_auth(),
                 )
             });
-        let connector = tls.https_or_http().enable_http1().build();
+        let connector = tls.https_or_http().enable_http1().wrap_connector(connector);
         Self {
             client: Client::builder(TokioExecutor::new()).build(connector),
         }
@@ -243,10 +299,29 @@ impl Transport for HttpTransport {
             .await
             .map_err(|e| fail(Box::new(e)))?;
         let (parts, body) = response.into_parts();
-        let bytes = body
+        let too_large = || TransportError {
+            kind: TransportErrorKind::TooLarge,
+            host: host.clone(),
+            source: Box::new(io::Error::other("answer too large")),
+        };
+        let declared = parts
+            .headers
+            .get(http::header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.trim().parse::<u64>().ok());
+        if declared.is_some_and(|len| len > MAX_BODY_BYTES as u64) {
+            return Err(too_large());
+        }
+        let bytes = http_body_util::Limited::new(body, MAX_BODY_BYTES)
             .collect()
             .await
-            .map_err(|e| fail(Box::new(e)))?
+            .map_err(|e| {
+                if e.is::<http_body_util::LengthLimitError>() {
+                    too_large()
+                } else {
+                    fail(e)
+                }
+            })?
             .to_bytes();
         Ok(HttpResponse {
             status: parts.status,
@@ -266,107 +341,5 @@ pub fn host_of(url: &str) -> String {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn io_errors_are_classified_by_kind() {
-        let classify = |kind: io::ErrorKind| {
-            TransportError::classify("h", Box::new(io::Error::from(kind))).kind
-        };
-        assert_eq!(
-            classify(io::ErrorKind::ConnectionRefused),
-            TransportErrorKind::Connect
-        );
-        assert_eq!(
-            classify(io::ErrorKind::ConnectionReset),
-            TransportErrorKind::Closed
-        );
-        assert_eq!(
-            classify(io::ErrorKind::TimedOut),
-            TransportErrorKind::Timeout
-        );
-    }
-
-    #[test]
-    fn a_tls_error_anywhere_in_the_chain_is_tls() {
-        let err = io::Error::other(rustls::Error::InvalidCertificate(
-            rustls::CertificateError::UnknownIssuer,
-        ));
-        assert_eq!(
-            TransportError::classify("h", Box::new(err)).kind,
-            TransportErrorKind::Tls
-        );
-    }
-
-    #[tokio::test]
-    async fn a_name_that_does_not_resolve_is_a_resolve_error_naming_the_host() {
-        let transport = HttpTransport::new();
-        let err = transport
-            .send(HttpRequest {
-                method: Method::GET,
-                url: "http://gh-policy-test.invalid/x".to_owned(),
-                headers: HeaderMap::new(),
-                body: None,
-            })
-            .await
-            .unwrap_err();
-        assert_eq!(err.kind, TransportErrorKind::Resolve, "{err}");
-        assert!(err.to_string().contains("gh-policy-test.invalid"), "{err}");
-    }
-
-    #[tokio::test]
-    async fn a_refused_connection_is_a_connect_error() {
-        // Bind and drop a listener to find a port nothing listens on.
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
-        let err = HttpTransport::new()
-            .send(HttpRequest {
-                method: Method::GET,
-                url: format!("http://127.0.0.1:{port}/x"),
-                headers: HeaderMap::new(),
-                body: None,
-            })
-            .await
-            .unwrap_err();
-        assert_eq!(err.kind, TransportErrorKind::Connect, "{err}");
-    }
-}
-
-#[cfg(test)]
-mod tls_tests {
-    use super::*;
-
-    #[tokio::test]
-    async fn https_to_a_plain_http_server_is_a_tls_error() {
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        let port = listener.local_addr().unwrap().port();
-        std::thread::spawn(move || {
-            use std::io::{Read, Write};
-            if let Ok((mut stream, _)) = listener.accept() {
-                let mut buf = [0u8; 512];
-                let _ = stream.read(&mut buf);
-                let _ = stream.write_all(b"HTTP/1.1 400 Bad Request\r\ncontent-length: 0\r\n\r\n");
-            }
-        });
-        let err = HttpTransport::new()
-            .send(HttpRequest {
-                method: Method::GET,
-                url: format!("https://127.0.0.1:{port}/x"),
-                headers: HeaderMap::new(),
-                body: None,
-            })
-            .await
-            .unwrap_err();
-        let mut chain = Vec::new();
-        let mut current: Option<&(dyn StdError + 'static)> = Some(&*err.source);
-        while let Some(e) = current {
-            chain.push(format!("{e:?}"));
-            current = e.source();
-        }
-        assert_eq!(err.kind, TransportErrorKind::Tls, "{err}: {chain:#?}");
-    }
-}
+#[path = "transport_tests.rs"]
+mod tests;

@@ -1,68 +1,61 @@
-//! The seam for what `issue` and `comment` write: issues, pull request comments and labels,
-//! one method per REST operation, in GitHub's own shapes.
+//! What `issue` and `comment` read and write: issues, pull request comments and labels
+//! (declared in `api::content`), through [`RestContent`].
 //!
-//! It is apart from [`super::GithubRead`] and [`super::GithubWrite`]: only `issue` and
-//! `comment` hold a [`GithubContent`] (`rest::RestContent`), which cannot touch a
+//! It is apart from `RestReader` and `RestWriter`: only `issue` and `comment` hold a
+//! `RestContent`, which sends nothing but the content operations, so it cannot touch a
 //! repository's settings, and nothing else can write an issue or a comment. Every write
 //! goes through [`pace::ContentPace`], within GitHub's limit on creating content.
 
 pub mod pace;
 
-use async_trait::async_trait;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
 
-use super::error::ApiError;
-use super::wire::issue::{
-    Comment, CommentRequest, Issue, IssueRequest, IssueUpdate, Label, LabelRequest,
-};
-use crate::names::RepoName;
+use super::api::content::Content;
+use super::api::{Read, Write};
+use super::client::WriteClient;
+use super::error::{ApiError, ApiErrorKind};
+use super::rest::RestWriter;
+use pace::{ContentPace, PER_HOUR};
 
-/// Issues, comments and labels.
-#[async_trait]
-pub trait GithubContent: Send + Sync {
-    /// GET `…/issues?state=open&labels=LABEL`, every page: the open issues carrying the
-    /// label, pull requests included (as GitHub lists them).
-    async fn open_issues_labelled(
+/// Issues, comments and labels over HTTP, paced within GitHub's content limit. It reads and
+/// writes nothing else.
+pub struct RestContent {
+    rest: RestWriter,
+    pace: ContentPace,
+}
+
+impl RestContent {
+    /// Wraps a client; writes are paced by it (one at a time, `write_pace` apart) and by
+    /// GitHub's content limit.
+    pub fn new(client: WriteClient) -> Self {
+        Self {
+            rest: RestWriter::new(client),
+            pace: ContentPace::default(),
+        }
+    }
+
+    /// Sends a read of issues, comments or labels.
+    pub async fn read<W: DeserializeOwned, T>(
         &self,
-        repo: &RepoName,
-        label: &str,
-    ) -> Result<Vec<Issue>, ApiError>;
+        read: Content<Read<W, T>>,
+    ) -> Result<T, ApiError> {
+        self.rest.read(read.0).await
+    }
 
-    /// GET `…/issues/{issue_number}` (a pull request's number too).
-    async fn issue(&self, repo: &RepoName, number: u64) -> Result<Issue, ApiError>;
-
-    /// POST `…/issues`.
-    async fn create_issue(&self, repo: &RepoName, body: &IssueRequest) -> Result<Issue, ApiError>;
-
-    /// PATCH `…/issues/{issue_number}`.
-    async fn update_issue(
+    /// Sends one content-creating write, once the content limit lets it through.
+    pub async fn write<B: Serialize + Sync, T>(
         &self,
-        repo: &RepoName,
-        number: u64,
-        body: &IssueUpdate,
-    ) -> Result<Issue, ApiError>;
-
-    /// GET `…/issues/{issue_number}/comments`, every page, oldest first.
-    async fn comments(&self, repo: &RepoName, number: u64) -> Result<Vec<Comment>, ApiError>;
-
-    /// POST `…/issues/{issue_number}/comments`.
-    async fn create_comment(
-        &self,
-        repo: &RepoName,
-        number: u64,
-        body: &CommentRequest,
-    ) -> Result<Comment, ApiError>;
-
-    /// PATCH `…/issues/comments/{comment_id}`.
-    async fn update_comment(
-        &self,
-        repo: &RepoName,
-        id: u64,
-        body: &CommentRequest,
-    ) -> Result<Comment, ApiError>;
-
-    /// GET `…/labels`, every page.
-    async fn labels(&self, repo: &RepoName) -> Result<Vec<Label>, ApiError>;
-
-    /// POST `…/labels`.
-    async fn create_label(&self, repo: &RepoName, body: &LabelRequest) -> Result<Label, ApiError>;
+        write: Content<Write<'_, B, T>>,
+    ) -> Result<T, ApiError> {
+        let write = write.0;
+        if let Err(spent) = self.pace.admit().await {
+            let call = write.path.call(write.method.clone());
+            return Err(ApiError::new(ApiErrorKind::RateLimited, call).with_detail(format!(
+                "GitHub allows about {PER_HOUR} issues, comments and labels an hour, and this run has written as many; one more fits in {} minutes",
+                spent.wait.as_secs().div_ceil(60)
+            )));
+        }
+        self.rest.write(write).await
+    }
 }

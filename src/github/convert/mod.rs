@@ -7,3 +7,4 @@ pub mod environment;
 pub mod protection;
 pub mod ruleset;
 pub mod secret;
+pub mod switches;

@@ -7,8 +7,74 @@
 
 use std::collections::BTreeSet;
 
-use crate::github::api::Read;
+use crate::github::api::{self, findings, reads, switches};
+use crate::github::path::ApiPath;
+use crate::github::rest::RestReader;
 use crate::model::{RepoSettings, Reviewer};
+use crate::names::RepoName;
+
+/// One GET of a repository's plan.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Read {
+    /// `GET /repos/{o}/{r}`: the default branch, for requirements; the merge settings and
+    /// `security_and_analysis`, for `settings` and `security`.
+    Repository,
+    /// `GET …/vulnerability-alerts` and the other security switches, by endpoint segment.
+    Switch(&'static str),
+    /// `GET …/code-security-configuration`.
+    CodeSecurityConfiguration,
+    /// `GET …/actions/permissions`.
+    ActionsPermissions,
+    /// `GET …/actions/permissions/selected-actions` (only while `selected`).
+    SelectedActions,
+    /// `GET …/actions/permissions/workflow`.
+    WorkflowPermissions,
+    /// `GET …/branches/{branch}/protection`.
+    Protection(String),
+    /// `GET …/branches?protected=true`, to prune classic protection.
+    ProtectedBranches,
+    /// `GET …/environments`.
+    Environments,
+    /// `GET …/environments/{env}/deployment-branch-policies`.
+    Patterns(String),
+    /// `GET …/environments/{env}/secrets`.
+    Secrets(String),
+    /// `GET …/environments/{env}/variables`.
+    Variables(String),
+    /// `GET …/rulesets?includes_parents=true`.
+    Rulesets,
+    /// `GET …/rulesets/{id}` of a ruleset the policy lists (its id comes from the list).
+    Ruleset(String),
+    /// `GET …/rules/branches/{branch}`.
+    BranchRules(String),
+    /// `GET /users/{login}`.
+    User(String),
+    /// `GET /orgs/{org}/teams/{slug}`.
+    Team(String),
+    /// `GET /apps/{slug}`.
+    App(String),
+    /// The people with write access (findings, DESIGN §13).
+    Writers,
+    /// Every branch's name (findings).
+    BranchNames,
+    /// The CODEOWNERS errors for a branch (findings).
+    Codeowners(String),
+    /// The closed pull requests into a branch (findings).
+    ClosedPulls(String),
+}
+
+/// One GET an organisation run makes once, before it plans any repository.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OrgRead {
+    /// `GET /orgs/{org}/repos`, a page of 100.
+    Repositories,
+    /// `GET /orgs/{org}/properties/values`.
+    PropertyValues,
+    /// `GET /orgs/{org}/properties/schema`.
+    PropertySchema,
+    /// `GET /orgs/{org}/rulesets`.
+    Rulesets,
+}
 
 /// Returns the reads planning a repository in sync with `desired` makes, once each.
 pub fn reads_in_sync(desired: &RepoSettings) -> Vec<Read> {
@@ -58,6 +124,8 @@ pub fn reads_in_sync(desired: &RepoSettings) -> Vec<Read> {
             reads.insert(Read::Protection(branch.to_owned()));
         }
     }
+    // switches.rs: the repository-wide sections, only the endpoints their keys need.
+    reads.extend(super::switches::reads_in_sync(desired));
     // names.rs: in sync, what the policy names is seen live; ids still needed are looked up.
     reads.extend(lookups(desired));
     reads.into_iter().collect()
@@ -108,4 +176,62 @@ fn lookups(desired: &RepoSettings) -> Vec<Read> {
         }
     }
     reads
+}
+
+impl Read {
+    /// The request path of this read of `repo`, taken from its declaration so that the
+    /// question whether the cache can answer it never disagrees with the read on a query
+    /// parameter. A ruleset's own path needs its id, which the list gives: it stands for the
+    /// list's (both change when a ruleset does).
+    pub fn path(&self, repo: &RepoName) -> ApiPath {
+        match self {
+            Read::Repository => reads::repository(repo).path,
+            Read::Protection(branch) => reads::branch_protection(repo, branch).path,
+            Read::ProtectedBranches => reads::protected_branches(repo).path,
+            Read::Environments => reads::environments(repo).path,
+            Read::Patterns(environment) => {
+                reads::deployment_branch_policies(repo, environment).path
+            }
+            Read::Secrets(environment) => reads::environment_secrets(repo, environment).path,
+            Read::Variables(environment) => reads::environment_variables(repo, environment).path,
+            Read::Rulesets | Read::Ruleset(_) => reads::rulesets(repo).path,
+            Read::BranchRules(branch) => reads::branch_rules(repo, branch).path,
+            Read::User(login) => reads::user(login).path,
+            Read::Team(slug) => reads::team(&repo.owner, slug).path,
+            Read::App(slug) => reads::app(slug).path,
+            Read::Switch(segment) => api::repo_path(repo).lit(segment),
+            Read::CodeSecurityConfiguration => switches::code_security_configuration(repo).path,
+            Read::ActionsPermissions => switches::actions_permissions(repo).path,
+            Read::SelectedActions => switches::selected_actions(repo).path,
+            Read::WorkflowPermissions => switches::workflow_permissions(repo).path,
+            Read::Writers => findings::writers(repo).path,
+            Read::BranchNames => findings::branch_names(repo).path,
+            Read::Codeowners(branch) => findings::codeowners_errors(repo, branch).path,
+            Read::ClosedPulls(branch) => findings::closed_pulls(repo, branch).path,
+        }
+    }
+}
+
+impl Read {
+    /// Returns true when this read of `repo` costs `github` no rate limit: a bulk read
+    /// answered it, or the cache can.
+    pub fn is_free(&self, repo: &RepoName, github: &RestReader) -> bool {
+        match self {
+            Read::Repository => github.is_free(&reads::repository(repo)),
+            Read::Protection(branch) => github.is_free(&reads::branch_protection(repo, branch)),
+            _ => github.is_cached(&self.path(repo)),
+        }
+    }
+}
+
+impl OrgRead {
+    /// The request path of this read of `org`, taken from its declaration.
+    pub fn path(self, org: &str) -> ApiPath {
+        match self {
+            OrgRead::Repositories => reads::org_repositories(org).path,
+            OrgRead::PropertyValues => reads::org_property_values(org).path,
+            OrgRead::PropertySchema => reads::org_property_schema(org).path,
+            OrgRead::Rulesets => reads::org_rulesets(org).path,
+        }
+    }
 }

@@ -5,17 +5,18 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use futures::future::try_join_all;
 
-use crate::github::api::GithubRead;
+use crate::github::api::reads;
 use crate::github::convert::environment::{
     environment_from, has_custom_patterns, learn_reviewer_ids, pattern_from,
 };
 use crate::github::error::ApiError;
+use crate::github::rest::RestReader;
 use crate::live::LiveState;
 use crate::model::{Environment, RepoSettings, Secret};
 use crate::names::RepoName;
 
 pub(super) async fn read_environments(
-    github: &dyn GithubRead,
+    github: &RestReader,
     repo: &RepoName,
     desired: &RepoSettings,
 ) -> Result<(BTreeMap<String, Environment>, LiveState), ApiError> {
@@ -37,20 +38,20 @@ pub(super) async fn read_environments(
                     if wanted.secrets.is_empty() && !desired.prune.secrets {
                         return Ok(Some(Vec::new()));
                     }
-                    github.environment_secrets(repo, name).await
+                    github.read(reads::environment_secrets(repo, name)).await
                 };
                 let variables = async {
                     if wanted.variables.is_empty() && !desired.prune.variables {
                         return Ok(Some(Vec::new()));
                     }
-                    github.environment_variables(repo, name).await
+                    github.read(reads::environment_variables(repo, name)).await
                 };
                 let (secrets, variables) = futures::try_join!(secrets, variables)?;
                 Ok::<_, ApiError>((name.to_lowercase(), secrets, variables))
             }),
     );
     let infos = async {
-        let all = github.environments(repo).await?;
+        let all = github.read(reads::environments(repo)).await?;
         // Custom patterns are read only where they are on, and only for environments the
         // policy manages or may prune.
         try_join_all(
@@ -60,7 +61,9 @@ pub(super) async fn read_environments(
                 })
                 .map(|info| async move {
                     let patterns = if has_custom_patterns(&info) {
-                        github.deployment_branch_policies(repo, &info.name).await?
+                        github
+                            .read(reads::deployment_branch_policies(repo, &info.name))
+                            .await?
                     } else {
                         Vec::new()
                     };
@@ -110,53 +113,63 @@ pub(super) async fn read_environments(
 #[cfg(test)]
 mod tests {
     use crate::apply::execute;
-    use crate::github::fake::FakeGithub;
     use crate::github::read::{read_all, read_live};
     use crate::model::{Environment, RepoSettings, Secret};
-    use crate::testing::{Values, flow_policy, flow_repository, plan};
+    use crate::testing::{Github, Values, flow_policy, flow_repository, plan};
 
-    fn ops(github: &FakeGithub) -> Vec<&'static str> {
-        let mut ops: Vec<&'static str> = github.calls().iter().map(|call| call.op).collect();
-        ops.sort_unstable();
-        ops
+    /// The reads so far, sorted, then forgotten.
+    fn reads(github: &Github) -> Vec<String> {
+        let mut reads = github.calls();
+        reads.sort_unstable();
+        github.emu.clear_log();
+        reads
     }
 
     /// Secrets and variables are read only where the plan compares them; `export` reads them
     /// all.
     #[tokio::test]
     async fn secrets_and_variables_are_read_where_the_plan_compares_them() {
-        let github = FakeGithub::new();
+        let github = flow_repository();
+        let repo = github.repo();
+        let environments = "GET /repos/acme/katz-backend/environments";
         let mut policy = RepoSettings::empty();
         policy
             .environments
             .insert("production".to_owned(), Environment::default());
-        read_live(&github, github.repo(), &policy).await.unwrap();
-        assert_eq!(ops(&github), ["environments"]);
+        read_live(github.rest.reader(), &repo, &policy)
+            .await
+            .unwrap();
+        assert_eq!(reads(&github), [environments]);
 
-        github.clear_calls();
         policy.prune.variables = true;
-        read_live(&github, github.repo(), &policy).await.unwrap();
-        assert_eq!(ops(&github), ["environment_variables", "environments"]);
+        read_live(github.rest.reader(), &repo, &policy)
+            .await
+            .unwrap();
+        let variables = "GET /repos/acme/katz-backend/environments/production/variables";
+        assert_eq!(reads(&github), [environments, variables]);
 
-        github.clear_calls();
         policy.prune.variables = false;
         let production = policy.environments.get_mut("production").unwrap();
         production.secrets.push(Secret {
             name: "KEY".to_owned(),
             from_env: None,
         });
-        read_live(&github, github.repo(), &policy).await.unwrap();
-        assert_eq!(ops(&github), ["environment_secrets", "environments"]);
+        read_live(github.rest.reader(), &repo, &policy)
+            .await
+            .unwrap();
+        let secrets = "GET /repos/acme/katz-backend/environments/production/secrets";
+        assert_eq!(reads(&github), [environments, secrets]);
     }
 
     #[tokio::test]
     async fn export_reads_every_secret_and_variable() {
         let github = flow_repository();
+        let repo = github.repo();
         let values = Values::flow();
         let flow = flow_policy();
         let plan = plan(&github, &flow, &values).await;
-        execute(&plan, github.repo(), &github, &values).await;
-        let live = read_all(&github, github.repo(), None).await.unwrap();
+        execute(&plan, &repo, &github.rest, &values).await;
+        let live = read_all(github.rest.reader(), &repo, None).await.unwrap();
         let production = &live.settings.environments["production"];
         // Apply created the one secret with a source; the others need a person.
         let names: Vec<&str> = production.secrets.iter().map(|s| s.name.as_str()).collect();

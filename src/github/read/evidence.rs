@@ -8,10 +8,11 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use futures::future::try_join_all;
 
-use crate::github::api::{GithubRead, ProtectionRead};
+use crate::github::api::{ProtectionRead, reads};
 use crate::github::convert::protection::branch_from;
 use crate::github::convert::ruleset::{MissingParameter, actor_from, rules_from};
-use crate::github::error::{ApiError, ApiErrorKind};
+use crate::github::error::{ApiError, ApiErrorKind, Call};
+use crate::github::rest::RestReader;
 use crate::github::wire::ruleset::{Rule, Ruleset as WireRuleset, RulesetSummary};
 use crate::live::{AppliedRuleset, BranchEvidence, Classic, Identities, LiveState, Source};
 use crate::model::ref_pattern::selects_branch;
@@ -35,7 +36,7 @@ impl BranchReads {
 /// Reads each branch's classic protection (unless `live` has it already: a branch the
 /// policy manages) and effective rules, concurrently.
 pub(super) async fn read_branches(
-    github: &dyn GithubRead,
+    github: &RestReader,
     repo: &RepoName,
     branches: &BTreeSet<String>,
     live: &LiveState,
@@ -60,7 +61,7 @@ pub(super) async fn read_branches(
             }
         };
         let ((classic, exists), rules) =
-            futures::try_join!(classic, github.branch_rules(repo, branch))?;
+            futures::try_join!(classic, github.read(reads::branch_rules(repo, branch)))?;
         // The rules grouped by ruleset, in the order GitHub lists them.
         let mut grouped: Vec<(u64, Vec<Rule>)> = Vec::new();
         for item in rules {
@@ -86,15 +87,19 @@ pub(super) async fn read_branches(
 /// Reads a branch's classic protection: what it is, and whether the branch exists. A token
 /// that may not read it gets `Unreadable`, never a guess.
 async fn classic(
-    github: &dyn GithubRead,
+    github: &RestReader,
     repo: &RepoName,
     branch: &str,
 ) -> Result<(Classic, bool), ApiError> {
-    match github.branch_protection(repo, branch).await {
+    match github.read(reads::branch_protection(repo, branch)).await {
         Ok(ProtectionRead::Protected(protection)) => {
             let signatures = match &protection.required_signatures {
                 Some(flag) => flag.enabled,
-                None => github.required_signatures(repo, branch).await?,
+                None => {
+                    github
+                        .read(reads::required_signatures(repo, branch))
+                        .await?
+                }
             };
             Ok((
                 Classic::Protected(Box::new(branch_from(*protection, signatures))),
@@ -111,7 +116,7 @@ async fn classic(
 /// Reads, by id, the rulesets the evidence needs that `known` lacks: every ruleset with an
 /// active rule on one of the branches, and every `evaluate` one.
 pub(super) async fn details(
-    github: &dyn GithubRead,
+    github: &RestReader,
     repo: &RepoName,
     summaries: &[RulesetSummary],
     active_ids: &BTreeSet<u64>,
@@ -122,7 +127,7 @@ pub(super) async fn details(
         .filter(|s| active_ids.contains(&s.id) || s.enforcement == "evaluate")
         .filter(|s| !known.iter().any(|k| k.id == s.id))
         .map(|s| s.id);
-    let mut details = try_join_all(needed.map(|id| github.ruleset(repo, id))).await?;
+    let mut details = try_join_all(needed.map(|id| github.read(reads::ruleset(repo, id)))).await?;
     // Only the rulesets the repository's list names apply to it (an organisation ruleset
     // read once for the run may select other repositories only).
     details.extend(
@@ -143,7 +148,7 @@ pub(super) fn assemble(
     default_branch: &str,
     ids: &Identities,
 ) -> Result<BranchEvidence, ApiError> {
-    let malformed = |call: String, missing: MissingParameter| {
+    let malformed = |call: Call, missing: MissingParameter| {
         ApiError::new(ApiErrorKind::Malformed, call).with_detail(format!(
             "the answer is not what GitHub documents: {missing}"
         ))
@@ -167,7 +172,10 @@ pub(super) fn assemble(
             active: true,
             rules: rules_from(&rules).map_err(|missing| {
                 malformed(
-                    format!("GET …/rules/branches/{}", crate::untrusted::escape(branch)),
+                    Call::get(format!(
+                        "…/rules/branches/{}",
+                        crate::untrusted::escape(branch)
+                    )),
                     missing,
                 )
             })?,
@@ -189,7 +197,7 @@ pub(super) fn assemble(
                 source: source_of(Some(detail), detail.id),
                 active: false,
                 rules: rules_from(&detail.rules).map_err(|missing| {
-                    malformed(format!("GET …/rulesets/{}", detail.id), missing)
+                    malformed(Call::get(format!("…/rulesets/{}", detail.id)), missing)
                 })?,
                 bypass: bypass(Some(&detail)),
             });

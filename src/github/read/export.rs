@@ -4,8 +4,9 @@
 use std::collections::BTreeSet;
 
 use super::{OrgRulesets, read};
-use crate::github::api::GithubRead;
+use crate::github::api::reads;
 use crate::github::error::{ApiError, ApiErrorKind};
+use crate::github::rest::RestReader;
 use crate::live::LiveState;
 use crate::model::{Branch, Environment, RepoSettings};
 use crate::names::RepoName;
@@ -17,19 +18,23 @@ use super::ReadError;
 /// with its actors named where GitHub can name them. The ids of the apps a `policy` pins
 /// checks to are learnt too, so that the export can name them.
 pub async fn read_all(
-    github: &dyn GithubRead,
+    github: &RestReader,
     repo: &RepoName,
     policy: Option<&RepoSettings>,
 ) -> Result<LiveState, ReadError> {
     let mut everything = RepoSettings::empty();
-    for name in github.protected_branches(repo).await? {
+    for name in github.read(reads::protected_branches(repo)).await? {
         everything.branches.insert(name, Branch::default());
     }
-    for environment in github.environments(repo).await? {
+    for environment in github.read(reads::environments(repo)).await? {
         everything
             .environments
             .insert(environment.name, Environment::default());
     }
+    // Every repository-wide switch is read, as a policy that manages each key would.
+    everything.settings = Some(crate::model::RepositorySettings::everything());
+    everything.security = Some(crate::model::Security::everything());
+    everything.actions = Some(crate::model::Actions::everything());
     // Every ruleset, secret and variable is read, as a plan that prunes them would.
     everything.prune.rulesets = true;
     everything.prune.secrets = true;
@@ -46,6 +51,12 @@ pub async fn read_all(
     }
     let mut live = read(github, repo, &everything, true, &OrgRulesets::default()).await?;
     live.settings.branches.retain(|_, branch| branch.protected);
+    // A feature GitHub does not offer this repository is left out: it cannot be managed.
+    if let Some(security) = live.settings.security.as_mut() {
+        for feature in live.switches.unavailable.keys() {
+            security.set(*feature, None);
+        }
+    }
     name_pinned_apps(github, repo, &mut live).await?;
     Ok(live)
 }
@@ -56,7 +67,7 @@ pub async fn read_all(
 /// compares like live. An app no recent run names keeps its id; a token that may not read
 /// check runs only means no names.
 async fn name_pinned_apps(
-    github: &dyn GithubRead,
+    github: &RestReader,
     repo: &RepoName,
     live: &mut LiveState,
 ) -> Result<(), ApiError> {
@@ -83,12 +94,12 @@ async fn name_pinned_apps(
     let default_branch = match &live.default_branch {
         Some(branch) => branch.clone(),
         None => github
-            .repository(repo)
+            .read(reads::repository_settings(repo))
             .await?
             .default_branch
             .unwrap_or_else(|| "main".to_owned()),
     };
-    let runs = match github.check_runs(repo, &default_branch).await {
+    let runs = match github.read(reads::check_runs(repo, &default_branch)).await {
         Ok(runs) => runs,
         Err(err) if matches!(err.kind, ApiErrorKind::Permission | ApiErrorKind::NotFound) => {
             return Ok(());

@@ -7,20 +7,24 @@
 //! concurrently; the client bounds how many are in flight. Then every name the policy would
 //! write is checked to exist and the ids writes and comparisons need are learnt (`names`).
 
+mod bulk;
 mod cost;
 mod environments;
 mod error;
 mod evidence;
 mod export;
+mod findings;
 mod names;
 mod org;
 mod protection;
 mod rulesets;
+mod switches;
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::api::GithubRead;
+use super::api::reads;
 use super::error::{ApiError, ApiErrorKind, Permission};
+use super::rest::RestReader;
 use super::wire::ruleset::Ruleset as WireRuleset;
 use crate::effective;
 use crate::live::{BranchEvidence, Classic, LiveState, Source};
@@ -29,14 +33,16 @@ use crate::names::RepoName;
 use crate::plan::ActorKind;
 use crate::untrusted;
 
-pub use cost::reads_in_sync;
+pub use bulk::prefetch;
+pub use cost::{OrgRead, Read, reads_in_sync};
 pub use error::{NameKind, ReadError, UnknownName};
 pub use export::read_all;
+pub use findings::read_facts;
 pub use org::{OrgRulesets, org_properties, org_repositories, read_org_rulesets};
 
 /// Reads what `desired` covers from the repository.
 pub async fn read_live(
-    github: &dyn GithubRead,
+    github: &RestReader,
     repo: &RepoName,
     desired: &RepoSettings,
 ) -> Result<LiveState, ReadError> {
@@ -51,7 +57,7 @@ pub fn name_lookups(desired: &RepoSettings) -> usize {
 /// Reads what `desired` covers from one repository of an organisation whose rulesets were
 /// read already.
 pub async fn read_live_in_org(
-    github: &dyn GithubRead,
+    github: &RestReader,
     repo: &RepoName,
     desired: &RepoSettings,
     org_rulesets: &OrgRulesets,
@@ -60,7 +66,7 @@ pub async fn read_live_in_org(
 }
 
 async fn read(
-    github: &dyn GithubRead,
+    github: &RestReader,
     repo: &RepoName,
     desired: &RepoSettings,
     name_every_actor: bool,
@@ -71,15 +77,29 @@ async fn read(
     let environments = environments::read_environments(github, repo, desired);
     let branches = protection::read_branches(github, repo, desired);
     let fetched = rulesets::fetch(github, repo, desired);
-    let default_branch = async {
+    // One `GET /repos/{o}/{r}` serves the default branch and the merge and security settings.
+    let repository = async {
+        if switches::needs_repository(desired) {
+            return github
+                .read(reads::repository_settings(repo))
+                .await
+                .map(Some);
+        }
         if desired.requirements.is_empty() {
             return Ok(None);
         }
-        github.repository(repo).await.map(|r| r.default_branch)
+        github.read(reads::repository(repo)).await.map(Some)
     };
-    let ((environments, mut live), (branches, missing_branches), fetched, default_branch) =
-        futures::try_join!(environments, branches, fetched, default_branch)?;
-    live.default_branch = default_branch;
+    let ((environments, mut live), (branches, missing_branches), fetched, repository) =
+        futures::try_join!(environments, branches, fetched, repository)?;
+    let read_switches = switches::read(github, repo, desired, repository.as_ref()).await?;
+    live.default_branch = repository
+        .filter(|_| !desired.requirements.is_empty())
+        .and_then(|r| r.default_branch);
+    live.settings.settings = read_switches.settings;
+    live.settings.security = read_switches.security;
+    live.settings.actions = read_switches.actions;
+    live.switches = read_switches.facts;
     live.settings.repository = Some(repo.to_string());
     live.settings.branches = branches;
     live.settings.environments = environments;
@@ -124,12 +144,14 @@ async fn read(
 /// Reads what protects each branch a key names (a branch, or `~DEFAULT_BRANCH`), for
 /// `explain`: what a token that can only read can see, and what it cannot, never guessed.
 pub async fn read_protection_of(
-    github: &dyn GithubRead,
+    github: &RestReader,
     repo: &RepoName,
     keys: &[String],
 ) -> Result<LiveState, ReadError> {
-    let (repository, summaries) =
-        futures::try_join!(github.repository(repo), github.rulesets(repo))?;
+    let (repository, summaries) = futures::try_join!(
+        github.read(reads::repository(repo)),
+        github.read(reads::rulesets(repo))
+    )?;
     let mut live = LiveState::from_settings(RepoSettings::empty());
     live.ids.offline = false;
     live.settings.repository = Some(repo.to_string());
@@ -145,7 +167,7 @@ pub async fn read_protection_of(
 
 /// Reads what protects each branch (for requirements, and for `explain`).
 async fn read_evidence(
-    github: &dyn GithubRead,
+    github: &RestReader,
     repo: &RepoName,
     branches: &BTreeSet<String>,
     live: &LiveState,
@@ -181,7 +203,7 @@ fn refuse_unreadable(desired: &RepoSettings, live: &LiveState) -> Result<(), Api
             continue;
         };
         if evidence.classic == Classic::Unreadable {
-            return Err(ApiError::new(ApiErrorKind::Permission, format!("GET …/branches/{}/protection", untrusted::escape(branch)))
+            return Err(ApiError::new(ApiErrorKind::Permission, super::Call::get(format!("…/branches/{}/protection", untrusted::escape(branch))))
                 .with_detail(format!(
                     "the token cannot read the classic protection of branch {}, on which requirements are judged",
                     untrusted::quote(branch)
@@ -204,7 +226,7 @@ fn refuse_unreadable(desired: &RepoSettings, live: &LiveState) -> Result<(), Api
                     Permission::AdministrationWrite,
                 ),
             };
-            return Err(ApiError::new(ApiErrorKind::Permission, format!("GET {source}"))
+            return Err(ApiError::new(ApiErrorKind::Permission, super::Call::get(source.to_string()))
                 .with_detail(format!(
                     "`no_bypass` on branch {} rests on {source}, whose bypass actors GitHub left out: it shows them only to {what}",
                     untrusted::quote(branch)

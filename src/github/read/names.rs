@@ -9,8 +9,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use futures::future::join_all;
 
 use super::{NameKind, ReadError, UnknownName};
-use crate::github::api::GithubRead;
+use crate::github::api::reads;
 use crate::github::error::ApiError;
+use crate::github::rest::RestReader;
 use crate::live::{Identities, LiveState};
 use crate::model::{Actors, RepoSettings, RequiredCheck, Reviewer};
 use crate::names::RepoName;
@@ -103,7 +104,7 @@ impl Named {
 
 /// Checks the policy's names and adds the ids learnt to `live.ids`.
 pub(super) async fn resolve(
-    github: &dyn GithubRead,
+    github: &RestReader,
     repo: &RepoName,
     desired: &RepoSettings,
     live: &mut LiveState,
@@ -134,9 +135,13 @@ pub(super) async fn resolve(
         .cloned()
         .collect();
 
-    let user_ids = join_all(users.iter().map(|login| github.user(login)));
-    let team_ids = join_all(teams.iter().map(|slug| github.team(&repo.owner, slug)));
-    let app_ids = join_all(apps.iter().map(|slug| github.app(slug)));
+    let user_ids = join_all(users.iter().map(|login| github.read(reads::user(login))));
+    let team_ids = join_all(
+        teams
+            .iter()
+            .map(|slug| github.read(reads::team(&repo.owner, slug))),
+    );
+    let app_ids = join_all(apps.iter().map(|slug| github.read(reads::app(slug))));
     let (user_ids, team_ids, app_ids) = futures::join!(user_ids, team_ids, app_ids);
 
     let mut unknown = Vec::new();
@@ -197,15 +202,10 @@ fn learn(
 /// Finds the closest known name for each unknown one: a team among the organisation's
 /// teams (one more request, only now that one is unknown), a user or an app among those the
 /// repository names live. A failed lookup only means no suggestion.
-async fn suggest(
-    github: &dyn GithubRead,
-    repo: &RepoName,
-    seen: &Named,
-    unknown: &mut [UnknownName],
-) {
+async fn suggest(github: &RestReader, repo: &RepoName, seen: &Named, unknown: &mut [UnknownName]) {
     let teams: Vec<String> = if unknown.iter().any(|u| u.kind == NameKind::Team) {
         github
-            .org_teams(&repo.owner)
+            .read(reads::org_teams(&repo.owner))
             .await
             .map(|teams| teams.into_iter().map(|t| t.slug.to_lowercase()).collect())
             .unwrap_or_default()
@@ -321,7 +321,7 @@ pub fn places(desired: &RepoSettings, unknown: &UnknownName) -> Vec<Vec<Segment>
 /// Learns the names of the users and teams live ruleset actors name only by id, for
 /// `export`: one request per unknown user, one list of the organisation's teams.
 pub(super) async fn name_actor_ids(
-    github: &dyn GithubRead,
+    github: &RestReader,
     repo: &RepoName,
     user_ids: BTreeSet<u64>,
     team_ids: BTreeSet<u64>,
@@ -332,14 +332,14 @@ pub(super) async fn name_actor_ids(
         .filter(|id| ids.user_login(*id).is_none())
         .collect();
     let teams_needed = team_ids.iter().any(|id| ids.team_slug(*id).is_none());
-    let found = join_all(users.iter().map(|id| github.user_by_id(*id))).await;
+    let found = join_all(users.iter().map(|id| github.read(reads::user_by_id(*id)))).await;
     for user in found {
         if let Some(user) = user? {
             ids.users.insert(user.login.to_lowercase(), user.id);
         }
     }
     if teams_needed {
-        for team in github.org_teams(&repo.owner).await? {
+        for team in github.read(reads::org_teams(&repo.owner)).await? {
             ids.teams.insert(team.slug.to_lowercase(), team.id);
         }
     }

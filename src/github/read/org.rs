@@ -1,18 +1,19 @@
 //! What an organisation run reads once: the repository list, the custom properties
 //! (emulator/github-api/QUIRKS.md 57), the organisation's rulesets.
 
-use crate::github::api::GithubRead;
+use crate::github::api::reads;
 use crate::github::error::ApiError;
+use crate::github::rest::RestReader;
 use crate::github::wire::ruleset::Ruleset as WireRuleset;
 use crate::live::{OrgProperties, OrgRepository, PropertyDefinition};
 
 /// Lists an organisation's repositories.
 pub async fn org_repositories(
-    github: &dyn GithubRead,
+    github: &RestReader,
     org: &str,
 ) -> Result<Vec<OrgRepository>, ApiError> {
     Ok(github
-        .org_repositories(org)
+        .read(reads::org_repositories(org))
         .await?
         .into_iter()
         .map(|repository| OrgRepository {
@@ -25,10 +26,10 @@ pub async fn org_repositories(
 
 /// Reads the custom properties the organisation defines and every repository's values, at
 /// once (emulator/github-api/QUIRKS.md 57: the repository list does not reliably carry the values).
-pub async fn org_properties(github: &dyn GithubRead, org: &str) -> Result<OrgProperties, ApiError> {
+pub async fn org_properties(github: &RestReader, org: &str) -> Result<OrgProperties, ApiError> {
     let (schema, values) = futures::try_join!(
-        github.org_property_schema(org),
-        github.org_property_values(org)
+        github.read(reads::org_property_schema(org)),
+        github.read(reads::org_property_values(org))
     )?;
     let defined = schema
         .into_iter()
@@ -85,13 +86,13 @@ impl OrgRulesets {
 
 /// Reads every ruleset of the organisation (the list, then each by id): once per run, not
 /// once per repository.
-pub async fn read_org_rulesets(
-    github: &dyn GithubRead,
-    org: &str,
-) -> Result<OrgRulesets, ApiError> {
-    let summaries = github.org_rulesets(org).await?;
-    let rulesets =
-        futures::future::try_join_all(summaries.iter().map(|s| github.org_ruleset(org, s.id)))
-            .await?;
+pub async fn read_org_rulesets(github: &RestReader, org: &str) -> Result<OrgRulesets, ApiError> {
+    let summaries = github.read(reads::org_rulesets(org)).await?;
+    let rulesets = futures::future::try_join_all(
+        summaries
+            .iter()
+            .map(|s| github.read(reads::org_ruleset(org, s.id))),
+    )
+    .await?;
     Ok(OrgRulesets(rulesets))
 }

@@ -4,20 +4,21 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use futures::future::try_join_all;
 
-use crate::github::api::{GithubRead, ProtectionRead};
+use crate::github::api::{ProtectionRead, reads};
 use crate::github::convert::protection::branch_from;
 use crate::github::error::ApiError;
+use crate::github::rest::RestReader;
 use crate::model::{Branch, RepoSettings};
 use crate::names::RepoName;
 
 pub(super) async fn read_branches(
-    github: &dyn GithubRead,
+    github: &RestReader,
     repo: &RepoName,
     desired: &RepoSettings,
 ) -> Result<(BTreeMap<String, Branch>, BTreeSet<String>), ApiError> {
     let mut names: BTreeSet<String> = desired.branches.keys().cloned().collect();
     if desired.prune.branch_protection {
-        names.extend(github.protected_branches(repo).await?);
+        names.extend(github.read(reads::protected_branches(repo)).await?);
     }
     let reads = try_join_all(names.iter().map(|name| read_protection(github, repo, name))).await?;
     let mut branches = BTreeMap::new();
@@ -38,15 +39,19 @@ pub(super) async fn read_branches(
 /// Reads one branch's protection: `Some(branch)` (protected or not), `None` when the branch
 /// does not exist.
 async fn read_protection(
-    github: &dyn GithubRead,
+    github: &RestReader,
     repo: &RepoName,
     branch: &str,
 ) -> Result<Option<Branch>, ApiError> {
-    match github.branch_protection(repo, branch).await? {
+    match github.read(reads::branch_protection(repo, branch)).await? {
         ProtectionRead::Protected(protection) => {
             let signatures = match &protection.required_signatures {
                 Some(flag) => flag.enabled,
-                None => github.required_signatures(repo, branch).await?,
+                None => {
+                    github
+                        .read(reads::required_signatures(repo, branch))
+                        .await?
+                }
             };
             Ok(Some(branch_from(*protection, signatures)))
         }

@@ -6,9 +6,10 @@ use std::collections::BTreeMap;
 
 use futures::future::try_join_all;
 
-use crate::github::api::GithubRead;
+use crate::github::api::reads;
 use crate::github::convert::ruleset::ruleset_from;
 use crate::github::error::{ApiError, ApiErrorKind, Permission};
+use crate::github::rest::RestReader;
 use crate::github::wire::ruleset::{Ruleset as WireRuleset, RulesetSummary};
 use crate::live::{Identities, LiveRuleset};
 use crate::model::{RepoSettings, Ruleset};
@@ -35,19 +36,19 @@ pub(super) fn is_own(summary: &RulesetSummary) -> bool {
 
 /// Reads the rulesets `desired` covers: the list, then each listed or prunable one.
 pub(super) async fn fetch(
-    github: &dyn GithubRead,
+    github: &RestReader,
     repo: &RepoName,
     desired: &RepoSettings,
 ) -> Result<Fetched, ApiError> {
     if desired.rulesets.is_empty() && !desired.prune.rulesets && desired.requirements.is_empty() {
         return Ok(Fetched::default());
     }
-    let summaries = github.rulesets(repo).await?;
+    let summaries = github.read(reads::rulesets(repo)).await?;
     let wanted = summaries
         .iter()
         .filter(|s| is_own(s))
         .filter(|s| desired.prune.rulesets || desired.rulesets.contains_key(&s.name));
-    let own = try_join_all(wanted.map(|s| github.ruleset(repo, s.id))).await?;
+    let own = try_join_all(wanted.map(|s| github.read(reads::ruleset(repo, s.id)))).await?;
     Ok(Fetched { summaries, own })
 }
 
@@ -88,7 +89,7 @@ pub(super) fn into_model(fetched: Fetched, ids: &Identities) -> Result<Converted
         let parts = ruleset_from(wire, ids).map_err(|missing| {
             ApiError::new(
                 ApiErrorKind::Malformed,
-                format!("GET ruleset {} (id {id})", quote(&name)),
+                crate::github::Call::get(format!("ruleset {} (id {id})", quote(&name))),
             )
             .with_detail(format!(
                 "the answer is not what GitHub documents: {missing}"
@@ -108,7 +109,7 @@ pub(super) fn into_model(fetched: Fetched, ids: &Identities) -> Result<Converted
 }
 
 fn hidden_actors(name: &str, id: u64) -> ApiError {
-    ApiError::new(ApiErrorKind::Permission, format!("GET ruleset {} (id {id})", quote(name)))
+    ApiError::new(ApiErrorKind::Permission, crate::github::Call::get(format!("ruleset {} (id {id})", quote(name))))
         .with_detail("GitHub left out the ruleset's bypass actors: it shows them only to tokens that can edit the ruleset")
         .with_hint(format!(
             "{}; an export writes every ruleset whole, its bypass actors too",

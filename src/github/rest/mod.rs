@@ -1,129 +1,216 @@
-//! The GitHub seam over HTTP: each operation's path, the statuses that mean success, and
-//! the permission a 403 means is missing. Bodies are the DTOs of `wire`.
+//! The seam over HTTP: the one place that sends a declared operation (`api`) through the
+//! client and judges GitHub's answer by the declaration — its statuses, what a 404 means,
+//! the permission a 403 names.
 //!
-//! `Rest<ReadClient>` ([`RestReader`]) implements only `GithubRead`, so the reading commands
-//! have no way to write; `Rest<WriteClient>` ([`RestWriter`]) implements `GithubWrite` too.
-//! Reads are in `read.rs`, writes in `write.rs`.
+//! [`RestReader`] can only read, so `plan`, `explain` and `export`, which hold one, have no
+//! way to write; [`RestWriter`] adds the writes, and only `apply` builds one.
 
-mod content;
-mod paths;
-mod read;
 #[cfg(test)]
 mod tests;
-mod write;
 
-use http::StatusCode;
+use std::sync::Arc;
+
+use http::{Method, StatusCode};
+use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use super::client::{HttpResponse, ReadClient, Reads, WriteClient};
-
-use super::error::{ApiError, ApiErrorKind, Cause, Permission};
+use super::api::{Owner, Read, Shape, Write};
+use super::client::{ReadClient, WriteClient};
+use super::error::{ApiError, ApiErrorKind, Call, Cause, Permission};
+use super::graphql::Bulk;
 use super::path::ApiPath;
-use crate::names::RepoName;
-pub use content::RestContent;
+use crate::untrusted;
 
-/// GitHub's largest page for most lists.
-const PER_PAGE: u32 = 100;
-/// The largest page for environment variables (emulator/github-api/QUIRKS.md 12).
-const VARIABLES_PER_PAGE: u32 = 30;
-
-/// The seam over HTTP, reading (and writing, when `C` is a `WriteClient`).
+/// Reads GitHub: what `plan`, `explain` and `export` hold.
 #[derive(Clone)]
-pub struct Rest<C> {
-    client: C,
+pub struct RestReader {
+    client: ReadClient,
+    /// What GraphQL read in bulk, which answers the reads declared answerable from it.
+    bulk: Option<Arc<Bulk>>,
 }
 
-/// Reads over HTTP: what `plan`, `explain` and `export` hold.
-pub type RestReader = Rest<ReadClient>;
+/// Reads and writes GitHub. Only `apply` builds one.
+#[derive(Clone)]
+pub struct RestWriter {
+    reader: RestReader,
+    client: WriteClient,
+}
 
-/// Reads and writes over HTTP. Only `apply` builds one.
-pub type RestWriter = Rest<WriteClient>;
-
-impl<C: Reads> Rest<C> {
+impl RestReader {
     /// Wraps a client.
-    pub fn new(client: C) -> Self {
-        Self { client }
+    pub fn new(client: ReadClient) -> Self {
+        Self { client, bulk: None }
     }
 
-    fn reads(&self) -> &ReadClient {
-        self.client.reads()
+    /// Returns a reader that answers from `bulk` what it has whole (DESIGN §16), and reads
+    /// the rest as this one does.
+    #[must_use]
+    pub fn with_bulk(&self, bulk: Arc<Bulk>) -> Self {
+        Self {
+            client: self.client.clone(),
+            bulk: Some(bulk),
+        }
+    }
+
+    /// Returns true when the cache can answer a GET of `path` without spending rate limit
+    /// (a conditional request, answered `304`).
+    pub fn is_cached(&self, path: &ApiPath) -> bool {
+        self.client.is_cached(path)
+    }
+
+    /// Returns true when a read costs no rate limit: what was read in bulk has its answer,
+    /// or the cache can answer it.
+    pub fn is_free<W, T>(&self, read: &Read<W, T>) -> bool {
+        let known = match (&self.bulk, &read.in_bulk) {
+            (Some(bulk), Some(from)) => from(bulk).is_some(),
+            _ => false,
+        };
+        known || self.is_cached(&read.path)
+    }
+
+    /// Sends a read and returns what its declaration makes of the answer.
+    pub async fn read<W: DeserializeOwned, T>(&self, read: Read<W, T>) -> Result<T, ApiError> {
+        if let (Some(bulk), Some(from)) = (&self.bulk, &read.in_bulk)
+            && let Some(known) = from(bulk)
+        {
+            return Ok((read.answer)(known));
+        }
+        let call = read.path.call(Method::GET);
+        // The client's futures are boxed: one state machine for every read, however many
+        // reads a caller runs at once.
+        let failed = match read.shape {
+            Shape::One => {
+                let response = Box::pin(self.client.get(&read.path)).await?;
+                if response.status == StatusCode::OK {
+                    return parse(serde_json::from_slice(&response.body), &call).map(read.answer);
+                }
+                let failed = ApiError::from_status(&response, call);
+                if response.status != StatusCode::NOT_FOUND
+                    && let Some(answer) = (read.otherwise)(response.status, github_message(&failed))
+                {
+                    return Ok(answer);
+                }
+                failed
+            }
+            Shape::List { field } => match Box::pin(self.client.get_all(&read.path, field)).await {
+                Ok(items) => {
+                    let items = serde_json::Value::Array(items);
+                    return parse(serde_json::from_value(items), &call).map(read.answer);
+                }
+                Err(err) => err,
+            },
+        };
+        if failed.kind == ApiErrorKind::NotFound
+            && let Some(answer) = (read.absent)(github_message(&failed))
+        {
+            return Ok(answer);
+        }
+        Err(judge(failed, read.needs, read.owner))
+    }
+
+    /// Returns why the client stopped sending (a rate limit that asked for a longer wait
+    /// than allowed), if it did.
+    pub fn halted(&self) -> Option<super::client::rate_limit::Halt> {
+        self.client.halted()
+    }
+
+    /// POST `/graphql` (`/api/graphql` on GHES): one query, whose answer (`data` and any
+    /// `errors`) is returned whole; `None` when there is no GraphQL to ask (a server
+    /// without it, or a proxy that passes only REST, answers 404).
+    pub async fn graphql(
+        &self,
+        query: &str,
+        variables: &serde_json::Value,
+    ) -> Result<Option<serde_json::Value>, ApiError> {
+        let call = Call::new(Method::POST, "/graphql");
+        let body = serde_json::json!({ "query": query, "variables": variables });
+        let response = Box::pin(self.client.graphql(&body)).await?;
+        match response.status {
+            StatusCode::OK => parse(serde_json::from_slice(&response.body), &call).map(Some),
+            StatusCode::NOT_FOUND => Ok(None),
+            _ => Err(ApiError::from_status(&response, call)),
+        }
     }
 }
 
-impl Rest<WriteClient> {
+impl RestWriter {
+    /// Wraps a client.
+    pub fn new(client: WriteClient) -> Self {
+        Self {
+            reader: RestReader::new(client.reader().clone()),
+            client,
+        }
+    }
+
+    /// Returns the reading half, for the code that only reads.
+    pub fn reader(&self) -> &RestReader {
+        &self.reader
+    }
+
+    /// Sends a read (see [`RestReader::read`]).
+    pub async fn read<W: DeserializeOwned, T>(&self, read: Read<W, T>) -> Result<T, ApiError> {
+        self.reader.read(read).await
+    }
+
+    /// Sends a write once and returns its answer, when the declaration reads one.
+    pub async fn write<B: Serialize + Sync, T>(
+        &self,
+        write: Write<'_, B, T>,
+    ) -> Result<T, ApiError> {
+        let call = write.path.call(write.method.clone());
+        let response = match write.body {
+            Some(body) => Box::pin(self.client.send(write.method, &write.path, body)).await?,
+            None => Box::pin(self.client.send_empty(write.method, &write.path)).await?,
+        };
+        if !write.ok.contains(&response.status) {
+            return Err(ApiError::from_status(&response, call).needing(write.needs));
+        }
+        parse((write.answer)(&response.body), &call)
+    }
+
+    /// Returns why the client stopped sending (see [`RestReader::halted`]), if it did.
+    pub fn halted(&self) -> Option<super::client::rate_limit::Halt> {
+        self.reader.halted()
+    }
+
     /// Starts the overall timeout afresh (after a person confirmed).
     pub fn restart_deadline(&self) {
         self.client.restart_deadline();
     }
 }
 
-pub(super) fn repo_path(repo: &RepoName) -> ApiPath {
-    ApiPath::new("repos").value(&repo.owner).value(&repo.name)
-}
-
-pub(super) fn protection_path(repo: &RepoName, branch: &str) -> ApiPath {
-    repo_path(repo)
-        .lit("branches")
-        .value(branch)
-        .lit("protection")
-}
-
-pub(super) fn environment_path(repo: &RepoName, environment: &str) -> ApiPath {
-    repo_path(repo).lit("environments").value(environment)
-}
-
-/// Returns GitHub's `message` from an error body.
-pub(super) fn message(response: &HttpResponse) -> Option<String> {
-    #[derive(serde::Deserialize)]
-    struct Body {
-        message: String,
-    }
-    serde_json::from_slice::<Body>(&response.body)
-        .ok()
-        .map(|b| b.message)
-}
-
-pub(super) fn parse<T: DeserializeOwned>(
-    response: &HttpResponse,
-    call: &str,
-) -> Result<T, ApiError> {
-    serde_json::from_slice(&response.body)
+/// Turns an answer that is not the documented shape into an error naming the call.
+fn parse<T>(parsed: serde_json::Result<T>, call: &Call) -> Result<T, ApiError> {
+    parsed
         .map_err(|err| ApiError::new(ApiErrorKind::Malformed, call).because(Cause::Malformed(err)))
 }
 
-/// A 404 on a repository-wide read means the repository is not there for this token.
-pub(super) fn repository_missing(err: ApiError, repo: &RepoName) -> ApiError {
+/// Returns GitHub's message of a failed call ("Branch not protected"), or nothing.
+fn github_message(err: &ApiError) -> &str {
+    match err.cause.as_deref() {
+        Some(Cause::Status { message, .. }) => message,
+        _ => "",
+    }
+}
+
+/// Adds what a read's declaration knows to its failure: the permission a 403 means the
+/// token lacks, and what a 404 may mean is missing altogether.
+fn judge(err: ApiError, needs: Option<Permission>, owner: Option<Owner>) -> ApiError {
+    let err = match needs {
+        Some(permission) => err.needing(permission),
+        None => err,
+    };
     if err.kind != ApiErrorKind::NotFound {
         return err;
     }
-    err.or_hint(format!(
-        "repository `{repo}` was not found, or the token cannot see it; check --repo and the token's repository access"
-    ))
-}
-
-impl<C: Reads> Rest<C> {
-    pub(super) async fn lookup<T: DeserializeOwned>(
-        &self,
-        path: ApiPath,
-    ) -> Result<Option<T>, ApiError> {
-        let call = format!("GET {path}");
-        let response = self.reads().get(&path).await?;
-        match response.status {
-            StatusCode::OK => parse(&response, &call).map(Some),
-            StatusCode::NOT_FOUND => Ok(None),
-            _ => Err(ApiError::from_status(&response, call)),
-        }
-    }
-
-    pub(super) async fn list_in_environment<T: DeserializeOwned>(
-        &self,
-        path: ApiPath,
-        field: &str,
-    ) -> Result<Option<Vec<T>>, ApiError> {
-        match self.reads().get_all(&path, Some(field)).await {
-            Ok(items) => Ok(Some(items)),
-            Err(err) if err.kind == ApiErrorKind::NotFound => Ok(None),
-            Err(err) => Err(err.needing(Permission::EnvironmentsRead)),
-        }
+    match owner {
+        Some(Owner::Repository(repo)) => err.or_hint(format!(
+            "repository `{repo}` was not found, or the token cannot see it; check --repo and the token's repository access"
+        )),
+        Some(Owner::Organization(org)) => err.or_hint(format!(
+            "organisation `{}` was not found, or the token cannot see it",
+            untrusted::escape(&org)
+        )),
+        None => err,
     }
 }

@@ -55,4 +55,7 @@ pub struct Repository {
     /// A fork.
     #[serde(default)]
     pub fork: bool,
+    /// The merge settings and security features (`GET /repos/{o}/{r}` only).
+    #[serde(flatten)]
+    pub switches: super::switches::MergeSettings,
 }

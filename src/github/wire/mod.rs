@@ -10,11 +10,13 @@ pub mod account;
 pub mod actions;
 pub mod checks;
 pub mod environment;
+pub mod findings;
 pub mod issue;
 pub mod properties;
 pub mod protection;
 pub mod rate_limit;
 pub mod ruleset;
+pub mod switches;
 
 use serde::Deserialize;
 

@@ -11,10 +11,12 @@ async fn the_estimate_is_the_reads_a_plan_in_sync_makes() {
     let policy = flow_policy();
     let values = Values::flow();
     let planned = plan(&github, &policy, &values).await;
-    execute(&planned, github.repo(), &github, &values).await;
-    github.clear_calls();
-    read_live(&github, github.repo(), &policy).await.unwrap();
-    let made: Vec<&str> = github.calls().iter().map(|call| call.op).collect();
+    execute(&planned, &github.repo(), &github.rest, &values).await;
+    github.emu.clear_log();
+    read_live(github.rest.reader(), &github.repo(), &policy)
+        .await
+        .unwrap();
+    let made = github.calls();
     assert_eq!(
         made.len(),
         reads_in_sync(&policy).len(),

@@ -8,6 +8,8 @@ use std::collections::BTreeMap;
 
 use serde_json::{Map, Value};
 
+mod floors;
+
 use super::select::selects;
 use crate::model::{Group, OrgPolicy, PolicyBody, RepoSettings, Requirement};
 use crate::policy::Segment;
@@ -59,6 +61,9 @@ pub fn policy_for(
         environments: body.environments,
         rulesets: body.rulesets,
         requirements: body.requirements,
+        settings: body.settings,
+        security: body.security,
+        actions: body.actions,
         exceptions: body.exceptions,
         prune: body.prune,
     };
@@ -139,6 +144,17 @@ pub fn merge(layers: &[Layer<'_>]) -> Result<PolicyBody, serde_json::Error> {
         };
         if let Value::Object(map) = &mut value {
             map.remove("requirements");
+            // `security` and `actions`: floors, key by key.
+            for section in floors::SECTIONS {
+                if let Some(Value::Object(layer)) = map.remove(section)
+                    && let Value::Object(merged) = &mut merged
+                    && let Value::Object(so_far) = merged
+                        .entry(section)
+                        .or_insert_with(|| Value::Object(Map::new()))
+                {
+                    floors::merge_section(section, so_far, layer);
+                }
+            }
         }
         deep_merge(&mut merged, value);
     }
@@ -181,6 +197,7 @@ pub fn loosenings(policy: &OrgPolicy, document: &Value) -> Vec<Loosening> {
     };
     let defaults = requirements("/defaults/requirements");
     let mut found = Vec::new();
+    found.extend(section_loosenings(policy, document));
     for name in policy.groups.keys() {
         let later = requirements(&format!("/groups/{}/policy/requirements", escape(name)));
         compare(
@@ -210,6 +227,61 @@ pub fn loosenings(policy: &OrgPolicy, document: &Value) -> Vec<Loosening> {
                     &path,
                     &mut found,
                 );
+            }
+        }
+    }
+    found
+}
+
+/// Every `security` or `actions` key a group or a `repositories` entry writes looser than
+/// `defaults` (or, for an entry, than a group its name alone selects) asks.
+fn section_loosenings(policy: &OrgPolicy, document: &Value) -> Vec<Loosening> {
+    let body = |pointer: &str| {
+        document
+            .pointer(pointer)
+            .and_then(Value::as_object)
+            .cloned()
+            .unwrap_or_default()
+    };
+    let defaults = body("/defaults");
+    let mut found = Vec::new();
+    let mut check = |earlier: &Map<String, Value>,
+                     earlier_name: &str,
+                     later_pointer: &str,
+                     later_path: &str| {
+        let plain = |value: &Value| {
+            value
+                .as_str()
+                .map_or_else(|| value.to_string(), str::to_owned)
+        };
+        for (key, asked, written) in floors::loosened(earlier, &body(later_pointer)) {
+            let (asked, written) = (plain(&asked), plain(&written));
+            found.push((
+                format!("{later_path}.{key}"),
+                format!(
+                    "security and actions settings only tighten: {earlier_name} asks `{key}: {asked}`; this writes `{written}`"
+                ),
+            ));
+        }
+    };
+    for name in policy.groups.keys() {
+        let pointer = format!("/groups/{}/policy", escape(name));
+        check(
+            &defaults,
+            "defaults",
+            &pointer,
+            &format!("groups.{name}.policy"),
+        );
+    }
+    for name in policy.repositories.keys() {
+        let pointer = format!("/repositories/{}", escape(name));
+        let path = format!("repositories.{name}");
+        check(&defaults, "defaults", &pointer, &path);
+        for (group_name, group) in &policy.groups {
+            if group.select.properties.is_empty() && selects(&group.select, name, &BTreeMap::new())
+            {
+                let earlier = body(&format!("/groups/{}/policy", escape(group_name)));
+                check(&earlier, &format!("group `{group_name}`"), &pointer, &path);
             }
         }
     }

@@ -156,3 +156,96 @@ repositories:
     );
     assert!(policy_for(&policy, "acme", "api", &BTreeMap::new()).is_ok());
 }
+
+#[test]
+fn security_and_actions_combine_as_floors_and_settings_merge_as_written() {
+    // Two groups that select by property are not compared at validate: the merge keeps the
+    // stricter value whatever their order.
+    let policy = org("version: 1
+organization: acme
+defaults:
+  settings: { delete_branch_on_merge: true, auto_merge: true }
+groups:
+  strict:
+    select: { properties: { tier: critical } }
+    policy:
+      security: { push_protection: true }
+      actions: { allowed_actions: local_only, workflow_permissions: read, can_approve_pull_requests: false }
+  lax:
+    select: { properties: { tier: critical } }
+    policy:
+      settings: { auto_merge: false }
+      security: { push_protection: false, secret_scanning: true }
+      actions: { allowed_actions: all, workflow_permissions: write, can_approve_pull_requests: true, sha_pinning_required: true }
+");
+    let merged = for_repo(&policy, "svc-a", Some("critical"));
+    let settings = merged.settings.unwrap();
+    assert_eq!(
+        (settings.delete_branch_on_merge, settings.auto_merge),
+        (Some(true), Some(false))
+    );
+    let security = merged.security.unwrap();
+    assert_eq!(
+        (security.push_protection, security.secret_scanning),
+        (Some(true), Some(true))
+    );
+    let actions = merged.actions.unwrap();
+    assert_eq!(
+        (
+            actions.allowed_actions,
+            actions.workflow_permissions,
+            actions.sha_pinning_required,
+            actions.can_approve_pull_requests
+        ),
+        (
+            Some(crate::model::AllowedActions::LocalOnly),
+            Some(crate::model::WorkflowPermissions::Read),
+            Some(true),
+            Some(false)
+        )
+    );
+}
+
+#[test]
+fn a_layer_loosening_security_or_actions_is_an_error_at_its_line() {
+    let text = "version: 1
+organization: acme
+defaults:
+  security: { push_protection: true }
+  actions: { allowed_actions: selected, workflow_permissions: read }
+groups:
+  svc:
+    select: { names: [\"svc-*\"] }
+    policy:
+      actions: { allowed_actions: local_only }
+repositories:
+  svc-a:
+    actions:
+      allowed_actions: all
+  web:
+    security:
+      push_protection: false
+    settings: { auto_merge: true }
+    actions: { workflow_permissions: write }
+";
+    let err = parse_any("org.yaml", text).unwrap_err();
+    let messages: Vec<String> = err.diagnostics.iter().map(ToString::to_string).collect();
+    assert_eq!(messages.len(), 4, "{messages:#?}");
+    assert!(
+        messages[0].starts_with("org.yaml:14:24:")
+            && messages[0].contains("asks `actions.allowed_actions: selected`; this writes `all`"),
+        "{messages:#?}"
+    );
+    assert!(
+        messages[1].starts_with("org.yaml:14:24:") && messages[1].contains("group `svc` asks"),
+        "{messages:#?}"
+    );
+    assert!(
+        messages[2].starts_with("org.yaml:17:24:") && messages[2].contains("push_protection"),
+        "{messages:#?}"
+    );
+    assert!(
+        messages[3].starts_with("org.yaml:19:") && messages[3].contains("workflow_permissions"),
+        "{messages:#?}"
+    );
+}

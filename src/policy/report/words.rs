@@ -59,7 +59,12 @@ pub(super) fn name_message(pattern: &str, name: &str, path: &[Segment], is_key: 
         .err()
         .unwrap_or_else(|| String::from("it does not match the expected form"));
     if rule.pattern == crate::names::NON_BLANK_PATTERN {
-        return format!("{shown} must not be empty or blank");
+        let blank = !name.chars().any(crate::names::is_unprintable);
+        return match (blank, is_key) {
+            (true, _) => format!("{shown} must not be empty or blank"),
+            (false, false) => format!("{shown}: {reason}"),
+            (false, true) => format!("invalid name {} in {shown}: {reason}", quote(name)),
+        };
     }
     let parent = |n: usize| match path.len().checked_sub(n).and_then(|i| path.get(i)) {
         Some(Segment::Key(key)) => key.as_str(),

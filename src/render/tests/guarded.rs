@@ -82,6 +82,7 @@ pub(super) fn guarded() -> Plan {
     ];
     Plan {
         requirements: Vec::new(),
+        findings: crate::findings::Findings::default(),
         warnings: Vec::new(),
         contradictions: Vec::new(),
         gaps: Vec::new(),

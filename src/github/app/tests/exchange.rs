@@ -39,7 +39,12 @@ async fn the_installation_is_looked_up_once_and_its_token_reused_until_due() {
         minted("ghs_two", 3600),
     ]);
     let (app, clock) = credentials(&script);
-    assert_eq!(app.cache_identity(), "app:15368:installation:acme");
+    // The key's digest makes it secret: only the key's holder can sign cache entries.
+    let identity = app.cache_identity();
+    let digest = identity
+        .strip_prefix("app:15368:installation:acme:key:")
+        .unwrap();
+    assert!(digest.len() == 64 && digest.chars().all(|c| c.is_ascii_hexdigit()));
     assert!(
         script.calls().is_empty(),
         "nothing is sent before a request"
@@ -78,7 +83,26 @@ async fn a_short_lived_token_is_renewed_at_half_its_life() {
 }
 
 #[tokio::test(start_paused = true)]
+async fn a_token_that_arrives_expired_is_not_minted_again_before_every_request() {
+    let script = Script::new(vec![
+        installation(),
+        minted("ghs_stale", -60),
+        minted("ghs_next", 3600),
+    ]);
+    let (app, clock) = credentials(&script);
+    for _ in 0..20 {
+        assert_eq!(app.authorization().await.unwrap(), "Bearer ghs_stale");
+        clock.advance(Duration::from_secs(2));
+    }
+    assert_eq!(script.calls(), vec![LOOKUP, MINT]);
+    // A minute on, or as soon as GitHub refuses it, it is renewed.
+    clock.advance(Duration::from_secs(20));
+    assert_eq!(app.authorization().await.unwrap(), "Bearer ghs_next");
+}
+
+#[tokio::test(start_paused = true)]
 async fn a_failed_renewal_keeps_the_valid_token_and_tries_again_later() {
+    // The client's retries: four attempts by default.
     let failing = || reply(502, r#"{"message":"Bad gateway"}"#);
     let script = Script::new(vec![
         installation(),
@@ -86,7 +110,9 @@ async fn a_failed_renewal_keeps_the_valid_token_and_tries_again_later() {
         failing(),
         failing(),
         failing(),
+        failing(),
         minted("ghs_two", 600),
+        failing(),
         failing(),
         failing(),
         failing(),
@@ -96,10 +122,10 @@ async fn a_failed_renewal_keeps_the_valid_token_and_tries_again_later() {
     // Due at 5 minutes; GitHub fails: the token serves on, tried again 30 s later.
     clock.advance(Duration::from_secs(5 * 60));
     assert_eq!(app.authorization().await.unwrap(), "Bearer ghs_one");
-    assert_eq!(script.calls().len(), 5);
+    assert_eq!(script.calls().len(), 6);
     clock.advance(Duration::from_secs(29));
     assert_eq!(app.authorization().await.unwrap(), "Bearer ghs_one");
-    assert_eq!(script.calls().len(), 5);
+    assert_eq!(script.calls().len(), 6);
     clock.advance(Duration::from_secs(1));
     assert_eq!(app.authorization().await.unwrap(), "Bearer ghs_two");
     // Once the token has expired, a failed renewal is the caller's error.
@@ -141,7 +167,7 @@ async fn an_app_not_installed_on_the_organisation_says_so() {
     let (app, _clock) = credentials(&script);
     let err = app.authorization().await.unwrap_err();
     assert_eq!(err.kind, ApiErrorKind::NotFound);
-    assert_eq!(err.call, LOOKUP);
+    assert_eq!(err.call.to_string(), LOOKUP);
     let hint = err.hint();
     assert!(
         hint.contains("the GitHub App 15368 is not installed on the organisation `acme`"),
@@ -213,8 +239,10 @@ async fn a_removed_installation_is_looked_up_again_a_suspended_one_is_not() {
     );
 }
 
+/// The app's calls go through the client's one retry engine: the same retries, pauses and
+/// rate-limit waits as every read.
 #[tokio::test(start_paused = true)]
-async fn dropped_connections_timeouts_and_5xx_get_three_attempts() {
+async fn dropped_connections_timeouts_and_5xx_are_retried_like_every_read() {
     let script = Script::new(vec![
         Reply::Fail(TransportErrorKind::Closed),
         reply(502, "bad gateway"),
@@ -226,26 +254,29 @@ async fn dropped_connections_timeouts_and_5xx_get_three_attempts() {
     let start = tokio::time::Instant::now();
     assert_eq!(app.authorization().await.unwrap(), "Bearer ghs_one");
     assert_eq!(script.calls(), vec![LOOKUP, LOOKUP, LOOKUP, MINT, MINT]);
-    // Pauses of 1 s and 2 s before the lookup's retries, 1 s before the mint's.
-    assert_eq!(start.elapsed(), Duration::from_secs(4));
+    // Pauses of 0.5 s and 1 s (each with jitter in [0.5, 1)) before the lookup's retries,
+    // 0.5 s before the mint's.
+    let took = start.elapsed();
+    assert!(
+        (Duration::from_secs(1)..Duration::from_secs(2)).contains(&took),
+        "{took:?}"
+    );
 
     let script = Script::new(vec![
         reply(500, "{}"),
         reply(503, "{}"),
+        reply(502, "{}"),
         reply(502, r#"{"message":"Bad gateway"}"#),
     ]);
     let (app, _clock) = credentials(&script);
     let err = app.authorization().await.unwrap_err();
     assert_eq!(err.kind, ApiErrorKind::Server);
-    assert_eq!(
-        err.cause.as_ref().unwrap().to_string(),
-        "502: Bad gateway (after 3 attempts)"
-    );
-    assert_eq!(script.calls().len(), 3);
+    assert_eq!(err.cause.as_ref().unwrap().to_string(), "502: Bad gateway");
+    assert_eq!(script.calls().len(), 4);
 }
 
 #[tokio::test(start_paused = true)]
-async fn a_rate_limit_is_waited_out_when_it_resets_within_a_minute() {
+async fn a_rate_limit_is_waited_out_within_the_clients_limit_and_a_longer_one_stops_the_run() {
     const SECONDARY: &str = r#"{"message":"You have exceeded a secondary rate limit","documentation_url":"https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits"}"#;
     let limited = |secs: u64| {
         Reply::Answer(
@@ -254,13 +285,17 @@ async fn a_rate_limit_is_waited_out_when_it_resets_within_a_minute() {
             vec![("retry-after", secs.to_string())],
         )
     };
-    let script = Script::new(vec![limited(30), installation(), limited(90)]);
+    let script = Script::new(vec![limited(30), installation(), limited(120)]);
     let (app, _clock) = credentials(&script);
     let start = tokio::time::Instant::now();
     let err = app.authorization().await.unwrap_err();
     assert_eq!(start.elapsed(), Duration::from_secs(30));
     assert_eq!(script.calls(), vec![LOOKUP, LOOKUP, MINT]);
-    assert!(err.hint().contains("resets in 90 s"), "{}", err.hint());
+    assert_eq!(err.kind, ApiErrorKind::RateLimited);
+    assert!(err.hint().contains("try again in 120 s"), "{}", err.hint());
+    // The run stopped: nothing more is sent.
+    app.authorization().await.unwrap_err();
+    assert_eq!(script.calls().len(), 3);
 }
 
 #[tokio::test(start_paused = true)]

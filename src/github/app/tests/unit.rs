@@ -2,8 +2,8 @@
 
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
+use base64::Engine as _;
 use gh_policy_emulator::test_keys;
-use jsonwebtoken::{Algorithm, DecodingKey, Validation};
 
 use super::super::jwt::{AppKey, Claims, normalise};
 use super::super::renewal::{Held, renew_after};
@@ -29,25 +29,36 @@ fn the_jwt_is_rs256_with_the_app_id_as_a_number() {
         .unwrap()
         .sign(SystemTime::now())
         .unwrap();
-    let key = DecodingKey::from_rsa_pem(test_keys::PUBLIC_KEY_PEM.as_bytes()).unwrap();
-    let mut validation = Validation::new(Algorithm::RS256);
-    validation.set_required_spec_claims(&["exp", "iat"]);
-    let token = jsonwebtoken::decode::<serde_json::Value>(&jwt, &key, &validation).unwrap();
-    assert_eq!(token.header.alg, Algorithm::RS256);
-    assert_eq!(token.claims["iss"], serde_json::json!(APP_ID));
+    let header = jwt.split('.').next().unwrap();
+    let header = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(header)
+        .unwrap();
+    assert_eq!(header, br#"{"alg":"RS256","typ":"JWT"}"#);
+    let claims = test_keys::verify(&jwt).expect("the signature verifies with the public key");
+    assert_eq!(claims["iss"], serde_json::json!(APP_ID));
     let now = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .unwrap()
         .as_secs();
-    let iat = token.claims["iat"].as_u64().unwrap();
+    let iat = claims["iat"].as_u64().unwrap();
     assert!((now - 61..=now - 59).contains(&iat), "{iat} vs {now}");
-    assert_eq!(token.claims["exp"].as_u64().unwrap(), iat + 600);
+    assert_eq!(claims["exp"].as_u64().unwrap(), iat + 600);
     // Signed with another key, it does not verify.
     let other = AppKey::new(APP_ID, test_keys::OTHER_PRIVATE_KEY_PEM)
         .unwrap()
         .sign(SystemTime::now())
         .unwrap();
-    assert!(jsonwebtoken::decode::<serde_json::Value>(&other, &key, &validation).is_err());
+    assert!(test_keys::verify(&other).is_none());
+}
+
+#[test]
+fn a_pkcs8_key_signs_as_its_pkcs1_form_does() {
+    let jwt = AppKey::new(APP_ID, test_keys::PRIVATE_KEY_PKCS8_PEM)
+        .unwrap()
+        .sign(SystemTime::now())
+        .unwrap();
+    let claims = test_keys::verify(&jwt).expect("the signature verifies with the public key");
+    assert_eq!(claims["iss"], serde_json::json!(APP_ID));
 }
 
 #[test]
@@ -153,7 +164,7 @@ fn the_key_file_is_read_or_the_error_says_why() {
 
 #[test]
 fn http_dates_are_read() {
-    use super::super::exchange::parse_http_date;
+    use crate::github::client::rate_limit::parse_http_date;
     let date = parse_http_date("Wed, 02 Dec 2026 00:47:38 GMT").unwrap();
     assert_eq!(date.unix_timestamp(), 1_796_172_458);
     assert!(parse_http_date("yesterday").is_none());

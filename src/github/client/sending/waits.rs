@@ -8,9 +8,9 @@ use http::Method;
 use tokio::time::Instant;
 
 use super::super::points::{self, FirstWait, Reservation};
-use super::super::rate_limit::{self, Limit, RateLimited};
+use super::super::rate_limit::{self, Halt, Limit, RateLimited};
 use super::Sender;
-use crate::github::error::{ApiError, ApiErrorKind, Cause};
+use crate::github::error::{ApiError, ApiErrorKind, Call, Cause};
 
 impl Sender {
     /// Waits until `method template` has room for this request's points and reserves them
@@ -20,7 +20,7 @@ impl Sender {
         &self,
         method: &Method,
         template: &str,
-        call: &str,
+        call: &Call,
     ) -> Result<Option<Reservation<'_>>, ApiError> {
         let Some(budget) = &self.points else {
             return Ok(None);
@@ -43,7 +43,7 @@ impl Sender {
         budget
             .reserve(
                 &endpoint,
-                points::cost(method),
+                points::cost(method, template),
                 || self.remaining(),
                 log_wait,
             )
@@ -62,24 +62,44 @@ impl Sender {
             })
     }
 
-    /// Waits until the write pace has passed since the previous write, then records this one.
-    pub(super) async fn pace(&self) {
+    /// Waits until the write pace has passed since the previous write, then records this one;
+    /// a pause that would outlast the overall timeout fails at once instead.
+    pub(super) async fn pace(&self, call: &Call) -> Result<(), ApiError> {
         let mut last = self.last_write.lock().await;
         if let Some(at) = *last {
-            let ready = at + self.config.write_pace;
-            if ready > Instant::now() {
-                tokio::time::sleep_until(ready).await;
+            let ready = at.checked_add(self.config.write_pace);
+            let past_deadline = |ready: Instant| {
+                self.remaining()
+                    .is_some_and(|left| Instant::now() + left < ready)
+            };
+            match ready {
+                Some(ready) if !past_deadline(ready) => {
+                    if ready > Instant::now() {
+                        tokio::time::sleep_until(ready).await;
+                    }
+                }
+                _ => {
+                    return Err(ApiError::new(ApiErrorKind::Deadline, call)
+                        .with_detail(format!(
+                            "the pause of {} ms between writes (--write-delay-ms) would outlast the overall --timeout of {} s; nothing more was written",
+                            self.config.write_pace.as_millis(),
+                            self.overall_secs()
+                        ))
+                        .with_hint("shorten --write-delay-ms, or raise --timeout"));
+                }
             }
         }
         *last = Some(Instant::now());
+        Ok(())
     }
 
-    /// Waits for a rate limit to reset, or returns the error to stop with when the wait
-    /// would be longer than allowed or outlast the overall timeout.
+    /// Waits for a rate limit to reset, every other request of the client pausing with it;
+    /// or, when the wait would be longer than allowed or outlast the overall timeout, halts
+    /// the client (nothing more is sent) and returns the error to stop with.
     pub(super) async fn wait_for_rate_limit(
         &self,
         limited: &RateLimited,
-        call: &str,
+        call: &Call,
     ) -> Result<(), ApiError> {
         let kind = match limited.limit {
             Limit::Primary => "primary",
@@ -90,28 +110,76 @@ impl Sender {
         });
         let secs = limited.wait.as_secs().max(1);
         if limited.wait > self.config.max_rate_limit_wait {
+            let halt = self.halt_at(call, limited);
             return Err(ApiError::new(ApiErrorKind::RateLimited, call)
                 .with_detail(format!(
-                    "GitHub's {kind} rate limit is exhausted{when}: {}",
+                    "GitHub's {kind} rate limit is exhausted{when}: {}; gh-policy sends nothing more",
                     crate::untrusted::escape(&limited.message)
                 ))
                 .with_hint(format!(
-                    "try again in {secs} s, or use a token with a higher limit; gh-policy waits at most {} s (--max-rate-limit-wait)",
+                    "try again in {secs} s (after {}), or use a token with a higher limit; gh-policy waits at most {} s (--max-rate-limit-wait)",
+                    rate_limit::format_epoch(halt.retry_at),
                     self.config.max_rate_limit_wait.as_secs()
                 )));
         }
         if self.remaining().is_some_and(|left| left <= limited.wait) {
+            let halt = self.halt_at(call, limited);
             return Err(ApiError::new(ApiErrorKind::RateLimited, call)
                 .with_detail(format!(
-                    "GitHub asks to wait {secs} s for its {kind} rate limit, past the overall --timeout of {} s",
+                    "GitHub asks to wait {secs} s for its {kind} rate limit, past the overall --timeout of {} s; gh-policy sends nothing more",
                     self.overall_secs()
                 ))
-                .with_hint("try again later, or raise --timeout"));
+                .with_hint(format!(
+                    "try again in {secs} s (after {}), or raise --timeout",
+                    rate_limit::format_epoch(halt.retry_at)
+                )));
         }
         self.config.log.line(&format!(
             "rate limited on {call}; waiting {secs} s as GitHub asks"
         ));
-        tokio::time::sleep(limited.wait).await;
+        let until = Instant::now() + limited.wait;
+        self.config.run.pause_until(until);
+        tokio::time::sleep_until(until).await;
+        Ok(())
+    }
+
+    /// Records that the client stops at this rate limit (the first one to stop it is kept)
+    /// and returns the halt in force.
+    fn halt_at(&self, call: &Call, limited: &RateLimited) -> Halt {
+        self.config.run.halt(Halt::new(call, limited))
+    }
+
+    /// Returns why the run stopped sending, if it did.
+    pub(in crate::github::client) fn halted(&self) -> Option<Halt> {
+        self.config.run.halted()
+    }
+
+    /// Refuses a request, unsent, once the client has halted at a rate limit.
+    pub(super) fn refuse_when_halted(&self, call: &Call) -> Result<(), ApiError> {
+        match self.halted() {
+            None => Ok(()),
+            Some(halt) => Err(ApiError::new(ApiErrorKind::RateLimited, call)
+                .with_detail(format!("not sent: {}", halt.sentence()))
+                .with_hint(format!(
+                    "try again after {}",
+                    rate_limit::format_epoch(halt.retry_at)
+                ))),
+        }
+    }
+
+    /// Waits while the client is paused for a rate limit another request met, unless the
+    /// pause would outlast the overall timeout.
+    pub(super) async fn wait_out_pause(&self, call: &Call) -> Result<(), ApiError> {
+        let Some(until) = self.config.run.paused_until() else {
+            return Ok(());
+        };
+        if self
+            .remaining()
+            .is_some_and(|left| Instant::now() + left <= until)
+        {
+            return Err(self.out_of_time(call));
+        }
+        tokio::time::sleep_until(until).await;
         Ok(())
     }
 
@@ -120,7 +188,7 @@ impl Sender {
     pub(super) async fn pause_before_retry(
         &self,
         attempt: u32,
-        call: &str,
+        call: &Call,
         reason: &str,
     ) -> Result<(), ApiError> {
         let base = self
@@ -148,15 +216,14 @@ impl Sender {
     }
 
     pub(super) fn remaining(&self) -> Option<Duration> {
-        let deadline = self.deadline.lock().map_or(None, |guard| *guard);
-        deadline.map(|deadline| deadline.saturating_duration_since(Instant::now()))
+        self.config.run.remaining()
     }
 
     pub(super) fn overall_secs(&self) -> u64 {
         self.config.overall_timeout.map_or(0, |t| t.as_secs())
     }
 
-    pub(super) fn out_of_time(&self, call: &str) -> ApiError {
+    pub(super) fn out_of_time(&self, call: &Call) -> ApiError {
         ApiError::new(ApiErrorKind::Deadline, call).with_detail(format!(
             "the overall --timeout of {} s ran out",
             self.overall_secs()

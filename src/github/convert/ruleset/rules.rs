@@ -13,7 +13,8 @@ use crate::model::{
     StatusChecksRule,
 };
 
-/// The parameters gh-policy models, by rule type; every other parameter is kept.
+/// The parameters gh-policy models, by rule type (the types of `model::MODELLED_RULES`);
+/// every other parameter is kept.
 pub(super) const MODELLED: &[(&str, &[&str])] = &[
     (
         "pull_request",

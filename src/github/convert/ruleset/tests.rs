@@ -177,6 +177,16 @@ fn patterns_are_qualified_by_target() {
 }
 
 #[test]
+fn the_rule_types_read_as_settings_are_those_the_policy_models() {
+    let read: std::collections::BTreeSet<&str> = MODELLED.iter().map(|(kind, _)| *kind).collect();
+    let modelled: std::collections::BTreeSet<&str> = crate::model::MODELLED_RULES
+        .iter()
+        .map(|(kind, _)| *kind)
+        .collect();
+    assert_eq!(read, modelled);
+}
+
+#[test]
 fn what_github_adds_later_is_kept_as_written() {
     let parts = ruleset_from(
         wire(json!({

@@ -1,0 +1,103 @@
+//! The one query the bulk reader sends: `BATCH` repositories of one owner by alias
+//! (`r0`, `r1`, …), each with its name, flags, default branch, the caller's permission and
+//! its classic branch protection rules, and `rateLimit`. Names travel as variables, so no
+//! value can change the query's text; only how many repositories it asks for does.
+//!
+//! The text is checked against GitHub's published schema by a test (the emulator checks it
+//! again on every query), and `answer` deserialises exactly these fields.
+
+use std::fmt::Write as _;
+
+use serde_json::{Map, Value};
+
+use crate::names::RepoName;
+
+/// Repositories per query (DESIGN §16: at most one GraphQL request per 25 repositories).
+pub const BATCH: usize = 25;
+
+/// Items asked per connection. A rule list, a rule's branches or an allowance list longer
+/// than this is not followed to its next page: what it would decide is read through REST.
+pub const PAGE: u32 = 20;
+
+/// The fields of each repository.
+fn repository_fields() -> String {
+    let actors =
+        "actor { __typename ... on User { login } ... on Team { slug } ... on App { slug } }";
+    let allowances = |field: &str| {
+        format!("{field}(first: {PAGE}) {{ pageInfo {{ hasNextPage }} nodes {{ {actors} }} }}")
+    };
+    format!(
+        "nameWithOwner isArchived isFork viewerPermission defaultBranchRef {{ name }} \
+         branchProtectionRules(first: {PAGE}) {{ pageInfo {{ hasNextPage }} nodes {{ \
+         matchingRefs(first: {PAGE}) {{ pageInfo {{ hasNextPage }} nodes {{ name }} }} \
+         isAdminEnforced requiresApprovingReviews requiredApprovingReviewCount \
+         dismissesStaleReviews requiresCodeOwnerReviews requireLastPushApproval \
+         restrictsReviewDismissals {} {} \
+         requiresStatusChecks requiresStrictStatusChecks requiredStatusChecks {{ context app {{ databaseId }} }} \
+         requiresCommitSignatures requiresLinearHistory allowsForcePushes allowsDeletions \
+         blocksCreations requiresConversationResolution lockBranch lockAllowsFetchAndMerge \
+         restrictsPushes {} }} }}",
+        allowances("reviewDismissalAllowances"),
+        allowances("bypassPullRequestAllowances"),
+        allowances("pushAllowances"),
+    )
+}
+
+/// Returns the query for `count` repositories of one owner.
+pub fn text(count: usize) -> String {
+    let fields = repository_fields();
+    let mut query = String::from("query($owner: String!");
+    for i in 0..count {
+        let _ = write!(query, ", $r{i}: String!");
+    }
+    query.push_str(") { rateLimit { cost remaining resetAt } ");
+    for i in 0..count {
+        let _ = write!(
+            query,
+            "r{i}: repository(owner: $owner, name: $r{i}) {{ {fields} }} "
+        );
+    }
+    query.push('}');
+    query
+}
+
+/// Returns the variables for the repositories of one owner, in alias order.
+pub fn variables(repos: &[&RepoName]) -> Value {
+    let mut vars = Map::new();
+    if let Some(first) = repos.first() {
+        vars.insert("owner".into(), Value::String(first.owner.clone()));
+    }
+    for (i, repo) in repos.iter().enumerate() {
+        vars.insert(format!("r{i}"), Value::String(repo.name.clone()));
+    }
+    Value::Object(vars)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_query_is_valid_against_githubs_schema() {
+        for count in [1, 2, BATCH] {
+            let problems = gh_policy_emulator::graphql::check_query(&text(count));
+            assert_eq!(problems, Vec::<String>::new(), "{count} repositories");
+        }
+        // The check is real: a field GitHub does not have is refused.
+        let broken = text(1).replace("lockBranch", "lockedBranch");
+        assert_eq!(
+            gh_policy_emulator::graphql::check_query(&broken),
+            ["Field 'lockedBranch' doesn't exist on type 'BranchProtectionRule'"]
+        );
+    }
+
+    #[test]
+    fn names_travel_as_variables_never_in_the_text() {
+        let a = RepoName::parse("acme/web").expect("a name");
+        let b = RepoName::parse("acme/api").expect("a name");
+        let vars = variables(&[&a, &b]);
+        assert_eq!(vars["owner"], "acme");
+        assert_eq!(vars["r1"], "api");
+        assert!(!text(2).contains("acme") && !text(2).contains("web"));
+    }
+}

@@ -1,0 +1,77 @@
+//! Repository, security and Actions settings as code (DESIGN §12), against the emulator:
+//! each section created, updated, in sync, refused by GitHub, and read only when the policy
+//! has it.
+
+mod actions;
+mod org;
+mod security;
+mod settings;
+
+use gh_policy_emulator::{Emulator, LoggedRequest, Seed};
+use serde_json::{Value, json};
+
+use crate::common::TestRepo;
+
+/// A world of one repository, `acme/katz-backend` (an organisation's), with these
+/// repository settings (`SettingsSeed` keys; GitHub's defaults for the rest).
+pub fn world(settings: &Value) -> TestRepo {
+    let seed: Seed = serde_json::from_value(json!({
+        "repo": {
+            "owner": "acme", "name": "katz-backend", "owner_type": "Organization",
+            "settings": settings,
+        },
+        "branches": { "main": {} },
+    }))
+    .unwrap();
+    TestRepo::with(Emulator::start(seed))
+}
+
+/// The seed's `settings` now (GitHub's defaults for what is not written back).
+pub fn settings_now(repo: &TestRepo) -> Value {
+    let state = serde_json::to_value(repo.emu.state()).unwrap();
+    let mut now = serde_json::to_value(gh_policy_emulator::SettingsSeed::default()).unwrap();
+    if let Some(Value::Object(written)) = state["repo"].get("settings") {
+        for (key, value) in written {
+            now[key] = value.clone();
+        }
+    }
+    now
+}
+
+/// `METHOD PATH` of each write, with its body.
+pub fn writes(repo: &TestRepo) -> Vec<(String, Option<Value>)> {
+    repo.writes()
+        .iter()
+        .map(|w: &LoggedRequest| (format!("{} {}", w.method, w.path), w.body.clone()))
+        .collect()
+}
+
+/// The paths of the GETs the emulator answered.
+pub fn reads(repo: &TestRepo) -> Vec<String> {
+    repo.emu
+        .requests()
+        .iter()
+        .filter(|r| r.method == "GET")
+        .map(|r| r.path.clone())
+        .collect()
+}
+
+/// The one change at `address`, or none.
+pub fn change<'a>(plan: &'a Value, address: &str) -> Vec<&'a Value> {
+    plan["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["address"] == address)
+        .collect()
+}
+
+/// Runs `apply --yes` (and `--allow-weakening` when asked).
+pub fn apply(repo: &TestRepo, weakening: bool) -> std::process::Output {
+    let mut cmd = repo.cmd();
+    cmd.args(["apply", "--yes", "--no-cache"]);
+    if weakening {
+        cmd.arg("--allow-weakening");
+    }
+    cmd.output().unwrap()
+}
