@@ -15,7 +15,6 @@
 //! `policy::report`); editors ignore them.
 
 mod actions;
-mod actor;
 mod branch;
 mod bypass;
 mod environment;
@@ -34,9 +33,11 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 pub use actions::{Actions, AllowedActions, SelectedActions, WorkflowPermissions};
-pub use actor::{Account, AccountRef, Actor, ActorKind, Directory};
 pub use branch::{Actors, Branch, PullRequestRules, RequiredCheck, StatusChecks};
-pub use bypass::{BypassActor, BypassMode, RepositoryRole, UnknownActor};
+pub use bypass::{
+    Account, AccountRef, Actor, ActorKind, BypassActor, BypassMode, Directory, RepositoryRole,
+    UnknownActor,
+};
 pub use environment::{
     DeploymentBranches, DeploymentPattern, Environment, RefType, Reviewer, Secret,
 };
