@@ -17,7 +17,7 @@
 use crate::live::Identities;
 use crate::model::{
     Branch, BypassActor, PullRequestRule, RepositoryRole, RequiredCheck, RestrictUpdates, Rules,
-    StatusChecksRule,
+    RulesetTarget, StatusChecksRule,
 };
 use crate::untrusted::quote;
 
@@ -111,9 +111,10 @@ fn gaps(name: &str, branch: &Branch) -> Vec<String> {
     gaps
 }
 
-/// Returns true when the name, as a ruleset include, matches that branch alone.
+/// Returns true when the name, as a branch ruleset's include, matches that branch alone.
 fn is_literal(name: &str) -> bool {
-    !name.contains(['*', '?', '[', '\\']) && !name.starts_with('~') && !name.starts_with("refs/")
+    // `~DEFAULT_BRANCH` names a branch, but not one called so.
+    RulesetTarget::Branch.branch_named(name, "") == Some(name)
 }
 
 /// Returns the checks as the ruleset requires them: pinned where the policy pins them, or

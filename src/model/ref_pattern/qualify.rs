@@ -73,8 +73,8 @@ impl RulesetTarget {
 
     /// Returns the branch a pattern of a branch ruleset names outright (`main`,
     /// `refs/heads/main`), with the repository's default branch for `~DEFAULT_BRANCH`;
-    /// `None` for a glob, `~ALL`, a ref of another target (`refs/tags/v1` selects no
-    /// branch), or another target.
+    /// `None` for a glob, `~ALL` or another `~` name, a ref of another target
+    /// (`refs/tags/v1` selects no branch), or another target.
     pub fn branch_named<'a>(&self, pattern: &'a str, default_branch: &'a str) -> Option<&'a str> {
         if *self != Self::Branch
             || pattern == ALL
@@ -83,10 +83,12 @@ impl RulesetTarget {
         {
             return None;
         }
-        if pattern == DEFAULT_BRANCH {
-            return Some(default_branch);
+        match pattern {
+            DEFAULT_BRANCH => Some(default_branch),
+            // Git refuses `~` in a ref: a `~` name is GitHub's (or no one's), never a branch.
+            _ if pattern.starts_with('~') => None,
+            _ => Some(pattern.strip_prefix("refs/heads/").unwrap_or(pattern)),
         }
-        Some(pattern.strip_prefix("refs/heads/").unwrap_or(pattern))
     }
 }
 

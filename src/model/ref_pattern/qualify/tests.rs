@@ -71,6 +71,7 @@ fn a_branch_named_outright_is_the_branch_the_conditions_select() {
         None
     );
     assert_eq!(RulesetTarget::Tag.branch_named("main", "trunk"), None);
+    assert_eq!(RulesetTarget::Branch.branch_named("~FOO", "trunk"), None);
 }
 
 #[test]
