@@ -1,5 +1,5 @@
 //! How many requests `plan` makes, and what the conditional-request cache saves. These count
-//! requests in the emulator's log; timing belongs to `examples/bench.rs`, not to tests.
+//! requests in the emulator's log; timing belongs to `examples/bench/`, not to tests.
 
 use std::path::Path;
 
