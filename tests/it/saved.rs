@@ -5,7 +5,7 @@
 
 use serde_json::{Value, json};
 
-use crate::common::{Policy, TestRepo};
+use crate::common::{Policy, TestRepo, lowered_flow};
 
 /// Runs `plan --out plan.json` and returns its exit code and the saved file, parsed.
 fn save(repo: &TestRepo) -> (i32, Value) {
@@ -39,13 +39,6 @@ fn apply_saved(repo: &TestRepo, extra: &[&str]) -> (i32, String, String) {
     )
 }
 
-fn write_lines(repo: &TestRepo) -> Vec<String> {
-    repo.writes()
-        .iter()
-        .map(|w| format!("{} {}", w.method, w.path))
-        .collect()
-}
-
 #[test]
 fn a_saved_plan_in_sync_applies_with_no_write() {
     let repo = TestRepo::new("flow-in-sync");
@@ -71,7 +64,7 @@ fn a_saved_plan_in_sync_applies_with_no_write() {
     );
     let (code, stdout, stderr) = apply_saved(&repo, &[]);
     assert_eq!(code, 0, "{stdout}{stderr}");
-    assert!(repo.writes().is_empty(), "{:?}", write_lines(&repo));
+    repo.assert_no_writes();
 }
 
 #[test]
@@ -83,7 +76,7 @@ fn a_saved_plan_with_drift_writes_what_a_plain_apply_writes_and_converges() {
         .args(["apply", "--yes", "--no-cache"])
         .assert()
         .code(0);
-    let expected = write_lines(&twin);
+    let expected = twin.write_lines();
     assert!(!expected.is_empty());
     let reads = |repo: &TestRepo| {
         let mut paths: Vec<String> = repo
@@ -111,7 +104,7 @@ fn a_saved_plan_with_drift_writes_what_a_plain_apply_writes_and_converges() {
         stdout.contains("acme/katz-backend matches the policy."),
         "{stdout}"
     );
-    assert_eq!(write_lines(&repo), expected);
+    assert_eq!(repo.write_lines(), expected);
     // The check costs no read a plain apply does not make.
     assert_eq!(reads(&repo), plain_reads);
     assert_eq!(repo.plan_json().0, 0);
@@ -145,7 +138,7 @@ fn a_live_change_between_plan_and_apply_is_refused_naming_it_before_any_write() 
     // Only what changed is named.
     assert_eq!(stderr.matches("since the plan\n").count(), 1, "{stderr}");
     assert!(stderr.contains("gh-policy plan --out"), "{stderr}");
-    assert!(repo.writes().is_empty(), "{:?}", write_lines(&repo));
+    repo.assert_no_writes();
 }
 
 #[test]
@@ -183,10 +176,10 @@ fn a_weakening_saved_plan_needs_allow_weakening() {
             .contains("apply --yes refuses 1 change that weakens protection; nothing was written"),
         "{stderr}"
     );
-    assert!(repo.writes().is_empty(), "{:?}", write_lines(&repo));
+    repo.assert_no_writes();
     let (code, stdout, stderr) = apply_saved(&repo, &["--allow-weakening"]);
     assert_eq!(code, 0, "{stdout}{stderr}");
-    let writes = write_lines(&repo);
+    let writes = repo.write_lines();
     assert!(!writes.is_empty());
     assert!(
         writes
@@ -235,7 +228,7 @@ fn an_edited_saved_plan_is_refused_at_the_change_it_alters() {
         "{stderr}"
     );
     assert!(stderr.contains("nothing was written"), "{stderr}");
-    assert!(repo.writes().is_empty(), "{:?}", write_lines(&repo));
+    repo.assert_no_writes();
 }
 
 #[test]
@@ -278,7 +271,7 @@ fn a_garbled_saved_plan_is_refused_at_its_line_and_column() {
                 "located: {stderr}"
             );
         }
-        assert!(repo.writes().is_empty(), "{:?}", write_lines(&repo));
+        repo.assert_no_writes();
     }
 }
 
@@ -297,7 +290,7 @@ fn a_secret_is_created_only_when_its_value_was_there_at_plan_time_and_is_there_n
     assert_eq!(output.status.code(), Some(2));
     let (code, stdout, stderr) = apply_saved(&repo, &[]);
     assert_eq!(code, 2, "{stdout}{stderr}");
-    let writes = write_lines(&repo);
+    let writes = repo.write_lines();
     assert!(
         writes
             .iter()
@@ -327,20 +320,12 @@ fn a_secret_is_created_only_when_its_value_was_there_at_plan_time_and_is_there_n
         stderr.contains("environments.production.secrets.SSH_PRIVATE_KEY: $PROD_SSH_KEY held its value where the plan was made and is not set here"),
         "{stderr}"
     );
-    assert!(repo.writes().is_empty(), "{:?}", write_lines(&repo));
+    repo.assert_no_writes();
 }
 
 #[test]
 fn an_exception_that_expires_between_plan_and_apply_is_refused() {
-    let repo = TestRepo::new("flow-in-sync");
-    let mut seed = repo.emu.state();
-    seed.branches
-        .get_mut("main")
-        .unwrap()
-        .protection
-        .as_mut()
-        .unwrap()["required_pull_request_reviews"]["required_approving_review_count"] = json!(1);
-    repo.emu.reset(&seed).unwrap();
+    let repo = lowered_flow();
     repo.policy(&format!(
         "{}\nexceptions:\n  - path: branches.main.pull_request.required_approvals\n    allow: 1\n    reason: on call over the holidays\n    expires: 2026-12-28\n",
         crate::common::flow_policy()
@@ -364,7 +349,7 @@ fn an_exception_that_expires_between_plan_and_apply_is_refused() {
         stderr.contains("`branches.main` differs from the plan made now"),
         "{stderr}"
     );
-    assert!(repo.writes().is_empty(), "{:?}", write_lines(&repo));
+    repo.assert_no_writes();
 }
 
 #[test]

@@ -6,7 +6,7 @@ use std::process::Output;
 
 use assert_cmd::Command;
 use gh_policy_emulator::{Emulator, LoggedRequest};
-use serde_json::Value;
+use serde_json::{Value, json};
 use tempfile::TempDir;
 
 pub mod http;
@@ -54,6 +54,20 @@ pub fn flow_policy() -> String {
         .find("\n# The checklist itself")
         .expect("policy.yaml ends with its requirements");
     whole[..=start].to_owned()
+}
+
+/// `flow-in-sync` with `main` lowered to one approval.
+pub fn lowered_flow() -> TestRepo {
+    let repo = TestRepo::new("flow-in-sync");
+    let mut seed = repo.emu.state();
+    seed.branches
+        .get_mut("main")
+        .unwrap()
+        .protection
+        .as_mut()
+        .unwrap()["required_pull_request_reviews"]["required_approving_review_count"] = json!(1);
+    repo.emu.reset(&seed).unwrap();
+    repo
 }
 
 /// Returns the root `policy.yaml` whole.
@@ -130,6 +144,20 @@ impl TestRepo {
     /// Returns the non-GET requests the emulator received.
     pub fn writes(&self) -> Vec<LoggedRequest> {
         self.emu.writes()
+    }
+
+    /// Returns `METHOD path` of each write.
+    pub fn write_lines(&self) -> Vec<String> {
+        self.writes()
+            .iter()
+            .map(|w| format!("{} {}", w.method, w.path))
+            .collect()
+    }
+
+    /// Asserts that the emulator received no write, listing those it did.
+    pub fn assert_no_writes(&self) {
+        let writes = self.write_lines();
+        assert!(writes.is_empty(), "{writes:?}");
     }
 
     /// Asserts that every request conformed to GitHub's request schema and every answer to
