@@ -4,7 +4,7 @@
 use predicates::prelude::*;
 use serde_json::json;
 
-use crate::common::{TestRepo, changes, flow_policy, lowered_flow};
+use crate::common::{TestRepo, assert_exit, changes, flow_policy, lowered_flow};
 
 /// The flow policy, where `main` lost its second approval and this is accepted.
 fn policy(allow: &str) -> String {
@@ -24,12 +24,7 @@ fn active_exception_accepts_the_drift_and_the_gate_passes() {
         .args(["plan", "--no-cache", "--format", "json"])
         .output()
         .unwrap();
-    assert_eq!(
-        output.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    assert_exit(&output, 0);
     let plan: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(plan["in_sync"], json!(true));
     assert_eq!(plan["summary"]["excepted"], json!(1));

@@ -3,6 +3,8 @@
 //! refuses, before any write, naming what changed since: GitHub, the policy file, the plan
 //! file itself.
 
+use std::process::Output;
+
 use serde_json::{Value, json};
 
 use crate::common::{Policy, TestRepo, lowered_flow};
@@ -23,20 +25,30 @@ fn save(repo: &TestRepo) -> (i32, Value) {
     )
 }
 
+/// `apply --plan plan.json --yes`, to set up further.
+fn apply_saved_command(repo: &TestRepo) -> assert_cmd::Command {
+    let mut command = repo.cmd();
+    command.args(["apply", "--plan", "plan.json", "--yes", "--no-cache"]);
+    command
+}
+
 /// Runs `apply --plan plan.json --yes` with extra arguments; returns the exit code, stdout
 /// and stderr.
 fn apply_saved(repo: &TestRepo, extra: &[&str]) -> (i32, String, String) {
-    let output = repo
-        .cmd()
-        .args(["apply", "--plan", "plan.json", "--yes", "--no-cache"])
-        .args(extra)
-        .output()
-        .unwrap();
+    let output = apply_saved_command(repo).args(extra).output().unwrap();
     (
         output.status.code().unwrap(),
         String::from_utf8_lossy(&output.stdout).into_owned(),
         String::from_utf8_lossy(&output.stderr).into_owned(),
     )
+}
+
+/// Asserts that a saved plan's `apply` was refused with `message` before any write.
+fn assert_refused(repo: &TestRepo, output: &Output, message: &str) {
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains(message), "{stderr}");
+    repo.assert_no_writes();
 }
 
 #[test]
@@ -116,14 +128,7 @@ fn a_live_change_between_plan_and_apply_is_refused_naming_it_before_any_write() 
     repo.write(&Policy::flow());
     assert_eq!(save(&repo).0, 2);
     // Someone changes main's protection in the settings page.
-    let mut seed = repo.emu.state();
-    seed.branches
-        .get_mut("main")
-        .unwrap()
-        .protection
-        .as_mut()
-        .unwrap()["required_pull_request_reviews"]["required_approving_review_count"] = json!(4);
-    repo.emu.reset(&seed).unwrap();
+    repo.set_main_approvals(4);
     let (code, stdout, stderr) = apply_saved(&repo, &[]);
     assert_eq!(code, 1, "{stdout}{stderr}");
     assert!(
@@ -308,19 +313,15 @@ fn a_secret_is_created_only_when_its_value_was_there_at_plan_time_and_is_there_n
     let repo = TestRepo::new("empty");
     repo.write(&Policy::flow());
     assert_eq!(save(&repo).0, 2);
-    let output = repo
-        .cmd()
+    let output = apply_saved_command(&repo)
         .env_remove("PROD_SSH_KEY")
-        .args(["apply", "--plan", "plan.json", "--yes", "--no-cache"])
         .output()
         .unwrap();
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert_eq!(output.status.code(), Some(1), "{stderr}");
-    assert!(
-        stderr.contains("environments.production.secrets.SSH_PRIVATE_KEY: $PROD_SSH_KEY held its value where the plan was made and is not set here"),
-        "{stderr}"
+    assert_refused(
+        &repo,
+        &output,
+        "environments.production.secrets.SSH_PRIVATE_KEY: $PROD_SSH_KEY held its value where the plan was made and is not set here",
     );
-    repo.assert_no_writes();
 }
 
 #[test]
@@ -337,19 +338,15 @@ fn an_exception_that_expires_between_plan_and_apply_is_refused() {
         .output()
         .unwrap();
     assert_eq!(output.status.code(), Some(0));
-    let output = repo
-        .cmd()
+    let output = apply_saved_command(&repo)
         .env("GH_POLICY_NOW", "2026-12-29T00:00:00Z")
-        .args(["apply", "--plan", "plan.json", "--yes", "--no-cache"])
         .output()
         .unwrap();
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert_eq!(output.status.code(), Some(1), "{stderr}");
-    assert!(
-        stderr.contains("`branches.main` differs from the plan made now"),
-        "{stderr}"
+    assert_refused(
+        &repo,
+        &output,
+        "`branches.main` differs from the plan made now",
     );
-    repo.assert_no_writes();
 }
 
 #[test]

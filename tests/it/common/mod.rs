@@ -59,15 +59,19 @@ pub fn flow_policy() -> String {
 /// `flow-in-sync` with `main` lowered to one approval.
 pub fn lowered_flow() -> TestRepo {
     let repo = TestRepo::new("flow-in-sync");
-    let mut seed = repo.emu.state();
-    seed.branches
-        .get_mut("main")
-        .unwrap()
-        .protection
-        .as_mut()
-        .unwrap()["required_pull_request_reviews"]["required_approving_review_count"] = json!(1);
-    repo.emu.reset(&seed).unwrap();
+    repo.set_main_approvals(1);
     repo
+}
+
+/// Asserts a command's exit code, showing what it printed when the code differs.
+pub fn assert_exit(output: &Output, code: i32) {
+    assert_eq!(
+        output.status.code(),
+        Some(code),
+        "stdout:\n{}\nstderr:\n{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
 }
 
 /// Returns the root `policy.yaml` whole.
@@ -130,9 +134,16 @@ impl TestRepo {
 
     /// Runs `plan --format json` and returns the exit code and the parsed plan.
     pub fn plan_json(&self) -> (i32, Value) {
+        self.plan_json_with(&[])
+    }
+
+    /// Runs `plan --format json` with `extra` arguments and returns the exit code and the
+    /// parsed plan.
+    pub fn plan_json_with(&self, extra: &[&str]) -> (i32, Value) {
         let output = self
             .cmd()
             .args(["plan", "--no-cache", "--format", "json"])
+            .args(extra)
             .output()
             .unwrap();
         let stderr = String::from_utf8_lossy(&output.stderr);
@@ -144,6 +155,20 @@ impl TestRepo {
     /// Returns the non-GET requests the emulator received.
     pub fn writes(&self) -> Vec<LoggedRequest> {
         self.emu.writes()
+    }
+
+    /// Changes the approvals `main`'s protection requires on GitHub, as someone would in the
+    /// settings page.
+    pub fn set_main_approvals(&self, count: u64) {
+        let mut seed = self.emu.state();
+        seed.branches
+            .get_mut("main")
+            .unwrap()
+            .protection
+            .as_mut()
+            .unwrap()["required_pull_request_reviews"]["required_approving_review_count"] =
+            json!(count);
+        self.emu.reset(&seed).unwrap();
     }
 
     /// Returns `METHOD path` of each write.

@@ -7,7 +7,7 @@ use gh_policy_emulator::{Emulator, RepositorySeed};
 use serde_json::{Value, json};
 
 use super::{ORG_POLICY, acme, app_credentials, bare, planned};
-use crate::common::TestRepo;
+use crate::common::{TestRepo, assert_exit};
 
 /// App credentials from the flags and the environment, end to end: every repository read
 /// as the installation, and with tokens living 3 s and 250 ms of latency, a token renewed
@@ -139,12 +139,7 @@ fn a_github_app_installed_on_a_users_account_reads_that_users_repository() {
         .envs(app_credentials())
         .output()
         .unwrap();
-    assert_eq!(
-        output.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    assert_exit(&output, 0);
     let requests = repo.emu.requests();
     assert!(
         requests

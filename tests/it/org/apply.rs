@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 use gh_policy_emulator::{Emulator, RepositorySeed, Seed};
 
 use super::{acme, bare, org_repo, plan_json, planned};
-use crate::common::TestRepo;
+use crate::common::{TestRepo, assert_exit};
 
 #[test]
 fn org_applies_a_repository_policy_to_every_repository() {
@@ -112,12 +112,7 @@ fn apply_stopped_half_way_converges_when_run_again_without_repeating_a_write() {
         .args(["apply", "--no-cache", "--yes"])
         .output()
         .unwrap();
-    assert_eq!(
-        output.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&output.stdout)
-    );
+    assert_exit(&output, 0);
     let second: Vec<String> = repo.writes().iter().map(|w| w.path.clone()).collect();
     assert_eq!(first.len() + second.len(), 8, "{first:?} then {second:?}");
     assert!(

@@ -6,7 +6,7 @@ use gh_policy_emulator::{Emulator, RepositorySeed};
 use serde_json::{Value, json};
 
 use super::{acme, bare, org_repo, plan_json, planned};
-use crate::common::TestRepo;
+use crate::common::{TestRepo, assert_exit};
 
 #[test]
 fn a_repository_entry_that_lowers_an_organisation_requirement_is_refused_at_its_line() {
@@ -43,12 +43,7 @@ fn export_org_writes_a_policy_that_plans_in_sync_for_every_repository() {
         .args(["export", "--no-cache", "--org", "acme", "-o", "org.yaml"])
         .output()
         .unwrap();
-    assert_eq!(
-        output.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    assert_exit(&output, 0);
     let text = std::fs::read_to_string(repo.dir.path().join("org.yaml")).unwrap();
     let exported: Value = serde_saphyr::from_str(&text).unwrap();
     // Every repository protects main alike: it is shared; the rest is svc-search's own.
@@ -114,12 +109,7 @@ fn explain_and_export_take_one_repository_from_an_organisation_policy() {
         ])
         .output()
         .unwrap();
-    assert_eq!(
-        output.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    assert_exit(&output, 0);
     let explained: Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(explained["repository"], "acme/svc-pay", "{explained:#}");
     let output = repo
@@ -127,12 +117,7 @@ fn explain_and_export_take_one_repository_from_an_organisation_policy() {
         .args(["export", "--no-cache", "--repo", "acme/web"])
         .output()
         .unwrap();
-    assert_eq!(
-        output.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    assert_exit(&output, 0);
     assert!(String::from_utf8_lossy(&output.stdout).contains("repository: acme/web"));
     // Without --repo an organisation policy names no one repository: said so.
     let output = repo.cmd().args(["explain", "--no-cache"]).output().unwrap();

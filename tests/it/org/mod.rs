@@ -262,20 +262,8 @@ fn shards_split_the_repositories_without_overlap() {
 #[test]
 fn repo_with_an_organisation_policy_plans_that_repositorys_merged_policy() {
     let repo = org_repo(acme());
-    let output = repo
-        .cmd()
-        .args([
-            "plan",
-            "--no-cache",
-            "--format",
-            "json",
-            "--repo",
-            "svc-pay",
-        ])
-        .output()
-        .unwrap();
-    assert_eq!(output.status.code(), Some(2));
-    let plan: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let (code, plan) = repo.plan_json_with(&["--repo", "svc-pay"]);
+    assert_eq!(code, 2);
     assert_eq!(plan["repository"], "acme/svc-pay");
     let reads: Vec<String> = repo.emu.requests().iter().map(|r| r.path.clone()).collect();
     assert!(

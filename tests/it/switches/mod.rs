@@ -10,7 +10,7 @@ mod settings;
 use gh_policy_emulator::{Emulator, LoggedRequest, Seed};
 use serde_json::{Value, json};
 
-use crate::common::TestRepo;
+use crate::common::{TestRepo, assert_exit};
 
 /// A world of one repository, `acme/katz-backend` (an organisation's), with these
 /// repository settings (`SettingsSeed` keys; GitHub's defaults for the rest).
@@ -83,12 +83,7 @@ pub fn change<'a>(plan: &'a Value, address: &str) -> Vec<&'a Value> {
 /// showing its output when it differs.
 pub fn applied(repo: &TestRepo, weakening: bool, code: i32) -> std::process::Output {
     let output = apply(repo, weakening);
-    assert_eq!(
-        output.status.code(),
-        Some(code),
-        "{}",
-        String::from_utf8_lossy(&output.stdout)
-    );
+    assert_exit(&output, code);
     output
 }
 

@@ -4,7 +4,7 @@
 use gh_policy_emulator::{Emulator, RepositorySeed, Seed, SettingsSeed};
 use serde_json::Value;
 
-use crate::common::TestRepo;
+use crate::common::{TestRepo, assert_exit};
 
 fn repository(name: &str, delete_branch_on_merge: bool) -> RepositorySeed {
     let mut seed = RepositorySeed::new(name);
@@ -34,12 +34,7 @@ fn export_org_hoists_shared_keys_to_defaults_and_plans_in_sync() {
         .args(["export", "--no-cache", "--org", "acme", "-o", "org.yaml"])
         .output()
         .unwrap();
-    assert_eq!(
-        output.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    assert_exit(&output, 0);
     let text = std::fs::read_to_string(repo.dir.path().join("org.yaml")).unwrap();
     let exported: Value = serde_saphyr::from_str(&text).unwrap();
     let defaults = &exported["defaults"];
@@ -74,12 +69,7 @@ fn export_org_hoists_shared_keys_to_defaults_and_plans_in_sync() {
         .args(["plan", "--no-cache", "-p", "org.yaml"])
         .output()
         .unwrap();
-    assert_eq!(
-        output.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&output.stdout)
-    );
+    assert_exit(&output, 0);
 }
 
 #[test]

@@ -3,6 +3,7 @@
 use serde_json::json;
 
 use super::{applied, apply, change, one_change, reads, settings_now, world, writes};
+use crate::common::assert_exit;
 
 const POLICY: &str = "version: 1
 repository: acme/katz-backend
@@ -201,12 +202,7 @@ fn export_writes_the_settings_the_export_plans_in_sync_and_state_reads_them() {
         .args(["export", "--no-cache", "-o", "exported.yaml"])
         .output()
         .unwrap();
-    assert_eq!(
-        output.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    assert_exit(&output, 0);
     let exported = std::fs::read_to_string(repo.dir.path().join("exported.yaml")).unwrap();
     assert!(
         exported.contains("settings:\n  merge_methods:\n  - squash\n")
@@ -218,12 +214,7 @@ fn export_writes_the_settings_the_export_plans_in_sync_and_state_reads_them() {
         .args(["plan", "--no-cache", "-p", "exported.yaml"])
         .output()
         .unwrap();
-    assert_eq!(
-        output.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&output.stdout)
-    );
+    assert_exit(&output, 0);
     // Offline: the policy against the exported file.
     repo.policy(POLICY);
     let output = repo
