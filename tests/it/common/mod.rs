@@ -44,7 +44,6 @@ pub fn fixture(relative: &str) -> PathBuf {
         .join(relative)
 }
 
-/// Returns the root `policy.yaml`, the flow this tool exists for.
 /// Returns the root `policy.yaml`, the flow this tool exists for, without its
 /// `requirements` (most tests are about configuration; `requirements.rs` and the tests
 /// that take `whole_flow_policy` judge them).
@@ -169,6 +168,19 @@ impl TestRepo {
             .unwrap()["required_pull_request_reviews"]["required_approving_review_count"] =
             json!(count);
         self.emu.reset(&seed).unwrap();
+    }
+
+    /// Runs `export --org ORG -o org.yaml`; returns the file's text and its parsed value.
+    pub fn export_org(&self, org: &str) -> (String, Value) {
+        let output = self
+            .cmd()
+            .args(["export", "--no-cache", "--org", org, "-o", "org.yaml"])
+            .output()
+            .unwrap();
+        assert_exit(&output, 0);
+        let text = std::fs::read_to_string(self.dir.path().join("org.yaml")).unwrap();
+        let exported = serde_saphyr::from_str(&text).unwrap();
+        (text, exported)
     }
 
     /// Returns `METHOD path` of each write.

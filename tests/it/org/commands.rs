@@ -38,14 +38,7 @@ fn export_org_writes_a_policy_that_plans_in_sync_for_every_repository() {
             ),
     );
     let repo = TestRepo::with(Emulator::start(seed));
-    let output = repo
-        .cmd()
-        .args(["export", "--no-cache", "--org", "acme", "-o", "org.yaml"])
-        .output()
-        .unwrap();
-    assert_exit(&output, 0);
-    let text = std::fs::read_to_string(repo.dir.path().join("org.yaml")).unwrap();
-    let exported: Value = serde_saphyr::from_str(&text).unwrap();
+    let (text, exported) = repo.export_org("acme");
     // Every repository protects main alike: it is shared; the rest is svc-search's own.
     assert!(
         exported["defaults"]["branches"]["main"].is_object(),
