@@ -28,7 +28,7 @@ pub fn check(policy: &OrgPolicy, properties: &OrgProperties) -> Vec<Problem> {
         for (property, value) in &definition.select.properties {
             let path = vec![
                 Segment::from("groups"),
-                group.into(),
+                group.as_str().into(),
                 "select".into(),
                 "properties".into(),
                 property.into(),

@@ -20,7 +20,40 @@ pub(super) struct Compiled {
 
 /// Returns the schema of `T` as a JSON value.
 pub(super) fn generate<T: JsonSchema>() -> Value {
-    schemars::schema_for!(T).to_value()
+    let mut schema = schemars::schema_for!(T).to_value();
+    keys_by_property_names(&mut schema);
+    schema
+}
+
+/// A mapping keyed by a name type says the key's rule as `propertyNames`, and its values in
+/// `additionalProperties`, as the rest of the schema does. (schemars writes such a mapping as
+/// `patternProperties` with nothing else allowed: one verdict, but an unknown key would be
+/// worded as unknown rather than as a name that breaks its rule.)
+fn keys_by_property_names(node: &mut Value) {
+    match node {
+        Value::Object(object) => {
+            let keyed = match object.get("patternProperties") {
+                Some(Value::Object(patterns))
+                    if patterns.len() == 1
+                        && object.get("additionalProperties") == Some(&Value::Bool(false)) =>
+                {
+                    patterns.iter().next().map(|(p, v)| (p.clone(), v.clone()))
+                }
+                _ => None,
+            };
+            if let Some((pattern, values)) = keyed {
+                object.shift_remove("patternProperties");
+                object.insert("additionalProperties".to_owned(), values);
+                object.insert(
+                    "propertyNames".to_owned(),
+                    serde_json::json!({ "pattern": pattern }),
+                );
+            }
+            object.values_mut().for_each(keys_by_property_names);
+        }
+        Value::Array(items) => items.iter_mut().for_each(keys_by_property_names),
+        _ => {}
+    }
 }
 
 /// Returns the schema of `T` as pretty JSON with a final newline.
