@@ -82,7 +82,7 @@ pub struct Select {
     /// Custom property values that must all match (for a multi-select property, the value
     /// must be one of the repository's).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub properties: BTreeMap<String, String>,
+    pub properties: BTreeMap<Text, String>,
 }
 
 /// What one layer of an organisation policy says about a repository: the sections of a

@@ -91,3 +91,47 @@ pub(super) fn compiled<T: JsonSchema + 'static>() -> Result<Arc<Compiled>, Strin
     }
     Ok(compiled)
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::Value;
+
+    use super::generate;
+    use crate::model::{OrgPolicy, RepoSettings};
+
+    /// Collects the path of every mapping (an object schema whose values are a schema) that
+    /// says nothing about its keys.
+    fn unruled_maps(node: &Value, path: &str, found: &mut Vec<String>) {
+        match node {
+            Value::Object(object) => {
+                if object
+                    .get("additionalProperties")
+                    .is_some_and(Value::is_object)
+                    && !object.contains_key("propertyNames")
+                {
+                    found.push(path.to_owned());
+                }
+                for (key, value) in object {
+                    unruled_maps(value, &format!("{path}/{key}"), found);
+                }
+            }
+            Value::Array(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    unruled_maps(item, &format!("{path}/{i}"), found);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Every mapping of a policy is keyed by names with a rule (a name type, whose pattern
+    /// the schema says as `propertyNames`): a key written anywhere keeps its rule.
+    #[test]
+    fn every_mapping_of_a_policy_says_the_rule_of_its_keys() {
+        for schema in [generate::<RepoSettings>(), generate::<OrgPolicy>()] {
+            let mut found = Vec::new();
+            unruled_maps(&schema, "#", &mut found);
+            assert_eq!(found, Vec::<String>::new());
+        }
+    }
+}

@@ -1,5 +1,6 @@
-//! The naming rules hold wherever a name is written: an organisation policy's group names
-//! and `repositories` entries, and an exception's `target`, in a repository policy and in
+//! The naming rules hold wherever a name is written: an organisation policy's group names,
+//! the custom properties its groups select by and its `repositories` entries, and an
+//! exception's `target`, in a repository policy and in
 //! every layer of an organisation's, each refused at its own line and key.
 
 use std::fs;
@@ -38,13 +39,14 @@ fn a_repository_entry_that_is_no_repository_name_is_refused_at_its_key() {
 }
 
 #[test]
-fn a_group_name_that_changes_how_output_reads_is_refused_at_its_key() {
-    let text = "version: 1\norganization: acme\ngroups:\n  \"svc\\u202E\":\n    select: { names: [\"svc-*\"] }\n";
+fn a_group_or_property_name_that_changes_how_output_reads_is_refused_at_its_key() {
+    let text = "version: 1\norganization: acme\ngroups:\n  \"svc\\u202E\":\n    select: { names: [\"svc-*\"] }\n  tier:\n    select: { properties: { \" \": critical } }\n";
     let (code, stderr) = validate(text);
     assert_eq!(code, Some(1), "{stderr}");
     insta::assert_snapshot!(stderr, @r"
     policy.yaml:4:3: invalid name `svc\u{202e}` in `groups`: `\u{202e}` is not allowed: control characters, line separators and bidirectional controls change how the name is shown
-    error: policy.yaml has 1 problem
+    policy.yaml:7:29: `groups.tier.select.properties` must not be empty or blank
+    error: policy.yaml has 2 problems
     ");
 }
 
