@@ -93,11 +93,7 @@ pub(super) async fn review_and_apply(
     if plan.in_sync() {
         return Ok(ExitStatus::Success);
     }
-    let applicable = plan
-        .changes
-        .iter()
-        .filter(|c| c.applicable && !c.excepted)
-        .count();
+    let applicable = plan.changes.iter().filter(|c| c.applies()).count();
     if applicable == 0 {
         writeln!(
             out,
@@ -159,11 +155,7 @@ pub(super) async fn execute_and_verify(
         context,
         org_rulesets,
     } = *reviewed;
-    let applicable = plan
-        .changes
-        .iter()
-        .filter(|c| c.applicable && !c.excepted)
-        .count();
+    let applicable = plan.changes.iter().filter(|c| c.applies()).count();
     let report = apply::execute_until(plan, repo, github, values, &|| interrupt.asked()).await;
     write_report(&report, out, err)?;
     if report.interrupted {
@@ -188,11 +180,7 @@ pub(super) async fn execute_and_verify(
     .await?;
     let mut remaining = diff::plan(&repo.to_string(), desired, &after, context);
     report.mark_refused(&mut remaining);
-    if remaining
-        .changes
-        .iter()
-        .any(|c| c.applicable && !c.excepted)
-    {
+    if remaining.changes.iter().any(crate::plan::Change::applies) {
         writeln!(out, "\nStill drifting after apply:")?;
         show(&remaining, render::Format::Text, ctx, out)?;
         return Err(
@@ -211,9 +199,9 @@ pub(super) async fn execute_and_verify(
         "Applied all that apply can; this drift remains:".to_owned(),
         |text, change| {
             text + "\n  ! "
-                + &change.address
+                + &change.address.to_string()
                 + ": "
-                + change.reason.as_deref().unwrap_or("cannot be applied")
+                + change.reason().unwrap_or("cannot be applied")
         },
     );
     Ok(Applied {
@@ -229,16 +217,15 @@ pub(super) fn refuse_missing_secret_values(plan: &Plan) -> Result<(), Error> {
         .changes
         .iter()
         .filter(|c| {
-            c.kind == crate::plan::ResourceKind::Secret
-                && c.action == crate::plan::Action::Create
-                && !c.applicable
+            c.kind() == crate::plan::ResourceKind::Secret && c.action == crate::plan::Action::Create
         })
-        .map(|c| {
-            format!(
+        .filter_map(|c| {
+            let refusal = c.refusal()?;
+            Some(format!(
                 "{}: {}",
                 c.address,
-                c.reason.as_deref().unwrap_or("no value")
-            )
+                refusal.0.as_deref().unwrap_or("no value")
+            ))
         })
         .collect();
     if missing.is_empty() {
@@ -260,7 +247,7 @@ impl ProcessSecrets {
         let values = plans
             .iter()
             .flat_map(|plan| &plan.changes)
-            .filter_map(|c| match &c.target {
+            .filter_map(|c| match c.target() {
                 Some(Target::Secret {
                     write: SecretWrite::Create { from_env },
                     ..

@@ -20,7 +20,8 @@ use crate::live::LiveState;
 use crate::model::ref_pattern::selects_branch;
 use crate::model::{Enforcement, RepoSettings, Ruleset, RulesetTarget};
 use crate::plan::{
-    Action, Change, Contradiction, FieldDiff, JudgedSetting, Plan, RequirementReport, ResourceKind,
+    Action, Address, Change, Contradiction, Disposition, FieldDiff, JudgedSetting, Plan,
+    RequirementReport,
 };
 use crate::policy::Dotted;
 
@@ -33,7 +34,7 @@ pub fn reports(desired: &RepoSettings, live: &LiveState) -> Vec<RequirementRepor
             let now = evidence(live, key);
             let (enforced, evaluate) = contributions(&now, &live.ids);
             RequirementReport {
-                address: format!("requirements.{key}"),
+                address: Address::Requirement(key.clone()).to_string(),
                 branch: now.branch.clone(),
                 settings: judge(requirement, &enforced, &evaluate, &live.ids)
                     .into_iter()
@@ -67,11 +68,11 @@ pub fn predicted(
     plan: &Plan,
     branch: &str,
 ) -> (BranchEvidence, BranchEvidence) {
-    let written: BTreeSet<&str> = plan
+    let written: BTreeSet<&Address> = plan
         .changes
         .iter()
-        .filter(|c| c.applicable && !c.excepted)
-        .map(|c| c.address.as_str())
+        .filter(|c| c.applies())
+        .map(|c| &c.address)
         .collect();
     let now = evidence(live, branch);
     let after = predict(desired, live, &now, &written);
@@ -87,12 +88,12 @@ pub fn diff(
     contradictions: &mut Vec<Contradiction>,
 ) {
     // What apply will write: the branches and rulesets of the changes before these.
-    let written: BTreeSet<String> = changes
+    let written: BTreeSet<Address> = changes
         .iter()
-        .filter(|c| c.applicable)
+        .filter(|c| c.applies())
         .map(|c| c.address.clone())
         .collect();
-    let written: BTreeSet<&str> = written.iter().map(String::as_str).collect();
+    let written: BTreeSet<&Address> = written.iter().collect();
     for (key, requirement) in &desired.requirements {
         let now = evidence(live, key);
         let after = predict(desired, live, &now, &written);
@@ -133,24 +134,20 @@ pub fn diff(
         } else {
             Action::Create
         };
-        let address = format!("requirements.{key}");
+        let address = Address::Requirement(key.clone());
         let change = if not_provided.is_empty() {
-            let mut change =
-                inapplicable(address, ResourceKind::Requirement, action, String::new());
-            change.applicable = true;
-            change.reason = None;
-            change.note = Some(
-                "apply meets it with the changes to the branches and rulesets it manages"
-                    .to_owned(),
-            );
-            change
-        } else {
-            inapplicable(
+            Change {
                 address,
-                ResourceKind::Requirement,
                 action,
-                not_provided.join("; "),
-            )
+                diffs: Vec::new(),
+                disposition: Disposition::Applicable(None),
+                note: Some(
+                    "apply meets it with the changes to the branches and rulesets it manages"
+                        .to_owned(),
+                ),
+            }
+        } else {
+            inapplicable(address, action, not_provided.join("; "))
         };
         changes.push(Change { diffs, ..change });
     }
@@ -240,10 +237,10 @@ pub(super) fn predict(
     desired: &RepoSettings,
     live: &LiveState,
     now: &BranchEvidence,
-    written: &BTreeSet<&str>,
+    written: &BTreeSet<&Address>,
 ) -> BranchEvidence {
     let branch = now.branch.as_str();
-    let classic = if written.contains(format!("branches.{branch}").as_str()) {
+    let classic = if written.contains(&Address::Branch(branch.to_owned())) {
         match desired.branches.get(branch) {
             Some(b) if b.protected => Classic::Protected(Box::new(b.clone())),
             // Its protection removed: unlisted and pruned, or `protected: false`.
@@ -252,7 +249,7 @@ pub(super) fn predict(
     } else {
         now.classic.clone()
     };
-    let rewritten = |name: &str| written.contains(format!("rulesets.{name}").as_str());
+    let rewritten = |name: &str| written.contains(&Address::Ruleset(name.to_owned()));
     let mut rulesets: Vec<AppliedRuleset> = now
         .rulesets
         .iter()
@@ -282,10 +279,10 @@ pub fn predicted_evidence(
     changes: &[Change],
     branch: &str,
 ) -> BranchEvidence {
-    let written: BTreeSet<&str> = changes
+    let written: BTreeSet<&Address> = changes
         .iter()
-        .filter(|c| c.applicable)
-        .map(|c| c.address.as_str())
+        .filter(|c| c.applies())
+        .map(|c| &c.address)
         .collect();
     let now = live
         .evidence

@@ -49,7 +49,7 @@ fn pinned(context: &str, app: Option<&str>, app_id: Option<i64>) -> RequiredChec
 fn addresses(plan: &Plan) -> Vec<(String, Action, bool)> {
     plan.changes
         .iter()
-        .map(|c| (c.address.clone(), c.action, c.applicable))
+        .map(|c| (c.address.to_string(), c.action, c.applies()))
         .collect()
 }
 
@@ -114,7 +114,7 @@ fn a_changed_setting_is_one_update_with_the_field_path() {
     assert_eq!(plan.changes.len(), 1);
     let change = &plan.changes[0];
     assert_eq!(
-        (change.address.as_str(), change.action),
+        (change.address.to_string().as_str(), change.action),
         ("branches.main", Action::Update)
     );
     assert_eq!(
@@ -194,10 +194,7 @@ fn a_missing_branch_is_drift_apply_cannot_fix() {
         addresses(&plan),
         vec![("branches.release".into(), Action::Create, false)]
     );
-    assert_eq!(
-        plan.changes[0].reason.as_deref(),
-        Some(REASON_BRANCH_MISSING)
-    );
+    assert_eq!(plan.changes[0].reason(), Some(REASON_BRANCH_MISSING));
 }
 
 #[test]
@@ -238,7 +235,7 @@ fn protected_false_removes_protection() {
         vec![("branches.legacy".into(), Action::Delete, true)]
     );
     assert!(matches!(
-        &plan.changes[0].target,
+        plan.changes[0].target(),
         Some(Target::BranchProtection {
             write: ProtectionWrite::Remove { handover: None },
             ..
@@ -301,7 +298,7 @@ fn a_new_environment_comes_before_its_patterns_secrets_and_variables() {
         plan.changes[0].diffs[0],
         FieldDiff::new("deployment_branches", Value::Null, json!(["main"]))
     );
-    assert_eq!(plan.changes[2].reason.as_deref(), Some(REASON_SECRET_VALUE));
+    assert_eq!(plan.changes[2].reason(), Some(REASON_SECRET_VALUE));
     assert_eq!(plan.summary().create, 5);
 }
 
@@ -338,7 +335,7 @@ fn deployment_patterns_are_diffed_as_a_set() {
         .insert(("prod".into(), pattern("old/*", RefType::Branch)), 7);
     let plan = plan("acme/x", &desired, &state);
     assert!(matches!(
-        plan.changes[1].target,
+        plan.changes[1].target(),
         Some(Target::DeploymentPattern {
             write: crate::plan::PatternWrite::Delete { id: 7 },
             ..
@@ -404,10 +401,10 @@ fn enabling_pull_requests_shows_only_what_is_not_a_default() {
         },
     );
     let plan = plan("acme/x", &desired, &LiveState::from_settings(live));
-    let paths: Vec<&str> = plan.changes[0]
+    let paths: Vec<String> = plan.changes[0]
         .diffs
         .iter()
-        .map(|d| d.path.as_str())
+        .map(|d| d.path.to_string())
         .collect();
     assert_eq!(paths, ["pull_request.required_approvals"]);
     assert!(plan.changes[0].diffs.iter().all(|d| d.live.is_null()));

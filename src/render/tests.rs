@@ -6,13 +6,14 @@ use super::{Format, render};
 
 mod guarded;
 
-use crate::plan::{Action, Change, FieldDiff, Plan, ResourceKind, Target};
+use crate::plan::{Action, Address, Change, Disposition, FieldDiff, Plan, ResourceKind, Target};
 use guarded::guarded;
 
 fn diff(path: &str, live: serde_json::Value, policy: serde_json::Value) -> FieldDiff {
     FieldDiff::new(path, live, policy)
 }
 
+/// An applicable change (weakening nothing unless a test says so).
 fn change(
     address: &str,
     kind: ResourceKind,
@@ -20,24 +21,19 @@ fn change(
     diffs: Vec<FieldDiff>,
     target: Option<Target>,
 ) -> Change {
+    let address = Address::parse(address).expect("a plan address");
+    assert_eq!(address.kind(), kind, "{address}");
     Change {
-        address: address.to_owned(),
-        kind,
+        address,
         action,
         diffs,
-        applicable: true,
-        reason: None,
-        excepted: false,
+        disposition: Disposition::Applicable(target),
         note: None,
-        lowers: false,
-        accepted: None,
-        target,
     }
 }
 
 fn inapplicable(mut change: Change, reason: &str) -> Change {
-    change.applicable = false;
-    change.reason = Some(reason.to_owned());
+    change.refuse(reason);
     change
 }
 
@@ -226,7 +222,7 @@ fn awkward() -> Plan {
             "reason with | pipe, `code`, *stars* and <html>\nsecond line",
         ),
         Change {
-            reason: None,
+            disposition: Disposition::Inapplicable(crate::plan::Refusal(None)),
             ..inapplicable(
                 change(
                     "branches.gone",
@@ -440,7 +436,7 @@ fn json_has_exactly_the_design_keys() {
         let mut summary = keys(&value["summary"]);
         summary.sort_unstable();
         let mut expected = vec!["create", "delete", "update"];
-        if plan.changes.iter().any(|c| c.excepted) {
+        if plan.changes.iter().any(Change::excepted) {
             expected.push("excepted");
         }
         expected.sort_unstable();
@@ -453,13 +449,13 @@ fn json_has_exactly_the_design_keys() {
             .zip(&plan.changes)
         {
             let mut expected = vec!["action", "address", "diffs", "kind"];
-            if !original.applicable {
+            if original.refusal().is_some() {
                 expected.extend(["applicable", "reason"]);
             }
             if original.note.is_some() {
                 expected.push("note");
             }
-            if original.excepted {
+            if original.excepted() {
                 expected.push("excepted");
             }
             if original.weakens() {
@@ -469,7 +465,7 @@ fn json_has_exactly_the_design_keys() {
             let mut found = keys(change);
             found.sort_unstable();
             assert_eq!(found, expected, "{change}");
-            if !original.applicable {
+            if original.refusal().is_some() {
                 assert_eq!(change["applicable"], false);
             }
             for (diff, field) in change["diffs"]
