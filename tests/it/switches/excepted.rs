@@ -22,9 +22,12 @@ exceptions:
 "
     .to_owned();
     for path in paths {
-        text.push_str(&format!(
-            "  - path: {path}\n    reason: \"INC-7: decided later\"\n    expires: 2026-12-28\n"
-        ));
+        text += &[
+            "  - path: ",
+            path,
+            "\n    reason: \"INC-7: decided later\"\n    expires: 2026-12-28\n",
+        ]
+        .concat();
     }
     text
 }
