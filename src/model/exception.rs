@@ -4,6 +4,8 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use crate::names::Text;
+
 /// One accepted drift.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -20,7 +22,7 @@ pub struct Exception {
     /// The target of the accepted finding, as the plan shows it: `branches.main`,
     /// `environments.production`, `rulesets.protect-main`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub target: Option<String>,
+    pub target: Option<Text>,
     /// The live value accepted, as the plan shows it; `any` (default) accepts every value.
     #[serde(default = "any", skip_serializing_if = "is_any")]
     pub allow: Value,
@@ -28,6 +30,15 @@ pub struct Exception {
     #[schemars(length(min = 1))]
     pub reason: String,
     /// Until when: a date (to the end of that day, UTC) or an RFC 3339 time.
+    pub expires: String,
+}
+
+/// An exception as a plan or a finding shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExceptionNote {
+    /// Why the drift is accepted.
+    pub reason: String,
+    /// Until when, as written in the policy.
     pub expires: String,
 }
 

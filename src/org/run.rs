@@ -99,7 +99,7 @@ pub async fn read_in_bulk(github: &RestReader, targets: &[Target]) -> graphql::B
         .filter(|t| !t.settings.branches.is_empty() || !t.settings.requirements.is_empty())
         .map(|t| t.repo.clone())
         .collect();
-    graphql::prefetch(github, &in_bulk).await
+    read::prefetch(github, &in_bulk).await
 }
 
 /// Plans every target, `concurrency` repositories at a time (the client's bound on requests

@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::{Address, SettingPath, Target};
+use super::{Address, ExceptionNote, SettingPath, Target};
 
 /// One resource that differs.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -171,15 +171,6 @@ pub struct FieldDiff {
     /// `weakening`'s to say (the JSON plan writes it as `weakens`).
     #[serde(skip)]
     pub lowers: bool,
-}
-
-/// An exception as the plan shows it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ExceptionNote {
-    /// Why the drift is accepted.
-    pub reason: String,
-    /// Until when, as written in the policy.
-    pub expires: String,
 }
 
 impl FieldDiff {

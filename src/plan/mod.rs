@@ -19,8 +19,9 @@ mod target;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+pub use crate::model::ExceptionNote;
 pub use address::{Address, SettingPath};
-pub use change::{Action, Change, Disposition, ExceptionNote, FieldDiff, Refusal, ResourceKind};
+pub use change::{Action, Change, Disposition, FieldDiff, Refusal, ResourceKind};
 pub use switches::{ActionsWrite, PermissionsPut, SecurityWrite, SettingsWrite, WorkflowPut};
 pub use target::{
     ActorKind, DeploymentMode, EnvironmentPut, EnvironmentWrite, Handover, PatternWrite,

@@ -22,7 +22,9 @@ use std::collections::BTreeSet;
 use serde_json::Value;
 
 use crate::model::DeploymentBranches;
-use crate::plan::{Action, Change, Disposition, FieldDiff, ResourceKind};
+use crate::plan::{
+    Action, Change, Disposition, FieldDiff, Handover, ProtectionWrite, ResourceKind, Target,
+};
 
 pub use refusal::{Weakening, listed, refusal};
 
@@ -177,7 +179,7 @@ pub fn settle(change: &mut Change) {
         Disposition::Inapplicable(_) | Disposition::Excepted { .. } => return,
     };
     let weakens = change.kind() != ResourceKind::Requirement
-        && !crate::diff::replaced_whole(change)
+        && !replaced_whole(change)
         && (whole
             || change
                 .diffs
@@ -205,6 +207,28 @@ pub fn diff_weakens(change: &Change, diff: &FieldDiff) -> bool {
 /// protection.
 fn setting_lowers(action: Action, diff: &FieldDiff) -> bool {
     action != Action::Create && diff.lowers && diff.excepted.is_none()
+}
+
+/// The handover of a classic protection removal, if rulesets protect the branch after it
+/// (`diff` works it out, DESIGN §14).
+pub fn handover_of(change: &Change) -> Option<&Handover> {
+    match change.target() {
+        Some(Target::BranchProtection {
+            write: ProtectionWrite::Remove {
+                handover: Some(handover),
+            },
+            ..
+        }) => Some(handover),
+        _ => None,
+    }
+}
+
+/// Returns true when a change removes classic protection that rulesets replace whole — those
+/// the plan writes first and those in force it leaves — every setting of the branch's
+/// effective protection, its lock, no bypass where it allowed none: a removal that lowers
+/// nothing.
+pub fn replaced_whole(change: &Change) -> bool {
+    handover_of(change).is_some_and(Handover::complete)
 }
 
 /// A count as a number (absent, `null` or not a number: 0).

@@ -6,7 +6,7 @@
 //! - `query`: the one query, checked against GitHub's schema by a test;
 //! - `answer`: its answer, typed, and each part as the REST answer it stands for.
 //!
-//! A [`RestReader`] made `with_bulk` answers from what was read in bulk the reads declared
+//! `read::bulk` sends the queries. A `RestReader` made `with_bulk` answers from what was read in bulk the reads declared
 //! answerable from it (a repository, a branch's classic protection) and sends every other
 //! read to REST, so the rest of the reader is unchanged and both ways give the same live
 //! model (a test holds them to it on every emulator world).
@@ -22,10 +22,8 @@ pub mod query;
 
 use std::collections::BTreeMap;
 
-use futures::future::join_all;
 use serde_json::Value;
 
-use super::rest::RestReader;
 use super::wire::account::Repository;
 use super::wire::protection::Protection;
 use crate::names::RepoName;
@@ -86,14 +84,15 @@ impl Bulk {
         self.known.is_empty()
     }
 
-    fn fall_back(&mut self, why: String) {
+    /// Notes why some repositories are read through REST, once.
+    pub(crate) fn fall_back(&mut self, why: String) {
         if !self.fallbacks.contains(&why) {
             self.fallbacks.push(why);
         }
     }
 
     /// Takes in one query's answer for `repos` (in alias order).
-    fn take(&mut self, repos: &[&RepoName], answer: &Value) {
+    pub(crate) fn take(&mut self, repos: &[&RepoName], answer: &Value) {
         self.queries += 1;
         if let Some(rate) = answer
             .pointer("/data/rateLimit")
@@ -131,7 +130,8 @@ impl Bulk {
     }
 }
 
-fn first_message(errors: Option<&Vec<Value>>) -> String {
+/// The first of GraphQL's error messages, escaped, as `: message` (or nothing).
+pub(crate) fn first_message(errors: Option<&Vec<Value>>) -> String {
     errors
         .and_then(|e| e.first())
         .and_then(|e| e.get("message"))
@@ -160,67 +160,6 @@ fn known(node: &RepositoryNode) -> Known {
     Known {
         repository: node.repository(),
         rules,
-    }
-}
-
-/// Reads `repos` in bulk, `query::BATCH` to a query. The first query goes alone: when
-/// the server has no GraphQL or refuses it, nothing more is asked and every read goes
-/// through REST. Then the rest go at once (the client bounds how many are in flight),
-/// as many as the points left allow.
-pub async fn prefetch(github: &RestReader, repos: &[RepoName]) -> Bulk {
-    let mut by_owner: BTreeMap<&str, Vec<&RepoName>> = BTreeMap::new();
-    for repo in repos {
-        by_owner.entry(repo.owner.as_str()).or_default().push(repo);
-    }
-    let batches: Vec<Vec<&RepoName>> = by_owner
-        .values()
-        .flat_map(|repos| repos.chunks(query::BATCH).map(<[_]>::to_vec))
-        .collect();
-    let mut bulk = Bulk::default();
-    let Some((first, rest)) = batches.split_first() else {
-        return bulk;
-    };
-    match ask(github, first).await {
-        Ok(answer) => bulk.take(first, &answer),
-        Err(why) => {
-            bulk.fall_back(why);
-            return bulk;
-        }
-    }
-    // Points each query costs, from the first; stop before what is left runs out.
-    let cost = bulk.points.max(1);
-    let affordable = bulk
-        .remaining
-        .map_or(0, |left| usize::try_from(left / cost).unwrap_or(usize::MAX));
-    let (sent, unsent) = rest.split_at(rest.len().min(affordable));
-    if !unsent.is_empty() {
-        bulk.fall_back(format!(
-            "GraphQL has {} points left this hour, too few for {} more queries: those repositories are read through REST",
-            bulk.remaining.unwrap_or(0),
-            unsent.len()
-        ));
-    }
-    let answers = join_all(sent.iter().map(|batch| ask(github, batch))).await;
-    for (batch, answer) in sent.iter().zip(answers) {
-        match answer {
-            Ok(answer) => bulk.take(batch, &answer),
-            Err(why) => bulk.fall_back(why),
-        }
-    }
-    bulk
-}
-
-/// Sends one query; `Err` says why its repositories are read through REST.
-async fn ask(github: &RestReader, repos: &[&RepoName]) -> Result<Value, String> {
-    let text = query::text(repos.len());
-    match github.graphql(&text, &query::variables(repos)).await {
-        Ok(Some(answer)) if answer.get("data").is_some_and(Value::is_object) => Ok(answer),
-        Ok(Some(answer)) => Err(format!(
-            "GraphQL refused the query{}; reading through REST",
-            first_message(answer.get("errors").and_then(Value::as_array))
-        )),
-        Ok(None) => Err("the server has no GraphQL API; reading through REST".into()),
-        Err(err) => Err(format!("GraphQL failed ({err}); reading through REST")),
     }
 }
 
