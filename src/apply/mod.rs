@@ -9,7 +9,7 @@
 use crate::github::write::{Refusal, SecretValues, perform, perform_switches};
 use crate::github::{ApiError, RestWriter};
 use crate::names::RepoName;
-use crate::plan::{Change, Plan, Target};
+use crate::plan::{Change, Disposition, Plan, Target};
 
 /// What happened to one change.
 #[derive(Debug)]
@@ -83,13 +83,18 @@ pub async fn execute_until(
     let mut stopped = false;
     let mut interrupted = false;
     for change in &plan.changes {
-        if !stopped && change.target.is_some() && change.applicable && !change.excepted && stop() {
+        if !stopped && change.target().is_some() && stop() {
             stopped = true;
             interrupted = true;
         }
-        let outcome = match (&change.target, change.applicable) {
-            _ if change.excepted => Outcome::Excepted,
-            (Some(target), true) if !stopped && is_switches(target) => {
+        let outcome = match &change.disposition {
+            Disposition::Excepted { .. } => Outcome::Excepted,
+            Disposition::Inapplicable(_) => Outcome::Inapplicable,
+            _ if stopped => Outcome::NotAttempted,
+            Disposition::Applicable(None) | Disposition::Weakening(None) => Outcome::NoWrite,
+            Disposition::Applicable(Some(target)) | Disposition::Weakening(Some(target))
+                if is_switches(target) =>
+            {
                 match perform_switches(github, repo, target).await {
                     Some(Ok(refusals)) if refusals.is_empty() => Outcome::Applied,
                     Some(Ok(refusals)) => Outcome::Refused(refusals),
@@ -100,7 +105,7 @@ pub async fn execute_until(
                     None => Outcome::NoWrite,
                 }
             }
-            (Some(target), true) if !stopped => {
+            Disposition::Applicable(Some(target)) | Disposition::Weakening(Some(target)) => {
                 match perform(github, repo, target, secrets).await {
                     Ok(mut more) => {
                         warnings.append(&mut more);
@@ -112,10 +117,6 @@ pub async fn execute_until(
                     }
                 }
             }
-            (None, true) if !stopped => Outcome::NoWrite,
-            (_, true) => Outcome::NotAttempted,
-            // No target, or one the plan says cannot be written.
-            _ => Outcome::Inapplicable,
         };
         outcomes.push((change.clone(), outcome));
     }
@@ -150,11 +151,9 @@ impl ApplyReport {
             for change in plan
                 .changes
                 .iter_mut()
-                .filter(|c| c.address == refused.address && c.applicable)
+                .filter(|c| c.address == refused.address && c.applies())
             {
-                change.applicable = false;
-                change.reason = Some(reason.clone());
-                change.target = None;
+                change.refuse(reason.clone());
             }
         }
     }

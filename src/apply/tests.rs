@@ -41,7 +41,10 @@ async fn an_empty_repository_gets_the_flow_in_plan_order_and_then_is_in_sync() {
     );
     // What is left cannot be applied: the secrets without a value source.
     let again = crate::testing::plan(&github, &policy, &values).await;
-    assert!(again.changes.iter().all(|c| !c.applicable), "{again:#?}");
+    assert!(
+        again.changes.iter().all(|c| c.refusal().is_some()),
+        "{again:#?}"
+    );
     assert_eq!(again.changes.len(), 4);
 }
 
@@ -62,7 +65,7 @@ async fn the_first_failure_stops_the_writes_and_the_report_accounts_for_every_ch
     );
     let report = execute(&plan, &github.repo(), &github.rest, &values).await;
     assert!(report.failed());
-    let words: Vec<(&str, &str)> = report
+    let words: Vec<(String, &str)> = report
         .outcomes
         .iter()
         .map(|(change, outcome)| {
@@ -75,16 +78,16 @@ async fn the_first_failure_stops_the_writes_and_the_report_accounts_for_every_ch
                 Outcome::Excepted => "excepted",
                 Outcome::Refused(_) => "refused",
             };
-            (change.address.as_str(), word)
+            (change.address.to_string(), word)
         })
         .collect();
     assert_eq!(
         &words[..4],
         [
-            ("branches.dev", "applied"),
-            ("branches.main", "applied"),
-            ("branches.stage", "applied"),
-            ("environments.production", "failed"),
+            ("branches.dev".to_owned(), "applied"),
+            ("branches.main".to_owned(), "applied"),
+            ("branches.stage".to_owned(), "applied"),
+            ("environments.production".to_owned(), "failed"),
         ]
     );
     assert!(
@@ -113,9 +116,10 @@ async fn writes_follow_targets_not_the_paths_people_read() {
             let mut plan = plan(&github, &policy, &values).await;
             if rename {
                 for change in &mut plan.changes {
-                    change.address = format!("renamed.{}", change.address);
+                    change.address =
+                        crate::plan::Address::Ruleset(format!("renamed.{}", change.address));
                     for diff in &mut change.diffs {
-                        diff.path = format!("x.{}", diff.path.to_uppercase());
+                        diff.path = format!("x.{}", diff.path.to_string().to_uppercase()).into();
                         diff.live = serde_json::Value::Null;
                     }
                 }
@@ -152,11 +156,11 @@ async fn an_empty_secret_value_is_never_uploaded() {
     empty.0.insert("STAGING_SSH_KEY".to_owned(), Vec::new());
     github.emu.clear_log();
     let report = execute(&plan, &github.repo(), &github.rest, &empty).await;
-    let failed: Vec<&str> = report
+    let failed: Vec<String> = report
         .outcomes
         .iter()
         .filter(|(_, o)| matches!(o, Outcome::Failed(_)))
-        .map(|(c, _)| c.address.as_str())
+        .map(|(c, _)| c.address.to_string())
         .collect();
     assert_eq!(failed, ["environments.staging.secrets.SSH_PRIVATE_KEY"]);
     assert!(

@@ -86,7 +86,8 @@ fn annotations_of(change: &Change, map: &SourceMap) -> Vec<(usize, String)> {
             .diffs
             .iter()
             .map(|diff| {
-                let (line, _) = layers.setting(map, &change.address, &diff.path);
+                let (line, _) =
+                    layers.setting(map, &change.address.to_string(), &diff.path.to_string());
                 let message = format!(
                     "{} {}: live {}, policy {}",
                     change.address,
@@ -104,10 +105,10 @@ fn annotations_of(change: &Change, map: &SourceMap) -> Vec<(usize, String)> {
         Action::Delete => "on GitHub but not in the policy",
     };
     let mut message = format!("{} is {verb}", change.address);
-    if let Some(reason) = &change.reason {
+    if let Some(reason) = change.reason() {
         let _ = write!(message, " ({reason}; apply cannot fix it)");
     }
-    let (line, _) = layers.resource(map, &change.address);
+    let (line, _) = layers.resource(map, &change.address.to_string());
     vec![(line, message)]
 }
 

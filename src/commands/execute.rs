@@ -54,11 +54,7 @@ pub(crate) async fn execute_and_verify(
         context,
         org_rulesets,
     } = *reviewed;
-    let applicable = plan
-        .changes
-        .iter()
-        .filter(|c| c.applicable && !c.excepted)
-        .count();
+    let applicable = plan.changes.iter().filter(|c| c.applies()).count();
     let report = apply::execute_until(plan, repo, github, values, &|| interrupt.asked()).await;
     write_report(&report, out, err)?;
     if report.interrupted {
@@ -83,11 +79,7 @@ pub(crate) async fn execute_and_verify(
     .await?;
     let mut remaining = diff::plan(&repo.to_string(), desired, &after, context);
     report.mark_refused(&mut remaining);
-    if remaining
-        .changes
-        .iter()
-        .any(|c| c.applicable && !c.excepted)
-    {
+    if remaining.changes.iter().any(crate::plan::Change::applies) {
         writeln!(out, "\nStill drifting after apply:")?;
         render::render(&remaining, render::Format::Text, ctx.color, out)?;
         return Err(
@@ -106,9 +98,9 @@ pub(crate) async fn execute_and_verify(
         "Applied all that apply can; this drift remains:".to_owned(),
         |text, change| {
             text + "\n  ! "
-                + &change.address
+                + &change.address.to_string()
                 + ": "
-                + change.reason.as_deref().unwrap_or("cannot be applied")
+                + change.reason().unwrap_or("cannot be applied")
         },
     );
     Ok(Applied {
@@ -124,16 +116,15 @@ pub(crate) fn refuse_missing_secret_values(plan: &Plan) -> Result<(), Error> {
         .changes
         .iter()
         .filter(|c| {
-            c.kind == crate::plan::ResourceKind::Secret
-                && c.action == crate::plan::Action::Create
-                && !c.applicable
+            c.kind() == crate::plan::ResourceKind::Secret && c.action == crate::plan::Action::Create
         })
-        .map(|c| {
-            format!(
+        .filter_map(|c| {
+            let refusal = c.refusal()?;
+            Some(format!(
                 "{}: {}",
                 c.address,
-                c.reason.as_deref().unwrap_or("no value")
-            )
+                refusal.0.as_deref().unwrap_or("no value")
+            ))
         })
         .collect();
     if missing.is_empty() {

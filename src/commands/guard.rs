@@ -4,7 +4,7 @@
 //! at the setting that lowers it.
 
 use crate::error::Error;
-use crate::plan::{Contradiction, Plan};
+use crate::plan::{Address, Contradiction, Plan};
 use crate::policy::{Dotted, Located, Segment};
 use crate::untrusted::escape;
 
@@ -55,13 +55,13 @@ pub fn lines(
 
 /// The requirement's own path: `requirements.KEY.SETTING`.
 fn requirement_path(found: &Contradiction) -> Vec<Segment> {
-    let key = found
-        .address
-        .strip_prefix("requirements.")
-        .unwrap_or(&found.address);
+    let key = match &found.address {
+        Address::Requirement(key) => key.clone(),
+        other => other.to_string(),
+    };
     vec![
         "requirements".into(),
-        key.into(),
+        key.as_str().into(),
         found.setting.as_str().into(),
     ]
 }

@@ -31,7 +31,7 @@ impl ProcessSecrets {
             plans
                 .iter()
                 .flat_map(|plan| &plan.changes)
-                .filter_map(|c| match &c.target {
+                .filter_map(|c| match c.target() {
                     Some(Target::Secret {
                         write: SecretWrite::Create { from_env },
                         ..

@@ -119,7 +119,8 @@ pub fn write(
                         .changes
                         .iter()
                         .map(|change| {
-                            let (line, column) = one.layers.resource(source.map, &change.address);
+                            let (line, column) =
+                                one.layers.resource(source.map, &change.address.to_string());
                             Location {
                                 uri: uri.clone(),
                                 line,

@@ -36,11 +36,7 @@ pub(crate) async fn review_and_apply(
     if plan.in_sync() {
         return Ok(ExitStatus::Success);
     }
-    let applicable = plan
-        .changes
-        .iter()
-        .filter(|c| c.applicable && !c.excepted)
-        .count();
+    let applicable = plan.changes.iter().filter(|c| c.applies()).count();
     if applicable == 0 {
         writeln!(
             out,

@@ -247,8 +247,7 @@ fn refuse_unset_values(plan: &Plan) -> Result<(), Error> {
     let unset: Vec<String> = plan
         .changes
         .iter()
-        .filter(|change| !change.excepted)
-        .filter_map(|change| match &change.target {
+        .filter_map(|change| match change.target() {
             Some(Target::Secret {
                 write: SecretWrite::Create { from_env },
                 ..

@@ -8,13 +8,17 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::{Value, json};
 
+mod held;
+
+pub(super) use held::held;
+
 use super::leaves::{self, Leaves};
 use super::{SecretSources, Unresolved, change, inapplicable};
 use crate::live::{Identities, LiveState};
 use crate::model::{DeploymentBranches, DeploymentPattern, Environment, RepoSettings, Reviewer};
 use crate::plan::{
-    Action, Change, DeploymentMode, EnvironmentPut, EnvironmentWrite, FieldDiff, PatternWrite,
-    ResourceKind, ReviewerId, ReviewerKind, SecretWrite, Target, VariableWrite,
+    Action, Address, Change, DeploymentMode, Disposition, EnvironmentPut, EnvironmentWrite,
+    FieldDiff, PatternWrite, ReviewerId, ReviewerKind, SecretWrite, Target, VariableWrite,
 };
 use crate::weakening::{self, Protects};
 
@@ -53,8 +57,7 @@ pub fn diff(
                 write: EnvironmentWrite::Put(put),
             });
             changes.push(change(
-                format!("environments.{name}"),
-                ResourceKind::Environment,
+                Address::Environment(name.clone()),
                 action,
                 diffs,
                 target,
@@ -75,8 +78,7 @@ pub fn diff(
                     write: EnvironmentWrite::Delete,
                 });
                 changes.push(change(
-                    format!("environments.{name}"),
-                    ResourceKind::Environment,
+                    Address::Environment((*name).clone()),
                     Action::Delete,
                     diffs,
                     target,
@@ -231,8 +233,10 @@ fn diff_patterns(
         DeploymentBranches::Custom(patterns) => patterns.iter().collect(),
         _ => BTreeSet::new(),
     };
-    let address =
-        |pattern: &DeploymentPattern| format!("environments.{name}.deployment_branches.{pattern}");
+    let address = |pattern: &DeploymentPattern| Address::DeploymentPattern {
+        environment: name.to_owned(),
+        pattern: pattern.to_string(),
+    };
     let target = |write| Target::DeploymentPattern {
         environment: name.to_owned(),
         write,
@@ -241,12 +245,13 @@ fn diff_patterns(
         let write = PatternWrite::Create((*pattern).clone());
         let mut created = change(
             address(pattern),
-            ResourceKind::DeploymentBranchPolicy,
             Action::Create,
             Vec::new(),
             Ok(target(write)),
         );
-        created.lowers = weakening::pattern_added_lowers(&have.deployment_branches);
+        if weakening::pattern_added_lowers(&have.deployment_branches) {
+            created.disposition = Disposition::Weakening(created.target().cloned());
+        }
         changes.push(created);
     }
     for pattern in existing.difference(&wanted) {
@@ -254,13 +259,7 @@ fn diff_patterns(
             .pattern_id(name, pattern)
             .map(|id| target(PatternWrite::Delete { id }))
             .ok_or_else(|| Unresolved::new(format!("deployment pattern `{pattern}`"), &live.ids));
-        changes.push(change(
-            address(pattern),
-            ResourceKind::DeploymentBranchPolicy,
-            Action::Delete,
-            Vec::new(),
-            write,
-        ));
+        changes.push(change(address(pattern), Action::Delete, Vec::new(), write));
     }
 }
 
@@ -290,17 +289,14 @@ fn diff_secrets(
         if existing.contains(&secret.to_uppercase()) {
             continue;
         }
-        let address = format!("environments.{name}.secrets.{secret}");
+        let address = Address::Secret {
+            environment: name.to_owned(),
+            name: (*secret).to_owned(),
+        };
         let created = match from_env {
-            None => inapplicable(
-                address,
-                ResourceKind::Secret,
-                Action::Create,
-                REASON_SECRET_VALUE.to_owned(),
-            ),
+            None => inapplicable(address, Action::Create, REASON_SECRET_VALUE.to_owned()),
             Some(var) if !sources.has(var) => inapplicable(
                 address,
-                ResourceKind::Secret,
                 Action::Create,
                 format!(
                     "environment variable `{var}` is not set (or is empty) where this plan ran; apply takes the secret's value from it"
@@ -312,7 +308,6 @@ fn diff_secrets(
                 };
                 let mut created = change(
                     address,
-                    ResourceKind::Secret,
                     Action::Create,
                     Vec::new(),
                     Ok(target(secret, write)),
@@ -326,10 +321,12 @@ fn diff_secrets(
     if prune {
         let wanted: BTreeSet<String> = wanted.keys().map(|s| s.to_uppercase()).collect();
         for secret in existing.iter().filter(|s| !wanted.contains(*s)) {
-            let address = format!("environments.{name}.secrets.{secret}");
+            let address = Address::Secret {
+                environment: name.to_owned(),
+                name: secret.clone(),
+            };
             changes.push(change(
                 address,
-                ResourceKind::Secret,
                 Action::Delete,
                 Vec::new(),
                 Ok(target(secret, SecretWrite::Delete)),
@@ -363,8 +360,10 @@ fn diff_variables(
                 write,
             };
             changes.push(change(
-                format!("environments.{name}.variables.{variable}"),
-                ResourceKind::Variable,
+                Address::Variable {
+                    environment: name.to_owned(),
+                    name: variable.to_owned(),
+                },
                 action,
                 diffs,
                 Ok(target),

@@ -13,7 +13,7 @@ use std::collections::BTreeSet;
 use crate::effective::{Check, Contribution, Judged, Verdict, contributions, judge};
 use crate::live::{Identities, LiveState, Source};
 use crate::model::{Enforcement, RepoSettings, Requirement};
-use crate::plan::Contradiction;
+use crate::plan::{Address, Contradiction};
 use crate::policy::Segment;
 
 /// What was judged of one requirement, live and as `apply` would leave it.
@@ -39,7 +39,7 @@ pub(super) fn contradiction(
     live: &LiveState,
 ) -> Contradiction {
     Contradiction {
-        address: format!("requirements.{}", judged.key),
+        address: Address::Requirement(judged.key.to_owned()),
         branch: judged.branch.to_owned(),
         setting: now.setting.to_owned(),
         floor: now.policy.clone(),
@@ -205,10 +205,10 @@ pub struct Shortfall {
 pub fn shortfalls(desired: &RepoSettings) -> Vec<Shortfall> {
     let live = LiveState::from_settings(RepoSettings::empty());
     // Offline, every branch and ruleset of the policy counts as written.
-    let written: Vec<String> = (desired.branches.keys().map(|b| format!("branches.{b}")))
-        .chain(desired.rulesets.keys().map(|r| format!("rulesets.{r}")))
+    let written: Vec<Address> = (desired.branches.keys().cloned().map(Address::Branch))
+        .chain(desired.rulesets.keys().cloned().map(Address::Ruleset))
         .collect();
-    let written: BTreeSet<&str> = written.iter().map(String::as_str).collect();
+    let written: BTreeSet<&Address> = written.iter().collect();
     let mut found = Vec::new();
     for (key, requirement) in &desired.requirements {
         if key.starts_with('~') || !desired.branches.contains_key(key) {

@@ -9,8 +9,8 @@ use crate::effective::cover;
 use crate::live::{AppliedRuleset, LiveState, Source};
 use crate::model::{Enforcement, RepoSettings, RequiredCheck, Rules, Ruleset, RulesetTarget};
 use crate::plan::{
-    Action, Change, Handover, ProtectionWrite, ResourceKind, RulesetPut, RulesetWrite, Target,
-    Unread,
+    Action, Address, Change, Handover, ProtectionWrite, ResourceKind, RulesetPut, RulesetWrite,
+    Target, Unread,
 };
 use crate::untrusted::quote;
 use crate::weakening::handover_of;
@@ -36,14 +36,18 @@ pub fn hand_over(desired: &RepoSettings, live: &LiveState, changes: &mut Vec<Cha
     let successors = successors(desired, changes);
     let touched: Vec<String> = changes
         .iter()
-        .filter(|c| c.kind == ResourceKind::Ruleset)
-        .filter_map(|c| c.address.strip_prefix("rulesets.").map(str::to_owned))
+        .filter_map(|c| match &c.address {
+            Address::Ruleset(name) => Some(name.clone()),
+            _ => None,
+        })
         .collect();
+    // Removals that wait for a ruleset apply cannot write: refused once they are in place.
+    let mut waiting = Vec::new();
     for change in changes.iter_mut() {
         let Some(Target::BranchProtection {
             branch,
             write: ProtectionWrite::Remove { handover },
-        }) = &mut change.target
+        }) = change.target_mut()
         else {
             continue;
         };
@@ -74,33 +78,39 @@ pub fn hand_over(desired: &RepoSettings, live: &LiveState, changes: &mut Vec<Cha
             );
         let names: Vec<String> = taking.iter().map(|s| s.name.clone()).collect();
         let in_force: Vec<String> = staying.iter().map(|r| r.source.to_string()).collect();
-        change.note = Some(note(&names, &in_force, &lacks));
-        if let Some((name, why)) = taking
-            .iter()
-            .find_map(|s| s.unwritable.as_ref().map(|why| (&s.name, why)))
-        {
-            change.applicable = false;
-            change.reason = Some(format!(
-                "it waits for ruleset {}, which apply cannot write ({why})",
-                quote(name)
-            ));
-        }
+        let note = note(&names, &in_force, &lacks);
         *handover = Some(Box::new(Handover {
             rulesets: names,
             rules: taking.iter().map(|s| s.rules.clone()).collect(),
             in_force,
             lacks,
         }));
+        change.note = Some(note);
+        if let Some((name, why)) = taking
+            .iter()
+            .find_map(|s| s.unwritable.as_ref().map(|why| (&s.name, why)))
+        {
+            let reason = format!(
+                "it waits for ruleset {}, which apply cannot write ({why})",
+                quote(name)
+            );
+            waiting.push((change.address.clone(), reason));
+        }
     }
     let (handed, mut rest): (Vec<Change>, Vec<Change>) = std::mem::take(changes)
         .into_iter()
         .partition(|c| handover_of(c).is_some_and(|h| !h.rulesets.is_empty()));
     let after = rest
         .iter()
-        .rposition(|c| c.kind == ResourceKind::Ruleset)
+        .rposition(|c| c.kind() == ResourceKind::Ruleset)
         .map_or(rest.len(), |i| i + 1);
     rest.splice(after..after, handed);
     *changes = rest;
+    for (address, reason) in waiting {
+        for change in changes.iter_mut().filter(|c| c.address == address) {
+            change.refuse(reason.clone());
+        }
+    }
 }
 
 /// The active rulesets that apply to the branch now and that the plan does not touch: they
@@ -125,7 +135,7 @@ fn in_force(live: &LiveState, branch: &str, touched: &[String]) -> Vec<AppliedRu
         .map(|mut r| {
             let hidden = repository(&r.source).is_some_and(|name| {
                 live.gaps.iter().any(|gap| {
-                    gap.address == format!("rulesets.{name}") && gap.what == Unread::Bypass
+                    gap.address == Address::Ruleset(name.clone()) && gap.what == Unread::Bypass
                 })
             });
             if hidden {
@@ -167,15 +177,17 @@ fn note(written: &[String], in_force: &[String], lacks: &[String]) -> String {
 fn successors(desired: &RepoSettings, changes: &[Change]) -> Vec<Successor> {
     changes
         .iter()
-        .filter(|c| c.kind == ResourceKind::Ruleset && c.action != Action::Delete)
+        .filter(|c| c.action != Action::Delete)
         .filter_map(|c| {
-            let name = c.address.strip_prefix("rulesets.")?;
+            let Address::Ruleset(name) = &c.address else {
+                return None;
+            };
             let ruleset = desired.rulesets.get(name)?;
             if ruleset.enforcement != Enforcement::Active || ruleset.target != RulesetTarget::Branch
             {
                 return None;
             }
-            let rules = match &c.target {
+            let rules = match c.target() {
                 Some(Target::Ruleset {
                     write: RulesetWrite::Create(put) | RulesetWrite::Update { put, .. },
                     ..
@@ -184,11 +196,12 @@ fn successors(desired: &RepoSettings, changes: &[Change]) -> Vec<Successor> {
                 _ => ruleset.rules.clone(),
             };
             Some(Successor {
-                name: name.to_owned(),
+                name: name.clone(),
                 ruleset: ruleset.clone(),
                 rules,
-                unwritable: (!c.applicable).then(|| {
-                    c.reason
+                unwritable: c.refusal().map(|refusal| {
+                    refusal
+                        .0
                         .clone()
                         .unwrap_or_else(|| "it cannot be applied".to_owned())
                 }),

@@ -1,4 +1,4 @@
-//! Settings flattened into leaves — `(dotted path, JSON value)` pairs in policy terms — and
+//! Settings flattened into leaves — `(setting path, JSON value)` pairs in policy terms — and
 //! compared path by path into the `FieldDiff`s a person reads.
 //!
 //! This is the display side of a diff only: nothing that writes reads these paths (each
@@ -12,7 +12,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
 
-use crate::plan::FieldDiff;
+use crate::plan::{FieldDiff, SettingPath};
 use crate::weakening::{self, Protects, Side};
 
 /// One setting: where it is, its value, and GitHub's default for it (a setting missing on
@@ -20,8 +20,8 @@ use crate::weakening::{self, Protects, Side};
 /// is off, or a resource that does not exist yet).
 #[derive(Debug, Clone)]
 pub struct Leaf {
-    /// Dotted path from the resource, e.g. `pull_request.required_approvals`.
-    pub path: String,
+    /// The setting, from the resource, e.g. `pull_request.required_approvals`.
+    pub path: SettingPath,
     /// The value.
     pub value: Value,
     /// GitHub's default, if the setting has one.
@@ -48,7 +48,7 @@ impl Leaves {
     /// Adds a setting with a default, and how it protects.
     pub fn setting(
         &mut self,
-        path: impl Into<String>,
+        path: impl Into<SettingPath>,
         value: Value,
         default: Value,
         protects: Protects,
@@ -63,7 +63,7 @@ impl Leaves {
 
     /// Adds a section's presence (`pull_request: required`), which protects; shown only when
     /// none of the section's own settings shows a difference.
-    pub fn presence(&mut self, path: impl Into<String>, word: &str) {
+    pub fn presence(&mut self, path: impl Into<SettingPath>, word: &str) {
         self.0.push(Leaf {
             path: path.into(),
             value: Value::String(word.to_owned()),
@@ -75,7 +75,7 @@ impl Leaves {
     /// Adds a set of names, lower-cased, sorted and deduplicated; default empty.
     pub fn name_set<'a>(
         &mut self,
-        path: impl Into<String>,
+        path: impl Into<SettingPath>,
         names: impl IntoIterator<Item = &'a String>,
         protects: Protects,
     ) {
@@ -91,17 +91,17 @@ impl Leaves {
 
 /// Compares two sides' leaves; the policy's order wins, then live-only paths.
 pub fn compare(live: &Leaves, policy: &Leaves) -> Vec<FieldDiff> {
-    let live_map: BTreeMap<&str, &Leaf> = live.0.iter().map(|l| (l.path.as_str(), l)).collect();
-    let policy_map: BTreeMap<&str, &Leaf> = policy.0.iter().map(|l| (l.path.as_str(), l)).collect();
+    let live_map: BTreeMap<&SettingPath, &Leaf> = live.0.iter().map(|l| (&l.path, l)).collect();
+    let policy_map: BTreeMap<&SettingPath, &Leaf> = policy.0.iter().map(|l| (&l.path, l)).collect();
     let mut diffs = Vec::new();
     let mut presences = Vec::new();
     let mut seen = BTreeSet::new();
     for leaf in policy.0.iter().chain(&live.0) {
-        if !seen.insert(leaf.path.as_str()) {
+        if !seen.insert(&leaf.path) {
             continue;
         }
-        let live_leaf = live_map.get(leaf.path.as_str()).copied();
-        let policy_leaf = policy_map.get(leaf.path.as_str()).copied();
+        let live_leaf = live_map.get(&leaf.path).copied();
+        let policy_leaf = policy_map.get(&leaf.path).copied();
         let have = live_leaf.map(|l| &l.value);
         let want = policy_leaf.map(|l| &l.value);
         if have == want {
@@ -128,15 +128,12 @@ pub fn compare(live: &Leaves, policy: &Leaves) -> Vec<FieldDiff> {
         diffs.push(diff);
     }
     // A section's presence says nothing more once one of its settings is shown.
-    let shown: Vec<String> = diffs.iter().map(|d| d.path.clone()).collect();
+    let shown: Vec<SettingPath> = diffs.iter().map(|d| d.path.clone()).collect();
     let mut index = 0;
     diffs.retain(|diff| {
         let is_presence = presences.contains(&index);
         index += 1;
-        !is_presence
-            || !shown
-                .iter()
-                .any(|p| p.starts_with(&format!("{}.", diff.path)))
+        !is_presence || !shown.iter().any(|path| path.is_inside(&diff.path))
     });
     diffs
 }

@@ -2,44 +2,44 @@
 //! that lists every resource, drifting or not (JUnit's test cases), is made of.
 
 use crate::model::{DeploymentBranches, RepoSettings};
-use crate::plan::ResourceKind;
+use crate::plan::Address;
 
 /// Returns every resource the policy manages, in the plan's order of sections: branches,
 /// rulesets, requirements, then each environment with its deployment patterns, secrets and
 /// variables. Resources the policy only prunes are not listed (nothing names them).
-pub fn managed_resources(policy: &RepoSettings) -> Vec<(String, ResourceKind)> {
-    let mut resources = Vec::new();
-    for name in policy.branches.keys() {
-        resources.push((format!("branches.{name}"), ResourceKind::BranchProtection));
-    }
-    for name in policy.rulesets.keys() {
-        resources.push((format!("rulesets.{name}"), ResourceKind::Ruleset));
-    }
-    for key in policy.requirements.keys() {
-        resources.push((format!("requirements.{key}"), ResourceKind::Requirement));
-    }
+pub fn managed_resources(policy: &RepoSettings) -> Vec<Address> {
+    let mut resources: Vec<Address> = (policy.branches.keys().cloned().map(Address::Branch))
+        .chain(policy.rulesets.keys().cloned().map(Address::Ruleset))
+        .chain(
+            policy
+                .requirements
+                .keys()
+                .cloned()
+                .map(Address::Requirement),
+        )
+        .collect();
     for (name, environment) in &policy.environments {
-        resources.push((format!("environments.{name}"), ResourceKind::Environment));
+        let environment_name = || name.clone();
+        resources.push(Address::Environment(environment_name()));
         if let DeploymentBranches::Custom(patterns) = &environment.deployment_branches {
-            for pattern in patterns {
-                resources.push((
-                    format!("environments.{name}.deployment_branches.{pattern}"),
-                    ResourceKind::DeploymentBranchPolicy,
-                ));
-            }
+            resources.extend(patterns.iter().map(|pattern| Address::DeploymentPattern {
+                environment: environment_name(),
+                pattern: pattern.to_string(),
+            }));
         }
-        for secret in &environment.secrets {
-            resources.push((
-                format!("environments.{name}.secrets.{}", secret.name),
-                ResourceKind::Secret,
-            ));
-        }
-        for variable in environment.variables.keys() {
-            resources.push((
-                format!("environments.{name}.variables.{variable}"),
-                ResourceKind::Variable,
-            ));
-        }
+        resources.extend(environment.secrets.iter().map(|secret| Address::Secret {
+            environment: environment_name(),
+            name: secret.name.clone(),
+        }));
+        resources.extend(
+            environment
+                .variables
+                .keys()
+                .map(|variable| Address::Variable {
+                    environment: environment_name(),
+                    name: variable.clone(),
+                }),
+        );
     }
     resources
 }
@@ -66,8 +66,8 @@ environments:
         )
         .unwrap();
         let addresses: Vec<String> = managed_resources(&policy)
-            .into_iter()
-            .map(|(address, _)| address)
+            .iter()
+            .map(ToString::to_string)
             .collect();
         assert_eq!(
             addresses,

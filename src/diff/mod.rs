@@ -25,7 +25,7 @@ use std::collections::BTreeSet;
 
 use crate::live::LiveState;
 use crate::model::RepoSettings;
-use crate::plan::{Action, Change, FieldDiff, Plan, ResourceKind, Target};
+use crate::plan::{Action, Address, Change, Disposition, FieldDiff, Plan, Target};
 
 pub use branch::REASON_BRANCH_MISSING;
 pub use environment::REASON_SECRET_VALUE;
@@ -80,7 +80,7 @@ pub fn plan(repository: &str, desired: &RepoSettings, live: &LiveState, context:
     if !desired.exceptions.is_empty() {
         let warnings = crate::exceptions::mark::mark(&mut plan, desired, context.now);
         plan.warnings.extend(warnings);
-        exceptions::withhold(&mut plan, desired, live, &context.sources);
+        exceptions::withhold(&mut plan, desired, live);
         // A setting an exception holds at its live value lowers nothing.
         let held: BTreeSet<String> = plan
             .changes
@@ -100,6 +100,9 @@ pub fn plan(repository: &str, desired: &RepoSettings, live: &LiveState, context:
                     .iter()
                     .all(|path| held.contains(&crate::policy::Dotted(path).to_string()))
         });
+    }
+    for change in &mut plan.changes {
+        crate::weakening::settle(change);
     }
     plan
 }
@@ -134,7 +137,7 @@ fn compare(
 fn gap_warning(gap: &crate::plan::Gap) -> String {
     format!(
         "{}: GitHub hides its {} from this token, so they are not compared (the token needs \"{}\")",
-        crate::untrusted::escape(&gap.address),
+        crate::untrusted::escape(&gap.address.to_string()),
         gap.what.words(),
         gap.permission
     )
@@ -160,48 +163,45 @@ impl Unresolved {
 }
 
 /// Returns a change; one whose target could not be resolved is not applicable, saying why.
+/// One that lowers protection as a whole is marked weakening (see `Disposition::Weakening`).
 fn change(
-    address: String,
-    kind: ResourceKind,
+    address: Address,
     action: Action,
     diffs: Vec<FieldDiff>,
     target: Result<Target, Unresolved>,
 ) -> Change {
-    let (target, applicable, reason) = match target {
-        Ok(target) => (Some(target), true, None),
-        Err(Unresolved { offline: true, .. }) => (None, true, None),
+    let target = match target {
+        Ok(target) => Some(target),
+        Err(Unresolved { offline: true, .. }) => None,
         Err(Unresolved { what, .. }) => {
-            (None, false, Some(format!("the id of {what} is not known")))
+            let reason = format!("the id of {what} is not known");
+            return Change {
+                diffs,
+                ..inapplicable(address, action, reason)
+            };
         }
     };
+    let disposition = if crate::weakening::whole_change_lowers(address.kind(), action) {
+        Disposition::Weakening(target)
+    } else {
+        Disposition::Applicable(target)
+    };
     Change {
-        lowers: crate::weakening::whole_change_lowers(kind, action),
         address,
-        kind,
         action,
         diffs,
-        applicable,
-        reason,
-        excepted: false,
+        disposition,
         note: None,
-        accepted: None,
-        target,
     }
 }
 
 /// Returns a change `apply` cannot make, saying why.
-fn inapplicable(address: String, kind: ResourceKind, action: Action, reason: String) -> Change {
+fn inapplicable(address: Address, action: Action, reason: String) -> Change {
     Change {
         address,
-        kind,
         action,
         diffs: Vec::new(),
-        applicable: false,
-        reason: Some(reason),
-        excepted: false,
+        disposition: Disposition::Inapplicable(crate::plan::Refusal(Some(reason))),
         note: None,
-        lowers: false,
-        accepted: None,
-        target: None,
     }
 }

@@ -12,7 +12,7 @@ use std::collections::BTreeSet;
 use crate::live::{AppliedRuleset, BranchEvidence, Classic, LiveState, Source};
 use crate::model::ref_pattern::selects_branch;
 use crate::model::{Enforcement, RepoSettings, Ruleset, RulesetTarget};
-use crate::plan::{Change, Plan};
+use crate::plan::{Address, Change, Plan};
 
 /// Returns the live evidence of the branch a requirement key names.
 pub(super) fn evidence(live: &LiveState, key: &str) -> BranchEvidence {
@@ -31,11 +31,11 @@ pub fn predicted(
     plan: &Plan,
     branch: &str,
 ) -> (BranchEvidence, BranchEvidence) {
-    let written: BTreeSet<&str> = plan
+    let written: BTreeSet<&Address> = plan
         .changes
         .iter()
-        .filter(|c| c.applicable && !c.excepted)
-        .map(|c| c.address.as_str())
+        .filter(|c| c.applies())
+        .map(|c| &c.address)
         .collect();
     let now = evidence(live, branch);
     let after = predict(desired, live, &now, &written);
@@ -50,10 +50,10 @@ pub fn predicted_evidence(
     changes: &[Change],
     branch: &str,
 ) -> BranchEvidence {
-    let written: BTreeSet<&str> = changes
+    let written: BTreeSet<&Address> = changes
         .iter()
-        .filter(|c| c.applicable)
-        .map(|c| c.address.as_str())
+        .filter(|c| c.applies())
+        .map(|c| &c.address)
         .collect();
     let now = live
         .evidence
@@ -104,10 +104,10 @@ pub(super) fn predict(
     desired: &RepoSettings,
     live: &LiveState,
     now: &BranchEvidence,
-    written: &BTreeSet<&str>,
+    written: &BTreeSet<&Address>,
 ) -> BranchEvidence {
     let branch = now.branch.as_str();
-    let classic = if written.contains(format!("branches.{branch}").as_str()) {
+    let classic = if written.contains(&Address::Branch(branch.to_owned())) {
         match desired.branches.get(branch) {
             Some(b) if b.protected => Classic::Protected(Box::new(b.clone())),
             // Its protection removed: unlisted and pruned, or `protected: false`.
@@ -116,7 +116,7 @@ pub(super) fn predict(
     } else {
         now.classic.clone()
     };
-    let rewritten = |name: &str| written.contains(format!("rulesets.{name}").as_str());
+    let rewritten = |name: &str| written.contains(&Address::Ruleset(name.to_owned()));
     let mut rulesets: Vec<AppliedRuleset> = now
         .rulesets
         .iter()

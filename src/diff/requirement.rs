@@ -14,7 +14,8 @@ use crate::effective::{Judged, Verdict, contributions, judge};
 use crate::live::LiveState;
 use crate::model::RepoSettings;
 use crate::plan::{
-    Action, Change, Contradiction, FieldDiff, JudgedSetting, RequirementReport, ResourceKind,
+    Action, Address, Change, Contradiction, Disposition, FieldDiff, JudgedSetting,
+    RequirementReport,
 };
 use crate::policy::Dotted;
 
@@ -27,7 +28,7 @@ pub fn reports(desired: &RepoSettings, live: &LiveState) -> Vec<RequirementRepor
             let now = evidence(live, key);
             let (enforced, evaluate) = contributions(&now, &live.ids);
             RequirementReport {
-                address: format!("requirements.{key}"),
+                address: Address::Requirement(key.clone()).to_string(),
                 branch: now.branch.clone(),
                 settings: judge(requirement, &enforced, &evaluate, &live.ids)
                     .into_iter()
@@ -53,12 +54,12 @@ pub fn diff(
     contradictions: &mut Vec<Contradiction>,
 ) {
     // What apply will write: the branches and rulesets of the changes before these.
-    let written: BTreeSet<String> = changes
+    let written: BTreeSet<Address> = changes
         .iter()
-        .filter(|c| c.applicable)
+        .filter(|c| c.applies())
         .map(|c| c.address.clone())
         .collect();
-    let written: BTreeSet<&str> = written.iter().map(String::as_str).collect();
+    let written: BTreeSet<&Address> = written.iter().collect();
     for (key, requirement) in &desired.requirements {
         let now = evidence(live, key);
         let after = predict(desired, live, &now, &written);
@@ -99,24 +100,20 @@ pub fn diff(
         } else {
             Action::Create
         };
-        let address = format!("requirements.{key}");
+        let address = Address::Requirement(key.clone());
         let change = if not_provided.is_empty() {
-            let mut change =
-                inapplicable(address, ResourceKind::Requirement, action, String::new());
-            change.applicable = true;
-            change.reason = None;
-            change.note = Some(
-                "apply meets it with the changes to the branches and rulesets it manages"
-                    .to_owned(),
-            );
-            change
-        } else {
-            inapplicable(
+            Change {
                 address,
-                ResourceKind::Requirement,
                 action,
-                not_provided.join("; "),
-            )
+                diffs: Vec::new(),
+                disposition: Disposition::Applicable(None),
+                note: Some(
+                    "apply meets it with the changes to the branches and rulesets it manages"
+                        .to_owned(),
+                ),
+            }
+        } else {
+            inapplicable(address, action, not_provided.join("; "))
         };
         changes.push(Change { diffs, ..change });
     }

@@ -4,10 +4,14 @@
 //! configuration governs it, the owner enforces it, the repository's plan or visibility
 //! does not offer it) is a change of its own, not applicable, saying why.
 
+mod held;
+
 use std::collections::BTreeMap;
 
 use serde::Serialize;
 use serde_json::Value;
+
+pub(super) use held::held;
 
 use super::{Unresolved, change, inapplicable};
 use crate::live::LiveState;
@@ -15,8 +19,8 @@ use crate::model::{
     Actions, RepoSettings, RepositorySettings, Security, SecurityFeature, SelectedActions,
 };
 use crate::plan::{
-    Action, ActionsWrite, Change, FieldDiff, PermissionsPut, ResourceKind, SecurityWrite, Target,
-    WorkflowPut,
+    Action, ActionsWrite, Address, Change, FieldDiff, PermissionsPut, SecurityWrite, SettingPath,
+    Target, WorkflowPut,
 };
 use crate::weakening::{self, ALLOWED_ACTIONS, Protects, Side, WORKFLOW_PERMISSIONS};
 
@@ -135,8 +139,7 @@ fn settings(wanted: &RepositorySettings, live: &LiveState, changes: &mut Vec<Cha
             .filter(|_| differs("web_commit_signoff_required")),
     };
     changes.push(change(
-        "settings".to_owned(),
-        ResourceKind::RepositorySettings,
+        Address::Settings,
         Action::Update,
         diffs,
         Ok(Target::RepositorySettings(write)),
@@ -167,20 +170,14 @@ fn security(wanted: &Security, live: &LiveState, changes: &mut Vec<Change>) {
     }
     if !writable.is_empty() {
         changes.push(change(
-            "security".to_owned(),
-            ResourceKind::Security,
+            Address::Security,
             Action::Update,
             writable,
             Ok(Target::Security(SecurityWrite { switches })),
         ));
     }
     for (reason, diffs) in blocked {
-        let mut refused = inapplicable(
-            "security".to_owned(),
-            ResourceKind::Security,
-            Action::Update,
-            reason,
-        );
+        let mut refused = inapplicable(Address::Security, Action::Update, reason);
         refused.diffs = diffs;
         changes.push(refused);
     }
@@ -216,13 +213,7 @@ fn actions(wanted: &Actions, live: &LiveState, changes: &mut Vec<Change>) {
         return;
     }
     let target = actions_target(wanted, &have, &diffs, live);
-    changes.push(change(
-        "actions".to_owned(),
-        ResourceKind::Actions,
-        Action::Update,
-        diffs,
-        target,
-    ));
+    changes.push(change(Address::Actions, Action::Update, diffs, target));
 }
 
 /// The keys of `actions` that differ; the allowed actions' parts one by one.
@@ -293,7 +284,10 @@ fn actions_target(
     diffs: &[FieldDiff],
     live: &LiveState,
 ) -> Result<Target, Unresolved> {
-    let differs = |prefix: &str| diffs.iter().any(|d| d.path.starts_with(prefix));
+    let differs = |section: &str| {
+        let section = SettingPath::parse(section);
+        diffs.iter().any(|d| section.covers(&d.path))
+    };
     let permissions =
         if differs("enabled") || differs("allowed_actions") || differs("sha_pinning_required") {
             match wanted.enabled.or(have.enabled) {
@@ -325,7 +319,7 @@ fn actions_target(
     permissions.map(|permissions| {
         Target::Actions(ActionsWrite {
             permissions,
-            selected: wanted.selected.clone().filter(|_| differs("selected.")),
+            selected: wanted.selected.clone().filter(|_| differs("selected")),
             workflow,
         })
     })

@@ -8,6 +8,7 @@ use time::OffsetDateTime;
 
 use super::{expires_at, resolve};
 use crate::model::RepoSettings;
+use crate::plan::{Address, SettingPath};
 use crate::untrusted::quote;
 
 /// How far ahead an exception may expire.
@@ -64,7 +65,11 @@ pub fn check(policy: &RepoSettings, now: OffsetDateTime) -> (Vec<Problem>, Vec<S
                 {
                     errors.push((
                         at("path"),
-                        format!("{} has no setting {}", quote(&named.address), quote(setting)),
+                        format!(
+                            "{} has no setting {}",
+                            quote(&named.address.to_string()),
+                            quote(&setting.to_string())
+                        ),
                     ));
                 }
             }
@@ -75,27 +80,38 @@ pub fn check(policy: &RepoSettings, now: OffsetDateTime) -> (Vec<Problem>, Vec<S
 
 /// Returns true when a resource of that kind has the setting: walks the policy schema, or
 /// for the sub-resources of environments, the one value they have.
-fn setting_exists(schema: &Value, policy: &RepoSettings, address: &str, setting: &str) -> bool {
-    let parts: Vec<&str> = address.splitn(4, '.').collect();
-    match parts.as_slice() {
-        ["environments", _, "variables", _] => setting == "value",
-        ["environments", _, _, _] => false,
-        [section, name, ..] => {
-            let segments: Vec<&str> = setting.split('.').collect();
-            if *section == "rulesets"
-                && let ["rules", "other", kind, ..] = segments.as_slice()
-            {
+fn setting_exists(
+    schema: &Value,
+    policy: &RepoSettings,
+    address: &Address,
+    setting: &SettingPath,
+) -> bool {
+    let keys: Vec<&str> = setting.keys().iter().map(String::as_str).collect();
+    let (section, name) = match address {
+        Address::Variable { .. } => return keys == ["value"],
+        Address::Secret { .. } | Address::DeploymentPattern { .. } => return false,
+        Address::Settings => ("settings", None),
+        Address::Security => ("security", None),
+        Address::Actions => ("actions", None),
+        Address::Branch(name) => ("branches", Some(name)),
+        Address::Environment(name) => ("environments", Some(name)),
+        Address::Requirement(name) => ("requirements", Some(name)),
+        Address::Ruleset(name) => {
+            if let ["rules", "other", kind, ..] = keys.as_slice() {
                 return policy
                     .rulesets
-                    .get(*name)
+                    .get(name)
                     .is_some_and(|r| r.rules.other.iter().any(|o| o.kind == *kind));
             }
-            let mut path = vec![*section, "*"];
-            path.extend(segments);
-            walk(schema, schema, &path)
+            ("rulesets", Some(name))
         }
-        _ => false,
+    };
+    let mut path = vec![section];
+    if name.is_some() {
+        path.push("*");
     }
+    path.extend(keys);
+    walk(schema, schema, &path)
 }
 
 /// Follows object properties (and map values, `*`) through the schema.

@@ -2,14 +2,14 @@
 //!
 //! A difference an active exception covers, whose live value it allows, carries
 //! `excepted`; a change whose every difference is excepted (or that the exception names
-//! whole) is excepted itself: it is counted apart and `apply` leaves it alone. A difference
+//! whole) is `Disposition::Excepted`: it is counted apart and `apply` leaves it alone. A difference
 //! an expired exception would have covered carries `exception_expired` and counts again.
 
 use time::OffsetDateTime;
 
 use super::{Named, expires_at, resolve};
 use crate::model::{Exception, RepoSettings};
-use crate::plan::{ExceptionNote, Plan};
+use crate::plan::{Disposition, ExceptionNote, Plan};
 
 /// How close to its expiry an exception is worth a warning.
 const SOON: time::Duration = time::Duration::days(7);
@@ -48,20 +48,25 @@ pub fn mark(plan: &mut Plan, policy: &RepoSettings, now: OffsetDateTime) -> Vec<
         let whole = resolved.iter().enumerate().find(|(_, (_, named, until))| {
             named.address == change.address && named.setting.is_none() && active(*until)
         });
-        change.excepted = if change.diffs.is_empty() {
+        let excepted = if change.diffs.is_empty() {
             whole.is_some_and(|(_, (exception, _, _))| exception.allows(&serde_json::Value::Null))
         } else {
             change.diffs.iter().all(|d| d.excepted.is_some())
         };
-        if change.excepted
-            && let Some((i, (exception, _, _))) = whole
-        {
+        if !excepted {
+            continue;
+        }
+        let whole = whole.map(|(i, (exception, _, _))| {
             used[i] = true;
-            change.accepted = Some(ExceptionNote {
+            ExceptionNote {
                 reason: exception.reason.clone(),
                 expires: exception.expires.clone(),
-            });
-        }
+            }
+        });
+        change.disposition = Disposition::Excepted {
+            whole,
+            refused: change.refusal().cloned(),
+        };
     }
     let mut warnings = Vec::new();
     for ((exception, _, until), used) in resolved.iter().zip(used) {

@@ -15,6 +15,7 @@ use time::format_description::well_known::Rfc3339;
 use time::{Date, Month, OffsetDateTime, Time};
 
 use crate::model::RepoSettings;
+use crate::plan::{Address, SettingPath};
 
 /// The variable that overrides the clock (RFC 3339), for tests and reproducible reports.
 pub const NOW_VAR: &str = "GH_POLICY_NOW";
@@ -102,31 +103,42 @@ pub fn finding_problem(exception: &crate::model::Exception) -> Option<(&'static 
     }
 }
 
-/// What an exception's `path` names: a plan address, and optionally a diff path in it.
+/// What an exception's `path` names: a plan address, and optionally a setting in it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Named {
-    /// The plan address, e.g. `branches.main` or `environments.prod.secrets.KEY`.
-    pub address: String,
-    /// The diff path, e.g. `pull_request.required_approvals`; `None` names the whole change.
-    pub setting: Option<String>,
+    /// The resource, e.g. `branches.main`, `environments.prod.secrets.KEY` or `settings`.
+    pub address: Address,
+    /// The setting, e.g. `pull_request.required_approvals`; `None` names the whole change.
+    pub setting: Option<SettingPath>,
 }
 
 impl Named {
-    /// Returns true when this names the diff `path` of the change at `address` (a section
-    /// names every setting in it).
-    pub fn covers(&self, address: &str, path: &str) -> bool {
-        self.address == address
+    /// Returns true when this names the setting `path` of the change at `address` (a
+    /// section names every setting in it).
+    pub fn covers(&self, address: &Address, path: &SettingPath) -> bool {
+        self.address == *address
             && self
                 .setting
-                .as_deref()
-                .is_none_or(|s| path == s || path.starts_with(&format!("{s}.")))
+                .as_ref()
+                .is_none_or(|setting| setting.covers(path))
     }
 }
 
 /// Resolves an exception path against the policy's keys; `None` when it names nothing the
-/// policy manages.
+/// policy manages. The repository-wide sections (DESIGN §12) are addresses of their own
+/// (`settings`, `security`, `actions`), managed when the policy has them.
 pub fn resolve(path: &str, policy: &RepoSettings) -> Option<Named> {
-    let (section, rest) = path.split_once('.')?;
+    let (section, rest) = path.split_once('.').unwrap_or((path, ""));
+    let whole_section = match section {
+        "settings" => policy.settings.as_ref().map(|_| Address::Settings),
+        "security" => policy.security.as_ref().map(|_| Address::Security),
+        "actions" => policy.actions.as_ref().map(|_| Address::Actions),
+        _ => None,
+    };
+    if let Some(address) = whole_section {
+        let setting = (!rest.is_empty()).then(|| SettingPath::parse(rest));
+        return Some(Named { address, setting });
+    }
     let keys: Vec<&String> = match section {
         "branches" => policy.branches.keys().collect(),
         "environments" => policy.environments.keys().collect(),
@@ -139,7 +151,12 @@ pub fn resolve(path: &str, policy: &RepoSettings) -> Option<Named> {
         .into_iter()
         .filter(|k| rest == k.as_str() || rest.starts_with(&format!("{k}.")))
         .max_by_key(|k| k.len())?;
-    let mut address = format!("{section}.{key}");
+    let mut address = match section {
+        "branches" => Address::Branch(key.clone()),
+        "environments" => Address::Environment(key.clone()),
+        "rulesets" => Address::Ruleset(key.clone()),
+        _ => Address::Requirement(key.clone()),
+    };
     let mut remainder = rest[key.len()..].strip_prefix('.').map(str::to_owned);
     // An environment's secrets, variables and patterns are resources of their own.
     if section == "environments"
@@ -162,12 +179,12 @@ pub fn resolve(path: &str, policy: &RepoSettings) -> Option<Named> {
             .into_iter()
             .filter(|n| tail == n.as_str() || tail.starts_with(&format!("{n}.")))
             .max_by_key(String::len)?;
-        address = format!("{address}.{kind}.{name}");
+        address = Address::in_environment(key, kind, &name)?;
         remainder = tail[name.len()..].strip_prefix('.').map(str::to_owned);
     }
     Some(Named {
         address,
-        setting: remainder,
+        setting: remainder.map(|setting| SettingPath::parse(&setting)),
     })
 }
 

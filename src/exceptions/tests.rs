@@ -12,7 +12,9 @@ fn policy() -> RepoSettings {
 #[test]
 fn paths_resolve_against_the_policys_own_keys() {
     let p = policy();
-    let named = |path: &str| resolve(path, &p).map(|n| (n.address, n.setting));
+    let named = |path: &str| {
+        resolve(path, &p).map(|n| (n.address.to_string(), n.setting.map(|s| s.to_string())))
+    };
     assert_eq!(
         named("branches.release/v1.2.pull_request.required_approvals"),
         Some((

@@ -155,9 +155,7 @@ pub fn plan_of(target: &Target, live: &crate::live::LiveState, context: &Context
     let mut plan = diff::plan(&target.repo.to_string(), &target.settings, live, context);
     if target.archived {
         for change in &mut plan.changes {
-            change.applicable = false;
-            change.target = None;
-            change.reason = Some(REASON_ARCHIVED.to_owned());
+            change.refuse(REASON_ARCHIVED);
         }
         // Nothing is written, so nothing can be broken.
         plan.contradictions.clear();

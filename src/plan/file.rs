@@ -18,8 +18,8 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use super::{
-    Action, Change, ExceptionNote, FieldDiff, OrgPlan, Plan, RepositoryError, RequirementReport,
-    ResourceKind,
+    Action, Address, Change, Disposition, ExceptionNote, FieldDiff, OrgPlan, Plan, Refusal,
+    RepositoryError, RequirementReport, ResourceKind,
 };
 
 /// A plan file, read.
@@ -197,11 +197,17 @@ impl PlanIn {
     /// The plan with its weakening marks, checked against its own `in_sync` and `weakens`;
     /// its weakening changes added to `weakening`.
     fn into_plan(self, display: &str, weakening: &mut Weakening) -> Result<Plan, PlanFileError> {
-        let changes: Vec<Change> = self
+        let changes = self
             .changes
             .into_iter()
             .map(ChangeIn::into_change)
-            .collect();
+            .collect::<Option<Vec<Change>>>()
+            .ok_or_else(|| {
+                PlanFileError(format!(
+                    "{display}: the plan of {} has a change whose address is not one gh-policy writes, or does not match its kind; it is not a plan gh-policy wrote (or it was edited)",
+                    crate::untrusted::quote(&self.repository)
+                ))
+            })?;
         let plan = Plan {
             repository: self.repository,
             changes,
@@ -228,7 +234,7 @@ impl PlanIn {
                 .changes
                 .iter()
                 .filter(|change| change.weakens())
-                .map(|change| (plan.repository.clone(), change.address.clone()))
+                .map(|change| (plan.repository.clone(), change.address.to_string()))
                 .collect(),
         };
         if self.weakens != marked.count {
@@ -241,23 +247,28 @@ impl PlanIn {
 }
 
 impl ChangeIn {
-    /// The change, its weakening marks kept: on the settings that lower protection, else
-    /// on the change as a whole (a deletion of protection, say), which is what `plan` marks.
-    fn into_change(self) -> Change {
-        let through_settings = self.diffs.iter().any(|diff| diff.weakens);
-        Change {
-            address: self.address,
-            kind: self.kind,
+    /// The change, its weakening marks kept (on the change and on the settings that lower
+    /// protection), without a write; `None` when its address is not one `plan` writes or
+    /// is not of its kind.
+    fn into_change(self) -> Option<Change> {
+        let address = Address::parse(&self.address).filter(|a| a.kind() == self.kind)?;
+        let refusal = Refusal(self.reason);
+        let disposition = match (self.excepted, self.applicable, self.weakens) {
+            (true, applicable, _) => Disposition::Excepted {
+                whole: None,
+                refused: (!applicable).then_some(refusal),
+            },
+            (false, false, _) => Disposition::Inapplicable(refusal),
+            (false, true, true) => Disposition::Weakening(None),
+            (false, true, false) => Disposition::Applicable(None),
+        };
+        Some(Change {
+            address,
             action: self.action,
             diffs: self.diffs.into_iter().map(DiffIn::into_diff).collect(),
-            applicable: self.applicable,
-            reason: self.reason,
-            excepted: self.excepted,
+            disposition,
             note: self.note,
-            lowers: self.weakens && !through_settings,
-            accepted: None,
-            target: None,
-        }
+        })
     }
 }
 
@@ -273,7 +284,7 @@ fn disagrees(display: &str, of: &str, declared: usize, marked: &Weakening) -> Pl
 impl DiffIn {
     fn into_diff(self) -> FieldDiff {
         FieldDiff {
-            path: self.path,
+            path: self.path.into(),
             live: self.live,
             policy: self.policy,
             sources: self.sources,

@@ -1,12 +1,16 @@
 //! The plan: the value `diff` produces, the renderers show and `apply` executes.
 //!
 //! A `Plan` is a list of `Change`s, one per resource (a branch's protection, an environment,
-//! a deployment pattern, a secret, a variable). Each change says what differs, for people
-//! (`FieldDiff`: paths and values in policy terms), and carries the `Target`: the complete
-//! instruction `apply` executes, typed and resolved (ids, what to clear, where a secret's
-//! value comes from). The two are built side by side from the same comparison, and nothing
-//! that writes ever reads a `FieldDiff`. Nothing here knows HTTP or YAML.
+//! a deployment pattern, a secret, a variable), each at its typed `Address`. Each change
+//! says what differs, for people (`FieldDiff`: `SettingPath`s and values in policy terms),
+//! and what becomes of it (`Disposition`: applicable with the `Target` — the complete
+//! instruction `apply` executes, typed and resolved —, weakening, inapplicable with the
+//! reason, or excepted). The diff and the target are built side by side from the same
+//! comparison, and nothing that writes ever reads a `FieldDiff`. Nothing here knows HTTP
+//! or YAML.
 
+mod address;
+mod change;
 pub mod file;
 pub mod saved;
 mod switches;
@@ -16,6 +20,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 pub use crate::model::ExceptionNote;
+pub use address::{Address, SettingPath};
+pub use change::{Action, Change, Disposition, FieldDiff, Refusal, ResourceKind};
 pub use switches::{ActionsWrite, PermissionsPut, SecurityWrite, SettingsWrite, WorkflowPut};
 pub use target::{
     DeploymentMode, EnvironmentPut, EnvironmentWrite, Handover, PatternWrite, ProtectionPut,
@@ -24,7 +30,7 @@ pub use target::{
 };
 
 /// The difference between a policy and a live repository.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Plan {
     /// The repository as `OWNER/NAME`.
     pub repository: String,
@@ -34,7 +40,6 @@ pub struct Plan {
     pub requirements: Vec<RequirementReport>,
     /// What a person should know that is not a change (exceptions about to expire or
     /// matching nothing). Shown on stderr, not part of the plan's formats.
-    #[serde(skip)]
     pub warnings: Vec<String>,
     /// Requirements met live that `apply` would break: the policy contradicts itself, and
     /// the plan is an error (DESIGN §11).
@@ -52,7 +57,7 @@ pub struct Plan {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Gap {
     /// The resource, e.g. `rulesets.protect-main`.
-    pub address: String,
+    pub address: Address,
     /// What of it.
     pub what: Unread,
     /// The permission that would let the token read it, e.g. `Administration: write`.
@@ -80,7 +85,7 @@ impl Unread {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Contradiction {
     /// The requirement's address, e.g. `requirements.main`.
-    pub address: String,
+    pub address: Address,
     /// The branch it is judged on.
     pub branch: String,
     /// The requirement key, e.g. `required_approvals`.
@@ -137,7 +142,7 @@ impl Plan {
     /// Returns true when the repository matches the policy, but for drift active
     /// exceptions accept.
     pub fn in_sync(&self) -> bool {
-        self.changes.iter().all(|change| change.excepted)
+        self.changes.iter().all(Change::excepted)
     }
 
     /// Returns how many changes have each action, applicable or not; excepted changes are
@@ -145,7 +150,7 @@ impl Plan {
     pub fn summary(&self) -> Summary {
         let mut summary = Summary::default();
         for change in &self.changes {
-            if change.excepted {
+            if change.excepted() {
                 summary.excepted += 1;
                 continue;
             }
@@ -164,11 +169,19 @@ impl Plan {
         self.in_sync() && self.findings.failing() == 0
     }
 
+    /// Returns how many changes weaken protection (DESIGN §11; see `weakening`).
+    pub fn weakening(&self) -> usize {
+        self.changes
+            .iter()
+            .filter(|change| change.weakens())
+            .count()
+    }
+
     /// Returns the changes that `apply` cannot make (excepted ones aside).
     pub fn inapplicable(&self) -> impl Iterator<Item = &Change> {
         self.changes
             .iter()
-            .filter(|change| !change.applicable && !change.excepted)
+            .filter(|change| matches!(change.disposition, Disposition::Inapplicable(_)))
     }
 }
 
@@ -192,127 +205,6 @@ pub struct Summary {
 )]
 fn is_zero(value: &usize) -> bool {
     *value == 0
-}
-
-/// One resource that differs.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Change {
-    /// Dotted address of the resource in policy terms, e.g. `branches.main` or
-    /// `environments.production.secrets.SSH_HOST`.
-    pub address: String,
-    /// What kind of resource it is.
-    pub kind: ResourceKind,
-    /// What `apply` does to it.
-    pub action: Action,
-    /// The settings that differ. Empty for creations and deletions that have nothing
-    /// further to say (a secret, a deployment pattern).
-    pub diffs: Vec<FieldDiff>,
-    /// False when `apply` cannot make this change; `reason` says why.
-    pub applicable: bool,
-    /// Why `apply` cannot make the change.
-    pub reason: Option<String>,
-    /// True when active exceptions accept all of this change: it is counted apart, does not
-    /// fail the gate, and `apply` leaves it alone.
-    #[serde(skip_serializing_if = "std::ops::Not::not")]
-    pub excepted: bool,
-    /// A note for people (where a secret's value comes from). Not a setting.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub note: Option<String>,
-    /// True when the change as a whole lowers protection, whatever its settings (a deletion
-    /// of protection, a wider deployment). Whether it counts is `weakening`'s to say.
-    #[serde(skip)]
-    pub lowers: bool,
-    /// The exception that accepts the change whole, for a change without settings to carry
-    /// it (a secret); shown by the text and Markdown plans.
-    #[serde(skip)]
-    pub accepted: Option<ExceptionNote>,
-    /// What `apply` writes; `None` when it cannot be written (then `applicable` is false).
-    /// Not part of the JSON plan.
-    #[serde(skip)]
-    pub target: Option<Target>,
-}
-
-/// One setting that differs, with both values as JSON (`null` for absent).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct FieldDiff {
-    /// Dotted path from the resource, in policy terms, e.g. `pull_request.required_approvals`.
-    pub path: String,
-    /// The live value.
-    pub live: Value,
-    /// The value the policy asks for.
-    pub policy: Value,
-    /// For a requirement: the sources of the live (effective) value, `[]` when nothing
-    /// provides it; absent for every other kind.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sources: Option<Vec<String>>,
-    /// What a person should know about this difference (a source that would provide it but
-    /// is only evaluated).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub note: Option<String>,
-    /// The exception that accepts this difference, while it is active.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub excepted: Option<ExceptionNote>,
-    /// The exception that accepted this difference until it expired.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub exception_expired: Option<ExceptionNote>,
-    /// True when this difference, applied, lowers protection; whether it counts is
-    /// `weakening`'s to say (the JSON plan writes it as `weakens`).
-    #[serde(skip)]
-    pub lowers: bool,
-}
-
-impl FieldDiff {
-    /// Returns a difference with nothing but its path and values.
-    pub fn new(path: impl Into<String>, live: Value, policy: Value) -> Self {
-        Self {
-            path: path.into(),
-            live,
-            policy,
-            sources: None,
-            note: None,
-            excepted: None,
-            exception_expired: None,
-            lowers: false,
-        }
-    }
-}
-
-/// The kinds of resource a plan can change.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ResourceKind {
-    /// Classic protection of one branch.
-    BranchProtection,
-    /// A deployment environment and its protection rules.
-    Environment,
-    /// One custom deployment branch or tag pattern of an environment.
-    DeploymentBranchPolicy,
-    /// One environment secret.
-    Secret,
-    /// One environment variable.
-    Variable,
-    /// One repository ruleset.
-    Ruleset,
-    /// A requirement on a branch's effective protection.
-    Requirement,
-    /// The repository's merge settings (`settings`).
-    RepositorySettings,
-    /// The repository's security features (`security`).
-    Security,
-    /// The repository's Actions permissions (`actions`).
-    Actions,
-}
-
-/// What happens to a resource.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Action {
-    /// It does not exist and will be created.
-    Create,
-    /// It exists and will be changed.
-    Update,
-    /// It exists and will be deleted.
-    Delete,
 }
 
 /// The plans of many repositories of an organisation, and the repositories that failed.

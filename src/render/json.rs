@@ -50,7 +50,7 @@
 //!   not a setting, such as where a secret's value comes from ("value from environment
 //!   variable `PROD_SSH_KEY`") or that a requirement is met by the other changes. It comes
 //!   last.
-//! - The write a change stands for (`Change::target`) is never part of the output.
+//! - The write a change stands for (its `Disposition`'s target) is never part of the output.
 //! - `findings` (only when there are some) lists the rules that can never be met, or that
 //!   protect nothing (DESIGN §13): `{id, severity, target, message, sources, fix}`, with
 //!   `excepted: {reason, expires}` on one an active exception accepts; `finding_notes` (only
@@ -64,7 +64,8 @@ use std::io::{self, Write};
 use serde::Serialize;
 
 use crate::plan::{
-    Action, Change, Contradiction, FieldDiff, Gap, Plan, RequirementReport, ResourceKind, Summary,
+    Action, Address, Change, Contradiction, Disposition, FieldDiff, Gap, Plan, Refusal,
+    RequirementReport, ResourceKind, Summary,
 };
 use crate::weakening::diff_weakens;
 
@@ -91,7 +92,7 @@ struct JsonPlan<'a> {
 /// One change as written.
 #[derive(Serialize)]
 struct JsonChange<'a> {
-    address: &'a str,
+    address: &'a Address,
     kind: ResourceKind,
     action: Action,
     #[serde(skip_serializing_if = "std::ops::Not::not")]
@@ -114,7 +115,7 @@ struct JsonDiff<'a> {
     weakens: bool,
 }
 
-/// The two keys only an inapplicable change carries.
+/// The two keys only a change `apply` cannot make carries.
 #[derive(Serialize)]
 struct Inapplicable<'a> {
     applicable: bool,
@@ -123,11 +124,21 @@ struct Inapplicable<'a> {
 
 impl<'a> From<&'a Change> for JsonChange<'a> {
     fn from(change: &'a Change) -> Self {
+        let cannot = |refusal: &'a Refusal| Inapplicable {
+            applicable: false,
+            reason: refusal.0.as_deref(),
+        };
+        let (weakens, inapplicable, excepted) = match &change.disposition {
+            Disposition::Applicable(_) => (false, None, false),
+            Disposition::Weakening(_) => (true, None, false),
+            Disposition::Inapplicable(refusal) => (false, Some(cannot(refusal)), false),
+            Disposition::Excepted { refused, .. } => (false, refused.as_ref().map(cannot), true),
+        };
         Self {
             address: &change.address,
-            kind: change.kind,
+            kind: change.kind(),
             action: change.action,
-            weakens: change.weakens(),
+            weakens,
             diffs: change
                 .diffs
                 .iter()
@@ -136,11 +147,8 @@ impl<'a> From<&'a Change> for JsonChange<'a> {
                     weakens: diff_weakens(change, diff),
                 })
                 .collect(),
-            inapplicable: (!change.applicable).then_some(Inapplicable {
-                applicable: false,
-                reason: change.reason.as_deref(),
-            }),
-            excepted: change.excepted,
+            inapplicable,
+            excepted,
             note: change.note.as_deref(),
         }
     }

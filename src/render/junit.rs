@@ -22,18 +22,15 @@
 
 use std::io::{self, Write};
 
-use super::{
-    WEAKENS_SENTENCE, accepted_by, exception_words, finding, kind_label, printable, reason_of,
-    setting_lines,
-};
-use crate::plan::{Change, Plan, RepositoryError, ResourceKind};
+use super::{WEAKENS_SENTENCE, exception_words, finding, kind_label, printable, setting_lines};
+use crate::plan::{Address, Change, Disposition, Plan, RepositoryError};
 
 /// One repository's plan and the resources its policy manages.
 pub struct Suite<'a> {
     /// The plan.
     pub plan: &'a Plan,
-    /// Every resource the policy manages: address and kind.
-    pub managed: &'a [(String, ResourceKind)],
+    /// Every resource the policy manages.
+    pub managed: &'a [Address],
 }
 
 /// How one test case ended.
@@ -46,7 +43,7 @@ enum Outcome<'a> {
 
 /// One test case.
 struct Case<'a> {
-    name: &'a str,
+    name: String,
     outcome: Outcome<'a>,
 }
 
@@ -64,7 +61,7 @@ pub fn render(
         all.push((
             error.repository.as_str(),
             vec![Case {
-                name: "plan",
+                name: "plan".to_owned(),
                 outcome: Outcome::Error(&error.error),
             }],
         ));
@@ -90,26 +87,26 @@ pub fn render(
 fn cases<'a>(suite: &Suite<'a>) -> Vec<Case<'a>> {
     let outcome = |change: Option<&'a Change>| match change {
         None => Outcome::Passed,
-        Some(change) if change.excepted => Outcome::Skipped(change),
-        Some(change) => Outcome::Failed(change),
+        Some(change) => match change.disposition {
+            Disposition::Excepted { .. } => Outcome::Skipped(change),
+            Disposition::Applicable(_)
+            | Disposition::Weakening(_)
+            | Disposition::Inapplicable(_) => Outcome::Failed(change),
+        },
     };
-    let change_at = |address: &str| suite.plan.changes.iter().find(|c| c.address == address);
+    let change_at = |address: &Address| suite.plan.changes.iter().find(|c| c.address == *address);
     let mut cases: Vec<Case<'a>> = suite
         .managed
         .iter()
-        .map(|(address, _)| Case {
-            name: address,
+        .map(|address| Case {
+            name: address.to_string(),
             outcome: outcome(change_at(address)),
         })
         .collect();
     for change in &suite.plan.changes {
-        if !suite
-            .managed
-            .iter()
-            .any(|(address, _)| *address == change.address)
-        {
+        if !suite.managed.contains(&change.address) {
             cases.push(Case {
-                name: &change.address,
+                name: change.address.to_string(),
                 outcome: outcome(Some(change)),
             });
         }
@@ -118,15 +115,15 @@ fn cases<'a>(suite: &Suite<'a>) -> Vec<Case<'a>> {
 }
 
 fn write_case(repository: &str, case: &Case<'_>, out: &mut dyn Write) -> io::Result<()> {
-    let name = xml_outside(case.name);
+    let name = xml_outside(&case.name);
     let open = format!(r#"    <testcase classname="{repository}" name="{name}""#);
     match &case.outcome {
         Outcome::Passed => writeln!(out, "{open}/>"),
         Outcome::Failed(change) => {
             let mut headline = format!(
                 "{} ({}) {}",
-                printable(&change.address),
-                kind_label(change.kind),
+                printable(&change.address.to_string()),
+                kind_label(change.kind()),
                 finding(change)
             );
             if change.weakens() {
@@ -134,10 +131,10 @@ fn write_case(repository: &str, case: &Case<'_>, out: &mut dyn Write) -> io::Res
                 headline.push_str(WEAKENS_SENTENCE);
             }
             let mut details = setting_lines(change);
-            if !change.applicable {
+            if let Some(refusal) = change.refusal() {
                 details.push(format!(
                     "apply cannot fix it: {}",
-                    printable(reason_of(change))
+                    printable(refusal.words())
                 ));
             }
             let action = serde_json::to_value(change.action)
@@ -154,7 +151,7 @@ fn write_case(repository: &str, case: &Case<'_>, out: &mut dyn Write) -> io::Res
             writeln!(out, "    </testcase>")
         }
         Outcome::Skipped(change) => {
-            let message = exception_words(accepted_by(change), None)
+            let message = exception_words(change.accepted_by(), None)
                 .unwrap_or_else(|| "drift accepted by an exception".to_owned());
             writeln!(out, "{open}>")?;
             writeln!(out, r#"      <skipped message="{}"/>"#, xml(&message))?;

@@ -46,8 +46,8 @@ use serde_json::Value;
 use super::inline::{self, PartKind};
 use super::markdown_text::{code, prose};
 use super::{
-    DiffShape, WEAKENS, action_symbol, diff_shape, exception_words, kind_label, reason_of,
-    summary_counts, weakening_line,
+    DiffShape, WEAKENS, action_symbol, diff_shape, exception_words, kind_label, summary_counts,
+    weakening_line,
 };
 use crate::plan::{Change, FieldDiff, Plan};
 
@@ -78,8 +78,8 @@ fn write_change(change: &Change, out: &mut dyn Write) -> io::Result<()> {
         out,
         "#### {} {} ({}){}",
         action_symbol(change.action),
-        code(&change.address),
-        kind_label(change.kind),
+        code(&change.address.to_string()),
+        kind_label(change.kind()),
         if change.weakens() {
             format!(" {WEAKENS}")
         } else {
@@ -94,7 +94,7 @@ fn write_change(change: &Change, out: &mut dyn Write) -> io::Result<()> {
             write_row(diff, crate::weakening::diff_weakens(change, diff), out)?;
         }
     }
-    if let Some(words) = exception_words(change.accepted.as_ref(), None) {
+    if let Some(words) = exception_words(change.accepted_whole(), None) {
         writeln!(out)?;
         writeln!(out, "> {}", prose(&words))?;
     }
@@ -102,9 +102,9 @@ fn write_change(change: &Change, out: &mut dyn Write) -> io::Result<()> {
         writeln!(out)?;
         writeln!(out, "> **Note:** {}", prose(note))?;
     }
-    if !change.applicable {
+    if let Some(refusal) = change.refusal() {
         writeln!(out)?;
-        writeln!(out, "> **Cannot apply:** {}", prose(reason_of(change)))?;
+        writeln!(out, "> **Cannot apply:** {}", prose(refusal.words()))?;
     }
     Ok(())
 }
@@ -120,7 +120,7 @@ fn write_row(diff: &FieldDiff, weakens: bool, out: &mut dyn Write) -> io::Result
         ),
         DiffShape::Replace => (value(&diff.live), value(&diff.policy)),
     };
-    let mut setting = code(&diff.path);
+    let mut setting = code(&diff.path.to_string());
     if weakens {
         setting.push(' ');
         setting.push_str(WEAKENS);

@@ -188,7 +188,7 @@ fn exception_words(
 
 /// Returns what a change finds on GitHub, as the reports for CI tools (SARIF, JUnit) word it.
 fn finding(change: &crate::plan::Change) -> &'static str {
-    match (change.kind, change.action) {
+    match (change.kind(), change.action) {
         (ResourceKind::Requirement, _) => "is not met",
         (_, Action::Create) => "is missing on GitHub",
         (_, Action::Update) => "differs on GitHub",
@@ -210,7 +210,7 @@ fn setting_lines(change: &crate::plan::Change) -> Vec<String> {
             };
             format!(
                 "{}: live {}, policy {}{mark}",
-                printable(&diff.path),
+                printable(&diff.path.to_string()),
                 compact(&diff.live),
                 compact(&diff.policy)
             )
@@ -221,20 +221,6 @@ fn setting_lines(change: &crate::plan::Change) -> Vec<String> {
 /// The sentence the reports for CI tools add to a change that weakens protection.
 const WEAKENS_SENTENCE: &str =
     "⚠ Applying it weakens protection: `apply --yes` refuses it without `--allow-weakening`.";
-
-/// Returns the exception that accepts a change: its own (a change without settings, such
-/// as a secret's) or that of its first accepted setting.
-fn accepted_by(change: &crate::plan::Change) -> Option<&crate::plan::ExceptionNote> {
-    change
-        .accepted
-        .as_ref()
-        .or_else(|| change.diffs.iter().find_map(|diff| diff.excepted.as_ref()))
-}
-
-/// Returns the reason an inapplicable change cannot be applied, or a generic one.
-fn reason_of(change: &crate::plan::Change) -> &str {
-    change.reason.as_deref().unwrap_or("no reason given")
-}
 
 /// Returns outside text (a name, a reason) safe to print: see `untrusted`.
 fn printable(text: &str) -> Cow<'_, str> {

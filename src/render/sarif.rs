@@ -25,10 +25,8 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use super::{
-    WEAKENS_SENTENCE, accepted_by, finding, kind_label, printable, reason_of, setting_lines,
-};
-use crate::plan::{Change, Plan, ResourceKind};
+use super::{WEAKENS_SENTENCE, finding, kind_label, printable, setting_lines};
+use crate::plan::{Change, Disposition, Plan, ResourceKind};
 
 /// The schema the document names, the published OASIS one.
 const SCHEMA: &str =
@@ -187,11 +185,16 @@ fn short_description(kind: ResourceKind) -> &'static str {
 }
 
 fn result(repository: &str, change: &Change, location: &Location) -> SarifResult {
-    let kind = KINDS.iter().position(|k| *k == change.kind).unwrap_or(0);
+    let kind = KINDS.iter().position(|k| *k == change.kind()).unwrap_or(0);
     SarifResult {
-        rule_id: rule_id(change.kind),
+        rule_id: rule_id(change.kind()),
         rule_index: kind,
-        level: if change.excepted { "warning" } else { "error" },
+        level: match change.disposition {
+            Disposition::Excepted { .. } => "warning",
+            Disposition::Applicable(_)
+            | Disposition::Weakening(_)
+            | Disposition::Inapplicable(_) => "error",
+        },
         message: Text {
             text: message(repository, change),
         },
@@ -219,8 +222,8 @@ fn message(repository: &str, change: &Change) -> String {
     let mut text = format!(
         "{}: {} ({}) {}",
         printable(repository),
-        printable(&change.address),
-        kind_label(change.kind),
+        printable(&change.address.to_string()),
+        kind_label(change.kind()),
         finding(change)
     );
     let settings = setting_lines(change);
@@ -233,7 +236,7 @@ fn message(repository: &str, change: &Change) -> String {
         text.push(' ');
         text.push_str(WEAKENS_SENTENCE);
     }
-    if let Some(accepted) = accepted_by(change) {
+    if let Some(accepted) = change.accepted_by() {
         let _ = write!(
             text,
             " Accepted until {}: {}.",
@@ -241,11 +244,11 @@ fn message(repository: &str, change: &Change) -> String {
             printable(&accepted.reason)
         );
     }
-    if !change.applicable {
+    if let Some(refusal) = change.refusal() {
         let _ = write!(
             text,
             " apply cannot fix it: {}.",
-            printable(reason_of(change))
+            printable(refusal.words())
         );
     }
     text

@@ -42,7 +42,7 @@ use console::Style;
 use super::inline::{self, PartKind};
 use super::{
     DiffShape, WEAKENS, action_symbol, compact, diff_shape, exception_words, kind_label, printable,
-    reason_of, summary_counts, weakening_line,
+    summary_counts, weakening_line,
 };
 use crate::plan::{Action, Change, FieldDiff, Plan};
 
@@ -127,8 +127,10 @@ fn write_change(change: &Change, styles: &Styles, out: &mut dyn Write) -> io::Re
         styles
             .action(change.action)
             .apply_to(action_symbol(change.action)),
-        styles.address.apply_to(printable(&change.address)),
-        kind_label(change.kind),
+        styles
+            .address
+            .apply_to(printable(&change.address.to_string())),
+        kind_label(change.kind()),
         weakens_mark(change.weakens(), styles),
     )?;
     for diff in &change.diffs {
@@ -140,19 +142,19 @@ fn write_change(change: &Change, styles: &Styles, out: &mut dyn Write) -> io::Re
             writeln!(out, "{INDENT}  {}", styles.reason.apply_to(words))?;
         }
     }
-    if let Some(words) = exception_words(change.accepted.as_ref(), None) {
+    if let Some(words) = exception_words(change.accepted_whole(), None) {
         writeln!(out, "{INDENT}{}", styles.reason.apply_to(words))?;
     }
     if let Some(note) = &change.note {
         let note = format!("note: {}", printable(note));
         writeln!(out, "{INDENT}{}", styles.reason.apply_to(note))?;
     }
-    if !change.applicable {
+    if let Some(refusal) = change.refusal() {
         writeln!(
             out,
             "{INDENT}{} {}",
             styles.warning.apply_to("! cannot apply:"),
-            styles.reason.apply_to(printable(reason_of(change))),
+            styles.reason.apply_to(printable(refusal.words())),
         )?;
     }
     Ok(())
@@ -174,7 +176,8 @@ fn write_diff(
     styles: &Styles,
     out: &mut dyn Write,
 ) -> io::Result<()> {
-    let path = printable(&diff.path);
+    let path = diff.path.to_string();
+    let path = printable(&path);
     match diff_shape(diff) {
         DiffShape::Set { added, removed } => {
             for item in added {

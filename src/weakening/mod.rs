@@ -5,8 +5,9 @@
 //! asks for with each setting, so no setting can be added without saying it — and this
 //! module holds the one rule that says, for each way of protecting, which changes lower it
 //! ([`lowers`]), which whole changes do ([`whole_change_lowers`], [`pattern_added_lowers`]),
-//! and what of a plan counts ([`change_weakens`], [`diff_weakens`]): only what `apply`
-//! would write, so never excepted drift and never a change it cannot make.
+//! and what of a plan counts ([`settle`], which gives a change its `Disposition::Weakening`,
+//! and [`diff_weakens`]): only what `apply` would write, so never excepted drift and never a
+//! change it cannot make.
 //!
 //! The repository-wide sections (§12) say it the same way: a security feature turned off
 //! (`WhenOn`), Actions widened (`ALLOWED_ACTIONS`, allowed actions added, Actions turned on,
@@ -22,24 +23,10 @@ use serde_json::Value;
 
 use crate::model::DeploymentBranches;
 use crate::plan::{
-    Action, Change, FieldDiff, Handover, Plan, ProtectionWrite, ResourceKind, Target,
+    Action, Change, Disposition, FieldDiff, Handover, ProtectionWrite, ResourceKind, Target,
 };
 
 pub use refusal::{Weakening, listed, refusal};
-
-impl Plan {
-    /// Returns how many changes weaken protection.
-    pub fn weakening(&self) -> usize {
-        count(self)
-    }
-}
-
-impl Change {
-    /// Returns true when `apply` would make this change and it weakens protection.
-    pub fn weakens(&self) -> bool {
-        change_weakens(self)
-    }
-}
 
 /// How a setting protects: which way of changing it lowers protection.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -177,38 +164,55 @@ pub fn pattern_added_lowers(live: &DeploymentBranches) -> bool {
     matches!(live, DeploymentBranches::Custom(_))
 }
 
-/// Returns true when `apply` would make this change and it weakens protection: a change
-/// that is applicable, not accepted by an exception, and lowers protection as a whole or
-/// through one of its settings that is not excepted. Requirements are checks, never writes.
-/// Classic protection that rulesets of the same plan replace whole (written first, and
-/// confirmed in force before the removal) lowers nothing: the branch's effective protection
-/// does not drop (DESIGN §14).
-pub fn change_weakens(change: &Change) -> bool {
-    counts(change) && (change.lowers || change.diffs.iter().any(|diff| diff_weakens(change, diff)))
-}
-
-/// Returns true when this setting of the change weakens protection (see [`change_weakens`]).
-/// What is created lowers nothing through its settings: it was not there.
-pub fn diff_weakens(change: &Change, diff: &FieldDiff) -> bool {
-    counts(change) && change.action != Action::Create && diff.lowers && diff.excepted.is_none()
-}
-
-/// Returns how many changes of the plan weaken protection.
-pub fn count(plan: &Plan) -> usize {
-    plan.changes.iter().filter(|c| change_weakens(c)).count()
-}
-
-fn counts(change: &Change) -> bool {
-    change.applicable
-        && !change.excepted
-        && change.kind != ResourceKind::Requirement
+/// Settles whether `apply` making this change weakens protection, once the plan knows
+/// everything else of it: a change that is applicable (not accepted by an exception, not
+/// refused) and lowers protection as a whole (the diff marked it `Weakening`) or through one
+/// of its settings that is not excepted. What is created lowers nothing through its
+/// settings: it was not there. Requirements are checks, never writes. Classic protection
+/// that rulesets of the same plan replace whole (written first, and confirmed in force
+/// before the removal) lowers nothing: the branch's effective protection does not drop
+/// (DESIGN §14).
+pub fn settle(change: &mut Change) {
+    let whole = match &change.disposition {
+        Disposition::Weakening(_) => true,
+        Disposition::Applicable(_) => false,
+        Disposition::Inapplicable(_) | Disposition::Excepted { .. } => return,
+    };
+    let weakens = change.kind() != ResourceKind::Requirement
         && !replaced_whole(change)
+        && (whole
+            || change
+                .diffs
+                .iter()
+                .any(|diff| setting_lowers(change.action, diff)));
+    let (Disposition::Applicable(target) | Disposition::Weakening(target)) =
+        std::mem::replace(&mut change.disposition, Disposition::Applicable(None))
+    else {
+        return;
+    };
+    change.disposition = if weakens {
+        Disposition::Weakening(target)
+    } else {
+        Disposition::Applicable(target)
+    };
+}
+
+/// Returns true when this setting of a weakening change is one that weakens protection
+/// (see [`settle`]).
+pub fn diff_weakens(change: &Change, diff: &FieldDiff) -> bool {
+    change.weakens() && setting_lowers(change.action, diff)
+}
+
+/// A setting, not excepted, of a change that does not create the resource, lowers
+/// protection.
+fn setting_lowers(action: Action, diff: &FieldDiff) -> bool {
+    action != Action::Create && diff.lowers && diff.excepted.is_none()
 }
 
 /// The handover of a classic protection removal, if rulesets protect the branch after it
 /// (`diff` works it out, DESIGN §14).
 pub fn handover_of(change: &Change) -> Option<&Handover> {
-    match &change.target {
+    match change.target() {
         Some(Target::BranchProtection {
             write: ProtectionWrite::Remove {
                 handover: Some(handover),

@@ -5,7 +5,7 @@ use crate::error::Error;
 use crate::plan::{Action, Plan};
 use crate::untrusted::escape;
 
-use super::{change_weakens, diff_weakens};
+use super::diff_weakens;
 
 /// One change that weakens protection, as one line: the repository (in an organisation
 /// run), the change, and each setting that lowers protection with its two values.
@@ -20,7 +20,7 @@ pub fn listed<'a>(
 ) -> Vec<Weakening> {
     let mut lines = Vec::new();
     for plan in plans {
-        for change in plan.changes.iter().filter(|c| change_weakens(c)) {
+        for change in plan.changes.iter().filter(|c| c.weakens()) {
             let action = match change.action {
                 Action::Create => "+",
                 Action::Update => "~",
@@ -33,7 +33,7 @@ pub fn listed<'a>(
             }
             line.push_str(action);
             line.push(' ');
-            line.push_str(&escape(&change.address));
+            line.push_str(&escape(&change.address.to_string()));
             let settings: Vec<String> = change
                 .diffs
                 .iter()
@@ -41,7 +41,7 @@ pub fn listed<'a>(
                 .map(|diff| {
                     format!(
                         "{} {} → {}",
-                        escape(&diff.path),
+                        escape(&diff.path.to_string()),
                         escape(&shown(&diff.live)),
                         escape(&shown(&diff.policy))
                     )

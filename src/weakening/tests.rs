@@ -167,7 +167,7 @@ fn weakening(plan: &Plan) -> Vec<String> {
             .map(|d| format!("{}: {}", change.address, d.path))
             .collect();
         if change.weakens() && (settings.is_empty() || change.action == Action::Delete) {
-            found.push(change.address.clone());
+            found.push(change.address.to_string());
         } else {
             found.extend(settings);
         }
@@ -388,6 +388,6 @@ fn excepted_drift_and_changes_apply_cannot_make_never_weaken() {
     let mut expired = plan("acme/api", &desired, &live, &at("2999-02-01T00:00:00Z"));
     assert_eq!(expired.weakening(), 1);
     // A change apply cannot make writes nothing.
-    expired.changes[0].applicable = false;
+    expired.changes[0].refuse("GitHub refuses it");
     assert_eq!(expired.weakening(), 0);
 }

@@ -136,12 +136,7 @@ pub fn apply(
 
 /// The repositories with a change apply makes, and how many changes that is.
 fn applicable(planned: &[Planned]) -> (Vec<(&Target, &Plan)>, usize) {
-    let makes = |plan: &Plan| {
-        plan.changes
-            .iter()
-            .filter(|c| c.applicable && !c.excepted)
-            .count()
-    };
+    let makes = |plan: &Plan| plan.changes.iter().filter(|c| c.applies()).count();
     let to_apply: Vec<(&Target, &Plan)> = planned
         .iter()
         .filter_map(|(target, result)| result.as_ref().ok().map(|plan| (target, plan)))
@@ -265,7 +260,7 @@ fn summarise(
     let inapplicable = report
         .plans
         .iter()
-        .any(|p| p.changes.iter().any(|c| !c.applicable && !c.excepted));
+        .any(|p| p.inapplicable().next().is_some());
     Ok(if outcomes.drifting.is_empty() && !inapplicable {
         ExitStatus::Success
     } else {

@@ -14,7 +14,7 @@ fn requirement_changes(desired: &str, live: &str) -> Vec<Change> {
     plan("o/r", &settings(desired), &live, &Context::default())
         .changes
         .into_iter()
-        .filter(|c| c.address.starts_with("requirements."))
+        .filter(|c| c.kind() == crate::plan::ResourceKind::Requirement)
         .collect()
 }
 
@@ -62,7 +62,7 @@ requirements:
 ";
     let changes = requirement_changes(desired, RULESET_PINNED);
     assert_eq!(changes.len(), 1, "{changes:#?}");
-    assert!(!changes[0].applicable);
+    assert!(!changes[0].applies());
 }
 
 #[test]
@@ -83,5 +83,5 @@ requirements:
     let pruned = format!("prune:\n  branch_protection: true\n{requirement}");
     let changes = requirement_changes(&pruned, live);
     assert_eq!(changes.len(), 1, "{changes:#?}");
-    assert!(!changes[0].applicable);
+    assert!(!changes[0].applies());
 }

@@ -7,6 +7,7 @@
 //! model is neither shown nor changed.
 
 mod flatten;
+mod held;
 
 use super::checks::app_id;
 use super::leaves::{self, Leaves};
@@ -14,16 +15,17 @@ use super::{Unresolved, change};
 use crate::live::{Identities, LiveState};
 use crate::model::{BypassActor, RepoSettings, Ruleset};
 use crate::plan::{
-    Action, Change, ResolvedActor, ResolvedIntegrationCheck, ResourceKind, RulesetPut,
+    Action, Address, Change, ResolvedActor, ResolvedIntegrationCheck, RulesetPut,
     RulesetWrite, Target,
 };
 use flatten::ruleset_leaves;
+pub(super) use held::held;
 
 /// Adds a change for every listed ruleset that differs, and for every repository ruleset
 /// the policy does not list when pruning. Organisation rulesets are never in `live` here.
 pub fn diff(desired: &RepoSettings, live: &LiveState, changes: &mut Vec<Change>) {
     for (name, want) in &desired.rulesets {
-        let address = format!("rulesets.{name}");
+        let address = Address::Ruleset(name.clone());
         let target = |write| Target::Ruleset {
             name: name.clone(),
             write,
@@ -36,13 +38,7 @@ pub fn diff(desired: &RepoSettings, live: &LiveState, changes: &mut Vec<Change>)
                 );
                 let write =
                     put(want, None, live).map(|put| target(RulesetWrite::Create(Box::new(put))));
-                changes.push(change(
-                    address,
-                    ResourceKind::Ruleset,
-                    Action::Create,
-                    diffs,
-                    write,
-                ));
+                changes.push(change(address, Action::Create, diffs, write));
             }
             Some(have) => {
                 let visible = live.rulesets.get(name).is_none_or(|f| f.bypass_visible);
@@ -61,15 +57,11 @@ pub fn diff(desired: &RepoSettings, live: &LiveState, changes: &mut Vec<Change>)
                         })
                     })
                 });
-                let mut updated =
-                    change(address, ResourceKind::Ruleset, Action::Update, diffs, write);
+                let mut updated = change(address, Action::Update, diffs, write);
                 if !visible {
                     // A PUT replaces the actors whole: never over ones that could not be read.
-                    updated.applicable = false;
-                    updated.target = None;
-                    updated.reason = Some(
-                        "its bypass actors cannot be read with this token, and writing the ruleset would replace them"
-                            .to_owned(),
+                    updated.refuse(
+                        "its bypass actors cannot be read with this token, and writing the ruleset would replace them",
                     );
                 }
                 changes.push(updated);
@@ -90,8 +82,7 @@ pub fn diff(desired: &RepoSettings, live: &LiveState, changes: &mut Vec<Change>)
                 write: RulesetWrite::Delete { id },
             });
             changes.push(change(
-                format!("rulesets.{name}"),
-                ResourceKind::Ruleset,
+                Address::Ruleset(name.clone()),
                 Action::Delete,
                 diffs,
                 write,

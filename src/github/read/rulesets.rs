@@ -63,7 +63,7 @@ pub(super) fn gaps(desired: &RepoSettings, facts: &BTreeMap<String, LiveRuleset>
         .iter()
         .filter(|(name, fact)| !fact.bypass_visible && desired.rulesets.contains_key(*name))
         .map(|(name, _)| Gap {
-            address: format!("rulesets.{name}"),
+            address: crate::plan::Address::Ruleset(name.clone()),
             what: Unread::Bypass,
             permission: Permission::AdministrationWrite.label().to_owned(),
         })

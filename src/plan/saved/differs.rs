@@ -66,15 +66,15 @@ impl SavedPlan {
                 None => "is not in the plan made now",
             };
             found.push(Differs {
-                address: address.to_owned(),
-                at: self.locate(address, list),
+                at: self.locate(&address, list),
+                address,
                 how,
             });
         }
         for entry in now {
             if !saved.iter().any(|other| other.address() == entry.address()) {
                 found.push(Differs {
-                    address: entry.address().to_owned(),
+                    address: entry.address(),
                     at: self.display.clone(),
                     how: "is in the plan made now, not in the saved plan",
                 });
@@ -119,17 +119,17 @@ impl SavedPlan {
 
 /// An entry of a plan's lists, known by its address.
 trait Addressed {
-    fn address(&self) -> &str;
+    fn address(&self) -> String;
 }
 
 impl Addressed for Change {
-    fn address(&self) -> &str {
-        &self.address
+    fn address(&self) -> String {
+        self.address.to_string()
     }
 }
 
 impl Addressed for RequirementReport {
-    fn address(&self) -> &str {
-        &self.address
+    fn address(&self) -> String {
+        self.address.clone()
     }
 }

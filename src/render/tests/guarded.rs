@@ -3,7 +3,7 @@
 use serde_json::json;
 
 use super::{change, diff, inapplicable, output};
-use crate::plan::{Action, Change, FieldDiff, Plan, ResourceKind};
+use crate::plan::{Action, Change, Disposition, FieldDiff, Plan, ResourceKind};
 use crate::render::Format;
 
 /// A plan that lowers protection, part of it accepted by exceptions (one active, one
@@ -35,7 +35,7 @@ pub(super) fn guarded() -> Plan {
             None,
         ),
         Change {
-            lowers: true,
+            disposition: Disposition::Weakening(None),
             ..change(
                 "rulesets.legacy",
                 ResourceKind::Ruleset,
@@ -59,8 +59,10 @@ pub(super) fn guarded() -> Plan {
             None,
         ),
         Change {
-            excepted: true,
-            accepted: Some(note("2026-12-28")),
+            disposition: Disposition::Excepted {
+                whole: Some(note("2026-12-28")),
+                refused: None,
+            },
             ..change(
                 "environments.staging.secrets.SSH_HOST",
                 ResourceKind::Secret,
@@ -80,6 +82,9 @@ pub(super) fn guarded() -> Plan {
             "nothing the policy manages provides `required_checks`",
         ),
     ];
+    let mut changes = changes;
+    // As `diff::plan` does once it knows everything of each change.
+    changes.iter_mut().for_each(crate::weakening::settle);
     Plan {
         requirements: Vec::new(),
         findings: crate::findings::Findings::default(),
@@ -139,10 +144,7 @@ fn the_reports_for_ci_tools_name_the_exception_that_accepts_a_whole_change() {
         .position(|c| c.address == "environments.staging.secrets.SSH_HOST")
         .expect("the guarded plan deletes SSH_HOST");
     let mut xml = Vec::new();
-    let managed = [(
-        plan.changes[secret].address.clone(),
-        plan.changes[secret].kind,
-    )];
+    let managed = [plan.changes[secret].address.clone()];
     let suites = [super::super::junit::Suite {
         plan: &plan,
         managed: &managed,

@@ -3,6 +3,8 @@
 //! has it.
 
 mod actions;
+mod excepted;
+mod located;
 mod org;
 mod security;
 mod settings;
