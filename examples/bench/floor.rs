@@ -11,7 +11,9 @@ use std::path::Path;
 
 use gh_policy_emulator::Emulator;
 
-use super::{PlanRun, Result, organisation, plan, ratio};
+use crate::org::organisation;
+use crate::run::{PlanRun, plan};
+use crate::{Result, ratio};
 
 /// The primary limit for the 1,000-repository run: a GitHub App installation's on a large
 /// organisation (GitHub raises it to 12,500 and beyond), since 1,000 repositories need more

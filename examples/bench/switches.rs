@@ -10,7 +10,9 @@ use std::path::Path;
 
 use gh_policy_emulator::{Emulator, SettingsSeed};
 
-use super::{DEFAULT_CONCURRENCY, ORG_PRIMARY_LIMIT, OrgRun, Result, organisation, plan};
+use crate::Result;
+use crate::org::{DEFAULT_CONCURRENCY, ORG_PRIMARY_LIMIT, OrgRun, organisation};
+use crate::run::plan;
 
 /// Repository counts of this case.
 const SIZES: [usize; 2] = [30, 100];

@@ -26,7 +26,7 @@ pub struct RemoteArgs {
     // minute per endpoint. Eight is a handful: a plan reads at most a few hundred URLs, so
     // eight in flight stay far from both limits and leave room for other jobs on the same
     // token, while a 50-branch, 20-environment plan takes a seventh of its serial time
-    // (measured by `examples/bench.rs`; four gave a quarter, sixteen a thirteenth).
+    // (measured by `examples/bench/`; four gave a quarter, sixteen a thirteenth).
     // An organisation run may go higher, up to GitHub's own cap of 100 in flight. Without
     // the flag, the client finds how many GitHub takes: from 8, growing while no answer is
     // a secondary-limit refusal and halving at one, up to 50 (`client::window`).

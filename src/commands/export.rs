@@ -148,7 +148,7 @@ fn run_org(args: &ExportArgs, org: &str, console: &mut Console<'_>) -> Result<Ex
         }
         return Err(error.with_hint("fix the causes above (often a permission) and export again"));
     }
-    let policy = organisation_policy(org, repositories);
+    let policy = organisation_policy(org, repositories).map_err(Error::new)?;
     let header = format!(
         "# yaml-language-server: $schema={ORG_SCHEMA_URL}\n# Exported from the organisation {org} by gh-policy {}: what every repository shares is in `defaults`.\n",
         env!("CARGO_PKG_VERSION")

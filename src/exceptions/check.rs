@@ -18,7 +18,7 @@ pub type Problem = (String, String);
 
 /// Returns the errors and the warnings of the policy's exceptions.
 pub fn check(policy: &RepoSettings, now: OffsetDateTime) -> (Vec<Problem>, Vec<String>) {
-    let schema = schemars::schema_for!(RepoSettings).to_value();
+    let schema = crate::policy::json_schema_value::<RepoSettings>();
     let mut errors = Vec::new();
     let mut warnings = Vec::new();
     for (i, exception) in policy.exceptions.iter().enumerate() {

@@ -191,10 +191,10 @@ fn body_mut<'a>(policy: &'a mut OrgPolicy, path: &[Segment]) -> Option<&'a mut P
     match path {
         [Segment::Key(top)] if top == "defaults" => Some(&mut policy.defaults),
         [Segment::Key(top), Segment::Key(name), _] if top == "groups" => {
-            policy.groups.get_mut(name).map(|g| &mut g.policy)
+            policy.groups.get_mut(name.as_str()).map(|g| &mut g.policy)
         }
         [Segment::Key(top), Segment::Key(name)] if top == "repositories" => {
-            policy.repositories.get_mut(name)
+            policy.repositories.get_mut(name.as_str())
         }
         _ => None,
     }

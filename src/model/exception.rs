@@ -4,6 +4,8 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use crate::names::Text;
+
 /// One accepted drift.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -20,7 +22,7 @@ pub struct Exception {
     /// The target of the accepted finding, as the plan shows it: `branches.main`,
     /// `environments.production`, `rulesets.protect-main`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub target: Option<String>,
+    pub target: Option<Text>,
     /// The live value accepted, as the plan shows it; `any` (default) accepts every value.
     #[serde(default = "any", skip_serializing_if = "is_any")]
     pub allow: Value,

@@ -8,6 +8,8 @@ use indexmap::IndexMap;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use crate::names::{RepositoryName, Text};
+
 use super::{
     Actions, Branch, Environment, Exception, Prune, RepositorySettings, Requirement, Ruleset,
     Security,
@@ -36,12 +38,12 @@ pub struct OrgPolicy {
     /// Groups of repositories, applied in file order after `defaults` to the repositories
     /// they select.
     #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
-    pub groups: IndexMap<String, Group>,
+    pub groups: IndexMap<Text, Group>,
 
     /// One repository's own policy, applied last, by repository name (a listed repository is
     /// selected even when archived, a fork, or excluded).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub repositories: BTreeMap<String, PolicyBody>,
+    pub repositories: BTreeMap<RepositoryName, PolicyBody>,
 
     /// Name globs of repositories `defaults` and `groups` leave out.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -80,7 +82,7 @@ pub struct Select {
     /// Custom property values that must all match (for a multi-select property, the value
     /// must be one of the repository's).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub properties: BTreeMap<String, String>,
+    pub properties: BTreeMap<Text, String>,
 }
 
 /// What one layer of an organisation policy says about a repository: the sections of a

@@ -5,12 +5,21 @@
 //! editor and `validate` give one verdict) and a function that says, in words, why a name
 //! breaks it (used for the message). A test holds each pair to the same verdict.
 
-use std::fmt;
+mod types;
+
+pub use types::{
+    BranchName, EnvVarName, EnvironmentName, Login, RepoName, RepositoryName, SecretName, Slug,
+    Text, VariableName,
+};
 
 use crate::untrusted::quote;
 
 /// `OWNER/NAME`: an owner login, a slash, a repository name.
 pub const REPOSITORY_PATTERN: &str = r"^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}(?:_[A-Za-z0-9]+)?/(?!\.\.?$)[A-Za-z0-9._-]{1,100}$";
+
+/// A repository's name without its owner, as an organisation policy's `repositories` keys
+/// write it: letters, digits, `-`, `_` and `.`, at most 100, not `.` or `..`.
+pub const REPOSITORY_NAME_PATTERN: &str = r"^(?!\.\.?$)[A-Za-z0-9._-]{1,100}$";
 
 /// A user or organisation login: letters, digits and single hyphens, at most 39; an
 /// Enterprise Managed User adds `_SHORTCODE`.
@@ -77,6 +86,11 @@ pub const RULES: &[NameRule] = &[
         check: check_repository,
     },
     NameRule {
+        pattern: REPOSITORY_NAME_PATTERN,
+        noun: "repository name",
+        check: check_repository_name,
+    },
+    NameRule {
         pattern: LOGIN_PATTERN,
         noun: "user login",
         check: check_login,
@@ -118,46 +132,6 @@ pub fn rule_for(pattern: &str) -> Option<&'static NameRule> {
     RULES.iter().find(|rule| rule.pattern == pattern)
 }
 
-/// A repository, `OWNER/NAME`, checked.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct RepoName {
-    /// The user or organisation.
-    pub owner: String,
-    /// The repository.
-    pub name: String,
-}
-
-impl RepoName {
-    /// Parses `OWNER/NAME`, saying what is wrong otherwise.
-    pub fn parse(text: &str) -> Result<Self, String> {
-        let text = text.trim();
-        let Some((owner, name)) = text.split_once('/') else {
-            return Err(format!("{} is not OWNER/NAME", quote(text)));
-        };
-        if let Err(reason) = check_login(owner) {
-            return Err(format!("invalid owner {}: {reason}", quote(owner)));
-        }
-        check_repository_name(name)
-            .map_err(|reason| format!("invalid repository name {}: {reason}", quote(name)))?;
-        Ok(Self {
-            owner: owner.to_owned(),
-            name: name.to_owned(),
-        })
-    }
-
-    /// Returns `OWNER/NAME` from a git remote's path, which may end in `.git`.
-    pub fn from_remote_path(path: &str) -> Option<Self> {
-        let path = path.trim_matches('/');
-        Self::parse(path.strip_suffix(".git").unwrap_or(path)).ok()
-    }
-}
-
-impl fmt::Display for RepoName {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}/{}", self.owner, self.name)
-    }
-}
-
 /// Checks `OWNER/NAME`.
 pub fn check_repository(text: &str) -> Result<(), String> {
     if text.trim() != text {
@@ -166,7 +140,8 @@ pub fn check_repository(text: &str) -> Result<(), String> {
     RepoName::parse(text).map(|_| ())
 }
 
-fn check_repository_name(name: &str) -> Result<(), String> {
+/// Checks a repository's name without its owner.
+pub fn check_repository_name(name: &str) -> Result<(), String> {
     if name.is_empty() {
         return Err("it must not be empty".to_owned());
     }

@@ -193,6 +193,7 @@ fn blank_text_is_refused() {
 fn rules_list_every_pattern_once() {
     let patterns = [
         REPOSITORY_PATTERN,
+        REPOSITORY_NAME_PATTERN,
         LOGIN_PATTERN,
         SLUG_PATTERN,
         SECRET_NAME_PATTERN,
@@ -206,4 +207,56 @@ fn rules_list_every_pattern_once() {
         assert_eq!(RULES.iter().filter(|r| r.pattern == pattern).count(), 1);
         assert_eq!(rule_for(pattern).map(|r| r.pattern), Some(pattern));
     }
+}
+
+#[test]
+fn repository_names_follow_github() {
+    let names = [
+        "katz-backend",
+        "a.b_c",
+        ".github",
+        ".",
+        "..",
+        "...",
+        "svc api",
+        "acme/api",
+        "",
+        &"r".repeat(100),
+        &"r".repeat(101),
+    ];
+    agree(REPOSITORY_NAME_PATTERN, check_repository_name, &names);
+}
+
+/// A name type is made only through its rule: parsing and deserialising refuse what the
+/// rule refuses, and its JSON Schema is the rule's pattern.
+#[test]
+fn name_types_are_made_only_through_their_rule() {
+    fn holds<T>(good: &str, bad: &str, pattern: &str)
+    where
+        T: serde::de::DeserializeOwned + serde::Serialize + schemars::JsonSchema + std::fmt::Debug,
+    {
+        let parsed: T = serde_json::from_value(serde_json::json!(good)).unwrap();
+        assert_eq!(
+            serde_json::to_value(&parsed).unwrap(),
+            serde_json::json!(good)
+        );
+        let refused = serde_json::from_value::<T>(serde_json::json!(bad)).unwrap_err();
+        assert!(refused.to_string().contains("is not a valid"), "{refused}");
+        let schema = schemars::SchemaGenerator::default().into_root_schema_for::<T>();
+        assert_eq!(schema.get("pattern"), Some(&serde_json::json!(pattern)));
+    }
+    holds::<BranchName>("release/1.0", "a..b", BRANCH_PATTERN);
+    holds::<EnvironmentName>("Prod Env", "..", ENVIRONMENT_PATTERN);
+    holds::<SecretName>("SSH_KEY", "GITHUB_X", SECRET_NAME_PATTERN);
+    holds::<VariableName>("REGION", "1X", SECRET_NAME_PATTERN);
+    holds::<EnvVarName>("PROD_KEY", "PROD-KEY", ENV_VAR_PATTERN);
+    holds::<Login>("octocat", "-x", LOGIN_PATTERN);
+    holds::<Slug>("ops", "acme/ops", SLUG_PATTERN);
+    holds::<RepositoryName>("api", "..", REPOSITORY_NAME_PATTERN);
+    holds::<Text>("lint", "rtl\u{202e}", NON_BLANK_PATTERN);
+    assert_eq!(
+        Text::parse(" ").unwrap_err(),
+        "` ` is not a valid text: it must not be empty or blank"
+    );
+    assert!(BranchName::parse("main").is_ok_and(|b| b == "main"));
 }

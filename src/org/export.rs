@@ -12,16 +12,18 @@ use std::collections::BTreeMap;
 use indexmap::IndexMap;
 
 use crate::model::{OrgPolicy, PolicyBody, Prune, RepoSettings};
+use crate::names::RepositoryName;
 
-/// Builds the organisation policy of `repositories` (name → its settings as exported).
+/// Builds the organisation policy of `repositories` (name → its settings as exported); a
+/// name that is not a repository's cannot be an entry, and is refused.
 pub fn organisation_policy(
     organization: &str,
     repositories: BTreeMap<String, RepoSettings>,
-) -> OrgPolicy {
-    let mut bodies: BTreeMap<String, PolicyBody> = repositories
+) -> Result<OrgPolicy, String> {
+    let mut bodies: BTreeMap<RepositoryName, PolicyBody> = repositories
         .into_iter()
-        .map(|(name, settings)| (name, PolicyBody::from(settings)))
-        .collect();
+        .map(|(name, settings)| Ok((RepositoryName::parse(name)?, PolicyBody::from(settings))))
+        .collect::<Result<_, String>>()?;
     let mut defaults = PolicyBody::default();
     hoist(&mut bodies, &mut defaults, |body| &mut body.branches);
     hoist(&mut bodies, &mut defaults, |body| &mut body.environments);
@@ -40,7 +42,7 @@ pub fn organisation_policy(
         }
     }
     bodies.retain(|_, body| !body.is_empty());
-    OrgPolicy {
+    Ok(OrgPolicy {
         version: 1,
         organization: organization.to_owned(),
         defaults,
@@ -48,12 +50,12 @@ pub fn organisation_policy(
         repositories: bodies,
         exclude: Vec::new(),
         written: serde_json::Value::Null,
-    }
+    })
 }
 
 /// Moves every entry of one section that all bodies hold, equal, into `defaults`.
 fn hoist<T: Clone + PartialEq>(
-    bodies: &mut BTreeMap<String, PolicyBody>,
+    bodies: &mut BTreeMap<RepositoryName, PolicyBody>,
     defaults: &mut PolicyBody,
     section: impl Fn(&mut PolicyBody) -> &mut BTreeMap<String, T>,
 ) {
@@ -77,7 +79,7 @@ fn hoist<T: Clone + PartialEq>(
 /// all bodies hold, equal, into `defaults`; a section left empty is dropped. Keys merge one
 /// by one across layers, so a key hoisted alone gives back each repository's value.
 fn hoist_keys<T: serde::Serialize + serde::de::DeserializeOwned>(
-    bodies: &mut BTreeMap<String, PolicyBody>,
+    bodies: &mut BTreeMap<RepositoryName, PolicyBody>,
     defaults: &mut PolicyBody,
     section: impl Fn(&mut PolicyBody) -> &mut Option<T>,
 ) {
@@ -167,7 +169,7 @@ mod tests {
                 repository(&[("main", reviewed(2))], &["production", "preview"]),
             ),
         ]);
-        let policy = organisation_policy("acme", repositories.clone());
+        let policy = organisation_policy("acme", repositories.clone()).unwrap();
         assert_eq!(
             policy.defaults.branches.keys().collect::<Vec<_>>(),
             ["main"]
@@ -204,11 +206,13 @@ mod tests {
         let policy = organisation_policy(
             "acme",
             BTreeMap::from([("a".to_owned(), same.clone()), ("b".to_owned(), same)]),
-        );
+        )
+        .unwrap();
         assert!(policy.repositories.is_empty());
         assert_eq!(policy.defaults.branches.len(), 1);
         assert!(
             organisation_policy("acme", BTreeMap::new())
+                .unwrap()
                 .defaults
                 .is_empty()
         );

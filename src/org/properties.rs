@@ -28,12 +28,12 @@ pub fn check(policy: &OrgPolicy, properties: &OrgProperties) -> Vec<Problem> {
         for (property, value) in &definition.select.properties {
             let path = vec![
                 Segment::from("groups"),
-                group.into(),
+                group.as_str().into(),
                 "select".into(),
                 "properties".into(),
-                property.into(),
+                property.as_str().into(),
             ];
-            let Some(defined) = properties.defined.get(property) else {
+            let Some(defined) = properties.defined.get(property.as_str()) else {
                 let hint = closest(property, &names)
                     .map(|name| format!(" (did you mean `{name}`?)"))
                     .unwrap_or_default();

@@ -13,7 +13,7 @@ pub fn selects(select: &Select, name: &str, properties: &BTreeMap<String, Vec<St
     named
         && select.properties.iter().all(|(property, value)| {
             properties
-                .get(property)
+                .get(property.as_str())
                 .is_some_and(|values| values.iter().any(|v| v == value))
         })
 }
@@ -41,7 +41,11 @@ mod tests {
     fn names_and_properties_both_select() {
         let select = Select {
             names: vec!["svc-*".into()],
-            properties: [("tier".to_owned(), "critical".to_owned())].into(),
+            properties: [(
+                crate::names::Text::parse("tier").unwrap(),
+                "critical".to_owned(),
+            )]
+            .into(),
         };
         let critical: BTreeMap<String, Vec<String>> =
             [("tier".to_owned(), vec!["critical".to_owned()])].into();

@@ -11,7 +11,7 @@ use super::select::{in_shard, name_matches, selects};
 use crate::github::read;
 use crate::github::{ApiError, RestReader};
 use crate::model::OrgPolicy;
-use crate::names::RepoName;
+use crate::names::{RepoName, RepositoryName};
 use crate::untrusted::{escape, quote};
 
 /// The repositories a run covers.
@@ -171,7 +171,7 @@ fn target(
         .repositories
         .keys()
         .find(|n| n.eq_ignore_ascii_case(&repo.name))
-        .map_or(repo.name.as_str(), String::as_str);
+        .map_or(repo.name.as_str(), RepositoryName::as_str);
     let settings = policy_for(policy, &policy.organization, entry_name, values)?;
     let layers = layers_of(policy, entry_name, values)
         .into_iter()
@@ -206,7 +206,7 @@ fn idle_groups(policy: &OrgPolicy, selected_by_group: &[usize]) -> Vec<Problem> 
         .zip(selected_by_group)
         .filter(|(_, count)| **count == 0)
         .map(|(name, _)| Problem {
-            path: vec!["groups".into(), name.into(), "select".into()],
+            path: vec!["groups".into(), name.as_str().into(), "select".into()],
             at_key: false,
             message: format!(
                 "group {} selects no repository of {}: its policy applies nowhere",

@@ -209,7 +209,11 @@ repositories:
             organization: "acme".into(),
             defaults: crate::model::PolicyBody::default(),
             groups: indexmap::IndexMap::default(),
-            repositories: [("svc-api".to_owned(), crate::model::PolicyBody::default())].into(),
+            repositories: [(
+                crate::names::RepositoryName::parse("svc-api").unwrap(),
+                crate::model::PolicyBody::default(),
+            )]
+            .into(),
             exclude: Vec::new(),
             written: serde_json::Value::Null,
         }

@@ -200,6 +200,11 @@ pub fn org_json_schema() -> String {
     schema::render::<crate::model::OrgPolicy>()
 }
 
+/// Returns the JSON Schema of any document type as a JSON value.
+pub fn json_schema_value<T: schemars::JsonSchema>() -> serde_json::Value {
+    schema::generate::<T>()
+}
+
 /// Returns the JSON Schema of any document type, pretty-printed with a final newline.
 pub fn json_schema_for<T: schemars::JsonSchema>() -> String {
     schema::render::<T>()

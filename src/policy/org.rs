@@ -41,7 +41,7 @@ fn layers(policy: &OrgPolicy) -> Vec<(Vec<Segment>, &PolicyBody)> {
     std::iter::once((vec![Segment::from("defaults")], &policy.defaults))
         .chain(policy.groups.iter().map(|(name, group)| {
             (
-                vec!["groups".into(), name.into(), "policy".into()],
+                vec!["groups".into(), name.as_str().into(), "policy".into()],
                 &group.policy,
             )
         }))
@@ -49,7 +49,7 @@ fn layers(policy: &OrgPolicy) -> Vec<(Vec<Segment>, &PolicyBody)> {
             policy
                 .repositories
                 .iter()
-                .map(|(name, body)| (vec!["repositories".into(), name.into()], body)),
+                .map(|(name, body)| (vec!["repositories".into(), name.as_str().into()], body)),
         )
         .collect()
 }
@@ -129,7 +129,7 @@ fn name_globs(policy: &OrgPolicy, findings: &mut Findings) {
             check(
                 vec![
                     "groups".into(),
-                    name.into(),
+                    name.as_str().into(),
                     "select".into(),
                     "names".into(),
                     i.into(),
@@ -221,7 +221,7 @@ fn dotted_to_path(dotted: &str, policy: &OrgPolicy) -> Vec<Segment> {
             .keys()
             .filter(|n| rest.starts_with(&format!("{n}.policy.")))
             .max_by_key(|n| n.len())
-            .cloned()
+            .map(|n| n.as_str().to_owned())
             .unwrap_or_default();
         let tail = &rest[(name.len() + ".policy.".len()).min(rest.len())..];
         (
@@ -234,7 +234,7 @@ fn dotted_to_path(dotted: &str, policy: &OrgPolicy) -> Vec<Segment> {
             .keys()
             .filter(|n| rest.starts_with(&format!("{n}.")))
             .max_by_key(|n| n.len())
-            .cloned()
+            .map(|n| n.as_str().to_owned())
             .unwrap_or_default();
         let tail = &rest[(name.len() + 1).min(rest.len())..];
         (vec!["repositories".into(), name.as_str().into()], tail)

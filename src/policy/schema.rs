@@ -20,7 +20,40 @@ pub(super) struct Compiled {
 
 /// Returns the schema of `T` as a JSON value.
 pub(super) fn generate<T: JsonSchema>() -> Value {
-    schemars::schema_for!(T).to_value()
+    let mut schema = schemars::schema_for!(T).to_value();
+    keys_by_property_names(&mut schema);
+    schema
+}
+
+/// A mapping keyed by a name type says the key's rule as `propertyNames`, and its values in
+/// `additionalProperties`, as the rest of the schema does. (schemars writes such a mapping as
+/// `patternProperties` with nothing else allowed: one verdict, but an unknown key would be
+/// worded as unknown rather than as a name that breaks its rule.)
+fn keys_by_property_names(node: &mut Value) {
+    match node {
+        Value::Object(object) => {
+            let keyed = match object.get("patternProperties") {
+                Some(Value::Object(patterns))
+                    if patterns.len() == 1
+                        && object.get("additionalProperties") == Some(&Value::Bool(false)) =>
+                {
+                    patterns.iter().next().map(|(p, v)| (p.clone(), v.clone()))
+                }
+                _ => None,
+            };
+            if let Some((pattern, values)) = keyed {
+                object.shift_remove("patternProperties");
+                object.insert("additionalProperties".to_owned(), values);
+                object.insert(
+                    "propertyNames".to_owned(),
+                    serde_json::json!({ "pattern": pattern }),
+                );
+            }
+            object.values_mut().for_each(keys_by_property_names);
+        }
+        Value::Array(items) => items.iter_mut().for_each(keys_by_property_names),
+        _ => {}
+    }
 }
 
 /// Returns the schema of `T` as pretty JSON with a final newline.
@@ -57,4 +90,48 @@ pub(super) fn compiled<T: JsonSchema + 'static>() -> Result<Arc<Compiled>, Strin
         map.insert(key, Arc::clone(&compiled));
     }
     Ok(compiled)
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::Value;
+
+    use super::generate;
+    use crate::model::{OrgPolicy, RepoSettings};
+
+    /// Collects the path of every mapping (an object schema whose values are a schema) that
+    /// says nothing about its keys.
+    fn unruled_maps(node: &Value, path: &str, found: &mut Vec<String>) {
+        match node {
+            Value::Object(object) => {
+                if object
+                    .get("additionalProperties")
+                    .is_some_and(Value::is_object)
+                    && !object.contains_key("propertyNames")
+                {
+                    found.push(path.to_owned());
+                }
+                for (key, value) in object {
+                    unruled_maps(value, &format!("{path}/{key}"), found);
+                }
+            }
+            Value::Array(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    unruled_maps(item, &format!("{path}/{i}"), found);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Every mapping of a policy is keyed by names with a rule (a name type, whose pattern
+    /// the schema says as `propertyNames`): a key written anywhere keeps its rule.
+    #[test]
+    fn every_mapping_of_a_policy_says_the_rule_of_its_keys() {
+        for schema in [generate::<RepoSettings>(), generate::<OrgPolicy>()] {
+            let mut found = Vec::new();
+            unruled_maps(&schema, "#", &mut found);
+            assert_eq!(found, Vec::<String>::new());
+        }
+    }
 }

@@ -5,7 +5,7 @@
 use gh_policy_emulator::{Emulator, Role, Seed};
 use serde_json::{Value, json};
 
-use crate::common::{TestRepo, changes, expect};
+use crate::common::{TestRepo, assert_exit, changes, expect};
 
 /// `acme/katz-backend` with `main` protected classically, and whatever `extra` adds.
 pub fn world(extra: &Value) -> Seed {
@@ -215,12 +215,7 @@ fn hidden_bypass_actors_matter_only_where_no_bypass_rests_on_them() {
     // A write token does not see the organisation ruleset's actors; it provides nothing
     // asked, so they do not matter.
     let output = plan("required_approvals: 2");
-    assert_eq!(
-        output.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    assert_exit(&output, 0);
     // Asked for `ci`, which only that ruleset provides: an error naming the ruleset and the
     // permission an organisation owner has, never repository administration.
     let output = plan("required_checks: [ci]");

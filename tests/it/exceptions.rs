@@ -4,7 +4,7 @@
 use predicates::prelude::*;
 use serde_json::json;
 
-use crate::common::{TestRepo, changes, flow_policy};
+use crate::common::{TestRepo, assert_exit, changes, flow_policy, lowered_flow};
 
 /// The flow policy, where `main` lost its second approval and this is accepted.
 fn policy(allow: &str) -> String {
@@ -14,23 +14,9 @@ fn policy(allow: &str) -> String {
     )
 }
 
-/// `flow-in-sync` with `main` lowered to one approval.
-fn lowered() -> TestRepo {
-    let repo = TestRepo::new("flow-in-sync");
-    let mut seed = repo.emu.state();
-    seed.branches
-        .get_mut("main")
-        .unwrap()
-        .protection
-        .as_mut()
-        .unwrap()["required_pull_request_reviews"]["required_approving_review_count"] = json!(1);
-    repo.emu.reset(&seed).unwrap();
-    repo
-}
-
 #[test]
 fn active_exception_accepts_the_drift_and_the_gate_passes() {
-    let repo = lowered();
+    let repo = lowered_flow();
     repo.policy(&policy("1"));
     let output = repo
         .cmd()
@@ -38,12 +24,7 @@ fn active_exception_accepts_the_drift_and_the_gate_passes() {
         .args(["plan", "--no-cache", "--format", "json"])
         .output()
         .unwrap();
-    assert_eq!(
-        output.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    assert_exit(&output, 0);
     let plan: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(plan["in_sync"], json!(true));
     assert_eq!(plan["summary"]["excepted"], json!(1));
@@ -58,7 +39,7 @@ fn active_exception_accepts_the_drift_and_the_gate_passes() {
 
 #[test]
 fn an_exception_that_allows_another_value_does_not_apply() {
-    let repo = lowered();
+    let repo = lowered_flow();
     repo.policy(&policy("0"));
     repo.cmd()
         .env("GH_POLICY_NOW", "2026-12-01T12:00:00Z")
@@ -70,7 +51,7 @@ fn an_exception_that_allows_another_value_does_not_apply() {
 
 #[test]
 fn past_its_expiry_the_drift_counts_again_and_says_so() {
-    let repo = lowered();
+    let repo = lowered_flow();
     repo.policy(&policy("1"));
     let output = repo
         .cmd()
@@ -87,7 +68,7 @@ fn past_its_expiry_the_drift_counts_again_and_says_so() {
 
 #[test]
 fn expiring_soon_is_a_warning() {
-    let repo = lowered();
+    let repo = lowered_flow();
     repo.policy(&policy("any"));
     repo.cmd()
         .env("GH_POLICY_NOW", "2026-12-24T00:00:00Z")
@@ -101,7 +82,7 @@ fn expiring_soon_is_a_warning() {
 
 #[test]
 fn apply_leaves_an_excepted_setting_as_it_is_live_and_writes_the_rest() {
-    let repo = lowered();
+    let repo = lowered_flow();
     // Also lose a check, which is not excepted: apply restores it, and only it.
     let mut seed = repo.emu.state();
     seed.branches

@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use crate::common::{Policy, TestRepo, snapshot_settings, transcript};
+use crate::common::{Policy, TestRepo, assert_exit, snapshot_settings, transcript};
 
 /// Returns the names in a directory, sorted.
 fn listing(dir: &Path) -> Vec<String> {
@@ -145,12 +145,7 @@ fn export_names_a_pinned_checks_app_from_the_check_runs_and_plans_in_sync_from_t
         ])
         .output()
         .unwrap();
-    assert_eq!(
-        output.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    assert_exit(&output, 0);
     let exported = std::fs::read_to_string(repo.dir.path().join("state.yaml")).unwrap();
     assert!(
         exported.contains("app: github-actions") && !exported.contains("app_id: 15368"),

@@ -6,7 +6,7 @@
 use gh_policy_emulator::{Emulator, IssueSeed, LabelSeed, RepositorySeed, Seed};
 use serde_json::json;
 
-use crate::common::{Policy, TestRepo};
+use crate::common::{Policy, TestRepo, assert_exit};
 
 const TITLE: &str = "Protection drift: acme/katz-backend";
 
@@ -116,12 +116,7 @@ fn the_drift_issue_is_opened_updated_in_place_and_closed_when_in_sync() {
         .args(["apply", "--yes", "--no-cache"])
         .output()
         .unwrap();
-    assert_eq!(
-        applied.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&applied.stderr)
-    );
+    assert_exit(&applied, 0);
     assert_eq!(plan_into_file(&repo, "plan3.json"), 0);
     let (code, stdout, stderr) = issue(&repo, &["--plan", "plan3.json"]);
     assert_eq!(code, 0, "{stderr}");

@@ -19,6 +19,7 @@ mod install;
 mod issues;
 mod live;
 mod migrate;
+mod names;
 mod org;
 mod org_graphql;
 mod org_guard;

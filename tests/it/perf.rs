@@ -1,5 +1,5 @@
 //! How many requests `plan` makes, and what the conditional-request cache saves. These count
-//! requests in the emulator's log; timing belongs to `examples/bench.rs`, not to tests.
+//! requests in the emulator's log; timing belongs to `examples/bench/`, not to tests.
 
 use std::path::Path;
 
@@ -207,20 +207,8 @@ fn concurrency_one_gives_the_same_plan() {
     let default_requests = repo.emu.requests().len();
 
     repo.clear_log();
-    let output = repo
-        .cmd()
-        .args([
-            "plan",
-            "--no-cache",
-            "--format",
-            "json",
-            "--concurrency",
-            "1",
-        ])
-        .output()
-        .unwrap();
-    assert_eq!(output.status.code(), Some(2));
-    let serial: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let (code, serial) = repo.plan_json_with(&["--concurrency", "1"]);
+    assert_eq!(code, 2);
     assert_eq!(serial, default);
     assert_eq!(repo.emu.requests().len(), default_requests);
 }

@@ -7,7 +7,7 @@ use std::net::TcpListener;
 use std::process::Output;
 use std::sync::{Arc, Mutex};
 
-use crate::common::{Policy, TestRepo};
+use crate::common::{Policy, TestRepo, assert_exit};
 
 /// A proxy that records each request head and what the client then sent, answers every
 /// CONNECT with 200 and hangs up after the first bytes through the tunnel; returns its URL.
@@ -111,11 +111,6 @@ fn https_proxy_tunnels_the_requests_to_github_but_not_no_proxy_hosts_or_loopback
             ("ALL_PROXY", &proxy),
         ],
     );
-    assert_eq!(
-        output.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    assert_exit(&output, 0);
     assert_eq!(seen.lock().unwrap().len(), tunnels.len());
 }

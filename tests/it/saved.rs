@@ -3,9 +3,11 @@
 //! refuses, before any write, naming what changed since: GitHub, the policy file, the plan
 //! file itself.
 
+use std::process::Output;
+
 use serde_json::{Value, json};
 
-use crate::common::{Policy, TestRepo};
+use crate::common::{Policy, TestRepo, lowered_flow};
 
 /// Runs `plan --out plan.json` and returns its exit code and the saved file, parsed.
 fn save(repo: &TestRepo) -> (i32, Value) {
@@ -23,15 +25,17 @@ fn save(repo: &TestRepo) -> (i32, Value) {
     )
 }
 
+/// `apply --plan plan.json --yes`, to set up further.
+fn apply_saved_command(repo: &TestRepo) -> assert_cmd::Command {
+    let mut command = repo.cmd();
+    command.args(["apply", "--plan", "plan.json", "--yes", "--no-cache"]);
+    command
+}
+
 /// Runs `apply --plan plan.json --yes` with extra arguments; returns the exit code, stdout
 /// and stderr.
 fn apply_saved(repo: &TestRepo, extra: &[&str]) -> (i32, String, String) {
-    let output = repo
-        .cmd()
-        .args(["apply", "--plan", "plan.json", "--yes", "--no-cache"])
-        .args(extra)
-        .output()
-        .unwrap();
+    let output = apply_saved_command(repo).args(extra).output().unwrap();
     (
         output.status.code().unwrap(),
         String::from_utf8_lossy(&output.stdout).into_owned(),
@@ -39,11 +43,12 @@ fn apply_saved(repo: &TestRepo, extra: &[&str]) -> (i32, String, String) {
     )
 }
 
-fn write_lines(repo: &TestRepo) -> Vec<String> {
-    repo.writes()
-        .iter()
-        .map(|w| format!("{} {}", w.method, w.path))
-        .collect()
+/// Asserts that a saved plan's `apply` was refused with `message` before any write.
+fn assert_refused(repo: &TestRepo, output: &Output, message: &str) {
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains(message), "{stderr}");
+    repo.assert_no_writes();
 }
 
 #[test]
@@ -71,7 +76,7 @@ fn a_saved_plan_in_sync_applies_with_no_write() {
     );
     let (code, stdout, stderr) = apply_saved(&repo, &[]);
     assert_eq!(code, 0, "{stdout}{stderr}");
-    assert!(repo.writes().is_empty(), "{:?}", write_lines(&repo));
+    repo.assert_no_writes();
 }
 
 #[test]
@@ -83,7 +88,7 @@ fn a_saved_plan_with_drift_writes_what_a_plain_apply_writes_and_converges() {
         .args(["apply", "--yes", "--no-cache"])
         .assert()
         .code(0);
-    let expected = write_lines(&twin);
+    let expected = twin.write_lines();
     assert!(!expected.is_empty());
     let reads = |repo: &TestRepo| {
         let mut paths: Vec<String> = repo
@@ -111,7 +116,7 @@ fn a_saved_plan_with_drift_writes_what_a_plain_apply_writes_and_converges() {
         stdout.contains("acme/katz-backend matches the policy."),
         "{stdout}"
     );
-    assert_eq!(write_lines(&repo), expected);
+    assert_eq!(repo.write_lines(), expected);
     // The check costs no read a plain apply does not make.
     assert_eq!(reads(&repo), plain_reads);
     assert_eq!(repo.plan_json().0, 0);
@@ -123,14 +128,7 @@ fn a_live_change_between_plan_and_apply_is_refused_naming_it_before_any_write() 
     repo.write(&Policy::flow());
     assert_eq!(save(&repo).0, 2);
     // Someone changes main's protection in the settings page.
-    let mut seed = repo.emu.state();
-    seed.branches
-        .get_mut("main")
-        .unwrap()
-        .protection
-        .as_mut()
-        .unwrap()["required_pull_request_reviews"]["required_approving_review_count"] = json!(4);
-    repo.emu.reset(&seed).unwrap();
+    repo.set_main_approvals(4);
     let (code, stdout, stderr) = apply_saved(&repo, &[]);
     assert_eq!(code, 1, "{stdout}{stderr}");
     assert!(
@@ -145,7 +143,7 @@ fn a_live_change_between_plan_and_apply_is_refused_naming_it_before_any_write() 
     // Only what changed is named.
     assert_eq!(stderr.matches("since the plan\n").count(), 1, "{stderr}");
     assert!(stderr.contains("gh-policy plan --out"), "{stderr}");
-    assert!(repo.writes().is_empty(), "{:?}", write_lines(&repo));
+    repo.assert_no_writes();
 }
 
 #[test]
@@ -183,10 +181,10 @@ fn a_weakening_saved_plan_needs_allow_weakening() {
             .contains("apply --yes refuses 1 change that weakens protection; nothing was written"),
         "{stderr}"
     );
-    assert!(repo.writes().is_empty(), "{:?}", write_lines(&repo));
+    repo.assert_no_writes();
     let (code, stdout, stderr) = apply_saved(&repo, &["--allow-weakening"]);
     assert_eq!(code, 0, "{stdout}{stderr}");
-    let writes = write_lines(&repo);
+    let writes = repo.write_lines();
     assert!(!writes.is_empty());
     assert!(
         writes
@@ -235,7 +233,7 @@ fn an_edited_saved_plan_is_refused_at_the_change_it_alters() {
         "{stderr}"
     );
     assert!(stderr.contains("nothing was written"), "{stderr}");
-    assert!(repo.writes().is_empty(), "{:?}", write_lines(&repo));
+    repo.assert_no_writes();
 }
 
 #[test]
@@ -278,7 +276,7 @@ fn a_garbled_saved_plan_is_refused_at_its_line_and_column() {
                 "located: {stderr}"
             );
         }
-        assert!(repo.writes().is_empty(), "{:?}", write_lines(&repo));
+        repo.assert_no_writes();
     }
 }
 
@@ -297,7 +295,7 @@ fn a_secret_is_created_only_when_its_value_was_there_at_plan_time_and_is_there_n
     assert_eq!(output.status.code(), Some(2));
     let (code, stdout, stderr) = apply_saved(&repo, &[]);
     assert_eq!(code, 2, "{stdout}{stderr}");
-    let writes = write_lines(&repo);
+    let writes = repo.write_lines();
     assert!(
         writes
             .iter()
@@ -315,32 +313,20 @@ fn a_secret_is_created_only_when_its_value_was_there_at_plan_time_and_is_there_n
     let repo = TestRepo::new("empty");
     repo.write(&Policy::flow());
     assert_eq!(save(&repo).0, 2);
-    let output = repo
-        .cmd()
+    let output = apply_saved_command(&repo)
         .env_remove("PROD_SSH_KEY")
-        .args(["apply", "--plan", "plan.json", "--yes", "--no-cache"])
         .output()
         .unwrap();
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert_eq!(output.status.code(), Some(1), "{stderr}");
-    assert!(
-        stderr.contains("environments.production.secrets.SSH_PRIVATE_KEY: $PROD_SSH_KEY held its value where the plan was made and is not set here"),
-        "{stderr}"
+    assert_refused(
+        &repo,
+        &output,
+        "environments.production.secrets.SSH_PRIVATE_KEY: $PROD_SSH_KEY held its value where the plan was made and is not set here",
     );
-    assert!(repo.writes().is_empty(), "{:?}", write_lines(&repo));
 }
 
 #[test]
 fn an_exception_that_expires_between_plan_and_apply_is_refused() {
-    let repo = TestRepo::new("flow-in-sync");
-    let mut seed = repo.emu.state();
-    seed.branches
-        .get_mut("main")
-        .unwrap()
-        .protection
-        .as_mut()
-        .unwrap()["required_pull_request_reviews"]["required_approving_review_count"] = json!(1);
-    repo.emu.reset(&seed).unwrap();
+    let repo = lowered_flow();
     repo.policy(&format!(
         "{}\nexceptions:\n  - path: branches.main.pull_request.required_approvals\n    allow: 1\n    reason: on call over the holidays\n    expires: 2026-12-28\n",
         crate::common::flow_policy()
@@ -352,19 +338,15 @@ fn an_exception_that_expires_between_plan_and_apply_is_refused() {
         .output()
         .unwrap();
     assert_eq!(output.status.code(), Some(0));
-    let output = repo
-        .cmd()
+    let output = apply_saved_command(&repo)
         .env("GH_POLICY_NOW", "2026-12-29T00:00:00Z")
-        .args(["apply", "--plan", "plan.json", "--yes", "--no-cache"])
         .output()
         .unwrap();
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert_eq!(output.status.code(), Some(1), "{stderr}");
-    assert!(
-        stderr.contains("`branches.main` differs from the plan made now"),
-        "{stderr}"
+    assert_refused(
+        &repo,
+        &output,
+        "`branches.main` differs from the plan made now",
     );
-    assert!(repo.writes().is_empty(), "{:?}", write_lines(&repo));
 }
 
 #[test]

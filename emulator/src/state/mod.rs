@@ -18,6 +18,7 @@ mod protection_json;
 mod repo;
 mod repo_json;
 pub(crate) mod rulesets;
+mod rulesets_defaults;
 pub(crate) mod rulesets_json;
 mod secrets;
 mod switches;

@@ -87,19 +87,7 @@ pub fn raw(
 }
 
 pub fn call(emu: &Emulator, method: &str, path: &str, body: Option<Value>) -> Resp {
-    let auth = format!("Bearer {}", emu.token());
-    let b = body.map(|b| b.to_string());
-    raw(
-        emu,
-        method,
-        path,
-        b.as_deref(),
-        &[
-            ("Authorization", &auth),
-            ("Content-Type", "application/json"),
-        ],
-    )
-    .unwrap()
+    call_as(emu, emu.token(), method, path, body)
 }
 
 pub fn get(emu: &Emulator, path: &str) -> Resp {

@@ -1,5 +1,6 @@
 //! Turning the jobs of parsed workflows into the check names they report and the
-//! environments they deploy to: names, matrices, and calls to local reusable workflows.
+//! environments they deploy to: names and matrices here, calls to local reusable workflows
+//! in `calls.rs`.
 //!
 //! All the work that grows with the input is charged to a `Meter`. When a job's, a file's
 //! or the scan's budget runs out, the job's names fall back to what can be said without the
@@ -7,31 +8,25 @@
 //! located warning says so. Environments are collected in a separate pass that costs one
 //! look per job, so no budget can hide a deployment.
 
+mod calls;
+
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 use std::rc::Rc;
 
-use super::limits::{Exhausted, MAX_CALL_DEPTH, MAX_FILE_STEPS, MAX_JOB_STEPS, MAX_MATRIX_JOBS};
+use super::limits::{Exhausted, MAX_FILE_STEPS, MAX_JOB_STEPS, MAX_MATRIX_JOBS};
 use super::limits::{MAX_SCAN_STEPS, Meter};
 use super::matrix::{self, Matrix};
 use super::name_pattern::NamePattern;
 use super::names::{fallback_name, substitute, unknown_matrix_name, with_values};
-use super::scan::{self, Listing, Source};
+use super::scan::{self, Listing};
 use super::yaml::{Entry, Yaml};
 use super::{EnvironmentUse, ProducedCheck, WorkflowIndex, WorkflowWarning, file_name};
 use crate::untrusted::quote;
 
 /// Indexes every file of `listing` into `index`; returns the steps spent on check names.
 pub(super) fn index_all(listing: &Listing, index: &mut WorkflowIndex) -> u64 {
-    let mut indexer = Indexer {
-        listing,
-        meter: Meter::default(),
-        called: HashMap::new(),
-        stack: Vec::new(),
-        problems: Vec::new(),
-        seen_problems: HashSet::new(),
-        scan_exhausted: false,
-    };
+    let mut indexer = Indexer::new(listing);
     for problem in &listing.problems {
         indexer.problem(problem.clone());
     }
@@ -66,7 +61,19 @@ struct Indexer<'a> {
     scan_exhausted: bool,
 }
 
-impl Indexer<'_> {
+impl<'a> Indexer<'a> {
+    fn new(listing: &'a Listing) -> Self {
+        Self {
+            listing,
+            meter: Meter::default(),
+            called: HashMap::new(),
+            stack: Vec::new(),
+            problems: Vec::new(),
+            seen_problems: HashSet::new(),
+            scan_exhausted: false,
+        }
+    }
+
     fn problem(&mut self, warning: WorkflowWarning) {
         let key = (warning.file.clone(), warning.line, warning.message.clone());
         if self.seen_problems.insert(key) {
@@ -189,123 +196,6 @@ impl Indexer<'_> {
         Ok(names)
     }
 
-    /// Returns the check names of the jobs of a called reusable workflow, without the
-    /// caller's prefix: the jobs of a local workflow that can be read, or a wildcard.
-    fn called_names(
-        &mut self,
-        file: &Path,
-        caller: &str,
-        uses: &str,
-        line: usize,
-    ) -> Result<Rc<Vec<NamePattern>>, Exhausted> {
-        let unknown = || Ok(Rc::new(vec![NamePattern::any()]));
-        let path = uses.split('@').next().unwrap_or_default();
-        let Some(local) = path.strip_prefix("./.github/workflows/") else {
-            // A workflow in another repository (`org/repo/.github/workflows/x.yml@v1`), or an
-            // expression: its jobs cannot be known here.
-            return unknown();
-        };
-        if local.contains('/') || uses.contains("${{") {
-            return unknown();
-        }
-        let calls = format!(
-            "workflow {} job {} calls {}",
-            file_name(file),
-            quote(caller),
-            quote(uses)
-        );
-        if self.stack.iter().any(|name| name == local) {
-            let chain = self.stack.join(" → ");
-            self.located(
-                file,
-                line,
-                format!(
-                    "{calls}, which is already being called ({}): GitHub refuses a cycle of calls, so its check names were treated as unknown",
-                    crate::untrusted::escape(&format!("{chain} → {local}"))
-                ),
-            );
-            return unknown();
-        }
-        if self.stack.len() >= MAX_CALL_DEPTH {
-            self.located(
-                file,
-                line,
-                format!(
-                    "{calls}, more than {MAX_CALL_DEPTH} levels of workflows deep (deeper than GitHub allows), so its check names were treated as unknown"
-                ),
-            );
-            return unknown();
-        }
-        match self.called.get(local) {
-            Some(Some(names)) => return Ok(Rc::clone(names)),
-            // It ran out of budget before, and would again: the work does not depend on
-            // the caller.
-            Some(None) => return Err(Exhausted::Job),
-            None => {}
-        }
-        let listing = self.listing;
-        let Some(source) = listing.get(local) else {
-            self.located(file, line, format!("{calls}, which does not exist"));
-            return unknown();
-        };
-        // The names of a called workflow do not depend on the caller: they are worked out
-        // once, on a job budget of their own, and remembered, even when they could not be
-        // (a file that cannot be read or parsed is reported when the scan reaches it).
-        let saved = self.meter.start_scope();
-        self.stack.push(local.to_owned());
-        let names = self.expand_called(source);
-        self.stack.pop();
-        self.meter.end_scope(saved);
-        match names {
-            Ok(names) => {
-                let names = Rc::new(names);
-                self.called
-                    .insert(local.to_owned(), Some(Rc::clone(&names)));
-                Ok(names)
-            }
-            Err(exhausted) => {
-                if exhausted == Exhausted::Job {
-                    self.called.insert(local.to_owned(), None);
-                }
-                Err(exhausted)
-            }
-        }
-    }
-
-    /// Returns the check names of the jobs of a called workflow; a wildcard when it cannot
-    /// be read, parsed or has no jobs.
-    fn expand_called(&mut self, source: &Source) -> Result<Vec<NamePattern>, Exhausted> {
-        let Some(text) = source.text.as_deref() else {
-            return Ok(vec![NamePattern::any()]);
-        };
-        self.meter.charge(text.len())?;
-        let Ok(workflow) = scan::parse(&source.path, text) else {
-            return Ok(vec![NamePattern::any()]);
-        };
-        match workflow.get("jobs").and_then(Yaml::as_map) {
-            Some(jobs) => self.all_job_names(&source.path, jobs),
-            None => Ok(vec![NamePattern::any()]),
-        }
-    }
-
-    /// Returns the check names of every job of a called workflow, without duplicates.
-    fn all_job_names(
-        &mut self,
-        file: &Path,
-        jobs: &[Entry],
-    ) -> Result<Vec<NamePattern>, Exhausted> {
-        let mut names = Vec::new();
-        let mut seen = HashSet::new();
-        for entry in jobs {
-            for name in self.job_names(file, &entry.key, &entry.value)? {
-                if seen.insert(name.clone()) {
-                    names.push(name);
-                }
-            }
-        }
-        Ok(names)
-    }
-
     /// Returns the names a job shows, one per matrix combination.
     fn display_names(
         &mut self,
@@ -396,15 +286,7 @@ pub(super) fn only_workflow_call(workflow: &Yaml) -> bool {
 #[cfg(test)]
 pub(super) fn names_of_job(id: &str, job: &Yaml) -> (Vec<NamePattern>, Vec<WorkflowWarning>, u64) {
     let listing = Listing::default();
-    let mut indexer = Indexer {
-        listing: &listing,
-        meter: Meter::default(),
-        called: HashMap::new(),
-        stack: Vec::new(),
-        problems: Vec::new(),
-        seen_problems: HashSet::new(),
-        scan_exhausted: false,
-    };
+    let mut indexer = Indexer::new(&listing);
     let file = Path::new("test.yml");
     let names = indexer
         .job_names(file, id, job)

@@ -31,9 +31,10 @@
 //! `WorkflowWarning`).
 //!
 //! The parts: `scan.rs` finds, reads and parses the files; `yaml.rs` is the value they parse
-//! into; `jobs.rs` turns jobs into check names and environments, with `matrix.rs` for
-//! matrices, `names.rs` for name templates and `name_pattern.rs` for names with wildcards;
-//! this file holds the public types and the comparison with a policy.
+//! into; `jobs.rs` turns jobs into check names and environments, with `jobs/calls.rs` for
+//! calls to reusable workflows, `matrix.rs` for matrices, `names.rs` for name templates and
+//! `name_pattern.rs` for names with wildcards; this file holds the public types and the
+//! comparison with a policy.
 
 mod jobs;
 mod limits;

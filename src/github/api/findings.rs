@@ -1,6 +1,7 @@
 //! The reads that findings make (DESIGN §14): who may write, which branches exist, the
 //! CODEOWNERS file's errors, and what the last merged pull request's commit reported.
 
+use super::reads::branch_list;
 use super::{Read, repo_path};
 use crate::github::error::Permission;
 use crate::github::wire::account::BranchItem;
@@ -18,13 +19,7 @@ const CLOSED_PULLS: u32 = 20;
 /// GET `/repos/{owner}/{repo}/branches`, every page: the names of every branch.
 pub fn branch_names(repo: &RepoName) -> Read<Vec<BranchItem>, Vec<String>> {
     let path = repo_path(repo).lit("branches").query("per_page", PER_PAGE);
-    Read::list(path, None)
-        .needs(Permission::ContentsRead)
-        .in_repository(repo)
-        .answering(
-            |branches| branches.into_iter().map(|b| b.name).collect(),
-            |_| None,
-        )
+    branch_list(repo, path)
 }
 
 /// GET `…/collaborators?permission=push`, every page: the people with write access

@@ -73,6 +73,11 @@ pub fn protected_branches(repo: &RepoName) -> Read<Vec<BranchItem>, Vec<String>>
         .lit("branches")
         .query("protected", "true")
         .query("per_page", PER_PAGE);
+    branch_list(repo, path)
+}
+
+/// Every page of the branch listing at `path`, as names.
+pub(super) fn branch_list(repo: &RepoName, path: ApiPath) -> Read<Vec<BranchItem>, Vec<String>> {
     Read::list(path, None)
         .needs(Permission::ContentsRead)
         .in_repository(repo)

@@ -36,6 +36,17 @@ fn actions_path(repo: &RepoName) -> ApiPath {
     repo_path(repo).lit("actions").lit("permissions")
 }
 
+/// A PUT of the Actions permissions, answered 204.
+fn put_actions<B>(path: ApiPath, body: &B) -> Write<'_, B> {
+    Write::new(
+        Method::PUT,
+        path,
+        NO_CONTENT,
+        Permission::AdministrationWrite,
+    )
+    .body(body)
+}
+
 /// A refusal for the repository's plan or visibility (422): the feature is unavailable,
 /// with GitHub's message.
 fn unavailable(status: StatusCode, message: &str) -> Option<SwitchRead> {
@@ -133,13 +144,7 @@ pub fn put_actions_permissions<'a>(
     body: &'a ActionsPermissions,
 ) -> Write<'a, ActionsPermissions> {
     let path = actions_path(repo);
-    Write::new(
-        Method::PUT,
-        path,
-        NO_CONTENT,
-        Permission::AdministrationWrite,
-    )
-    .body(body)
+    put_actions(path, body)
 }
 
 /// PUT `…/actions/permissions/selected-actions`.
@@ -148,13 +153,7 @@ pub fn put_selected_actions<'a>(
     body: &'a SelectedActions,
 ) -> Write<'a, SelectedActions> {
     let path = actions_path(repo).lit("selected-actions");
-    Write::new(
-        Method::PUT,
-        path,
-        NO_CONTENT,
-        Permission::AdministrationWrite,
-    )
-    .body(body)
+    put_actions(path, body)
 }
 
 /// PUT `…/actions/permissions/workflow`.
@@ -163,11 +162,5 @@ pub fn put_workflow_permissions<'a>(
     body: &'a WorkflowPermissions,
 ) -> Write<'a, WorkflowPermissions> {
     let path = actions_path(repo).lit("workflow");
-    Write::new(
-        Method::PUT,
-        path,
-        NO_CONTENT,
-        Permission::AdministrationWrite,
-    )
-    .body(body)
+    put_actions(path, body)
 }

@@ -4,6 +4,7 @@ use http::{Method, StatusCode};
 
 use super::{Write, environment_path, protection_path, repo_path};
 use crate::github::error::Permission;
+use crate::github::path::ApiPath;
 use crate::github::wire::actions::{SecretRequest, VariableRequest};
 use crate::github::wire::environment::{DeploymentBranchPolicyRequest, EnvironmentRequest};
 use crate::github::wire::protection::{ChecksRequest, Protection, ProtectionRequest};
@@ -13,6 +14,21 @@ use crate::names::RepoName;
 const OK: &[StatusCode] = &[StatusCode::OK];
 const CREATED: &[StatusCode] = &[StatusCode::CREATED];
 const NO_CONTENT: &[StatusCode] = &[StatusCode::NO_CONTENT];
+
+/// A DELETE that GitHub answers 204.
+fn delete(path: ApiPath, needs: Permission) -> Write<'static, ()> {
+    Write::new(Method::DELETE, path, NO_CONTENT, needs)
+}
+
+/// `…/environments/{environment_name}/{secrets|variables}/{name}`.
+fn environment_entry(
+    repo: &RepoName,
+    environment: &str,
+    kind: &'static str,
+    name: &str,
+) -> ApiPath {
+    environment_path(repo, environment).lit(kind).value(name)
+}
 
 /// PUT `/repos/{owner}/{repo}/branches/{branch}/protection`; answers what GitHub kept.
 pub fn put_branch_protection<'a>(
@@ -29,12 +45,7 @@ pub fn put_branch_protection<'a>(
 /// DELETE `/repos/{owner}/{repo}/branches/{branch}/protection`.
 pub fn delete_branch_protection(repo: &RepoName, branch: &str) -> Write<'static, ()> {
     let path = protection_path(repo, branch);
-    Write::new(
-        Method::DELETE,
-        path,
-        NO_CONTENT,
-        Permission::AdministrationWrite,
-    )
+    delete(path, Permission::AdministrationWrite)
 }
 
 /// PATCH `…/branches/{branch}/protection/required_status_checks`.
@@ -73,12 +84,7 @@ pub fn put_environment<'a>(
 /// DELETE `/repos/{owner}/{repo}/environments/{environment_name}`.
 pub fn delete_environment(repo: &RepoName, name: &str) -> Write<'static, ()> {
     let path = environment_path(repo, name);
-    Write::new(
-        Method::DELETE,
-        path,
-        NO_CONTENT,
-        Permission::AdministrationWrite,
-    )
+    delete(path, Permission::AdministrationWrite)
 }
 
 /// POST `…/environments/{environment_name}/deployment-branch-policies`; 303 says the same
@@ -102,12 +108,7 @@ pub fn delete_deployment_branch_policy(
     let path = environment_path(repo, environment)
         .lit("deployment-branch-policies")
         .id(id);
-    Write::new(
-        Method::DELETE,
-        path,
-        NO_CONTENT,
-        Permission::AdministrationWrite,
-    )
+    delete(path, Permission::AdministrationWrite)
 }
 
 /// PUT `…/environments/{environment_name}/secrets/{secret_name}`: 201 created, 204 updated.
@@ -117,9 +118,7 @@ pub fn put_environment_secret<'a>(
     name: &str,
     body: &'a SecretRequest,
 ) -> Write<'a, SecretRequest> {
-    let path = environment_path(repo, environment)
-        .lit("secrets")
-        .value(name);
+    let path = environment_entry(repo, environment, "secrets", name);
     let ok = &[StatusCode::CREATED, StatusCode::NO_CONTENT];
     Write::new(Method::PUT, path, ok, Permission::EnvironmentsWrite).body(body)
 }
@@ -130,15 +129,8 @@ pub fn delete_environment_secret(
     environment: &str,
     name: &str,
 ) -> Write<'static, ()> {
-    let path = environment_path(repo, environment)
-        .lit("secrets")
-        .value(name);
-    Write::new(
-        Method::DELETE,
-        path,
-        NO_CONTENT,
-        Permission::EnvironmentsWrite,
-    )
+    let path = environment_entry(repo, environment, "secrets", name);
+    delete(path, Permission::EnvironmentsWrite)
 }
 
 /// POST `…/environments/{environment_name}/variables`.
@@ -158,9 +150,7 @@ pub fn update_environment_variable<'a>(
     name: &str,
     body: &'a VariableRequest,
 ) -> Write<'a, VariableRequest> {
-    let path = environment_path(repo, environment)
-        .lit("variables")
-        .value(name);
+    let path = environment_entry(repo, environment, "variables", name);
     Write::new(
         Method::PATCH,
         path,
@@ -176,15 +166,8 @@ pub fn delete_environment_variable(
     environment: &str,
     name: &str,
 ) -> Write<'static, ()> {
-    let path = environment_path(repo, environment)
-        .lit("variables")
-        .value(name);
-    Write::new(
-        Method::DELETE,
-        path,
-        NO_CONTENT,
-        Permission::EnvironmentsWrite,
-    )
+    let path = environment_entry(repo, environment, "variables", name);
+    delete(path, Permission::EnvironmentsWrite)
 }
 
 /// POST `/repos/{owner}/{repo}/rulesets`; answers the ruleset as GitHub stored it.
@@ -214,10 +197,5 @@ pub fn update_ruleset<'a>(
 /// DELETE `/repos/{owner}/{repo}/rulesets/{ruleset_id}`.
 pub fn delete_ruleset(repo: &RepoName, id: u64) -> Write<'static, ()> {
     let path = repo_path(repo).lit("rulesets").id(id);
-    Write::new(
-        Method::DELETE,
-        path,
-        NO_CONTENT,
-        Permission::AdministrationWrite,
-    )
+    delete(path, Permission::AdministrationWrite)
 }

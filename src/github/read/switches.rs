@@ -16,6 +16,26 @@ use crate::model::{
 };
 use crate::names::RepoName;
 
+/// The security features that each have an endpoint of their own, with that endpoint.
+const SWITCHED: [(SecurityFeature, Switch); 4] = [
+    (
+        SecurityFeature::DependabotAlerts,
+        Switch::VulnerabilityAlerts,
+    ),
+    (
+        SecurityFeature::DependabotSecurityUpdates,
+        Switch::AutomatedSecurityFixes,
+    ),
+    (
+        SecurityFeature::PrivateVulnerabilityReporting,
+        Switch::PrivateVulnerabilityReporting,
+    ),
+    (
+        SecurityFeature::ImmutableReleases,
+        Switch::ImmutableReleases,
+    ),
+];
+
 /// What the sections the policy has read as.
 #[derive(Debug, Default)]
 pub struct Switches {
@@ -46,25 +66,7 @@ pub fn reads_in_sync(desired: &RepoSettings) -> Vec<super::Read> {
         reads.push(Read::Repository);
     }
     if let Some(security) = &desired.security {
-        let endpoints = [
-            (
-                SecurityFeature::DependabotAlerts,
-                Switch::VulnerabilityAlerts,
-            ),
-            (
-                SecurityFeature::DependabotSecurityUpdates,
-                Switch::AutomatedSecurityFixes,
-            ),
-            (
-                SecurityFeature::PrivateVulnerabilityReporting,
-                Switch::PrivateVulnerabilityReporting,
-            ),
-            (
-                SecurityFeature::ImmutableReleases,
-                Switch::ImmutableReleases,
-            ),
-        ];
-        for (feature, switch) in endpoints {
+        for (feature, switch) in SWITCHED {
             if security.get(feature).is_some() {
                 reads.push(Read::Switch(switch.segment()));
             }
@@ -216,25 +218,7 @@ async fn read_security(
             Some(Some(status)) => live.set(feature, status_on(status)),
         }
     }
-    let switches = [
-        (
-            SecurityFeature::DependabotAlerts,
-            Switch::VulnerabilityAlerts,
-        ),
-        (
-            SecurityFeature::DependabotSecurityUpdates,
-            Switch::AutomatedSecurityFixes,
-        ),
-        (
-            SecurityFeature::PrivateVulnerabilityReporting,
-            Switch::PrivateVulnerabilityReporting,
-        ),
-        (
-            SecurityFeature::ImmutableReleases,
-            Switch::ImmutableReleases,
-        ),
-    ];
-    let reads = switches
+    let reads = SWITCHED
         .iter()
         .filter(|(feature, _)| wanted.get(*feature).is_some())
         .map(|(feature, switch)| read_switch(github, repo, *feature, *switch));

@@ -12,6 +12,7 @@ mod floors;
 
 use super::select::selects;
 use crate::model::{Group, OrgPolicy, PolicyBody, RepoSettings, Requirement};
+use crate::names::Text;
 use crate::policy::Segment;
 
 /// Returns the layers that apply to a repository, in the order they apply: `defaults`, each
@@ -26,7 +27,7 @@ pub fn layers_of<'a>(
     layers.extend(
         selecting_groups(policy, name, properties).map(|(group_name, group)| {
             (
-                vec!["groups".into(), group_name.into(), "policy".into()],
+                vec!["groups".into(), group_name.as_str().into(), "policy".into()],
                 &group.policy,
             )
         }),
@@ -94,7 +95,7 @@ pub fn selecting_groups<'a>(
     policy: &'a OrgPolicy,
     name: &str,
     properties: &BTreeMap<String, Vec<String>>,
-) -> impl Iterator<Item = (&'a String, &'a Group)> {
+) -> impl Iterator<Item = (&'a Text, &'a Group)> {
     policy
         .groups
         .iter()

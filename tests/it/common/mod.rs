@@ -6,7 +6,7 @@ use std::process::Output;
 
 use assert_cmd::Command;
 use gh_policy_emulator::{Emulator, LoggedRequest};
-use serde_json::Value;
+use serde_json::{Value, json};
 use tempfile::TempDir;
 
 pub mod http;
@@ -44,7 +44,6 @@ pub fn fixture(relative: &str) -> PathBuf {
         .join(relative)
 }
 
-/// Returns the root `policy.yaml`, the flow this tool exists for.
 /// Returns the root `policy.yaml`, the flow this tool exists for, without its
 /// `requirements` (most tests are about configuration; `requirements.rs` and the tests
 /// that take `whole_flow_policy` judge them).
@@ -54,6 +53,24 @@ pub fn flow_policy() -> String {
         .find("\n# The checklist itself")
         .expect("policy.yaml ends with its requirements");
     whole[..=start].to_owned()
+}
+
+/// `flow-in-sync` with `main` lowered to one approval.
+pub fn lowered_flow() -> TestRepo {
+    let repo = TestRepo::new("flow-in-sync");
+    repo.set_main_approvals(1);
+    repo
+}
+
+/// Asserts a command's exit code, showing what it printed when the code differs.
+pub fn assert_exit(output: &Output, code: i32) {
+    assert_eq!(
+        output.status.code(),
+        Some(code),
+        "stdout:\n{}\nstderr:\n{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
 }
 
 /// Returns the root `policy.yaml` whole.
@@ -116,9 +133,16 @@ impl TestRepo {
 
     /// Runs `plan --format json` and returns the exit code and the parsed plan.
     pub fn plan_json(&self) -> (i32, Value) {
+        self.plan_json_with(&[])
+    }
+
+    /// Runs `plan --format json` with `extra` arguments and returns the exit code and the
+    /// parsed plan.
+    pub fn plan_json_with(&self, extra: &[&str]) -> (i32, Value) {
         let output = self
             .cmd()
             .args(["plan", "--no-cache", "--format", "json"])
+            .args(extra)
             .output()
             .unwrap();
         let stderr = String::from_utf8_lossy(&output.stderr);
@@ -130,6 +154,47 @@ impl TestRepo {
     /// Returns the non-GET requests the emulator received.
     pub fn writes(&self) -> Vec<LoggedRequest> {
         self.emu.writes()
+    }
+
+    /// Changes the approvals `main`'s protection requires on GitHub, as someone would in the
+    /// settings page.
+    pub fn set_main_approvals(&self, count: u64) {
+        let mut seed = self.emu.state();
+        seed.branches
+            .get_mut("main")
+            .unwrap()
+            .protection
+            .as_mut()
+            .unwrap()["required_pull_request_reviews"]["required_approving_review_count"] =
+            json!(count);
+        self.emu.reset(&seed).unwrap();
+    }
+
+    /// Runs `export --org ORG -o org.yaml`; returns the file's text and its parsed value.
+    pub fn export_org(&self, org: &str) -> (String, Value) {
+        let output = self
+            .cmd()
+            .args(["export", "--no-cache", "--org", org, "-o", "org.yaml"])
+            .output()
+            .unwrap();
+        assert_exit(&output, 0);
+        let text = std::fs::read_to_string(self.dir.path().join("org.yaml")).unwrap();
+        let exported = serde_saphyr::from_str(&text).unwrap();
+        (text, exported)
+    }
+
+    /// Returns `METHOD path` of each write.
+    pub fn write_lines(&self) -> Vec<String> {
+        self.writes()
+            .iter()
+            .map(|w| format!("{} {}", w.method, w.path))
+            .collect()
+    }
+
+    /// Asserts that the emulator received no write, listing those it did.
+    pub fn assert_no_writes(&self) {
+        let writes = self.write_lines();
+        assert!(writes.is_empty(), "{writes:?}");
     }
 
     /// Asserts that every request conformed to GitHub's request schema and every answer to

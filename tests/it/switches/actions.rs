@@ -3,7 +3,7 @@
 
 use serde_json::{Value, json};
 
-use super::{apply, change, reads, settings_now, world, writes};
+use super::{applied, apply, change, one_change, reads, settings_now, world, writes};
 
 const RESTRICTED: &str = "version: 1
 repository: acme/katz-backend
@@ -27,15 +27,10 @@ fn paths(change: &Value) -> Vec<String> {
 
 #[test]
 fn actions_restricted_to_selected_and_sha_pinned_are_applied_then_in_sync() {
-    let repo = world(&json!({}));
-    repo.policy(RESTRICTED);
-    let (code, plan) = repo.plan_json();
-    assert_eq!(code, 2, "{plan:#}");
-    let actions = change(&plan, "actions");
-    assert_eq!(actions.len(), 1, "{plan:#}");
-    assert_eq!(actions[0]["kind"], "actions");
+    let (repo, plan, actions) = one_change(RESTRICTED, "actions");
+    assert_eq!(actions["kind"], "actions");
     assert_eq!(
-        paths(actions[0]),
+        paths(&actions),
         [
             "allowed_actions",
             "selected.github_owned",
@@ -45,13 +40,7 @@ fn actions_restricted_to_selected_and_sha_pinned_are_applied_then_in_sync() {
         ]
     );
     assert_eq!(plan["weakens"], 0, "restricting weakens nothing: {plan:#}");
-    let output = apply(&repo, false);
-    assert_eq!(
-        output.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&output.stdout)
-    );
+    applied(&repo, false, 0);
     assert_eq!(
         writes(&repo),
         [
@@ -122,13 +111,7 @@ fn widening_actions_and_a_write_token_weaken_and_are_refused_without_allow_weake
     let output = apply(&repo, false);
     assert_eq!(output.status.code(), Some(1));
     assert!(writes(&repo).is_empty());
-    let output = apply(&repo, true);
-    assert_eq!(
-        output.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&output.stdout)
-    );
+    applied(&repo, true, 0);
     let now = settings_now(&repo);
     assert_eq!(
         (

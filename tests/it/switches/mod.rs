@@ -10,7 +10,7 @@ mod settings;
 use gh_policy_emulator::{Emulator, LoggedRequest, Seed};
 use serde_json::{Value, json};
 
-use crate::common::TestRepo;
+use crate::common::{TestRepo, assert_exit};
 
 /// A world of one repository, `acme/katz-backend` (an organisation's), with these
 /// repository settings (`SettingsSeed` keys; GitHub's defaults for the rest).
@@ -56,6 +56,19 @@ pub fn reads(repo: &TestRepo) -> Vec<String> {
         .collect()
 }
 
+/// A repository with GitHub's default settings and `policy`: its plan, which must show
+/// drift, and the one change at `address`.
+pub fn one_change(policy: &str, address: &str) -> (TestRepo, Value, Value) {
+    let repo = world(&json!({}));
+    repo.policy(policy);
+    let (code, plan) = repo.plan_json();
+    assert_eq!(code, 2, "{plan:#}");
+    let found = change(&plan, address);
+    assert_eq!(found.len(), 1, "{plan:#}");
+    let found = found[0].clone();
+    (repo, plan, found)
+}
+
 /// The one change at `address`, or none.
 pub fn change<'a>(plan: &'a Value, address: &str) -> Vec<&'a Value> {
     plan["changes"]
@@ -64,6 +77,14 @@ pub fn change<'a>(plan: &'a Value, address: &str) -> Vec<&'a Value> {
         .iter()
         .filter(|c| c["address"] == address)
         .collect()
+}
+
+/// Runs `apply --yes` (and `--allow-weakening` when asked) and checks its exit code,
+/// showing its output when it differs.
+pub fn applied(repo: &TestRepo, weakening: bool, code: i32) -> std::process::Output {
+    let output = apply(repo, weakening);
+    assert_exit(&output, code);
+    output
 }
 
 /// Runs `apply --yes` (and `--allow-weakening` when asked).

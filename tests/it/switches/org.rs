@@ -2,9 +2,8 @@
 //! at its line, and `export --org` hoisting the keys every repository shares.
 
 use gh_policy_emulator::{Emulator, RepositorySeed, Seed, SettingsSeed};
-use serde_json::Value;
 
-use crate::common::TestRepo;
+use crate::common::{TestRepo, assert_exit};
 
 fn repository(name: &str, delete_branch_on_merge: bool) -> RepositorySeed {
     let mut seed = RepositorySeed::new(name);
@@ -29,19 +28,7 @@ fn export_org_hoists_shared_keys_to_defaults_and_plans_in_sync() {
         .with_repository(repository("svc-b", true))
         .with_repository(repository("web", false));
     let repo = TestRepo::with(Emulator::start(seed));
-    let output = repo
-        .cmd()
-        .args(["export", "--no-cache", "--org", "acme", "-o", "org.yaml"])
-        .output()
-        .unwrap();
-    assert_eq!(
-        output.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let text = std::fs::read_to_string(repo.dir.path().join("org.yaml")).unwrap();
-    let exported: Value = serde_saphyr::from_str(&text).unwrap();
+    let (text, exported) = repo.export_org("acme");
     let defaults = &exported["defaults"];
     assert_eq!(
         defaults["settings"]["merge_methods"],
@@ -74,12 +61,7 @@ fn export_org_hoists_shared_keys_to_defaults_and_plans_in_sync() {
         .args(["plan", "--no-cache", "-p", "org.yaml"])
         .output()
         .unwrap();
-    assert_eq!(
-        output.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&output.stdout)
-    );
+    assert_exit(&output, 0);
 }
 
 #[test]

@@ -3,7 +3,7 @@
 
 use serde_json::{Value, json};
 
-use super::{apply, change, reads, settings_now, world, writes};
+use super::{applied, apply, change, one_change, reads, settings_now, world, writes};
 
 const ALL_ON: &str = "version: 1
 repository: acme/katz-backend
@@ -18,21 +18,10 @@ security:
 
 #[test]
 fn every_feature_is_switched_on_through_its_own_endpoint_then_in_sync() {
-    let repo = world(&json!({}));
-    repo.policy(ALL_ON);
-    let (code, plan) = repo.plan_json();
-    assert_eq!(code, 2, "{plan:#}");
-    let security = change(&plan, "security");
-    assert_eq!(security.len(), 1, "{plan:#}");
-    assert_eq!(security[0]["kind"], "security");
-    assert_eq!(security[0]["diffs"].as_array().unwrap().len(), 6);
-    let output = apply(&repo, false);
-    assert_eq!(
-        output.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&output.stdout)
-    );
+    let (repo, _, security) = one_change(ALL_ON, "security");
+    assert_eq!(security["kind"], "security");
+    assert_eq!(security["diffs"].as_array().unwrap().len(), 6);
+    applied(&repo, false, 0);
     let enabled = json!({"status": "enabled"});
     assert_eq!(
         writes(&repo),
@@ -78,13 +67,7 @@ fn turning_a_feature_off_weakens_and_is_refused_without_allow_weakening() {
     let output = apply(&repo, false);
     assert_eq!(output.status.code(), Some(1));
     assert!(writes(&repo).is_empty());
-    let output = apply(&repo, true);
-    assert_eq!(
-        output.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&output.stdout)
-    );
+    applied(&repo, true, 0);
     assert_eq!(
         writes(&repo)
             .iter()
@@ -142,13 +125,7 @@ fn a_feature_the_repository_is_not_offered_is_not_applicable_with_githubs_messag
                 && reason.contains("plan or visibility")),
         "{refused:?}"
     );
-    let output = apply(&repo, false);
-    assert_eq!(
-        output.status.code(),
-        Some(2),
-        "{}",
-        String::from_utf8_lossy(&output.stdout)
-    );
+    applied(&repo, false, 2);
     assert_eq!(
         writes(&repo)
             .iter()

@@ -2,7 +2,8 @@
 
 use serde_json::json;
 
-use super::{apply, change, reads, settings_now, world, writes};
+use super::{applied, apply, change, one_change, reads, settings_now, world, writes};
+use crate::common::assert_exit;
 
 const POLICY: &str = "version: 1
 repository: acme/katz-backend
@@ -17,15 +18,10 @@ settings:
 
 #[test]
 fn settings_are_planned_applied_with_one_patch_and_then_in_sync() {
-    let repo = world(&json!({}));
-    repo.policy(POLICY);
-    let (code, plan) = repo.plan_json();
-    assert_eq!(code, 2, "{plan:#}");
-    let changes = change(&plan, "settings");
-    assert_eq!(changes.len(), 1, "{plan:#}");
-    assert_eq!(changes[0]["kind"], "repository_settings");
-    assert_eq!(changes[0]["action"], "update");
-    let paths: Vec<&str> = changes[0]["diffs"]
+    let (repo, _, changes) = one_change(POLICY, "settings");
+    assert_eq!(changes["kind"], "repository_settings");
+    assert_eq!(changes["action"], "update");
+    let paths: Vec<&str> = changes["diffs"]
         .as_array()
         .unwrap()
         .iter()
@@ -43,18 +39,12 @@ fn settings_are_planned_applied_with_one_patch_and_then_in_sync() {
         ]
     );
     assert_eq!(
-        changes[0]["diffs"][0]["live"],
+        changes["diffs"][0]["live"],
         json!(["merge", "squash", "rebase"])
     );
-    assert_eq!(changes[0]["diffs"][0]["policy"], json!(["squash"]));
+    assert_eq!(changes["diffs"][0]["policy"], json!(["squash"]));
 
-    let output = apply(&repo, false);
-    assert_eq!(
-        output.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&output.stdout)
-    );
+    applied(&repo, false, 0);
     assert_eq!(
         writes(&repo),
         [(
@@ -212,12 +202,7 @@ fn export_writes_the_settings_the_export_plans_in_sync_and_state_reads_them() {
         .args(["export", "--no-cache", "-o", "exported.yaml"])
         .output()
         .unwrap();
-    assert_eq!(
-        output.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    assert_exit(&output, 0);
     let exported = std::fs::read_to_string(repo.dir.path().join("exported.yaml")).unwrap();
     assert!(
         exported.contains("settings:\n  merge_methods:\n  - squash\n")
@@ -229,12 +214,7 @@ fn export_writes_the_settings_the_export_plans_in_sync_and_state_reads_them() {
         .args(["plan", "--no-cache", "-p", "exported.yaml"])
         .output()
         .unwrap();
-    assert_eq!(
-        output.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&output.stdout)
-    );
+    assert_exit(&output, 0);
     // Offline: the policy against the exported file.
     repo.policy(POLICY);
     let output = repo

@@ -1,0 +1,67 @@
+//! The naming rules hold wherever a name is written: an organisation policy's group names,
+//! the custom properties its groups select by and its `repositories` entries, and an
+//! exception's `target`, in a repository policy and in
+//! every layer of an organisation's, each refused at its own line and key.
+
+use std::fs;
+
+use assert_cmd::Command;
+
+/// Runs `gh-policy validate -p policy.yaml` on `text` in a fresh directory; returns the
+/// exit code and stderr.
+fn validate(text: &str) -> (Option<i32>, String) {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("policy.yaml"), text).unwrap();
+    let output = Command::cargo_bin("gh-policy")
+        .unwrap()
+        .current_dir(dir.path())
+        .env_remove("GITHUB_ACTIONS")
+        .args(["validate", "--no-workflows", "-p", "policy.yaml"])
+        .output()
+        .unwrap();
+    assert!(output.stdout.is_empty());
+    (
+        output.status.code(),
+        String::from_utf8(output.stderr).unwrap(),
+    )
+}
+
+#[test]
+fn a_repository_entry_that_is_no_repository_name_is_refused_at_its_key() {
+    let text = "version: 1\norganization: acme\nrepositories:\n  api: {}\n  \"svc api\": {}\n  \"..\": {}\n";
+    let (code, stderr) = validate(text);
+    assert_eq!(code, Some(1), "{stderr}");
+    insta::assert_snapshot!(stderr, @r"
+    policy.yaml:5:3: invalid repository name `svc api` in `repositories`: ` ` is not allowed; use letters, digits, `-`, `_` and `.`
+    policy.yaml:6:3: invalid repository name `..` in `repositories`: `.` and `..` are not repository names
+    error: policy.yaml has 2 problems
+    ");
+}
+
+#[test]
+fn a_group_or_property_name_that_changes_how_output_reads_is_refused_at_its_key() {
+    let text = "version: 1\norganization: acme\ngroups:\n  \"svc\\u202E\":\n    select: { names: [\"svc-*\"] }\n  tier:\n    select: { properties: { \" \": critical } }\n";
+    let (code, stderr) = validate(text);
+    assert_eq!(code, Some(1), "{stderr}");
+    insta::assert_snapshot!(stderr, @r"
+    policy.yaml:4:3: invalid name `svc\u{202e}` in `groups`: `\u{202e}` is not allowed: control characters, line separators and bidirectional controls change how the name is shown
+    policy.yaml:7:29: `groups.tier.select.properties` must not be empty or blank
+    error: policy.yaml has 2 problems
+    ");
+}
+
+#[test]
+fn an_exception_target_is_held_to_the_rule_in_every_layer() {
+    let exception = "exceptions:\n      - finding: not-enough-reviewers\n        target: \"branches.ma\\u202Ein\"\n        reason: the second reviewer joins next month\n        expires: 2026-12-20\n";
+    let text = format!(
+        "version: 1\norganization: acme\ngroups:\n  svc:\n    select: {{ names: [\"svc-*\"] }}\n    policy:\n      {exception}repositories:\n  api:\n    {}",
+        exception.replace("\n      ", "\n    ")
+    );
+    let (code, stderr) = validate(&text);
+    assert_eq!(code, Some(1), "{stderr}");
+    insta::assert_snapshot!(stderr, @r"
+    policy.yaml:9:17: `groups.svc.policy.exceptions.0.target`: `\u{202e}` is not allowed: control characters, line separators and bidirectional controls change how the name is shown
+    policy.yaml:16:15: `repositories.api.exceptions.0.target`: `\u{202e}` is not allowed: control characters, line separators and bidirectional controls change how the name is shown
+    error: policy.yaml has 2 problems
+    ");
+}
