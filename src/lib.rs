@@ -42,11 +42,12 @@ mod testing;
 pub mod untrusted;
 pub mod weakening;
 
-use std::io::{self, IsTerminal, Write};
+use std::io::{self, Write};
 
 pub use error::{Error, ExitStatus};
 
 use cli::{Cli, Command};
+use commands::console::Console;
 
 /// Runs one command line and returns how it ended. Errors are reported on stderr here.
 pub fn run(cli: &Cli) -> ExitStatus {
@@ -65,29 +66,26 @@ pub fn run(cli: &Cli) -> ExitStatus {
     };
     let ctx = commands::Context {
         cwd: std::env::current_dir().unwrap_or_default(),
-        verbose,
-        color: !cli.no_color
-            && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-            && std::env::var_os("TERM").is_none_or(|term| term != "dumb")
-            && stdout.is_terminal(),
     };
     // Both streams are redacted: no credential the process holds is ever printed.
     let mut out = redact::Redacting::new(stdout.lock());
     // Not locked for the whole command: the spinner and the request log write to stderr
     // from other threads, and would wait forever for a lock held here.
     let mut err = redact::Redacting::new(stderr);
+    let color = Console::wants_color(cli.no_color);
+    let mut console = Console::new(&mut out, &mut err, color, verbose);
     let result = match &cli.command {
-        Command::Validate(args) => commands::validate::run(args, &mut out, &mut err),
-        Command::Schema(args) => commands::schema::run(args, &mut out),
-        Command::Plan(args) => commands::plan::run(args, &ctx, &mut out, &mut err),
-        Command::Apply(args) => commands::apply::run(args, &ctx, &mut out, &mut err),
-        Command::Export(args) => commands::export::run(args, &ctx, &mut out),
-        Command::Explain(args) => commands::explain::run(args, &ctx, &mut out),
-        Command::Migrate(args) => commands::migrate::run(args, &ctx, &mut out, &mut err),
-        Command::Issue(args) => commands::issue::run(args, &ctx, &mut out, &mut err),
-        Command::Comment(args) => commands::comment::run(args, &ctx, &mut out),
-        Command::Completions(args) => commands::completions::completions(args.shell, &mut out),
-        Command::Man => commands::completions::man_page(&mut out),
+        Command::Validate(args) => commands::validate::run(args, &mut console),
+        Command::Schema(args) => commands::schema::run(args, &mut console),
+        Command::Plan(args) => commands::plan::run(args, &ctx, &mut console),
+        Command::Apply(args) => commands::apply::run(args, &ctx, &mut console),
+        Command::Export(args) => commands::export::run(args, &ctx, &mut console),
+        Command::Explain(args) => commands::explain::run(args, &ctx, &mut console),
+        Command::Migrate(args) => commands::migrate::run(args, &ctx, &mut console),
+        Command::Issue(args) => commands::issue::run(args, &ctx, &mut console),
+        Command::Comment(args) => commands::comment::run(args, &ctx, &mut console),
+        Command::Completions(args) => commands::completions::completions(args.shell, &mut console),
+        Command::Man => commands::completions::man_page(&mut console),
     };
     let _ = out.flush();
     match result {

@@ -1,9 +1,9 @@
 //! `gh-policy apply`: show the plan, confirm, execute it, then read back and verify.
 
-use std::io::Write;
 use std::time::Duration;
 
 use crate::cli::ApplyArgs;
+use crate::commands::console::Console;
 use crate::commands::execute::Reviewed;
 use crate::commands::policy_file::{self, Mode};
 use crate::commands::review::review_and_apply;
@@ -13,23 +13,21 @@ use crate::error::{Error, ExitStatus};
 use crate::github::RestWriter;
 use crate::github::client::WriteClient;
 use crate::github::read::{self, OrgRulesets};
-use crate::progress::with_spinner;
 
 /// Runs `apply`: exit 0 when the repository matches, 2 when only drift apply cannot fix
 /// remains, 1 on any error (a partial apply included).
 pub fn run(
     args: &ApplyArgs,
     ctx: &Context,
-    out: &mut dyn Write,
-    err: &mut dyn Write,
+    console: &mut Console<'_>,
 ) -> Result<ExitStatus, Error> {
     if let Some(path) = &args.plan {
-        return saved::apply(args, path, ctx, out, err);
+        return saved::apply(args, path, console);
     }
     let (desired, located) = match policy_file::load(&args.policy.policy, args.org.org.as_deref())?
     {
         Mode::Organization(policy, located) => {
-            return org::apply(args, &policy, &located, ctx, out, err);
+            return org::apply(args, &policy, &located, console);
         }
         Mode::Repository(settings, located) => (*settings, located),
     };
@@ -38,18 +36,18 @@ pub fn run(
         repo,
         mut config,
         runtime,
-    } = remote::connect(&args.remote, desired.repository.as_deref(), ctx)?;
+    } = remote::connect(&args.remote, desired.repository.as_deref(), ctx, console)?;
     config.write_pace = Duration::from_millis(args.pace.write_delay_ms);
     let context = process::context(&desired)?;
     runtime.block_on(async {
         let github = RestWriter::new(WriteClient::new(config));
-        let live = with_spinner(
-            format!("reading {repo} from GitHub…"),
-            ctx.verbose,
-            read::read_live(github.reader(), &repo, &desired),
-        )
-        .await
-        .map_err(|err| err.located(&desired, &[Vec::new()], &located))?;
+        let live = console
+            .spinner(
+                format!("reading {repo} from GitHub…"),
+                read::read_live(github.reader(), &repo, &desired),
+            )
+            .await
+            .map_err(|err| err.located(&desired, &[Vec::new()], &located))?;
         let plan = diff::plan(&repo.to_string(), &desired, &live, &context);
         let org_rulesets = OrgRulesets::default();
         let reviewed = Reviewed {
@@ -59,6 +57,6 @@ pub fn run(
             context: &context,
             org_rulesets: &org_rulesets,
         };
-        review_and_apply(args, &reviewed, &located, &github, ctx, out, err).await
+        review_and_apply(args, &reviewed, &located, &github, console).await
     })
 }

@@ -6,9 +6,9 @@
 //! label only.
 
 use std::fmt::Write as _;
-use std::io::Write;
 
 use crate::cli::CommentArgs;
+use crate::commands::console::Console;
 use crate::commands::content::{self, LabelSpec};
 use crate::commands::{Context, remote};
 use crate::error::{Error, ExitStatus};
@@ -30,12 +30,21 @@ pub const WEAKENS_LABEL: LabelSpec = LabelSpec {
 };
 
 /// Runs `comment`: exit 0 when the comment and the label are as the plan says.
-pub fn run(args: &CommentArgs, ctx: &Context, out: &mut dyn Write) -> Result<ExitStatus, Error> {
+pub fn run(
+    args: &CommentArgs,
+    ctx: &Context,
+    console: &mut Console<'_>,
+) -> Result<ExitStatus, Error> {
     let file = content::read_plans(std::slice::from_ref(&args.plan))?;
     let repo = remote::resolve_repo(args.remote.repo.as_deref(), None, &ctx.cwd)?;
     let body = body_of(&file)?;
-    let (github, runtime) =
-        content::connect(&args.remote, &args.pace, &repo.owner, Some(&repo.name), ctx)?;
+    let (github, runtime) = content::connect(
+        &args.remote,
+        &args.pace,
+        &repo.owner,
+        Some(&repo.name),
+        console,
+    )?;
     let place = format!("{repo}#{}", args.pr);
     runtime.block_on(async {
         let pull = github
@@ -57,7 +66,7 @@ pub fn run(args: &CommentArgs, ctx: &Context, out: &mut dyn Write) -> Result<Exi
             );
         }
         let said = keep_comment(&github, &repo, args.pr, &body).await?;
-        content::report(out, &place, &said)?;
+        content::report(console.out(), &place, &said)?;
         let labelled = keep_label(
             &github,
             &repo,
@@ -67,7 +76,7 @@ pub fn run(args: &CommentArgs, ctx: &Context, out: &mut dyn Write) -> Result<Exi
         )
         .await?;
         if let Some(said) = labelled {
-            content::report(out, &place, &said)?;
+            content::report(console.out(), &place, &said)?;
         }
         Ok(ExitStatus::Success)
     })

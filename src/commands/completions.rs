@@ -1,15 +1,18 @@
 //! `gh-policy completions SHELL` and `gh-policy man`: generated from the same clap definition
 //! as `--help`, so they never drift from it.
 
-use std::io::Write;
-
 use clap::CommandFactory;
 
 use crate::cli::{Cli, EXIT_CODES};
+use crate::commands::console::Console;
 use crate::error::{Error, ExitStatus};
 
 /// Writes the completion script for `shell`.
-pub fn completions(shell: clap_complete::Shell, out: &mut dyn Write) -> Result<ExitStatus, Error> {
+pub fn completions(
+    shell: clap_complete::Shell,
+    console: &mut Console<'_>,
+) -> Result<ExitStatus, Error> {
+    let out = console.out();
     let mut command = Cli::command();
     clap_complete::generate(shell, &mut command, "gh-policy", out);
     Ok(ExitStatus::Success)
@@ -17,7 +20,8 @@ pub fn completions(shell: clap_complete::Shell, out: &mut dyn Write) -> Result<E
 
 /// Writes the man page in roff: clap's sections, with an EXIT STATUS section (the table
 /// `--help` ends with) before the version.
-pub fn man_page(out: &mut dyn Write) -> Result<ExitStatus, Error> {
+pub fn man_page(console: &mut Console<'_>) -> Result<ExitStatus, Error> {
+    let out = console.out();
     let man = clap_mangen::Man::new(Cli::command());
     man.render_title(out)?;
     man.render_name_section(out)?;

@@ -1,9 +1,10 @@
 //! What `apply` asks before it writes: the plan as a whole (`yes`), and apart from it the
 //! changes that weaken protection (`weaken`), which `--yes` alone refuses.
 
-use std::io::{BufRead, IsTerminal, Write};
+use std::io::BufRead;
 
 use crate::cli::ApplyArgs;
+use crate::commands::console::Console;
 use crate::error::Error;
 use crate::plan::Plan;
 use crate::weakening::{self, Weakening};
@@ -27,11 +28,11 @@ pub(crate) fn guard_weakening<'a>(
 }
 
 /// Asks on the terminal (stderr, so that a redirected stdout keeps only the plan).
-pub(crate) fn confirm(what: &str, count: usize, prompt: &mut dyn Write) -> Result<(), Error> {
+pub(crate) fn confirm(what: &str, count: usize, console: &mut Console<'_>) -> Result<(), Error> {
     ask(
         &format!("\nApply {count} change(s) to {what}? Type `yes` to go on: "),
         "yes",
-        prompt,
+        console,
     )
 }
 
@@ -39,7 +40,7 @@ pub(crate) fn confirm(what: &str, count: usize, prompt: &mut dyn Write) -> Resul
 /// listed again and need their own answer, `weaken`.
 pub(crate) fn confirm_weakening(
     weakening: &[Weakening],
-    prompt: &mut dyn Write,
+    console: &mut Console<'_>,
 ) -> Result<(), Error> {
     if weakening.is_empty() {
         return Ok(());
@@ -55,23 +56,22 @@ pub(crate) fn confirm_weakening(
         question.push('\n');
     }
     question.push_str("Apply them too? Type `weaken` to go on: ");
-    ask(&question, "weaken", prompt)
+    ask(&question, "weaken", console)
 }
 
 /// Asks a question on the terminal and goes on only on `expected`.
-fn ask(question: &str, expected: &str, prompt: &mut dyn Write) -> Result<(), Error> {
-    let stdin = std::io::stdin();
-    if !stdin.is_terminal() || !std::io::stderr().is_terminal() {
+fn ask(question: &str, expected: &str, console: &mut Console<'_>) -> Result<(), Error> {
+    if !console.can_ask() {
         return Err(
             Error::new("refusing to apply without confirmation; nothing was written")
                 .detail("there is no terminal to ask on")
                 .with_hint("review the plan above and pass --yes to apply it"),
         );
     }
-    write!(prompt, "{question}")?;
-    prompt.flush()?;
+    write!(console.err(), "{question}")?;
+    console.err().flush()?;
     let mut answer = String::new();
-    stdin
+    std::io::stdin()
         .lock()
         .read_line(&mut answer)
         .map_err(|e| Error::new("failed to read the answer").caused_by(e))?;

@@ -7,7 +7,8 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use crate::cli::{RemoteArgs, WritePaceArgs};
-use crate::commands::{Context, remote};
+use crate::commands::console::Console;
+use crate::commands::remote;
 use crate::error::Error;
 use crate::github::api::content;
 use crate::github::client::WriteClient;
@@ -105,9 +106,9 @@ pub fn connect(
     pace: &WritePaceArgs,
     owner: &str,
     repository: Option<&str>,
-    ctx: &Context,
+    console: &Console<'_>,
 ) -> Result<(RestContent, tokio::runtime::Runtime), Error> {
-    let mut config = remote::client_config(remote_args, owner, repository, ctx.verbose)?;
+    let mut config = remote::client_config(remote_args, owner, repository, console.verbose())?;
     config.write_pace = Duration::from_millis(pace.write_delay_ms);
     Ok((
         RestContent::new(WriteClient::new(config)),

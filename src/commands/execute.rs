@@ -2,10 +2,8 @@
 //! each repository of an organisation: the writes, their report, and the read-back that
 //! verifies the plan predicted the result.
 
-use std::io::Write;
-
 use crate::apply::{self, ApplyReport, Outcome};
-use crate::commands::Context;
+use crate::commands::console::Console;
 use crate::commands::interrupt::Interrupt;
 use crate::diff;
 use crate::error::{Error, ExitStatus};
@@ -15,7 +13,6 @@ use crate::github::write::SecretValues;
 use crate::model::RepoSettings;
 use crate::names::RepoName;
 use crate::plan::Plan;
-use crate::progress::with_spinner;
 use crate::render;
 
 /// A plan that was shown and confirmed, and what it was made from.
@@ -43,9 +40,7 @@ pub(crate) async fn execute_and_verify(
     github: &RestWriter,
     values: &dyn SecretValues,
     interrupt: &Interrupt,
-    ctx: &Context,
-    out: &mut dyn Write,
-    err: &mut dyn Write,
+    console: &mut Console<'_>,
 ) -> Result<Applied, Error> {
     let Reviewed {
         repo,
@@ -56,7 +51,7 @@ pub(crate) async fn execute_and_verify(
     } = *reviewed;
     let applicable = plan.changes.iter().filter(|c| c.applies()).count();
     let report = apply::execute_until(plan, repo, github, values, &|| interrupt.asked()).await;
-    write_report(&report, out, err)?;
+    write_report(&report, console)?;
     if report.interrupted {
         return Err(Error::new(format!(
             "apply interrupted: {} of {applicable} changes applied, the rest not attempted",
@@ -71,17 +66,23 @@ pub(crate) async fn execute_and_verify(
         ))
         .with_hint("fix the cause above and run apply again; it plans afresh and converges"));
     }
-    let after = with_spinner(
-        format!("reading {repo} back to verify…"),
-        ctx.verbose,
-        read::read_live_in_org(github.reader(), repo, desired, org_rulesets),
-    )
-    .await?;
+    let after = console
+        .spinner(
+            format!("reading {repo} back to verify…"),
+            read::read_live_in_org(github.reader(), repo, desired, org_rulesets),
+        )
+        .await?;
     let mut remaining = diff::plan(&repo.to_string(), desired, &after, context);
     report.mark_refused(&mut remaining);
     if remaining.changes.iter().any(crate::plan::Change::applies) {
-        writeln!(out, "\nStill drifting after apply:")?;
-        render::render(&remaining, render::Format::Text, ctx.color, out)?;
+        writeln!(console.out(), "
+Still drifting after apply:")?;
+        render::render(
+            &remaining,
+            render::Format::Text,
+            console.color(),
+            console.out(),
+        )?;
         return Err(
             Error::new(format!("{repo} still differs from the policy after apply")).with_hint(
                 "GitHub accepted the writes but did not keep every setting; see the drift above",
@@ -138,11 +139,8 @@ pub(crate) fn refuse_missing_secret_values(plan: &Plan) -> Result<(), Error> {
     Err(error.with_hint("set the variables to the secrets' values and run apply again"))
 }
 
-fn write_report(
-    report: &ApplyReport,
-    out: &mut dyn Write,
-    err: &mut dyn Write,
-) -> Result<(), Error> {
+fn write_report(report: &ApplyReport, console: &mut Console<'_>) -> Result<(), Error> {
+    let out = console.out();
     writeln!(out, "\nApply:")?;
     for (change, outcome) in &report.outcomes {
         let (mark, word) = match outcome {
@@ -167,7 +165,7 @@ fn write_report(
         }
     }
     for warning in &report.warnings {
-        writeln!(err, "warning: {warning}")?;
+        console.warn(warning)?;
     }
     Ok(())
 }

@@ -1,8 +1,7 @@
 //! `gh-policy explain`: the effective protection of branches, each setting with its sources.
 
-use std::io::Write;
-
 use crate::cli::{ExplainArgs, ExplainFormat};
+use crate::commands::console::Console;
 use crate::commands::policy_file;
 use crate::commands::{Context, remote};
 use crate::effective::explain::explain;
@@ -10,11 +9,14 @@ use crate::error::{Error, ExitStatus};
 use crate::github::client::ReadClient;
 use crate::github::{RestReader, read};
 use crate::model::RepoSettings;
-use crate::progress::with_spinner;
 use crate::render;
 
 /// Runs `explain`: read-only; exit 0, or 1 on an error.
-pub fn run(args: &ExplainArgs, ctx: &Context, out: &mut dyn Write) -> Result<ExitStatus, Error> {
+pub fn run(
+    args: &ExplainArgs,
+    ctx: &Context,
+    console: &mut Console<'_>,
+) -> Result<ExitStatus, Error> {
     // The policy, when there is one, names the repository and the branches to explain.
     let policy = policy_file::one_repository(&args.policy.policy, args.remote.repo.as_deref())?;
     let keys: Vec<String> = if !args.branches.is_empty() {
@@ -28,11 +30,10 @@ pub fn run(args: &ExplainArgs, ctx: &Context, out: &mut dyn Write) -> Result<Exi
         repo,
         config,
         runtime,
-    } = policy_file::connect(&args.remote, policy.as_ref(), ctx)?;
+    } = policy_file::connect(&args.remote, policy.as_ref(), ctx, console)?;
     let github = RestReader::new(ReadClient::new(config));
-    let live = runtime.block_on(with_spinner(
+    let live = runtime.block_on(console.spinner(
         format!("reading {repo} from GitHub…"),
-        ctx.verbose,
         read::read_protection_of(&github, &repo, &keys),
     ))?;
     let mut explanation = explain(&repo.to_string(), &live);
@@ -49,8 +50,8 @@ pub fn run(args: &ExplainArgs, ctx: &Context, out: &mut dyn Write) -> Result<Exi
         ))?;
     }
     match args.format {
-        ExplainFormat::Text => render::explain::text(&explanation, out)?,
-        ExplainFormat::Json => render::explain::json(&explanation, out)?,
+        ExplainFormat::Text => render::explain::text(&explanation, console.out())?,
+        ExplainFormat::Json => render::explain::json(&explanation, console.out())?,
     }
     Ok(ExitStatus::Success)
 }

@@ -4,6 +4,7 @@ use std::io::Write;
 use std::path::Path;
 
 use crate::cli::{ExportArgs, ExportFormat};
+use crate::commands::console::Console;
 use crate::commands::policy_file;
 use crate::commands::{Context, remote};
 use crate::error::{Error, ExitStatus};
@@ -13,7 +14,6 @@ use crate::live::LiveState;
 use crate::model::RepoSettings;
 use crate::names::RepoName;
 use crate::org::export::organisation_policy;
-use crate::progress::with_spinner;
 use futures::stream::{self, StreamExt};
 use std::collections::BTreeMap;
 
@@ -35,9 +35,13 @@ const ORG_SCHEMA_URL: &str = concat!(
 );
 
 /// Runs `export`.
-pub fn run(args: &ExportArgs, ctx: &Context, out: &mut dyn Write) -> Result<ExitStatus, Error> {
+pub fn run(
+    args: &ExportArgs,
+    ctx: &Context,
+    console: &mut Console<'_>,
+) -> Result<ExitStatus, Error> {
     if let Some(org) = &args.org {
-        return run_org(args, org, ctx, out);
+        return run_org(args, org, console);
     }
     // The policy, when there is one, says which repository (like every other command) and
     // which apps its checks are pinned to, so that the export can name them.
@@ -46,12 +50,11 @@ pub fn run(args: &ExportArgs, ctx: &Context, out: &mut dyn Write) -> Result<Exit
         repo,
         config,
         runtime,
-    } = policy_file::connect(&args.remote, policy.as_ref(), ctx)?;
+    } = policy_file::connect(&args.remote, policy.as_ref(), ctx, console)?;
     let policy = policy.map(|(settings, _)| settings);
     let github = RestReader::new(ReadClient::new(config));
-    let live = runtime.block_on(with_spinner(
+    let live = runtime.block_on(console.spinner(
         format!("reading {repo} from GitHub…"),
-        ctx.verbose,
         read::read_all(&github, &repo, policy.as_ref()),
     ))?;
     let settings = named(live);
@@ -59,7 +62,7 @@ pub fn run(args: &ExportArgs, ctx: &Context, out: &mut dyn Write) -> Result<Exit
         "# yaml-language-server: $schema={SCHEMA_URL}\n# Exported from {repo} by gh-policy {}.\n",
         env!("CARGO_PKG_VERSION")
     );
-    emit(&settings, &header, args, out)
+    emit(&settings, &header, args, console.out())
 }
 
 /// Writes the exported document in the asked format, to `--output` (whole or not at all) or
@@ -93,18 +96,12 @@ fn emit<T: serde::Serialize>(
 /// Exports an organisation policy: every repository read (archived repositories and forks
 /// left out), what they all share hoisted into `defaults`. The export is whole or nothing:
 /// a repository that cannot be read fails it, naming every such repository.
-fn run_org(
-    args: &ExportArgs,
-    org: &str,
-    ctx: &Context,
-    out: &mut dyn Write,
-) -> Result<ExitStatus, Error> {
-    let (config, runtime) = remote::connect_org(&args.remote, org, ctx)?;
+fn run_org(args: &ExportArgs, org: &str, console: &mut Console<'_>) -> Result<ExitStatus, Error> {
+    let (config, runtime) = remote::connect_org(&args.remote, org, console)?;
     let github = RestReader::new(ReadClient::new(config));
     let concurrency = args.remote.repositories_at_once();
-    let results = runtime.block_on(with_spinner(
+    let results = runtime.block_on(console.spinner(
         format!("reading the repositories of {org}…"),
-        ctx.verbose,
         async {
             let repositories = read::org_repositories(&github, org).await?;
             let names = repositories
@@ -156,7 +153,7 @@ fn run_org(
         "# yaml-language-server: $schema={ORG_SCHEMA_URL}\n# Exported from the organisation {org} by gh-policy {}: what every repository shares is in `defaults`.\n",
         env!("CARGO_PKG_VERSION")
     );
-    emit(&policy, &header, args, out)
+    emit(&policy, &header, args, console.out())
 }
 
 /// Returns the live settings with every pinned check's app named by slug where its id is

@@ -14,6 +14,7 @@ use std::io::Write;
 use futures::stream::{self, StreamExt};
 
 use crate::cli::IssueArgs;
+use crate::commands::console::Console;
 use crate::commands::content::{self, LabelSpec};
 use crate::commands::{Context, remote};
 use crate::error::{Error, ExitStatus};
@@ -50,18 +51,17 @@ enum Outcome {
 pub fn run(
     args: &IssueArgs,
     ctx: &Context,
-    out: &mut dyn Write,
-    err: &mut dyn Write,
+    console: &mut Console<'_>,
 ) -> Result<ExitStatus, Error> {
     let file = content::read_plans(&args.plan)?;
     match (file.plans, args.summary) {
-        (Plans::Repository(plan), false) => repository_issue(args, &plan, ctx, out),
+        (Plans::Repository(plan), false) => repository_issue(args, &plan, console),
         (Plans::Repository(_), true) => Err(Error::new(
             "--summary keeps one issue for an organisation's plan; this plan is one repository's",
         )
         .with_hint("leave --summary out: the repository's drift issue is in that repository")),
-        (Plans::Organization(org), true) => summary_issue(args, &org, ctx, out),
-        (Plans::Organization(org), false) => repositories_issues(args, &org, ctx, out, err),
+        (Plans::Organization(org), true) => summary_issue(args, &org, ctx, console),
+        (Plans::Organization(org), false) => repositories_issues(args, &org, console),
     }
 }
 
@@ -69,8 +69,7 @@ pub fn run(
 fn repository_issue(
     args: &IssueArgs,
     plan: &Plan,
-    ctx: &Context,
-    out: &mut dyn Write,
+    console: &mut Console<'_>,
 ) -> Result<ExitStatus, Error> {
     if args.remote.repo.is_some() {
         return Err(Error::new(
@@ -78,12 +77,17 @@ fn repository_issue(
         ));
     }
     let repo = content::plan_repository(&plan.repository)?;
-    let (github, runtime) =
-        content::connect(&args.remote, &args.pace, &repo.owner, Some(&repo.name), ctx)?;
+    let (github, runtime) = content::connect(
+        &args.remote,
+        &args.pace,
+        &repo.owner,
+        Some(&repo.name),
+        console,
+    )?;
     let body = content::fit(content::repository_markdown(plan)?);
     let title = title_of(&repo.to_string());
     let outcome = runtime.block_on(keep(&github, &repo, &title, &body, plan.in_sync()))?;
-    say(out, &repo.to_string(), &outcome)?;
+    say(console.out(), &repo.to_string(), &outcome)?;
     Ok(ExitStatus::Success)
 }
 
@@ -93,15 +97,20 @@ fn summary_issue(
     args: &IssueArgs,
     org: &OrgPlan,
     ctx: &Context,
-    out: &mut dyn Write,
+    console: &mut Console<'_>,
 ) -> Result<ExitStatus, Error> {
     let repo = remote::resolve_repo(args.remote.repo.as_deref(), None, &ctx.cwd)?;
-    let (github, runtime) =
-        content::connect(&args.remote, &args.pace, &repo.owner, Some(&repo.name), ctx)?;
+    let (github, runtime) = content::connect(
+        &args.remote,
+        &args.pace,
+        &repo.owner,
+        Some(&repo.name),
+        console,
+    )?;
     let title = title_of(&format!("{} (organisation)", org.organization));
     let body = content::fit(content::organization_markdown(org)?);
     let outcome = runtime.block_on(keep(&github, &repo, &title, &body, org.in_sync()))?;
-    say(out, &repo.to_string(), &outcome)?;
+    say(console.out(), &repo.to_string(), &outcome)?;
     Ok(ExitStatus::Success)
 }
 
@@ -110,9 +119,7 @@ fn summary_issue(
 fn repositories_issues(
     args: &IssueArgs,
     org: &OrgPlan,
-    ctx: &Context,
-    out: &mut dyn Write,
-    err: &mut dyn Write,
+    console: &mut Console<'_>,
 ) -> Result<ExitStatus, Error> {
     if args.remote.repo.is_some() {
         return Err(Error::new(
@@ -121,10 +128,10 @@ fn repositories_issues(
         .with_hint("add --summary for one issue in the admin repository"));
     }
     let (github, runtime) =
-        content::connect(&args.remote, &args.pace, &org.organization, None, ctx)?;
+        content::connect(&args.remote, &args.pace, &org.organization, None, console)?;
     for error in &org.errors {
         writeln!(
-            err,
+            console.err(),
             "note: {} could not be planned; its drift issue is left as it is",
             escape(&error.repository)
         )?;
@@ -134,15 +141,15 @@ fn repositories_issues(
     let mut failed = 0;
     for (repository, result) in results {
         match result {
-            Ok(outcome) => say(out, &repository, &outcome)?,
+            Ok(outcome) => say(console.out(), &repository, &outcome)?,
             Err(error) => {
                 failed += 1;
                 writeln!(
-                    err,
+                    console.err(),
                     "error: {}: the drift issue could not be written",
                     escape(&repository)
                 )?;
-                error.report(err)?;
+                error.report(console.err())?;
             }
         }
     }

@@ -10,6 +10,7 @@ use std::io::Write;
 
 use crate::cli::{MigrateArgs, MigrateFormat};
 use crate::commands::Context;
+use crate::commands::console::Console;
 use crate::commands::export::write_file;
 use crate::commands::policy_file::invalid_policy;
 use crate::error::{Error, ExitStatus};
@@ -25,8 +26,7 @@ use crate::untrusted::quote;
 pub fn run(
     args: &MigrateArgs,
     ctx: &Context,
-    out: &mut dyn Write,
-    err: &mut dyn Write,
+    console: &mut Console<'_>,
 ) -> Result<ExitStatus, Error> {
     let path = &args.policy.policy;
     let (display, text) = policy::read_text(path).map_err(|e| invalid_policy(path, &e))?;
@@ -39,16 +39,15 @@ pub fn run(
     let now = crate::exceptions::now().map_err(Error::new)?;
     let migrated = match file {
         PolicyFile::Repository(settings) => {
-            repository(args, &settings, &document, &request, now, ctx)?
+            repository(args, &settings, &document, &request, now, ctx, console)?
         }
         PolicyFile::Organization(policy) => organization(args, &policy, &document, &request, now)?,
     };
     let (new_text, rewritten) = new_text(&display, &text, &map, &migrated)?;
     if let Some(why) = &rewritten {
-        writeln!(
-            err,
-            "warning: the policy could not be edited in place ({why}); it is written whole, in the same order, with its opening comments only"
-        )?;
+        console.warn(format_args!(
+            "the policy could not be edited in place ({why}); it is written whole, in the same order, with its opening comments only"
+        ))?;
     }
     if let Some(file) = &args.output {
         write_file(file, &new_text)?;
@@ -62,17 +61,17 @@ pub fn run(
                 policy: args.output.is_none().then_some(new_text.as_str()),
                 rewritten: rewritten.as_deref(),
             };
-            render::migrate::json(&account, &migrated.sections, out)?;
+            render::migrate::json(&account, &migrated.sections, console.out())?;
         }
         MigrateFormat::Text => {
             // With -o the account goes to stdout; without, the policy does and the account
             // follows on stderr.
             let account: &mut dyn Write = if args.output.is_some() {
-                out
+                console.out()
             } else {
-                out.write_all(new_text.as_bytes())?;
-                out.flush()?;
-                err
+                console.out().write_all(new_text.as_bytes())?;
+                console.out().flush()?;
+                console.err()
             };
             text_account(&migrated, args, account)?;
         }
@@ -121,6 +120,7 @@ fn repository(
     request: &Request,
     now: time::OffsetDateTime,
     ctx: &Context,
+    console: &Console<'_>,
 ) -> Result<Migrated, Error> {
     if let (Some(org), Some(repository)) = (&args.org, &settings.repository) {
         return Err(Error::new(format!(
@@ -140,7 +140,7 @@ fn repository(
         ))
         .with_hint("leave --org out and name the repository with --repo"));
     }
-    let today = today::read(args, settings, ctx)?;
+    let today = today::read(args, settings, ctx, console)?;
     let migration = migrate::migrate(
         settings,
         &layer::branch_order(document, &[]),

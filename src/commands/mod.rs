@@ -13,6 +13,7 @@ pub mod budget;
 pub mod comment;
 pub mod completions;
 pub mod confirm;
+pub mod console;
 pub mod content;
 pub mod execute;
 pub mod explain;
@@ -33,13 +34,10 @@ pub mod saved;
 pub mod schema;
 pub mod validate;
 
-/// What every command may need to know about how it was run.
+/// What every command may need to know about where it runs; how it writes is its
+/// `console::Console`.
 #[derive(Debug, Clone)]
 pub struct Context {
     /// The directory the command runs in (for the git remote).
     pub cwd: PathBuf,
-    /// `-v`: log API calls to stderr.
-    pub verbose: bool,
-    /// Colour on stdout.
-    pub color: bool,
 }

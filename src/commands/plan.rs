@@ -1,10 +1,10 @@
 //! `gh-policy plan`: show how the live repository differs from the policy.
 
-use std::io::Write;
 use std::path::Path;
 
 use crate::ci::actions;
 use crate::cli::PlanArgs;
+use crate::commands::console::Console;
 use crate::commands::org;
 use crate::commands::policy_file::{self, Mode};
 use crate::commands::reports::{self, Output, PolicySource, Reported};
@@ -18,22 +18,16 @@ use crate::live::LiveState;
 use crate::model::RepoSettings;
 use crate::names::RepoName;
 use crate::plan::Plan;
-use crate::progress::with_spinner;
 use crate::untrusted::quote;
 use crate::{policy, render};
 
 /// Runs `plan`: exit 0 in sync, 2 drift.
-pub fn run(
-    args: &PlanArgs,
-    ctx: &Context,
-    out: &mut dyn Write,
-    err: &mut dyn Write,
-) -> Result<ExitStatus, Error> {
+pub fn run(args: &PlanArgs, ctx: &Context, console: &mut Console<'_>) -> Result<ExitStatus, Error> {
     let (desired, located) = match policy_file::load(&args.policy.policy, args.org.org.as_deref())?
     {
         Mode::Organization(policy, located) => {
             saved::refuse_organization(args)?;
-            return org::plan(args, &policy, &located, ctx, out, err);
+            return org::plan(args, &policy, &located, ctx, console);
         }
         Mode::Repository(settings, located) => (*settings, located),
     };
@@ -46,12 +40,11 @@ pub fn run(
             repo,
             config,
             runtime,
-        } = remote::connect(&args.remote, desired.repository.as_deref(), ctx)?;
+        } = remote::connect(&args.remote, desired.repository.as_deref(), ctx, console)?;
         let github = RestReader::new(ReadClient::new(config));
         let live = runtime
-            .block_on(with_spinner(
+            .block_on(console.spinner(
                 format!("reading {repo} from GitHub…"),
-                ctx.verbose,
                 read::read_live(&github, &repo, &desired),
             ))
             .map_err(|err| err.located(&desired, &[Vec::new()], &located))?;
@@ -66,7 +59,7 @@ pub fn run(
     };
     let output = Output::of(args.format);
     match output {
-        Output::Plan(format) => render::render(&plan, format, ctx.color, out)?,
+        Output::Plan(format) => render::render(&plan, format, console.color(), console.out())?,
         Output::Report(report) => {
             let source = PolicySource {
                 path: &args.policy.policy,
@@ -80,12 +73,12 @@ pub fn run(
                 &[],
                 &source,
                 &reports::category(None, None),
-                out,
+                console.out(),
             )?;
         }
     }
     for warning in &plan.warnings {
-        writeln!(err, "warning: {warning}")?;
+        console.warn(warning)?;
     }
     if let Some(error) = guard::error(guard::lines(&plan, &[Vec::new()], &located, false)) {
         return Err(error);
@@ -102,7 +95,7 @@ pub fn run(
             output,
             Output::Plan(render::Format::Text | render::Format::Markdown)
         ) {
-            actions::write_annotations(&plan, &args.policy.policy, &located.map, out)?;
+            actions::write_annotations(&plan, &args.policy.policy, &located.map, console.out())?;
         }
     }
     // Error findings fail the gate like drift; warnings never change the exit code.

@@ -4,6 +4,7 @@
 use std::path::Path;
 
 use crate::cli::{OrgArgs, RemoteArgs};
+use crate::commands::console::Console;
 use crate::commands::remote;
 use crate::error::Error;
 use crate::model::{OrgPolicy, PolicyBody, RepoSettings};
@@ -134,6 +135,7 @@ pub fn connect(
     args: &RemoteArgs,
     policy: Option<&(RepoSettings, bool)>,
     ctx: &crate::commands::Context,
+    console: &Console<'_>,
 ) -> Result<remote::Remote, Error> {
     match policy {
         Some((settings, true)) => {
@@ -144,12 +146,13 @@ pub fn connect(
                     quote(text)
                 ))
             })?;
-            remote::connect_to(args, repo, ctx)
+            remote::connect_to(args, repo, console)
         }
         _ => remote::connect(
             args,
             policy.and_then(|(settings, _)| settings.repository.as_deref()),
             ctx,
+            console,
         ),
     }
 }

@@ -9,6 +9,7 @@ use std::time::Duration;
 use crate::Error;
 use crate::cli::RemoteArgs;
 use crate::commands::Context;
+use crate::commands::console::Console;
 use crate::github::client::run::Run;
 use crate::github::client::{ApiRoot, ClientConfig, Credentials, EtagCache, HttpTransport, Token};
 use crate::github::{app, auth};
@@ -92,19 +93,24 @@ pub fn connect(
     args: &RemoteArgs,
     policy_repo: Option<&str>,
     ctx: &Context,
+    console: &Console<'_>,
 ) -> Result<Remote, Error> {
     let repo = resolve_repo(args.repo.as_deref(), policy_repo, &ctx.cwd)?;
     Ok(Remote {
-        config: client_config(args, &repo.owner, Some(&repo.name), ctx.verbose)?,
+        config: client_config(args, &repo.owner, Some(&repo.name), console.verbose())?,
         repo,
         runtime: runtime()?,
     })
 }
 
 /// Connects to a repository already resolved (from an organisation policy's entry).
-pub fn connect_to(args: &RemoteArgs, repo: RepoName, ctx: &Context) -> Result<Remote, Error> {
+pub fn connect_to(
+    args: &RemoteArgs,
+    repo: RepoName,
+    console: &Console<'_>,
+) -> Result<Remote, Error> {
     Ok(Remote {
-        config: client_config(args, &repo.owner, Some(&repo.name), ctx.verbose)?,
+        config: client_config(args, &repo.owner, Some(&repo.name), console.verbose())?,
         repo,
         runtime: runtime()?,
     })
@@ -114,10 +120,10 @@ pub fn connect_to(args: &RemoteArgs, repo: RepoName, ctx: &Context) -> Result<Re
 pub fn connect_org(
     args: &RemoteArgs,
     organization: &str,
-    ctx: &Context,
+    console: &Console<'_>,
 ) -> Result<(ClientConfig, tokio::runtime::Runtime), Error> {
     Ok((
-        client_config(args, organization, None, ctx.verbose)?,
+        client_config(args, organization, None, console.verbose())?,
         runtime()?,
     ))
 }

@@ -1,14 +1,13 @@
 //! One repository's plan from its showing to its verification, as `apply` and
 //! `apply --plan` do it: shown, stopped at its errors, confirmed, executed and read back.
 
-use std::io::Write;
-
 use crate::cli::ApplyArgs;
 use crate::commands::confirm::{confirm, confirm_weakening, guard_weakening};
+use crate::commands::console::Console;
 use crate::commands::execute::{Reviewed, execute_and_verify, refuse_missing_secret_values};
+use crate::commands::guard;
 use crate::commands::interrupt::Interrupt;
 use crate::commands::process::ProcessSecrets;
-use crate::commands::{Context, guard};
 use crate::error::{Error, ExitStatus};
 use crate::github::RestWriter;
 use crate::policy::Located;
@@ -21,14 +20,12 @@ pub(crate) async fn review_and_apply(
     reviewed: &Reviewed<'_>,
     located: &Located,
     github: &RestWriter,
-    ctx: &Context,
-    out: &mut dyn Write,
-    err: &mut dyn Write,
+    console: &mut Console<'_>,
 ) -> Result<ExitStatus, Error> {
     let plan = reviewed.plan;
-    render::render(plan, render::Format::Text, ctx.color, out)?;
+    render::render(plan, render::Format::Text, console.color(), console.out())?;
     for warning in &plan.warnings {
-        writeln!(err, "warning: {warning}")?;
+        console.warn(warning)?;
     }
     if let Some(error) = guard::error(guard::lines(plan, &[Vec::new()], located, false)) {
         return Err(error);
@@ -39,7 +36,7 @@ pub(crate) async fn review_and_apply(
     let applicable = plan.changes.iter().filter(|c| c.applies()).count();
     if applicable == 0 {
         writeln!(
-            out,
+            console.out(),
             "\nNothing apply can change: the drift above needs a person."
         )?;
         return Ok(ExitStatus::Drift);
@@ -51,13 +48,13 @@ pub(crate) async fn review_and_apply(
     // Read once, before any write: what the plan will upload.
     let values = ProcessSecrets::of_plans(&[plan]);
     if !args.yes {
-        out.flush()?;
-        confirm(&reviewed.repo.to_string(), applicable, err)?;
-        confirm_weakening(&weakening, err)?;
+        console.out().flush()?;
+        confirm(&reviewed.repo.to_string(), applicable, console)?;
+        confirm_weakening(&weakening, console)?;
         github.restart_deadline();
     }
     let interrupt = Interrupt::listen();
-    let result = execute_and_verify(reviewed, github, &values, &interrupt, ctx, out, err).await?;
-    writeln!(out, "\n{}", result.message)?;
+    let result = execute_and_verify(reviewed, github, &values, &interrupt, console).await?;
+    writeln!(console.out(), "\n{}", result.message)?;
     Ok(result.status)
 }

@@ -4,16 +4,16 @@
 //! a secret value the plan would upload, or the plan itself (an edited file, an exception
 //! that expired since).
 
-use std::io::Write;
 use std::path::Path;
 use std::time::Duration;
 
 use crate::cli::{ApplyArgs, PlanArgs};
+use crate::commands::console::Console;
 use crate::commands::execute::Reviewed;
 use crate::commands::policy_file::{self, Mode};
 use crate::commands::process::ProcessSecrets;
+use crate::commands::remote;
 use crate::commands::review::review_and_apply;
-use crate::commands::{Context, remote};
 use crate::diff::{self, SecretSources};
 use crate::error::{Error, ExitStatus};
 use crate::github::RestWriter;
@@ -25,7 +25,6 @@ use crate::model::RepoSettings;
 use crate::names::RepoName;
 use crate::plan::saved::{self, MadeFrom, PolicyDigest, SavedPlan, reads};
 use crate::plan::{Plan, SecretWrite, Target};
-use crate::progress::with_spinner;
 use crate::untrusted::quote;
 
 /// This gh-policy's version: a saved plan is applied only by the version that made it.
@@ -94,9 +93,7 @@ fn secret_values(desired: &RepoSettings, sources: &SecretSources) -> Vec<String>
 pub fn apply(
     args: &ApplyArgs,
     path: &Path,
-    ctx: &Context,
-    out: &mut dyn Write,
-    err: &mut dyn Write,
+    console: &mut Console<'_>,
 ) -> Result<ExitStatus, Error> {
     let saved = saved::read(path).map_err(|error| {
         Error::new(error.to_string())
@@ -126,7 +123,7 @@ pub fn apply(
         repo,
         mut config,
         runtime,
-    } = remote::connect_to(&args.remote, repo, ctx)?;
+    } = remote::connect_to(&args.remote, repo, console)?;
     config.write_pace = Duration::from_millis(args.pace.write_delay_ms);
     let context = diff::Context {
         sources: SecretSources::of(saved.made_from.secret_values.iter().cloned()),
@@ -134,13 +131,13 @@ pub fn apply(
     };
     runtime.block_on(async {
         let github = RestWriter::new(WriteClient::new(config));
-        let live = with_spinner(
-            format!("reading {repo} from GitHub…"),
-            ctx.verbose,
-            read::read_live(github.reader(), &repo, &desired),
-        )
-        .await
-        .map_err(|err| err.located(&desired, &[Vec::new()], &located))?;
+        let live = console
+            .spinner(
+                format!("reading {repo} from GitHub…"),
+                read::read_live(github.reader(), &repo, &desired),
+            )
+            .await
+            .map_err(|err| err.located(&desired, &[Vec::new()], &located))?;
         refuse_changed_reads(&saved, &live)?;
         let plan = diff::plan(&repo.to_string(), &desired, &live, &context);
         refuse_other_plan(&saved, &plan)?;
@@ -153,7 +150,7 @@ pub fn apply(
             context: &context,
             org_rulesets: &org_rulesets,
         };
-        review_and_apply(args, &reviewed, &located, &github, ctx, out, err).await
+        review_and_apply(args, &reviewed, &located, &github, console).await
     })
 }
 

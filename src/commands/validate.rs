@@ -1,11 +1,11 @@
 //! `gh-policy validate`: parse and check a policy file offline.
 
-use std::io::Write;
 use std::path::Path;
 
 use crate::ci::actions;
 use crate::ci::workflows::{self, WorkflowWarning};
 use crate::cli::ValidateArgs;
+use crate::commands::console::Console;
 use crate::error::{Error, ExitStatus};
 use crate::model::OrgPolicy;
 use crate::model::RepoSettings;
@@ -19,11 +19,7 @@ use crate::untrusted::escape;
 /// the policy's line of the setting it is about); an invalid one gets every diagnostic and a
 /// count on `err`, and ends in `ExitStatus::Failure`. The workflows are read before anything
 /// is printed, so an unreadable workflow directory is an error, never "valid" first.
-pub fn run(
-    args: &ValidateArgs,
-    out: &mut dyn Write,
-    err: &mut dyn Write,
-) -> Result<ExitStatus, Error> {
+pub fn run(args: &ValidateArgs, console: &mut Console<'_>) -> Result<ExitStatus, Error> {
     let path = &args.policy.policy;
     let display = path.display().to_string();
     let (settings, map) = match policy::load_any(path) {
@@ -36,15 +32,15 @@ pub fn run(
             (settings, map)
         }
         Ok((PolicyFile::Organization(org), _)) => {
-            return validate_org(args, &org, &display, out, err);
+            return validate_org(args, &org, &display, console);
         }
         Err(error) => {
             for diagnostic in &error.diagnostics {
-                writeln!(err, "{diagnostic}")?;
+                writeln!(console.err(), "{diagnostic}")?;
             }
             let n = error.diagnostics.len();
             writeln!(
-                err,
+                console.err(),
                 "error: {display} has {}",
                 count(n, "problem", "problems")
             )?;
@@ -54,24 +50,24 @@ pub fn run(
     let warnings = check_workflows(args, &settings)?;
     let now = crate::exceptions::now().map_err(Error::new)?;
     // Rules no pull request can meet, where the policy alone shows them (DESIGN §13).
-    let failing = super::findings::report_offline(&settings, &map, &display, now, &mut *err)?;
+    let failing = super::findings::report_offline(&settings, &map, &display, now, console.err())?;
     if failing > 0 {
         writeln!(
-            err,
+            console.err(),
             "error: {display}: {} no pull request can meet (accept one with an `exceptions` entry `finding: ID`, `target: …`)",
             count(failing, "rule", "rules")
         )?;
         return Ok(ExitStatus::Failure);
     }
     writeln!(
-        out,
+        console.out(),
         "{display}: valid ({}, {})",
         count(settings.branches.len(), "branch", "branches"),
         count(settings.environments.len(), "environment", "environments"),
     )?;
     // Expired exceptions are warnings, never errors: policy files live long.
     for warning in crate::exceptions::check::check(&settings, now).1 {
-        writeln!(err, "warning: {display}: {warning}")?;
+        console.warn(format_args!("{display}: {warning}"))?;
     }
     // Where the policy alone shows that apply could lower a requirement met today: a
     // warning (an organisation's ruleset may provide it); `plan` knows and refuses.
@@ -81,7 +77,7 @@ pub fn run(
             |(line, column)| format!("{display}:{line}:{column}"),
         );
         writeln!(
-            err,
+            console.err(),
             "warning: {place}: `{}` gives {}, below `{}: {}`, and no ruleset of the policy provides it: where the branch meets the requirement through its classic protection today, plan refuses to lower it",
             Dotted(&shortfall.lowered_by),
             shortfall.gives,
@@ -97,7 +93,7 @@ pub fn run(
             (Some(file), None) => format!("{file}: "),
             _ => String::new(),
         };
-        writeln!(err, "warning: {place}{}", warning.message)?;
+        console.warn(format_args!("{place}{}", warning.message))?;
         if annotate {
             let line = line.map(|l| l.to_string());
             let mut properties = Vec::new();
@@ -108,12 +104,12 @@ pub fn run(
                 properties.push(("line", line.as_str()));
             }
             let command = actions::workflow_command("warning", &properties, &warning.message);
-            writeln!(err, "{command}")?;
+            writeln!(console.err(), "{command}")?;
         }
     }
     if !warnings.is_empty() && args.strict {
         writeln!(
-            err,
+            console.err(),
             "error: {} (--strict)",
             count(warnings.len(), "workflow warning", "workflow warnings")
         )?;
@@ -129,12 +125,11 @@ fn validate_org(
     args: &ValidateArgs,
     policy: &OrgPolicy,
     display: &str,
-    out: &mut dyn Write,
-    err: &mut dyn Write,
+    console: &mut Console<'_>,
 ) -> Result<ExitStatus, Error> {
     let Some(name) = &args.repo else {
         writeln!(
-            out,
+            console.out(),
             "{display}: valid (organisation {}: {}, {})",
             policy.organization,
             count(policy.groups.len(), "group", "groups"),
@@ -168,7 +163,7 @@ fn validate_org(
         .collect();
     if !by_property.is_empty() {
         writeln!(
-            err,
+            console.err(),
             "note: left out, as they select by custom properties validate cannot read: {} (`gh-policy plan --repo {name}` reads them)",
             by_property.join(", ")
         )?;
@@ -176,7 +171,7 @@ fn validate_org(
     let yaml = serde_saphyr::to_string(&merged)
         .map_err(|e| Error::new("failed to write the merged policy as YAML").caused_by(e))?;
     writeln!(
-        out,
+        console.out(),
         "# The policy {}/{name} gets from {display}.\n{}",
         policy.organization,
         yaml.trim_end()

@@ -6,6 +6,7 @@
 use std::collections::BTreeSet;
 
 use crate::cli::MigrateArgs;
+use crate::commands::console::Console;
 use crate::commands::plan::load_state;
 use crate::commands::{Context, remote};
 use crate::error::Error;
@@ -13,7 +14,6 @@ use crate::github::client::ReadClient;
 use crate::github::{RestReader, read};
 use crate::live::LiveState;
 use crate::model::RepoSettings;
-use crate::progress::with_spinner;
 use crate::untrusted::quote;
 
 /// Today's protection, and where it came from.
@@ -29,7 +29,12 @@ pub struct Today {
 }
 
 /// Reads today's protection as the flags ask.
-pub fn read(args: &MigrateArgs, policy: &RepoSettings, ctx: &Context) -> Result<Today, Error> {
+pub fn read(
+    args: &MigrateArgs,
+    policy: &RepoSettings,
+    ctx: &Context,
+    console: &Console<'_>,
+) -> Result<Today, Error> {
     if let Some(path) = &args.state {
         let state = load_state(path)?;
         if let (Some(named), Some(described)) = (&policy.repository, &state.repository)
@@ -69,7 +74,7 @@ pub fn read(args: &MigrateArgs, policy: &RepoSettings, ctx: &Context) -> Result<
         repo,
         config,
         runtime,
-    } = remote::connect(&args.remote, policy.repository.as_deref(), ctx)?;
+    } = remote::connect(&args.remote, policy.repository.as_deref(), ctx, console)?;
     let github = RestReader::new(ReadClient::new(config));
     // Read as a plan would, and besides: what protects each protected branch (as a
     // requirement's branch is read), and every ruleset of the repository, for their names.
@@ -80,9 +85,8 @@ pub fn read(args: &MigrateArgs, policy: &RepoSettings, ctx: &Context) -> Result<
             reading.requirements.entry(name.clone()).or_default();
         }
     }
-    let live = runtime.block_on(with_spinner(
+    let live = runtime.block_on(console.spinner(
         format!("reading {repo} from GitHub…"),
-        ctx.verbose,
         read::read_live(&github, &repo, &reading),
     ))?;
     let taken = names(&live.settings);

@@ -5,7 +5,7 @@ use std::io::Write;
 
 use super::{Planning, context_for, org_plan, plan_run, scope, share_points, status_of, warn};
 use crate::cli::ApplyArgs;
-use crate::commands::Context;
+use crate::commands::console::Console;
 use crate::commands::execute::{self, Applied, Reviewed};
 use crate::commands::interrupt::Interrupt;
 use crate::commands::process::ProcessSecrets;
@@ -18,7 +18,6 @@ use crate::model::OrgPolicy;
 use crate::org::run::{Planned, Target};
 use crate::plan::{OrgPlan, Plan};
 use crate::policy::Located;
-use crate::progress::with_spinner;
 use crate::render;
 
 /// Runs `apply` over the organisation: one plan for the run, one confirmation, then each
@@ -27,13 +26,11 @@ pub fn apply(
     args: &ApplyArgs,
     policy: &OrgPolicy,
     located: &Located,
-    ctx: &Context,
-    out: &mut dyn Write,
-    err: &mut dyn Write,
+    console: &mut Console<'_>,
 ) -> Result<ExitStatus, Error> {
     crate::exceptions::now().map_err(Error::new)?;
     let scope = scope(policy, &args.remote, &args.org)?;
-    let (mut config, runtime) = remote::connect_org(&args.remote, &policy.organization, ctx)?;
+    let (mut config, runtime) = remote::connect_org(&args.remote, &policy.organization, console)?;
     share_points(&mut config, scope);
     config.write_pace = std::time::Duration::from_millis(args.pace.write_delay_ms);
     let github = RestWriter::new(WriteClient::new(config));
@@ -45,35 +42,34 @@ pub fn apply(
             org_rulesets,
             warnings,
             estimate,
-        } = with_spinner(
-            format!("planning the repositories of {}…", policy.organization),
-            ctx.verbose,
-            // Findings are plan's (DESIGN §13); apply reads only what it writes from.
-            plan_run(
-                github.reader(),
-                policy,
-                located,
-                scope,
-                args.org.force,
-                concurrency,
-                false,
-            ),
-        )
-        .await?;
+        } = console
+            .spinner(
+                format!("planning the repositories of {}…", policy.organization),
+                // Findings are plan's (DESIGN §13); apply reads only what it writes from.
+                plan_run(
+                    github.reader(),
+                    policy,
+                    located,
+                    scope,
+                    args.org.force,
+                    concurrency,
+                    false,
+                ),
+            )
+            .await?;
         let report = org_plan(&policy.organization, &planned, &refused, located);
-        render::org::render(&report, render::Format::Text, ctx.color, out)?;
-        if ctx.verbose {
-            writeln!(
-                err,
-                "note: {}",
-                crate::commands::budget::describe(&estimate)
-            )?;
-        }
+        render::org::render(
+            &report,
+            render::Format::Text,
+            console.color(),
+            console.out(),
+        )?;
+        console.note(crate::commands::budget::describe(&estimate))?;
         for warning in &warnings {
-            writeln!(err, "warning: {warning}")?;
+            console.warn(warning)?;
         }
         for plan in &report.plans {
-            warn(plan, err)?;
+            warn(plan, console)?;
         }
         // A policy that contradicts a repository's requirements is bad input: nothing of
         // the run is written.
@@ -98,7 +94,7 @@ pub fn apply(
         if count == 0 {
             if !report.in_sync() && report.errors.is_empty() {
                 writeln!(
-                    out,
+                    console.out(),
                     "\nNothing apply can change: the drift above needs a person."
                 )?;
             }
@@ -116,10 +112,10 @@ pub fn apply(
         let values =
             ProcessSecrets::of_plans(&to_apply.iter().map(|(_, plan)| *plan).collect::<Vec<_>>());
         if !args.yes {
-            out.flush()?;
+            console.out().flush()?;
             let what = format!("{} repositories of {}", to_apply.len(), policy.organization);
-            confirm::confirm(&what, count, err)?;
-            confirm::confirm_weakening(&weakening, err)?;
+            confirm::confirm(&what, count, console)?;
+            confirm::confirm_weakening(&weakening, console)?;
             github.restart_deadline();
         }
         let interrupt = Interrupt::listen();
@@ -129,8 +125,8 @@ pub fn apply(
             values: &values,
             interrupt: &interrupt,
         };
-        let outcomes = apply_each(&to_apply, &writing, ctx, out, err).await?;
-        summarise(&report, &outcomes, out)
+        let outcomes = apply_each(&to_apply, &writing, console).await?;
+        summarise(&report, &outcomes, console.out())
     })
 }
 
@@ -169,9 +165,7 @@ struct Writing<'a> {
 async fn apply_each(
     to_apply: &[(&Target, &Plan)],
     writing: &Writing<'_>,
-    ctx: &Context,
-    out: &mut dyn Write,
-    err: &mut dyn Write,
+    console: &mut Console<'_>,
 ) -> Result<Outcomes, Error> {
     let Writing {
         github,
@@ -191,7 +185,7 @@ async fn apply_each(
             outcomes.stopped = Some((rest.collect(), why));
             break;
         }
-        writeln!(out, "\n── {} ──", target.repo)?;
+        writeln!(console.out(), "\n── {} ──", target.repo)?;
         let context = context_for(&target.settings);
         let reviewed = Reviewed {
             repo: &target.repo,
@@ -200,10 +194,9 @@ async fn apply_each(
             context: &context,
             org_rulesets,
         };
-        match execute::execute_and_verify(&reviewed, github, values, interrupt, ctx, out, err).await
-        {
+        match execute::execute_and_verify(&reviewed, github, values, interrupt, console).await {
             Ok(Applied { status, message }) => {
-                writeln!(out, "{message}")?;
+                writeln!(console.out(), "{message}")?;
                 if status == ExitStatus::Success {
                     outcomes.matching.push(target.repo.to_string());
                 } else {
@@ -212,7 +205,7 @@ async fn apply_each(
             }
             Err(error) if error.is_output_closed() => return Err(error),
             Err(error) => {
-                error.report(&mut *out)?;
+                error.report(&mut *console.out())?;
                 outcomes.failed.push(target.repo.to_string());
             }
         }

@@ -5,9 +5,8 @@
 //! go one at a time for the whole run, paced by the client. One repository's failure never
 //! stops the others: it gets its row, and the run exits 1.
 
-use std::io::Write;
-
 use crate::cli::{OrgArgs, RemoteArgs};
+use crate::commands::console::Console;
 use crate::commands::{guard, process};
 use crate::diff;
 use crate::error::{Error, ExitStatus};
@@ -125,9 +124,9 @@ pub(super) fn context_for(settings: &RepoSettings) -> diff::Context {
 }
 
 /// Prints a repository's plan warnings, naming it.
-pub(super) fn warn(plan: &Plan, err: &mut dyn Write) -> Result<(), Error> {
+pub(super) fn warn(plan: &Plan, console: &mut Console<'_>) -> Result<(), Error> {
     for warning in &plan.warnings {
-        writeln!(err, "warning: {}: {warning}", plan.repository)?;
+        console.warn(format_args!("{}: {warning}", plan.repository))?;
     }
     Ok(())
 }

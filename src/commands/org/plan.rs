@@ -1,10 +1,9 @@
 //! `plan` over an organisation: the table first, then each drifting repository.
 
-use std::io::Write;
-
 use super::{Planning, org_plan, plan_run, scope, share_points, status_of, warn};
 use crate::ci::actions;
 use crate::cli::PlanArgs;
+use crate::commands::console::Console;
 use crate::commands::reports::{self, Output, PolicySource, Reported};
 use crate::commands::{Context, guard, remote};
 use crate::error::{Error, ExitStatus};
@@ -12,7 +11,6 @@ use crate::github::RestReader;
 use crate::github::client::ReadClient;
 use crate::model::OrgPolicy;
 use crate::policy::Located;
-use crate::progress::with_spinner;
 use crate::render;
 
 /// Refuses `--state`: a state file holds one repository's settings.
@@ -32,13 +30,12 @@ pub fn plan(
     policy: &OrgPolicy,
     located: &Located,
     ctx: &Context,
-    out: &mut dyn Write,
-    err: &mut dyn Write,
+    console: &mut Console<'_>,
 ) -> Result<ExitStatus, Error> {
     refuse_state(args)?;
     crate::exceptions::now().map_err(Error::new)?;
     let scope = scope(policy, &args.remote, &args.org)?;
-    let (mut config, runtime) = remote::connect_org(&args.remote, &policy.organization, ctx)?;
+    let (mut config, runtime) = remote::connect_org(&args.remote, &policy.organization, console)?;
     share_points(&mut config, scope);
     let github = RestReader::new(ReadClient::new(config));
     let concurrency = args.remote.repositories_at_once();
@@ -48,9 +45,8 @@ pub fn plan(
         warnings,
         estimate,
         ..
-    } = runtime.block_on(with_spinner(
+    } = runtime.block_on(console.spinner(
         format!("planning the repositories of {}…", policy.organization),
-        ctx.verbose,
         plan_run(
             &github,
             policy,
@@ -61,15 +57,9 @@ pub fn plan(
             !args.no_findings,
         ),
     ))?;
-    if ctx.verbose {
-        writeln!(
-            err,
-            "note: {}",
-            crate::commands::budget::describe(&estimate)
-        )?;
-    }
+    console.note(crate::commands::budget::describe(&estimate))?;
     for warning in &warnings {
-        writeln!(err, "warning: {warning}")?;
+        console.warn(warning)?;
     }
     let output = Output::of(args.format);
     let source = PolicySource {
@@ -85,13 +75,13 @@ pub fn plan(
         };
         let plan = result?;
         match output {
-            Output::Plan(format) => render::render(&plan, format, ctx.color, out)?,
+            Output::Plan(format) => render::render(&plan, format, console.color(), console.out())?,
             Output::Report(report) => {
                 let reported = [Reported::organization(&plan, &target, policy)];
-                reports::write(report, &reported, &[], &source, &category, out)?;
+                reports::write(report, &reported, &[], &source, &category, console.out())?;
             }
         }
-        warn(&plan, err)?;
+        warn(&plan, console)?;
         if let Some(error) = guard::error(guard::lines(&plan, &target.layers, located, false)) {
             return Err(error);
         }
@@ -103,7 +93,9 @@ pub fn plan(
     }
     let report = org_plan(&policy.organization, &planned, &refused, located);
     match output {
-        Output::Plan(format) => render::org::render(&report, format, ctx.color, out)?,
+        Output::Plan(format) => {
+            render::org::render(&report, format, console.color(), console.out())?;
+        }
         Output::Report(kind) => {
             // The plans of the report: a plan that contradicts its requirements is an error.
             let reported: Vec<Reported<'_>> = planned
@@ -114,15 +106,22 @@ pub fn plan(
                     kept.then(|| Reported::organization(plan, target, policy))
                 })
                 .collect();
-            reports::write(kind, &reported, &report.errors, &source, &category, out)?;
+            reports::write(
+                kind,
+                &reported,
+                &report.errors,
+                &source,
+                &category,
+                console.out(),
+            )?;
         }
     }
     for plan in &report.plans {
-        warn(plan, err)?;
+        warn(plan, console)?;
     }
     if let Some(halt) = github.halted() {
         writeln!(
-            err,
+            console.err(),
             "stopped: {}; {} of {} repositories were planned before it",
             halt.sentence(),
             report.plans.len(),
