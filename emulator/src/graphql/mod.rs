@@ -10,6 +10,7 @@
 mod exec;
 mod lex;
 mod resolve;
+mod rulesets;
 mod sdl;
 mod syntax;
 mod validate;
@@ -58,6 +59,8 @@ pub fn check_query(query: &str) -> Vec<String> {
 pub(crate) struct Caller<'a> {
     pub role: Role,
     pub reaches: &'a dyn Fn(&str, &str) -> bool,
+    /// Whether the caller may edit the organisation's rulesets.
+    pub edits_org_rulesets: bool,
 }
 
 fn errors_only(errors: Vec<Value>) -> Reply {
@@ -142,6 +145,7 @@ pub(crate) fn serve(
         world,
         role: caller.role,
         reaches: caller.reaches,
+        edits_org_rulesets: caller.edits_org_rulesets,
         rate: (cost, BUDGET - *used, *used, BUDGET, render::iso(reset)),
     };
     let mut run = exec::Run {

@@ -195,6 +195,7 @@ fn graphql(sh: &Shared, world: &state::World, who: &Principal, call: &Call<'_>) 
     let caller = crate::graphql::Caller {
         role: who.role(),
         reaches: &reaches,
+        edits_org_rulesets: crate::auth::edits_org_rulesets(world, who),
     };
     let mut used = lock(&sh.graphql_used);
     served(crate::graphql::serve(

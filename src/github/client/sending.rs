@@ -66,6 +66,13 @@ impl Sender {
         self.config.run.restart(self.config.overall_timeout);
     }
 
+    /// Says `line` in the `-v` log.
+    pub(super) fn note(&self, line: &str) {
+        if self.config.verbose {
+            self.config.log.line(line);
+        }
+    }
+
     /// Returns true when the cache holds an answer for the path.
     pub(super) fn is_cached(&self, path: &ApiPath) -> bool {
         let key = self.config.root.url(&path.with_query());

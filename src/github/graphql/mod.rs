@@ -1,15 +1,17 @@
 //! Reading an organisation at GitHub's floor (DESIGN §16): what GraphQL serves in bulk —
-//! each repository's name, flags and default branch, and its classic branch protection —
-//! is read for 25 repositories per query before the run plans them; everything else (and
-//! whatever GraphQL did not answer whole) is read through REST as before.
+//! each repository's name, flags and default branch, its classic branch protection and its
+//! rulesets — is read for 25 repositories per query before the run plans them; everything
+//! else (and whatever GraphQL did not answer whole) is read through REST as before.
 //!
 //! - `query`: the one query, checked against GitHub's schema by a test;
-//! - `answer`: its answer, typed, and each part as the REST answer it stands for.
+//! - `answer`, `rulesets`: its answer, typed, and each part as the REST answer it stands for;
+//! - `known`: what a repository's part told whole, and why the rest goes through REST.
 //!
 //! A [`RestReader`] made `with_bulk` answers from what was read in bulk the reads declared
-//! answerable from it (a repository, a branch's classic protection) and sends every other
-//! read to REST, so the rest of the reader is unchanged and both ways give the same live
-//! model (a test holds them to it on every emulator world).
+//! answerable from it (a repository, a branch's classic protection, the list of rulesets,
+//! a ruleset) and sends every other read to REST, so the rest of the reader is unchanged
+//! and both ways give the same live model (a test holds them to it on every emulator
+//! world).
 //!
 //! Fail safe: a repository GraphQL answers with an error (a field nulled for lack of
 //! permission, a repository it cannot see), a part that does not read, a list longer than
@@ -18,7 +20,9 @@
 //! before they would spend what is left, and the rest is read through REST.
 
 mod answer;
+mod known;
 pub mod query;
+mod rulesets;
 
 use std::collections::BTreeMap;
 
@@ -28,18 +32,10 @@ use serde_json::Value;
 use super::rest::RestReader;
 use super::wire::account::Repository;
 use super::wire::protection::Protection;
+use super::wire::ruleset::{Ruleset, RulesetSummary};
 use crate::names::RepoName;
 use answer::{RateLimit, RepositoryNode};
-
-/// What one repository's part of a query told.
-#[derive(Debug, Clone, Default)]
-struct Known {
-    /// The repository (`None`: read through REST).
-    repository: Option<Repository>,
-    /// Each rule's protection (`None` where part of it was not known) and the branches it
-    /// protects; `None` when the rules are not known whole.
-    rules: Option<Vec<(Option<Protection>, Vec<String>)>>,
-}
+use known::Known;
 
 /// What the organisation's repositories told through GraphQL, and what it cost.
 #[derive(Debug, Default)]
@@ -51,12 +47,23 @@ pub struct Bulk {
     pub points: u64,
     /// Points left after the last (`rateLimit.remaining`).
     pub remaining: Option<u64>,
-    /// Why some or all repositories are read through REST instead, once each.
+    /// When GraphQL's points are next reset (`rateLimit.resetAt`).
+    pub reset_at: Option<String>,
+    /// What is read through REST instead, and why: `repositories: part: why`, once each.
     pub fallbacks: Vec<String>,
 }
 
 fn key(repo: &RepoName) -> String {
     repo.to_string().to_lowercase()
+}
+
+/// Names repositories for a message: each one, comma separated.
+fn named(repos: &[&RepoName]) -> String {
+    repos
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 impl Bulk {
@@ -79,6 +86,31 @@ impl Bulk {
             return None;
         }
         protection.as_ref()
+    }
+
+    /// Returns the repository's list of rulesets (with the organisation's that apply) when
+    /// GraphQL answered it whole.
+    pub fn ruleset_summaries(&self, repo: &RepoName) -> Option<&[RulesetSummary]> {
+        let rulesets = self.known.get(&key(repo))?.rulesets.as_ref()?;
+        Some(&rulesets.summaries)
+    }
+
+    /// Returns the id of the repository's own ruleset named `name`, when GraphQL listed it.
+    pub fn ruleset_id(&self, repo: &RepoName, name: &str) -> Option<u64> {
+        self.ruleset_summaries(repo)?
+            .iter()
+            .find(|s| s.name == name && s.source_type.as_deref() == Some("Repository"))
+            .map(|s| s.id)
+    }
+
+    /// Returns one of the repository's own rulesets when GraphQL showed it whole.
+    pub fn ruleset(&self, repo: &RepoName, id: u64) -> Option<&Ruleset> {
+        self.known
+            .get(&key(repo))?
+            .rulesets
+            .as_ref()?
+            .whole
+            .get(&id)
     }
 
     /// Returns true when nothing was learnt (every read goes through REST).
@@ -104,70 +136,84 @@ impl Bulk {
                 self.remaining
                     .map_or(rate.remaining, |r| r.min(rate.remaining)),
             );
+            self.reset_at = rate.reset_at.or(self.reset_at.take());
         }
         let errors = answer.get("errors").and_then(Value::as_array);
         for (i, repo) in repos.iter().enumerate() {
             let alias = format!("r{i}");
-            // An error anywhere in a repository's part makes the whole part unknown.
-            let erred = errors.is_some_and(|errors| {
-                errors.iter().any(|e| {
-                    e.pointer("/path/0")
-                        .is_none_or(|first| first.as_str() == Some(&alias))
-                })
-            });
+            // An error in one of the parts that stand alone (classic protection, rulesets)
+            // makes that part unknown; anywhere else in the repository's part, all of it.
+            let mut in_part: Vec<(&str, String)> = Vec::new();
+            let mut elsewhere = None;
+            for error in errors.into_iter().flatten() {
+                let first = error.pointer("/path/0").and_then(Value::as_str);
+                if first.is_some_and(|first| first != alias) {
+                    continue;
+                }
+                let field = error.pointer("/path/1").and_then(Value::as_str);
+                match known::PARTS.iter().find(|(f, _)| Some(*f) == field) {
+                    Some((field, _)) => in_part.push((field, message_of(error))),
+                    None => elsewhere = elsewhere.or(Some(error)),
+                }
+            }
             let part = answer.pointer(&format!("/data/{alias}"));
             let node = part
-                .filter(|_| !erred)
+                .filter(|_| elsewhere.is_none())
                 .and_then(|v| serde_json::from_value::<RepositoryNode>(v.clone()).ok());
             let Some(node) = node else {
-                self.fall_back(format!(
-                    "GraphQL did not answer {repo} whole{}",
-                    first_message(errors)
-                ));
+                // A part that cannot be null, nulled for an error, nulls the repository.
+                let message = elsewhere
+                    .map(message_of)
+                    .or_else(|| in_part.first().map(|(_, m)| m.clone()));
+                let why = match message {
+                    Some(message) => format!("GraphQL answered with an error{message}"),
+                    None if part.is_none_or(Value::is_null) => {
+                        "GraphQL nulled the repository".to_owned()
+                    }
+                    None => "GraphQL's answer is not the shape asked".to_owned(),
+                };
+                self.fall_back(format!("{repo}: every part: {why}"));
                 continue;
             };
-            self.known.insert(key(repo), known(&node));
+            let (known, gaps) = known::known(&node, &in_part);
+            for gap in gaps {
+                self.fall_back(format!("{repo}: {gap}"));
+            }
+            self.known.insert(key(repo), known);
         }
     }
 }
 
-fn first_message(errors: Option<&Vec<Value>>) -> String {
-    errors
-        .and_then(|e| e.first())
-        .and_then(|e| e.get("message"))
+fn message_of(error: &Value) -> String {
+    error
+        .get("message")
         .and_then(Value::as_str)
         .map(|m| format!(": {}", crate::untrusted::escape(m)))
         .unwrap_or_default()
 }
 
-fn known(node: &RepositoryNode) -> Known {
-    let rules = node
-        .sees_protection()
-        .then(|| node.branch_protection_rules.whole())
-        .flatten()
-        .and_then(|rules| {
-            rules
-                .into_iter()
-                .map(|rule| {
-                    let refs = rule.matching_refs.whole()?;
-                    Some((
-                        rule.protection(),
-                        refs.into_iter().map(|r| r.name.clone()).collect(),
-                    ))
-                })
-                .collect::<Option<Vec<_>>>()
-        });
-    Known {
-        repository: node.repository(),
-        rules,
-    }
+fn first_message(errors: Option<&Vec<Value>>) -> String {
+    errors
+        .and_then(|e| e.first())
+        .map(message_of)
+        .unwrap_or_default()
 }
 
 /// Reads `repos` in bulk, `query::BATCH` to a query. The first query goes alone: when
 /// the server has no GraphQL or refuses it, nothing more is asked and every read goes
 /// through REST. Then the rest go at once (the client bounds how many are in flight),
-/// as many as the points left allow.
+/// as many as the points left allow: GraphQL's points are never spent to the last, and the
+/// repositories of the queries not sent are read through REST. Under `-v`, each part read
+/// through REST instead is named, with why.
 pub async fn prefetch(github: &RestReader, repos: &[RepoName]) -> Bulk {
+    let bulk = prefetch_quietly(github, repos).await;
+    for fallback in &bulk.fallbacks {
+        github.note(&format!("read through REST, not GraphQL: {fallback}"));
+    }
+    bulk
+}
+
+async fn prefetch_quietly(github: &RestReader, repos: &[RepoName]) -> Bulk {
     let mut by_owner: BTreeMap<&str, Vec<&RepoName>> = BTreeMap::new();
     for repo in repos {
         by_owner.entry(repo.owner.as_str()).or_default().push(repo);
@@ -183,7 +229,10 @@ pub async fn prefetch(github: &RestReader, repos: &[RepoName]) -> Bulk {
     match ask(github, first).await {
         Ok(answer) => bulk.take(first, &answer),
         Err(why) => {
-            bulk.fall_back(why);
+            bulk.fall_back(format!(
+                "every repository ({}): every part: {why}",
+                repos.len()
+            ));
             return bulk;
         }
     }
@@ -194,17 +243,24 @@ pub async fn prefetch(github: &RestReader, repos: &[RepoName]) -> Bulk {
         .map_or(0, |left| usize::try_from(left / cost).unwrap_or(usize::MAX));
     let (sent, unsent) = rest.split_at(rest.len().min(affordable));
     if !unsent.is_empty() {
-        bulk.fall_back(format!(
-            "GraphQL has {} points left this hour, too few for {} more queries: those repositories are read through REST",
-            bulk.remaining.unwrap_or(0),
-            unsent.len()
-        ));
+        let unsent_repos: Vec<&RepoName> = unsent.iter().flatten().copied().collect();
+        let why = match bulk.remaining {
+            Some(left) => format!(
+                "GraphQL has {left} points left until {}, too few for {} more queries of {cost}",
+                bulk.reset_at
+                    .as_deref()
+                    .map_or("its reset".into(), crate::untrusted::escape),
+                unsent.len()
+            ),
+            None => "GraphQL did not say how many points are left".to_owned(),
+        };
+        bulk.fall_back(format!("{}: every part: {why}", named(&unsent_repos)));
     }
     let answers = join_all(sent.iter().map(|batch| ask(github, batch))).await;
     for (batch, answer) in sent.iter().zip(answers) {
         match answer {
             Ok(answer) => bulk.take(batch, &answer),
-            Err(why) => bulk.fall_back(why),
+            Err(why) => bulk.fall_back(format!("{}: every part: {why}", named(batch))),
         }
     }
     bulk
@@ -216,11 +272,11 @@ async fn ask(github: &RestReader, repos: &[&RepoName]) -> Result<Value, String> 
     match github.graphql(&text, &query::variables(repos)).await {
         Ok(Some(answer)) if answer.get("data").is_some_and(Value::is_object) => Ok(answer),
         Ok(Some(answer)) => Err(format!(
-            "GraphQL refused the query{}; reading through REST",
+            "GraphQL refused the query{}",
             first_message(answer.get("errors").and_then(Value::as_array))
         )),
-        Ok(None) => Err("the server has no GraphQL API; reading through REST".into()),
-        Err(err) => Err(format!("GraphQL failed ({err}); reading through REST")),
+        Ok(None) => Err("the server has no GraphQL API (POST /graphql answered 404)".into()),
+        Err(err) => Err(format!("GraphQL failed ({err})")),
     }
 }
 
