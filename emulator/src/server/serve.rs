@@ -202,7 +202,7 @@ fn graphql(sh: &Shared, world: &state::World, who: &Principal, call: &Call<'_>) 
         world,
         &caller,
         call.parsed,
-        &mut used,
+        (&mut used, sh.graphql_budget),
         sh.reset,
     ))
 }

@@ -98,8 +98,8 @@ impl Sender {
         let call = path.call(method.clone());
         let request = Repeatable {
             method,
-            target: &path.with_query(),
-            path,
+            to: To::Api(&path.with_query()),
+            template: path.template(),
             body: Some(body),
             call: &call,
         };
@@ -111,8 +111,8 @@ impl Sender {
         let call = path.call(http::Method::GET);
         let request = Repeatable {
             method: Method::GET,
-            target,
-            path,
+            to: To::Api(target),
+            template: path.template(),
             body: None,
             call: &call,
         };
