@@ -1,13 +1,14 @@
 //! What the reader observed: the live settings in the model's terms, plus the facts the
-//! policy format cannot say — a listed branch that does not exist, and the numeric ids of
-//! the users, teams, apps and deployment patterns that writes refer to.
+//! policy format cannot say — a listed branch that does not exist, the numeric ids of the
+//! users, teams, apps and deployment patterns that writes refer to, and what protects each
+//! branch (the evidence `effective` weighs).
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
 
 use serde_json::{Map, Value};
 
-use crate::effective::BranchEvidence;
-use crate::model::{DeploymentPattern, RepoSettings};
+use crate::model::{Branch, BypassActor, DeploymentPattern, RepoSettings, Rules};
 
 /// The live side of a diff.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -37,7 +38,7 @@ pub struct LiveState {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SwitchFacts {
     /// The code security configuration attached to the repository, by name: it governs
-    /// every security feature but immutable releases (QUIRKS 59).
+    /// every security feature but immutable releases (emulator/github-api/QUIRKS.md 59).
     pub configuration: Option<String>,
     /// Features GitHub does not offer this repository (its plan or visibility), with its
     /// message.
@@ -189,4 +190,78 @@ impl OrgProperties {
     pub fn of(&self, repository: &str) -> Option<&BTreeMap<String, Vec<String>>> {
         self.values.get(&repository.to_lowercase())
     }
+}
+
+/// Where a setting comes from.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Source {
+    /// The branch's classic protection.
+    Classic,
+    /// A ruleset, the repository's (`organization: None`) or an organisation's.
+    Ruleset {
+        /// The ruleset's name.
+        name: String,
+        /// The organisation it belongs to, for an organisation ruleset.
+        organization: Option<String>,
+    },
+}
+
+impl fmt::Display for Source {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Classic => f.write_str("classic"),
+            Self::Ruleset {
+                name,
+                organization: None,
+            } => write!(f, "ruleset \"{}\"", crate::untrusted::escape(name)),
+            Self::Ruleset {
+                name,
+                organization: Some(org),
+            } => write!(
+                f,
+                "ruleset \"{}\" (organization {})",
+                crate::untrusted::escape(name),
+                crate::untrusted::escape(org)
+            ),
+        }
+    }
+}
+
+/// Classic protection as it was read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Classic {
+    /// None: the branch is unprotected (or does not exist).
+    None,
+    /// This protection.
+    Protected(Box<Branch>),
+    /// The token cannot read it.
+    Unreadable,
+}
+
+/// A ruleset that applies to a branch, with the rules it applies.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AppliedRuleset {
+    /// Its id, when it exists on GitHub (a ruleset the policy would create has none).
+    pub id: Option<u64>,
+    /// Where it comes from (never `Classic`).
+    pub source: Source,
+    /// True when enforced; false for `evaluate` (reported, never enforced).
+    pub active: bool,
+    /// The rules that apply to the branch.
+    pub rules: Rules,
+    /// Who may bypass; `None` when the token cannot see them.
+    pub bypass: Option<Vec<BypassActor>>,
+}
+
+/// What protects one branch.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BranchEvidence {
+    /// The branch's name.
+    pub branch: String,
+    /// False when the branch does not exist (yet).
+    pub exists: bool,
+    /// Its classic protection.
+    pub classic: Classic,
+    /// Every active or evaluate-mode ruleset that applies to it.
+    pub rulesets: Vec<AppliedRuleset>,
 }

@@ -4,9 +4,10 @@ use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use crate::limits::LIMIT;
 use crate::limits::{Limiter, SecondaryLimits};
 use crate::seed::{Realism, Role, Seed, TokenSeed};
-use crate::server::{LIMIT, Shared};
+use crate::server::Shared;
 use crate::{Emulator, schema, state};
 
 /// Options for [`Emulator`]; start with [`Emulator::builder`].
@@ -124,7 +125,7 @@ impl EmulatorBuilder {
         let listener = std::net::TcpListener::bind("127.0.0.1:0").map_err(|e| e.to_string())?;
         listener.set_nonblocking(true).map_err(|e| e.to_string())?;
         let addr = listener.local_addr().map_err(|e| e.to_string())?;
-        let reset = crate::server::now_secs() + 3600;
+        let reset = crate::limits::now_secs() + 3600;
         let shared = Arc::new(Shared {
             state: Mutex::new(state),
             log: Mutex::new(Vec::new()),

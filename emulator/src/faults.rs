@@ -3,8 +3,9 @@
 use std::sync::Mutex;
 use std::time::Duration;
 
-use crate::server::{LIMIT, lock, now_secs};
+use crate::limits::{LIMIT, now_secs};
 use crate::state::{Reply, docs, error};
+use crate::sync::lock;
 
 /// What an injected fault does.
 #[derive(Debug, Clone, PartialEq)]

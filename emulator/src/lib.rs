@@ -12,6 +12,7 @@ mod schema;
 mod seed;
 mod server;
 mod state;
+mod sync;
 
 use std::net::SocketAddr;
 use std::path::Path;
@@ -37,7 +38,8 @@ pub use seed::{
 };
 pub use state::ref_patterns;
 
-use server::{Shared, lock};
+use server::Shared;
+use sync::lock;
 
 /// One request as the emulator saw it. The token itself is never stored.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

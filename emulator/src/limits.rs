@@ -7,11 +7,21 @@
 
 use std::collections::{BTreeMap, VecDeque};
 use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use serde::{Deserialize, Serialize};
 
-use crate::server::lock;
+use crate::sync::lock;
+
+/// The primary rate limit of a user token (requests per hour).
+pub(crate) const LIMIT: u64 = 5000;
+
+/// Returns the current Unix time in seconds.
+pub(crate) fn now_secs() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
+}
 
 /// The secondary limits; [`crate::EmulatorBuilder::secondary_limits`] sets them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

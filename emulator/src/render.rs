@@ -1,7 +1,7 @@
 //! JSON objects GitHub returns for accounts, teams, apps and commits.
 //!
 //! Built from the response schemas in the official description (not copied from its examples,
-//! some of which do not match their own schemas, QUIRKS §L).
+//! some of which do not match their own schemas, github-api/QUIRKS.md §L).
 
 use std::fmt::Write as _;
 

@@ -97,11 +97,11 @@ fn make_nullable(mut out: Map<String, Value>) -> Value {
 ///
 /// 1. `PUT .../environments/{environment_name}`: the official body schema has
 ///    `additionalProperties: false` and lacks `can_admins_bypass`, which the live API accepts
-///    and echoes back (QUIRKS 31: go-github and Terraform always send it). That one property is
-///    added; everything else stays official.
+///    and echoes back (github-api/QUIRKS.md 31: go-github and Terraform always send it).
+///    That one property is added; everything else stays official.
 /// 2. `PUT .../branches/{branch}/protection`: the official schema requires `strict` and
 ///    `contexts` in `required_status_checks`; the live validator instead requires exactly one of
-///    `contexts` or `checks` (QUIRKS 22: both or neither give 422).
+///    `contexts` or `checks` (github-api/QUIRKS.md 22: both or neither give 422).
 fn overlay(method: &str, path: &str, schema: &mut Value) {
     match (method, path) {
         ("put", "/repos/{owner}/{repo}/environments/{environment_name}") => {

@@ -3,7 +3,7 @@
 use std::io::Write;
 
 use crate::cli::{ExplainArgs, ExplainFormat};
-use crate::commands::org;
+use crate::commands::policy_file;
 use crate::commands::{Context, remote};
 use crate::effective::explain::explain;
 use crate::error::{Error, ExitStatus};
@@ -16,7 +16,7 @@ use crate::render;
 /// Runs `explain`: read-only; exit 0, or 1 on an error.
 pub fn run(args: &ExplainArgs, ctx: &Context, out: &mut dyn Write) -> Result<ExitStatus, Error> {
     // The policy, when there is one, names the repository and the branches to explain.
-    let policy = org::one_repository(&args.policy.policy, args.remote.repo.as_deref())?;
+    let policy = policy_file::one_repository(&args.policy.policy, args.remote.repo.as_deref())?;
     let keys: Vec<String> = if !args.branches.is_empty() {
         args.branches.clone()
     } else if let Some((policy, _)) = policy.as_ref().filter(|(p, _)| !p.requirements.is_empty()) {
@@ -28,7 +28,7 @@ pub fn run(args: &ExplainArgs, ctx: &Context, out: &mut dyn Write) -> Result<Exi
         repo,
         config,
         runtime,
-    } = org::connect(&args.remote, policy.as_ref(), ctx)?;
+    } = policy_file::connect(&args.remote, policy.as_ref(), ctx)?;
     let github = RestReader::new(ReadClient::new(config));
     let live = runtime.block_on(with_spinner(
         format!("reading {repo} from GitHub…"),

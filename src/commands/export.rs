@@ -4,7 +4,7 @@ use std::io::Write;
 use std::path::Path;
 
 use crate::cli::{ExportArgs, ExportFormat};
-use crate::commands::org;
+use crate::commands::policy_file;
 use crate::commands::{Context, remote};
 use crate::error::{Error, ExitStatus};
 use crate::github::client::ReadClient;
@@ -41,12 +41,12 @@ pub fn run(args: &ExportArgs, ctx: &Context, out: &mut dyn Write) -> Result<Exit
     }
     // The policy, when there is one, says which repository (like every other command) and
     // which apps its checks are pinned to, so that the export can name them.
-    let policy = org::one_repository(&args.policy, args.remote.repo.as_deref())?;
+    let policy = policy_file::one_repository(&args.policy, args.remote.repo.as_deref())?;
     let remote::Remote {
         repo,
         config,
         runtime,
-    } = org::connect(&args.remote, policy.as_ref(), ctx)?;
+    } = policy_file::connect(&args.remote, policy.as_ref(), ctx)?;
     let policy = policy.map(|(settings, _)| settings);
     let github = RestReader::new(ReadClient::new(config));
     let live = runtime.block_on(with_spinner(

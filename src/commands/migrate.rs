@@ -11,7 +11,7 @@ use std::io::Write;
 use crate::cli::{MigrateArgs, MigrateFormat};
 use crate::commands::Context;
 use crate::commands::export::write_file;
-use crate::commands::plan::invalid_policy;
+use crate::commands::policy_file::invalid_policy;
 use crate::error::{Error, ExitStatus};
 use crate::migrate::edit::{self, Edit, Unsupported};
 use crate::migrate::{self, Migration, Request, layer, org, rewrite};

@@ -5,9 +5,10 @@ use std::path::Path;
 
 use crate::ci::actions;
 use crate::cli::PlanArgs;
-use crate::commands::org::{self, Mode};
+use crate::commands::org;
+use crate::commands::policy_file::{self, Mode};
 use crate::commands::reports::{self, Output, PolicySource, Reported};
-use crate::commands::{Context, guard, remote, saved};
+use crate::commands::{Context, guard, process, remote, saved};
 use crate::diff;
 use crate::error::{Error, ExitStatus};
 use crate::findings::{Findings, plan as findings};
@@ -28,15 +29,16 @@ pub fn run(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> Result<ExitStatus, Error> {
-    let (desired, located) = match org::load(&args.policy.policy, args.org.org.as_deref())? {
+    let (desired, located) = match policy_file::load(&args.policy.policy, args.org.org.as_deref())?
+    {
         Mode::Organization(policy, located) => {
             saved::refuse_organization(args)?;
             return org::plan(args, &policy, &located, ctx, out, err);
         }
         Mode::Repository(settings, located) => (*settings, located),
     };
-    org::refuse_org_flags(&args.org)?;
-    let context = diff::Context::of_process(&desired)?;
+    policy_file::refuse_org_flags(&args.org)?;
+    let context = process::context(&desired)?;
     let (plan, live) = if let Some(state) = &args.state {
         (plan_from_state(args, &desired, state, ctx, &context)?, None)
     } else {
@@ -64,7 +66,7 @@ pub fn run(
     };
     let output = Output::of(args.format);
     match output {
-        Output::Plan(format) => show(&plan, format, ctx, out)?,
+        Output::Plan(format) => render::render(&plan, format, ctx.color, out)?,
         Output::Report(report) => {
             let source = PolicySource {
                 path: &args.policy.policy,
@@ -192,32 +194,4 @@ pub fn load_state(state: &Path) -> Result<RepoSettings, Error> {
         }
         error.with_hint("a state file is a policy file describing the live side, as `gh-policy export` writes it")
     })
-}
-
-/// Loads the policy, turning its problems into one error listing them all.
-pub fn load_policy(path: &Path) -> Result<RepoSettings, Error> {
-    policy::load(path).map_err(|err| invalid_policy(path, &err))
-}
-
-/// The error of a policy file with problems: every diagnostic, and where to see them.
-pub fn invalid_policy(path: &Path, err: &policy::PolicyError) -> Error {
-    let mut error = Error::new(format!("invalid policy {}", path.display()));
-    for diagnostic in &err.diagnostics {
-        error = error.detail(diagnostic.to_string());
-    }
-    error.with_hint(format!(
-        "run `gh-policy validate -p {}` for details",
-        path.display()
-    ))
-}
-
-/// Writes the plan in the requested format.
-pub fn show(
-    plan: &Plan,
-    format: render::Format,
-    ctx: &Context,
-    out: &mut dyn Write,
-) -> Result<(), Error> {
-    render::render(plan, format, ctx.color, out)?;
-    Ok(())
 }

@@ -9,14 +9,17 @@ use std::path::Path;
 use std::time::Duration;
 
 use crate::cli::{ApplyArgs, PlanArgs};
-use crate::commands::apply::{Reviewed, review_and_apply};
-use crate::commands::org::{self, Mode};
+use crate::commands::execute::Reviewed;
+use crate::commands::policy_file::{self, Mode};
+use crate::commands::process::ProcessSecrets;
+use crate::commands::review::review_and_apply;
 use crate::commands::{Context, remote};
 use crate::diff::{self, SecretSources};
 use crate::error::{Error, ExitStatus};
 use crate::github::RestWriter;
 use crate::github::client::WriteClient;
 use crate::github::read::{self, OrgRulesets};
+use crate::github::write::SecretValues;
 use crate::live::LiveState;
 use crate::model::RepoSettings;
 use crate::names::RepoName;
@@ -107,7 +110,7 @@ pub fn apply(
         ))
         .with_hint(PLAN_AGAIN));
     }
-    let (desired, located) = match org::load(&args.policy.policy, None)? {
+    let (desired, located) = match policy_file::load(&args.policy.policy, None)? {
         Mode::Repository(settings, located) => (*settings, located),
         Mode::Organization(policy, _) => {
             return Err(Error::new(format!(
@@ -240,6 +243,7 @@ fn refuse_other_plan(saved: &SavedPlan, plan: &Plan) -> Result<(), Error> {
 
 /// Every secret the plan creates needs its value here, as where the plan was made.
 fn refuse_unset_values(plan: &Plan) -> Result<(), Error> {
+    let values = ProcessSecrets::of_plans(&[plan]);
     let unset: Vec<String> = plan
         .changes
         .iter()
@@ -248,7 +252,7 @@ fn refuse_unset_values(plan: &Plan) -> Result<(), Error> {
             Some(Target::Secret {
                 write: SecretWrite::Create { from_env },
                 ..
-            }) if std::env::var_os(from_env).is_none_or(|value| value.is_empty()) => Some(format!(
+            }) if values.value(from_env).is_none() => Some(format!(
                 "{}: ${from_env} held its value where the plan was made and is not set here",
                 change.address
             )),

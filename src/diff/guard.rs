@@ -10,8 +10,8 @@
 
 use std::collections::BTreeSet;
 
-use crate::effective::{Check, Contribution, Judged, Source, Verdict, contributions, judge};
-use crate::live::{Identities, LiveState};
+use crate::effective::{Check, Contribution, Judged, Verdict, contributions, judge};
+use crate::live::{Identities, LiveState, Source};
 use crate::model::{Enforcement, RepoSettings, Requirement};
 use crate::plan::Contradiction;
 use crate::policy::Segment;
@@ -161,7 +161,7 @@ pub(super) fn key_of(
             let default_branch = live.branch_of("~DEFAULT_BRANCH");
             if ruleset.enforcement != Enforcement::Active {
                 full.push("enforcement".into());
-            } else if !super::requirement::selects(ruleset, branch, default_branch) {
+            } else if !super::prediction::selects(ruleset, branch, default_branch) {
                 full.push("include".into());
             } else {
                 let key: Vec<&str> = match setting {
@@ -214,8 +214,8 @@ pub fn shortfalls(desired: &RepoSettings) -> Vec<Shortfall> {
         if key.starts_with('~') || !desired.branches.contains_key(key) {
             continue;
         }
-        let now = super::requirement::evidence(&live, key);
-        let after = super::requirement::predict(desired, &live, &now, &written);
+        let now = super::prediction::evidence(&live, key);
+        let after = super::prediction::predict(desired, &live, &now, &written);
         let (enforced, evaluate) = contributions(&after, &live.ids);
         for judged in judge(requirement, &enforced, &evaluate, &live.ids) {
             if judged.verdict == Verdict::Met {

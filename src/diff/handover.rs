@@ -4,15 +4,16 @@
 //! or rulesets GitHub does not enforce, leave the branch protected: it is never unprotected
 //! in between.
 
-use super::requirement::{evidence, selects};
-use crate::effective::{AppliedRuleset, Source, cover};
-use crate::live::LiveState;
+use super::prediction::{evidence, selects};
+use crate::effective::cover;
+use crate::live::{AppliedRuleset, LiveState, Source};
 use crate::model::{Enforcement, RepoSettings, RequiredCheck, Rules, Ruleset, RulesetTarget};
 use crate::plan::{
     Action, Change, Handover, ProtectionWrite, ResourceKind, RulesetPut, RulesetWrite, Target,
     Unread,
 };
 use crate::untrusted::quote;
+use crate::weakening::handover_of;
 
 /// A ruleset of the plan that applies to branches, as a removal of classic protection sees
 /// it.
@@ -194,27 +195,6 @@ fn successors(desired: &RepoSettings, changes: &[Change]) -> Vec<Successor> {
             })
         })
         .collect()
-}
-
-/// The handover of a classic protection removal, if rulesets protect the branch after it.
-fn handover_of(change: &Change) -> Option<&Handover> {
-    match &change.target {
-        Some(Target::BranchProtection {
-            write: ProtectionWrite::Remove {
-                handover: Some(handover),
-            },
-            ..
-        }) => Some(handover),
-        _ => None,
-    }
-}
-
-/// Returns true when a change removes classic protection that rulesets replace whole — those
-/// the plan writes first and those in force it leaves — every setting of the branch's
-/// effective protection, its lock, no bypass where it allowed none: a removal that lowers
-/// nothing.
-pub fn replaced_whole(change: &Change) -> bool {
-    handover_of(change).is_some_and(Handover::complete)
 }
 
 /// The rules a ruleset's write sends, each check pinned by the id it is written with.

@@ -1,8 +1,9 @@
 //! Settings flattened into leaves — `(dotted path, JSON value)` pairs in policy terms — and
 //! compared path by path into the `FieldDiff`s a person reads.
 //!
-//! This is the display side of a diff only: the paths are written here and nowhere else,
-//! and nothing that writes reads them. Set-like lists are sorted and deduplicated and names
+//! This is the display side of a diff only: nothing that writes reads these paths (each
+//! resource's file names its settings; requirements build their `FieldDiff`s in
+//! `requirement.rs`). Set-like lists are sorted and deduplicated and names
 //! lower-cased before they become leaves, so order, duplicates and case never show. Each
 //! leaf says how its setting protects (`weakening::Protects`), so that every difference
 //! knows whether it lowers protection.

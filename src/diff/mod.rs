@@ -13,6 +13,7 @@ mod guard;
 mod handover;
 mod leaves;
 mod managed;
+mod prediction;
 mod requirement;
 mod ruleset;
 mod switches;
@@ -29,10 +30,8 @@ use crate::plan::{Action, Change, FieldDiff, Plan, ResourceKind, Target};
 pub use branch::REASON_BRANCH_MISSING;
 pub use environment::REASON_SECRET_VALUE;
 pub use guard::{Shortfall, shortfalls};
-pub use handover::replaced_whole;
 pub use managed::managed_resources;
-pub use requirement::predicted;
-pub use requirement::{policy_evidence, predicted_evidence};
+pub use prediction::{policy_evidence, predicted, predicted_evidence};
 
 /// The environment variables that hold a value here (set and not empty): which secrets
 /// `apply` could create where the plan is made.
@@ -42,20 +41,6 @@ pub struct SecretSources {
 }
 
 impl SecretSources {
-    /// Looks up, in this process's environment, every variable the policy names as a
-    /// secret's source.
-    pub fn from_process(desired: &RepoSettings) -> Self {
-        let available = desired
-            .environments
-            .values()
-            .flat_map(|e| &e.secrets)
-            .filter_map(|s| s.from_env.as_ref())
-            .filter(|var| std::env::var_os(var).is_some_and(|v| !v.is_empty()))
-            .cloned()
-            .collect();
-        Self { available }
-    }
-
     /// Returns sources with exactly these variables set.
     pub fn of<I: IntoIterator<Item = S>, S: Into<String>>(vars: I) -> Self {
         Self {
@@ -85,16 +70,6 @@ impl Default for Context {
             sources: SecretSources::default(),
             now: time::OffsetDateTime::now_utc(),
         }
-    }
-}
-
-impl Context {
-    /// Returns the context of this process: its environment and its clock.
-    pub fn of_process(desired: &RepoSettings) -> Result<Self, crate::Error> {
-        Ok(Self {
-            sources: SecretSources::from_process(desired),
-            now: crate::exceptions::now().map_err(crate::Error::new)?,
-        })
     }
 }
 

@@ -3,9 +3,8 @@
 //! that provides nothing asked, or whose setting an unbypassable source also provides, does
 //! not matter; neither do the hidden bypass actors of such a source.
 
-use super::judge::Verdict;
-use super::{Check, Contribution, Source};
-use crate::live::Identities;
+use super::{Check, Contribution, Verdict};
+use crate::live::{Identities, Source};
 use crate::model::{REQUIREMENT_FLAGS, Requirement};
 
 /// For each setting asked, the indexes (into the enforced contributions) of its providers.

@@ -2,8 +2,8 @@
 //! branch's classic protection are judged by it — when the plan is made (on the policy), and
 //! again by `apply` before it removes the protection (on what GitHub then enforces).
 
-use super::{AppliedRuleset, Contribution, Source, classic_contribution, ruleset_contribution};
-use crate::live::Identities;
+use super::{Contribution, classic_contribution, ruleset_contribution};
+use crate::live::{AppliedRuleset, Identities, Source};
 use crate::model::{Branch, Rules};
 
 /// What rules provide, as one contribution, with checks known by app id alone.

@@ -4,8 +4,8 @@
 use serde::Serialize;
 use serde_json::{Value, json};
 
-use super::{BranchEvidence, Classic, Contribution, Verdict, contributions, settings};
-use crate::live::{Identities, LiveState};
+use super::{Contribution, Verdict, contributions, settings};
+use crate::live::{BranchEvidence, Classic, Identities, LiveState};
 
 /// The report (`explain --format json`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -3,96 +3,31 @@
 //! winning — the highest approval count, a setting on if any source turns it on, the union
 //! of required checks — each value with the sources that provide it.
 //!
-//! Pure: the evidence (`BranchEvidence`) is read by `github::read` or built from a policy by
-//! `diff`; this module only weighs it. `judge` holds a requirement against it; `cover` tells
-//! whether rulesets provide all that a branch's classic protection does.
+//! Pure: the evidence (`live::BranchEvidence`) is read by `github::read` or built from a
+//! policy by `diff`; this module only weighs it. `judge` holds a requirement against it;
+//! `cover` tells whether rulesets provide all that a branch's classic protection does.
 
 mod bypass;
 pub mod cover;
 pub mod explain;
 mod judge;
 
-use std::fmt;
-
 use serde_json::{Value, json};
 
-use crate::live::Identities;
-use crate::model::{Branch, BypassActor, RequiredCheck, Rules};
+use crate::live::{AppliedRuleset, BranchEvidence, Classic, Identities, Source};
+use crate::model::{Branch, RequiredCheck};
 
-pub use judge::{Judged, Verdict, judge};
+pub use judge::{Judged, judge};
 
-/// Where a setting comes from.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Source {
-    /// The branch's classic protection.
-    Classic,
-    /// A ruleset, the repository's (`organization: None`) or an organisation's.
-    Ruleset {
-        /// The ruleset's name.
-        name: String,
-        /// The organisation it belongs to, for an organisation ruleset.
-        organization: Option<String>,
-    },
-}
-
-impl fmt::Display for Source {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::Classic => f.write_str("classic"),
-            Self::Ruleset {
-                name,
-                organization: None,
-            } => write!(f, "ruleset \"{}\"", crate::untrusted::escape(name)),
-            Self::Ruleset {
-                name,
-                organization: Some(org),
-            } => write!(
-                f,
-                "ruleset \"{}\" (organization {})",
-                crate::untrusted::escape(name),
-                crate::untrusted::escape(org)
-            ),
-        }
-    }
-}
-
-/// Classic protection as it was read.
+/// How one requirement fares.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Classic {
-    /// None: the branch is unprotected (or does not exist).
-    None,
-    /// This protection.
-    Protected(Box<Branch>),
-    /// The token cannot read it.
-    Unreadable,
-}
-
-/// A ruleset that applies to a branch, with the rules it applies.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AppliedRuleset {
-    /// Its id, when it exists on GitHub (a ruleset the policy would create has none).
-    pub id: Option<u64>,
-    /// Where it comes from (never `Classic`).
-    pub source: Source,
-    /// True when enforced; false for `evaluate` (reported, never enforced).
-    pub active: bool,
-    /// The rules that apply to the branch.
-    pub rules: Rules,
-    /// Who may bypass; `None` when the token cannot see them.
-    pub bypass: Option<Vec<BypassActor>>,
-}
-
-/// What protects one branch.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct BranchEvidence {
-    /// The branch's name.
-    pub branch: String,
-    /// False when the branch does not exist (yet).
-    pub exists: bool,
-    /// Its classic protection.
-    pub classic: Classic,
-    /// Every active or evaluate-mode ruleset that applies to it.
-    pub rulesets: Vec<AppliedRuleset>,
+pub enum Verdict {
+    /// Met (`Judged::sources` names by what).
+    Met,
+    /// Not met.
+    Unmet,
+    /// Cannot be told: it rests on a providing ruleset whose bypass actors cannot be seen.
+    Unknown,
 }
 
 /// What one source requires, in the terms of requirements.

@@ -5,8 +5,8 @@ use time::OffsetDateTime;
 
 use super::{FindingId, Findings};
 use crate::exceptions::expires_at;
+use crate::model::ExceptionNote;
 use crate::model::RepoSettings;
-use crate::plan::ExceptionNote;
 use crate::untrusted::{escape, quote};
 
 /// Marks the findings active exceptions accept, and returns the warnings: an exception that

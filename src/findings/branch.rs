@@ -4,11 +4,12 @@ use std::collections::BTreeSet;
 
 use super::merge_methods::{self, allowed_on};
 use super::{BranchFacts, Codeowners, Finding, FindingId, Reported};
-use crate::effective::{AppliedRuleset, BranchEvidence, Check, Contribution};
+use crate::effective::{Check, Contribution};
+use crate::live::{AppliedRuleset, BranchEvidence};
 use crate::model::{BypassMode, MergeMethod, RepositoryRole};
 
 /// `not-enough-reviewers`: N approvals need N+1 writers, as an author cannot approve their
-/// own pull request (QUIRKS 64: only writers' approvals count).
+/// own pull request (emulator/github-api/QUIRKS.md 64: only writers' approvals count).
 pub fn not_enough_reviewers(
     target: &str,
     enforced: &[Contribution],

@@ -31,7 +31,7 @@ pub struct BranchFacts {
     pub last_merged: Option<Option<Reported>>,
 }
 
-/// The CODEOWNERS file, as `GET …/codeowners/errors` tells it (QUIRKS 62).
+/// The CODEOWNERS file, as `GET …/codeowners/errors` tells it (emulator/github-api/QUIRKS.md 62).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Codeowners {
     /// No CODEOWNERS file (404): code-owner review requires nothing.
@@ -51,7 +51,7 @@ pub struct CodeownersError {
     pub kind: String,
 }
 
-/// What reported on the head commit of a merged pull request (QUIRKS 63).
+/// What reported on the head commit of a merged pull request (emulator/github-api/QUIRKS.md 63).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Reported {
     /// The pull request's number.

@@ -5,8 +5,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::merge_methods::predicted_merge_methods;
 use super::{Facts, Findings, branch, offline, patterns};
-use crate::effective::{BranchEvidence, Contribution, contributions};
-use crate::live::Identities;
+use crate::effective::{Contribution, contributions};
+use crate::live::{BranchEvidence, Identities};
 use crate::model::{Environment, RepoSettings};
 
 /// A branch to judge: its protection as `apply` leaves it, and whether its requirement

@@ -4,7 +4,7 @@
 
 use std::collections::BTreeSet;
 
-use crate::effective::BranchEvidence;
+use crate::live::BranchEvidence;
 use crate::model::{MergeMethod, RepoSettings};
 
 /// The merge methods the repository will allow after `apply`, when the policy manages them

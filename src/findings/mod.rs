@@ -28,7 +28,7 @@ use serde::{Deserialize, Serialize};
 pub use facts::{BranchFacts, Codeowners, CodeownersError, Facts, Reported, ReportedRun};
 pub use judge::{Needs, Subject, findings, needs};
 
-use crate::plan::ExceptionNote;
+use crate::model::ExceptionNote;
 
 /// The findings of §13's table. The ids are stable: scripts and `exceptions` name them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]

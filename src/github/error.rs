@@ -15,7 +15,7 @@ mod permission;
 pub use call::Call;
 pub use permission::{Permission, permission_names};
 
-use super::client::{HttpResponse, TransportError};
+use super::client::transport::{HttpResponse, TransportError};
 use crate::redact::redact;
 use crate::untrusted;
 

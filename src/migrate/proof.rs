@@ -6,8 +6,7 @@
 use serde_json::{Value, json};
 
 use crate::effective::explain::{self, ExplainedSetting};
-use crate::effective::{BranchEvidence, Classic, Source};
-use crate::live::Identities;
+use crate::live::{BranchEvidence, Classic, Identities, Source};
 
 /// One setting of a branch's effective protection, before and after.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -1,5 +1,5 @@
-//! `actions:` — a repository's GitHub Actions permissions (DESIGN §12, QUIRKS 61). Only the
-//! keys written are managed.
+//! `actions:` — a repository's GitHub Actions permissions (DESIGN §12,
+//! emulator/github-api/QUIRKS.md 61). Only the keys written are managed.
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};

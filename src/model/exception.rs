@@ -31,6 +31,15 @@ pub struct Exception {
     pub expires: String,
 }
 
+/// An exception as a plan or a finding shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExceptionNote {
+    /// Why the drift is accepted.
+    pub reason: String,
+    /// Until when, as written in the policy.
+    pub expires: String,
+}
+
 fn any() -> Value {
     Value::String("any".to_owned())
 }

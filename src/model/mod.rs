@@ -38,7 +38,7 @@ pub use bypass::{BypassActor, BypassMode, RepositoryRole, UnknownActor};
 pub use environment::{
     DeploymentBranches, DeploymentPattern, Environment, RefType, Reviewer, Secret,
 };
-pub use exception::Exception;
+pub use exception::{Exception, ExceptionNote};
 pub use org::{Group, OrgPolicy, PolicyBody, Select};
 pub use requirement::{FLAGS as REQUIREMENT_FLAGS, Requirement};
 pub use ruleset::{

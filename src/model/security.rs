@@ -1,5 +1,6 @@
 //! `security:` — a repository's security features (DESIGN §12), each read and written
-//! through its own endpoint (QUIRKS 59, 60). Only the keys written are managed.
+//! through its own endpoint (emulator/github-api/QUIRKS.md 59, 60). Only the keys written are
+//! managed.
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};

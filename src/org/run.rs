@@ -106,7 +106,7 @@ pub async fn read_in_bulk(github: &RestReader, targets: &[Target]) -> graphql::B
         })
         .map(|t| t.repo.clone())
         .collect();
-    graphql::prefetch(github, &in_bulk).await
+    read::prefetch(github, &in_bulk).await
 }
 
 /// Plans every target, `concurrency` repositories at a time (the client's bound on requests

@@ -15,6 +15,7 @@ mod target;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+pub use crate::model::ExceptionNote;
 pub use switches::{ActionsWrite, PermissionsPut, SecurityWrite, SettingsWrite, WorkflowPut};
 pub use target::{
     ActorKind, DeploymentMode, EnvironmentPut, EnvironmentWrite, Handover, PatternWrite,
@@ -163,11 +164,6 @@ impl Plan {
         self.in_sync() && self.findings.failing() == 0
     }
 
-    /// Returns how many changes weaken protection (DESIGN §11; see `weakening`).
-    pub fn weakening(&self) -> usize {
-        crate::weakening::count(self)
-    }
-
     /// Returns the changes that `apply` cannot make (excepted ones aside).
     pub fn inapplicable(&self) -> impl Iterator<Item = &Change> {
         self.changes
@@ -265,15 +261,6 @@ pub struct FieldDiff {
     pub lowers: bool,
 }
 
-/// An exception as the plan shows it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ExceptionNote {
-    /// Why the drift is accepted.
-    pub reason: String,
-    /// Until when, as written in the policy.
-    pub expires: String,
-}
-
 impl FieldDiff {
     /// Returns a difference with nothing but its path and values.
     pub fn new(path: impl Into<String>, live: Value, policy: Value) -> Self {
@@ -346,13 +333,6 @@ pub struct RepositoryError {
     pub repository: String,
     /// The error and its causes, one line each.
     pub error: String,
-}
-
-impl Change {
-    /// Returns true when `apply` would make this change and it weakens protection.
-    pub fn weakens(&self) -> bool {
-        crate::weakening::change_weakens(self)
-    }
 }
 
 impl OrgPlan {

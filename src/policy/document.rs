@@ -9,6 +9,15 @@ use super::salvage::salvage;
 use super::source_map::{Dotted, Segment, SourceMap};
 use super::{Diagnostic, PolicyError, report, schema, yaml};
 
+impl SourceMap {
+    /// Builds the map of a YAML document; a text that is not YAML gives an empty map.
+    pub fn build(text: &str) -> Self {
+        yaml::convert(text, true)
+            .map(|converted| Self::from_root(converted.root))
+            .unwrap_or_default()
+    }
+}
+
 /// A document the loader reads: a model type whose `JsonSchema` carries every rule a schema
 /// can state, and the rules it cannot, by name.
 pub trait Document: DeserializeOwned + schemars::JsonSchema + 'static {

@@ -154,13 +154,6 @@ impl SourceMap {
         Self { root }
     }
 
-    /// Builds the map of a YAML document; a text that is not YAML gives an empty map.
-    pub fn build(text: &str) -> Self {
-        super::yaml::convert(text, true)
-            .map(|converted| Self::from_root(converted.root))
-            .unwrap_or_default()
-    }
-
     /// Returns where the dotted path is written: the key of a mapping entry, or the item of a
     /// list. When the path is not in the file (an omitted setting, a node behind an alias),
     /// returns the position of its nearest ancestor that is; `None` only for an empty map.

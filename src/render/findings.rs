@@ -4,7 +4,7 @@
 
 use std::io::{self, Write};
 
-use super::markdown::{code, prose};
+use super::markdown_text::{code, prose};
 use super::printable;
 use crate::findings::{Finding, Findings, Severity};
 

@@ -20,7 +20,8 @@
 //!
 //! - Keys appear in exactly this order. `in_sync` is true when `changes` is empty (but for
 //!   excepted ones).
-//! - `summary` counts every change by its `action`, applicable or not; `weakens` beside it
+//! - `summary` counts every change by its `action`, applicable or not, except the excepted
+//!   ones, which only `summary.excepted` counts (absent when 0); `weakens` beside it
 //!   counts the changes that weaken protection (DESIGN §11), which `apply --yes` refuses
 //!   without `--allow-weakening`. Such a change, and each of its settings that lowers
 //!   protection, carries `"weakens": true` (absent otherwise). Excepted drift and changes
@@ -32,21 +33,23 @@
 //! - `gaps` (only when there are some) names what the token cannot read of what the policy
 //!   manages, `{address, what, permission}`: not compared, never guessed, never written over.
 //! - `kind` is one of `branch_protection`, `environment`, `deployment_branch_policy`,
-//!   `secret`, `variable`; `action` one of `create`, `update`, `delete`.
+//!   `secret`, `variable`, `ruleset`, `requirement`; `action` one of `create`, `update`,
+//!   `delete`.
 //! - `diffs[].path` is dotted from the resource, in policy terms; `live` and `policy` are
 //!   the two values as JSON, `null` where a side has none. Objects inside them have sorted
 //!   keys, so the output is byte-stable.
-//! - `note` says what a person should know (where a secret's value comes from, that a
-//!   requirement is met by the other changes).
+//! - A diff may also carry `sources` (a requirement's), `note`, `excepted` or
+//!   `exception_expired` (`{reason, expires}` of the exception) and `weakens`.
 //! - `requirements` (when the policy has some) lists every requirement as judged on the
 //!   live repository: `{address, branch, settings: [{setting, met, value, floor, sources}]}`.
 //! - `applicable` and `reason` appear only on a change `apply` cannot make; there
 //!   `applicable` is `false` and `reason` says why (`null` if no reason is known).
 //! - `excepted: true` appears only on a change active exceptions accept whole (every one of
-//!   its settings, or the resource itself): it is counted in `summary.excepted`, not as drift.
+//!   its settings, or the resource itself): it is not drift.
 //! - `note` appears only on a change that has one: something a reviewer should know that is
 //!   not a setting, such as where a secret's value comes from ("value from environment
-//!   variable `PROD_SSH_KEY`"). It comes last.
+//!   variable `PROD_SSH_KEY`") or that a requirement is met by the other changes. It comes
+//!   last.
 //! - The write a change stands for (`Change::target`) is never part of the output.
 //! - `findings` (only when there are some) lists the rules that can never be met, or that
 //!   protect nothing (DESIGN §13): `{id, severity, target, message, sources, fix}`, with

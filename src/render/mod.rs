@@ -14,6 +14,7 @@ mod inline;
 mod json;
 pub mod junit;
 mod markdown;
+mod markdown_text;
 pub mod migrate;
 pub mod org;
 pub mod sarif;

@@ -21,9 +21,25 @@ use std::collections::BTreeSet;
 use serde_json::Value;
 
 use crate::model::DeploymentBranches;
-use crate::plan::{Action, Change, FieldDiff, Plan, ResourceKind};
+use crate::plan::{
+    Action, Change, FieldDiff, Handover, Plan, ProtectionWrite, ResourceKind, Target,
+};
 
 pub use refusal::{Weakening, listed, refusal};
+
+impl Plan {
+    /// Returns how many changes weaken protection.
+    pub fn weakening(&self) -> usize {
+        count(self)
+    }
+}
+
+impl Change {
+    /// Returns true when `apply` would make this change and it weakens protection.
+    pub fn weakens(&self) -> bool {
+        change_weakens(self)
+    }
+}
 
 /// How a setting protects: which way of changing it lowers protection.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -186,7 +202,29 @@ fn counts(change: &Change) -> bool {
     change.applicable
         && !change.excepted
         && change.kind != ResourceKind::Requirement
-        && !crate::diff::replaced_whole(change)
+        && !replaced_whole(change)
+}
+
+/// The handover of a classic protection removal, if rulesets protect the branch after it
+/// (`diff` works it out, DESIGN §14).
+pub fn handover_of(change: &Change) -> Option<&Handover> {
+    match &change.target {
+        Some(Target::BranchProtection {
+            write: ProtectionWrite::Remove {
+                handover: Some(handover),
+            },
+            ..
+        }) => Some(handover),
+        _ => None,
+    }
+}
+
+/// Returns true when a change removes classic protection that rulesets replace whole — those
+/// the plan writes first and those in force it leaves — every setting of the branch's
+/// effective protection, its lock, no bypass where it allowed none: a removal that lowers
+/// nothing.
+pub fn replaced_whole(change: &Change) -> bool {
+    handover_of(change).is_some_and(Handover::complete)
 }
 
 /// A count as a number (absent, `null` or not a number: 0).

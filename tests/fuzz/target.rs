@@ -214,7 +214,8 @@ impl Runner {
     }
 }
 
-/// The rule the policy loader does not keep yet; see the module comment.
+/// The rule for the policy loader's diagnostics (`GH_POLICY_FUZZ_STRICT=0` only prints its
+/// failures); see the module comment.
 pub const POLICY_RULE: &str = "control character in a policy diagnostic";
 
 /// Checks the diagnostics of a policy or state file.

@@ -478,7 +478,8 @@ fn variables_secrets_and_signed_commits_are_updated_and_pruned() {
 #[test]
 fn an_environment_without_rules_is_written_without_rule_keys() {
     // Some plans refuse wait_timer, reviewers and prevent_self_review on private
-    // repositories even at their defaults (QUIRKS 36): send them only when they matter.
+    // repositories even at their defaults (emulator/github-api/QUIRKS.md 36): send them only
+    // when they matter.
     let repo = TestRepo::new("empty");
     repo.write(&Policy::flow());
     apply(&repo).code(2);

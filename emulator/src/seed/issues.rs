@@ -2,7 +2,7 @@
 //!
 //! Issues and pull requests share one numbering, as on GitHub: the first item of `issues` is
 //! number 1. A pull request is an issue with `pull_request: true` (the issues list returns
-//! both, QUIRKS 65).
+//! both, github-api/QUIRKS.md 65).
 
 use serde::{Deserialize, Serialize};
 

@@ -1,6 +1,6 @@
-//! A repository's merge settings, security features and Actions permissions (QUIRKS
-//! 58–61), as seeded and as the emulator keeps them: every key has GitHub's default for a
-//! new public repository.
+//! A repository's merge settings, security features and Actions permissions (github-api/QUIRKS.md
+//! 58–61), as seeded and as the emulator keeps them: every key has GitHub's default for a new
+//! public repository.
 
 use serde::{Deserialize, Serialize};
 

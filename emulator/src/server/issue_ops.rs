@@ -75,9 +75,9 @@ fn comment(st: &Repo, id: u64) -> Result<&Comment, Reply> {
         .ok_or_else(|| error(404, "Not Found", docs::REST))
 }
 
-/// `GET …/issues`: issues and pull requests alike (QUIRKS 65), filtered by `state` (default
-/// `open`) and `labels` (comma-separated names, every one required), newest first unless
-/// `direction=asc`.
+/// `GET …/issues`: issues and pull requests alike (github-api/QUIRKS.md 65), filtered by
+/// `state` (default `open`) and `labels` (comma-separated names, every one required), newest
+/// first unless `direction=asc`.
 fn list_issues(st: &Repo, ctx: &Ctx, pg: &Paging<'_>) -> Reply {
     let state = pg.param("state").unwrap_or_else(|| "open".into());
     let wanted: Vec<String> = pg

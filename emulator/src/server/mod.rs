@@ -11,8 +11,8 @@ mod serve;
 
 use std::collections::BTreeMap;
 use std::hash::{Hash as _, Hasher as _};
-use std::sync::{Arc, Mutex, PoisonError};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use bytes::Bytes;
 use http_body_util::{BodyExt as _, Full};
@@ -26,6 +26,7 @@ use crate::limits::Limiter;
 use crate::render::Ctx;
 use crate::seed::TokenSeed;
 use crate::state::{Reply, World};
+use crate::sync::lock;
 use crate::{LoggedRequest, Violation};
 
 /// Everything the handlers share.
@@ -55,11 +56,6 @@ pub(crate) struct Shared {
     pub max_per_page: u64,
 }
 
-/// Locks a mutex, ignoring poisoning (a panicking test must not hide the log).
-pub(crate) fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(PoisonError::into_inner)
-}
-
 /// The error that makes hyper drop a connection without answering.
 #[derive(Debug)]
 pub(crate) struct Dropped;
@@ -70,16 +66,6 @@ impl std::fmt::Display for Dropped {
     }
 }
 impl std::error::Error for Dropped {}
-
-/// The primary rate limit of a user token (requests per hour).
-pub(crate) const LIMIT: u64 = 5000;
-
-/// Returns the current Unix time in seconds.
-pub(crate) fn now_secs() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs())
-}
 
 fn header(req: &Request<Incoming>, name: &str) -> Option<String> {
     req.headers()

@@ -163,7 +163,7 @@ pub(crate) fn serve(sh: &Shared, ctx: &Ctx, call: &Call<'_>) -> Served {
 }
 
 /// GitHub's answer for a renamed or transferred repository: 301 with `Location` and a
-/// `basic-error` body naming the repository by id (QUIRKS 5).
+/// `basic-error` body naming the repository by id (github-api/QUIRKS.md 5).
 fn moved(api: &str, id: u64, rest: &str) -> Reply {
     let url = format!("{api}/repositories/{id}{rest}");
     let mut r = Reply::json(

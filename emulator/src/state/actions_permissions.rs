@@ -1,6 +1,7 @@
-//! A repository's GitHub Actions permissions (QUIRKS 61): `…/actions/permissions`, its
-//! `selected-actions` (only while `allowed_actions` is `selected`) and `workflow`. An
-//! organisation policy can forbid a value: 409, nothing changed.
+//! A repository's GitHub Actions permissions (github-api/QUIRKS.md 61):
+//! `…/actions/permissions`, its `selected-actions` (only while `allowed_actions` is
+//! `selected`) and `workflow`. An organisation policy can forbid a value: 409, nothing
+//! changed.
 
 use serde_json::{Value, json};
 

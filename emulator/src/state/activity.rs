@@ -1,7 +1,8 @@
 //! What pull requests meet beyond protection (DESIGN §13), answered as the API data says:
 //! `GET …/collaborators` (filtered by `permission`), `GET …/codeowners/errors` (404 without a
-//! CODEOWNERS file, QUIRKS 62), `GET …/pulls` (`state`, `base`, `sort`, `direction`) and
-//! `GET …/commits/{ref}/status` (the combined legacy statuses, QUIRKS 63).
+//! CODEOWNERS file, github-api/QUIRKS.md 62), `GET …/pulls` (`state`, `base`, `sort`,
+//! `direction`) and `GET …/commits/{ref}/status` (the combined legacy statuses,
+//! github-api/QUIRKS.md 63).
 
 use serde_json::{Value, json};
 
@@ -160,7 +161,7 @@ impl Repo {
                     Value::Null
                 },
             ),
-            // The example's teams lack the `type` their schema requires (QUIRKS 49).
+            // The example's teams lack the `type` their schema requires (github-api/QUIRKS.md 49).
             ("requested_teams", json!([])),
             ("requested_reviewers", json!([])),
         ] {

@@ -1,6 +1,6 @@
 //! The check runs of a commit (`GET /repos/{o}/{r}/commits/{ref}/check-runs`): what the
 //! seed says CI reported on the head of the default branch, each with the app that ran it
-//! (QUIRKS 63: the one place an app's id becomes its slug). Any ref answers them.
+//! (github-api/QUIRKS.md 63: the one place an app's id becomes its slug). Any ref answers them.
 
 use std::hash::{DefaultHasher, Hash, Hasher};
 

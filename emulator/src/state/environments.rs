@@ -207,7 +207,7 @@ impl Repo {
         Ok(Reply::empty(204))
     }
 
-    /// Renders `environment` (with the undocumented `can_admins_bypass`, QUIRKS 31).
+    /// Renders `environment` (with the undocumented `can_admins_bypass`, github-api/QUIRKS.md 31).
     pub(crate) fn env_json(&self, ctx: &Ctx, e: &Env) -> Value {
         let mut rules = Vec::new();
         if e.wait_timer > 0 {

@@ -1,5 +1,5 @@
 //! A repository's issues (pull requests among them), their comments, and its labels: what
-//! a drift issue and a pull request comment need (QUIRKS 65).
+//! a drift issue and a pull request comment need (github-api/QUIRKS.md 65).
 //!
 //! Issues and pull requests share one numbering. Setting a label the repository does not
 //! have creates it (colour `ededed`, no description), as GitHub does for a caller with push

@@ -338,7 +338,7 @@ impl Repo {
     }
 }
 
-/// Returns the live 422 for the `contexts`/`checks` rule (QUIRKS 22).
+/// Returns the live 422 for the `contexts`/`checks` rule (github-api/QUIRKS.md 22).
 pub(crate) fn one_of_error(both: bool) -> Reply {
     let m = if both {
         "Invalid request.\n\nMore than one subschema in \"oneOf\" matched."

@@ -122,7 +122,7 @@ impl Repo {
 
     /// Renders `minimal-repository` (`GET /orgs/{org}/repos`, `GET /users/{username}/repos`)
     /// without `custom_properties`: the schema declares it, but GitHub's lists leave it out
-    /// (QUIRKS 57); `GET /orgs/{org}/properties/values` has the values.
+    /// (github-api/QUIRKS.md 57); `GET /orgs/{org}/properties/values` has the values.
     pub(crate) fn minimal_json(&self, ctx: &Ctx, role: Role) -> Value {
         let mut v = self.repository_json(ctx, role);
         if let Some(o) = v.as_object_mut() {

@@ -1,6 +1,6 @@
-//! A repository's merge settings, security features and Actions permissions (QUIRKS
-//! 58–61): what each endpoint answers, what a write changes, and what GitHub refuses for
-//! the repository's plan, visibility or an organisation policy.
+//! A repository's merge settings, security features and Actions permissions (github-api/QUIRKS.md
+//! 58–61): what each endpoint answers, what a write changes, and what GitHub refuses for the
+//! repository's plan, visibility or an organisation policy.
 
 use serde_json::{Map, Value, json};
 
@@ -141,7 +141,7 @@ impl Repo {
         Ok(())
     }
 
-    /// The security endpoints with their own shapes (QUIRKS 60).
+    /// The security endpoints with their own shapes (github-api/QUIRKS.md 60).
     pub(crate) fn security_switch(&mut self, segment: &str, method: &str) -> Res {
         let s = &mut self.repo.settings;
         let unavailable = |key: &str| s.unavailable.iter().any(|k| k == key);

@@ -1,4 +1,4 @@
-//! What reported a commit's checks (`GET …/commits/{ref}/check-runs`, QUIRKS 63).
+//! What reported a commit's checks (`GET …/commits/{ref}/check-runs`, github-api/QUIRKS.md 63).
 
 use gh_policy_emulator::{Emulator, RepositorySeed, Seed};
 

@@ -1,5 +1,5 @@
 //! Issues, pull request comments and labels over real HTTP: what a drift issue and a pull
-//! request comment need (QUIRKS 65), answered as the API description says.
+//! request comment need (github-api/QUIRKS.md 65), answered as the API description says.
 
 use gh_policy_emulator::{Emulator, IssueSeed, LabelSeed, Role, Seed};
 use serde_json::{Value, json};

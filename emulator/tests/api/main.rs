@@ -271,7 +271,8 @@ fn official_request_examples_are_accepted() {
         errs.len() > 10 && !errs[0].starts_with("no response schema"),
         "{errs:?}"
     );
-    // Responses too, except the examples QUIRKS §L lists as not matching their own schemas.
+    // Responses too, except the examples github-api/QUIRKS.md §L lists as not matching their own
+    // schemas.
     let known_bad = [
         "get-branch-protection.200.json",
         "get-status-checks-protection.200.json",
@@ -288,7 +289,8 @@ fn official_request_examples_are_accepted() {
         "get-branch.200.json",
         "get-by-name.200.json",
         // The shared README lists the directory listing among the examples that disagree
-        // with their schema; the pull request's `requested_teams` lack `type` (QUIRKS 49).
+        // with their schema; the pull request's `requested_teams` lack `type` (github-api/QUIRKS.md
+        // 49).
         "get-content.200.response-if-content-is-a-directory-github-object.json",
         "pulls-list.200.json",
     ];

@@ -109,7 +109,8 @@ fn org_repositories_are_listed_paginated_and_filtered() {
         (old["name"].clone(), old["archived"].clone()),
         (json!("old"), json!(true))
     );
-    // GitHub's repository lists leave the values out (QUIRKS 57); they are read apart.
+    // GitHub's repository lists leave the values out (github-api/QUIRKS.md 57); they are read
+    // apart.
     assert!(old.get("custom_properties").is_none(), "{old}");
     assert_eq!(get(&emu, "/orgs/other/repos").status, 404);
     // A user's public repositories.

@@ -6,9 +6,10 @@ use std::io::Write;
 use super::{Planning, context_for, org_plan, plan_run, scope, share_points, status_of, warn};
 use crate::cli::ApplyArgs;
 use crate::commands::Context;
-use crate::commands::apply::{self as repository, Applied, ProcessSecrets, Reviewed};
+use crate::commands::execute::{self, Applied, Reviewed};
 use crate::commands::interrupt::Interrupt;
-use crate::commands::{guard, remote};
+use crate::commands::process::ProcessSecrets;
+use crate::commands::{confirm, guard, remote};
 use crate::error::{Error, ExitStatus};
 use crate::github::RestWriter;
 use crate::github::client::WriteClient;
@@ -105,20 +106,20 @@ pub fn apply(
         }
         if args.require_secret_values {
             for (_, plan) in &to_apply {
-                repository::refuse_missing_secret_values(plan)?;
+                execute::refuse_missing_secret_values(plan)?;
             }
         }
         // One refusal (or one question) for the whole run, every change named with its
         // repository.
         let weakening =
-            repository::guard_weakening(args, to_apply.iter().map(|(_, plan)| *plan), true)?;
+            confirm::guard_weakening(args, to_apply.iter().map(|(_, plan)| *plan), true)?;
         let values =
-            ProcessSecrets::read(&to_apply.iter().map(|(_, plan)| *plan).collect::<Vec<_>>());
+            ProcessSecrets::of_plans(&to_apply.iter().map(|(_, plan)| *plan).collect::<Vec<_>>());
         if !args.yes {
             out.flush()?;
             let what = format!("{} repositories of {}", to_apply.len(), policy.organization);
-            repository::confirm(&what, count, err)?;
-            repository::confirm_weakening(&weakening, err)?;
+            confirm::confirm(&what, count, err)?;
+            confirm::confirm_weakening(&weakening, err)?;
             github.restart_deadline();
         }
         let interrupt = Interrupt::listen();
@@ -204,8 +205,7 @@ async fn apply_each(
             context: &context,
             org_rulesets,
         };
-        match repository::execute_and_verify(&reviewed, github, values, interrupt, ctx, out, err)
-            .await
+        match execute::execute_and_verify(&reviewed, github, values, interrupt, ctx, out, err).await
         {
             Ok(Applied { status, message }) => {
                 writeln!(out, "{message}")?;

@@ -5,7 +5,6 @@ use std::io::Write;
 use super::{Planning, org_plan, plan_run, scope, share_points, status_of, warn};
 use crate::ci::actions;
 use crate::cli::PlanArgs;
-use crate::commands::plan::show;
 use crate::commands::reports::{self, Output, PolicySource, Reported};
 use crate::commands::{Context, guard, remote};
 use crate::error::{Error, ExitStatus};
@@ -86,7 +85,7 @@ pub fn plan(
         };
         let plan = result?;
         match output {
-            Output::Plan(format) => show(&plan, format, ctx, out)?,
+            Output::Plan(format) => render::render(&plan, format, ctx.color, out)?,
             Output::Report(report) => {
                 let reported = [Reported::organization(&plan, &target, policy)];
                 reports::write(report, &reported, &[], &source, &category, out)?;

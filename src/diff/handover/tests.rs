@@ -3,6 +3,7 @@
 use super::*;
 use crate::model::{Branch, PullRequestRule};
 use crate::testing::flow_policy;
+use crate::weakening::replaced_whole;
 
 /// The flow policy with `main`'s classic protection handed to a ruleset of these rules.
 fn migrated(rules: Rules) -> crate::model::RepoSettings {

@@ -6,20 +6,9 @@
 
 use serde_json::{Value, json};
 
-use super::{Check, Contribution, Source};
-use crate::live::Identities;
+use super::{Check, Contribution, Verdict};
+use crate::live::{Identities, Source};
 use crate::model::{REQUIREMENT_FLAGS, RequiredCheck, Requirement};
-
-/// How one requirement fares.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Verdict {
-    /// Met, by these sources.
-    Met,
-    /// Not met.
-    Unmet,
-    /// Cannot be told: it rests on a providing ruleset whose bypass actors cannot be seen.
-    Unknown,
-}
 
 /// One requirement judged.
 #[derive(Debug, Clone, PartialEq, Eq)]

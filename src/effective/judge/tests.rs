@@ -2,7 +2,8 @@
 use serde_json::json;
 
 use super::*;
-use crate::effective::{AppliedRuleset, BranchEvidence, Classic, contributions, settings};
+use crate::effective::{contributions, settings};
+use crate::live::{AppliedRuleset, BranchEvidence, Classic};
 use crate::model::{Branch, PullRequestRule, PullRequestRules, Rules, StatusChecksRule};
 
 fn ruleset(name: &str, org: Option<&str>, active: bool, rules: Rules) -> AppliedRuleset {

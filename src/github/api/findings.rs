@@ -38,7 +38,8 @@ pub fn writers(repo: &RepoName) -> Read<Vec<Collaborator>> {
 }
 
 /// GET `…/codeowners/errors?ref={branch}`: the errors of the CODEOWNERS file pull requests
-/// into the branch use; `None` when there is no CODEOWNERS file (404, QUIRKS 62).
+/// into the branch use; `None` when there is no CODEOWNERS file (404, emulator/github-api/QUIRKS.md
+/// 62).
 pub fn codeowners_errors(
     repo: &RepoName,
     branch: &str,

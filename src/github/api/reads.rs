@@ -16,7 +16,7 @@ use crate::names::RepoName;
 
 /// GitHub's largest page for most lists.
 const PER_PAGE: u32 = 100;
-/// The largest page for environment variables (QUIRKS 12).
+/// The largest page for environment variables (emulator/github-api/QUIRKS.md 12).
 const VARIABLES_PER_PAGE: u32 = 30;
 
 /// What GET `…/branches/{branch}/protection` found.
@@ -220,7 +220,7 @@ pub fn org_repositories(org: &str) -> Read<Vec<Repository>> {
 }
 
 /// GET `/orgs/{org}/properties/values`, every page: each repository's custom property
-/// values (the repository list does not reliably carry them, QUIRKS 57).
+/// values (the repository list does not reliably carry them, emulator/github-api/QUIRKS.md 57).
 pub fn org_property_values(org: &str) -> Read<Vec<RepositoryValues>> {
     let path = ApiPath::new("orgs")
         .value(org)

@@ -1,6 +1,7 @@
 //! The repository-wide settings of DESIGN §12: the repository's own PATCH, the security
-//! switches that each have an endpoint (read as each one's shape says, QUIRKS 58–61), the
-//! code security configuration, and the Actions permissions.
+//! switches that each have an endpoint (read as each one's shape says,
+//! emulator/github-api/QUIRKS.md 58–61), the code security configuration, and the Actions
+//! permissions.
 
 use http::{Method, StatusCode};
 use serde::Deserialize;

@@ -4,7 +4,7 @@
 //! Secondary limit: `403`/`429` whose documentation link or message says so, and any other
 //! `429` (Too Many Requests, whoever sent it); honour `retry-after` (seconds or an HTTP
 //! date), else wait for the reset when nothing remains, else a minute (GitHub's guidance,
-//! QUIRKS D).
+//! emulator/github-api/QUIRKS.md D).
 //!
 //! A wait longer than the client allows stops the whole run ([`Halt`]): GitHub warns that
 //! an integration that keeps sending through a secondary limit may be banned.

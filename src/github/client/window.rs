@@ -1,9 +1,10 @@
 //! How many requests are in flight at once. Fixed when asked for (`--concurrency N`);
-//! otherwise a window that adapts within GitHub's secondary limits (QUIRKS 18): it starts
-//! at [`START`], grows by one place per answer while no answer is a secondary-limit refusal
-//! (doubling each round trip), then by one place per round trip after a refusal, which
-//! halves it; never past [`ADAPTIVE_MAX`]. The points per endpoint are paced separately
-//! (`points`), so the window only has to find how many GitHub takes at once.
+//! otherwise a window that adapts within GitHub's secondary limits
+//! (emulator/github-api/QUIRKS.md 18): it starts at [`START`], grows by one place per answer
+//! while no answer is a secondary-limit refusal (doubling each round trip), then by one
+//! place per round trip after a refusal, which halves it; never past [`ADAPTIVE_MAX`]. The
+//! points per endpoint are paced separately (`points`), so the window only has to find how
+//! many GitHub takes at once.
 
 use std::sync::Mutex;
 

@@ -1,6 +1,6 @@
-//! GitHub's secondary limit on creating content (QUIRKS 65): about 80 content-creating
-//! requests a minute and 500 an hour, counted apart from the other limits. An issue, a
-//! comment, a label and their edits all count.
+//! GitHub's secondary limit on creating content (emulator/github-api/QUIRKS.md 65): about 80
+//! content-creating requests a minute and 500 an hour, counted apart from the other limits.
+//! An issue, a comment, a label and their edits all count.
 //!
 //! The minute is waited out (a write waits until the oldest of the last 80 is a minute old);
 //! the hour is not — an hour's wait outlives any CI job — so the 501st write of the hour is

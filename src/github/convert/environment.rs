@@ -20,7 +20,8 @@ pub fn has_custom_patterns(environment: &WireEnvironment) -> bool {
 /// own endpoint; secrets and variables are filled in by the reader.
 pub fn environment_from(wire: WireEnvironment, patterns: Vec<DeploymentPattern>) -> Environment {
     let mut environment = Environment {
-        // Not in the 2022-11-28 description; the live API sends it (QUIRKS 31).
+        // Not in the 2022-11-28 description; the live API sends it
+        // (emulator/github-api/QUIRKS.md 31).
         can_admins_bypass: wire.can_admins_bypass.unwrap_or(true),
         ..Environment::default()
     };
@@ -95,7 +96,7 @@ pub fn pattern_from(policy: &DeploymentBranchPolicy) -> DeploymentPattern {
 /// Builds the PUT body; keys the target leaves out keep their live values.
 pub fn environment_request(put: &EnvironmentPut) -> EnvironmentRequest {
     let reviewers = put.reviewers.as_ref().map(|reviewers| {
-        // `null` clears the reviewers (QUIRKS 32).
+        // `null` clears the reviewers (emulator/github-api/QUIRKS.md 32).
         (!reviewers.is_empty()).then(|| {
             reviewers
                 .iter()

@@ -137,7 +137,8 @@ pub fn checks_request(strict: bool, checks: &[ResolvedCheck]) -> ChecksRequest {
 }
 
 /// Compares the PUT answer with what was asked: GitHub silently drops users and teams
-/// without write access from restrictions (QUIRKS 24). Returns a warning for each.
+/// without write access from restrictions (emulator/github-api/QUIRKS.md 24). Returns a
+/// warning for each.
 pub fn dropped_actors(answer: &Protection, asked: &Branch) -> Vec<String> {
     let mut warnings = Vec::new();
     let mut compare = |section: &str, asked: &Actors, got: Option<&ActorObjects>| {

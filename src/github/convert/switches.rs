@@ -1,6 +1,6 @@
-//! The repository-wide switches between GitHub's shapes and the model (QUIRKS 58–61): the
-//! merge methods as three flags, `security_and_analysis` statuses, the Actions permission
-//! bodies. A key GitHub left out of an answer stays `None` (unknown), never off.
+//! The repository-wide switches between GitHub's shapes and the model
+//! (emulator/github-api/QUIRKS.md 58–61): the merge methods as three flags,
+//! `security_and_analysis` statuses, the Actions permission bodies. A key GitHub left out of an answer stays `None` (unknown), never off.
 
 use std::collections::{BTreeMap, BTreeSet};
 

@@ -7,11 +7,11 @@
 //! - `answer`, `rulesets`: its answer, typed, and each part as the REST answer it stands for;
 //! - `known`: what a repository's part told whole, and why the rest goes through REST.
 //!
-//! A [`RestReader`] made `with_bulk` answers from what was read in bulk the reads declared
-//! answerable from it (a repository, a branch's classic protection, the list of rulesets,
-//! a ruleset) and sends every other read to REST, so the rest of the reader is unchanged
-//! and both ways give the same live model (a test holds them to it on every emulator
-//! world).
+//! `read::bulk` sends the queries. A `RestReader` made `with_bulk` answers from what was
+//! read in bulk the reads declared answerable from it (a repository, a branch's classic
+//! protection, the list of rulesets, a ruleset) and sends every other read to REST, so the
+//! rest of the reader is unchanged and both ways give the same live model (a test holds
+//! them to it on every emulator world).
 //!
 //! Fail safe: a repository GraphQL answers with an error (a field nulled for lack of
 //! permission, a repository it cannot see), a part that does not read, a list longer than
@@ -26,10 +26,8 @@ mod rulesets;
 
 use std::collections::BTreeMap;
 
-use futures::future::join_all;
 use serde_json::Value;
 
-use super::rest::RestReader;
 use super::wire::account::Repository;
 use super::wire::protection::Protection;
 use super::wire::ruleset::{Ruleset, RulesetSummary};
@@ -55,15 +53,6 @@ pub struct Bulk {
 
 fn key(repo: &RepoName) -> String {
     repo.to_string().to_lowercase()
-}
-
-/// Names repositories for a message: each one, comma separated.
-fn named(repos: &[&RepoName]) -> String {
-    repos
-        .iter()
-        .map(ToString::to_string)
-        .collect::<Vec<_>>()
-        .join(", ")
 }
 
 impl Bulk {
@@ -118,14 +107,15 @@ impl Bulk {
         self.known.is_empty()
     }
 
-    fn fall_back(&mut self, why: String) {
+    /// Notes what is read through REST instead, and why, once.
+    pub(crate) fn fall_back(&mut self, why: String) {
         if !self.fallbacks.contains(&why) {
             self.fallbacks.push(why);
         }
     }
 
     /// Takes in one query's answer for `repos` (in alias order).
-    fn take(&mut self, repos: &[&RepoName], answer: &Value) {
+    pub(crate) fn take(&mut self, repos: &[&RepoName], answer: &Value) {
         self.queries += 1;
         if let Some(rate) = answer
             .pointer("/data/rateLimit")
@@ -192,92 +182,12 @@ fn message_of(error: &Value) -> String {
         .unwrap_or_default()
 }
 
-fn first_message(errors: Option<&Vec<Value>>) -> String {
+/// The first of GraphQL's error messages, escaped, as `: message` (or nothing).
+pub(crate) fn first_message(errors: Option<&Vec<Value>>) -> String {
     errors
         .and_then(|e| e.first())
         .map(message_of)
         .unwrap_or_default()
-}
-
-/// Reads `repos` in bulk, `query::BATCH` to a query. The first query goes alone: when
-/// the server has no GraphQL or refuses it, nothing more is asked and every read goes
-/// through REST. Then the rest go at once (the client bounds how many are in flight),
-/// as many as the points left allow: GraphQL's points are never spent to the last, and the
-/// repositories of the queries not sent are read through REST. Under `-v`, each part read
-/// through REST instead is named, with why.
-pub async fn prefetch(github: &RestReader, repos: &[RepoName]) -> Bulk {
-    let bulk = prefetch_quietly(github, repos).await;
-    for fallback in &bulk.fallbacks {
-        github.note(&format!("read through REST, not GraphQL: {fallback}"));
-    }
-    bulk
-}
-
-async fn prefetch_quietly(github: &RestReader, repos: &[RepoName]) -> Bulk {
-    let mut by_owner: BTreeMap<&str, Vec<&RepoName>> = BTreeMap::new();
-    for repo in repos {
-        by_owner.entry(repo.owner.as_str()).or_default().push(repo);
-    }
-    let batches: Vec<Vec<&RepoName>> = by_owner
-        .values()
-        .flat_map(|repos| repos.chunks(query::BATCH).map(<[_]>::to_vec))
-        .collect();
-    let mut bulk = Bulk::default();
-    let Some((first, rest)) = batches.split_first() else {
-        return bulk;
-    };
-    match ask(github, first).await {
-        Ok(answer) => bulk.take(first, &answer),
-        Err(why) => {
-            bulk.fall_back(format!(
-                "every repository ({}): every part: {why}",
-                repos.len()
-            ));
-            return bulk;
-        }
-    }
-    // Points each query costs, from the first; stop before what is left runs out.
-    let cost = bulk.points.max(1);
-    let affordable = bulk
-        .remaining
-        .map_or(0, |left| usize::try_from(left / cost).unwrap_or(usize::MAX));
-    let (sent, unsent) = rest.split_at(rest.len().min(affordable));
-    if !unsent.is_empty() {
-        let unsent_repos: Vec<&RepoName> = unsent.iter().flatten().copied().collect();
-        let why = match bulk.remaining {
-            Some(left) => format!(
-                "GraphQL has {left} points left until {}, too few for {} more queries of {cost}",
-                bulk.reset_at
-                    .as_deref()
-                    .map_or("its reset".into(), crate::untrusted::escape),
-                unsent.len()
-            ),
-            None => "GraphQL did not say how many points are left".to_owned(),
-        };
-        bulk.fall_back(format!("{}: every part: {why}", named(&unsent_repos)));
-    }
-    let answers = join_all(sent.iter().map(|batch| ask(github, batch))).await;
-    for (batch, answer) in sent.iter().zip(answers) {
-        match answer {
-            Ok(answer) => bulk.take(batch, &answer),
-            Err(why) => bulk.fall_back(format!("{}: every part: {why}", named(batch))),
-        }
-    }
-    bulk
-}
-
-/// Sends one query; `Err` says why its repositories are read through REST.
-async fn ask(github: &RestReader, repos: &[&RepoName]) -> Result<Value, String> {
-    let text = query::text(repos.len());
-    match github.graphql(&text, &query::variables(repos)).await {
-        Ok(Some(answer)) if answer.get("data").is_some_and(Value::is_object) => Ok(answer),
-        Ok(Some(answer)) => Err(format!(
-            "GraphQL refused the query{}",
-            first_message(answer.get("errors").and_then(Value::as_array))
-        )),
-        Ok(None) => Err("the server has no GraphQL API (POST /graphql answered 404)".into()),
-        Err(err) => Err(format!("GraphQL failed ({err})")),
-    }
 }
 
 #[cfg(test)]

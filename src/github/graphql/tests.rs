@@ -8,9 +8,9 @@ use std::sync::Arc;
 use gh_policy_emulator::{BranchSeed, Emulator, RepositorySeed, Role, Seed};
 use serde_json::json;
 
-use super::prefetch;
 use crate::github::api::reads;
 use crate::github::client::{ApiRoot, ClientConfig, ReadClient, Token};
+use crate::github::read::prefetch;
 use crate::github::read::{OrgRulesets, ReadError, read_all, read_live_in_org};
 use crate::github::rest::RestReader;
 use crate::live::LiveState;

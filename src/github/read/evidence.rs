@@ -8,14 +8,13 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use futures::future::try_join_all;
 
-use crate::effective::{AppliedRuleset, BranchEvidence, Classic, Source};
 use crate::github::api::{ProtectionRead, reads};
 use crate::github::convert::protection::branch_from;
 use crate::github::convert::ruleset::{MissingParameter, actor_from, rules_from};
 use crate::github::error::{ApiError, ApiErrorKind, Call};
 use crate::github::rest::RestReader;
 use crate::github::wire::ruleset::{Rule, Ruleset as WireRuleset, RulesetSummary};
-use crate::live::{Identities, LiveState};
+use crate::live::{AppliedRuleset, BranchEvidence, Classic, Identities, LiveState, Source};
 use crate::model::ref_pattern::selects_branch;
 use crate::names::RepoName;
 

@@ -62,10 +62,10 @@ pub async fn read_all(
 }
 
 /// Learns the slugs of the apps live checks are pinned to by id alone, from the check runs
-/// of the default branch's head (QUIRKS 63: GitHub has no lookup of an app by id), so that
-/// an export names them as a policy does and `plan --state` of it compares like live. An
-/// app no recent run names keeps its id; a token that may not read check runs only means
-/// no names.
+/// of the default branch's head (emulator/github-api/QUIRKS.md 63: GitHub has no lookup of
+/// an app by id), so that an export names them as a policy does and `plan --state` of it
+/// compares like live. An app no recent run names keeps its id; a token that may not read
+/// check runs only means no names.
 async fn name_pinned_apps(
     github: &RestReader,
     repo: &RepoName,

@@ -1,7 +1,7 @@
 //! Reading what findings need (DESIGN §13), and nothing more (`findings::Needs`): per
 //! repository the people with write access, the merge methods and the branch names; per
 //! branch at most 4 reads — its CODEOWNERS errors, the last merged pull request into it, and
-//! that pull request's head commit's check runs and statuses (QUIRKS 62–64).
+//! that pull request's head commit's check runs and statuses (emulator/github-api/QUIRKS.md 62–64).
 //!
 //! A read the token may not make (403, or a field GitHub hides) is skipped with a note
 //! naming the permission; the finding that needs it is not judged, never guessed.

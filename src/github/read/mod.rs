@@ -7,6 +7,7 @@
 //! concurrently; the client bounds how many are in flight. Then every name the policy would
 //! write is checked to exist and the ids writes and comparisons need are learnt (`names`).
 
+mod bulk;
 mod cost;
 mod environments;
 mod error;
@@ -25,13 +26,14 @@ use super::api::reads;
 use super::error::{ApiError, ApiErrorKind, Permission};
 use super::rest::RestReader;
 use super::wire::ruleset::Ruleset as WireRuleset;
-use crate::effective::{self, BranchEvidence, Classic, Source};
-use crate::live::LiveState;
+use crate::effective;
+use crate::live::{BranchEvidence, Classic, LiveState, Source};
 use crate::model::RepoSettings;
 use crate::names::RepoName;
 use crate::plan::ActorKind;
 use crate::untrusted;
 
+pub use bulk::prefetch;
 pub use cost::{OrgRead, Read, reads_in_sync};
 pub use error::{NameKind, ReadError, UnknownName};
 pub use export::read_all;

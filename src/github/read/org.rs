@@ -1,5 +1,5 @@
-//! What an organisation run reads once: the repository list, the custom properties (QUIRKS
-//! 57), the organisation's rulesets.
+//! What an organisation run reads once: the repository list, the custom properties
+//! (emulator/github-api/QUIRKS.md 57), the organisation's rulesets.
 
 use crate::github::api::reads;
 use crate::github::error::ApiError;
@@ -25,7 +25,7 @@ pub async fn org_repositories(
 }
 
 /// Reads the custom properties the organisation defines and every repository's values, at
-/// once (QUIRKS 57: the repository list does not reliably carry the values).
+/// once (emulator/github-api/QUIRKS.md 57: the repository list does not reliably carry the values).
 pub async fn org_properties(github: &RestReader, org: &str) -> Result<OrgProperties, ApiError> {
     let (schema, values) = futures::try_join!(
         github.read(reads::org_property_schema(org)),

@@ -1,6 +1,6 @@
-//! Reading the repository-wide sections (DESIGN §12, QUIRKS 58–61): only the sections the
-//! policy has, and inside them only the endpoints its keys need. A key the policy manages
-//! that GitHub did not show is an error naming the call, never a default.
+//! Reading the repository-wide sections (DESIGN §12, emulator/github-api/QUIRKS.md 58–61):
+//! only the sections the policy has, and inside them only the endpoints its keys need. A key
+//! the policy manages that GitHub did not show is an error naming the call, never a default.
 
 use crate::github::api::switches as api;
 use crate::github::convert::switches::{
@@ -121,7 +121,8 @@ pub async fn read(
     })
 }
 
-/// A merge setting the policy manages that GitHub left out of the answer (QUIRKS 58).
+/// A merge setting the policy manages that GitHub left out of the answer
+/// (emulator/github-api/QUIRKS.md 58).
 fn refuse_hidden_settings(
     repo: &RepoName,
     wanted: &RepositorySettings,
@@ -277,7 +278,8 @@ async fn read_security(
     Ok((Some(live), facts))
 }
 
-/// Reads a feature's security switch as its own endpoint answers (QUIRKS 60).
+/// Reads a feature's security switch as its own endpoint answers (emulator/github-api/QUIRKS.md
+/// 60).
 async fn read_switch(
     github: &RestReader,
     repo: &RepoName,
@@ -327,7 +329,7 @@ async fn read_actions(
     if let Some(workflow) = &workflow {
         add_workflow(&mut live, workflow);
     }
-    // The allowed actions exist only while they are `selected` (QUIRKS 61).
+    // The allowed actions exist only while they are `selected` (emulator/github-api/QUIRKS.md 61).
     if wanted.selected.is_some() && live.allowed_actions == Some(AllowedActions::Selected) {
         let selected = github.read(api::selected_actions(repo)).await?;
         live.selected = selected_actions(&selected);

@@ -1,5 +1,5 @@
-//! The repository-wide switches over HTTP (QUIRKS 58–61): each security endpoint read as its
-//! own shape says, the Actions permission endpoints, and their writes.
+//! The repository-wide switches over HTTP (emulator/github-api/QUIRKS.md 58–61): each security
+//! endpoint read as its own shape says, the Actions permission endpoints, and their writes.
 
 use http::{Method, StatusCode};
 

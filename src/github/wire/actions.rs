@@ -13,7 +13,7 @@ pub struct SecretItem {
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 pub struct PublicKey {
     /// The key's id, echoed back with each secret written. A string on github.com; some
-    /// GitHub Enterprise Server versions send a number (QUIRKS 42).
+    /// GitHub Enterprise Server versions send a number (emulator/github-api/QUIRKS.md 42).
     pub key_id: KeyId,
     /// Base64 of a 32-byte X25519 public key.
     pub key: String,

@@ -1,5 +1,5 @@
 //! What reported a commit's checks: `GET /repos/{o}/{r}/commits/{ref}/check-runs`, the one
-//! place GitHub names the app behind an app id (QUIRKS 63).
+//! place GitHub names the app behind an app id (emulator/github-api/QUIRKS.md 63).
 
 use serde::Deserialize;
 

@@ -14,7 +14,8 @@ pub struct Environment {
     /// Which refs may deploy; `null` means any.
     #[serde(default)]
     pub deployment_branch_policy: Option<BranchPolicySettings>,
-    /// Not in the 2022-11-28 description, but sent by the live API (QUIRKS 31).
+    /// Not in the 2022-11-28 description, but sent by the live API
+    /// (emulator/github-api/QUIRKS.md 31).
     #[serde(default)]
     pub can_admins_bypass: Option<bool>,
 }
@@ -73,7 +74,7 @@ pub struct BranchPolicySettings {
 }
 
 /// The body of PUT `…/environments/{name}`. A key left out keeps its live value
-/// (QUIRKS 32), so each optional key is sent only when it must be.
+/// (emulator/github-api/QUIRKS.md 32), so each optional key is sent only when it must be.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct EnvironmentRequest {
     /// Minutes to wait.
@@ -87,7 +88,8 @@ pub struct EnvironmentRequest {
     pub reviewers: Option<Option<Vec<ReviewerRequest>>>,
     /// Which refs may deploy; `null` means any. Always sent.
     pub deployment_branch_policy: Option<BranchPolicySettings>,
-    /// Administrators may bypass (not in the 2022-11-28 description; QUIRKS 31).
+    /// Administrators may bypass (not in the 2022-11-28 description;
+    /// emulator/github-api/QUIRKS.md 31).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub can_admins_bypass: Option<bool>,
 }

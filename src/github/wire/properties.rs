@@ -1,7 +1,7 @@
-//! Custom properties of an organisation's repositories (QUIRKS 57): the values of every
-//! repository (`GET /orgs/{org}/properties/values`) and the properties the organisation
-//! defines (`GET /orgs/{org}/properties/schema`). The repository list does not reliably
-//! carry them, so they are read here and nowhere else.
+//! Custom properties of an organisation's repositories (emulator/github-api/QUIRKS.md 57):
+//! the values of every repository (`GET /orgs/{org}/properties/values`) and the properties
+//! the organisation defines (`GET /orgs/{org}/properties/schema`). The repository list does
+//! not reliably carry them, so they are read here and nowhere else.
 
 use serde::Deserialize;
 use serde_json::Value;

@@ -1,4 +1,4 @@
-//! The repository-wide switches (QUIRKS 58–61): the merge settings and
+//! The repository-wide switches (emulator/github-api/QUIRKS.md 58–61): the merge settings and
 //! `security_and_analysis` of `GET`/`PATCH /repos/{o}/{r}`, the security endpoints each with
 //! its own shape, and the three Actions permission endpoints.
 
@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 /// What `GET /repos/{o}/{r}` says of the merge settings. Some keys appear only for users
-/// with admin or push access (QUIRKS 58): absent is unknown, never off.
+/// with admin or push access (emulator/github-api/QUIRKS.md 58): absent is unknown, never off.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 pub struct MergeSettings {
     /// Merge commits allowed.
@@ -32,7 +32,7 @@ pub struct MergeSettings {
     pub merge_commit_message: Option<String>,
     /// Web commit sign-off.
     pub web_commit_signoff_required: Option<bool>,
-    /// Shown only to admins and security managers (QUIRKS 59).
+    /// Shown only to admins and security managers (emulator/github-api/QUIRKS.md 59).
     pub security_and_analysis: Option<SecurityAndAnalysis>,
 }
 
@@ -94,7 +94,7 @@ pub struct RepositoryPatch {
     pub security_and_analysis: Option<BTreeMap<&'static str, FeatureStatus>>,
 }
 
-/// A security feature with an endpoint of its own (QUIRKS 60).
+/// A security feature with an endpoint of its own (emulator/github-api/QUIRKS.md 60).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Switch {
     /// `…/vulnerability-alerts`: 204 on, 404 off, no body.

@@ -1,4 +1,5 @@
-//! `actions:` — the Actions permissions through their three endpoints (QUIRKS 61).
+//! `actions:` — the Actions permissions through their three endpoints
+//! (emulator/github-api/QUIRKS.md 61).
 
 use serde_json::{Value, json};
 

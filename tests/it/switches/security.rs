@@ -1,5 +1,5 @@
-//! `security:` — each feature through its own endpoint (QUIRKS 59, 60), what GitHub will
-//! not let a repository change, and turning a feature off as weakening.
+//! `security:` — each feature through its own endpoint (emulator/github-api/QUIRKS.md 59, 60), what
+//! GitHub will not let a repository change, and turning a feature off as weakening.
 
 use serde_json::{Value, json};
 
