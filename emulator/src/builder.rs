@@ -20,6 +20,7 @@ pub struct EmulatorBuilder {
     tokens: Vec<TokenSeed>,
     limits: SecondaryLimits,
     primary_limit: u64,
+    graphql_budget: u64,
     token_ttl: Duration,
 }
 
@@ -33,6 +34,7 @@ impl EmulatorBuilder {
             tokens: Vec::new(),
             limits: SecondaryLimits::default(),
             primary_limit: LIMIT,
+            graphql_budget: crate::graphql::BUDGET,
             token_ttl: Duration::from_secs(3600),
         }
     }
@@ -89,6 +91,13 @@ impl EmulatorBuilder {
         self.primary_limit = n;
         self
     }
+    /// Sets the GraphQL points a token has this hour (default 5000, a personal token's); a
+    /// query that would cost more than is left is answered `RATE_LIMITED`.
+    #[must_use]
+    pub fn graphql_budget(mut self, points: u64) -> Self {
+        self.graphql_budget = points;
+        self
+    }
     /// Sets how long minted installation tokens stay valid (default 1 hour).
     #[must_use]
     pub fn installation_token_ttl(mut self, ttl: Duration) -> Self {
@@ -126,6 +135,7 @@ impl EmulatorBuilder {
             latency: Mutex::new(Duration::ZERO),
             used: Mutex::new(0),
             graphql_used: Mutex::new(0),
+            graphql_budget: self.graphql_budget,
             reset,
             token: self.token.clone(),
             extra_tokens: self.tokens.clone(),

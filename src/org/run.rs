@@ -91,12 +91,19 @@ pub async fn org_rulesets_for(
 }
 
 /// Reads in bulk through GraphQL what it serves of the targets whose policy reads it
-/// (classic protection, the default branch), 25 repositories to a query (DESIGN §16);
+/// (classic protection, the default branch, rulesets), 25 repositories to a query
+/// (DESIGN §16);
 /// a reader made `with_bulk` of it answers from it and reads the rest through REST.
 pub async fn read_in_bulk(github: &RestReader, targets: &[Target]) -> graphql::Bulk {
     let in_bulk: Vec<RepoName> = targets
         .iter()
-        .filter(|t| !t.settings.branches.is_empty() || !t.settings.requirements.is_empty())
+        .filter(|t| {
+            let s = &t.settings;
+            !s.branches.is_empty()
+                || !s.requirements.is_empty()
+                || !s.rulesets.is_empty()
+                || s.prune.rulesets
+        })
         .map(|t| t.repo.clone())
         .collect();
     read::prefetch(github, &in_bulk).await

@@ -85,6 +85,15 @@ impl Run<'_> {
                             self.error(path, e.kind, &e.message);
                             Value::Null
                         }
+                        // GitHub says so when a field that cannot be null has no value.
+                        Ok(Out::Scalar(Value::Null)) if non_null => {
+                            let message = format!(
+                                "Cannot return null for non-nullable field {ty}.{}",
+                                field.name
+                            );
+                            self.error(path, "", &message);
+                            Value::Null
+                        }
                         Ok(Out::Scalar(v)) => v,
                         Ok(Out::Obj(o)) => self.object(&o, &field.selection, path),
                         Ok(Out::List(items)) => self.list(&items, &field.selection, path),

@@ -10,6 +10,7 @@
 mod exec;
 mod lex;
 mod resolve;
+mod rulesets;
 mod sdl;
 mod syntax;
 mod validate;
@@ -23,7 +24,8 @@ use crate::state::{Reply, World, docs, error};
 /// The endpoint's template in the log and the statistics.
 pub(crate) const TEMPLATE: &str = "/graphql";
 
-/// The GraphQL points one token has per hour (a personal token's, as on GitHub).
+/// The GraphQL points one token has per hour (a personal token's, as on GitHub), unless
+/// the builder sets another.
 pub(crate) const BUDGET: u64 = 5000;
 /// The most nodes one query may ask for.
 pub(crate) const MAX_NODES: u64 = 500_000;
@@ -58,6 +60,8 @@ pub fn check_query(query: &str) -> Vec<String> {
 pub(crate) struct Caller<'a> {
     pub role: Role,
     pub reaches: &'a dyn Fn(&str, &str) -> bool,
+    /// Whether the caller may edit the organisation's rulesets.
+    pub edits_org_rulesets: bool,
 }
 
 fn errors_only(errors: Vec<Value>) -> Reply {
@@ -66,12 +70,12 @@ fn errors_only(errors: Vec<Value>) -> Reply {
     Reply::json(200, Value::Object(body))
 }
 
-fn rate_headers(used: u64, reset: u64) -> Vec<(String, String)> {
+fn rate_headers(used: u64, budget: u64, reset: u64) -> Vec<(String, String)> {
     vec![
-        ("x-ratelimit-limit".into(), BUDGET.to_string()),
+        ("x-ratelimit-limit".into(), budget.to_string()),
         (
             "x-ratelimit-remaining".into(),
-            BUDGET.saturating_sub(used).to_string(),
+            budget.saturating_sub(used).to_string(),
         ),
         ("x-ratelimit-used".into(), used.to_string()),
         ("x-ratelimit-reset".into(), reset.to_string()),
@@ -79,12 +83,13 @@ fn rate_headers(used: u64, reset: u64) -> Vec<(String, String)> {
     ]
 }
 
-/// Answers one `POST /graphql`; `used` is the caller's GraphQL points so far, updated.
+/// Answers one `POST /graphql`; `used` is the caller's GraphQL points so far, updated, of
+/// its `budget` this hour.
 pub(crate) fn serve(
     world: &World,
     caller: &Caller<'_>,
     body: Option<&Result<Value, ()>>,
-    used: &mut u64,
+    (used, budget): (&mut u64, u64),
     reset: u64,
 ) -> Reply {
     let body = match body {
@@ -129,12 +134,12 @@ pub(crate) fn serve(
             "message": format!("This query requests up to {nodes} possible nodes which exceeds the maximum limit of {MAX_NODES}."),
         })]);
     }
-    if *used + cost > BUDGET {
+    if *used + cost > budget {
         let mut reply = errors_only(vec![json!({
             "type": "RATE_LIMITED",
             "message": "API rate limit exceeded for this token.",
         })]);
-        reply.headers = rate_headers(*used, reset);
+        reply.headers = rate_headers(*used, budget, reset);
         return reply;
     }
     *used += cost;
@@ -142,7 +147,8 @@ pub(crate) fn serve(
         world,
         role: caller.role,
         reaches: caller.reaches,
-        rate: (cost, BUDGET - *used, *used, BUDGET, render::iso(reset)),
+        edits_org_rulesets: caller.edits_org_rulesets,
+        rate: (cost, budget - *used, *used, budget, render::iso(reset)),
     };
     let mut run = exec::Run {
         schema,
@@ -158,6 +164,6 @@ pub(crate) fn serve(
         answer["errors"] = Value::Array(run.errors);
     }
     let mut reply = Reply::json(200, answer);
-    reply.headers = rate_headers(*used, reset);
+    reply.headers = rate_headers(*used, budget, reset);
     reply
 }

@@ -1,20 +1,26 @@
 //! The fields the emulator answers, from the same state as its REST answers: a repository
 //! (`repository(owner:, name:)`: name, flags, default branch, the caller's permission) and
 //! its classic branch protection rules (one per protected branch, whose pattern is the
-//! branch's name), the actors those rules allow, and `rateLimit`. A field the schema has
+//! branch's name), the actors those rules allow, its rulesets (`rulesets`), and
+//! `rateLimit`. A field the schema has
 //! but the emulator does not model is an error naming it, never a made-up value.
 
 use serde_json::{Map, Value, json};
 
+use super::rulesets;
 use crate::seed::Role;
 use crate::state::World;
 use crate::state::protection::{Actors, Protection};
+use crate::state::rulesets::Source;
 
 /// What the caller may see, and the GraphQL budget after this query.
 pub(crate) struct Scope<'a> {
     pub world: &'a World,
     pub role: Role,
     pub reaches: &'a dyn Fn(&str, &str) -> bool,
+    /// Whether the caller may edit the organisation's rulesets (and so see their bypass
+    /// actors).
+    pub edits_org_rulesets: bool,
     /// `(cost, remaining, used, limit, reset_at)`.
     pub rate: (u64, u64, u64, u64, String),
 }
@@ -24,6 +30,20 @@ pub(crate) struct Scope<'a> {
 pub(crate) enum Obj {
     Query,
     Repo(usize),
+    /// An organisation, by login.
+    Org(String),
+    /// A ruleset, and whether the caller sees its bypass actors.
+    Ruleset {
+        src: Source,
+        id: u64,
+        sees_bypass: bool,
+    },
+    /// A part of a stored ruleset (its conditions, a rule, parameters, a bypass actor) as
+    /// REST's JSON, typed by its GraphQL type.
+    Part {
+        ty: &'static str,
+        value: Value,
+    },
     Ref(String),
     Rule {
         repo: usize,
@@ -85,9 +105,11 @@ pub(crate) fn typename(obj: &Obj) -> String {
     match obj {
         Obj::Query => "Query".into(),
         Obj::Repo(_) => "Repository".into(),
+        Obj::Org(_) => "Organization".into(),
+        Obj::Ruleset { .. } => "RepositoryRuleset".into(),
         Obj::Ref(_) => "Ref".into(),
         Obj::Rule { .. } => "BranchProtectionRule".into(),
-        Obj::Allowance { ty, .. } | Obj::Actor { ty, .. } => (*ty).into(),
+        Obj::Allowance { ty, .. } | Obj::Actor { ty, .. } | Obj::Part { ty, .. } => (*ty).into(),
         Obj::Check { .. } => "RequiredStatusCheckDescription".into(),
         Obj::RateLimit => "RateLimit".into(),
         Obj::Conn { ty, .. } => ty.clone(),
@@ -105,7 +127,17 @@ pub(crate) fn resolve(
     let s = |v: Value| Ok(Out::Scalar(v));
     match obj {
         Obj::Query => query(scope, field, args),
-        Obj::Repo(i) => repository(scope, *i, field),
+        Obj::Repo(i) => repository(scope, *i, field, args),
+        Obj::Org(login) => match field {
+            "login" => s(json!(login)),
+            _ => Err(unmodelled("Organization", field)),
+        },
+        Obj::Ruleset {
+            src,
+            id,
+            sees_bypass,
+        } => rulesets::ruleset(scope, *src, *id, *sees_bypass, field),
+        Obj::Part { ty, value } => rulesets::part(scope, ty, value, field),
         Obj::Rule { repo, branch } => rule(scope, *repo, branch, field),
         Obj::Ref(name) => match field {
             "name" => s(json!(name)),
@@ -210,7 +242,12 @@ fn query(scope: &Scope<'_>, field: &str, args: &Map<String, Value>) -> Result<Ou
     }
 }
 
-fn repository(scope: &Scope<'_>, i: usize, field: &str) -> Result<Out, FieldError> {
+fn repository(
+    scope: &Scope<'_>,
+    i: usize,
+    field: &str,
+    args: &Map<String, Value>,
+) -> Result<Out, FieldError> {
     let repo = &scope.world.repos[i];
     let s = |v: Value| Ok(Out::Scalar(v));
     match field {
@@ -245,6 +282,7 @@ fn repository(scope: &Scope<'_>, i: usize, field: &str) -> Result<Out, FieldErro
                 })
                 .collect(),
         )),
+        "rulesets" => rulesets::of_repository(scope, i, args),
         _ => Err(unmodelled("Repository", field)),
     }
 }

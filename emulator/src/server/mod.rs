@@ -40,6 +40,8 @@ pub(crate) struct Shared {
     pub used: Mutex<u64>,
     /// GraphQL points spent (a budget of its own, as on GitHub).
     pub graphql_used: Mutex<u64>,
+    /// GraphQL points per hour.
+    pub graphql_budget: u64,
     pub reset: u64,
     /// The builder's admin token.
     pub token: String,

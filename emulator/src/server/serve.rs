@@ -195,13 +195,14 @@ fn graphql(sh: &Shared, world: &state::World, who: &Principal, call: &Call<'_>) 
     let caller = crate::graphql::Caller {
         role: who.role(),
         reaches: &reaches,
+        edits_org_rulesets: crate::auth::edits_org_rulesets(world, who),
     };
     let mut used = lock(&sh.graphql_used);
     served(crate::graphql::serve(
         world,
         &caller,
         call.parsed,
-        &mut used,
+        (&mut used, sh.graphql_budget),
         sh.reset,
     ))
 }

@@ -49,7 +49,19 @@ pub(crate) fn ordered_rules(core: &Core, realism: &Realism) -> Vec<Value> {
     rules
 }
 
-fn ordered_conditions(c: &Value, o: ReturnOrder) -> Value {
+/// Returns the bypass actors in rendering order.
+pub(crate) fn ordered_bypass(core: &Core, realism: &Realism) -> Vec<Value> {
+    order(&core.bypass_actors, realism.order, |a| {
+        format!(
+            "{}:{:020}",
+            string_key(&a["actor_type"]),
+            a["actor_id"].as_u64().unwrap_or(0)
+        )
+    })
+}
+
+/// Returns the conditions in rendering order.
+pub(crate) fn ordered_conditions(c: &Value, o: ReturnOrder) -> Value {
     let mut c = c.clone();
     for key in ["ref_name", "repository_name", "repository_property"] {
         for side in ["include", "exclude"] {
@@ -115,11 +127,7 @@ impl World {
             "updated_at": core.updated,
         });
         if who.sees_bypass {
-            v["bypass_actors"] = json!(order(&core.bypass_actors, o, |a| format!(
-                "{}:{:020}",
-                string_key(&a["actor_type"]),
-                a["actor_id"].as_u64().unwrap_or(0)
-            )));
+            v["bypass_actors"] = json!(ordered_bypass(core, &self.realism));
         }
         if let Some(c) = &who.can_bypass {
             v["current_user_can_bypass"] = json!(c);

@@ -184,7 +184,9 @@ pub fn rulesets(repo: &RepoName) -> Read<Vec<RulesetSummary>> {
         .lit("rulesets")
         .query("includes_parents", "true")
         .query("per_page", PER_PAGE);
+    let known = repo.clone();
     Read::list(path, None)
+        .in_bulk(move |bulk| bulk.ruleset_summaries(&known).map(<[_]>::to_vec))
         .needs(Permission::AdministrationRead)
         .in_repository(repo)
 }
@@ -192,7 +194,10 @@ pub fn rulesets(repo: &RepoName) -> Read<Vec<RulesetSummary>> {
 /// GET `/repos/{owner}/{repo}/rulesets/{ruleset_id}`: one ruleset whole (also an
 /// organisation's that applies).
 pub fn ruleset(repo: &RepoName, id: u64) -> Read<Ruleset> {
-    Read::one(repo_path(repo).lit("rulesets").id(id)).needs(Permission::AdministrationRead)
+    let known = repo.clone();
+    Read::one(repo_path(repo).lit("rulesets").id(id))
+        .in_bulk(move |bulk| bulk.ruleset(&known, id).cloned())
+        .needs(Permission::AdministrationRead)
 }
 
 /// GET `/repos/{owner}/{repo}/rules/branches/{branch}`, every page: the rules of every

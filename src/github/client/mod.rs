@@ -230,6 +230,11 @@ impl ReadClient {
     pub fn is_cached(&self, path: &ApiPath) -> bool {
         self.inner.is_cached(path)
     }
+
+    /// Says `line` in the `-v` log (nothing without `-v`), beside the request lines.
+    pub fn note(&self, line: &str) {
+        self.inner.note(line);
+    }
 }
 
 impl WriteClient {

@@ -66,6 +66,13 @@ impl Sender {
         self.config.run.restart(self.config.overall_timeout);
     }
 
+    /// Says `line` in the `-v` log.
+    pub(super) fn note(&self, line: &str) {
+        if self.config.verbose {
+            self.config.log.line(line);
+        }
+    }
+
     /// Returns true when the cache holds an answer for the path.
     pub(super) fn is_cached(&self, path: &ApiPath) -> bool {
         let key = self.config.root.url(&path.with_query());
@@ -91,8 +98,8 @@ impl Sender {
         let call = path.call(method.clone());
         let request = Repeatable {
             method,
-            target: &path.with_query(),
-            path,
+            to: To::Api(&path.with_query()),
+            template: path.template(),
             body: Some(body),
             call: &call,
         };
@@ -104,8 +111,8 @@ impl Sender {
         let call = path.call(http::Method::GET);
         let request = Repeatable {
             method: Method::GET,
-            target,
-            path,
+            to: To::Api(target),
+            template: path.template(),
             body: None,
             call: &call,
         };

@@ -18,6 +18,8 @@ pub struct RateLimit {
     pub cost: u64,
     /// Points left in the hour.
     pub remaining: u64,
+    /// When the points are next reset (ISO 8601).
+    pub reset_at: Option<String>,
 }
 
 /// `pageInfo { hasNextPage }`.
@@ -62,8 +64,10 @@ pub struct RepositoryNode {
     pub viewer_permission: Option<String>,
     /// Null when the default branch does not exist (an empty repository).
     pub default_branch_ref: Option<RefNode>,
-    /// The classic protection rules.
-    pub branch_protection_rules: Page<RuleNode>,
+    /// The classic protection rules (null when GraphQL answered them with an error).
+    pub branch_protection_rules: Option<Page<RuleNode>>,
+    /// The rulesets, with the organisation's that apply (null when GraphQL would not say).
+    pub rulesets: Option<Page<super::rulesets::RulesetNode>>,
 }
 
 impl RepositoryNode {

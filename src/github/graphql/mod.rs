@@ -1,15 +1,17 @@
 //! Reading an organisation at GitHub's floor (DESIGN §16): what GraphQL serves in bulk —
-//! each repository's name, flags and default branch, and its classic branch protection —
-//! is read for 25 repositories per query before the run plans them; everything else (and
-//! whatever GraphQL did not answer whole) is read through REST as before.
+//! each repository's name, flags and default branch, its classic branch protection and its
+//! rulesets — is read for 25 repositories per query before the run plans them; everything
+//! else (and whatever GraphQL did not answer whole) is read through REST as before.
 //!
 //! - `query`: the one query, checked against GitHub's schema by a test;
-//! - `answer`: its answer, typed, and each part as the REST answer it stands for.
+//! - `answer`, `rulesets`: its answer, typed, and each part as the REST answer it stands for;
+//! - `known`: what a repository's part told whole, and why the rest goes through REST.
 //!
-//! `read::bulk` sends the queries. A `RestReader` made `with_bulk` answers from what was read in bulk the reads declared
-//! answerable from it (a repository, a branch's classic protection) and sends every other
-//! read to REST, so the rest of the reader is unchanged and both ways give the same live
-//! model (a test holds them to it on every emulator world).
+//! `read::bulk` sends the queries. A `RestReader` made `with_bulk` answers from what was
+//! read in bulk the reads declared answerable from it (a repository, a branch's classic
+//! protection, the list of rulesets, a ruleset) and sends every other read to REST, so the
+//! rest of the reader is unchanged and both ways give the same live model (a test holds
+//! them to it on every emulator world).
 //!
 //! Fail safe: a repository GraphQL answers with an error (a field nulled for lack of
 //! permission, a repository it cannot see), a part that does not read, a list longer than
@@ -18,7 +20,9 @@
 //! before they would spend what is left, and the rest is read through REST.
 
 mod answer;
+mod known;
 pub mod query;
+mod rulesets;
 
 use std::collections::BTreeMap;
 
@@ -26,18 +30,10 @@ use serde_json::Value;
 
 use super::wire::account::Repository;
 use super::wire::protection::Protection;
+use super::wire::ruleset::{Ruleset, RulesetSummary};
 use crate::names::RepoName;
 use answer::{RateLimit, RepositoryNode};
-
-/// What one repository's part of a query told.
-#[derive(Debug, Clone, Default)]
-struct Known {
-    /// The repository (`None`: read through REST).
-    repository: Option<Repository>,
-    /// Each rule's protection (`None` where part of it was not known) and the branches it
-    /// protects; `None` when the rules are not known whole.
-    rules: Option<Vec<(Option<Protection>, Vec<String>)>>,
-}
+use known::Known;
 
 /// What the organisation's repositories told through GraphQL, and what it cost.
 #[derive(Debug, Default)]
@@ -49,7 +45,9 @@ pub struct Bulk {
     pub points: u64,
     /// Points left after the last (`rateLimit.remaining`).
     pub remaining: Option<u64>,
-    /// Why some or all repositories are read through REST instead, once each.
+    /// When GraphQL's points are next reset (`rateLimit.resetAt`).
+    pub reset_at: Option<String>,
+    /// What is read through REST instead, and why: `repositories: part: why`, once each.
     pub fallbacks: Vec<String>,
 }
 
@@ -79,12 +77,37 @@ impl Bulk {
         protection.as_ref()
     }
 
+    /// Returns the repository's list of rulesets (with the organisation's that apply) when
+    /// GraphQL answered it whole.
+    pub fn ruleset_summaries(&self, repo: &RepoName) -> Option<&[RulesetSummary]> {
+        let rulesets = self.known.get(&key(repo))?.rulesets.as_ref()?;
+        Some(&rulesets.summaries)
+    }
+
+    /// Returns the id of the repository's own ruleset named `name`, when GraphQL listed it.
+    pub fn ruleset_id(&self, repo: &RepoName, name: &str) -> Option<u64> {
+        self.ruleset_summaries(repo)?
+            .iter()
+            .find(|s| s.name == name && s.source_type.as_deref() == Some("Repository"))
+            .map(|s| s.id)
+    }
+
+    /// Returns one of the repository's own rulesets when GraphQL showed it whole.
+    pub fn ruleset(&self, repo: &RepoName, id: u64) -> Option<&Ruleset> {
+        self.known
+            .get(&key(repo))?
+            .rulesets
+            .as_ref()?
+            .whole
+            .get(&id)
+    }
+
     /// Returns true when nothing was learnt (every read goes through REST).
     pub fn is_empty(&self) -> bool {
         self.known.is_empty()
     }
 
-    /// Notes why some repositories are read through REST, once.
+    /// Notes what is read through REST instead, and why, once.
     pub(crate) fn fall_back(&mut self, why: String) {
         if !self.fallbacks.contains(&why) {
             self.fallbacks.push(why);
@@ -103,64 +126,68 @@ impl Bulk {
                 self.remaining
                     .map_or(rate.remaining, |r| r.min(rate.remaining)),
             );
+            self.reset_at = rate.reset_at.or(self.reset_at.take());
         }
         let errors = answer.get("errors").and_then(Value::as_array);
         for (i, repo) in repos.iter().enumerate() {
             let alias = format!("r{i}");
-            // An error anywhere in a repository's part makes the whole part unknown.
-            let erred = errors.is_some_and(|errors| {
-                errors.iter().any(|e| {
-                    e.pointer("/path/0")
-                        .is_none_or(|first| first.as_str() == Some(&alias))
-                })
-            });
+            // An error in one of the parts that stand alone (classic protection, rulesets)
+            // makes that part unknown; anywhere else in the repository's part, all of it.
+            let mut in_part: Vec<(&str, String)> = Vec::new();
+            let mut elsewhere = None;
+            for error in errors.into_iter().flatten() {
+                let first = error.pointer("/path/0").and_then(Value::as_str);
+                if first.is_some_and(|first| first != alias) {
+                    continue;
+                }
+                let field = error.pointer("/path/1").and_then(Value::as_str);
+                match known::PARTS.iter().find(|(f, _)| Some(*f) == field) {
+                    Some((field, _)) => in_part.push((field, message_of(error))),
+                    None => elsewhere = elsewhere.or(Some(error)),
+                }
+            }
             let part = answer.pointer(&format!("/data/{alias}"));
             let node = part
-                .filter(|_| !erred)
+                .filter(|_| elsewhere.is_none())
                 .and_then(|v| serde_json::from_value::<RepositoryNode>(v.clone()).ok());
             let Some(node) = node else {
-                self.fall_back(format!(
-                    "GraphQL did not answer {repo} whole{}",
-                    first_message(errors)
-                ));
+                // A part that cannot be null, nulled for an error, nulls the repository.
+                let message = elsewhere
+                    .map(message_of)
+                    .or_else(|| in_part.first().map(|(_, m)| m.clone()));
+                let why = match message {
+                    Some(message) => format!("GraphQL answered with an error{message}"),
+                    None if part.is_none_or(Value::is_null) => {
+                        "GraphQL nulled the repository".to_owned()
+                    }
+                    None => "GraphQL's answer is not the shape asked".to_owned(),
+                };
+                self.fall_back(format!("{repo}: every part: {why}"));
                 continue;
             };
-            self.known.insert(key(repo), known(&node));
+            let (known, gaps) = known::known(&node, &in_part);
+            for gap in gaps {
+                self.fall_back(format!("{repo}: {gap}"));
+            }
+            self.known.insert(key(repo), known);
         }
     }
+}
+
+fn message_of(error: &Value) -> String {
+    error
+        .get("message")
+        .and_then(Value::as_str)
+        .map(|m| format!(": {}", crate::untrusted::escape(m)))
+        .unwrap_or_default()
 }
 
 /// The first of GraphQL's error messages, escaped, as `: message` (or nothing).
 pub(crate) fn first_message(errors: Option<&Vec<Value>>) -> String {
     errors
         .and_then(|e| e.first())
-        .and_then(|e| e.get("message"))
-        .and_then(Value::as_str)
-        .map(|m| format!(": {}", crate::untrusted::escape(m)))
+        .map(message_of)
         .unwrap_or_default()
-}
-
-fn known(node: &RepositoryNode) -> Known {
-    let rules = node
-        .sees_protection()
-        .then(|| node.branch_protection_rules.whole())
-        .flatten()
-        .and_then(|rules| {
-            rules
-                .into_iter()
-                .map(|rule| {
-                    let refs = rule.matching_refs.whole()?;
-                    Some((
-                        rule.protection(),
-                        refs.into_iter().map(|r| r.name.clone()).collect(),
-                    ))
-                })
-                .collect::<Option<Vec<_>>>()
-        });
-    Known {
-        repository: node.repository(),
-        rules,
-    }
 }
 
 #[cfg(test)]

@@ -1,6 +1,7 @@
 //! The one query the bulk reader sends: `BATCH` repositories of one owner by alias
-//! (`r0`, `r1`, …), each with its name, flags, default branch, the caller's permission and
-//! its classic branch protection rules, and `rateLimit`. Names travel as variables, so no
+//! (`r0`, `r1`, …), each with its name, flags, default branch, the caller's permission, its
+//! classic branch protection rules and its rulesets (with the organisation's that apply),
+//! and `rateLimit`. Names travel as variables, so no
 //! value can change the query's text; only how many repositories it asks for does.
 //!
 //! The text is checked against GitHub's published schema by a test (the emulator checks it
@@ -43,9 +44,28 @@ fn repository_fields() -> String {
     )
 }
 
+/// The fields of each ruleset: what REST's ruleset gives that the model reads, and the
+/// parameters of the rule types GraphQL shows whole.
+fn ruleset_fields() -> String {
+    format!(
+        "rulesets(first: {PAGE}, includeParents: true) {{ pageInfo {{ hasNextPage }} nodes {{ \
+         databaseId name enforcement target \
+         source {{ __typename ... on Repository {{ nameWithOwner }} ... on Organization {{ login }} }} \
+         conditions {{ refName {{ include exclude }} }} \
+         bypassActors(first: {PAGE}) {{ pageInfo {{ hasNextPage }} nodes {{ \
+         actor {{ __typename ... on App {{ databaseId }} ... on Team {{ databaseId }} }} \
+         bypassMode deployKey organizationAdmin repositoryRoleDatabaseId }} }} \
+         rules(first: {PAGE}) {{ pageInfo {{ hasNextPage }} nodes {{ type parameters {{ __typename \
+         ... on RequiredStatusChecksParameters {{ doNotEnforceOnCreate strictRequiredStatusChecksPolicy \
+         requiredStatusChecks {{ context integrationId }} }} \
+         ... on RequiredDeploymentsParameters {{ requiredDeploymentEnvironments }} \
+         ... on UpdateParameters {{ updateAllowsFetchAndMerge }} }} }} }} }} }}"
+    )
+}
+
 /// Returns the query for `count` repositories of one owner.
 pub fn text(count: usize) -> String {
-    let fields = repository_fields();
+    let fields = format!("{} {}", repository_fields(), ruleset_fields());
     let mut query = String::from("query($owner: String!");
     for i in 0..count {
         let _ = write!(query, ", $r{i}: String!");

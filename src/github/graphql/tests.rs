@@ -47,13 +47,38 @@ fn protection_reads(emu: &Emulator) -> Vec<String> {
         .collect()
 }
 
+/// The rulesets read through REST (`repository/list` for a list, `repository/ID` for one
+/// ruleset), once per read.
+fn ruleset_reads(emu: &Emulator) -> Vec<String> {
+    emu.requests()
+        .iter()
+        .filter(|r| r.method == "GET" && r.path.contains("/rulesets") && r.status == 200)
+        .map(|r| {
+            let repo = r.path.split('/').nth(3).unwrap_or_default();
+            let which = r
+                .path
+                .split_once("/rulesets/")
+                .map_or("list", |(_, id)| id.split('?').next().unwrap_or_default());
+            format!("{repo}/{which}")
+        })
+        .collect()
+}
+
+/// What each way read through REST: classic protection by repository, rulesets (see
+/// [`ruleset_reads`]).
+#[derive(Debug, Default)]
+struct ThroughRest {
+    protection: Vec<String>,
+    rulesets: Vec<String>,
+}
+
 /// Reads every repository of the world both ways, as `export` does and as a plan with a
 /// requirement on the default branch and branches that are missing or unprotected does;
-/// returns the repositories whose protection each way read through REST.
-async fn both_ways(emu: &Emulator, token: &str, seed: &Seed) -> (Vec<String>, Vec<String>) {
+/// returns what each way read through REST.
+async fn both_ways(emu: &Emulator, token: &str, seed: &Seed) -> (ThroughRest, ThroughRest) {
     let rest = reader(emu, token);
     let repos = repos_of(seed);
-    let (mut rest_reads, mut bulk_reads) = (Vec::new(), Vec::new());
+    let (mut rest_reads, mut bulk_reads) = (ThroughRest::default(), ThroughRest::default());
     for repo in &repos {
         emu.clear_log();
         let plain = read_all(&rest, repo, None).await;
@@ -76,14 +101,16 @@ async fn both_ways(emu: &Emulator, token: &str, seed: &Seed) -> (Vec<String>, Ve
         );
         let org = OrgRulesets::default();
         let planned = read_live_in_org(&rest, repo, &desired, &org).await;
-        rest_reads.extend(protection_reads(emu));
+        rest_reads.protection.extend(protection_reads(emu));
+        rest_reads.rulesets.extend(ruleset_reads(emu));
 
         emu.clear_log();
         let bulk = prefetch(&rest, std::slice::from_ref(repo)).await;
         let through = rest.with_bulk(Arc::new(bulk));
         let bulk_all = read_all(&through, repo, None).await;
         let bulk_planned = read_live_in_org(&through, repo, &desired, &org).await;
-        bulk_reads.extend(protection_reads(emu));
+        bulk_reads.protection.extend(protection_reads(emu));
+        bulk_reads.rulesets.extend(ruleset_reads(emu));
         let same = |a: &Result<LiveState, ReadError>, b: &Result<LiveState, ReadError>| match (a, b)
         {
             (Ok(a), Ok(b)) => a == b,
@@ -114,10 +141,75 @@ fn fixture(name: &str) -> Seed {
     Emulator::load_seed(path).expect("a fixture world")
 }
 
+/// The ids of the rulesets of [`rich`] GraphQL shows whole.
+const WHOLE: [&str; 3] = ["101", "102", "106"];
+/// The ids of those it does not show whole: a `pull_request` rule (its required reviewers
+/// hidden), a user who may bypass, an `exempt` bypass mode, a push ruleset's file rule.
+const PARTIAL: [&str; 4] = ["103", "104", "105", "107"];
+
+/// Repository rulesets with every part GraphQL shows (each bypass actor it names, each
+/// parameterless rule, checks pinned to an app, required deployments, update, a tag
+/// ruleset in evaluate mode) and each thing it does not show whole ([`PARTIAL`]).
+fn rulesets() -> RepositorySeed {
+    let team = json!({"actor_id": 41, "actor_type": "Team", "bypass_mode": "always"});
+    RepositorySeed::new("ruled")
+        .ruleset(json!({
+            "id": 101, "name": "whole", "target": "branch", "enforcement": "active",
+            "conditions": {"ref_name": {"include": ["~DEFAULT_BRANCH", "refs/heads/release/*"], "exclude": ["refs/heads/release/old"]}},
+            "bypass_actors": [team,
+                {"actor_id": 15368, "actor_type": "Integration", "bypass_mode": "pull_request"},
+                {"actor_id": 1, "actor_type": "OrganizationAdmin", "bypass_mode": "always"},
+                {"actor_id": 5, "actor_type": "RepositoryRole", "bypass_mode": "always"},
+                {"actor_id": null, "actor_type": "DeployKey", "bypass_mode": "always"}],
+            "rules": [{"type": "deletion"}, {"type": "non_fast_forward"}, {"type": "creation"},
+                {"type": "required_linear_history"}, {"type": "required_signatures"},
+                {"type": "required_status_checks", "parameters": {"strict_required_status_checks_policy": true,
+                    "do_not_enforce_on_create": true,
+                    "required_status_checks": [{"context": "ci", "integration_id": 15368}, {"context": "lint"}]}},
+                {"type": "required_deployments", "parameters": {"required_deployment_environments": ["production"]}},
+                {"type": "update", "parameters": {"update_allows_fetch_and_merge": true}}]
+        }))
+        .ruleset(json!({
+            "id": 102, "name": "tags", "target": "tag", "enforcement": "evaluate",
+            "conditions": {"ref_name": {"include": ["refs/tags/v*"], "exclude": []}},
+            "bypass_actors": [], "rules": [{"type": "deletion"}]
+        }))
+        .ruleset(json!({
+            "id": 103, "name": "reviews", "target": "branch", "enforcement": "active",
+            "conditions": {"ref_name": {"include": ["~DEFAULT_BRANCH"], "exclude": []}},
+            "bypass_actors": [team],
+            "rules": [{"type": "pull_request", "parameters": {"required_approving_review_count": 1,
+                "dismiss_stale_reviews_on_push": false, "require_code_owner_review": false,
+                "require_last_push_approval": false, "required_review_thread_resolution": false}}]
+        }))
+        .ruleset(json!({
+            "id": 104, "name": "a user bypasses", "target": "branch", "enforcement": "active",
+            "conditions": {"ref_name": {"include": ["~ALL"], "exclude": []}},
+            "bypass_actors": [{"actor_id": 583_231, "actor_type": "User", "bypass_mode": "always"}],
+            "rules": [{"type": "non_fast_forward"}]
+        }))
+        .ruleset(json!({
+            "id": 105, "name": "exempt", "target": "branch", "enforcement": "disabled",
+            "conditions": {"ref_name": {"include": ["~ALL"], "exclude": []}},
+            "bypass_actors": [{"actor_id": 41, "actor_type": "Team", "bypass_mode": "exempt"}],
+            "rules": [{"type": "deletion"}]
+        }))
+        .ruleset(json!({
+            "id": 106, "name": "bare", "target": "branch", "enforcement": "active",
+            "bypass_actors": [], "rules": [{"type": "required_signatures"}]
+        }))
+        .ruleset(json!({
+            "id": 107, "name": "no secrets", "target": "push", "enforcement": "active",
+            "bypass_actors": [],
+            "rules": [{"type": "file_path_restriction", "parameters": {"restricted_file_paths": [".env"]}}]
+        }))
+}
+
 /// A world with every part of classic protection GraphQL carries: restrictions of users,
 /// teams and apps, dismissal restrictions, bypass allowances, checks pinned to an app,
-/// signatures, a locked branch that allows fork syncing; and a check pinned to an app the
-/// directory does not know (GraphQL cannot name it: that repository is read through REST).
+/// signatures, a locked branch that allows fork syncing; a check pinned to an app the
+/// directory does not know (GraphQL cannot name it: that repository is read through REST);
+/// the repository rulesets of [`rulesets`] and an organisation ruleset that applies.
 fn rich() -> Seed {
     let everything = json!({
         "required_status_checks": {"strict": true, "checks": [{"context": "ci", "app_id": 15368}, {"context": "lint"}]},
@@ -139,7 +231,11 @@ fn rich() -> Seed {
     });
     let mut seed: Seed = serde_json::from_value(json!({
         "org": {"login": "acme", "id": 9000, "teams": [{"slug": "platform", "id": 41}],
-                "members": [{"login": "octocat", "id": 583_231}, {"login": "hubot", "id": 7}]},
+                "members": [{"login": "octocat", "id": 583_231}, {"login": "hubot", "id": 7}],
+                "rulesets": [{"id": 900, "name": "org floor", "enforcement": "active",
+                    "conditions": {"ref_name": {"include": ["~DEFAULT_BRANCH"], "exclude": []},
+                                   "repository_name": {"include": ["~ALL"], "exclude": []}},
+                    "rules": [{"type": "non_fast_forward"}]}]},
         "apps": [{"slug": "ci-app", "id": 15368}]
     }))
     .expect("a seed");
@@ -155,6 +251,7 @@ fn rich() -> Seed {
             ),
         RepositorySeed::new("unknown-app").protected_branch("main", unknown_app),
         RepositorySeed::new("bare").default_branch("trunk"),
+        rulesets(),
     ];
     seed
 }
@@ -170,18 +267,52 @@ async fn every_world_reads_the_same_both_ways() {
         let seed = fixture(name);
         let emu = Emulator::start(seed.clone());
         let (rest, bulk) = both_ways(&emu, emu.token(), &seed).await;
-        // Every protected branch came from GraphQL.
-        assert_eq!(bulk, Vec::<String>::new(), "{name}");
-        assert_eq!(rest.is_empty(), name == "empty.json", "{name}: {rest:?}");
+        // Every protected branch and every list of rulesets came from GraphQL.
+        assert_eq!(bulk.protection, Vec::<String>::new(), "{name}");
+        assert!(
+            !bulk.rulesets.iter().any(|r| r.ends_with("/list")),
+            "{name}: {bulk:?}"
+        );
+        assert_eq!(
+            rest.protection.is_empty(),
+            name == "empty.json",
+            "{name}: {rest:?}"
+        );
+        // The requirement reads the list of rulesets: through REST, it is a request.
+        assert!(
+            rest.rulesets.iter().any(|r| r.ends_with("/list")),
+            "{name}: {rest:?}"
+        );
         assert!(emu.response_violations().is_empty(), "{name}");
     }
     let seed = rich();
     let emu = Emulator::start(seed.clone());
     let (rest, bulk) = both_ways(&emu, emu.token(), &seed).await;
     // Only `unknown-app`, whose check GraphQL could not name, is read through REST.
-    assert!(rest.contains(&"everything".to_owned()), "{rest:?}");
     assert!(
-        !bulk.is_empty() && bulk.iter().all(|r| r == "unknown-app"),
+        rest.protection.contains(&"everything".to_owned()),
+        "{rest:?}"
+    );
+    assert!(
+        !bulk.protection.is_empty() && bulk.protection.iter().all(|r| r == "unknown-app"),
+        "{bulk:?}"
+    );
+    // Of the repository's own rulesets, exactly those GraphQL does not show whole are read
+    // through REST; the organisation's (900) is read where it applies, as without GraphQL.
+    let read = |reads: &[String], id: &str| reads.contains(&format!("ruled/{id}"));
+    for id in WHOLE.iter().chain(&PARTIAL) {
+        assert!(read(&rest.rulesets, id), "{id}: {rest:?}");
+    }
+    for id in PARTIAL {
+        assert!(read(&bulk.rulesets, id), "{id}: {bulk:?}");
+    }
+    for id in WHOLE {
+        assert!(!read(&bulk.rulesets, id), "{id}: {bulk:?}");
+    }
+    assert!(
+        bulk.rulesets
+            .iter()
+            .all(|r| PARTIAL.iter().any(|id| r == &format!("ruled/{id}")) || r.ends_with("/900")),
         "{bulk:?}"
     );
 }

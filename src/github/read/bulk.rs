@@ -11,11 +11,30 @@ use crate::github::graphql::{Bulk, first_message, query};
 use crate::github::rest::RestReader;
 use crate::names::RepoName;
 
+/// Names repositories for a message: each one, comma separated.
+fn named(repos: &[&RepoName]) -> String {
+    repos
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// Reads `repos` in bulk, `query::BATCH` to a query. The first query goes alone: when
 /// the server has no GraphQL or refuses it, nothing more is asked and every read goes
 /// through REST. Then the rest go at once (the client bounds how many are in flight),
-/// as many as the points left allow.
+/// as many as the points left allow: GraphQL's points are never spent to the last, and the
+/// repositories of the queries not sent are read through REST. Under `-v`, each part read
+/// through REST instead is named, with why.
 pub async fn prefetch(github: &RestReader, repos: &[RepoName]) -> Bulk {
+    let bulk = prefetch_quietly(github, repos).await;
+    for fallback in &bulk.fallbacks {
+        github.note(&format!("read through REST, not GraphQL: {fallback}"));
+    }
+    bulk
+}
+
+async fn prefetch_quietly(github: &RestReader, repos: &[RepoName]) -> Bulk {
     let mut by_owner: BTreeMap<&str, Vec<&RepoName>> = BTreeMap::new();
     for repo in repos {
         by_owner.entry(repo.owner.as_str()).or_default().push(repo);
@@ -31,7 +50,10 @@ pub async fn prefetch(github: &RestReader, repos: &[RepoName]) -> Bulk {
     match ask(github, first).await {
         Ok(answer) => bulk.take(first, &answer),
         Err(why) => {
-            bulk.fall_back(why);
+            bulk.fall_back(format!(
+                "every repository ({}): every part: {why}",
+                repos.len()
+            ));
             return bulk;
         }
     }
@@ -42,17 +64,24 @@ pub async fn prefetch(github: &RestReader, repos: &[RepoName]) -> Bulk {
         .map_or(0, |left| usize::try_from(left / cost).unwrap_or(usize::MAX));
     let (sent, unsent) = rest.split_at(rest.len().min(affordable));
     if !unsent.is_empty() {
-        bulk.fall_back(format!(
-            "GraphQL has {} points left this hour, too few for {} more queries: those repositories are read through REST",
-            bulk.remaining.unwrap_or(0),
-            unsent.len()
-        ));
+        let unsent_repos: Vec<&RepoName> = unsent.iter().flatten().copied().collect();
+        let why = match bulk.remaining {
+            Some(left) => format!(
+                "GraphQL has {left} points left until {}, too few for {} more queries of {cost}",
+                bulk.reset_at
+                    .as_deref()
+                    .map_or("its reset".into(), crate::untrusted::escape),
+                unsent.len()
+            ),
+            None => "GraphQL did not say how many points are left".to_owned(),
+        };
+        bulk.fall_back(format!("{}: every part: {why}", named(&unsent_repos)));
     }
     let answers = join_all(sent.iter().map(|batch| ask(github, batch))).await;
     for (batch, answer) in sent.iter().zip(answers) {
         match answer {
             Ok(answer) => bulk.take(batch, &answer),
-            Err(why) => bulk.fall_back(why),
+            Err(why) => bulk.fall_back(format!("{}: every part: {why}", named(batch))),
         }
     }
     bulk
@@ -64,10 +93,10 @@ async fn ask(github: &RestReader, repos: &[&RepoName]) -> Result<Value, String> 
     match github.graphql(&text, &query::variables(repos)).await {
         Ok(Some(answer)) if answer.get("data").is_some_and(Value::is_object) => Ok(answer),
         Ok(Some(answer)) => Err(format!(
-            "GraphQL refused the query{}; reading through REST",
+            "GraphQL refused the query{}",
             first_message(answer.get("errors").and_then(Value::as_array))
         )),
-        Ok(None) => Err("the server has no GraphQL API; reading through REST".into()),
-        Err(err) => Err(format!("GraphQL failed ({err}); reading through REST")),
+        Ok(None) => Err("the server has no GraphQL API (POST /graphql answered 404)".into()),
+        Err(err) => Err(format!("GraphQL failed ({err})")),
     }
 }

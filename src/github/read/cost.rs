@@ -219,6 +219,14 @@ impl Read {
         match self {
             Read::Repository => github.is_free(&reads::repository(repo)),
             Read::Protection(branch) => github.is_free(&reads::branch_protection(repo, branch)),
+            Read::Rulesets => github.is_free(&reads::rulesets(repo)),
+            Read::Ruleset(name) => {
+                let in_bulk = github
+                    .bulk()
+                    .and_then(|bulk| bulk.ruleset_id(repo, name))
+                    .is_some_and(|id| github.is_free(&reads::ruleset(repo, id)));
+                in_bulk || github.is_cached(&self.path(repo))
+            }
             _ => github.is_cached(&self.path(repo)),
         }
     }

@@ -52,6 +52,11 @@ impl RestReader {
         }
     }
 
+    /// Returns what was read in bulk, if anything.
+    pub fn bulk(&self) -> Option<&Bulk> {
+        self.bulk.as_deref()
+    }
+
     /// Returns true when the cache can answer a GET of `path` without spending rate limit
     /// (a conditional request, answered `304`).
     pub fn is_cached(&self, path: &ApiPath) -> bool {
@@ -112,6 +117,11 @@ impl RestReader {
     /// than allowed), if it did.
     pub fn halted(&self) -> Option<super::client::rate_limit::Halt> {
         self.client.halted()
+    }
+
+    /// Says `line` in the `-v` log (nothing without `-v`).
+    pub fn note(&self, line: &str) {
+        self.client.note(line);
     }
 
     /// POST `/graphql` (`/api/graphql` on GHES): one query, whose answer (`data` and any

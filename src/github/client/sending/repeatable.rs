@@ -1,7 +1,8 @@
-//! The retry engine of requests that are safe to send again — every GET, and a write that
-//! only mints (an App's installation token): the cache asked first, a dropped connection,
-//! a timeout, a 5xx or an answer cut short tried again with growing pauses, a rate limit
-//! waited out, an expired token renewed once.
+//! The one retry engine, of the requests that are safe to send again — every GET, a
+//! GraphQL query (a POST that only reads), and a write that only mints (an App's
+//! installation token): the cache asked first (GETs only), a dropped connection, a timeout,
+//! a 5xx or an answer cut short tried again with growing pauses, a rate limit waited out,
+//! an expired token renewed once.
 
 use http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 
@@ -9,32 +10,39 @@ use super::{Sender, To};
 use crate::github::client::rate_limit;
 use crate::github::client::transport::HttpResponse;
 use crate::github::error::{ApiError, ApiErrorKind, Call};
-use crate::github::path::ApiPath;
 
 /// One request safe to repeat.
-pub(in crate::github::client) struct Repeatable<'a> {
-    pub method: Method,
-    /// The path with its query, as sent (a page of `path`).
-    pub target: &'a str,
-    /// The operation, for pacing and messages.
-    pub path: &'a ApiPath,
-    /// The JSON body, for a write; a write is never cached.
-    pub body: Option<Vec<u8>>,
+pub(super) struct Repeatable<'a> {
+    pub(super) method: Method,
+    /// Where it goes: a path with its query (a page of an operation), or GraphQL.
+    pub(super) to: To<'a>,
+    /// The operation's template, for pacing.
+    pub(super) template: &'a str,
+    /// The JSON body, for a write or a query; only a GET is ever cached.
+    pub(super) body: Option<Vec<u8>>,
     /// `METHOD path`, for messages.
-    pub call: &'a Call,
+    pub(super) call: &'a Call,
+}
+
+impl Repeatable<'_> {
+    /// The cache's key of the request: only a GET of a path is ever cached (GitHub gives
+    /// GraphQL answers no `ETag`).
+    fn cache_key(&self, root: &crate::github::client::ApiRoot) -> Option<String> {
+        match self.to {
+            To::Api(target) if self.method == Method::GET => Some(root.url(target)),
+            _ => None,
+        }
+    }
 }
 
 impl Sender {
     /// Sends the request until it has an answer worth returning (whatever its status), or
     /// an error.
-    pub(in crate::github::client) async fn fetch(
-        &self,
-        request: &Repeatable<'_>,
-    ) -> Result<HttpResponse, ApiError> {
+    pub(super) async fn fetch(&self, request: &Repeatable<'_>) -> Result<HttpResponse, ApiError> {
         let call = request.call;
-        let cacheable = request.method == Method::GET;
-        let cache = self.config.cache.as_ref().filter(|_| cacheable);
-        let cache_key = self.config.root.url(request.target);
+        let cache_key = request.cache_key(&self.config.root);
+        let cache = self.config.cache.as_ref().filter(|_| cache_key.is_some());
+        let cache_key = cache_key.unwrap_or_default();
         let mut attempt = 0;
         let mut renewed = false;
         loop {
@@ -56,8 +64,8 @@ impl Sender {
             let (response, authorization) = match self
                 .send_once(
                     request.method.clone(),
-                    To::Api(request.target),
-                    request.path.template(),
+                    request.to,
+                    request.template,
                     request.body.clone(),
                     headers,
                     call,

@@ -2,6 +2,7 @@
 //! against a scripted transport, on Tokio's paused clock: time-dependent behaviour is
 //! checked on virtual time, with no wall-clock assertions.
 
+mod graphql;
 mod limits;
 mod script;
 
