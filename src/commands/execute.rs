@@ -75,8 +75,11 @@ pub(crate) async fn execute_and_verify(
     let mut remaining = diff::plan(&repo.to_string(), desired, &after, context);
     report.mark_refused(&mut remaining);
     if remaining.changes.iter().any(crate::plan::Change::applies) {
-        writeln!(console.out(), "
-Still drifting after apply:")?;
+        writeln!(
+            console.out(),
+            "
+Still drifting after apply:"
+        )?;
         render::render(
             &remaining,
             render::Format::Text,

@@ -15,8 +15,8 @@ use super::{Unresolved, change};
 use crate::live::{Identities, LiveState};
 use crate::model::{BypassActor, RepoSettings, Ruleset};
 use crate::plan::{
-    Action, Address, Change, ResolvedActor, ResolvedIntegrationCheck, RulesetPut,
-    RulesetWrite, Target,
+    Action, Address, Change, ResolvedActor, ResolvedIntegrationCheck, RulesetPut, RulesetWrite,
+    Target,
 };
 use flatten::ruleset_leaves;
 pub(super) use held::held;

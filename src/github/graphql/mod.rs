@@ -30,7 +30,7 @@ use serde_json::Value;
 
 use super::wire::account::Repository;
 use super::wire::protection::Protection;
-use super::wire::ruleset::{Ruleset, RulesetSummary};
+use super::wire::ruleset::{Ruleset, RulesetSummary, SourceType};
 use crate::names::RepoName;
 use answer::{RateLimit, RepositoryNode};
 use known::Known;
@@ -88,7 +88,7 @@ impl Bulk {
     pub fn ruleset_id(&self, repo: &RepoName, name: &str) -> Option<u64> {
         self.ruleset_summaries(repo)?
             .iter()
-            .find(|s| s.name == name && s.source_type.as_deref() == Some("Repository"))
+            .find(|s| s.name == name && s.source_type == Some(SourceType::Repository))
             .map(|s| s.id)
     }
 

@@ -13,8 +13,10 @@ use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
 use super::answer::Page;
-use crate::github::wire::ruleset::RulesetSummary;
-use crate::github::wire::ruleset::{BypassActor, Conditions, RefName, Rule, Ruleset};
+use crate::github::wire::ruleset::{
+    BypassActor, Conditions, RefName, Rule, Ruleset, RulesetSummary, SourceType,
+};
+use crate::model::{ActorKind, BypassMode, Enforcement, RuleType, RulesetTarget};
 use crate::untrusted::quote;
 
 /// `source { __typename ... }`.
@@ -175,16 +177,16 @@ impl RulesetNode {
     /// `None` without an id or a known source.
     pub fn summary(&self) -> Option<RulesetSummary> {
         let (source_type, source) = match &self.source {
-            SourceNode::Repository { name_with_owner } => ("Repository", name_with_owner),
-            SourceNode::Organization { login } => ("Organization", login),
+            SourceNode::Repository { name_with_owner } => (SourceType::Repository, name_with_owner),
+            SourceNode::Organization { login } => (SourceType::Organization, login),
             SourceNode::Other => return None,
         };
         Some(RulesetSummary {
             id: self.database_id?,
             name: self.name.clone(),
-            source_type: Some(source_type.to_owned()),
+            source_type: Some(source_type),
             source: Some(source.clone()),
-            enforcement: self.enforcement.to_lowercase(),
+            enforcement: enforcement(&self.enforcement),
         })
     }
 
@@ -216,17 +218,19 @@ impl RulesetNode {
             .map(rule)
             .collect::<Result<Vec<_>, _>>()?;
         let (source_type, source) = match &self.source {
-            SourceNode::Repository { name_with_owner } => ("Repository", name_with_owner.clone()),
-            SourceNode::Organization { login } => ("Organization", login.clone()),
+            SourceNode::Repository { name_with_owner } => {
+                (SourceType::Repository, name_with_owner.clone())
+            }
+            SourceNode::Organization { login } => (SourceType::Organization, login.clone()),
             SourceNode::Other => return Err("GraphQL did not say whose it is".into()),
         };
         Ok(Ruleset {
             id,
             name: self.name.clone(),
-            target: self.target.as_deref().map(str::to_lowercase),
-            source_type: Some(source_type.to_owned()),
+            target: self.target.as_deref().map(target),
+            source_type: Some(source_type),
             source: Some(source),
-            enforcement: self.enforcement.to_lowercase(),
+            enforcement: enforcement(&self.enforcement),
             bypass_actors: Some(bypass_actors),
             conditions: self.conditions.ref_name.as_ref().map(|r| Conditions {
                 ref_name: Some(RefName {
@@ -242,29 +246,29 @@ impl RulesetNode {
 
 fn bypass_actor(node: &BypassNode) -> Result<BypassActor, String> {
     let mode = match node.bypass_mode.as_deref() {
-        Some("ALWAYS") => "always",
-        Some("PULL_REQUEST") => "pull_request",
+        Some("ALWAYS") => BypassMode::Always,
+        Some("PULL_REQUEST") => BypassMode::PullRequest,
         _ => return Err("a bypass actor has a bypass mode GraphQL does not show".into()),
     };
     let (actor_type, actor_id) = match (&node.actor, node.repository_role_database_id) {
-        (Some(ActorNode::App { database_id }), _) => ("Integration", *database_id),
-        (Some(ActorNode::Team { database_id }), _) => ("Team", *database_id),
-        (None, Some(role)) => ("RepositoryRole", Some(role)),
-        (None, None) if node.organization_admin => ("OrganizationAdmin", None),
-        (None, None) if node.deploy_key => ("DeployKey", None),
+        (Some(ActorNode::App { database_id }), _) => (ActorKind::Integration, *database_id),
+        (Some(ActorNode::Team { database_id }), _) => (ActorKind::Team, *database_id),
+        (None, Some(role)) => (ActorKind::RepositoryRole, Some(role)),
+        (None, None) if node.organization_admin => (ActorKind::OrganizationAdmin, None),
+        (None, None) if node.deploy_key => (ActorKind::DeployKey, None),
         _ => {
             return Err(
                 "a bypass actor GraphQL does not name (a user or an enterprise owner)".into(),
             );
         }
     };
-    if actor_id.is_none() && matches!(actor_type, "Integration" | "Team") {
+    if actor_id.is_none() && matches!(actor_type, ActorKind::Integration | ActorKind::Team) {
         return Err("GraphQL did not give a bypass actor's id".into());
     }
     Ok(BypassActor {
         actor_id,
-        actor_type: actor_type.to_owned(),
-        bypass_mode: Some(mode.to_owned()),
+        actor_type,
+        bypass_mode: Some(mode),
     })
 }
 
@@ -326,5 +330,29 @@ fn rule(node: &RuleNode) -> Result<Rule, String> {
             ));
         }
     };
-    Ok(Rule { kind, parameters })
+    Ok(Rule {
+        kind: RuleType::parse(&kind),
+        parameters,
+    })
+}
+
+/// GraphQL's `RuleEnforcement` (`ACTIVE` …) as REST's value; a value gh-policy does not
+/// know stays unknown, never enforced.
+fn enforcement(name: &str) -> Enforcement {
+    match name {
+        "ACTIVE" => Enforcement::Active,
+        "EVALUATE" => Enforcement::Evaluate,
+        "DISABLED" => Enforcement::Disabled,
+        other => Enforcement::Unknown(other.to_lowercase()),
+    }
+}
+
+/// GraphQL's `RepositoryRulesetTarget` (`BRANCH` …) as REST's value.
+fn target(name: &str) -> RulesetTarget {
+    match name {
+        "BRANCH" => RulesetTarget::Branch,
+        "TAG" => RulesetTarget::Tag,
+        "PUSH" => RulesetTarget::Push,
+        other => RulesetTarget::Unknown(other.to_lowercase()),
+    }
 }
