@@ -5,7 +5,8 @@
 
 use serde_json::{Map, Value, json};
 
-use super::resolve::{Obj, Out, Scope, resolve, typename};
+use super::objects::{Obj, Out, Scope, typename};
+use super::resolve::resolve;
 use super::sdl::Schema;
 use super::syntax::{Literal, Selection};
 

@@ -4,11 +4,12 @@
 //! A query is parsed (`syntax`), checked against GitHub's published schema (`sdl`,
 //! `validate`: unknown fields and arguments are errors and nothing runs), costed in points
 //! from its own hourly budget (`exec::cost`, reported through `rateLimit`), then run
-//! (`exec`, `resolve`). Answers are GitHub's: 200 with `data`, and `errors` beside it for a
+//! (`exec`, `resolve` over `objects`). Answers are GitHub's: 200 with `data`, and `errors` beside it for a
 //! field nulled (a repository the caller cannot see, protection a reader may not read).
 
 mod exec;
 mod lex;
+mod objects;
 mod resolve;
 mod rulesets;
 mod sdl;
@@ -143,7 +144,7 @@ pub(crate) fn serve(
         return reply;
     }
     *used += cost;
-    let scope = resolve::Scope {
+    let scope = objects::Scope {
         world,
         role: caller.role,
         reaches: caller.reaches,
@@ -157,7 +158,7 @@ pub(crate) fn serve(
         errors: Vec::new(),
     };
     let data = run
-        .select(&resolve::Obj::Query, &op.selection, &mut Vec::new())
+        .select(&objects::Obj::Query, &op.selection, &mut Vec::new())
         .map_or(Value::Null, Value::Object);
     let mut answer = json!({ "data": data });
     if !run.errors.is_empty() {

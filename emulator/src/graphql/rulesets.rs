@@ -8,7 +8,7 @@
 
 use serde_json::{Map, Value, json};
 
-use super::resolve::{FieldError, Obj, Out, Scope};
+use super::objects::{FieldError, Obj, Out, Scope};
 use crate::state::rulesets::{Core, Source};
 use crate::state::rulesets_json::{ordered_bypass, ordered_conditions, ordered_rules};
 

@@ -7,7 +7,7 @@
 
 use serde_json::{Value, json};
 
-use super::rulesets_defaults::normalize;
+use super::rulesets_defaults::{fill_bypass_actors, fill_defaults};
 use super::{Reply, Res, World, error};
 use crate::render;
 
@@ -172,7 +172,14 @@ impl World {
     /// Stores a new version of `core` (validated, normalised) under its id.
     fn store(&mut self, src: Source, mut core: Core, actor: (u64, String)) -> Result<(), Reply> {
         self.check(src, &core)?;
-        normalize(&mut core, &self.realism, src != Source::Org);
+        fill_bypass_actors(&mut core.bypass_actors, &self.realism);
+        fill_defaults(
+            &mut core.rules,
+            &mut core.conditions,
+            &core.target,
+            src != Source::Org,
+            &self.realism,
+        );
         let version = Version {
             id: self.next_id(),
             actor,

@@ -3,7 +3,6 @@
 
 use serde_json::{Map, Value, json};
 
-use super::rulesets::Core;
 use crate::seed::{OrgAdminActorId, Realism};
 
 /// Fills what GitHub adds to a rule it stores.
@@ -71,9 +70,9 @@ fn fill_condition(c: &mut Value, keys: &[&str]) {
     }
 }
 
-/// Applies the realism switches to a ruleset about to be stored.
-pub(super) fn normalize(core: &mut Core, realism: &Realism, repo_level: bool) {
-    for a in &mut core.bypass_actors {
+/// Applies the realism switches to the bypass actors of a ruleset about to be stored.
+pub(super) fn fill_bypass_actors(actors: &mut [Value], realism: &Realism) {
+    for a in actors {
         let kind = a.get("actor_type").and_then(Value::as_str).unwrap_or("");
         let admin = kind == "OrganizationAdmin";
         let deploy_key = kind == "DeployKey";
@@ -93,17 +92,28 @@ pub(super) fn normalize(core: &mut Core, realism: &Realism, repo_level: bool) {
             }
         }
     }
+}
+
+/// Fills what GitHub adds to the rules and conditions of a ruleset about to be stored
+/// (`target` is its target; `repo_level`, whether it is a repository's own).
+pub(super) fn fill_defaults(
+    rules: &mut [Value],
+    conditions: &mut Option<Value>,
+    target: &str,
+    repo_level: bool,
+    realism: &Realism,
+) {
     if !realism.fill_defaults {
         return;
     }
-    for r in &mut core.rules {
+    for r in rules {
         fill_rule(r, realism);
     }
-    if repo_level && core.conditions.is_none() && core.target != "push" {
+    if repo_level && conditions.is_none() && target != "push" {
         // A repository ruleset without targets reads back with an empty ref_name condition.
-        core.conditions = Some(json!({"ref_name": {"include": [], "exclude": []}}));
+        *conditions = Some(json!({"ref_name": {"include": [], "exclude": []}}));
     }
-    if let Some(c) = core.conditions.as_mut().and_then(Value::as_object_mut) {
+    if let Some(c) = conditions.as_mut().and_then(Value::as_object_mut) {
         if let Some(r) = c.get_mut("ref_name") {
             fill_condition(r, &["include", "exclude"]);
         }

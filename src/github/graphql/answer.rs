@@ -4,6 +4,7 @@
 
 use serde::Deserialize;
 
+use super::page::Page;
 use crate::github::wire::Enabled;
 use crate::github::wire::account::Repository;
 use crate::github::wire::protection::{
@@ -20,34 +21,6 @@ pub struct RateLimit {
     pub remaining: u64,
     /// When the points are next reset (ISO 8601).
     pub reset_at: Option<String>,
-}
-
-/// `pageInfo { hasNextPage }`.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct PageInfo {
-    /// More items than the page holds.
-    pub has_next_page: bool,
-}
-
-/// A connection's page: whether it is whole, and its items (each may be null).
-#[derive(Debug, Clone, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Page<T> {
-    /// Whether more follow.
-    pub page_info: PageInfo,
-    /// The items.
-    pub nodes: Vec<Option<T>>,
-}
-
-impl<T> Page<T> {
-    /// Returns the items when the page holds them all and none is null.
-    pub fn whole(&self) -> Option<Vec<&T>> {
-        if self.page_info.has_next_page {
-            return None;
-        }
-        self.nodes.iter().map(Option::as_ref).collect()
-    }
 }
 
 /// One repository.

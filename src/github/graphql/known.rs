@@ -3,7 +3,8 @@
 
 use std::collections::BTreeMap;
 
-use super::answer::{Page, RepositoryNode};
+use super::answer::RepositoryNode;
+use super::page::Page;
 use crate::github::wire::account::Repository;
 use crate::github::wire::protection::Protection;
 use crate::github::wire::ruleset::{Ruleset, RulesetSummary};

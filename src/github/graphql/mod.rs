@@ -4,7 +4,8 @@
 //! else (and whatever GraphQL did not answer whole) is read through REST as before.
 //!
 //! - `query`: the one query, checked against GitHub's schema by a test;
-//! - `answer`, `rulesets`: its answer, typed, and each part as the REST answer it stands for;
+//! - `answer`, `rulesets`, `page`: its answer, typed, and each part as the REST answer it
+//!   stands for;
 //! - `known`: what a repository's part told whole, and why the rest goes through REST.
 //!
 //! `read::bulk` sends the queries. A `RestReader` made `with_bulk` answers from what was
@@ -21,6 +22,7 @@
 
 mod answer;
 mod known;
+mod page;
 pub mod query;
 mod rulesets;
 

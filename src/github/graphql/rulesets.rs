@@ -12,7 +12,7 @@
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
-use super::answer::Page;
+use super::page::Page;
 use crate::github::wire::ruleset::{
     BypassActor, Conditions, RefName, Rule, Ruleset, RulesetSummary, SourceType,
 };
