@@ -52,7 +52,7 @@ fn held_target(
     match address {
         Address::Branch(name) => branch::held(name, desired.branches.get(name)?, held, live),
         Address::Environment(name) => {
-            environment::held(name, desired.environments.get(name)?, held, live)
+            environment::held(name, desired.environments.get(name.as_str())?, held, live)
         }
         Address::Ruleset(name) => ruleset::held(name, desired.rulesets.get(name)?, held, live),
         Address::Settings | Address::Security | Address::Actions => {

@@ -19,7 +19,7 @@ pub fn managed_resources(policy: &RepoSettings) -> Vec<Address> {
         )
         .collect();
     for (name, environment) in &policy.environments {
-        let environment_name = || name.clone();
+        let environment_name = || name.to_string();
         resources.push(Address::Environment(environment_name()));
         if let DeploymentBranches::Custom(patterns) = &environment.deployment_branches {
             resources.extend(patterns.iter().map(|pattern| Address::DeploymentPattern {
@@ -29,7 +29,7 @@ pub fn managed_resources(policy: &RepoSettings) -> Vec<Address> {
         }
         resources.extend(environment.secrets.iter().map(|secret| Address::Secret {
             environment: environment_name(),
-            name: secret.name.clone(),
+            name: secret.name.to_string(),
         }));
         resources.extend(
             environment
@@ -37,7 +37,7 @@ pub fn managed_resources(policy: &RepoSettings) -> Vec<Address> {
                 .keys()
                 .map(|variable| Address::Variable {
                     environment: environment_name(),
-                    name: variable.clone(),
+                    name: variable.to_string(),
                 }),
         );
     }

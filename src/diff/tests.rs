@@ -9,6 +9,7 @@ use crate::model::{
     RequiredCheck, Secret, StatusChecks,
 };
 use crate::plan::{ProtectionWrite, Target};
+use crate::testing::name;
 
 /// Plans where `PROD_KEY` holds a secret's value.
 fn plan(repository: &str, desired: &RepoSettings, live: &LiveState) -> Plan {
@@ -62,7 +63,7 @@ fn identical_settings_have_no_changes() {
     );
     settings
         .environments
-        .insert("prod".into(), Environment::default());
+        .insert(name("prod"), Environment::default());
     let plan = plan(
         "acme/x",
         &settings,
@@ -203,7 +204,7 @@ fn unlisted_resources_are_untouched_unless_pruned() {
     live.branches
         .insert("old".into(), protected_main(1, vec![]));
     live.environments
-        .insert("preview".into(), Environment::default());
+        .insert(name("preview"), Environment::default());
     let desired = repo();
     assert!(plan("acme/x", &desired, &LiveState::from_settings(live.clone())).in_sync());
 

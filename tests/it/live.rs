@@ -153,11 +153,15 @@ fn exercise(live: &Live, branch: &str) {
         },
     );
     changed.environments.insert(
-        "gh-policy-live-test".to_owned(),
+        crate::common::policy::name("gh-policy-live-test"),
         Environment {
             wait_timer: 1,
             can_admins_bypass: false,
-            variables: [("GH_POLICY_LIVE".to_owned(), "yes: it works".to_owned())].into(),
+            variables: [(
+                crate::common::policy::name("GH_POLICY_LIVE"),
+                "yes: it works".to_owned(),
+            )]
+            .into(),
             ..Environment::default()
         },
     );

@@ -11,6 +11,12 @@ use gh_policy::model::{
     Branch, DeploymentBranches, DeploymentPattern, Environment, Prune, PullRequestRules, RefType,
     RepoSettings, RequiredCheck, Reviewer, Secret, StatusChecks,
 };
+use gh_policy::names::VariableName;
+
+/// Returns a name (`EnvironmentName`, `SecretName`, …) a test writes, which keeps its rule.
+pub fn name<'a, T: TryFrom<&'a str, Error = String>>(text: &'a str) -> T {
+    T::try_from(text).unwrap_or_else(|reason| panic!("{reason}"))
+}
 
 /// A policy under construction.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -51,7 +57,7 @@ impl Policy {
         ]);
         settings.environments = BTreeMap::from([
             (
-                "staging".to_owned(),
+                name("staging"),
                 Environment {
                     deployment_branches: branches(&["stage"]),
                     secrets: ssh_secrets("STAGING_SSH_KEY"),
@@ -63,7 +69,7 @@ impl Policy {
                 },
             ),
             (
-                "production".to_owned(),
+                name("production"),
                 Environment {
                     wait_timer: 5,
                     prevent_self_review: true,
@@ -99,15 +105,15 @@ impl Policy {
     }
 
     /// Changes (or adds) an environment.
-    pub fn environment(mut self, name: &str, change: impl FnOnce(&mut Environment)) -> Self {
-        change(self.0.environments.entry(name.to_owned()).or_default());
+    pub fn environment(mut self, environment: &str, change: impl FnOnce(&mut Environment)) -> Self {
+        change(self.0.environments.entry(name(environment)).or_default());
         self
     }
 
     /// Renames an environment, keeping its settings.
     pub fn rename_environment(mut self, from: &str, to: &str) -> Self {
         let environment = self.0.environments.remove(from).unwrap();
-        self.0.environments.insert(to.to_owned(), environment);
+        self.0.environments.insert(name(to), environment);
         self
     }
 
@@ -156,26 +162,26 @@ pub fn tag(pattern: &str) -> DeploymentPattern {
 }
 
 /// Returns a secret that must exist, without a value source.
-pub fn secret(name: &str) -> Secret {
+pub fn secret(secret: &str) -> Secret {
     Secret {
-        name: name.to_owned(),
+        name: name(secret),
         from_env: None,
     }
 }
 
 /// Returns a secret `apply` may create from an environment variable.
-pub fn secret_from(name: &str, var: &str) -> Secret {
+pub fn secret_from(secret_name: &str, var: &str) -> Secret {
     Secret {
-        from_env: Some(var.to_owned()),
-        ..secret(name)
+        from_env: Some(name(var)),
+        ..secret(secret_name)
     }
 }
 
 /// Returns variables from pairs.
-pub fn variables(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+pub fn variables(pairs: &[(&str, &str)]) -> BTreeMap<VariableName, String> {
     pairs
         .iter()
-        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+        .map(|(k, v)| (name(k), (*v).to_owned()))
         .collect()
 }
 
