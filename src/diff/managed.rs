@@ -8,16 +8,19 @@ use crate::plan::Address;
 /// rulesets, requirements, then each environment with its deployment patterns, secrets and
 /// variables. Resources the policy only prunes are not listed (nothing names them).
 pub fn managed_resources(policy: &RepoSettings) -> Vec<Address> {
-    let mut resources: Vec<Address> = (policy.branches.keys().cloned().map(Address::Branch))
-        .chain(policy.rulesets.keys().cloned().map(Address::Ruleset))
-        .chain(
-            policy
-                .requirements
-                .keys()
-                .cloned()
-                .map(Address::Requirement),
-        )
-        .collect();
+    let mut resources: Vec<Address> = (policy
+        .branches
+        .keys()
+        .map(|b| Address::Branch(b.to_string())))
+    .chain(policy.rulesets.keys().cloned().map(Address::Ruleset))
+    .chain(
+        policy
+            .requirements
+            .keys()
+            .cloned()
+            .map(Address::Requirement),
+    )
+    .collect();
     for (name, environment) in &policy.environments {
         let environment_name = || name.to_string();
         resources.push(Address::Environment(environment_name()));

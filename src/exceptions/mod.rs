@@ -15,7 +15,7 @@ use time::format_description::well_known::Rfc3339;
 use time::{Date, Month, OffsetDateTime, Time};
 
 use crate::model::RepoSettings;
-use crate::names::EnvironmentName;
+use crate::names::{BranchName, EnvironmentName};
 use crate::plan::{Address, SettingPath};
 
 /// The variable that overrides the clock (RFC 3339), for tests and reproducible reports.
@@ -141,7 +141,7 @@ pub fn resolve(path: &str, policy: &RepoSettings) -> Option<Named> {
         return Some(Named { address, setting });
     }
     let keys: Vec<&str> = match section {
-        "branches" => policy.branches.keys().map(String::as_str).collect(),
+        "branches" => policy.branches.keys().map(BranchName::as_str).collect(),
         "environments" => policy
             .environments
             .keys()

@@ -22,7 +22,7 @@ pub fn subjects(desired: &RepoSettings, live: &LiveState, plan: &Plan) -> Vec<Su
     }
     for (name, branch) in &desired.branches {
         if branch.protected {
-            branches.entry(name.clone()).or_default();
+            branches.entry(name.to_string()).or_default();
         }
     }
     // The branches the policy's rulesets name outright (a pattern may match none yet).

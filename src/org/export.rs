@@ -138,7 +138,7 @@ mod tests {
         let mut settings = RepoSettings::empty();
         settings.branches = branches
             .iter()
-            .map(|(n, b)| ((*n).to_owned(), b.clone()))
+            .map(|(n, b)| (crate::testing::name(n), b.clone()))
             .collect();
         settings.environments = environments
             .iter()

@@ -113,7 +113,7 @@ fn check_pins_agree(settings: &RepoSettings, findings: &mut Findings) {
         let checks = branch.status_checks.as_ref()?;
         let path: Vec<Segment> = vec![
             "branches".into(),
-            name.into(),
+            name.as_str().into(),
             "status_checks".into(),
             "required".into(),
         ];

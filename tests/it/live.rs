@@ -141,7 +141,7 @@ fn exercise(live: &Live, branch: &str) {
     // apply: protect the branch and add an environment with a variable.
     let mut changed = original.clone();
     changed.branches.insert(
-        branch.to_owned(),
+        crate::common::policy::name(branch),
         Branch {
             pull_request: Some(PullRequestRules {
                 required_approvals: 1,
@@ -179,7 +179,7 @@ fn exercise(live: &Live, branch: &str) {
     if !original.branches.contains_key(branch) {
         restore
             .branches
-            .insert(branch.to_owned(), Branch::unprotected());
+            .insert(crate::common::policy::name(branch), Branch::unprotected());
     }
     live.converge(&restore, "restore");
     live.write_policy(&original);

@@ -231,7 +231,10 @@ fn settings() -> impl Strategy<Value = RepoSettings> {
         .prop_map(|(repository, branches, environments, prune)| RepoSettings {
             version: 1,
             repository: repository.map(|(owner, name)| format!("{owner}/{name}")),
-            branches,
+            branches: branches
+                .into_iter()
+                .map(|(name, branch)| (typed(name), branch))
+                .collect(),
             environments: environments
                 .into_iter()
                 .map(|(name, environment)| (typed(name), environment))

@@ -81,7 +81,7 @@ pub fn reads_in_sync(desired: &RepoSettings) -> Vec<Read> {
     let mut reads = BTreeSet::new();
     // protection.rs: each listed branch, and the protected ones when pruning.
     for branch in desired.branches.keys() {
-        reads.insert(Read::Protection(branch.clone()));
+        reads.insert(Read::Protection(branch.to_string()));
     }
     if desired.prune.branch_protection {
         reads.insert(Read::ProtectedBranches);

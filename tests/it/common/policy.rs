@@ -33,7 +33,7 @@ impl Policy {
         settings.repository = Some("acme/katz-backend".to_owned());
         settings.branches = BTreeMap::from([
             (
-                "main".to_owned(),
+                name("main"),
                 Branch {
                     pull_request: Some(PullRequestRules {
                         required_approvals: 2,
@@ -52,8 +52,8 @@ impl Policy {
                     ..Branch::default()
                 },
             ),
-            ("stage".to_owned(), reviewed_and_tested(1)),
-            ("dev".to_owned(), reviewed_and_tested(1)),
+            (name("stage"), reviewed_and_tested(1)),
+            (name("dev"), reviewed_and_tested(1)),
         ]);
         settings.environments = BTreeMap::from([
             (
@@ -99,8 +99,8 @@ impl Policy {
     }
 
     /// Changes (or adds) a branch.
-    pub fn branch(mut self, name: &str, change: impl FnOnce(&mut Branch)) -> Self {
-        change(self.0.branches.entry(name.to_owned()).or_default());
+    pub fn branch(mut self, branch: &str, change: impl FnOnce(&mut Branch)) -> Self {
+        change(self.0.branches.entry(name(branch)).or_default());
         self
     }
 

@@ -32,7 +32,7 @@ fn scan_fixture(name: &str) -> WorkflowIndex {
 fn policy(checks: &[RequiredCheck], environments: &[&str]) -> RepoSettings {
     let mut settings = RepoSettings::empty();
     settings.branches.insert(
-        "dev".to_owned(),
+        name("dev"),
         Branch {
             status_checks: Some(StatusChecks {
                 strict: false,
