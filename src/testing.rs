@@ -17,6 +17,11 @@ use crate::names::RepoName;
 use crate::plan::Plan;
 use crate::progress::MemoryLog;
 
+/// Returns a name (`EnvironmentName`, `SecretName`, …) a test writes, which keeps its rule.
+pub fn name<'a, T: TryFrom<&'a str, Error = String>>(text: &'a str) -> T {
+    T::try_from(text).unwrap_or_else(|reason| panic!("{reason}"))
+}
+
 /// Returns the repository's own `policy.yaml`: main/stage/dev and staging/production.
 pub fn flow_policy() -> RepoSettings {
     crate::policy::parse("policy.yaml", include_str!("../policy.yaml"))

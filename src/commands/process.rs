@@ -8,18 +8,19 @@ use crate::diff::{self, SecretSources};
 use crate::error::Error;
 use crate::github::write::SecretValues;
 use crate::model::RepoSettings;
+use crate::names::EnvVarName;
 use crate::plan::{Plan, SecretWrite, Target};
 
 /// Secret values read from this process's environment: the variables set and not empty.
 pub(crate) struct ProcessSecrets(BTreeMap<String, Vec<u8>>);
 
 impl ProcessSecrets {
-    fn read<'a>(vars: impl IntoIterator<Item = &'a String>) -> Self {
+    fn read<'a>(vars: impl IntoIterator<Item = &'a str>) -> Self {
         let values = vars
             .into_iter()
             .filter_map(|var| {
                 let value = std::env::var_os(var)?;
-                (!value.is_empty()).then(|| (var.clone(), value.into_encoded_bytes()))
+                (!value.is_empty()).then(|| (var.to_owned(), value.into_encoded_bytes()))
             })
             .collect();
         Self(values)
@@ -35,7 +36,7 @@ impl ProcessSecrets {
                     Some(Target::Secret {
                         write: SecretWrite::Create { from_env },
                         ..
-                    }) => Some(from_env),
+                    }) => Some(from_env.as_str()),
                     _ => None,
                 }),
         )
@@ -56,7 +57,7 @@ pub(crate) fn sources_for(desired: &RepoSettings) -> SecretSources {
             .environments
             .values()
             .flat_map(|e| &e.secrets)
-            .filter_map(|s| s.from_env.as_ref()),
+            .filter_map(|s| s.from_env.as_ref().map(EnvVarName::as_str)),
     );
     SecretSources::of(secrets.0.into_keys())
 }

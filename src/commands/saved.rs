@@ -80,8 +80,9 @@ fn secret_values(desired: &RepoSettings, sources: &SecretSources) -> Vec<String>
         .environments
         .values()
         .flat_map(|environment| &environment.secrets)
-        .filter_map(|secret| secret.from_env.clone())
+        .filter_map(|secret| secret.from_env.as_deref())
         .filter(|var| sources.has(var))
+        .map(str::to_owned)
         .collect();
     names.sort();
     names.dedup();

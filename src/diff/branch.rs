@@ -9,6 +9,7 @@ use super::leaves::{self, Leaves};
 use super::{Unresolved, change};
 use crate::live::{Identities, LiveState};
 use crate::model::{Actors, Branch, RepoSettings, RequiredCheck};
+use crate::names::BranchName;
 use crate::plan::{
     Action, Address, Change, ProtectionPut, ProtectionWrite, ResolvedCheck, SettingPath, Target,
 };
@@ -20,7 +21,7 @@ pub const REASON_BRANCH_MISSING: &str = "branch does not exist";
 /// Adds a change for every listed branch whose protection differs, and for every protected
 /// branch the policy does not list when pruning.
 pub fn diff(desired: &RepoSettings, live: &LiveState, changes: &mut Vec<Change>) {
-    let names: BTreeSet<&String> = desired
+    let names: BTreeSet<&BranchName> = desired
         .branches
         .keys()
         .chain(live.settings.branches.keys())
@@ -35,7 +36,7 @@ pub fn diff(desired: &RepoSettings, live: &LiveState, changes: &mut Vec<Change>)
             }
             continue;
         };
-        if live.missing_branches.contains(name) {
+        if live.missing_branches.contains(name.as_str()) {
             if want.protected {
                 let mut change = put(name, Action::Create, None, want, live);
                 change.refuse(REASON_BRANCH_MISSING);

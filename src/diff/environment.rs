@@ -16,6 +16,7 @@ use super::leaves::{self, Leaves};
 use super::{SecretSources, Unresolved, change, inapplicable};
 use crate::live::{Identities, LiveState};
 use crate::model::{DeploymentBranches, DeploymentPattern, Environment, RepoSettings, Reviewer};
+use crate::names::{EnvVarName, EnvironmentName};
 use crate::plan::{
     Action, Address, Change, DeploymentMode, Disposition, EnvironmentPut, EnvironmentWrite,
     FieldDiff, PatternWrite, ReviewerId, ReviewerKind, SecretWrite, Target, VariableWrite,
@@ -32,7 +33,7 @@ pub fn diff(
     sources: &SecretSources,
     changes: &mut Vec<Change>,
 ) {
-    let live_by_name: BTreeMap<String, (&String, &Environment)> = live
+    let live_by_name: BTreeMap<String, (&EnvironmentName, &Environment)> = live
         .settings
         .environments
         .iter()
@@ -53,11 +54,11 @@ pub fn diff(
         let diffs = environment_diffs(have, want);
         if have.is_none() || !diffs.is_empty() {
             let target = environment_put(want, have, &live.ids).map(|put| Target::Environment {
-                name: name.clone(),
+                name: name.to_string(),
                 write: EnvironmentWrite::Put(put),
             });
             changes.push(change(
-                Address::Environment(name.clone()),
+                Address::Environment(name.to_string()),
                 action,
                 diffs,
                 target,
@@ -74,11 +75,11 @@ pub fn diff(
             if !listed.contains(lower) {
                 let diffs = leaves::compare(&environment_leaves(have), &Leaves::default());
                 let target = Ok(Target::Environment {
-                    name: (*name).clone(),
+                    name: name.to_string(),
                     write: EnvironmentWrite::Delete,
                 });
                 changes.push(change(
-                    Address::Environment((*name).clone()),
+                    Address::Environment(name.to_string()),
                     Action::Delete,
                     diffs,
                     target,
@@ -273,7 +274,7 @@ fn diff_secrets(
 ) {
     let existing: BTreeSet<String> = have.secrets.iter().map(|s| s.name.to_uppercase()).collect();
     // A secret listed twice (validation rejects contradictions) is one change.
-    let mut wanted: BTreeMap<&str, Option<&String>> = BTreeMap::new();
+    let mut wanted: BTreeMap<&str, Option<&EnvVarName>> = BTreeMap::new();
     for secret in &want.secrets {
         let source = wanted.entry(secret.name.as_str()).or_insert(None);
         if source.is_none() {
@@ -304,7 +305,7 @@ fn diff_secrets(
             ),
             Some(var) => {
                 let write = SecretWrite::Create {
-                    from_env: (*var).clone(),
+                    from_env: var.to_string(),
                 };
                 let mut created = change(
                     address,

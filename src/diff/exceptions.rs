@@ -50,9 +50,11 @@ fn held_target(
     live: &LiveState,
 ) -> Option<Target> {
     match address {
-        Address::Branch(name) => branch::held(name, desired.branches.get(name)?, held, live),
+        Address::Branch(name) => {
+            branch::held(name, desired.branches.get(name.as_str())?, held, live)
+        }
         Address::Environment(name) => {
-            environment::held(name, desired.environments.get(name)?, held, live)
+            environment::held(name, desired.environments.get(name.as_str())?, held, live)
         }
         Address::Ruleset(name) => ruleset::held(name, desired.rulesets.get(name)?, held, live),
         Address::Settings | Address::Security | Address::Actions => {

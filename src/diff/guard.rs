@@ -205,13 +205,16 @@ pub struct Shortfall {
 pub fn shortfalls(desired: &RepoSettings) -> Vec<Shortfall> {
     let live = LiveState::from_settings(RepoSettings::empty());
     // Offline, every branch and ruleset of the policy counts as written.
-    let written: Vec<Address> = (desired.branches.keys().cloned().map(Address::Branch))
-        .chain(desired.rulesets.keys().cloned().map(Address::Ruleset))
-        .collect();
+    let written: Vec<Address> = (desired
+        .branches
+        .keys()
+        .map(|b| Address::Branch(b.to_string())))
+    .chain(desired.rulesets.keys().cloned().map(Address::Ruleset))
+    .collect();
     let written: BTreeSet<&Address> = written.iter().collect();
     let mut found = Vec::new();
     for (key, requirement) in &desired.requirements {
-        if key.starts_with('~') || !desired.branches.contains_key(key) {
+        if key.starts_with('~') || !desired.branches.contains_key(key.as_str()) {
             continue;
         }
         let now = super::prediction::evidence(&live, key);

@@ -8,18 +8,21 @@ use crate::plan::Address;
 /// rulesets, requirements, then each environment with its deployment patterns, secrets and
 /// variables. Resources the policy only prunes are not listed (nothing names them).
 pub fn managed_resources(policy: &RepoSettings) -> Vec<Address> {
-    let mut resources: Vec<Address> = (policy.branches.keys().cloned().map(Address::Branch))
-        .chain(policy.rulesets.keys().cloned().map(Address::Ruleset))
-        .chain(
-            policy
-                .requirements
-                .keys()
-                .cloned()
-                .map(Address::Requirement),
-        )
-        .collect();
+    let mut resources: Vec<Address> = (policy
+        .branches
+        .keys()
+        .map(|b| Address::Branch(b.to_string())))
+    .chain(policy.rulesets.keys().cloned().map(Address::Ruleset))
+    .chain(
+        policy
+            .requirements
+            .keys()
+            .cloned()
+            .map(Address::Requirement),
+    )
+    .collect();
     for (name, environment) in &policy.environments {
-        let environment_name = || name.clone();
+        let environment_name = || name.to_string();
         resources.push(Address::Environment(environment_name()));
         if let DeploymentBranches::Custom(patterns) = &environment.deployment_branches {
             resources.extend(patterns.iter().map(|pattern| Address::DeploymentPattern {
@@ -29,7 +32,7 @@ pub fn managed_resources(policy: &RepoSettings) -> Vec<Address> {
         }
         resources.extend(environment.secrets.iter().map(|secret| Address::Secret {
             environment: environment_name(),
-            name: secret.name.clone(),
+            name: secret.name.to_string(),
         }));
         resources.extend(
             environment
@@ -37,7 +40,7 @@ pub fn managed_resources(policy: &RepoSettings) -> Vec<Address> {
                 .keys()
                 .map(|variable| Address::Variable {
                     environment: environment_name(),
-                    name: variable.clone(),
+                    name: variable.to_string(),
                 }),
         );
     }

@@ -9,6 +9,7 @@ use crate::model::{
     RequiredCheck, Secret, StatusChecks,
 };
 use crate::plan::{ProtectionWrite, Target};
+use crate::testing::name;
 
 /// Plans where `PROD_KEY` holds a secret's value.
 fn plan(repository: &str, desired: &RepoSettings, live: &LiveState) -> Plan {
@@ -57,12 +58,12 @@ fn addresses(plan: &Plan) -> Vec<(String, Action, bool)> {
 fn identical_settings_have_no_changes() {
     let mut settings = repo();
     settings.branches.insert(
-        "main".into(),
+        name("main"),
         protected_main(2, vec![RequiredCheck::any_app("ci")]),
     );
     settings
         .environments
-        .insert("prod".into(), Environment::default());
+        .insert(name("prod"), Environment::default());
     let plan = plan(
         "acme/x",
         &settings,
@@ -86,7 +87,7 @@ fn order_duplicates_and_case_of_sets_are_not_drift() {
         users: vec!["Octocat".into(), "hubot".into()],
         ..Actors::default()
     });
-    desired.branches.insert("main".into(), branch);
+    desired.branches.insert(name("main"), branch);
     let mut live = repo();
     let mut branch = protected_main(
         1,
@@ -96,7 +97,7 @@ fn order_duplicates_and_case_of_sets_are_not_drift() {
         users: vec!["hubot".into(), "octocat".into()],
         ..Actors::default()
     });
-    live.branches.insert("main".into(), branch);
+    live.branches.insert(name("main"), branch);
     let plan = plan("acme/x", &desired, &LiveState::from_settings(live));
     assert!(plan.in_sync(), "{plan:#?}");
 }
@@ -106,10 +107,10 @@ fn a_changed_setting_is_one_update_with_the_field_path() {
     let mut desired = repo();
     desired
         .branches
-        .insert("main".into(), protected_main(2, vec![]));
+        .insert(name("main"), protected_main(2, vec![]));
     let mut live = repo();
     live.branches
-        .insert("main".into(), protected_main(1, vec![]));
+        .insert(name("main"), protected_main(1, vec![]));
     let plan = plan("acme/x", &desired, &LiveState::from_settings(live));
     assert_eq!(plan.changes.len(), 1);
     let change = &plan.changes[0];
@@ -131,7 +132,7 @@ fn a_changed_setting_is_one_update_with_the_field_path() {
 fn a_bare_check_accepts_any_app_and_a_pinned_one_only_its_app() {
     let mut live = repo();
     live.branches.insert(
-        "main".into(),
+        name("main"),
         protected_main(
             1,
             vec![
@@ -142,7 +143,7 @@ fn a_bare_check_accepts_any_app_and_a_pinned_one_only_its_app() {
     );
     let mut desired = repo();
     desired.branches.insert(
-        "main".into(),
+        name("main"),
         protected_main(
             1,
             vec![
@@ -182,10 +183,8 @@ fn a_missing_branch_is_drift_apply_cannot_fix() {
     let mut desired = repo();
     desired
         .branches
-        .insert("release".into(), protected_main(1, vec![]));
-    desired
-        .branches
-        .insert("gone".into(), Branch::unprotected());
+        .insert(name("release"), protected_main(1, vec![]));
+    desired.branches.insert(name("gone"), Branch::unprotected());
     let mut state = LiveState::from_settings(repo());
     state.missing_branches.insert("release".into());
     state.missing_branches.insert("gone".into());
@@ -200,10 +199,9 @@ fn a_missing_branch_is_drift_apply_cannot_fix() {
 #[test]
 fn unlisted_resources_are_untouched_unless_pruned() {
     let mut live = repo();
-    live.branches
-        .insert("old".into(), protected_main(1, vec![]));
+    live.branches.insert(name("old"), protected_main(1, vec![]));
     live.environments
-        .insert("preview".into(), Environment::default());
+        .insert(name("preview"), Environment::default());
     let desired = repo();
     assert!(plan("acme/x", &desired, &LiveState::from_settings(live.clone())).in_sync());
 
@@ -224,11 +222,11 @@ fn unlisted_resources_are_untouched_unless_pruned() {
 fn protected_false_removes_protection() {
     let mut live = repo();
     live.branches
-        .insert("legacy".into(), protected_main(1, vec![]));
+        .insert(name("legacy"), protected_main(1, vec![]));
     let mut desired = repo();
     desired
         .branches
-        .insert("legacy".into(), Branch::unprotected());
+        .insert(name("legacy"), Branch::unprotected());
     let plan = plan("acme/x", &desired, &LiveState::from_settings(live));
     assert_eq!(
         addresses(&plan),
@@ -246,10 +244,10 @@ fn protected_false_removes_protection() {
 #[test]
 fn enabling_pull_requests_shows_only_what_is_not_a_default() {
     let mut live = repo();
-    live.branches.insert("dev".into(), Branch::default());
+    live.branches.insert(name("dev"), Branch::default());
     let mut desired = repo();
     desired.branches.insert(
-        "dev".into(),
+        name("dev"),
         Branch {
             pull_request: Some(PullRequestRules {
                 required_approvals: 1,

@@ -15,6 +15,7 @@ use time::format_description::well_known::Rfc3339;
 use time::{Date, Month, OffsetDateTime, Time};
 
 use crate::model::RepoSettings;
+use crate::names::{BranchName, EnvironmentName};
 use crate::plan::{Address, SettingPath};
 
 /// The variable that overrides the clock (RFC 3339), for tests and reproducible reports.
@@ -139,23 +140,27 @@ pub fn resolve(path: &str, policy: &RepoSettings) -> Option<Named> {
         let setting = (!rest.is_empty()).then(|| SettingPath::parse(rest));
         return Some(Named { address, setting });
     }
-    let keys: Vec<&String> = match section {
-        "branches" => policy.branches.keys().collect(),
-        "environments" => policy.environments.keys().collect(),
-        "rulesets" => policy.rulesets.keys().collect(),
-        "requirements" => policy.requirements.keys().collect(),
+    let keys: Vec<&str> = match section {
+        "branches" => policy.branches.keys().map(BranchName::as_str).collect(),
+        "environments" => policy
+            .environments
+            .keys()
+            .map(EnvironmentName::as_str)
+            .collect(),
+        "rulesets" => policy.rulesets.keys().map(String::as_str).collect(),
+        "requirements" => policy.requirements.keys().map(String::as_str).collect(),
         _ => return None,
     };
     // The longest key that the rest starts with, as a whole segment.
     let key = keys
         .into_iter()
-        .filter(|k| rest == k.as_str() || rest.starts_with(&format!("{k}.")))
+        .filter(|k| rest == *k || rest.starts_with(&format!("{k}.")))
         .max_by_key(|k| k.len())?;
     let mut address = match section {
-        "branches" => Address::Branch(key.clone()),
-        "environments" => Address::Environment(key.clone()),
-        "rulesets" => Address::Ruleset(key.clone()),
-        _ => Address::Requirement(key.clone()),
+        "branches" => Address::Branch(key.to_owned()),
+        "environments" => Address::Environment(key.to_owned()),
+        "rulesets" => Address::Ruleset(key.to_owned()),
+        _ => Address::Requirement(key.to_owned()),
     };
     let mut remainder = rest[key.len()..].strip_prefix('.').map(str::to_owned);
     // An environment's secrets, variables and patterns are resources of their own.
@@ -164,10 +169,18 @@ pub fn resolve(path: &str, policy: &RepoSettings) -> Option<Named> {
         && let Some((kind, tail)) = rest.split_once('.')
         && matches!(kind, "secrets" | "variables" | "deployment_branches")
     {
-        let environment = &policy.environments[key.as_str()];
+        let environment = &policy.environments[key];
         let names: Vec<String> = match kind {
-            "secrets" => environment.secrets.iter().map(|s| s.name.clone()).collect(),
-            "variables" => environment.variables.keys().cloned().collect(),
+            "secrets" => environment
+                .secrets
+                .iter()
+                .map(|s| s.name.to_string())
+                .collect(),
+            "variables" => environment
+                .variables
+                .keys()
+                .map(ToString::to_string)
+                .collect(),
             _ => match &environment.deployment_branches {
                 crate::model::DeploymentBranches::Custom(patterns) => {
                     patterns.iter().map(ToString::to_string).collect()

@@ -8,6 +8,7 @@ use super::{Facts, Findings, branch, offline, patterns};
 use crate::effective::{Contribution, contributions};
 use crate::live::{BranchEvidence, Identities};
 use crate::model::{Environment, RepoSettings};
+use crate::names::EnvironmentName;
 
 /// A branch to judge: its protection as `apply` leaves it, and whether its requirement
 /// asks `no_bypass`.
@@ -62,7 +63,7 @@ pub fn needs(subjects: &[Subject], desired: &RepoSettings, ids: &Identities) -> 
 pub fn findings(
     subjects: &[Subject],
     desired: &RepoSettings,
-    environments: &BTreeMap<String, Environment>,
+    environments: &BTreeMap<EnvironmentName, Environment>,
     facts: &Facts,
     ids: &Identities,
     default_branch: &str,

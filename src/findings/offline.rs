@@ -10,6 +10,7 @@ use crate::effective::contributions;
 use crate::live::Identities;
 use crate::model::ref_pattern::DEFAULT_BRANCH;
 use crate::model::{Environment, RepoSettings, Reviewer};
+use crate::names::{BranchName, EnvironmentName};
 
 /// The findings of the policy alone.
 pub fn findings(desired: &RepoSettings) -> Vec<Finding> {
@@ -19,7 +20,7 @@ pub fn findings(desired: &RepoSettings) -> Vec<Finding> {
         offline: true,
         ..Identities::default()
     };
-    let mut names: BTreeSet<&str> = desired.branches.keys().map(String::as_str).collect();
+    let mut names: BTreeSet<&str> = desired.branches.keys().map(BranchName::as_str).collect();
     names.extend(desired.requirements.keys().map(String::as_str));
     for name in names {
         // Offline the default branch is not known: `~DEFAULT_BRANCH` stands for itself.
@@ -45,7 +46,9 @@ pub fn findings(desired: &RepoSettings) -> Vec<Finding> {
 
 /// `sole-reviewer-self-review`: `prevent_self_review` where one user is the only reviewer —
 /// a deployment that user starts can never be approved.
-pub fn sole_reviewer_self_review(environments: &BTreeMap<String, Environment>) -> Vec<Finding> {
+pub fn sole_reviewer_self_review(
+    environments: &BTreeMap<EnvironmentName, Environment>,
+) -> Vec<Finding> {
     environments
         .iter()
         .filter(|(_, env)| env.prevent_self_review)

@@ -8,6 +8,7 @@ use crate::model::ref_pattern::{fnmatch, is_githubs_name, selects_branch};
 use crate::model::{
     DeploymentBranches, Enforcement, Environment, RefType, RepoSettings, RulesetTarget,
 };
+use crate::names::EnvironmentName;
 
 /// Returns true when the policy has a pattern this finding would check: then the branches
 /// are worth listing.
@@ -18,7 +19,7 @@ pub fn has_patterns(desired: &RepoSettings) -> bool {
 /// The findings for every pattern that matches none of `branches`.
 pub fn findings(
     desired: &RepoSettings,
-    environments: &BTreeMap<String, Environment>,
+    environments: &BTreeMap<EnvironmentName, Environment>,
     branches: &BTreeSet<String>,
     default_branch: &str,
 ) -> Vec<Finding> {
@@ -73,7 +74,7 @@ fn ruleset_includes(desired: &RepoSettings) -> Vec<(&str, &str, String)> {
 }
 
 /// The branch patterns of environments that deploy from listed branches only.
-fn deployment_patterns(environments: &BTreeMap<String, Environment>) -> Vec<(&str, &str)> {
+fn deployment_patterns(environments: &BTreeMap<EnvironmentName, Environment>) -> Vec<(&str, &str)> {
     environments
         .iter()
         .flat_map(|(name, env)| match &env.deployment_branches {

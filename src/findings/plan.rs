@@ -10,7 +10,7 @@ use crate::github::read::{Read, read_facts};
 use crate::github::rest::RestReader;
 use crate::live::LiveState;
 use crate::model::{Environment, RepoSettings};
-use crate::names::RepoName;
+use crate::names::{EnvironmentName, RepoName};
 use crate::plan::Plan;
 
 /// The branches whose findings a plan judges: those its requirements name, those it
@@ -22,7 +22,7 @@ pub fn subjects(desired: &RepoSettings, live: &LiveState, plan: &Plan) -> Vec<Su
     }
     for (name, branch) in &desired.branches {
         if branch.protected {
-            branches.entry(name.clone()).or_default();
+            branches.entry(name.to_string()).or_default();
         }
     }
     // The branches the policy's rulesets name outright (a pattern may match none yet).
@@ -44,7 +44,10 @@ pub fn subjects(desired: &RepoSettings, live: &LiveState, plan: &Plan) -> Vec<Su
 }
 
 /// The environments `apply` leaves: the policy's listed ones, the others as they are live.
-fn environments(desired: &RepoSettings, live: &LiveState) -> BTreeMap<String, Environment> {
+fn environments(
+    desired: &RepoSettings,
+    live: &LiveState,
+) -> BTreeMap<EnvironmentName, Environment> {
     let mut out = live.settings.environments.clone();
     out.extend(desired.environments.clone());
     out

@@ -89,11 +89,11 @@ pub fn migrate(
     let (candidates, mut stopped) = select(policy, order, request);
     let mut converted = Vec::new();
     for name in candidates {
-        let branch = &policy.branches[&name];
+        let branch = &policy.branches[name.as_str()];
         let mut reasons = blockers(policy, today, &name);
         let live = today
             .read
-            .then(|| today.live.settings.branches.get(&name))
+            .then(|| today.live.settings.branches.get(name.as_str()))
             .flatten()
             .filter(|b| b.protected);
         let as_ruleset = convert::convert(&name, branch, live, &today.live.ids);
@@ -191,7 +191,7 @@ fn select(
     asked.dedup();
     for name in asked {
         if !protected(name) {
-            let why = if policy.branches.contains_key(name) {
+            let why = if policy.branches.contains_key(name.as_str()) {
                 "the policy declares it `protected: false`: it has no classic protection to move"
             } else {
                 "the policy has no `branches` entry for it: it manages no classic protection of it"
@@ -235,10 +235,11 @@ fn with(policy: &RepoSettings, planned: &[Planned], unprotect: &[String]) -> Rep
             .rulesets
             .insert(ruleset.name.clone(), ruleset.ruleset.clone());
     }
+    // Each is a protected branch of the policy (`select` chose it there).
     for name in unprotect {
-        settings
-            .branches
-            .insert(name.clone(), Branch::unprotected());
+        if let Some(branch) = settings.branches.get_mut(name.as_str()) {
+            *branch = Branch::unprotected();
+        }
     }
     settings
 }

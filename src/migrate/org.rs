@@ -78,7 +78,7 @@ pub fn migrate_org(
         .filter(|b| {
             !layers
                 .iter()
-                .any(|(_, _, body)| body.branches.get(*b).is_some_and(|x| x.protected))
+                .any(|(_, _, body)| body.branches.get(b.as_str()).is_some_and(|x| x.protected))
         })
         .map(|b| Stopped {
             branch: b.clone(),
@@ -129,7 +129,12 @@ fn migrate_layer(
     let order = layer::branch_order(document, path);
     let (alone, elsewhere): (Vec<String>, Vec<String>) = order
         .iter()
-        .filter(|b| settings.branches.get(*b).is_some_and(|b| b.protected))
+        .filter(|b| {
+            settings
+                .branches
+                .get(b.as_str())
+                .is_some_and(|b| b.protected)
+        })
         .filter(|b| request.branches.is_empty() || request.branches.contains(b))
         .cloned()
         .partition(|b| declared.get(b.as_str()).is_some_and(|l| l.len() == 1));

@@ -2,7 +2,7 @@ use serde_json::json;
 
 use super::*;
 use crate::model::{Actors, BypassActor, RepositoryRole};
-use crate::testing::flow_policy;
+use crate::testing::{flow_policy, name};
 
 const ORDER: [&str; 3] = ["main", "stage", "dev"];
 
@@ -219,7 +219,7 @@ fn protection_that_differs_live_fails_its_proof() {
 fn an_exception_on_a_branch_keeps_it() {
     let mut policy = RepoSettings::empty();
     policy.branches.insert(
-        "main".into(),
+        name("main"),
         Branch {
             enforce_admins: true,
             ..Branch::default()

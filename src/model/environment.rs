@@ -8,6 +8,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::{default_true, is_false, is_true, is_zero_u32};
+use crate::names::{EnvVarName, SecretName, VariableName};
 
 /// A deployment environment.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -71,7 +72,6 @@ pub struct Environment {
     /// Environment variables and their exact values: at most 100, each at most 48 KB.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     #[schemars(extend(
-        "propertyNames" = { "pattern": crate::names::SECRET_NAME_PATTERN },
         "maxProperties" = crate::limits::MAX_VARIABLES,
         "additionalProperties" = {
             "type": "string",
@@ -79,7 +79,7 @@ pub struct Environment {
             "x-expected": "a string (at most 48 KB)"
         }
     ))]
-    pub variables: BTreeMap<String, String>,
+    pub variables: BTreeMap<VariableName, String>,
 }
 
 impl Default for Environment {
@@ -186,7 +186,7 @@ pub enum RefType {
 #[serde(from = "super::forms::SecretForm", into = "super::forms::SecretForm")]
 pub struct Secret {
     /// The secret's name.
-    pub name: String,
+    pub name: SecretName,
     /// The environment variable `apply` reads the value from when the secret is missing.
-    pub from_env: Option<String>,
+    pub from_env: Option<EnvVarName>,
 }

@@ -12,7 +12,8 @@ use serde::{Deserialize, Serialize};
 
 use super::{DeploymentBranches, DeploymentPattern, RefType, RequiredCheck, Reviewer, Secret};
 use crate::names::{
-    ENV_VAR_PATTERN, LOGIN_PATTERN, NON_BLANK_PATTERN, SECRET_NAME_PATTERN, SLUG_PATTERN,
+    ENV_VAR_PATTERN, EnvVarName, LOGIN_PATTERN, NON_BLANK_PATTERN, SECRET_NAME_PATTERN,
+    SLUG_PATTERN, SecretName,
 };
 
 /// A required check as written: a bare name, or a map.
@@ -204,11 +205,11 @@ impl JsonSchema for DeploymentPattern {
 #[derive(Clone, Serialize, Deserialize)]
 #[serde(untagged)]
 pub(super) enum SecretForm {
-    Bare(String),
+    Bare(SecretName),
     Sourced {
-        name: String,
+        name: SecretName,
         #[serde(default, skip_serializing_if = "Option::is_none")]
-        from_env: Option<String>,
+        from_env: Option<EnvVarName>,
     },
 }
 

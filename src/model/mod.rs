@@ -32,6 +32,8 @@ use std::collections::BTreeMap;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use crate::names::{BranchName, EnvironmentName};
+
 pub use actions::{Actions, AllowedActions, SelectedActions, WorkflowPermissions};
 pub use branch::{Actors, Branch, PullRequestRules, RequiredCheck, StatusChecks};
 pub use bypass::{
@@ -75,13 +77,11 @@ pub struct RepoSettings {
     /// Branch protection, keyed by exact branch name (no wildcards). A listed branch is
     /// managed whole: an omitted setting means GitHub's default (off, empty).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    #[schemars(extend("propertyNames" = { "pattern": crate::names::BRANCH_PATTERN }))]
-    pub branches: BTreeMap<String, Branch>,
+    pub branches: BTreeMap<BranchName, Branch>,
 
     /// Deployment environments, keyed by name. A listed environment is managed whole.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    #[schemars(extend("propertyNames" = { "pattern": crate::names::ENVIRONMENT_PATTERN }))]
-    pub environments: BTreeMap<String, Environment>,
+    pub environments: BTreeMap<EnvironmentName, Environment>,
 
     /// Repository rulesets, keyed by their (unique) name. A listed ruleset is managed whole.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]

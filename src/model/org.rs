@@ -8,7 +8,7 @@ use indexmap::IndexMap;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::names::{RepositoryName, Text};
+use crate::names::{BranchName, EnvironmentName, RepositoryName, Text};
 
 use super::{
     Actions, Branch, Environment, Exception, Prune, RepositorySettings, Requirement, Ruleset,
@@ -92,12 +92,10 @@ pub struct Select {
 pub struct PolicyBody {
     /// Classic branch protection by branch name (no wildcards), as in a repository policy.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    #[schemars(extend("propertyNames" = { "pattern": crate::names::BRANCH_PATTERN }))]
-    pub branches: BTreeMap<String, Branch>,
+    pub branches: BTreeMap<BranchName, Branch>,
     /// Deployment environments by name, as in a repository policy.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    #[schemars(extend("propertyNames" = { "pattern": crate::names::ENVIRONMENT_PATTERN }))]
-    pub environments: BTreeMap<String, Environment>,
+    pub environments: BTreeMap<EnvironmentName, Environment>,
     /// Repository rulesets by name.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     #[schemars(extend("propertyNames" = { "pattern": crate::names::NON_BLANK_PATTERN }))]

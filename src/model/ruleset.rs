@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use super::{BypassActor, RequiredCheck, is_false};
+use crate::names::EnvironmentName;
 
 /// One repository ruleset. Managed whole: an omitted rule is absent, an omitted parameter
 /// is GitHub's default.
@@ -129,8 +130,7 @@ pub struct Rules {
     pub status_checks: Option<StatusChecksRule>,
     /// Environments that must be deployed to successfully first (`required_deployments`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    #[schemars(inner(pattern(crate::names::ENVIRONMENT_PATTERN)))]
-    pub required_deployments: Vec<String>,
+    pub required_deployments: Vec<EnvironmentName>,
     /// Block force pushes (`non_fast_forward`).
     #[serde(default, skip_serializing_if = "is_false")]
     pub block_force_pushes: bool,

@@ -260,3 +260,53 @@ fn name_types_are_made_only_through_their_rule() {
     );
     assert!(BranchName::parse("main").is_ok_and(|b| b == "main"));
 }
+
+/// The policy model holds its names as name types, so even a document that never met the
+/// schema (an organisation's layers merged into one body, a model built from JSON) cannot
+/// hold a branch, environment, secret, variable or `from_env` name that breaks its rule.
+#[test]
+fn the_policy_model_cannot_hold_a_name_against_its_rule() {
+    use crate::model::{PolicyBody, RepoSettings};
+    let environments = |environment: &str, body: serde_json::Value| serde_json::json!({ "version": 1, "environments": { environment: body } });
+    let refused = [
+        serde_json::json!({ "version": 1, "branches": { "release/*": {} } }),
+        environments("..", serde_json::json!({})),
+        environments("prod", serde_json::json!({ "secrets": ["1KEY"] })),
+        environments(
+            "prod",
+            serde_json::json!({ "secrets": [{ "name": "KEY", "from_env": "2VAR" }] }),
+        ),
+        environments(
+            "prod",
+            serde_json::json!({ "variables": { "GITHUB_SHA": "x" } }),
+        ),
+        serde_json::json!({
+            "version": 1,
+            "rulesets": { "r": { "rules": { "required_deployments": [".."] } } }
+        }),
+    ];
+    for document in refused {
+        assert!(
+            serde_json::from_value::<RepoSettings>(document.clone()).is_err(),
+            "{document}"
+        );
+        let mut body = document;
+        body.as_object_mut().unwrap().remove("version");
+        assert!(
+            serde_json::from_value::<PolicyBody>(body.clone()).is_err(),
+            "{body}"
+        );
+    }
+    let branch = serde_json::json!({ "version": 1, "branches": { "release/1.0": {} } });
+    assert!(serde_json::from_value::<RepoSettings>(branch).is_ok());
+    let kept = environments(
+        "prod",
+        serde_json::json!({ "secrets": [{ "name": "KEY", "from_env": "VAR" }], "variables": { "REGION": "eu" } }),
+    );
+    assert!(serde_json::from_value::<RepoSettings>(kept).is_ok());
+    let deploys = serde_json::json!({
+        "version": 1,
+        "rulesets": { "r": { "rules": { "required_deployments": ["prod"] } } }
+    });
+    assert!(serde_json::from_value::<RepoSettings>(deploys).is_ok());
+}

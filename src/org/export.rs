@@ -54,10 +54,10 @@ pub fn organisation_policy(
 }
 
 /// Moves every entry of one section that all bodies hold, equal, into `defaults`.
-fn hoist<T: Clone + PartialEq>(
+fn hoist<K: Ord + Clone, T: Clone + PartialEq>(
     bodies: &mut BTreeMap<RepositoryName, PolicyBody>,
     defaults: &mut PolicyBody,
-    section: impl Fn(&mut PolicyBody) -> &mut BTreeMap<String, T>,
+    section: impl Fn(&mut PolicyBody) -> &mut BTreeMap<K, T>,
 ) {
     let Some(first) = bodies.values_mut().next().map(|body| section(body).clone()) else {
         return;
@@ -138,11 +138,11 @@ mod tests {
         let mut settings = RepoSettings::empty();
         settings.branches = branches
             .iter()
-            .map(|(n, b)| ((*n).to_owned(), b.clone()))
+            .map(|(n, b)| (crate::testing::name(n), b.clone()))
             .collect();
         settings.environments = environments
             .iter()
-            .map(|n| ((*n).to_owned(), Environment::default()))
+            .map(|n| (crate::testing::name(n), Environment::default()))
             .collect();
         settings
     }

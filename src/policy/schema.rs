@@ -28,22 +28,25 @@ pub(super) fn generate<T: JsonSchema>() -> Value {
 /// A mapping keyed by a name type says the key's rule as `propertyNames`, and its values in
 /// `additionalProperties`, as the rest of the schema does. (schemars writes such a mapping as
 /// `patternProperties` with nothing else allowed: one verdict, but an unknown key would be
-/// worded as unknown rather than as a name that breaks its rule.)
+/// worded as unknown rather than as a name that breaks its rule.) A field that words its
+/// values itself (`additionalProperties` in its `extend`, as `variables` does) keeps them.
 fn keys_by_property_names(node: &mut Value) {
     match node {
         Value::Object(object) => {
             let keyed = match object.get("patternProperties") {
-                Some(Value::Object(patterns))
-                    if patterns.len() == 1
-                        && object.get("additionalProperties") == Some(&Value::Bool(false)) =>
-                {
+                Some(Value::Object(patterns)) if patterns.len() == 1 => {
                     patterns.iter().next().map(|(p, v)| (p.clone(), v.clone()))
                 }
                 _ => None,
             };
             if let Some((pattern, values)) = keyed {
                 object.shift_remove("patternProperties");
-                object.insert("additionalProperties".to_owned(), values);
+                let worded = object
+                    .get("additionalProperties")
+                    .is_some_and(Value::is_object);
+                if !worded {
+                    object.insert("additionalProperties".to_owned(), values);
+                }
                 object.insert(
                     "propertyNames".to_owned(),
                     serde_json::json!({ "pattern": pattern }),
@@ -122,6 +125,43 @@ mod tests {
             }
             _ => {}
         }
+    }
+
+    /// Returns whether any node of the schema has `keyword`.
+    fn has_keyword(node: &Value, keyword: &str) -> bool {
+        match node {
+            Value::Object(object) => {
+                object.contains_key(keyword) || object.values().any(|v| has_keyword(v, keyword))
+            }
+            Value::Array(items) => items.iter().any(|v| has_keyword(v, keyword)),
+            _ => false,
+        }
+    }
+
+    /// A mapping keyed by a name type says the type's rule as `propertyNames`, also where
+    /// the field words its values itself (an environment's `variables`, at most 48 KB
+    /// each): no key is left to `patternProperties`, past which `additionalProperties`
+    /// would not reach.
+    #[test]
+    fn name_typed_keys_say_their_rule_and_keep_the_values_wording() {
+        for schema in [generate::<RepoSettings>(), generate::<OrgPolicy>()] {
+            assert!(!has_keyword(&schema, "patternProperties"));
+            let environment = &schema["$defs"]["Environment"]["properties"];
+            let variables = &environment["variables"];
+            assert_eq!(
+                variables["propertyNames"]["pattern"],
+                crate::names::SECRET_NAME_PATTERN
+            );
+            assert_eq!(
+                variables["additionalProperties"]["maxLength"],
+                crate::limits::MAX_VARIABLE_BYTES
+            );
+        }
+        let repository = generate::<RepoSettings>();
+        assert_eq!(
+            repository["properties"]["environments"]["propertyNames"]["pattern"],
+            crate::names::ENVIRONMENT_PATTERN
+        );
     }
 
     /// Every mapping of a policy is keyed by names with a rule (a name type, whose pattern

@@ -113,7 +113,7 @@ fn check_pins_agree(settings: &RepoSettings, findings: &mut Findings) {
         let checks = branch.status_checks.as_ref()?;
         let path: Vec<Segment> = vec![
             "branches".into(),
-            name.into(),
+            name.as_str().into(),
             "status_checks".into(),
             "required".into(),
         ];
@@ -216,7 +216,7 @@ fn secret_case_duplicates(settings: &RepoSettings, findings: &mut Findings) {
         for (i, secret) in env.secrets.iter().enumerate() {
             let key = secret.name.to_uppercase();
             match seen.get(&key) {
-                Some((first, spelled)) if *spelled != secret.name => findings.with_other(
+                Some((first, spelled)) if *spelled != secret.name.as_str() => findings.with_other(
                     secret_path(name, i),
                     secret_path(name, *first),
                     format!(

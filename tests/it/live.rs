@@ -141,7 +141,7 @@ fn exercise(live: &Live, branch: &str) {
     // apply: protect the branch and add an environment with a variable.
     let mut changed = original.clone();
     changed.branches.insert(
-        branch.to_owned(),
+        crate::common::policy::name(branch),
         Branch {
             pull_request: Some(PullRequestRules {
                 required_approvals: 1,
@@ -153,11 +153,15 @@ fn exercise(live: &Live, branch: &str) {
         },
     );
     changed.environments.insert(
-        "gh-policy-live-test".to_owned(),
+        crate::common::policy::name("gh-policy-live-test"),
         Environment {
             wait_timer: 1,
             can_admins_bypass: false,
-            variables: [("GH_POLICY_LIVE".to_owned(), "yes: it works".to_owned())].into(),
+            variables: [(
+                crate::common::policy::name("GH_POLICY_LIVE"),
+                "yes: it works".to_owned(),
+            )]
+            .into(),
             ..Environment::default()
         },
     );
@@ -175,7 +179,7 @@ fn exercise(live: &Live, branch: &str) {
     if !original.branches.contains_key(branch) {
         restore
             .branches
-            .insert(branch.to_owned(), Branch::unprotected());
+            .insert(crate::common::policy::name(branch), Branch::unprotected());
     }
     live.converge(&restore, "restore");
     live.write_policy(&original);

@@ -1,7 +1,8 @@
 //! The naming rules hold wherever a name is written: an organisation policy's group names,
-//! the custom properties its groups select by and its `repositories` entries, and an
-//! exception's `target`, in a repository policy and in
-//! every layer of an organisation's, each refused at its own line and key.
+//! the custom properties its groups select by and its `repositories` entries, an
+//! exception's `target`, and branch, environment, secret, variable and `from_env` names, in a
+//! repository policy and in every layer of an organisation's, each refused at its own line
+//! and key.
 
 use std::fs;
 
@@ -63,5 +64,43 @@ fn an_exception_target_is_held_to_the_rule_in_every_layer() {
     policy.yaml:9:17: `groups.svc.policy.exceptions.0.target`: `\u{202e}` is not allowed: control characters, line separators and bidirectional controls change how the name is shown
     policy.yaml:16:15: `repositories.api.exceptions.0.target`: `\u{202e}` is not allowed: control characters, line separators and bidirectional controls change how the name is shown
     error: policy.yaml has 2 problems
+    ");
+}
+
+#[test]
+fn branch_environment_secret_and_variable_names_are_held_to_their_rules_in_every_layer() {
+    // The same names in `defaults` and in a group's policy, two levels deeper.
+    let environments = |indent: &str| {
+        [
+            "branches: { \"release/*\": {} }",
+            "environments:",
+            "  \"..\": {}",
+            "  prod:",
+            "    secrets: [\"1KEY\", {name: KEY, from_env: \"2VAR\"}]",
+            "    variables: { GITHUB_SHA: x }",
+        ]
+        .map(|line| format!("{indent}{line}\n"))
+        .concat()
+    };
+    let text = format!(
+        "version: 1\norganization: acme\ndefaults:\n{}groups:\n  svc:\n    select: {{ names: [\"svc-*\"] }}\n    policy:\n{}      rulesets:\n        r:\n          include: [main]\n          rules: {{ required_deployments: [\"..\"] }}\n",
+        environments("  "),
+        environments("      ")
+    );
+    let (code, stderr) = validate(&text);
+    assert_eq!(code, Some(1), "{stderr}");
+    insta::assert_snapshot!(stderr, @r"
+    policy.yaml:4:15: invalid branch name `release/*` in `defaults.branches`: `*` is not allowed: branch protection takes exact branch names, not patterns
+    policy.yaml:6:5: invalid environment name `..` in `defaults.environments`: `.` and `..` are not environment names
+    policy.yaml:8:17: invalid secret name `1KEY` at `defaults.environments.prod.secrets.0`: it must not start with a digit
+    policy.yaml:8:47: invalid `from_env` `2VAR` at `defaults.environments.prod.secrets.1.from_env`: an environment variable name has letters, digits and `_`, and does not start with a digit
+    policy.yaml:9:20: invalid variable name `GITHUB_SHA` in `defaults.environments.prod.variables`: the `GITHUB_` prefix is reserved by GitHub
+    policy.yaml:14:19: invalid branch name `release/*` in `groups.svc.policy.branches`: `*` is not allowed: branch protection takes exact branch names, not patterns
+    policy.yaml:16:9: invalid environment name `..` in `groups.svc.policy.environments`: `.` and `..` are not environment names
+    policy.yaml:18:21: invalid secret name `1KEY` at `groups.svc.policy.environments.prod.secrets.0`: it must not start with a digit
+    policy.yaml:18:51: invalid `from_env` `2VAR` at `groups.svc.policy.environments.prod.secrets.1.from_env`: an environment variable name has letters, digits and `_`, and does not start with a digit
+    policy.yaml:19:24: invalid variable name `GITHUB_SHA` in `groups.svc.policy.environments.prod.variables`: the `GITHUB_` prefix is reserved by GitHub
+    policy.yaml:23:43: invalid environment name `..` at `groups.svc.policy.rulesets.r.rules.required_deployments.0`: `.` and `..` are not environment names
+    error: policy.yaml has 11 problems
     ");
 }

@@ -24,6 +24,11 @@ fn config(cases: u32) -> ProptestConfig {
 
 /// A GitHub login: letters, digits and single hyphens inside, sometimes a managed user's
 /// `_SHORTCODE`.
+/// A generated name as its type: the generators write only names that keep the rule.
+fn typed<T: TryFrom<String, Error = String>>(text: String) -> T {
+    T::try_from(text).unwrap_or_else(|reason| panic!("{reason}"))
+}
+
 fn login() -> impl Strategy<Value = String> {
     "[a-z][a-z0-9]{0,4}(-[a-z0-9]{1,4}){0,2}(_[a-z0-9]{1,4})?"
 }
@@ -164,8 +169,11 @@ fn environment() -> impl Strategy<Value = Environment> {
         login().prop_map(Reviewer::User),
         slug().prop_map(Reviewer::Team)
     ];
-    let secret = (upper_name(), prop::option::of(upper_name()))
-        .prop_map(|(name, from_env)| Secret { name, from_env });
+    let secret =
+        (upper_name(), prop::option::of(upper_name())).prop_map(|(name, from_env)| Secret {
+            name: typed(name),
+            from_env: from_env.map(typed),
+        });
     (
         0u32..=43_200,
         any::<(bool, bool)>(),
@@ -194,9 +202,12 @@ fn environment() -> impl Strategy<Value = Environment> {
                     // Keyed by name, so names are distinct.
                     secrets: secrets
                         .into_iter()
-                        .map(|(name, secret)| Secret { name, ..secret })
+                        .map(|(name, secret)| Secret {
+                            name: typed(name),
+                            ..secret
+                        })
                         .collect(),
-                    variables,
+                    variables: variables.into_iter().map(|(k, v)| (typed(k), v)).collect(),
                 }
             },
         )
@@ -220,8 +231,14 @@ fn settings() -> impl Strategy<Value = RepoSettings> {
         .prop_map(|(repository, branches, environments, prune)| RepoSettings {
             version: 1,
             repository: repository.map(|(owner, name)| format!("{owner}/{name}")),
-            branches,
-            environments,
+            branches: branches
+                .into_iter()
+                .map(|(name, branch)| (typed(name), branch))
+                .collect(),
+            environments: environments
+                .into_iter()
+                .map(|(name, environment)| (typed(name), environment))
+                .collect(),
             rulesets: std::collections::BTreeMap::new(),
             requirements: std::collections::BTreeMap::new(),
             settings: None,

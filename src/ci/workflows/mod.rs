@@ -252,7 +252,7 @@ pub fn check(policy: &RepoSettings, index: &WorkflowIndex) -> Vec<WorkflowWarnin
         });
     }
     for used in &index.environments {
-        if policy.environments.contains_key(&used.environment) {
+        if policy.environments.contains_key(used.environment.as_str()) {
             continue;
         }
         warnings.push(WorkflowWarning {

@@ -82,7 +82,7 @@ pub fn read(
     reading.prune.rulesets = true;
     for (name, branch) in &policy.branches {
         if branch.protected {
-            reading.requirements.entry(name.clone()).or_default();
+            reading.requirements.entry(name.to_string()).or_default();
         }
     }
     let live = runtime.block_on(console.spinner(

@@ -3,15 +3,14 @@
 use super::*;
 use crate::model::{Branch, PullRequestRule};
 use crate::testing::flow_policy;
+use crate::testing::name;
 use crate::weakening::replaced_whole;
 
 /// The flow policy with `main`'s classic protection handed to a ruleset of these rules.
 fn migrated(rules: Rules) -> crate::model::RepoSettings {
     let mut desired = flow_policy();
     desired.requirements.clear();
-    desired
-        .branches
-        .insert("main".into(), Branch::unprotected());
+    desired.branches.insert(name("main"), Branch::unprotected());
     desired.rulesets.insert(
         "protect-main".into(),
         Ruleset {
@@ -133,7 +132,7 @@ fn a_ruleset_that_provides_less_is_still_waited_for_but_does_not_replace() {
     // A removal that no ruleset takes over has no handover, and keeps its place.
     let mut desired = flow_policy();
     desired.requirements.clear();
-    desired.branches.insert("dev".into(), Branch::unprotected());
+    desired.branches.insert(name("dev"), Branch::unprotected());
     let plan = crate::diff::plan(
         "acme/katz-backend",
         &desired,

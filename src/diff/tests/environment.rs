@@ -8,7 +8,7 @@ use super::*;
 fn a_new_environment_comes_before_its_patterns_secrets_and_variables() {
     let mut desired = repo();
     desired.environments.insert(
-        "production".into(),
+        name("production"),
         Environment {
             deployment_branches: DeploymentBranches::Custom(vec![DeploymentPattern {
                 ref_type: RefType::Branch,
@@ -16,15 +16,15 @@ fn a_new_environment_comes_before_its_patterns_secrets_and_variables() {
             }]),
             secrets: vec![
                 Secret {
-                    name: "SSH_HOST".into(),
+                    name: name("SSH_HOST"),
                     from_env: None,
                 },
                 Secret {
-                    name: "SSH_KEY".into(),
-                    from_env: Some("PROD_KEY".into()),
+                    name: name("SSH_KEY"),
+                    from_env: Some(name("PROD_KEY")),
                 },
             ],
-            variables: [("URL".to_owned(), "https://x".to_owned())].into(),
+            variables: [(name("URL"), "https://x".to_owned())].into(),
             ..Environment::default()
         },
     );
@@ -75,7 +75,7 @@ fn deployment_patterns_are_diffed_as_a_set() {
     };
     let mut live = repo();
     live.environments.insert(
-        "prod".into(),
+        name("prod"),
         env(vec![
             pattern("main", RefType::Branch),
             pattern("old/*", RefType::Branch),
@@ -83,7 +83,7 @@ fn deployment_patterns_are_diffed_as_a_set() {
     );
     let mut desired = repo();
     desired.environments.insert(
-        "prod".into(),
+        name("prod"),
         env(vec![
             pattern("v*", RefType::Tag),
             pattern("main", RefType::Branch),
@@ -124,17 +124,17 @@ fn variables_update_and_prune() {
     let env = |vars: &[(&str, &str)]| Environment {
         variables: vars
             .iter()
-            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .map(|(k, v)| (name(k), (*v).to_owned()))
             .collect(),
         ..Environment::default()
     };
     let mut live = repo();
     live.environments
-        .insert("prod".into(), env(&[("A", "1"), ("B", "2")]));
+        .insert(name("prod"), env(&[("A", "1"), ("B", "2")]));
     let mut desired = repo();
     desired
         .environments
-        .insert("prod".into(), env(&[("A", "9")]));
+        .insert(name("prod"), env(&[("A", "9")]));
     let plan1 = plan("acme/x", &desired, &LiveState::from_settings(live.clone()));
     assert_eq!(
         addresses(&plan1),
@@ -152,13 +152,13 @@ fn environment_secret_and_variable_names_match_as_github_matches_them() {
     // in upper case: none of that may show as drift on every run.
     let mut live = repo();
     live.environments.insert(
-        "production".into(),
+        name("production"),
         Environment {
             secrets: vec![Secret {
-                name: "SSH_HOST".into(),
+                name: name("SSH_HOST"),
                 from_env: None,
             }],
-            variables: [("HEALTH_URL".to_owned(), "https://x".to_owned())].into(),
+            variables: [(name("HEALTH_URL"), "https://x".to_owned())].into(),
             ..Environment::default()
         },
     );
@@ -171,13 +171,13 @@ fn environment_secret_and_variable_names_match_as_github_matches_them() {
         rulesets: false,
     };
     desired.environments.insert(
-        "Production".into(),
+        name("Production"),
         Environment {
             secrets: vec![Secret {
-                name: "ssh_host".into(),
+                name: name("ssh_host"),
                 from_env: None,
             }],
-            variables: [("health_url".to_owned(), "https://x".to_owned())].into(),
+            variables: [(name("health_url"), "https://x".to_owned())].into(),
             ..Environment::default()
         },
     );

@@ -4,7 +4,7 @@ use super::{Read, environment_path, protection_path, repo_path};
 use crate::github::error::Permission;
 use crate::github::path::ApiPath;
 use crate::github::wire::Enabled;
-use crate::github::wire::account::{App, BranchItem, Repository, Team, User};
+use crate::github::wire::account::{App, BranchItem, ProtectedBranchItem, Repository, Team, User};
 use crate::github::wire::actions::{PublicKey, SecretItem, VariableItem};
 use crate::github::wire::checks::{CheckRun, CheckRuns};
 use crate::github::wire::environment::{DeploymentBranchPolicy, Environment};
@@ -12,7 +12,7 @@ use crate::github::wire::properties::{PropertyDefinition, RepositoryValues};
 use crate::github::wire::protection::Protection;
 use crate::github::wire::rate_limit::{Overview, RateLimit};
 use crate::github::wire::ruleset::{EffectiveRule, Ruleset, RulesetSummary};
-use crate::names::RepoName;
+use crate::names::{BranchName, RepoName};
 
 /// GitHub's largest page for most lists.
 const PER_PAGE: u32 = 100;
@@ -68,12 +68,18 @@ pub fn required_signatures(repo: &RepoName, branch: &str) -> Read<Enabled, bool>
 }
 
 /// GET `/repos/{owner}/{repo}/branches?protected=true`, every page: the protected names.
-pub fn protected_branches(repo: &RepoName) -> Read<Vec<BranchItem>, Vec<String>> {
+pub fn protected_branches(repo: &RepoName) -> Read<Vec<ProtectedBranchItem>, Vec<BranchName>> {
     let path = repo_path(repo)
         .lit("branches")
         .query("protected", "true")
         .query("per_page", PER_PAGE);
-    branch_list(repo, path)
+    Read::list(path, None)
+        .needs(Permission::ContentsRead)
+        .in_repository(repo)
+        .answering(
+            |branches| branches.into_iter().map(|b| b.name).collect(),
+            |_| None,
+        )
 }
 
 /// Every page of the branch listing at `path`, as names.

@@ -88,10 +88,10 @@ async fn both_ways(emu: &Emulator, token: &str, seed: &Seed) -> (ThroughRest, Th
         );
         desired
             .branches
-            .insert("no-such-branch".into(), Branch::default());
+            .insert(crate::testing::name("no-such-branch"), Branch::default());
         desired
             .branches
-            .insert("unprotected".into(), Branch::default());
+            .insert(crate::testing::name("unprotected"), Branch::default());
         desired.requirements.insert(
             "~DEFAULT_BRANCH".into(),
             Requirement {

@@ -81,7 +81,7 @@ pub fn reads_in_sync(desired: &RepoSettings) -> Vec<Read> {
     let mut reads = BTreeSet::new();
     // protection.rs: each listed branch, and the protected ones when pruning.
     for branch in desired.branches.keys() {
-        reads.insert(Read::Protection(branch.clone()));
+        reads.insert(Read::Protection(branch.to_string()));
     }
     if desired.prune.branch_protection {
         reads.insert(Read::ProtectedBranches);
@@ -94,13 +94,13 @@ pub fn reads_in_sync(desired: &RepoSettings) -> Vec<Read> {
             environment.deployment_branches,
             crate::model::DeploymentBranches::Custom(_)
         ) {
-            reads.insert(Read::Patterns(name.clone()));
+            reads.insert(Read::Patterns(name.to_string()));
         }
         if !environment.secrets.is_empty() || desired.prune.secrets {
-            reads.insert(Read::Secrets(name.clone()));
+            reads.insert(Read::Secrets(name.to_string()));
         }
         if !environment.variables.is_empty() || desired.prune.variables {
-            reads.insert(Read::Variables(name.clone()));
+            reads.insert(Read::Variables(name.to_string()));
         }
     }
     // rulesets.rs: the list, then each ruleset the policy lists.

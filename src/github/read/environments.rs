@@ -13,13 +13,13 @@ use crate::github::error::ApiError;
 use crate::github::rest::RestReader;
 use crate::live::LiveState;
 use crate::model::{Environment, RepoSettings, Secret};
-use crate::names::RepoName;
+use crate::names::{EnvironmentName, RepoName};
 
 pub(super) async fn read_environments(
     github: &RestReader,
     repo: &RepoName,
     desired: &RepoSettings,
-) -> Result<(BTreeMap<String, Environment>, LiveState), ApiError> {
+) -> Result<(BTreeMap<EnvironmentName, Environment>, LiveState), ApiError> {
     // GitHub matches environment names without regard to case.
     let listed: BTreeSet<String> = desired
         .environments
@@ -115,7 +115,7 @@ mod tests {
     use crate::apply::execute;
     use crate::github::read::{read_all, read_live};
     use crate::model::{Environment, RepoSettings, Secret};
-    use crate::testing::{Github, Values, flow_policy, flow_repository, plan};
+    use crate::testing::{Github, Values, flow_policy, flow_repository, name, plan};
 
     /// The reads so far, sorted, then forgotten.
     fn reads(github: &Github) -> Vec<String> {
@@ -135,7 +135,7 @@ mod tests {
         let mut policy = RepoSettings::empty();
         policy
             .environments
-            .insert("production".to_owned(), Environment::default());
+            .insert(name("production"), Environment::default());
         read_live(github.rest.reader(), &repo, &policy)
             .await
             .unwrap();
@@ -151,7 +151,7 @@ mod tests {
         policy.prune.variables = false;
         let production = policy.environments.get_mut("production").unwrap();
         production.secrets.push(Secret {
-            name: "KEY".to_owned(),
+            name: name("KEY"),
             from_env: None,
         });
         read_live(github.rest.reader(), &repo, &policy)

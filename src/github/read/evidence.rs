@@ -46,7 +46,7 @@ pub(super) async fn read_branches(
         let known = if live.missing_branches.contains(branch) {
             Some((Classic::None, false))
         } else {
-            live.settings.branches.get(branch).map(|b| {
+            live.settings.branches.get(branch.as_str()).map(|b| {
                 let classic = if b.protected {
                     Classic::Protected(Box::new(b.clone()))
                 } else {

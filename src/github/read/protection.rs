@@ -9,14 +9,14 @@ use crate::github::convert::protection::branch_from;
 use crate::github::error::ApiError;
 use crate::github::rest::RestReader;
 use crate::model::{Branch, RepoSettings};
-use crate::names::RepoName;
+use crate::names::{BranchName, RepoName};
 
 pub(super) async fn read_branches(
     github: &RestReader,
     repo: &RepoName,
     desired: &RepoSettings,
-) -> Result<(BTreeMap<String, Branch>, BTreeSet<String>), ApiError> {
-    let mut names: BTreeSet<String> = desired.branches.keys().cloned().collect();
+) -> Result<(BTreeMap<BranchName, Branch>, BTreeSet<String>), ApiError> {
+    let mut names: BTreeSet<BranchName> = desired.branches.keys().cloned().collect();
     if desired.prune.branch_protection {
         names.extend(github.read(reads::protected_branches(repo)).await?);
     }
@@ -29,7 +29,7 @@ pub(super) async fn read_branches(
                 branches.insert(name, branch);
             }
             None => {
-                missing.insert(name);
+                missing.insert(name.into());
             }
         }
     }

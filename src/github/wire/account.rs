@@ -37,6 +37,14 @@ pub struct BranchItem {
     pub name: String,
 }
 
+/// One item of `GET /repos/{o}/{r}/branches?protected=true`: a branch whose protection a
+/// policy may name, so its name keeps the branch rule (an answer against it is malformed).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct ProtectedBranchItem {
+    /// The branch name.
+    pub name: crate::names::BranchName,
+}
+
 /// A repository (`GET /repos/{owner}/{repo}`, or an item of `GET /orgs/{org}/repos`): what
 /// gh-policy needs of it.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]

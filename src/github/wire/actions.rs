@@ -2,11 +2,13 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::names::{SecretName, VariableName};
+
 /// `actions-secret`: one item of GET `…/secrets`. Values are never returned.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 pub struct SecretItem {
-    /// The secret's name.
-    pub name: String,
+    /// The secret's name (an answer naming one against the rule is malformed).
+    pub name: SecretName,
 }
 
 /// `actions-public-key`: GET `…/secrets/public-key`.
@@ -51,8 +53,8 @@ pub struct SecretRequest {
 /// `actions-variable`: one item of GET `…/variables`.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 pub struct VariableItem {
-    /// The variable's name.
-    pub name: String,
+    /// The variable's name (an answer naming one against the rule is malformed).
+    pub name: VariableName,
     /// Its value.
     pub value: String,
 }

@@ -3,11 +3,13 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::names::EnvironmentName;
+
 /// `environment`: one item of GET `…/environments`, or GET `…/environments/{name}`.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 pub struct Environment {
-    /// The environment's name.
-    pub name: String,
+    /// The environment's name (an answer naming one against the rule is malformed).
+    pub name: EnvironmentName,
     /// Its protection rules (wait timer, required reviewers, branch policy).
     #[serde(default)]
     pub protection_rules: Vec<ProtectionRule>,

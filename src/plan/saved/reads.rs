@@ -16,6 +16,7 @@ use sha2::{Digest, Sha256};
 
 use crate::live::LiveState;
 use crate::model::RepoSettings;
+use crate::names::BranchName;
 
 /// What was read, by what it is (`branches.main`, `rulesets.protect-main`,
 /// `rules on branch main`, …): the hex SHA-256 of its model.
@@ -61,7 +62,8 @@ pub fn fingerprints(live: &LiveState) -> Fingerprints {
     let branches = settings
         .branches
         .keys()
-        .chain(missing_branches)
+        .map(BranchName::as_str)
+        .chain(missing_branches.iter().map(String::as_str))
         .collect::<std::collections::BTreeSet<_>>();
     for name in branches {
         let read = (settings.branches.get(name), missing_branches.contains(name));

@@ -6,7 +6,7 @@ use gh_policy::model::{Branch, DeploymentBranches};
 use serde_json::json;
 
 use super::{apply, apply_lowering};
-use crate::common::policy::{pattern, tag};
+use crate::common::policy::{name, pattern, tag};
 use crate::common::{Policy, TestRepo};
 
 #[test]
@@ -116,7 +116,7 @@ fn variables_secrets_and_signed_commits_are_updated_and_pruned() {
             .environment("production", |production| {
                 without_ssh_user(production);
                 production.variables.insert(
-                    "HEALTH_URL".into(),
+                    name("HEALTH_URL"),
                     "https://katz.example.com/healthz".into(),
                 );
             }),

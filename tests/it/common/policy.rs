@@ -11,6 +11,12 @@ use gh_policy::model::{
     Branch, DeploymentBranches, DeploymentPattern, Environment, Prune, PullRequestRules, RefType,
     RepoSettings, RequiredCheck, Reviewer, Secret, StatusChecks,
 };
+use gh_policy::names::VariableName;
+
+/// Returns a name (`EnvironmentName`, `SecretName`, …) a test writes, which keeps its rule.
+pub fn name<'a, T: TryFrom<&'a str, Error = String>>(text: &'a str) -> T {
+    T::try_from(text).unwrap_or_else(|reason| panic!("{reason}"))
+}
 
 /// A policy under construction.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -27,7 +33,7 @@ impl Policy {
         settings.repository = Some("acme/katz-backend".to_owned());
         settings.branches = BTreeMap::from([
             (
-                "main".to_owned(),
+                name("main"),
                 Branch {
                     pull_request: Some(PullRequestRules {
                         required_approvals: 2,
@@ -46,12 +52,12 @@ impl Policy {
                     ..Branch::default()
                 },
             ),
-            ("stage".to_owned(), reviewed_and_tested(1)),
-            ("dev".to_owned(), reviewed_and_tested(1)),
+            (name("stage"), reviewed_and_tested(1)),
+            (name("dev"), reviewed_and_tested(1)),
         ]);
         settings.environments = BTreeMap::from([
             (
-                "staging".to_owned(),
+                name("staging"),
                 Environment {
                     deployment_branches: branches(&["stage"]),
                     secrets: ssh_secrets("STAGING_SSH_KEY"),
@@ -63,7 +69,7 @@ impl Policy {
                 },
             ),
             (
-                "production".to_owned(),
+                name("production"),
                 Environment {
                     wait_timer: 5,
                     prevent_self_review: true,
@@ -93,21 +99,21 @@ impl Policy {
     }
 
     /// Changes (or adds) a branch.
-    pub fn branch(mut self, name: &str, change: impl FnOnce(&mut Branch)) -> Self {
-        change(self.0.branches.entry(name.to_owned()).or_default());
+    pub fn branch(mut self, branch: &str, change: impl FnOnce(&mut Branch)) -> Self {
+        change(self.0.branches.entry(name(branch)).or_default());
         self
     }
 
     /// Changes (or adds) an environment.
-    pub fn environment(mut self, name: &str, change: impl FnOnce(&mut Environment)) -> Self {
-        change(self.0.environments.entry(name.to_owned()).or_default());
+    pub fn environment(mut self, environment: &str, change: impl FnOnce(&mut Environment)) -> Self {
+        change(self.0.environments.entry(name(environment)).or_default());
         self
     }
 
     /// Renames an environment, keeping its settings.
     pub fn rename_environment(mut self, from: &str, to: &str) -> Self {
         let environment = self.0.environments.remove(from).unwrap();
-        self.0.environments.insert(to.to_owned(), environment);
+        self.0.environments.insert(name(to), environment);
         self
     }
 
@@ -156,26 +162,26 @@ pub fn tag(pattern: &str) -> DeploymentPattern {
 }
 
 /// Returns a secret that must exist, without a value source.
-pub fn secret(name: &str) -> Secret {
+pub fn secret(secret: &str) -> Secret {
     Secret {
-        name: name.to_owned(),
+        name: name(secret),
         from_env: None,
     }
 }
 
 /// Returns a secret `apply` may create from an environment variable.
-pub fn secret_from(name: &str, var: &str) -> Secret {
+pub fn secret_from(secret_name: &str, var: &str) -> Secret {
     Secret {
-        from_env: Some(var.to_owned()),
-        ..secret(name)
+        from_env: Some(name(var)),
+        ..secret(secret_name)
     }
 }
 
 /// Returns variables from pairs.
-pub fn variables(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+pub fn variables(pairs: &[(&str, &str)]) -> BTreeMap<VariableName, String> {
     pairs
         .iter()
-        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+        .map(|(k, v)| (name(k), (*v).to_owned()))
         .collect()
 }
 

@@ -1,7 +1,8 @@
 //! What gh-policy prints from outside text (issue 28, finding 7): annotations under GitHub
 //! Actions never carry raw escape, bell or bidirectional characters from live names;
 //! `validate` refuses them in the policy's own names; an empty required deployment and an
-//! id past every integer are located errors, not "internal error".
+//! id past every integer are located errors, not "internal error"; a live environment,
+//! secret or variable named against its rule is an answer GitHub does not document.
 
 use gh_policy_emulator::{Emulator, Seed};
 use serde_json::{Value, json};
@@ -107,4 +108,45 @@ fn an_id_past_every_integer_is_a_located_error() {
     );
     let org = refused("version: 18446744073709551616\norganization: acme\n");
     assert!(org.contains("policy.yaml:1:10:"), "{org}");
+}
+
+/// The policy model holds environment, secret and variable names by their types, and so
+/// does gh-policy's reading of GitHub: an answer naming one against its rule is not the
+/// JSON GitHub documents, reported as such with the rule, and never reaches a plan.
+#[test]
+fn a_live_name_against_its_rule_is_a_malformed_answer() {
+    for (section, refused) in [
+        ("environments", "`..` is not a valid environment name"),
+        ("secrets", "`1KEY` is not a valid secret name"),
+        ("variables", "`GITHUB_SHA` is not a valid variable name"),
+    ] {
+        let mut world: Value = serde_json::from_str(
+            &std::fs::read_to_string(fixture("live/flow-in-sync.json")).unwrap(),
+        )
+        .unwrap();
+        let environments = world["environments"].as_object_mut().unwrap();
+        match section {
+            "environments" => {
+                let staging = environments["staging"].clone();
+                environments.insert("..".to_owned(), staging);
+            }
+            "secrets" => environments["staging"]["secrets"]
+                .as_array_mut()
+                .unwrap()
+                .push(json!("1KEY")),
+            _ => {
+                environments["staging"]["variables"]["GITHUB_SHA"] = json!("x");
+            }
+        }
+        let seed: Seed = serde_json::from_value(world).unwrap();
+        let repo = TestRepo::with(Emulator::builder(seed).start());
+        repo.policy(&Policy::flow().yaml());
+        let output = run(&mut repo.std_cmd(), &["plan", "--no-cache"]);
+        let all = printed(&output);
+        assert_ne!(output.status.code(), Some(0), "{all}");
+        assert!(
+            all.contains("the answer is not the JSON GitHub documents") && all.contains(refused),
+            "{all}"
+        );
+    }
 }

@@ -9,7 +9,7 @@ use serde_json::json;
 
 use gh_policy::model::{Branch, PullRequestRules, RequiredCheck, Reviewer};
 
-use crate::common::policy::{LINT_AND_TEST, pinned, pinned_id, secret};
+use crate::common::policy::{LINT_AND_TEST, name, pinned, pinned_id, secret};
 use crate::common::{Policy, TestRepo, changes, expect, fixture, transcript};
 
 /// Every plan reads only: no PUT, POST, PATCH or DELETE reaches GitHub.
@@ -182,8 +182,8 @@ fn lists_are_read_across_pages() {
             })
             .environment("staging", |staging| {
                 staging.secrets.extend(names.iter().map(|n| secret(n)));
-                for name in &names {
-                    staging.variables.insert(name.clone(), "v".into());
+                for variable in &names {
+                    staging.variables.insert(name(variable), "v".into());
                 }
             }),
     );
@@ -259,9 +259,9 @@ fn names_differing_only_in_case_are_the_same_environment_secret_and_variable() {
         &Policy::flow()
             .rename_environment("production", "Production")
             .environment("Production", |production| {
-                production.secrets[1].name = "ssh_user".into();
+                production.secrets[1].name = name("ssh_user");
                 let url = production.variables.remove("HEALTH_URL").unwrap();
-                production.variables.insert("health_url".into(), url);
+                production.variables.insert(name("health_url"), url);
             }),
     );
     let (code, plan) = repo.plan_json();

@@ -16,6 +16,7 @@ use super::jobs::{names_of_job, only_workflow_call};
 use super::yaml::Yaml;
 use super::*;
 use crate::model::{Branch, Environment, StatusChecks};
+use crate::testing::name;
 
 fn fixture(name: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -31,7 +32,7 @@ fn scan_fixture(name: &str) -> WorkflowIndex {
 fn policy(checks: &[RequiredCheck], environments: &[&str]) -> RepoSettings {
     let mut settings = RepoSettings::empty();
     settings.branches.insert(
-        "dev".to_owned(),
+        name("dev"),
         Branch {
             status_checks: Some(StatusChecks {
                 strict: false,
@@ -42,7 +43,7 @@ fn policy(checks: &[RequiredCheck], environments: &[&str]) -> RepoSettings {
     );
     settings.environments = environments
         .iter()
-        .map(|name| ((*name).to_owned(), Environment::default()))
+        .map(|environment| (name(environment), Environment::default()))
         .collect::<BTreeMap<_, _>>();
     settings
 }

@@ -12,6 +12,7 @@ use crate::model::{
     MergeMethod, OtherRule, PullRequestRule, RequiredCheck, RestrictUpdates, RuleType, Rules,
     StatusChecksRule,
 };
+use crate::names::EnvironmentName;
 
 /// Returns the parameters gh-policy models of a rule type (none for a type it does not
 /// model); every other parameter is kept.
@@ -144,8 +145,9 @@ pub(super) fn read_rule(
                 .ok_or_else(|| missing("required_deployment_environments"))?
                 .iter()
                 .map(|e| {
+                    // A name against the environment rule is read as one of another type.
                     e.as_str()
-                        .map(str::to_owned)
+                        .and_then(|name| EnvironmentName::parse(name).ok())
                         .ok_or_else(|| missing("required_deployment_environments"))
                 })
                 .collect::<Result<_, _>>()?;
