@@ -10,7 +10,7 @@
 use std::fmt;
 use std::io::{self, Write};
 
-use crate::untrusted;
+use crate::output::untrusted;
 
 /// What kind of failure an [`Error`] is; decides nothing about exit codes (every error is 1)
 /// but lets callers tell a closed pipe from a real failure without comparing text.

@@ -1,46 +1,42 @@
-//! gh-policy keeps a GitHub repository's branch protection and deployment environments as code.
+//! gh-policy keeps a GitHub repository's branch protection, rulesets, deployment
+//! environments and settings as code.
 //!
 //! ```text
 //! policy.yaml ─▶ policy::load ─▶ desired: RepoSettings ─┐
-//! GitHub API / --state ─▶ github::read ─▶ live: RepoSettings ─┼▶ diff::plan ─▶ Plan ─▶ render
-//!                                                         │                   └▶ apply ─▶ re-read ─▶ verify
+//! GitHub API / --state ─▶ github::read ─▶ live: RepoSettings ─┼▶ plan::diff ─▶ Plan ─▶ render
+//!                                                         │                  └▶ plan::apply ─▶ re-read ─▶ verify
 //! ```
 //!
-//! - `model`: the one type both sides share.
+//! - `model`: the one model both sides share, the live side as read, the naming rules.
 //! - `policy`: reading and checking policy files, and their JSON Schema.
 //! - `github`: the only code that knows endpoints and wire shapes.
-//! - `diff`: a pure function from (desired, live) to a `Plan` (`plan`).
+//! - `plan`: the `Plan`, the pure diff that makes it, exceptions, and `apply`, which
+//!   executes it writing only what it lists.
+//! - `protection`: the protection GitHub enforces on a branch, the rules that can never be
+//!   met, and which changes weaken protection (refused unless asked).
 //! - `render`: a `Plan` as text, JSON, Markdown, SARIF or JUnit XML.
-//! - `apply`: executes a `Plan`, writing only what it lists.
+//! - `output`: progress for a person watching, and what keeps everything printed safe
+//!   (credentials redacted, untrusted text escaped).
+//! - `org`: one policy for many repositories of an organisation.
 //! - `migrate`: classic protection as rulesets, with the proof that nothing changes.
-//! - `weakening`: which changes lower protection, which `apply` refuses unless asked.
+//! - `ci`: GitHub Actions output and the cross-check with workflow files.
 //! - `commands`: one module per subcommand; `cli` holds the clap types.
 
-pub mod apply;
 pub mod ci;
 pub mod cli;
 pub mod commands;
-pub mod diff;
-pub mod effective;
 pub mod error;
-pub mod exceptions;
-pub mod findings;
 pub mod github;
-pub mod limits;
-pub mod live;
 pub mod migrate;
 pub mod model;
-pub mod names;
 pub mod org;
+pub mod output;
 pub mod plan;
 pub mod policy;
-pub mod progress;
-pub mod redact;
+pub mod protection;
 pub mod render;
 #[cfg(test)]
 mod testing;
-pub mod untrusted;
-pub mod weakening;
 
 use std::io::{self, Write};
 
@@ -68,10 +64,10 @@ pub fn run(cli: &Cli) -> ExitStatus {
         cwd: std::env::current_dir().unwrap_or_default(),
     };
     // Both streams are redacted: no credential the process holds is ever printed.
-    let mut out = redact::Redacting::new(stdout.lock());
+    let mut out = output::redact::Redacting::new(stdout.lock());
     // Not locked for the whole command: the spinner and the request log write to stderr
     // from other threads, and would wait forever for a lock held here.
-    let mut err = redact::Redacting::new(stderr);
+    let mut err = output::redact::Redacting::new(stderr);
     let color = Console::wants_color(cli.no_color);
     let mut console = Console::new(&mut out, &mut err, color, verbose);
     let result = match &cli.command {

@@ -8,14 +8,14 @@ use std::time::Duration;
 
 use gh_policy_emulator::{Emulator, Seed};
 
-use crate::diff::{self, SecretSources};
 use crate::github::client::{ApiRoot, ClientConfig, Token, WriteClient};
 use crate::github::write::SecretValues;
 use crate::github::{RestWriter, read};
 use crate::model::RepoSettings;
-use crate::names::RepoName;
+use crate::model::names::RepoName;
+use crate::output::progress::MemoryLog;
 use crate::plan::Plan;
-use crate::progress::MemoryLog;
+use crate::plan::diff::{self, SecretSources};
 
 /// Returns a name (`EnvironmentName`, `SecretName`, …) a test writes, which keeps its rule.
 pub fn name<'a, T: TryFrom<&'a str, Error = String>>(text: &'a str) -> T {

@@ -35,7 +35,7 @@ fn append_summary(write: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> io::R
         return Ok(());
     };
     let file = OpenOptions::new().create(true).append(true).open(path)?;
-    let mut file = crate::redact::Redacting::new(file);
+    let mut file = crate::output::redact::Redacting::new(file);
     write(&mut file)?;
     writeln!(file)
 }
@@ -125,7 +125,7 @@ fn compact(value: &serde_json::Value) -> String {
 fn visible(text: &str) -> String {
     text.chars()
         .fold(String::with_capacity(text.len()), |mut out, c| {
-            if c != '\n' && c != '\r' && crate::names::is_unprintable(c) {
+            if c != '\n' && c != '\r' && crate::model::names::is_unprintable(c) {
                 let _ = write!(out, "\\u{{{:x}}}", u32::from(c));
             } else {
                 out.push(c);

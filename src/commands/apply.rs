@@ -8,11 +8,11 @@ use crate::commands::execute::Reviewed;
 use crate::commands::policy_file::{self, Mode};
 use crate::commands::review::review_and_apply;
 use crate::commands::{Context, org, process, remote, saved};
-use crate::diff;
 use crate::error::{Error, ExitStatus};
 use crate::github::RestWriter;
 use crate::github::client::WriteClient;
 use crate::github::read::{self, OrgRulesets};
+use crate::plan::diff;
 
 /// Runs `apply`: exit 0 when the repository matches, 2 when only drift apply cannot fix
 /// remains, 1 on any error (a partial apply included).

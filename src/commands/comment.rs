@@ -15,9 +15,9 @@ use crate::error::{Error, ExitStatus};
 use crate::github::api::content as ops;
 use crate::github::wire::issue::{Comment, CommentRequest, IssueUpdate};
 use crate::github::{ApiError, ApiErrorKind, RestContent};
-use crate::names::RepoName;
+use crate::model::names::RepoName;
+use crate::output::untrusted::escape;
 use crate::plan::file::{PlanFile, Plans, Weakening};
-use crate::untrusted::escape;
 
 /// The first line of the comment, by which it is found again.
 pub const MARKER: &str = "<!-- gh-policy-plan -->";

@@ -7,7 +7,7 @@ use crate::cli::ApplyArgs;
 use crate::commands::console::Console;
 use crate::error::Error;
 use crate::plan::Plan;
-use crate::weakening::{self, Weakening};
+use crate::protection::weakening::{self, Weakening};
 
 /// The changes of the plans that weaken protection (DESIGN §11), unless `--allow-weakening`
 /// lets them through; with `--yes` (no question to ask) they refuse the whole run, before

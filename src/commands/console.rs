@@ -6,7 +6,7 @@
 
 use std::io::{self, IsTerminal, Write};
 
-use crate::progress;
+use crate::output::progress;
 
 /// The streams of a command, with how to write to them.
 pub struct Console<'a> {

@@ -14,11 +14,11 @@ use crate::github::api::content;
 use crate::github::client::WriteClient;
 use crate::github::wire::issue::LabelRequest;
 use crate::github::{ApiError, RestContent};
-use crate::names::RepoName;
+use crate::model::names::RepoName;
+use crate::output::untrusted::quote;
 use crate::plan::file::{self, PlanFile, Plans, Weakening};
 use crate::plan::{OrgPlan, Plan};
 use crate::render;
-use crate::untrusted::quote;
 
 /// The most characters GitHub keeps in an issue's or a comment's body.
 pub const MAX_BODY_CHARS: usize = 65_536;
@@ -178,7 +178,7 @@ pub fn fit(body: String) -> String {
 
 /// Writes one line of what was done, naming where.
 pub fn report(out: &mut dyn Write, place: &str, what: &str) -> Result<(), Error> {
-    let escape = crate::untrusted::escape;
+    let escape = crate::output::untrusted::escape;
     writeln!(out, "{}: {}", escape(place), escape(what))?;
     Ok(())
 }

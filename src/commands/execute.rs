@@ -2,17 +2,17 @@
 //! each repository of an organisation: the writes, their report, and the read-back that
 //! verifies the plan predicted the result.
 
-use crate::apply::{self, ApplyReport, Outcome};
 use crate::commands::console::Console;
 use crate::commands::interrupt::Interrupt;
-use crate::diff;
 use crate::error::{Error, ExitStatus};
 use crate::github::RestWriter;
 use crate::github::read::{self, OrgRulesets};
 use crate::github::write::SecretValues;
 use crate::model::RepoSettings;
-use crate::names::RepoName;
+use crate::model::names::RepoName;
 use crate::plan::Plan;
+use crate::plan::apply::{self, ApplyReport, Outcome};
+use crate::plan::diff;
 use crate::render;
 
 /// A plan that was shown and confirmed, and what it was made from.

@@ -4,11 +4,11 @@ use crate::cli::{ExplainArgs, ExplainFormat};
 use crate::commands::console::Console;
 use crate::commands::policy_file;
 use crate::commands::{Context, remote};
-use crate::effective::explain::explain;
 use crate::error::{Error, ExitStatus};
 use crate::github::client::ReadClient;
 use crate::github::{RestReader, read};
 use crate::model::RepoSettings;
+use crate::protection::effective::explain::explain;
 use crate::render;
 
 /// Runs `explain`: read-only; exit 0, or 1 on an error.
@@ -41,7 +41,7 @@ pub fn run(
         let desired = policy
             .as_ref()
             .map_or_else(RepoSettings::empty, |(p, _)| p.clone());
-        runtime.block_on(crate::findings::plan::explain(
+        runtime.block_on(crate::protection::findings::plan::explain(
             &github,
             &repo,
             &desired,

@@ -10,9 +10,9 @@ use crate::commands::{Context, remote};
 use crate::error::{Error, ExitStatus};
 use crate::github::client::ReadClient;
 use crate::github::{RestReader, read};
-use crate::live::LiveState;
 use crate::model::RepoSettings;
-use crate::names::RepoName;
+use crate::model::live::LiveState;
+use crate::model::names::RepoName;
 use crate::org::export::organisation_policy;
 use futures::stream::{self, StreamExt};
 use std::collections::BTreeMap;
@@ -204,7 +204,7 @@ pub fn write_file(path: &Path, text: &str) -> Result<(), Error> {
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     let temp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    std::fs::write(&temp, crate::redact::redact(text).as_bytes()).map_err(fail)?;
+    std::fs::write(&temp, crate::output::redact::redact(text).as_bytes()).map_err(fail)?;
     std::fs::rename(&temp, path).map_err(|err| {
         let _ = std::fs::remove_file(&temp);
         fail(err)

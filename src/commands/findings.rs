@@ -2,9 +2,9 @@
 
 use std::io::{self, Write};
 
-use crate::findings::{self, Finding, Findings, Severity};
 use crate::model::RepoSettings;
 use crate::policy::SourceMap;
+use crate::protection::findings::{self, Finding, Findings, Severity};
 
 /// Writes the findings the policy alone shows on `err`, each at the policy line it is about,
 /// with the exceptions that accept them applied; returns how many fail (errors no active
@@ -36,7 +36,7 @@ pub fn report_offline(
             format!(
                 " (accepted until {}: {})",
                 note.expires,
-                crate::untrusted::escape(&note.reason)
+                crate::output::untrusted::escape(&note.reason)
             )
         });
         writeln!(

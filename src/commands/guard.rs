@@ -4,9 +4,9 @@
 //! at the setting that lowers it.
 
 use crate::error::Error;
+use crate::output::untrusted::escape;
 use crate::plan::{Address, Contradiction, Plan};
 use crate::policy::{Dotted, Located, Segment};
-use crate::untrusted::escape;
 
 /// Returns one line per contradiction of the plan: where the setting that lowers it is
 /// written (in the layers `layers` of the file `located`), and what it would do. An

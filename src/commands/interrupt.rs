@@ -9,7 +9,7 @@
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use crate::progress::Log as _;
+use crate::output::progress::Log as _;
 
 /// Whether a stop was asked for; cloned into whatever must check.
 #[derive(Debug, Clone, Default)]
@@ -27,11 +27,11 @@ impl Interrupt {
             let mut signals = Signals::install();
             let signal = signals.next().await;
             asked.store(true, Ordering::SeqCst);
-            crate::progress::StderrLog.line(&format!(
+            crate::output::progress::StderrLog.line(&format!(
                 "{signal}: finishing the write in flight, then stopping; nothing more will be written (a second signal stops at once)"
             ));
             let signal = signals.next().await;
-            crate::progress::StderrLog.line(&format!(
+            crate::output::progress::StderrLog.line(&format!(
                 "{signal} again: stopping now; the write in flight may or may not have been made, and what follows it was not attempted (run plan to see what GitHub has)"
             ));
             std::process::exit(SECOND_SIGNAL_EXIT);

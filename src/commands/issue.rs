@@ -21,10 +21,10 @@ use crate::error::{Error, ExitStatus};
 use crate::github::api::content as ops;
 use crate::github::wire::issue::{Issue, IssueRequest, IssueUpdate};
 use crate::github::{ApiError, RestContent};
-use crate::names::RepoName;
+use crate::model::names::RepoName;
+use crate::output::untrusted::escape;
 use crate::plan::file::Plans;
 use crate::plan::{OrgPlan, Plan};
-use crate::untrusted::escape;
 
 /// The label of drift issues.
 pub const DRIFT_LABEL: LabelSpec = LabelSpec {

@@ -17,9 +17,9 @@ use crate::error::{Error, ExitStatus};
 use crate::migrate::edit::{self, Edit, Unsupported};
 use crate::migrate::{self, Migration, Request, layer, org, rewrite};
 use crate::model::{OrgPolicy, RepoSettings};
+use crate::output::untrusted::quote;
 use crate::policy::{self, PolicyFile, SourceMap};
 use crate::render;
-use crate::untrusted::quote;
 
 /// Runs `migrate`: exit 0 when every branch asked for moved, 2 when some were left as they
 /// were, 1 on an error (nothing written).
@@ -36,7 +36,7 @@ pub fn run(
         branches: args.branches.clone(),
         evaluate: args.evaluate,
     };
-    let now = crate::exceptions::now().map_err(Error::new)?;
+    let now = crate::plan::exceptions::now().map_err(Error::new)?;
     let migrated = match file {
         PolicyFile::Repository(settings) => {
             repository(args, &settings, &document, &request, now, ctx, console)?

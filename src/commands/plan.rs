@@ -9,16 +9,16 @@ use crate::commands::org;
 use crate::commands::policy_file::{self, Mode};
 use crate::commands::reports::{self, Output, PolicySource, Reported};
 use crate::commands::{Context, guard, process, remote, saved};
-use crate::diff;
 use crate::error::{Error, ExitStatus};
-use crate::findings::{Findings, plan as findings};
 use crate::github::client::ReadClient;
 use crate::github::{RestReader, read};
-use crate::live::LiveState;
 use crate::model::RepoSettings;
-use crate::names::RepoName;
+use crate::model::live::LiveState;
+use crate::model::names::RepoName;
+use crate::output::untrusted::quote;
 use crate::plan::Plan;
-use crate::untrusted::quote;
+use crate::plan::diff;
+use crate::protection::findings::{Findings, plan as findings};
 use crate::{policy, render};
 
 /// Runs `plan`: exit 0 in sync, 2 drift.

@@ -7,10 +7,10 @@ use crate::cli::{OrgArgs, RemoteArgs};
 use crate::commands::console::Console;
 use crate::commands::remote;
 use crate::error::Error;
+use crate::model::names::RepoName;
 use crate::model::{OrgPolicy, PolicyBody, RepoSettings};
-use crate::names::RepoName;
+use crate::output::untrusted::quote;
 use crate::policy::{self, Located, PolicyFile, Segment};
-use crate::untrusted::quote;
 
 /// What a command works on, decided by the policy file and `--org`; each with where its
 /// settings are written, for messages about them.
@@ -27,7 +27,7 @@ pub enum Mode {
 /// `--org`, which applies a repository policy to every repository of the organisation.
 pub fn load(path: &Path, org_flag: Option<&str>) -> Result<Mode, Error> {
     if let Some(org) = org_flag {
-        crate::names::check_login(org).map_err(|reason| {
+        crate::model::names::check_login(org).map_err(|reason| {
             Error::new(format!(
                 "--org {} is not an organisation's login: {reason}",
                 quote(org)

@@ -4,11 +4,11 @@
 
 use std::collections::BTreeMap;
 
-use crate::diff::{self, SecretSources};
 use crate::error::Error;
 use crate::github::write::SecretValues;
 use crate::model::RepoSettings;
-use crate::names::EnvVarName;
+use crate::model::names::EnvVarName;
+use crate::plan::diff::{self, SecretSources};
 use crate::plan::{Plan, SecretWrite, Target};
 
 /// Secret values read from this process's environment: the variables set and not empty.
@@ -66,6 +66,6 @@ pub(crate) fn sources_for(desired: &RepoSettings) -> SecretSources {
 pub(crate) fn context(desired: &RepoSettings) -> Result<diff::Context, Error> {
     Ok(diff::Context {
         sources: sources_for(desired),
-        now: crate::exceptions::now().map_err(Error::new)?,
+        now: crate::plan::exceptions::now().map_err(Error::new)?,
     })
 }

@@ -13,8 +13,8 @@ use crate::commands::console::Console;
 use crate::github::client::run::Run;
 use crate::github::client::{ApiRoot, ClientConfig, Credentials, EtagCache, HttpTransport, Token};
 use crate::github::{app, auth};
-use crate::names::RepoName;
-use crate::progress::{Log, StderrLog};
+use crate::model::names::RepoName;
+use crate::output::progress::{Log, StderrLog};
 
 /// Picks the repository: `--repo`, else the policy's `repository:`, else
 /// `GITHUB_REPOSITORY`, else the `origin` remote of the git checkout in `dir`. Every source
@@ -176,7 +176,7 @@ pub fn client_config(
                 EtagCache::open(dir.clone(), &credentials.cache_identity()).map_err(|why| {
                     Error::new(format!(
                         "the cache directory {} cannot be used: {why}",
-                        crate::untrusted::quote(&dir.display().to_string())
+                        crate::output::untrusted::quote(&dir.display().to_string())
                     ))
                     .with_hint("make it private to you (`chmod 700`), choose another with --cache-dir, or pass --no-cache")
                 })

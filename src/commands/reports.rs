@@ -7,10 +7,10 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use crate::cli::PlanFormat;
-use crate::diff::managed_resources;
 use crate::error::Error;
 use crate::model::{OrgPolicy, RepoSettings};
 use crate::org::run::Target;
+use crate::plan::diff::managed_resources;
 use crate::plan::{Plan, RepositoryError};
 use crate::policy::{Layers, SourceMap};
 use crate::render;

@@ -14,18 +14,18 @@ use crate::commands::policy_file::{self, Mode};
 use crate::commands::process::ProcessSecrets;
 use crate::commands::remote;
 use crate::commands::review::review_and_apply;
-use crate::diff::{self, SecretSources};
 use crate::error::{Error, ExitStatus};
 use crate::github::RestWriter;
 use crate::github::client::WriteClient;
 use crate::github::read::{self, OrgRulesets};
 use crate::github::write::SecretValues;
-use crate::live::LiveState;
 use crate::model::RepoSettings;
-use crate::names::RepoName;
+use crate::model::live::LiveState;
+use crate::model::names::RepoName;
+use crate::output::untrusted::quote;
+use crate::plan::diff::{self, SecretSources};
 use crate::plan::saved::{self, MadeFrom, PolicyDigest, SavedPlan, reads};
 use crate::plan::{Plan, SecretWrite, Target};
-use crate::untrusted::quote;
 
 /// This gh-policy's version: a saved plan is applied only by the version that made it.
 const VERSION: &str = env!("CARGO_PKG_VERSION");
@@ -128,7 +128,7 @@ pub fn apply(
     config.write_pace = Duration::from_millis(args.pace.write_delay_ms);
     let context = diff::Context {
         sources: SecretSources::of(saved.made_from.secret_values.iter().cloned()),
-        now: crate::exceptions::now().map_err(Error::new)?,
+        now: crate::plan::exceptions::now().map_err(Error::new)?,
     };
     runtime.block_on(async {
         let github = RestWriter::new(WriteClient::new(config));

@@ -9,8 +9,8 @@ use crate::commands::console::Console;
 use crate::error::{Error, ExitStatus};
 use crate::model::OrgPolicy;
 use crate::model::RepoSettings;
+use crate::output::untrusted::escape;
 use crate::policy::{self, Dotted, PolicyFile, SourceMap};
-use crate::untrusted::escape;
 
 /// Checks the policy file; prints every problem as `FILE:LINE:COLUMN: message` on `err`.
 ///
@@ -48,7 +48,7 @@ pub fn run(args: &ValidateArgs, console: &mut Console<'_>) -> Result<ExitStatus,
         }
     };
     let warnings = check_workflows(args, &settings)?;
-    let now = crate::exceptions::now().map_err(Error::new)?;
+    let now = crate::plan::exceptions::now().map_err(Error::new)?;
     // Rules no pull request can meet, where the policy alone shows them (DESIGN §13).
     let failing = super::findings::report_offline(&settings, &map, &display, now, console.err())?;
     if failing > 0 {
@@ -66,12 +66,12 @@ pub fn run(args: &ValidateArgs, console: &mut Console<'_>) -> Result<ExitStatus,
         count(settings.environments.len(), "environment", "environments"),
     )?;
     // Expired exceptions are warnings, never errors: policy files live long.
-    for warning in crate::exceptions::check::check(&settings, now).1 {
+    for warning in crate::plan::exceptions::check::check(&settings, now).1 {
         console.warn(format_args!("{display}: {warning}"))?;
     }
     // Where the policy alone shows that apply could lower a requirement met today: a
     // warning (an organisation's ruleset may provide it); `plan` knows and refuses.
-    for shortfall in crate::diff::shortfalls(&settings) {
+    for shortfall in crate::plan::diff::shortfalls(&settings) {
         let place = map.locate_value_path(&shortfall.lowered_by).map_or_else(
             || display.clone(),
             |(line, column)| format!("{display}:{line}:{column}"),

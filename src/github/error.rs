@@ -16,8 +16,8 @@ pub use call::Call;
 pub use permission::{Permission, permission_names};
 
 use super::client::transport::{HttpResponse, TransportError};
-use crate::redact::redact;
-use crate::untrusted;
+use crate::output::redact::redact;
+use crate::output::untrusted;
 
 /// What went wrong with an API call.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -19,7 +19,7 @@ use super::convert::secret::secret_request;
 use super::error::{ApiError, ApiErrorKind};
 use super::rest::RestWriter;
 use super::wire::actions::VariableRequest;
-use crate::names::RepoName;
+use crate::model::names::RepoName;
 use crate::plan::{
     EnvironmentWrite, PatternWrite, ProtectionWrite, RulesetWrite, SecretWrite, Target,
     VariableWrite,

@@ -14,12 +14,12 @@
 //! `block_creations` and `allow_fork_syncing` do nothing on their own (without push
 //! restrictions, or a lock), so nothing carries them.
 
-use crate::live::Identities;
+use crate::model::live::Identities;
 use crate::model::{
     Branch, BypassActor, PullRequestRule, RepositoryRole, RequiredCheck, RestrictUpdates, Rules,
     RulesetTarget, StatusChecksRule,
 };
-use crate::untrusted::quote;
+use crate::output::untrusted::quote;
 
 /// A branch's protection as a ruleset: its rules, and who may bypass them.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -34,7 +34,9 @@ pub fn edits(migration: &Migration, parent: &[Segment]) -> Result<Vec<Edit>, Str
             entries.push('\n');
         }
         entries.push_str("# Takes over the classic protection of ");
-        entries.push_str(&crate::untrusted::escape(&listed(&planned.branches)));
+        entries.push_str(&crate::output::untrusted::escape(&listed(
+            &planned.branches,
+        )));
         entries.push_str(" (gh-policy migrate).\n");
         let one = BTreeMap::from([(planned.name.as_str(), &planned.ruleset)]);
         entries.push_str(&serde_saphyr::to_string(&one).map_err(|err| err.to_string())?);

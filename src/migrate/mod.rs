@@ -23,9 +23,9 @@ pub mod rewrite;
 
 use std::collections::BTreeSet;
 
-use crate::diff;
-use crate::live::LiveState;
+use crate::model::live::LiveState;
 use crate::model::{Branch, Enforcement, RepoSettings};
+use crate::plan::diff;
 
 pub use group::Planned;
 pub use proof::{Proof, Row, Side};

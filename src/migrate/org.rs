@@ -11,7 +11,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde_json::Value;
 
 use super::{Migration, Request, Stopped, Today, layer, migrate};
-use crate::live::LiveState;
+use crate::model::live::LiveState;
 use crate::model::{OrgPolicy, PolicyBody, RepoSettings};
 use crate::policy::Segment;
 

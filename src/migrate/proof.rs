@@ -5,8 +5,8 @@
 
 use serde_json::{Value, json};
 
-use crate::effective::explain::{self, ExplainedSetting};
-use crate::live::{BranchEvidence, Classic, Identities, Source};
+use crate::model::live::{BranchEvidence, Classic, Identities, Source};
+use crate::protection::effective::explain::{self, ExplainedSetting};
 
 /// One setting of a branch's effective protection, before and after.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -109,7 +109,7 @@ pub struct PullRequestRules {
     /// Approving reviews required before merging, 0 to 6. GitHub default: `0`.
     #[serde(default, skip_serializing_if = "is_zero_u8")]
     #[schemars(
-        range(min = 0, max = crate::limits::MAX_REQUIRED_APPROVALS),
+        range(min = 0, max = crate::model::limits::MAX_REQUIRED_APPROVALS),
         extend("x-expected" = "an integer from 0 to 6")
     )]
     pub required_approvals: u8,
@@ -143,15 +143,15 @@ pub struct PullRequestRules {
 pub struct Actors {
     /// User logins.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    #[schemars(inner(pattern(crate::names::LOGIN_PATTERN)))]
+    #[schemars(inner(pattern(crate::model::names::LOGIN_PATTERN)))]
     pub users: Vec<String>,
     /// Team slugs in the repository's organisation.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    #[schemars(inner(pattern(crate::names::SLUG_PATTERN)))]
+    #[schemars(inner(pattern(crate::model::names::SLUG_PATTERN)))]
     pub teams: Vec<String>,
     /// GitHub App slugs.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    #[schemars(inner(pattern(crate::names::SLUG_PATTERN)))]
+    #[schemars(inner(pattern(crate::model::names::SLUG_PATTERN)))]
     pub apps: Vec<String>,
 }
 

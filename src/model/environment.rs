@@ -8,7 +8,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::{default_true, is_false, is_true, is_zero_u32};
-use crate::names::{EnvVarName, SecretName, VariableName};
+use crate::model::names::{EnvVarName, SecretName, VariableName};
 
 /// A deployment environment.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -27,7 +27,7 @@ pub struct Environment {
     /// GitHub default: `0`.
     #[serde(default, skip_serializing_if = "is_zero_u32")]
     #[schemars(
-        range(min = 0, max = crate::limits::MAX_WAIT_TIMER),
+        range(min = 0, max = crate::model::limits::MAX_WAIT_TIMER),
         extend("x-expected" = "a number of minutes from 0 to 43200 (30 days)")
     )]
     pub wait_timer: u32,
@@ -42,7 +42,7 @@ pub struct Environment {
     #[schemars(extend(
         "if" = { "uniqueItems": true },
         "then" = {
-            "maxItems": crate::limits::MAX_REVIEWERS,
+            "maxItems": crate::model::limits::MAX_REVIEWERS,
             "x-message": "at most 6 reviewers (users and teams together) per environment"
         }
     ))]
@@ -63,7 +63,7 @@ pub struct Environment {
     #[schemars(extend(
         "if" = { "uniqueItems": true },
         "then" = {
-            "maxItems": crate::limits::MAX_SECRETS,
+            "maxItems": crate::model::limits::MAX_SECRETS,
             "x-message": "at most 100 secrets per environment"
         }
     ))]
@@ -72,10 +72,10 @@ pub struct Environment {
     /// Environment variables and their exact values: at most 100, each at most 48 KB.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     #[schemars(extend(
-        "maxProperties" = crate::limits::MAX_VARIABLES,
+        "maxProperties" = crate::model::limits::MAX_VARIABLES,
         "additionalProperties" = {
             "type": "string",
-            "maxLength": crate::limits::MAX_VARIABLE_BYTES,
+            "maxLength": crate::model::limits::MAX_VARIABLE_BYTES,
             "x-expected": "a string (at most 48 KB)"
         }
     ))]

@@ -11,7 +11,7 @@ use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde::{Deserialize, Serialize};
 
 use super::{DeploymentBranches, DeploymentPattern, RefType, RequiredCheck, Reviewer, Secret};
-use crate::names::{
+use crate::model::names::{
     ENV_VAR_PATTERN, EnvVarName, LOGIN_PATTERN, NON_BLANK_PATTERN, SECRET_NAME_PATTERN,
     SLUG_PATTERN, SecretName,
 };

@@ -20,6 +20,9 @@ mod bypass;
 mod environment;
 mod exception;
 mod forms;
+pub mod limits;
+pub mod live;
+pub mod names;
 mod org;
 pub mod ref_pattern;
 mod requirement;
@@ -32,7 +35,7 @@ use std::collections::BTreeMap;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::names::{BranchName, EnvironmentName};
+use crate::model::names::{BranchName, EnvironmentName};
 
 pub use actions::{Actions, AllowedActions, SelectedActions, WorkflowPermissions};
 pub use branch::{Actors, Branch, PullRequestRules, RequiredCheck, StatusChecks};
@@ -71,7 +74,7 @@ pub struct RepoSettings {
     /// The repository as `OWNER/NAME`. Optional: `--repo`, `GITHUB_REPOSITORY` or the
     /// `origin` remote are used when it is absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(pattern(crate::names::REPOSITORY_PATTERN))]
+    #[schemars(pattern(crate::model::names::REPOSITORY_PATTERN))]
     pub repository: Option<String>,
 
     /// Branch protection, keyed by exact branch name (no wildcards). A listed branch is
@@ -85,13 +88,13 @@ pub struct RepoSettings {
 
     /// Repository rulesets, keyed by their (unique) name. A listed ruleset is managed whole.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    #[schemars(extend("propertyNames" = { "pattern": crate::names::NON_BLANK_PATTERN }))]
+    #[schemars(extend("propertyNames" = { "pattern": crate::model::names::NON_BLANK_PATTERN }))]
     pub rulesets: BTreeMap<String, Ruleset>,
 
     /// What must hold on a branch (or `~DEFAULT_BRANCH`), however it is configured:
     /// evaluated on classic protection and every active ruleset together.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    #[schemars(extend("propertyNames" = { "pattern": crate::names::NON_BLANK_PATTERN }))]
+    #[schemars(extend("propertyNames" = { "pattern": crate::model::names::NON_BLANK_PATTERN }))]
     pub requirements: BTreeMap<String, Requirement>,
 
     /// Merge settings of the repository (DESIGN §12); only the keys written are managed.

@@ -8,7 +8,7 @@ use indexmap::IndexMap;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::names::{BranchName, EnvironmentName, RepositoryName, Text};
+use crate::model::names::{BranchName, EnvironmentName, RepositoryName, Text};
 
 use super::{
     Actions, Branch, Environment, Exception, Prune, RepositorySettings, Requirement, Ruleset,
@@ -28,7 +28,7 @@ pub struct OrgPolicy {
     pub version: u32,
 
     /// The organisation's login.
-    #[schemars(pattern(crate::names::LOGIN_PATTERN))]
+    #[schemars(pattern(crate::model::names::LOGIN_PATTERN))]
     pub organization: String,
 
     /// The policy every selected repository gets.
@@ -98,11 +98,11 @@ pub struct PolicyBody {
     pub environments: BTreeMap<EnvironmentName, Environment>,
     /// Repository rulesets by name.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    #[schemars(extend("propertyNames" = { "pattern": crate::names::NON_BLANK_PATTERN }))]
+    #[schemars(extend("propertyNames" = { "pattern": crate::model::names::NON_BLANK_PATTERN }))]
     pub rulesets: BTreeMap<String, Ruleset>,
     /// What must hold on a branch; across layers the stricter floor wins.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    #[schemars(extend("propertyNames" = { "pattern": crate::names::NON_BLANK_PATTERN }))]
+    #[schemars(extend("propertyNames" = { "pattern": crate::model::names::NON_BLANK_PATTERN }))]
     pub requirements: BTreeMap<String, Requirement>,
     /// Merge settings; merged key by key across layers, as written.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use super::{BypassActor, RequiredCheck, is_false};
-use crate::names::EnvironmentName;
+use crate::model::names::EnvironmentName;
 
 /// One repository ruleset. Managed whole: an omitted rule is absent, an omitted parameter
 /// is GitHub's default.
@@ -25,12 +25,12 @@ pub struct Ruleset {
     /// `release/**/*`), `~DEFAULT_BRANCH` or `~ALL`. Required and non-empty for `branch` and
     /// `tag` rulesets; `push` rulesets have none.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    #[schemars(inner(pattern(crate::names::NON_BLANK_PATTERN)))]
+    #[schemars(inner(pattern(crate::model::names::NON_BLANK_PATTERN)))]
     pub include: Vec<String>,
 
     /// Refs excluded from `include`, in the same form.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    #[schemars(inner(pattern(crate::names::NON_BLANK_PATTERN)))]
+    #[schemars(inner(pattern(crate::model::names::NON_BLANK_PATTERN)))]
     pub exclude: Vec<String>,
 
     /// Who may bypass the rules, by name. Omitted: nobody.

@@ -7,7 +7,7 @@
 use crate::github::RestReader;
 use crate::github::read::{OrgRead, reads_in_sync};
 use crate::model::OrgPolicy;
-use crate::names::RepoName;
+use crate::model::names::RepoName;
 
 use super::run::Target;
 
@@ -137,7 +137,9 @@ pub fn estimate(
     for target in targets {
         let mut reads = reads_in_sync(&target.settings);
         // The findings' reads (DESIGN §13), which the cache can answer too.
-        reads.extend(crate::findings::plan::reads_in_sync(&target.settings));
+        reads.extend(crate::protection::findings::plan::reads_in_sync(
+            &target.settings,
+        ));
         let spent = reads
             .iter()
             .filter(|read| !read.is_free(&target.repo, github))

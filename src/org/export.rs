@@ -11,8 +11,8 @@ use std::collections::BTreeMap;
 
 use indexmap::IndexMap;
 
+use crate::model::names::RepositoryName;
 use crate::model::{OrgPolicy, PolicyBody, Prune, RepoSettings};
-use crate::names::RepositoryName;
 
 /// Builds the organisation policy of `repositories` (name → its settings as exported); a
 /// name that is not a repository's cannot be an entry, and is refused.

@@ -3,10 +3,10 @@
 //! nothing and would lower protection silently, so it is an error at its place in the
 //! policy, with the closest name suggested.
 
-use crate::live::OrgProperties;
 use crate::model::OrgPolicy;
+use crate::model::live::OrgProperties;
+use crate::output::untrusted::quote;
 use crate::policy::{Segment, closest};
-use crate::untrusted::quote;
 
 /// One problem, at its place in the policy file.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -5,12 +5,12 @@
 //! whole run (the client paces them). One repository's failure never stops the others: it
 //! gets its row in the errors.
 
-use crate::diff::{self, Context};
 use crate::github::read::{self, OrgRulesets};
 use crate::github::{ApiError, ApiErrorKind, RestReader, graphql};
+use crate::model::names::RepoName;
 use crate::model::{OrgPolicy, RepoSettings};
-use crate::names::RepoName;
 use crate::plan::Plan;
+use crate::plan::diff::{self, Context};
 use crate::policy::{Located, Segment};
 use futures::stream::{self, StreamExt};
 
@@ -149,16 +149,21 @@ pub async fn plan_one(
     let mut plan = plan_of(target, &live, context);
     // An archived repository is read-only: nothing can be merged into it.
     if findings && !target.archived {
-        let found =
-            crate::findings::plan::judge_live(github, &target.repo, &target.settings, &live, &plan)
-                .await?;
-        crate::findings::plan::attach(&mut plan, found, &target.settings, context.now);
+        let found = crate::protection::findings::plan::judge_live(
+            github,
+            &target.repo,
+            &target.settings,
+            &live,
+            &plan,
+        )
+        .await?;
+        crate::protection::findings::plan::attach(&mut plan, found, &target.settings, context.now);
     }
     Ok(plan)
 }
 
 /// The plan of one repository of the run from what was read.
-pub fn plan_of(target: &Target, live: &crate::live::LiveState, context: &Context) -> Plan {
+pub fn plan_of(target: &Target, live: &crate::model::live::LiveState, context: &Context) -> Plan {
     let mut plan = diff::plan(&target.repo.to_string(), &target.settings, live, context);
     if target.archived {
         for change in &mut plan.changes {

@@ -42,7 +42,7 @@ mod tests {
         let select = Select {
             names: vec!["svc-*".into()],
             properties: [(
-                crate::names::Text::parse("tier").unwrap(),
+                crate::model::names::Text::parse("tier").unwrap(),
                 "critical".to_owned(),
             )]
             .into(),

@@ -11,8 +11,8 @@ use super::select::{in_shard, name_matches, selects};
 use crate::github::read;
 use crate::github::{ApiError, RestReader};
 use crate::model::OrgPolicy;
-use crate::names::{RepoName, RepositoryName};
-use crate::untrusted::{escape, quote};
+use crate::model::names::{RepoName, RepositoryName};
+use crate::output::untrusted::{escape, quote};
 
 /// The repositories a run covers.
 #[derive(Debug, Default)]

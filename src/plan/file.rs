@@ -147,7 +147,7 @@ struct PlanIn {
     #[serde(default)]
     weakens: usize,
     #[serde(default)]
-    findings: Vec<crate::findings::Finding>,
+    findings: Vec<crate::protection::findings::Finding>,
     #[serde(default)]
     finding_notes: Vec<String>,
 }
@@ -205,7 +205,7 @@ impl PlanIn {
             .ok_or_else(|| {
                 PlanFileError(format!(
                     "{display}: the plan of {} has a change whose address is not one gh-policy writes, or does not match its kind; it is not a plan gh-policy wrote (or it was edited)",
-                    crate::untrusted::quote(&self.repository)
+                    crate::output::untrusted::quote(&self.repository)
                 ))
             })?;
         let plan = Plan {
@@ -215,7 +215,7 @@ impl PlanIn {
             warnings: Vec::new(),
             contradictions: Vec::new(),
             gaps: Vec::new(),
-            findings: crate::findings::Findings {
+            findings: crate::protection::findings::Findings {
                 findings: self.findings,
                 notes: self.finding_notes,
                 skipped: false,
@@ -224,7 +224,7 @@ impl PlanIn {
         if plan.in_sync() != self.in_sync {
             return Err(PlanFileError(format!(
                 "{display}: the plan of {} says `in_sync: {}`, and its changes say otherwise; it is not a plan gh-policy wrote (or it was edited)",
-                crate::untrusted::quote(&plan.repository),
+                crate::output::untrusted::quote(&plan.repository),
                 self.in_sync
             )));
         }
@@ -276,7 +276,7 @@ impl ChangeIn {
 fn disagrees(display: &str, of: &str, declared: usize, marked: &Weakening) -> PlanFileError {
     PlanFileError(format!(
         "{display}: the plan of {} says `weakens: {declared}`, and {} of its changes weaken protection as marked; it is not a plan gh-policy wrote (or it was edited)",
-        crate::untrusted::quote(of),
+        crate::output::untrusted::quote(of),
         marked.count
     ))
 }

@@ -10,7 +10,10 @@
 //! or YAML.
 
 mod address;
+pub mod apply;
 mod change;
+pub mod diff;
+pub mod exceptions;
 pub mod file;
 pub mod saved;
 mod switches;
@@ -49,7 +52,7 @@ pub struct Plan {
     pub gaps: Vec<Gap>,
     /// Rules that can never be met, or protect nothing (DESIGN §13), judged on what `apply`
     /// leaves; error findings fail the gate like drift.
-    pub findings: crate::findings::Findings,
+    pub findings: crate::protection::findings::Findings,
 }
 
 /// Something the policy manages that the token cannot read (a ruleset's bypass actors,

@@ -210,7 +210,7 @@ repositories:
             defaults: crate::model::PolicyBody::default(),
             groups: indexmap::IndexMap::default(),
             repositories: [(
-                crate::names::RepositoryName::parse("svc-api").unwrap(),
+                crate::model::names::RepositoryName::parse("svc-api").unwrap(),
                 crate::model::PolicyBody::default(),
             )]
             .into(),

@@ -209,7 +209,7 @@ pub fn parse<T: Document>(
             display,
             format!(
                 "internal error: the policy passed its schema but could not be read ({}); please report it",
-                crate::untrusted::escape(&err.to_string())
+                crate::output::untrusted::escape(&err.to_string())
             ),
         ))
     })?;

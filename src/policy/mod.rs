@@ -17,8 +17,8 @@
 //!
 //! **Adding a section or a document type.** A new section is a field with its model type;
 //! put its rules on the type, where the schema says them: `#[schemars(pattern(...))]` with a
-//! pattern from `crate::names` for a name (the pattern's explaining function words the
-//! error), `range`/`length` for bounds (limits from `crate::limits`), `extend("x-expected" =
+//! pattern from `crate::model::names` for a name (the pattern's explaining function words the
+//! error), `range`/`length` for bounds (limits from `crate::model::limits`), `extend("x-expected" =
 //! ...)` to say what a value must be, and `extend("allOf" = [{"if": ..., "then": {...,
 //! "x-message": ...}}])` for a condition between keys of one mapping. Only a rule that
 //! compares items or keys with each other, counts distinct ones or measures bytes goes into
@@ -91,7 +91,7 @@ pub struct Diagnostic {
     /// 1-based column, when known.
     pub column: Option<usize>,
     /// What is wrong and, where it helps, what to write instead. Text from the file in it is
-    /// escaped (`crate::untrusted`), so it is always one printable line.
+    /// escaped (`crate::output::untrusted`), so it is always one printable line.
     pub message: String,
 }
 

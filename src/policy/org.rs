@@ -14,7 +14,7 @@ use super::{Diagnostic, PolicyError, SourceMap, parse_document, read, to_json};
 use crate::model::ref_pattern::malformed;
 use crate::model::{OrgPolicy, PolicyBody, RepoSettings};
 use crate::org::merge::loosenings;
-use crate::untrusted::quote;
+use crate::output::untrusted::quote;
 
 impl Document for OrgPolicy {
     const RULES: &'static [Rule<Self>] = &[
@@ -119,7 +119,7 @@ fn name_globs(policy: &OrgPolicy, findings: &mut Findings) {
                 path,
                 format!(
                     "{} is not a well-formed name glob: {reason}",
-                    crate::untrusted::quote(glob)
+                    crate::output::untrusted::quote(glob)
                 ),
             );
         }

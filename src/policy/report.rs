@@ -6,7 +6,7 @@
 //! inside it; `x-at` names the key to point at), `x-expected` (on the subschema that holds
 //! the keyword: what the value must be, "an integer from 0 to 6"), a mapping's `properties`
 //! (the keys to suggest), and for `pattern` the explaining function of the naming rule
-//! (`crate::names`). For `oneOf`/`anyOf`, the one branch whose type fits the value is
+//! (`crate::model::names`). For `oneOf`/`anyOf`, the one branch whose type fits the value is
 //! explained instead; when none or several fit, `x-expected` says what the value must be.
 
 use std::fmt::Write as _;
@@ -18,7 +18,7 @@ use serde_json::Value;
 
 use super::schema::Compiled;
 use super::source_map::{Pos, Segment, SourceMap};
-use crate::untrusted::{escape, quote};
+use crate::output::untrusted::{escape, quote};
 
 mod expected;
 mod words;

@@ -5,13 +5,13 @@ use std::collections::BTreeMap;
 
 use super::document::Findings;
 use super::source_map::Segment;
+use crate::model::names::{check_login, check_slug};
 use crate::model::ref_pattern::{is_githubs_name, malformed};
 use crate::model::{
     Account, AccountRef, Actor, BypassActor, BypassMode, RepoSettings, RuleType, Ruleset,
     RulesetTarget,
 };
-use crate::names::{check_login, check_slug};
-use crate::untrusted::quote;
+use crate::output::untrusted::quote;
 
 /// Where a problem is: at the key of a path, or at its value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

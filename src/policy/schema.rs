@@ -150,17 +150,17 @@ mod tests {
             let variables = &environment["variables"];
             assert_eq!(
                 variables["propertyNames"]["pattern"],
-                crate::names::SECRET_NAME_PATTERN
+                crate::model::names::SECRET_NAME_PATTERN
             );
             assert_eq!(
                 variables["additionalProperties"]["maxLength"],
-                crate::limits::MAX_VARIABLE_BYTES
+                crate::model::limits::MAX_VARIABLE_BYTES
             );
         }
         let repository = generate::<RepoSettings>();
         assert_eq!(
             repository["properties"]["environments"]["propertyNames"]["pattern"],
-            crate::names::ENVIRONMENT_PATTERN
+            crate::model::names::ENVIRONMENT_PATTERN
         );
     }
 

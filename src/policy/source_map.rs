@@ -49,7 +49,7 @@ impl fmt::Display for Dotted<'_> {
                 f.write_str(".")?;
             }
             match segment {
-                Segment::Key(key) => f.write_str(&crate::untrusted::escape(key))?,
+                Segment::Key(key) => f.write_str(&crate::output::untrusted::escape(key))?,
                 Segment::Index(index) => write!(f, "{index}")?,
             }
         }

@@ -9,9 +9,9 @@ use std::collections::BTreeMap;
 
 use super::document::{Document, Findings, Rule};
 use super::source_map::Segment;
-use crate::limits::{MAX_REVIEWERS, MAX_SECRETS, MAX_VARIABLE_BYTES};
+use crate::model::limits::{MAX_REVIEWERS, MAX_SECRETS, MAX_VARIABLE_BYTES};
 use crate::model::{Environment, RepoSettings, Reviewer};
-use crate::untrusted::quote;
+use crate::output::untrusted::quote;
 
 impl Document for RepoSettings {
     const RULES: &'static [Rule<Self>] = &[
@@ -92,7 +92,7 @@ fn requirement_keys(settings: &RepoSettings, findings: &mut Findings) {
                     ),
                 );
             }
-        } else if let Err(reason) = crate::names::check_branch(key) {
+        } else if let Err(reason) = crate::model::names::check_branch(key) {
             findings.at_key(
                 path,
                 format!("{} is not a branch name: {reason}", quote(key)),
@@ -135,7 +135,7 @@ fn check_pins_agree(settings: &RepoSettings, findings: &mut Findings) {
         let mut seen: BTreeMap<&str, (usize, String)> = BTreeMap::new();
         for (i, check) in checks.iter().enumerate() {
             let pin = match (&check.app, check.app_id) {
-                (Some(app), _) => format!("`app: {}`", crate::untrusted::escape(app)),
+                (Some(app), _) => format!("`app: {}`", crate::output::untrusted::escape(app)),
                 (None, Some(id)) => format!("`app_id: {id}`"),
                 (None, None) => String::from("any app"),
             };
@@ -245,7 +245,7 @@ fn secret_sources_agree(settings: &RepoSettings, findings: &mut Findings) {
                     let describe = |source: Option<&str>| {
                         source.map_or_else(
                             || String::from("no `from_env`"),
-                            |v| format!("`from_env: {}`", crate::untrusted::escape(v)),
+                            |v| format!("`from_env: {}`", crate::output::untrusted::escape(v)),
                         )
                     };
                     findings.at_value(
@@ -349,10 +349,10 @@ pub(super) fn check_exceptions(settings: &RepoSettings, findings: &mut Findings)
     if settings.exceptions.is_empty() {
         return;
     }
-    let Ok(now) = crate::exceptions::now() else {
+    let Ok(now) = crate::plan::exceptions::now() else {
         return;
     };
-    for (dotted, message) in crate::exceptions::check::check(settings, now).0 {
+    for (dotted, message) in crate::plan::exceptions::check::check(settings, now).0 {
         // `exceptions.N.KEY`: no key of its own has a dot.
         let path: Vec<Segment> = dotted
             .split('.')

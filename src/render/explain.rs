@@ -2,8 +2,8 @@
 
 use std::io::{self, Write};
 
-use crate::effective::explain::{ExplainedSetting, Explanation};
-use crate::untrusted::escape;
+use crate::output::untrusted::escape;
+use crate::protection::effective::explain::{ExplainedSetting, Explanation};
 
 /// Writes the report as text: per branch, each setting with `←` and its sources.
 pub fn text(explanation: &Explanation, out: &mut dyn Write) -> io::Result<()> {
@@ -43,7 +43,7 @@ pub fn text(explanation: &Explanation, out: &mut dyn Write) -> io::Result<()> {
         }
         for finding in &branch.findings {
             let mark = match (finding.severity, &finding.excepted) {
-                (crate::findings::Severity::Error, None) => "✗",
+                (crate::protection::findings::Severity::Error, None) => "✗",
                 _ => "!",
             };
             writeln!(

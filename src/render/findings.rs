@@ -6,7 +6,7 @@ use std::io::{self, Write};
 
 use super::markdown_text::{code, prose};
 use super::printable;
-use crate::findings::{Finding, Findings, Severity};
+use crate::protection::findings::{Finding, Findings, Severity};
 
 /// The section's title.
 pub const TITLE: &str = "Cannot be met";

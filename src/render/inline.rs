@@ -110,7 +110,7 @@ fn words(text: &str) -> Vec<&str> {
 }
 
 /// Returns a part's text as it is shown: an unchanged run shortened to its ends, then
-/// escaped as inside a JSON string and made safe to print (`crate::untrusted`).
+/// escaped as inside a JSON string and made safe to print (`crate::output::untrusted`).
 pub(super) fn shown(part: &Part) -> String {
     let chars: Vec<char> = part.text.chars().collect();
     let text = if part.kind == PartKind::Same && chars.len() > 2 * CONTEXT + 8 {

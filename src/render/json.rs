@@ -67,7 +67,7 @@ use crate::plan::{
     Action, Address, Change, Contradiction, Disposition, FieldDiff, Gap, Plan, Refusal,
     RequirementReport, ResourceKind, Summary,
 };
-use crate::weakening::diff_weakens;
+use crate::protection::weakening::diff_weakens;
 
 /// The plan as written, keys in DESIGN.md's order.
 #[derive(Serialize)]
@@ -84,7 +84,7 @@ struct JsonPlan<'a> {
     #[serde(skip_serializing_if = "<[_]>::is_empty")]
     gaps: &'a [Gap],
     #[serde(skip_serializing_if = "<[_]>::is_empty")]
-    findings: &'a [crate::findings::Finding],
+    findings: &'a [crate::protection::findings::Finding],
     #[serde(skip_serializing_if = "<[_]>::is_empty")]
     finding_notes: &'a [String],
 }

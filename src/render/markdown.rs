@@ -91,7 +91,11 @@ fn write_change(change: &Change, out: &mut dyn Write) -> io::Result<()> {
         writeln!(out, "| setting | live | policy |")?;
         writeln!(out, "| --- | --- | --- |")?;
         for diff in &change.diffs {
-            write_row(diff, crate::weakening::diff_weakens(change, diff), out)?;
+            write_row(
+                diff,
+                crate::protection::weakening::diff_weakens(change, diff),
+                out,
+            )?;
         }
     }
     if let Some(words) = exception_words(change.accepted_whole(), None) {

@@ -203,7 +203,7 @@ fn setting_lines(change: &crate::plan::Change) -> Vec<String> {
         .diffs
         .iter()
         .map(|diff| {
-            let mark = if crate::weakening::diff_weakens(change, diff) {
+            let mark = if crate::protection::weakening::diff_weakens(change, diff) {
                 format!(" ({WEAKENS})")
             } else {
                 String::new()
@@ -224,7 +224,7 @@ const WEAKENS_SENTENCE: &str =
 
 /// Returns outside text (a name, a reason) safe to print: see `untrusted`.
 fn printable(text: &str) -> Cow<'_, str> {
-    crate::untrusted::escape(text)
+    crate::output::untrusted::escape(text)
 }
 
 #[cfg(test)]

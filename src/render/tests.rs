@@ -190,7 +190,7 @@ fn json_has_exactly_the_design_keys() {
                 let mut found = keys(diff);
                 found.sort_unstable();
                 let mut expected = vec!["live", "path", "policy"];
-                if crate::weakening::diff_weakens(original, field) {
+                if crate::protection::weakening::diff_weakens(original, field) {
                     expected.push("weakens");
                 }
                 if field.sources.is_some() {

@@ -134,7 +134,10 @@ fn write_change(change: &Change, styles: &Styles, out: &mut dyn Write) -> io::Re
         weakens_mark(change.weakens(), styles),
     )?;
     for diff in &change.diffs {
-        let mark = weakens_mark(crate::weakening::diff_weakens(change, diff), styles);
+        let mark = weakens_mark(
+            crate::protection::weakening::diff_weakens(change, diff),
+            styles,
+        );
         write_diff(diff, &mark, styles, out)?;
         if let Some(words) =
             exception_words(diff.excepted.as_ref(), diff.exception_expired.as_ref())

@@ -151,7 +151,8 @@ impl Failures {
         }
         let small = shrink(self.target, worker, input, variant, &kind);
         let saved = save(self.target, self.distinct.len(), &small);
-        let shown = gh_policy::untrusted::escape(&String::from_utf8_lossy(&small)).into_owned();
+        let shown =
+            gh_policy::output::untrusted::escape(&String::from_utf8_lossy(&small)).into_owned();
         let output = match &outcome {
             Outcome::Panicked(message) => message.clone(),
             Outcome::Broke(_, output) => output.clone(),
@@ -159,7 +160,7 @@ impl Failures {
         };
         let detail = format!(
             "{what} (variant {variant}): {}\n  shrunk to {} bytes, saved as {}: {shown}",
-            gh_policy::untrusted::escape(&output),
+            gh_policy::output::untrusted::escape(&output),
             small.len(),
             saved.display()
         );

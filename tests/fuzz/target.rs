@@ -229,9 +229,9 @@ fn diagnostics<T>(result: Result<T, policy::PolicyError>) -> Result<(), (&'stati
     Ok(())
 }
 
-/// Fails when `text` has a character `gh_policy::untrusted::escape` would have rewritten.
+/// Fails when `text` has a character `gh_policy::output::untrusted::escape` would have rewritten.
 fn printable(rule: &'static str, text: &str) -> Result<(), (&'static str, String)> {
-    if gh_policy::untrusted::escape(text) == text {
+    if gh_policy::output::untrusted::escape(text) == text {
         Ok(())
     } else {
         Err((rule, text.to_owned()))

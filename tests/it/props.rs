@@ -3,12 +3,12 @@
 
 use std::fmt::Write as _;
 
-use gh_policy::diff;
-use gh_policy::live::LiveState;
+use gh_policy::model::live::LiveState;
 use gh_policy::model::{
     Actors, Branch, DeploymentBranches, DeploymentPattern, Environment, Prune, PullRequestRules,
     RefType, RepoSettings, RequiredCheck, Reviewer, Secret, StatusChecks,
 };
+use gh_policy::plan::diff;
 use gh_policy::policy;
 use proptest::collection::{btree_map, btree_set, vec};
 use proptest::prelude::*;

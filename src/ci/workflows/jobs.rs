@@ -22,7 +22,7 @@ use super::names::{fallback_name, substitute, unknown_matrix_name, with_values};
 use super::scan::{self, Listing};
 use super::yaml::{Entry, Yaml};
 use super::{EnvironmentUse, ProducedCheck, WorkflowIndex, WorkflowWarning, file_name};
-use crate::untrusted::quote;
+use crate::output::untrusted::quote;
 
 /// Indexes every file of `listing` into `index`; returns the steps spent on check names.
 pub(super) fn index_all(listing: &Listing, index: &mut WorkflowIndex) -> u64 {

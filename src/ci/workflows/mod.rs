@@ -27,7 +27,7 @@
 //! not read (too large, a link, not UTF-8) adds nothing, like one that does not parse; names
 //! whose working out a budget cut short become wildcards rather than guesses, and so do the
 //! names of a job whose matrix is over GitHub's 256 jobs (GitHub refuses to run it). Every
-//! piece of outside text that reaches a warning goes through `crate::untrusted` (see
+//! piece of outside text that reaches a warning goes through `crate::output::untrusted` (see
 //! `WorkflowWarning`).
 //!
 //! The parts: `scan.rs` finds, reads and parses the files; `yaml.rs` is the value they parse
@@ -52,8 +52,8 @@ pub use name_pattern::NamePattern;
 
 use crate::Error;
 use crate::model::{RepoSettings, RequiredCheck};
+use crate::output::untrusted::{escape, quote};
 use crate::policy::levenshtein;
-use crate::untrusted::{escape, quote};
 use limits::MAX_CHECK_STEPS;
 
 /// The slug of the GitHub App that reports GitHub Actions jobs.
@@ -64,7 +64,7 @@ const ACTIONS_APP_ID: i64 = 15368;
 /// One warning about the policy vs the workflows.
 ///
 /// `message` is safe to print: every name, value and file name from a workflow or policy
-/// file in it has gone through `crate::untrusted`, so it is one line without control
+/// file in it has gone through `crate::output::untrusted`, so it is one line without control
 /// characters. `file` is the path as found; escape it too before printing it.
 ///
 /// A warning is located in a workflow file (`file`, `line`) where one is to blame (a file

@@ -17,7 +17,7 @@ use super::limits::{MAX_DIR_ENTRIES, MAX_FILE_BYTES, MAX_FILES, MAX_SCAN_BYTES};
 use super::yaml::{self, Yaml};
 use super::{WorkflowWarning, file_name};
 use crate::Error;
-use crate::untrusted::escape;
+use crate::output::untrusted::escape;
 
 /// How long a parser message may be in a warning; longer ones are cut.
 const MAX_DETAIL_CHARS: usize = 200;

@@ -12,9 +12,9 @@ use crate::commands::{Context, remote};
 use crate::error::Error;
 use crate::github::client::ReadClient;
 use crate::github::{RestReader, read};
-use crate::live::LiveState;
 use crate::model::RepoSettings;
-use crate::untrusted::quote;
+use crate::model::live::LiveState;
+use crate::output::untrusted::quote;
 
 /// Today's protection, and where it came from.
 pub struct Today {

@@ -28,7 +28,7 @@ pub fn apply(
     located: &Located,
     console: &mut Console<'_>,
 ) -> Result<ExitStatus, Error> {
-    crate::exceptions::now().map_err(Error::new)?;
+    crate::plan::exceptions::now().map_err(Error::new)?;
     let scope = scope(policy, &args.remote, &args.org)?;
     let (mut config, runtime) = remote::connect_org(&args.remote, &policy.organization, console)?;
     share_points(&mut config, scope);

@@ -8,14 +8,14 @@
 use crate::cli::{OrgArgs, RemoteArgs};
 use crate::commands::console::Console;
 use crate::commands::{guard, process};
-use crate::diff;
 use crate::error::{Error, ExitStatus};
 use crate::github::client::ClientConfig;
 use crate::model::{OrgPolicy, RepoSettings};
 use crate::org::run::{Planned, Scope};
+use crate::output::untrusted::quote;
+use crate::plan::diff;
 use crate::plan::{OrgPlan, Plan, RepositoryError};
 use crate::policy::Located;
-use crate::untrusted::quote;
 
 /// The repositories a run covers: `--repo` (NAME, or OWNER/NAME of this organisation) and
 /// `--shard`.
@@ -119,7 +119,7 @@ pub(super) fn status_of(plan: &OrgPlan) -> ExitStatus {
 pub(super) fn context_for(settings: &RepoSettings) -> diff::Context {
     diff::Context {
         sources: process::sources_for(settings),
-        now: crate::exceptions::now().unwrap_or_else(|_| time::OffsetDateTime::now_utc()),
+        now: crate::plan::exceptions::now().unwrap_or_else(|_| time::OffsetDateTime::now_utc()),
     }
 }
 

@@ -12,8 +12,8 @@ use crate::org::budget::{Estimate, OrgCache};
 use crate::org::properties::Problem;
 use crate::org::run::{self, Planned, Scope};
 use crate::org::selection::{self, Selection, SelectionError};
+use crate::output::untrusted::quote;
 use crate::policy::Located;
-use crate::untrusted::quote;
 
 use super::context_for;
 

@@ -9,7 +9,7 @@ use crate::github::path::ApiPath;
 use crate::github::wire::issue::{
     Comment, CommentRequest, Issue, IssueRequest, IssueUpdate, Label, LabelRequest,
 };
-use crate::names::RepoName;
+use crate::model::names::RepoName;
 
 /// GitHub's largest page.
 const PER_PAGE: u32 = 100;

@@ -8,7 +8,7 @@ use crate::github::wire::account::BranchItem;
 use crate::github::wire::findings::{
     CodeownersError, CodeownersErrors, Collaborator, CombinedStatus, PullRequest,
 };
-use crate::names::RepoName;
+use crate::model::names::RepoName;
 
 /// GitHub's largest page.
 const PER_PAGE: u32 = 100;

@@ -18,7 +18,7 @@ use serde::de::DeserializeOwned;
 use super::error::Permission;
 use super::graphql::Bulk;
 use super::path::ApiPath;
-use crate::names::RepoName;
+use crate::model::names::RepoName;
 
 pub use reads::ProtectionRead;
 

@@ -12,7 +12,7 @@ use crate::github::wire::properties::{PropertyDefinition, RepositoryValues};
 use crate::github::wire::protection::Protection;
 use crate::github::wire::rate_limit::{Overview, RateLimit};
 use crate::github::wire::ruleset::{EffectiveRule, Ruleset, RulesetSummary};
-use crate::names::{BranchName, RepoName};
+use crate::model::names::{BranchName, RepoName};
 
 /// GitHub's largest page for most lists.
 const PER_PAGE: u32 = 100;

@@ -13,7 +13,7 @@ use crate::github::wire::switches::{
     ActionsPermissions, ConfigurationForRepository, RepositoryPatch, SelectedActions, Switch,
     SwitchRead, SwitchState, WorkflowPermissions,
 };
-use crate::names::RepoName;
+use crate::model::names::RepoName;
 
 const OK: &[StatusCode] = &[StatusCode::OK];
 const NO_CONTENT: &[StatusCode] = &[StatusCode::NO_CONTENT];

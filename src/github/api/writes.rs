@@ -9,7 +9,7 @@ use crate::github::wire::actions::{SecretRequest, VariableRequest};
 use crate::github::wire::environment::{DeploymentBranchPolicyRequest, EnvironmentRequest};
 use crate::github::wire::protection::{ChecksRequest, Protection, ProtectionRequest};
 use crate::github::wire::ruleset::{Ruleset, RulesetRequest};
-use crate::names::RepoName;
+use crate::model::names::RepoName;
 
 const OK: &[StatusCode] = &[StatusCode::OK];
 const CREATED: &[StatusCode] = &[StatusCode::CREATED];

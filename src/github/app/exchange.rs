@@ -165,6 +165,6 @@ fn hold_token(response: &HttpResponse) {
         token: String,
     }
     if let Ok(answer) = serde_json::from_slice::<WithToken>(&response.body) {
-        crate::redact::hold(&answer.token);
+        crate::output::redact::hold(&answer.token);
     }
 }

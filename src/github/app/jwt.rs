@@ -110,7 +110,7 @@ impl AppKey {
     /// Returns a JWT made at `now`. A secret: redacted from everything printed.
     pub fn sign(&self, now: SystemTime) -> Result<String, String> {
         let jwt = super::rs256::sign_jwt(&self.key, &Claims::at(self.app_id, now))?;
-        crate::redact::hold(&jwt);
+        crate::output::redact::hold(&jwt);
         Ok(jwt)
     }
 }

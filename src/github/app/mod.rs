@@ -32,7 +32,7 @@ use self::renewal::{Clock, Held, SystemClock};
 use super::client::{ApiRoot, ClientConfig, Credentials, Transport, WriteClient};
 use super::error::ApiError;
 use crate::Error;
-use crate::untrusted::quote;
+use crate::output::untrusted::quote;
 
 /// How long before it expires an installation token is renewed (GitHub's tokens live an
 /// hour). A token issued with less than twice this to live is renewed at half its life.

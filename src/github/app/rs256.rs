@@ -53,7 +53,7 @@ pub fn key_pair(pem: &str) -> Result<RsaKeyPair, String> {
         other => {
             return Err(format!(
                 "it is a {} block, not an RSA private key",
-                crate::untrusted::quote(other)
+                crate::output::untrusted::quote(other)
             ));
         }
     };

@@ -48,7 +48,7 @@ impl Token {
     /// Wraps a token, which from now on is redacted from everything printed.
     pub fn new(token: impl Into<String>) -> Self {
         let token = token.into();
-        crate::redact::hold(&token);
+        crate::output::redact::hold(&token);
         Self(token)
     }
 }

@@ -41,7 +41,7 @@ pub use transport::{HttpRequest, HttpResponse, HttpTransport, Transport, Transpo
 
 use super::error::{ApiError, ApiErrorKind, Call};
 use super::path::ApiPath;
-use crate::progress::Log;
+use crate::output::progress::Log;
 
 /// The API version every request asks for.
 pub const API_VERSION: &str = "2022-11-28";
@@ -133,7 +133,7 @@ impl ClientConfig {
             max_rate_limit_wait: Duration::from_secs(90),
             write_pace: Duration::from_secs(1),
             verbose: false,
-            log: Arc::new(crate::progress::StderrLog),
+            log: Arc::new(crate::output::progress::StderrLog),
             cache: None,
             run: Arc::default(),
             log_suffix: "",

@@ -13,7 +13,7 @@ use tokio::time::Instant;
 
 use super::*;
 use crate::github::ApiErrorKind;
-use crate::progress::MemoryLog;
+use crate::output::progress::MemoryLog;
 
 /// Answers every request after `latency`; records when each was sent, with which
 /// `Authorization`, and how many were in flight at most.
@@ -62,7 +62,7 @@ fn config(log: &Arc<MemoryLog>, credentials: Arc<dyn Credentials>) -> ClientConf
         ApiRoot::parse("https://api.example.com").unwrap(),
         credentials,
     );
-    config.log = Arc::clone(log) as Arc<dyn crate::progress::Log>;
+    config.log = Arc::clone(log) as Arc<dyn crate::output::progress::Log>;
     config
 }
 

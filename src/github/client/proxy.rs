@@ -81,7 +81,7 @@ impl ProxyError {
 
 impl std::fmt::Display for ProxyError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let proxy = crate::untrusted::quote(&self.proxy);
+        let proxy = crate::output::untrusted::quote(&self.proxy);
         match &self.cause {
             Some(_) => write!(f, "through the proxy {proxy}"),
             None => write!(

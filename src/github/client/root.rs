@@ -4,7 +4,7 @@
 use std::fmt;
 
 use crate::Error;
-use crate::untrusted::quote;
+use crate::output::untrusted::quote;
 
 /// A checked API root such as `https://api.github.com` or `https://ghe.example.com/api/v3`.
 #[derive(Debug, Clone, PartialEq, Eq)]

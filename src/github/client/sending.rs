@@ -157,7 +157,7 @@ impl Sender {
                     return Err(
                         ApiError::new(ApiErrorKind::Malformed, call).with_detail(format!(
                             "GitHub sent a next-page link to another host or path: {}",
-                            crate::untrusted::escape(&link)
+                            crate::output::untrusted::escape(&link)
                         )),
                     );
                 };

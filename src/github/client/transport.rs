@@ -117,7 +117,10 @@ impl fmt::Display for TransportError {
         };
         // A socket error on the way to the proxy is the proxy's, not GitHub's: say so.
         let via = proxy_in(&*self.source).map_or_else(String::new, |proxy| {
-            format!(" through the proxy {}", crate::untrusted::quote(proxy))
+            format!(
+                " through the proxy {}",
+                crate::output::untrusted::quote(proxy)
+            )
         });
         write!(
             f,

@@ -4,7 +4,7 @@ use crate::github::wire::environment::{
     BranchPolicySettings, DeploymentBranchPolicy, DeploymentBranchPolicyRequest,
     Environment as WireEnvironment, EnvironmentRequest, ReviewerRequest,
 };
-use crate::live::Identities;
+use crate::model::live::Identities;
 use crate::model::{DeploymentBranches, DeploymentPattern, Environment, RefType, Reviewer};
 use crate::plan::{DeploymentMode, EnvironmentPut, ReviewerKind};
 

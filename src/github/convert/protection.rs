@@ -156,7 +156,7 @@ pub fn dropped_actors(answer: &Protection, asked: &Branch) -> Vec<String> {
                 if !present.contains(&name.to_lowercase()) {
                     warnings.push(format!(
                         "GitHub dropped {kind} {} from {section} (it needs write access to the repository)",
-                        crate::untrusted::quote(name)
+                        crate::output::untrusted::quote(name)
                     ));
                 }
             }

@@ -1,7 +1,7 @@
 //! The permissions a token may lack, named as GitHub's token settings show them, and the
 //! names of those a 403 says GitHub accepts.
 
-use crate::untrusted;
+use crate::output::untrusted;
 
 /// A permission of a fine-grained token, named as GitHub's token settings show it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

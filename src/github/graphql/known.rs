@@ -8,7 +8,7 @@ use super::page::Page;
 use crate::github::wire::account::Repository;
 use crate::github::wire::protection::Protection;
 use crate::github::wire::ruleset::{Ruleset, RulesetSummary};
-use crate::untrusted::quote;
+use crate::output::untrusted::quote;
 
 /// A repository's rulesets as GraphQL told them.
 #[derive(Debug, Clone, Default)]

@@ -33,7 +33,7 @@ use serde_json::Value;
 use super::wire::account::Repository;
 use super::wire::protection::Protection;
 use super::wire::ruleset::{Ruleset, RulesetSummary, SourceType};
-use crate::names::RepoName;
+use crate::model::names::RepoName;
 use answer::{RateLimit, RepositoryNode};
 use known::Known;
 
@@ -180,7 +180,7 @@ fn message_of(error: &Value) -> String {
     error
         .get("message")
         .and_then(Value::as_str)
-        .map(|m| format!(": {}", crate::untrusted::escape(m)))
+        .map(|m| format!(": {}", crate::output::untrusted::escape(m)))
         .unwrap_or_default()
 }
 

@@ -11,7 +11,7 @@ use std::fmt::Write as _;
 
 use serde_json::{Map, Value};
 
-use crate::names::RepoName;
+use crate::model::names::RepoName;
 
 /// Repositories per query (DESIGN §16: at most one GraphQL request per 25 repositories).
 pub const BATCH: usize = 25;

@@ -17,7 +17,7 @@ use crate::github::wire::ruleset::{
     BypassActor, Conditions, RefName, Rule, Ruleset, RulesetSummary, SourceType,
 };
 use crate::model::{ActorKind, BypassMode, Enforcement, RuleType, RulesetTarget};
-use crate::untrusted::quote;
+use crate::output::untrusted::quote;
 
 /// `source { __typename ... }`.
 #[derive(Debug, Clone, Deserialize)]

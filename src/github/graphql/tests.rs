@@ -13,9 +13,9 @@ use crate::github::client::{ApiRoot, ClientConfig, ReadClient, Token};
 use crate::github::read::prefetch;
 use crate::github::read::{OrgRulesets, ReadError, read_all, read_live_in_org};
 use crate::github::rest::RestReader;
-use crate::live::LiveState;
+use crate::model::live::LiveState;
+use crate::model::names::RepoName;
 use crate::model::{Branch, Requirement};
-use crate::names::RepoName;
 
 fn reader(emu: &Emulator, token: &str) -> RestReader {
     let root = ApiRoot::parse(&emu.url()).expect("the emulator's URL");

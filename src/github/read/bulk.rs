@@ -9,7 +9,7 @@ use serde_json::Value;
 
 use crate::github::graphql::{Bulk, first_message, query};
 use crate::github::rest::RestReader;
-use crate::names::RepoName;
+use crate::model::names::RepoName;
 
 /// Names repositories for a message: each one, comma separated.
 fn named(repos: &[&RepoName]) -> String {
@@ -70,7 +70,7 @@ async fn prefetch_quietly(github: &RestReader, repos: &[RepoName]) -> Bulk {
                 "GraphQL has {left} points left until {}, too few for {} more queries of {cost}",
                 bulk.reset_at
                     .as_deref()
-                    .map_or("its reset".into(), crate::untrusted::escape),
+                    .map_or("its reset".into(), crate::output::untrusted::escape),
                 unsent.len()
             ),
             None => "GraphQL did not say how many points are left".to_owned(),

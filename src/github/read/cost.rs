@@ -10,8 +10,8 @@ use std::collections::BTreeSet;
 use crate::github::api::{self, findings, reads, switches};
 use crate::github::path::ApiPath;
 use crate::github::rest::RestReader;
+use crate::model::names::RepoName;
 use crate::model::{RepoSettings, Reviewer};
-use crate::names::RepoName;
 
 /// One GET of a repository's plan.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]

@@ -11,9 +11,9 @@ use crate::github::convert::environment::{
 };
 use crate::github::error::ApiError;
 use crate::github::rest::RestReader;
-use crate::live::LiveState;
+use crate::model::live::LiveState;
+use crate::model::names::{EnvironmentName, RepoName};
 use crate::model::{Environment, RepoSettings, Secret};
-use crate::names::{EnvironmentName, RepoName};
 
 pub(super) async fn read_environments(
     github: &RestReader,
@@ -112,9 +112,9 @@ pub(super) async fn read_environments(
 
 #[cfg(test)]
 mod tests {
-    use crate::apply::execute;
     use crate::github::read::{read_all, read_live};
     use crate::model::{Environment, RepoSettings, Secret};
+    use crate::plan::apply::execute;
     use crate::testing::{Github, Values, flow_policy, flow_repository, name, plan};
 
     /// The reads so far, sorted, then forgotten.

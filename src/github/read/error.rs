@@ -5,7 +5,7 @@
 use super::names;
 use crate::github::error::ApiError;
 use crate::model::RepoSettings;
-use crate::untrusted;
+use crate::output::untrusted;
 
 /// Why the live side could not be read.
 #[derive(Debug, thiserror::Error)]

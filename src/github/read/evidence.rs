@@ -14,10 +14,10 @@ use crate::github::convert::ruleset::{MissingParameter, actor_from, rules_from};
 use crate::github::error::{ApiError, ApiErrorKind, Call};
 use crate::github::rest::RestReader;
 use crate::github::wire::ruleset::{Rule, Ruleset as WireRuleset, RulesetSummary, SourceType};
-use crate::live::{AppliedRuleset, BranchEvidence, Classic, Identities, LiveState, Source};
+use crate::model::live::{AppliedRuleset, BranchEvidence, Classic, Identities, LiveState, Source};
+use crate::model::names::RepoName;
 use crate::model::ref_pattern::selects_branch;
 use crate::model::{Enforcement, RulesetTarget};
-use crate::names::RepoName;
 
 /// What was read of one branch: its classic protection, whether it exists, and its
 /// active rules grouped by ruleset id.
@@ -175,7 +175,7 @@ pub(super) fn assemble(
                 malformed(
                     Call::get(format!(
                         "…/rules/branches/{}",
-                        crate::untrusted::escape(branch)
+                        crate::output::untrusted::escape(branch)
                     )),
                     missing,
                 )

@@ -7,9 +7,9 @@ use super::{OrgRulesets, read};
 use crate::github::api::reads;
 use crate::github::error::{ApiError, ApiErrorKind};
 use crate::github::rest::RestReader;
-use crate::live::LiveState;
+use crate::model::live::LiveState;
+use crate::model::names::RepoName;
 use crate::model::{Branch, Environment, RepoSettings};
-use crate::names::RepoName;
 
 use super::ReadError;
 

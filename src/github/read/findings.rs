@@ -10,14 +10,14 @@ use std::collections::BTreeSet;
 
 use futures::future::try_join_all;
 
-use crate::findings::{
-    BranchFacts, Codeowners, CodeownersError, Facts, Needs, Reported, ReportedRun,
-};
 use crate::github::api::{findings as api, reads};
 use crate::github::error::{ApiError, ApiErrorKind, Permission};
 use crate::github::rest::RestReader;
 use crate::model::MergeMethod;
-use crate::names::RepoName;
+use crate::model::names::RepoName;
+use crate::protection::findings::{
+    BranchFacts, Codeowners, CodeownersError, Facts, Needs, Reported, ReportedRun,
+};
 
 /// Reads the facts the findings need.
 pub async fn read_facts(

@@ -26,12 +26,12 @@ use super::api::reads;
 use super::error::{ApiError, ApiErrorKind, Permission};
 use super::rest::RestReader;
 use super::wire::ruleset::Ruleset as WireRuleset;
-use crate::effective;
-use crate::live::{BranchEvidence, Classic, LiveState, Source};
 use crate::model::ActorKind;
 use crate::model::RepoSettings;
-use crate::names::RepoName;
-use crate::untrusted;
+use crate::model::live::{BranchEvidence, Classic, LiveState, Source};
+use crate::model::names::RepoName;
+use crate::output::untrusted;
+use crate::protection::effective;
 
 pub use bulk::prefetch;
 pub use cost::{OrgRead, Read, reads_in_sync};
@@ -242,7 +242,7 @@ fn refuse_unreadable(desired: &RepoSettings, live: &LiveState) -> Result<(), Api
 fn hidden_bypass(
     requirement: &crate::model::Requirement,
     evidence: &BranchEvidence,
-    ids: &crate::live::Identities,
+    ids: &crate::model::live::Identities,
 ) -> Option<Source> {
     let (enforced, evaluate) = effective::contributions(evidence, ids);
     effective::judge(requirement, &enforced, &evaluate, ids)

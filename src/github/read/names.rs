@@ -12,9 +12,9 @@ use super::{NameKind, ReadError, UnknownName};
 use crate::github::api::reads;
 use crate::github::error::ApiError;
 use crate::github::rest::RestReader;
-use crate::live::{Identities, LiveState};
+use crate::model::live::{Identities, LiveState};
+use crate::model::names::RepoName;
 use crate::model::{Actors, RepoSettings, RequiredCheck, Reviewer};
-use crate::names::RepoName;
 use crate::policy::Segment;
 
 /// The names a policy uses, lower-case, and which of them need an id.

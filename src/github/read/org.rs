@@ -5,7 +5,7 @@ use crate::github::api::reads;
 use crate::github::error::ApiError;
 use crate::github::rest::RestReader;
 use crate::github::wire::ruleset::Ruleset as WireRuleset;
-use crate::live::{OrgProperties, OrgRepository, PropertyDefinition};
+use crate::model::live::{OrgProperties, OrgRepository, PropertyDefinition};
 
 /// Lists an organisation's repositories.
 pub async fn org_repositories(

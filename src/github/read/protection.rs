@@ -8,8 +8,8 @@ use crate::github::api::{ProtectionRead, reads};
 use crate::github::convert::protection::branch_from;
 use crate::github::error::ApiError;
 use crate::github::rest::RestReader;
+use crate::model::names::{BranchName, RepoName};
 use crate::model::{Branch, RepoSettings};
-use crate::names::{BranchName, RepoName};
 
 pub(super) async fn read_branches(
     github: &RestReader,

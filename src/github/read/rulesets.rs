@@ -11,11 +11,11 @@ use crate::github::convert::ruleset::ruleset_from;
 use crate::github::error::{ApiError, ApiErrorKind, Permission};
 use crate::github::rest::RestReader;
 use crate::github::wire::ruleset::{Ruleset as WireRuleset, RulesetSummary, SourceType};
-use crate::live::{Identities, LiveRuleset};
+use crate::model::live::{Identities, LiveRuleset};
+use crate::model::names::RepoName;
 use crate::model::{RepoSettings, Ruleset};
-use crate::names::RepoName;
+use crate::output::untrusted::quote;
 use crate::plan::{Gap, Unread};
-use crate::untrusted::quote;
 
 /// The rulesets read: the repository's own that matter, in GitHub's shapes.
 #[derive(Debug, Default)]

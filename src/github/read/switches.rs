@@ -10,11 +10,11 @@ use crate::github::error::{ApiError, ApiErrorKind, Permission};
 use crate::github::rest::RestReader;
 use crate::github::wire::account::Repository;
 use crate::github::wire::switches::{Switch, SwitchRead};
-use crate::live::SwitchFacts;
+use crate::model::live::SwitchFacts;
+use crate::model::names::RepoName;
 use crate::model::{
     Actions, AllowedActions, RepoSettings, RepositorySettings, Security, SecurityFeature,
 };
-use crate::names::RepoName;
 
 /// The security features that each have an endpoint of their own, with that endpoint.
 const SWITCHED: [(SecurityFeature, Switch); 4] = [

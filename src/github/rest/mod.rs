@@ -19,7 +19,7 @@ use super::client::{ReadClient, WriteClient};
 use super::error::{ApiError, ApiErrorKind, Call, Cause, Permission};
 use super::graphql::Bulk;
 use super::path::ApiPath;
-use crate::untrusted;
+use crate::output::untrusted;
 
 /// Reads GitHub: what `plan`, `explain` and `export` hold.
 #[derive(Clone)]

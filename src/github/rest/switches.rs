@@ -8,7 +8,7 @@ use crate::github::client::{Reads, WriteClient};
 use crate::github::error::{ApiError, ApiErrorKind, Permission};
 use crate::github::path::ApiPath;
 use crate::github::wire::switches::{ConfigurationForRepository, Switch, SwitchRead, SwitchState};
-use crate::names::RepoName;
+use crate::model::names::RepoName;
 
 pub(super) fn switch_path(repo: &RepoName, switch: Switch) -> ApiPath {
     repo_path(repo).lit(switch.segment())

@@ -9,7 +9,7 @@ use super::RestReader;
 use crate::github::api::{ProtectionRead, reads, writes};
 use crate::github::client::{ApiRoot, ClientConfig, ReadClient, Token};
 use crate::github::error::ApiErrorKind;
-use crate::names::RepoName;
+use crate::model::names::RepoName;
 
 #[tokio::test]
 async fn the_rate_limit_is_the_core_budget_and_costs_nothing() {

@@ -42,7 +42,7 @@ pub struct BranchItem {
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 pub struct ProtectedBranchItem {
     /// The branch name.
-    pub name: crate::names::BranchName,
+    pub name: crate::model::names::BranchName,
 }
 
 /// A repository (`GET /repos/{owner}/{repo}`, or an item of `GET /orgs/{org}/repos`): what

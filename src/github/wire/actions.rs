@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::names::{SecretName, VariableName};
+use crate::model::names::{SecretName, VariableName};
 
 /// `actions-secret`: one item of GET `…/secrets`. Values are never returned.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]

@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::names::EnvironmentName;
+use crate::model::names::EnvironmentName;
 
 /// `environment`: one item of GET `…/environments`, or GET `…/environments/{name}`.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]

@@ -2,15 +2,15 @@
 //! read back, and the removal is sent only when the rulesets written before it are in force
 //! (DESIGN §14). Otherwise the protection stays, and the branch is never unprotected.
 
-use crate::effective::cover;
 use crate::github::api::reads;
 use crate::github::convert::ruleset::rules_from;
 use crate::github::error::{ApiError, Call, Cause};
 use crate::github::rest::RestWriter;
 use crate::github::wire::ruleset::Rule;
-use crate::names::RepoName;
+use crate::model::names::RepoName;
+use crate::output::untrusted::quote;
 use crate::plan::Handover;
-use crate::untrusted::quote;
+use crate::protection::effective::cover;
 
 /// Returns `Ok` when GitHub enforces on the branch everything the handover's rulesets
 /// provide; otherwise an error for the removal, which is then not sent.
@@ -28,7 +28,7 @@ pub(super) async fn confirm(
         http::Method::DELETE,
         format!(
             "/repos/{repo}/branches/{}/protection",
-            crate::untrusted::escape(branch)
+            crate::output::untrusted::escape(branch)
         ),
     );
     let names = handover
@@ -86,6 +86,6 @@ pub(super) async fn confirm(
         ))
         .with_hint(format!(
             "see what applies with `gh-policy explain {}`, then run apply again",
-            crate::untrusted::escape(branch)
+            crate::output::untrusted::escape(branch)
         )))
 }

@@ -10,7 +10,7 @@ use crate::github::error::{ApiError, ApiErrorKind, Cause};
 use crate::github::rest::RestWriter;
 use crate::github::wire::switches::Switch;
 use crate::model::SecurityFeature;
-use crate::names::RepoName;
+use crate::model::names::RepoName;
 use crate::plan::{ActionsWrite, SecurityWrite, Target};
 
 /// A setting GitHub refused to change, and why, in its words.

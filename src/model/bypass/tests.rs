@@ -1,5 +1,5 @@
 use super::*;
-use crate::live::Identities;
+use crate::model::live::Identities;
 
 fn ids() -> Identities {
     Identities {

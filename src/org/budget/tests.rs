@@ -1,7 +1,7 @@
 // Compiled only under cfg(test) (see `mod tests;` in org/budget.rs).
 use super::*;
-use crate::apply::execute;
 use crate::github::read::{read_live, reads_in_sync};
+use crate::plan::apply::execute;
 use crate::testing::{Values, flow_policy, flow_repository, plan};
 
 /// The estimate of a repository in sync is what reading it for a plan costs, read for read.

@@ -7,7 +7,7 @@
 
 use serde_json::{Map, Value};
 
-use crate::weakening::{ALLOWED_ACTIONS, WORKFLOW_PERMISSIONS};
+use crate::protection::weakening::{ALLOWED_ACTIONS, WORKFLOW_PERMISSIONS};
 
 /// The sections whose keys may be floors.
 pub const SECTIONS: [&str; 2] = ["security", "actions"];

@@ -11,8 +11,8 @@ use serde_json::{Map, Value};
 mod floors;
 
 use super::select::selects;
+use crate::model::names::Text;
 use crate::model::{Group, OrgPolicy, PolicyBody, RepoSettings, Requirement};
-use crate::names::Text;
 use crate::policy::Segment;
 
 /// Returns the layers that apply to a repository, in the order they apply: `defaults`, each

@@ -1,8 +1,8 @@
 use serde_json::json;
 
 use super::*;
-use crate::diff;
-use crate::live::LiveState;
+use crate::model::live::LiveState;
+use crate::plan::diff;
 use crate::render;
 
 /// The plan of the repository's own policy against the drifted state, as `plan` makes it.

@@ -20,7 +20,7 @@ use serde_json::Value;
 
 use super::Plan;
 use super::file::{self, Plans};
-use crate::untrusted::quote;
+use crate::output::untrusted::quote;
 pub use differs::Differs;
 use reads::Fingerprints;
 

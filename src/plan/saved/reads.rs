@@ -14,9 +14,9 @@ use std::fmt::Debug;
 
 use sha2::{Digest, Sha256};
 
-use crate::live::LiveState;
 use crate::model::RepoSettings;
-use crate::names::BranchName;
+use crate::model::live::LiveState;
+use crate::model::names::BranchName;
 
 /// What was read, by what it is (`branches.main`, `rulesets.protect-main`,
 /// `rules on branch main`, …): the hex SHA-256 of its model.

@@ -2,8 +2,8 @@ use serde_json::{Value, json};
 
 use super::reads::{Changed, compare, fingerprints};
 use super::*;
-use crate::diff;
-use crate::live::LiveState;
+use crate::model::live::LiveState;
+use crate::plan::diff;
 use crate::plan::file;
 
 /// The flow policy against the drifted state, and that state.

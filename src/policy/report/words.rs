@@ -1,5 +1,5 @@
 //! The words of schema-error messages: how a path, a value, a type, a key and a name are
-//! shown. Every piece of file text goes through `crate::untrusted`.
+//! shown. Every piece of file text goes through `crate::output::untrusted`.
 
 use jsonschema::JsonType;
 use jsonschema::error::TypeKind;
@@ -7,7 +7,7 @@ use serde_json::Value;
 
 use super::super::source_map::{Dotted, Pos, Segment};
 use super::super::suggest::closest;
-use crate::untrusted::{escape, quote};
+use crate::output::untrusted::{escape, quote};
 
 /// A path as messages name it: `` `branches.main` ``, or "the document" for the root.
 pub(super) struct Subject<'a>(pub &'a [Segment]);
@@ -48,7 +48,7 @@ pub(super) fn unknown_key(key: &str, path: &[Segment], known: &[&str]) -> String
 /// Words a name that breaks a naming rule, with the rule's reason.
 pub(super) fn name_message(pattern: &str, name: &str, path: &[Segment], is_key: bool) -> String {
     let shown = Subject(path);
-    let Some(rule) = crate::names::rule_for(pattern) else {
+    let Some(rule) = crate::model::names::rule_for(pattern) else {
         return format!(
             "{shown}: {} does not match `{}`",
             quote(name),
@@ -58,8 +58,8 @@ pub(super) fn name_message(pattern: &str, name: &str, path: &[Segment], is_key: 
     let reason = (rule.check)(name)
         .err()
         .unwrap_or_else(|| String::from("it does not match the expected form"));
-    if rule.pattern == crate::names::NON_BLANK_PATTERN {
-        let blank = !name.chars().any(crate::names::is_unprintable);
+    if rule.pattern == crate::model::names::NON_BLANK_PATTERN {
+        let blank = !name.chars().any(crate::model::names::is_unprintable);
         return match (blank, is_key) {
             (true, _) => format!("{shown} must not be empty or blank"),
             (false, false) => format!("{shown}: {reason}"),

@@ -8,7 +8,7 @@ use super::super::source_map::{Kids, Node, Pos, Segment};
 use super::problems::complex_key;
 use super::scalar::scalar;
 use super::{MAX_ALIAS_NODES, MAX_DEPTH, Problem, position};
-use crate::untrusted::quote;
+use crate::output::untrusted::quote;
 
 /// A finished node: its value, its location and how many nodes it holds.
 struct Built {
@@ -223,7 +223,7 @@ impl Builder {
                     at: Some(at),
                     message: format!(
                         "unsupported tag `{}`: a policy file uses plain YAML values",
-                        crate::untrusted::escape(&tag.original())
+                        crate::output::untrusted::escape(&tag.original())
                     ),
                 });
             }

@@ -37,7 +37,7 @@ pub(super) fn scan_problem(err: &ScanError) -> Problem {
             } else {
                 text
             };
-            crate::untrusted::escape(text.trim_end_matches('.')).into_owned()
+            crate::output::untrusted::escape(text.trim_end_matches('.')).into_owned()
         }
     };
     Problem {

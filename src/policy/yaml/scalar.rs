@@ -6,7 +6,7 @@
 use serde_json::{Number, Value};
 use serde_saphyr::granit_parser::{ScalarStyle, Tag};
 
-use crate::untrusted::quote;
+use crate::output::untrusted::quote;
 
 /// Resolves a scalar by its style and tag.
 pub(super) fn scalar(text: &str, style: ScalarStyle, tag: Option<&Tag>) -> Result<Value, String> {
@@ -48,7 +48,7 @@ pub(super) fn scalar(text: &str, style: ScalarStyle, tag: Option<&Tag>) -> Resul
         },
         _ => Err(format!(
             "unsupported tag `{}`: a policy file uses plain YAML values",
-            crate::untrusted::escape(&tag.original())
+            crate::output::untrusted::escape(&tag.original())
         )),
     }
 }

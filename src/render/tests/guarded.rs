@@ -84,10 +84,12 @@ pub(super) fn guarded() -> Plan {
     ];
     let mut changes = changes;
     // As `diff::plan` does once it knows everything of each change.
-    changes.iter_mut().for_each(crate::weakening::settle);
+    changes
+        .iter_mut()
+        .for_each(crate::protection::weakening::settle);
     Plan {
         requirements: Vec::new(),
-        findings: crate::findings::Findings::default(),
+        findings: crate::protection::findings::Findings::default(),
         warnings: Vec::new(),
         contradictions: Vec::new(),
         gaps: Vec::new(),

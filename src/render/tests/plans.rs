@@ -18,7 +18,7 @@ fn environment(_name: &str) -> Option<Target> {
 fn in_sync() -> Plan {
     Plan {
         requirements: Vec::new(),
-        findings: crate::findings::Findings::default(),
+        findings: crate::protection::findings::Findings::default(),
         warnings: Vec::new(),
         contradictions: Vec::new(),
         gaps: Vec::new(),
@@ -130,7 +130,7 @@ pub(super) fn drifted() -> Plan {
     ];
     Plan {
         requirements: Vec::new(),
-        findings: crate::findings::Findings::default(),
+        findings: crate::protection::findings::Findings::default(),
         warnings: Vec::new(),
         contradictions: Vec::new(),
         gaps: Vec::new(),
@@ -206,7 +206,7 @@ fn awkward() -> Plan {
     ];
     Plan {
         requirements: Vec::new(),
-        findings: crate::findings::Findings::default(),
+        findings: crate::protection::findings::Findings::default(),
         warnings: Vec::new(),
         contradictions: Vec::new(),
         gaps: Vec::new(),
@@ -275,7 +275,7 @@ pub(super) fn long_values() -> Plan {
     ];
     Plan {
         requirements: Vec::new(),
-        findings: crate::findings::Findings::default(),
+        findings: crate::protection::findings::Findings::default(),
         warnings: Vec::new(),
         contradictions: Vec::new(),
         gaps: Vec::new(),

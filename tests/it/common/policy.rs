@@ -7,11 +7,11 @@
 
 use std::collections::BTreeMap;
 
+use gh_policy::model::names::VariableName;
 use gh_policy::model::{
     Branch, DeploymentBranches, DeploymentPattern, Environment, Prune, PullRequestRules, RefType,
     RepoSettings, RequiredCheck, Reviewer, Secret, StatusChecks,
 };
-use gh_policy::names::VariableName;
 
 /// Returns a name (`EnvironmentName`, `SecretName`, …) a test writes, which keeps its rule.
 pub fn name<'a, T: TryFrom<&'a str, Error = String>>(text: &'a str) -> T {

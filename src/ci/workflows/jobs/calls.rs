@@ -12,7 +12,7 @@ use crate::ci::workflows::limits::{Exhausted, MAX_CALL_DEPTH};
 use crate::ci::workflows::name_pattern::NamePattern;
 use crate::ci::workflows::scan::{self, Source};
 use crate::ci::workflows::yaml::{Entry, Yaml};
-use crate::untrusted::quote;
+use crate::output::untrusted::quote;
 
 impl Indexer<'_> {
     /// Returns the check names of the jobs of a called reusable workflow, without the
@@ -47,7 +47,7 @@ impl Indexer<'_> {
                 line,
                 format!(
                     "{calls}, which is already being called ({}): GitHub refuses a cycle of calls, so its check names were treated as unknown",
-                    crate::untrusted::escape(&format!("{chain} → {local}"))
+                    crate::output::untrusted::escape(&format!("{chain} → {local}"))
                 ),
             );
             return unknown();

@@ -15,8 +15,8 @@ use crate::github::client::{
     ApiRoot, ClientConfig, Credentials, HttpTransport, ReadClient, Transport,
 };
 use crate::github::rest::RestReader;
-use crate::names::RepoName;
-use crate::progress::MemoryLog;
+use crate::model::names::RepoName;
+use crate::output::progress::MemoryLog;
 
 fn seed(repositories: usize) -> Seed {
     let mut seed = Seed::organization("acme", 9000)
@@ -51,7 +51,7 @@ fn client(
     let log = Arc::new(MemoryLog::default());
     let mut config = ClientConfig::new(root.clone(), credentials(&root, Arc::clone(&transport)));
     config.verbose = true;
-    config.log = Arc::clone(&log) as Arc<dyn crate::progress::Log>;
+    config.log = Arc::clone(&log) as Arc<dyn crate::output::progress::Log>;
     config.concurrency = Some(10);
     config.points_per_minute = 50;
     config.points_window = Duration::from_secs(5);

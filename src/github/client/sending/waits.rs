@@ -114,7 +114,7 @@ impl Sender {
             return Err(ApiError::new(ApiErrorKind::RateLimited, call)
                 .with_detail(format!(
                     "GitHub's {kind} rate limit is exhausted{when}: {}; gh-policy sends nothing more",
-                    crate::untrusted::escape(&limited.message)
+                    crate::output::untrusted::escape(&limited.message)
                 ))
                 .with_hint(format!(
                     "try again in {secs} s (after {}), or use a token with a higher limit; gh-policy waits at most {} s (--max-rate-limit-wait)",

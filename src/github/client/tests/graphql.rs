@@ -9,7 +9,7 @@ use http::StatusCode;
 use super::script::{Reply, SECONDARY, Script, config, ok};
 use super::*;
 use crate::github::ApiErrorKind;
-use crate::progress::MemoryLog;
+use crate::output::progress::MemoryLog;
 
 fn query() -> serde_json::Value {
     serde_json::json!({ "query": "{ rateLimit { cost } }" })

@@ -10,7 +10,7 @@ use tokio::time::Instant;
 use super::super::*;
 use super::script::{Reply, SECONDARY, Script, config, ok, path};
 use crate::github::ApiErrorKind;
-use crate::progress::MemoryLog;
+use crate::output::progress::MemoryLog;
 
 #[tokio::test(start_paused = true)]
 async fn a_wait_longer_than_allowed_halts_the_client_and_nothing_more_is_sent() {

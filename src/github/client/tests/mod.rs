@@ -16,7 +16,7 @@ use self::script::{Reply, SECONDARY, Script, config, ok, path};
 use super::transport::TransportErrorKind;
 use super::*;
 use crate::github::ApiErrorKind;
-use crate::progress::MemoryLog;
+use crate::output::progress::MemoryLog;
 
 #[tokio::test(start_paused = true)]
 async fn a_burst_of_502s_is_retried_with_growing_pauses() {

@@ -10,7 +10,7 @@ use tokio::time::Instant;
 
 use super::super::transport::TransportErrorKind;
 use super::super::*;
-use crate::progress::MemoryLog;
+use crate::output::progress::MemoryLog;
 
 /// One scripted answer.
 pub(super) enum Reply {
@@ -96,7 +96,7 @@ pub(super) fn config(log: &Arc<MemoryLog>) -> ClientConfig {
         ApiRoot::parse("https://api.example.com").unwrap(),
         Arc::new(Token::new("t0ken")),
     );
-    config.log = Arc::clone(log) as Arc<dyn crate::progress::Log>;
+    config.log = Arc::clone(log) as Arc<dyn crate::output::progress::Log>;
     config
 }
 

@@ -16,7 +16,7 @@ use serde_json::{Map, Value, json};
 use crate::github::wire::ruleset::{
     BypassActor as WireActor, Conditions, RefName, Rule, Ruleset as WireRuleset, RulesetRequest,
 };
-use crate::live::Identities;
+use crate::model::live::Identities;
 use crate::model::{
     Actor, BypassActor, BypassMode, MergeMethod, RuleType, Rules, Ruleset, RulesetTarget,
 };

@@ -8,11 +8,11 @@ use std::fmt;
 use serde_json::{Map, Value};
 
 use crate::github::wire::ruleset::Rule;
+use crate::model::names::EnvironmentName;
 use crate::model::{
     MergeMethod, OtherRule, PullRequestRule, RequiredCheck, RestrictUpdates, RuleType, Rules,
     StatusChecksRule,
 };
-use crate::names::EnvironmentName;
 
 /// Returns the parameters gh-policy models of a rule type (none for a type it does not
 /// model); every other parameter is kept.
@@ -57,7 +57,7 @@ impl fmt::Display for MissingParameter {
         write!(
             f,
             "its `{}` rule has no `{}` (or one of another type), which GitHub's schema requires",
-            crate::untrusted::escape(&self.rule),
+            crate::output::untrusted::escape(&self.rule),
             self.parameter
         )
     }
