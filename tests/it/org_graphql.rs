@@ -1,10 +1,10 @@
 //! An organisation run reads what GraphQL serves in bulk (DESIGN §16) and makes the same
 //! plan when GraphQL is refused or absent: then everything is read through REST.
 
-use gh_policy_emulator::{Emulator, Fault, FaultKind, RepositorySeed, Seed};
+use gh_policy_emulator::{Emulator, Fault, FaultKind, RepositorySeed, Role, Seed};
 use serde_json::{Value, json};
 
-use crate::common::TestRepo;
+use crate::common::{TestRepo, fixture};
 use crate::org::{ORG_POLICY, acme};
 
 fn plan(repo: &TestRepo) -> (i32, Value) {
@@ -230,4 +230,104 @@ fn queries_stop_before_graphqls_points_run_out_and_the_rest_is_read_through_rest
             "read through REST, not GraphQL: every repository (50): every part: GraphQL refused the query: API rate limit exceeded for this token."
         ]
     );
+}
+
+/// A branch, a ruleset and a requirement whose `no_bypass` reads who may bypass each
+/// source: every part an organisation run reads through GraphQL.
+const EVERY_PART_POLICY: &str = r#"version: 1
+organization: acme
+defaults:
+  branches:
+    main:
+      pull_request: { required_approvals: 1 }
+  rulesets:
+    protect-main:
+      include: ["~DEFAULT_BRANCH"]
+      rules: { restrict_deletions: true }
+  requirements:
+    main: { required_approvals: 1, required_checks: [ci], no_bypass: true }
+"#;
+
+/// The organisation worlds of the test suite: the emulator's organisation fixture, this
+/// file's and the organisation tests' acme, and the requirements' and effective
+/// protection's worlds (organisation rulesets, one in evaluate mode, a `pull_request`
+/// rule, an admin bypass).
+fn organisation_worlds() -> Vec<(&'static str, Seed)> {
+    let mut reviews = in_sync(2);
+    reviews.repositories[1] = reviews.repositories[1].clone().ruleset(json!({
+        "name": "reviews", "enforcement": "active",
+        "conditions": {"ref_name": {"include": ["~DEFAULT_BRANCH"], "exclude": []}},
+        "rules": [{"type": "pull_request", "parameters": {"required_approving_review_count": 1,
+            "dismiss_stale_reviews_on_push": false, "require_code_owner_review": false,
+            "require_last_push_approval": false, "required_review_thread_resolution": false}}]
+    }));
+    vec![
+        (
+            "org-acme.json",
+            Emulator::load_seed(fixture("live/org-acme.json")).unwrap(),
+        ),
+        ("org tests' acme", acme()),
+        ("in sync, a pull_request rule", reviews),
+        ("requirements, active", crate::requirements::world("active")),
+        (
+            "requirements, evaluate",
+            crate::requirements::world("evaluate"),
+        ),
+        ("effective, bypass", crate::effective::bypass_world()),
+    ]
+}
+
+#[test]
+fn every_organisation_world_plans_the_same_through_graphql_and_rest_alone_for_every_role() {
+    let roles = [
+        None,
+        Some(("admin-token", Role::Admin)),
+        Some(("write-token", Role::Write)),
+        Some(("read-token", Role::Read)),
+    ];
+    for (world, seed) in organisation_worlds() {
+        for role in roles {
+            let run = |graphql: bool| {
+                let mut builder = Emulator::builder(seed.clone());
+                if let Some((token, role)) = role {
+                    builder = builder.token_with_role(token, role);
+                }
+                let repo = TestRepo::with(builder.start());
+                repo.policy(EVERY_PART_POLICY);
+                if !graphql {
+                    repo.emu.inject(
+                        Fault::new(FaultKind::Status(404))
+                            .method("POST")
+                            .path("/graphql")
+                            .always(),
+                    );
+                }
+                let mut cmd = repo.cmd();
+                if let Some((token, _)) = role {
+                    cmd.env("GITHUB_TOKEN", token);
+                }
+                let output = cmd
+                    .args(["plan", "--no-cache", "--format", "json"])
+                    .env("GH_POLICY_RETRY_BASE_MS", "1")
+                    .output()
+                    .unwrap();
+                let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+                let plan: Value = serde_json::from_slice(&output.stdout)
+                    .unwrap_or_else(|err| panic!("{world}: no JSON ({err}); stderr: {stderr}"));
+                (
+                    output.status.code().unwrap(),
+                    plan,
+                    count(&repo, "POST", "/graphql"),
+                )
+            };
+            let (code, through_graphql, queries) = run(true);
+            assert_eq!(queries, 1, "{world}, {role:?}");
+            let (rest_code, through_rest, _) = run(false);
+            assert_eq!(
+                (rest_code, &through_rest),
+                (code, &through_graphql),
+                "{world}, {role:?}"
+            );
+        }
+    }
 }

@@ -2,16 +2,27 @@
 //! organisation policy it is in sync with.
 
 use gh_policy_emulator::{
-    BranchPolicySeed, DeploymentBranchPolicySeed, EnvironmentSeed, RepositorySeed, Seed,
+    ActivitySeed, BranchPolicySeed, DeploymentBranchPolicySeed, EnvironmentSeed, RepositorySeed,
+    Seed,
 };
 use serde_json::json;
 
 use crate::Result;
 
+/// Enough people with write access for `main`'s 2 approvals: no finding.
+fn writers() -> ActivitySeed {
+    ActivitySeed::default().collaborators(&[
+        ("dev-1", "write"),
+        ("dev-2", "write"),
+        ("dev-3", "maintain"),
+    ])
+}
+
 /// Builds the organisation `acme` of `n` repositories (`svc-000`, …), each with `main`,
 /// `stage` and `dev` protected, a `staging` and a `production` environment (custom deployment
-/// branches, production with a wait timer) and one ruleset on the default branch, plus an
-/// organisation ruleset on every default branch; and the organisation policy that matches it.
+/// branches, production with a wait timer), three people with write access and one ruleset
+/// on the default branch, plus an organisation ruleset on every default branch; and the
+/// organisation policy that matches it.
 pub fn organisation(n: usize) -> Result<(Seed, String)> {
     let environment = |branch: &str, wait_timer: u64| EnvironmentSeed {
         wait_timer,
@@ -60,6 +71,7 @@ pub fn organisation(n: usize) -> Result<(Seed, String)> {
                         "restrictions": null
                     }),
                 )
+                .activity(writers())
                 .environment("staging", environment("stage", 0))
                 .environment("production", environment("main", 5))
                 .ruleset(json!({

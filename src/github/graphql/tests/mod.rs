@@ -5,10 +5,9 @@
 use std::path::Path;
 use std::sync::Arc;
 
-use gh_policy_emulator::{BranchSeed, Emulator, RepositorySeed, Role, Seed};
+use gh_policy_emulator::{BranchSeed, Emulator, RepositorySeed, Seed};
 use serde_json::json;
 
-use crate::github::api::reads;
 use crate::github::client::{ApiRoot, ClientConfig, ReadClient, Token};
 use crate::github::read::prefetch;
 use crate::github::read::{OrgRulesets, ReadError, read_all, read_live_in_org};
@@ -134,12 +133,29 @@ async fn both_ways(emu: &Emulator, token: &str, seed: &Seed) -> (ThroughRest, Th
     (rest_reads, bulk_reads)
 }
 
+/// The emulator's worlds: every seed in `tests/fixtures/live`, so a world added there is
+/// read both ways too.
+fn fixtures() -> Vec<String> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/live");
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .expect("the fixture worlds")
+        .filter_map(|entry| entry.ok().map(|e| e.path()))
+        .filter(|path| path.extension().is_some_and(|ext| ext == "json"))
+        .filter_map(|path| path.file_name()?.to_str().map(str::to_owned))
+        .collect();
+    names.sort();
+    names
+}
+
 fn fixture(name: &str) -> Seed {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/fixtures/live")
         .join(name);
     Emulator::load_seed(path).expect("a fixture world")
 }
+
+/// The worlds no branch of which has classic protection.
+const UNPROTECTED: [&str; 1] = ["empty.json"];
 
 /// The ids of the rulesets of [`rich`] GraphQL shows whole.
 const WHOLE: [&str; 3] = ["101", "102", "106"];
@@ -258,12 +274,10 @@ fn rich() -> Seed {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_world_reads_the_same_both_ways() {
-    for name in [
-        "empty.json",
-        "flow-drifted.json",
-        "flow-in-sync.json",
-        "org-acme.json",
-    ] {
+    let names = fixtures();
+    assert!(names.len() >= 4, "{names:?}");
+    for name in &names {
+        let name = name.as_str();
         let seed = fixture(name);
         let emu = Emulator::start(seed.clone());
         let (rest, bulk) = both_ways(&emu, emu.token(), &seed).await;
@@ -275,7 +289,7 @@ async fn every_world_reads_the_same_both_ways() {
         );
         assert_eq!(
             rest.protection.is_empty(),
-            name == "empty.json",
+            UNPROTECTED.contains(&name),
             "{name}: {rest:?}"
         );
         // The requirement reads the list of rulesets: through REST, it is a request.
@@ -317,29 +331,4 @@ async fn every_world_reads_the_same_both_ways() {
     );
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn what_graphql_nulls_for_a_reader_is_read_through_rest_never_taken_as_empty() {
-    let seed = rich();
-    let emu = Emulator::builder(seed.clone())
-        .token_with_role("reader", Role::Read)
-        .start();
-    // A reader may not read classic protection: GraphQL nulls the repository with an error,
-    // REST refuses; both ways end in the same error, never in "unprotected".
-    both_ways(&emu, "reader", &seed).await;
-    let rest = reader(&emu, "reader");
-    let repo = RepoName::parse("acme/everything").expect("a name");
-    let bulk = prefetch(&rest, std::slice::from_ref(&repo)).await;
-    assert!(bulk.protection(&repo, "main").is_none());
-    assert!(
-        bulk.fallbacks[0].contains("Must have admin rights"),
-        "{:?}",
-        bulk.fallbacks
-    );
-    let through = rest.with_bulk(Arc::new(bulk));
-    assert!(
-        through
-            .read(reads::branch_protection(&repo, "main"))
-            .await
-            .is_err()
-    );
-}
+mod errors;
