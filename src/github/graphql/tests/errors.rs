@@ -12,7 +12,7 @@ use super::{PARTIAL, WHOLE, both_ways, protection_reads, reader, rich, ruleset_r
 use crate::github::api::reads;
 use crate::github::graphql::{Bulk, query};
 use crate::github::read::{prefetch, read_all};
-use crate::names::RepoName;
+use crate::model::names::RepoName;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn what_graphql_nulls_for_a_reader_is_read_through_rest_never_taken_as_empty() {
