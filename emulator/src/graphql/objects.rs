@@ -44,6 +44,13 @@ pub(crate) enum Obj {
         repo: usize,
         branch: String,
     },
+    /// An edge that carries more than its node (`RepositoryCollaboratorEdge`: the
+    /// collaborator's permission).
+    Edge {
+        ty: &'static str,
+        node: Box<Obj>,
+        permission: String,
+    },
     /// `PushAllowance`, `ReviewDismissalAllowance` or `BypassPullRequestAllowance`.
     Allowance {
         ty: &'static str,
@@ -97,7 +104,10 @@ pub(crate) fn typename(obj: &Obj) -> String {
         Obj::Ruleset { .. } => "RepositoryRuleset".into(),
         Obj::Ref(_) => "Ref".into(),
         Obj::Rule { .. } => "BranchProtectionRule".into(),
-        Obj::Allowance { ty, .. } | Obj::Actor { ty, .. } | Obj::Part { ty, .. } => (*ty).into(),
+        Obj::Allowance { ty, .. }
+        | Obj::Actor { ty, .. }
+        | Obj::Part { ty, .. }
+        | Obj::Edge { ty, .. } => (*ty).into(),
         Obj::Check { .. } => "RequiredStatusCheckDescription".into(),
         Obj::RateLimit => "RateLimit".into(),
         Obj::Conn { ty, .. } => ty.clone(),

@@ -1,9 +1,10 @@
 //! The fields the emulator answers, from the same state as its REST answers: a repository
 //! (`repository(owner:, name:)`: name, flags, default branch, the caller's permission) and
 //! its classic branch protection rules (one per protected branch, whose pattern is the
-//! branch's name), the actors those rules allow, its rulesets (`rulesets`), and
-//! `rateLimit`. A field the schema has
-//! but the emulator does not model is an error naming it, never a made-up value.
+//! branch's name), the actors those rules allow, its rulesets (`rulesets`), its branches
+//! (`refs`) and collaborators with their permission (`collaborators`), and `rateLimit`.
+//! A field the schema has but the emulator does not model is an error naming it, never a
+//! made-up value.
 
 use serde_json::{Map, Value, json};
 
@@ -96,6 +97,23 @@ pub(crate) fn resolve(
                 _ => Err(unmodelled("RateLimit", field)),
             }
         }
+        Obj::Conn { .. } | Obj::Edge { .. } | Obj::PageInfo { .. } => connection(obj, field),
+    }
+}
+
+/// A field of a connection, an edge or a page's info.
+fn connection(obj: &Obj, field: &str) -> Result<Out, FieldError> {
+    let s = |v: Value| Ok(Out::Scalar(v));
+    match obj {
+        Obj::Edge {
+            ty,
+            node,
+            permission,
+        } => match field {
+            "node" => Ok(Out::Obj((**node).clone())),
+            "permission" => s(json!(permission)),
+            _ => Err(unmodelled(ty, field)),
+        },
         Obj::Conn {
             nodes,
             total,
@@ -103,7 +121,19 @@ pub(crate) fn resolve(
             end_cursor,
             ty,
         } => match field {
-            "nodes" => Ok(Out::List(nodes.clone())),
+            // A connection of edges (collaborators) lists their nodes as `nodes`.
+            "nodes" => Ok(Out::List(
+                nodes
+                    .iter()
+                    .map(|n| match n {
+                        Obj::Edge { node, .. } => (**node).clone(),
+                        other => other.clone(),
+                    })
+                    .collect(),
+            )),
+            "edges" if nodes.iter().all(|n| matches!(n, Obj::Edge { .. })) => {
+                Ok(Out::List(nodes.clone()))
+            }
             "totalCount" => s(json!(total)),
             "pageInfo" => Ok(Out::Obj(Obj::PageInfo {
                 has_next: *has_next,
@@ -119,6 +149,7 @@ pub(crate) fn resolve(
             "endCursor" => s(json!(end_cursor)),
             _ => Err(unmodelled("PageInfo", field)),
         },
+        _ => Err(unmodelled(&super::objects::typename(obj), field)),
     }
 }
 
@@ -185,6 +216,39 @@ fn repository(
                 .collect(),
         )),
         "rulesets" => rulesets::of_repository(scope, i, args),
+        // Every branch, as `GET …/branches` lists them.
+        "refs" if args.get("refPrefix").and_then(Value::as_str) == Some("refs/heads/") => {
+            Ok(Out::Page(
+                repo.branches
+                    .keys()
+                    .map(|name| Obj::Ref(name.clone()))
+                    .collect(),
+            ))
+        }
+        "refs" => Err(unmodelled("Repository", "refs(refPrefix:) but refs/heads/")),
+        // Listed only to callers with push access, as `GET …/collaborators` is.
+        "collaborators" if scope.role < Role::Write => Err(FieldError {
+            kind: "FORBIDDEN",
+            message: crate::state::activity::COLLABORATORS_FORBIDDEN.into(),
+        }),
+        "collaborators" if args.get("affiliation").is_none_or(|a| a == "ALL") => Ok(Out::Page(
+            repo.collaborator_permissions()
+                .into_iter()
+                .map(|(login, id, permission)| Obj::Edge {
+                    ty: "RepositoryCollaboratorEdge",
+                    node: Box::new(Obj::Actor {
+                        ty: "User",
+                        name: login,
+                        id,
+                    }),
+                    permission,
+                })
+                .collect(),
+        )),
+        "collaborators" => Err(unmodelled(
+            "Repository",
+            "collaborators(affiliation:) but ALL",
+        )),
         _ => Err(unmodelled("Repository", field)),
     }
 }

@@ -16,6 +16,10 @@ const PULL_EXAMPLE: &str = include_str!("../../github-api/examples/pulls-list.20
 /// The permission levels, lowest first: a filter keeps those at or above it.
 const LEVELS: [&str; 5] = ["read", "triage", "write", "maintain", "admin"];
 
+/// Why a caller without push access may not list the collaborators (REST and GraphQL).
+pub(crate) const COLLABORATORS_FORBIDDEN: &str =
+    "Must have push access to view repository collaborators.";
+
 fn level(permission: &str) -> usize {
     let permission = match permission {
         "pull" => "read",
@@ -51,7 +55,28 @@ impl Repo {
         })
     }
 
-    /// `GET …/collaborators`: only callers with push access may list them.
+    fn account_id(&self, login: &str) -> u64 {
+        self.dir
+            .user(login)
+            .map_or_else(|| render::account_id(login), |u| u.id)
+    }
+
+    /// The collaborators as GraphQL's `RepositoryCollaboratorEdge` names them: login,
+    /// account id and permission (`ADMIN`, `MAINTAIN`, `WRITE`, `TRIAGE` or `READ`), the
+    /// same levels `GET …/collaborators` filters by.
+    pub(crate) fn collaborator_permissions(&self) -> Vec<(String, u64, String)> {
+        self.collaborators()
+            .into_iter()
+            .map(|c| {
+                let id = self.account_id(&c.login);
+                let permission = LEVELS[level(&c.permission)].to_uppercase();
+                (c.login, id, permission)
+            })
+            .collect()
+    }
+
+    /// `GET …/collaborators`: only callers with push access may list them
+    /// ([`COLLABORATORS_FORBIDDEN`]).
     pub(crate) fn collaborators_json(
         &self,
         ctx: &Ctx,
@@ -61,7 +86,7 @@ impl Repo {
         if role < Role::Write {
             return Err(error(
                 403,
-                "Must have push access to view repository collaborators.",
+                COLLABORATORS_FORBIDDEN,
                 "https://docs.github.com/rest/collaborators/collaborators#list-repository-collaborators",
             ));
         }
@@ -71,10 +96,7 @@ impl Repo {
             .iter()
             .filter(|c| level(&c.permission) >= floor)
             .map(|c| {
-                let id = self
-                    .dir
-                    .user(&c.login)
-                    .map_or_else(|| render::account_id(&c.login), |u| u.id);
+                let id = self.account_id(&c.login);
                 let mut v = render::simple_user(ctx, &c.login, id, "User");
                 let at = level(&c.permission);
                 v["permissions"] = json!({

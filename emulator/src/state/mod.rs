@@ -5,7 +5,7 @@
 //! organisation's rulesets; the submodules add one resource each.
 
 mod actions_permissions;
-mod activity;
+pub(crate) mod activity;
 mod check_runs;
 pub(crate) mod conditions;
 mod environments;

@@ -19,7 +19,16 @@ const CLOSED_PULLS: u32 = 20;
 /// GET `/repos/{owner}/{repo}/branches`, every page: the names of every branch.
 pub fn branch_names(repo: &RepoName) -> Read<Vec<BranchItem>, Vec<String>> {
     let path = repo_path(repo).lit("branches").query("per_page", PER_PAGE);
-    branch_list(repo, path)
+    let known = repo.clone();
+    branch_list(repo, path).in_bulk(move |bulk| {
+        let names = bulk.branch_names(&known)?;
+        Some(
+            names
+                .iter()
+                .map(|name| BranchItem { name: name.clone() })
+                .collect(),
+        )
+    })
 }
 
 /// GET `…/collaborators?permission=push`, every page: the people with write access
@@ -29,7 +38,20 @@ pub fn writers(repo: &RepoName) -> Read<Vec<Collaborator>> {
         .lit("collaborators")
         .query("permission", "push")
         .query("per_page", PER_PAGE);
-    Read::list(path, None).needs(Permission::MetadataRead)
+    let known = repo.clone();
+    Read::list(path, None)
+        .needs(Permission::MetadataRead)
+        .in_bulk(move |bulk| {
+            let logins = bulk.writers(&known)?;
+            Some(
+                logins
+                    .iter()
+                    .map(|login| Collaborator {
+                        login: login.clone(),
+                    })
+                    .collect(),
+            )
+        })
 }
 
 /// GET `…/codeowners/errors?ref={branch}`: the errors of the CODEOWNERS file pull requests

@@ -4,7 +4,7 @@
 
 use serde::Deserialize;
 
-use super::page::Page;
+use super::page::{Edges, Page};
 use crate::github::wire::Enabled;
 use crate::github::wire::account::Repository;
 use crate::github::wire::protection::{
@@ -41,6 +41,10 @@ pub struct RepositoryNode {
     pub branch_protection_rules: Option<Page<RuleNode>>,
     /// The rulesets, with the organisation's that apply (null when GraphQL would not say).
     pub rulesets: Option<Page<super::rulesets::RulesetNode>>,
+    /// The branches (`refs(refPrefix: "refs/heads/")`; null when GraphQL would not say).
+    pub refs: Option<Page<RefNode>>,
+    /// The collaborators with their permission (null for a caller without push access).
+    pub collaborators: Option<Edges<CollaboratorEdge>>,
 }
 
 impl RepositoryNode {
@@ -74,6 +78,30 @@ impl RepositoryNode {
 pub struct RefNode {
     /// The branch name.
     pub name: String,
+}
+
+/// `RepositoryCollaboratorEdge { permission node { login } }`.
+#[derive(Debug, Clone, Deserialize)]
+pub struct CollaboratorEdge {
+    /// `ADMIN`, `MAINTAIN`, `WRITE`, `TRIAGE` or `READ`.
+    pub permission: String,
+    /// The person.
+    pub node: UserNode,
+}
+
+impl CollaboratorEdge {
+    /// Whether the person has write access: what REST's `permission=push` keeps (write,
+    /// maintain or admin).
+    pub fn writes(&self) -> bool {
+        matches!(self.permission.as_str(), "ADMIN" | "MAINTAIN" | "WRITE")
+    }
+}
+
+/// `User { login }`.
+#[derive(Debug, Clone, Deserialize)]
+pub struct UserNode {
+    /// The login.
+    pub login: String,
 }
 
 /// An actor an allowance names.

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use super::answer::RepositoryNode;
-use super::page::Page;
+use super::page::{Edges, Page};
 use crate::github::wire::account::Repository;
 use crate::github::wire::protection::Protection;
 use crate::github::wire::ruleset::{Ruleset, RulesetSummary};
@@ -30,13 +30,19 @@ pub(super) struct Known {
     pub rules: Option<Vec<(Option<Protection>, Vec<String>)>>,
     /// The rulesets; `None` when the list is not known whole.
     pub rulesets: Option<KnownRulesets>,
+    /// Every branch's name; `None` when not known whole.
+    pub branches: Option<Vec<String>>,
+    /// The logins of the people with write access; `None` when not known whole.
+    pub writers: Option<Vec<String>>,
 }
 
 /// The fields of a repository whose errors leave the rest of its part known: an error
 /// there makes only that part unknown.
-pub(super) const PARTS: [(&str, &str); 2] = [
+pub(super) const PARTS: [(&str, &str); 4] = [
     ("branchProtectionRules", "classic protection"),
     ("rulesets", "rulesets"),
+    ("refs", "the branches"),
+    ("collaborators", "the people with write access"),
 ];
 
 /// Reads a repository's part, given the errors GraphQL answered for its fields in
@@ -64,14 +70,58 @@ pub(super) fn known(node: &RepositoryNode, errors: &[(&str, String)]) -> (Known,
     } else {
         rulesets(node, &mut gaps)
     };
+    let branches = if erred("refs") {
+        None
+    } else {
+        whole(node.refs.as_ref(), Page::whole, "the branches", &mut gaps)
+            .map(|refs| refs.into_iter().map(|r| r.name.clone()).collect())
+    };
+    let writers = if erred("collaborators") {
+        None
+    } else {
+        whole(
+            node.collaborators.as_ref(),
+            Edges::whole,
+            "the people with write access",
+            &mut gaps,
+        )
+        .map(|edges| {
+            edges
+                .into_iter()
+                .filter(|e| e.writes())
+                .map(|e| e.node.login.clone())
+                .collect()
+        })
+    };
     (
         Known {
             repository,
             rules,
             rulesets,
+            branches,
+            writers,
         },
         gaps,
     )
+}
+
+/// A list's items when GraphQL gave it whole; otherwise notes why `part` is read through
+/// REST: the list is null, or `items` finds it more than one page (or an item null).
+fn whole<'a, P, T>(
+    page: Option<&'a P>,
+    items: impl Fn(&'a P) -> Option<Vec<T>>,
+    part: &str,
+    gaps: &mut Vec<String>,
+) -> Option<Vec<T>> {
+    let Some(page) = page else {
+        gaps.push(format!("{part}: GraphQL answered them null"));
+        return None;
+    };
+    let found = items(page);
+    if found.is_none() {
+        gaps.push(format!("{part}: more than one page"));
+    }
+    found
 }
 
 fn classic_rules(

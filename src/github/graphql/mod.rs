@@ -1,7 +1,8 @@
 //! Reading an organisation at GitHub's floor (DESIGN §16): what GraphQL serves in bulk —
-//! each repository's name, flags and default branch, its classic branch protection and its
-//! rulesets — is read for 25 repositories per query before the run plans them; everything
-//! else (and whatever GraphQL did not answer whole) is read through REST as before.
+//! each repository's name, flags and default branch, its classic branch protection, its
+//! rulesets, and for findings its branches' names and the people with write access — is
+//! read for 25 repositories per query before the run plans them; everything else (and
+//! whatever GraphQL did not answer whole) is read through REST as before.
 //!
 //! - `query`: the one query, checked against GitHub's schema by a test;
 //! - `answer`, `rulesets`, `page`: its answer, typed, and each part as the REST answer it
@@ -10,9 +11,9 @@
 //!
 //! `read::bulk` sends the queries. A `RestReader` made `with_bulk` answers from what was
 //! read in bulk the reads declared answerable from it (a repository, a branch's classic
-//! protection, the list of rulesets, a ruleset) and sends every other read to REST, so the
-//! rest of the reader is unchanged and both ways give the same live model (a test holds
-//! them to it on every emulator world).
+//! protection, the list of rulesets, a ruleset, the branches' names, the people with write
+//! access) and sends every other read to REST, so the rest of the reader is unchanged and
+//! both ways give the same live model (a test holds them to it on every emulator world).
 //!
 //! Fail safe: a repository GraphQL answers with an error (a field nulled for lack of
 //! permission, a repository it cannot see), a part that does not read, a list longer than
@@ -104,6 +105,17 @@ impl Bulk {
             .get(&id)
     }
 
+    /// Returns every branch's name (findings) when GraphQL answered them whole.
+    pub fn branch_names(&self, repo: &RepoName) -> Option<&[String]> {
+        self.known.get(&key(repo))?.branches.as_deref()
+    }
+
+    /// Returns the logins of the people with write access (findings) when GraphQL answered
+    /// them whole.
+    pub fn writers(&self, repo: &RepoName) -> Option<&[String]> {
+        self.known.get(&key(repo))?.writers.as_deref()
+    }
+
     /// Returns true when nothing was learnt (every read goes through REST).
     pub fn is_empty(&self) -> bool {
         self.known.is_empty()
@@ -133,8 +145,7 @@ impl Bulk {
         let errors = answer.get("errors").and_then(Value::as_array);
         for (i, repo) in repos.iter().enumerate() {
             let alias = format!("r{i}");
-            // An error in one of the parts that stand alone (classic protection, rulesets)
-            // makes that part unknown; anywhere else in the repository's part, all of it.
+            // An error in one of the parts that stand alone (`known::PARTS`) makes that part unknown; anywhere else in the repository's part, all of it.
             let mut in_part: Vec<(&str, String)> = Vec::new();
             let mut elsewhere = None;
             for error in errors.into_iter().flatten() {

@@ -1,5 +1,5 @@
-//! A connection's page (`pageInfo { hasNextPage } nodes { … }`), as every part of the
-//! answer reads it.
+//! A connection's page (`pageInfo { hasNextPage } nodes { … }`, or `edges` where what is
+//! asked lives on the edge), as every part of the answer reads it.
 
 use serde::Deserialize;
 
@@ -28,5 +28,26 @@ impl<T> Page<T> {
             return None;
         }
         self.nodes.iter().map(Option::as_ref).collect()
+    }
+}
+
+/// A connection's page read through its edges (`pageInfo { hasNextPage } edges { … }`),
+/// where what is asked lives on the edge (a collaborator's permission).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Edges<T> {
+    /// Whether more follow.
+    pub page_info: PageInfo,
+    /// The edges (null when the connection has none to give).
+    pub edges: Option<Vec<Option<T>>>,
+}
+
+impl<T> Edges<T> {
+    /// Returns the edges when the page holds them all and none is null.
+    pub fn whole(&self) -> Option<Vec<&T>> {
+        if self.page_info.has_next_page {
+            return None;
+        }
+        self.edges.as_ref()?.iter().map(Option::as_ref).collect()
     }
 }

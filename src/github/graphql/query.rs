@@ -1,7 +1,8 @@
 //! The one query the bulk reader sends: `BATCH` repositories of one owner by alias
 //! (`r0`, `r1`, …), each with its name, flags, default branch, the caller's permission, its
-//! classic branch protection rules and its rulesets (with the organisation's that apply),
-//! and `rateLimit`. Names travel as variables, so no
+//! classic branch protection rules, its rulesets (with the organisation's that apply), its
+//! branches' names and its collaborators with their permission (for findings), and
+//! `rateLimit`. Names travel as variables, so no
 //! value can change the query's text; only how many repositories it asks for does.
 //!
 //! The text is checked against GitHub's published schema by a test (the emulator checks it
@@ -15,6 +16,10 @@ use crate::model::names::RepoName;
 
 /// Repositories per query (DESIGN §16: at most one GraphQL request per 25 repositories).
 pub const BATCH: usize = 25;
+
+/// Branches and collaborators asked per repository: GitHub's largest page, as REST reads
+/// them. More than this is read through REST.
+pub const PEOPLE_AND_BRANCHES: u32 = 100;
 
 /// Items asked per connection. A rule list, a rule's branches or an allowance list longer
 /// than this is not followed to its next page: what it would decide is read through REST.
@@ -63,9 +68,25 @@ fn ruleset_fields() -> String {
     )
 }
 
+/// The fields findings read (DESIGN §13): the branches' names and the collaborators with
+/// their permission (REST's `…/branches` and `…/collaborators?permission=push`).
+fn finding_fields() -> String {
+    let first = PEOPLE_AND_BRANCHES;
+    format!(
+        "refs(refPrefix: \"refs/heads/\", first: {first}) {{ pageInfo {{ hasNextPage }} nodes {{ name }} }} \
+         collaborators(affiliation: ALL, first: {first}) {{ pageInfo {{ hasNextPage }} \
+         edges {{ permission node {{ login }} }} }}"
+    )
+}
+
 /// Returns the query for `count` repositories of one owner.
 pub fn text(count: usize) -> String {
-    let fields = format!("{} {}", repository_fields(), ruleset_fields());
+    let fields = format!(
+        "{} {} {}",
+        repository_fields(),
+        ruleset_fields(),
+        finding_fields()
+    );
     let mut query = String::from("query($owner: String!");
     for i in 0..count {
         let _ = write!(query, ", $r{i}: String!");

@@ -220,6 +220,8 @@ impl Read {
             Read::Repository => github.is_free(&reads::repository(repo)),
             Read::Protection(branch) => github.is_free(&reads::branch_protection(repo, branch)),
             Read::Rulesets => github.is_free(&reads::rulesets(repo)),
+            Read::Writers => github.is_free(&findings::writers(repo)),
+            Read::BranchNames => github.is_free(&findings::branch_names(repo)),
             Read::Ruleset(name) => {
                 let in_bulk = github
                     .bulk()

@@ -5,16 +5,18 @@
 use std::path::Path;
 use std::sync::Arc;
 
-use gh_policy_emulator::{BranchSeed, Emulator, RepositorySeed, Seed};
+use gh_policy_emulator::{ActivitySeed, BranchSeed, Emulator, RepositorySeed, Seed};
 use serde_json::json;
 
 use crate::github::client::{ApiRoot, ClientConfig, ReadClient, Token};
+use crate::github::error::ApiError;
 use crate::github::read::prefetch;
-use crate::github::read::{OrgRulesets, ReadError, read_all, read_live_in_org};
+use crate::github::read::{OrgRulesets, ReadError, read_all, read_facts, read_live_in_org};
 use crate::github::rest::RestReader;
 use crate::model::live::LiveState;
 use crate::model::names::RepoName;
 use crate::model::{Branch, Requirement};
+use crate::protection::findings::{Facts, Needs};
 
 fn reader(emu: &Emulator, token: &str) -> RestReader {
     let root = ApiRoot::parse(&emu.url()).expect("the emulator's URL");
@@ -63,17 +65,52 @@ fn ruleset_reads(emu: &Emulator) -> Vec<String> {
         .collect()
 }
 
+/// The findings' lists read through REST (`repository/branches` for every branch's name,
+/// `repository/collaborators` for the people with write access), once per read, whatever
+/// REST answered.
+fn finding_reads(emu: &Emulator) -> Vec<String> {
+    emu.requests()
+        .iter()
+        .filter(|r| r.method == "GET")
+        .filter(|r| {
+            !r.query
+                .as_deref()
+                .unwrap_or_default()
+                .contains("protected=")
+        })
+        .filter_map(|r| {
+            let mut segments = r.path.split('/').skip(3);
+            let (repo, list) = (segments.next()?, segments.next()?);
+            let whole_list = segments.next().is_none();
+            (whole_list && matches!(list, "branches" | "collaborators"))
+                .then(|| format!("{repo}/{list}"))
+        })
+        .collect()
+}
+
 /// What each way read through REST: classic protection by repository, rulesets (see
-/// [`ruleset_reads`]).
+/// [`ruleset_reads`]), the findings' lists (see [`finding_reads`]).
 #[derive(Debug, Default)]
 struct ThroughRest {
     protection: Vec<String>,
     rulesets: Vec<String>,
+    findings: Vec<String>,
 }
 
-/// Reads every repository of the world both ways, as `export` does and as a plan with a
-/// requirement on the default branch and branches that are missing or unprotected does;
-/// returns what each way read through REST.
+/// What findings read of a repository's own lists: the people with write access and every
+/// branch's name.
+fn listed() -> Needs {
+    Needs {
+        writers: true,
+        branches: true,
+        ..Needs::default()
+    }
+}
+
+/// Reads every repository of the world both ways, as `export` does, as a plan with a
+/// requirement on the default branch and branches that are missing or unprotected does,
+/// and as findings read the people with write access and the branches; returns what each
+/// way read through REST.
 async fn both_ways(emu: &Emulator, token: &str, seed: &Seed) -> (ThroughRest, ThroughRest) {
     let rest = reader(emu, token);
     let repos = repos_of(seed);
@@ -100,16 +137,20 @@ async fn both_ways(emu: &Emulator, token: &str, seed: &Seed) -> (ThroughRest, Th
         );
         let org = OrgRulesets::default();
         let planned = read_live_in_org(&rest, repo, &desired, &org).await;
+        let facts = read_facts(&rest, repo, &listed()).await;
         rest_reads.protection.extend(protection_reads(emu));
         rest_reads.rulesets.extend(ruleset_reads(emu));
+        rest_reads.findings.extend(finding_reads(emu));
 
         emu.clear_log();
         let bulk = prefetch(&rest, std::slice::from_ref(repo)).await;
         let through = rest.with_bulk(Arc::new(bulk));
         let bulk_all = read_all(&through, repo, None).await;
         let bulk_planned = read_live_in_org(&through, repo, &desired, &org).await;
+        let bulk_facts = read_facts(&through, repo, &listed()).await;
         bulk_reads.protection.extend(protection_reads(emu));
         bulk_reads.rulesets.extend(ruleset_reads(emu));
+        bulk_reads.findings.extend(finding_reads(emu));
         let same = |a: &Result<LiveState, ReadError>, b: &Result<LiveState, ReadError>| match (a, b)
         {
             (Ok(a), Ok(b)) => a == b,
@@ -129,6 +170,15 @@ async fn both_ways(emu: &Emulator, token: &str, seed: &Seed) -> (ThroughRest, Th
             same(&planned, &bulk_planned),
             "{repo}: plan read differs:\n{planned:?}\n{bulk_planned:?}"
         );
+        let same_facts = |a: &Result<Facts, ApiError>, b: &Result<Facts, ApiError>| match (a, b) {
+            (Ok(a), Ok(b)) => a == b,
+            (Err(a), Err(b)) => (a.kind, &a.needs) == (b.kind, &b.needs),
+            _ => false,
+        };
+        assert!(
+            same_facts(&facts, &bulk_facts),
+            "{repo}: findings read differ:\n{facts:?}\n{bulk_facts:?}"
+        );
     }
     (rest_reads, bulk_reads)
 }
@@ -147,6 +197,9 @@ fn fixtures() -> Vec<String> {
     names
 }
 
+mod worlds;
+use worlds::{PARTIAL, WHOLE, crowded, rulesets};
+
 fn fixture(name: &str) -> Seed {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/fixtures/live")
@@ -156,70 +209,6 @@ fn fixture(name: &str) -> Seed {
 
 /// The worlds no branch of which has classic protection.
 const UNPROTECTED: [&str; 1] = ["empty.json"];
-
-/// The ids of the rulesets of [`rich`] GraphQL shows whole.
-const WHOLE: [&str; 3] = ["101", "102", "106"];
-/// The ids of those it does not show whole: a `pull_request` rule (its required reviewers
-/// hidden), a user who may bypass, an `exempt` bypass mode, a push ruleset's file rule.
-const PARTIAL: [&str; 4] = ["103", "104", "105", "107"];
-
-/// Repository rulesets with every part GraphQL shows (each bypass actor it names, each
-/// parameterless rule, checks pinned to an app, required deployments, update, a tag
-/// ruleset in evaluate mode) and each thing it does not show whole ([`PARTIAL`]).
-fn rulesets() -> RepositorySeed {
-    let team = json!({"actor_id": 41, "actor_type": "Team", "bypass_mode": "always"});
-    RepositorySeed::new("ruled")
-        .ruleset(json!({
-            "id": 101, "name": "whole", "target": "branch", "enforcement": "active",
-            "conditions": {"ref_name": {"include": ["~DEFAULT_BRANCH", "refs/heads/release/*"], "exclude": ["refs/heads/release/old"]}},
-            "bypass_actors": [team,
-                {"actor_id": 15368, "actor_type": "Integration", "bypass_mode": "pull_request"},
-                {"actor_id": 1, "actor_type": "OrganizationAdmin", "bypass_mode": "always"},
-                {"actor_id": 5, "actor_type": "RepositoryRole", "bypass_mode": "always"},
-                {"actor_id": null, "actor_type": "DeployKey", "bypass_mode": "always"}],
-            "rules": [{"type": "deletion"}, {"type": "non_fast_forward"}, {"type": "creation"},
-                {"type": "required_linear_history"}, {"type": "required_signatures"},
-                {"type": "required_status_checks", "parameters": {"strict_required_status_checks_policy": true,
-                    "do_not_enforce_on_create": true,
-                    "required_status_checks": [{"context": "ci", "integration_id": 15368}, {"context": "lint"}]}},
-                {"type": "required_deployments", "parameters": {"required_deployment_environments": ["production"]}},
-                {"type": "update", "parameters": {"update_allows_fetch_and_merge": true}}]
-        }))
-        .ruleset(json!({
-            "id": 102, "name": "tags", "target": "tag", "enforcement": "evaluate",
-            "conditions": {"ref_name": {"include": ["refs/tags/v*"], "exclude": []}},
-            "bypass_actors": [], "rules": [{"type": "deletion"}]
-        }))
-        .ruleset(json!({
-            "id": 103, "name": "reviews", "target": "branch", "enforcement": "active",
-            "conditions": {"ref_name": {"include": ["~DEFAULT_BRANCH"], "exclude": []}},
-            "bypass_actors": [team],
-            "rules": [{"type": "pull_request", "parameters": {"required_approving_review_count": 1,
-                "dismiss_stale_reviews_on_push": false, "require_code_owner_review": false,
-                "require_last_push_approval": false, "required_review_thread_resolution": false}}]
-        }))
-        .ruleset(json!({
-            "id": 104, "name": "a user bypasses", "target": "branch", "enforcement": "active",
-            "conditions": {"ref_name": {"include": ["~ALL"], "exclude": []}},
-            "bypass_actors": [{"actor_id": 583_231, "actor_type": "User", "bypass_mode": "always"}],
-            "rules": [{"type": "non_fast_forward"}]
-        }))
-        .ruleset(json!({
-            "id": 105, "name": "exempt", "target": "branch", "enforcement": "disabled",
-            "conditions": {"ref_name": {"include": ["~ALL"], "exclude": []}},
-            "bypass_actors": [{"actor_id": 41, "actor_type": "Team", "bypass_mode": "exempt"}],
-            "rules": [{"type": "deletion"}]
-        }))
-        .ruleset(json!({
-            "id": 106, "name": "bare", "target": "branch", "enforcement": "active",
-            "bypass_actors": [], "rules": [{"type": "required_signatures"}]
-        }))
-        .ruleset(json!({
-            "id": 107, "name": "no secrets", "target": "push", "enforcement": "active",
-            "bypass_actors": [],
-            "rules": [{"type": "file_path_restriction", "parameters": {"restricted_file_paths": [".env"]}}]
-        }))
-}
 
 /// A world with every part of classic protection GraphQL carries: restrictions of users,
 /// teams and apps, dismissal restrictions, bypass allowances, checks pinned to an app,
@@ -268,7 +257,15 @@ fn rich() -> Seed {
         RepositorySeed::new("unknown-app").protected_branch("main", unknown_app),
         RepositorySeed::new("bare").default_branch("trunk"),
         rulesets(),
+        crowded(),
     ];
+    seed.repositories[0].activity = ActivitySeed::default().collaborators(&[
+        ("octocat", "admin"),
+        ("hubot", "read"),
+        ("mona", "maintain"),
+        ("lisa", "triage"),
+        ("tux", "write"),
+    ]);
     seed
 }
 
@@ -297,6 +294,9 @@ async fn every_world_reads_the_same_both_ways() {
             rest.rulesets.iter().any(|r| r.ends_with("/list")),
             "{name}: {rest:?}"
         );
+        // Findings read two lists of each repository through REST; GraphQL answers both.
+        assert_eq!(rest.findings.len(), 2 * repos_of(&seed).len(), "{name}");
+        assert_eq!(bulk.findings, Vec::<String>::new(), "{name}");
         assert!(emu.response_violations().is_empty(), "{name}");
     }
     let seed = rich();
@@ -329,6 +329,12 @@ async fn every_world_reads_the_same_both_ways() {
             .all(|r| PARTIAL.iter().any(|id| r == &format!("ruled/{id}")) || r.ends_with("/900")),
         "{bulk:?}"
     );
+    // Only `crowded`'s lists, longer than a page of GraphQL, are read through REST (two
+    // pages each).
+    let mut crowded = bulk.findings.clone();
+    crowded.sort();
+    crowded.dedup();
+    assert_eq!(crowded, ["crowded/branches", "crowded/collaborators"]);
 }
 
 mod errors;
