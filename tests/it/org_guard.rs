@@ -352,7 +352,9 @@ fn the_rate_estimate_is_within_a_tenth_of_what_a_run_in_sync_spends_and_cached_r
     let repo = TestRepo::with(Emulator::start(budgeted(12)));
     repo.policy(BUDGETED);
     let (estimate, spent) = estimated_and_spent(&repo);
-    assert!(spent > 12 * 5, "{spent}");
+    // At least 3 REST reads per repository that GraphQL does not answer (environments,
+    // their branch policies, the requirement's rules).
+    assert!(spent > 12 * 3, "{spent}");
     assert!(
         estimate.abs_diff(spent) * 10 <= spent,
         "estimated {estimate}, spent {spent}"
