@@ -30,16 +30,7 @@ pub fn lines(
             } else {
                 String::new()
             };
-            let by = if found.lowered_by.is_empty() {
-                "the branches and rulesets the policy manages".to_owned()
-            } else {
-                found
-                    .lowered_by
-                    .iter()
-                    .map(|path| format!("`{}`", Dotted(path)))
-                    .collect::<Vec<_>>()
-                    .join(" and ")
-            };
+            let by = found.lowered_by_words(" and ");
             format!(
                 "{at}: {repository}{by} would take `{}` on branch `{}` from {} to {}, below `{}: {}`",
                 found.setting,

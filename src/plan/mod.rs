@@ -104,6 +104,21 @@ pub struct Contradiction {
     pub lowered_by: Vec<Vec<crate::policy::Segment>>,
 }
 
+impl Contradiction {
+    /// Names what lowers the requirement: the policy's settings as code spans joined by
+    /// `separator`, or the managed resources as a whole when no one setting does.
+    pub fn lowered_by_words(&self, separator: &str) -> String {
+        if self.lowered_by.is_empty() {
+            return "the branches and rulesets the policy manages".to_owned();
+        }
+        self.lowered_by
+            .iter()
+            .map(|path| format!("`{}`", crate::policy::Dotted(path)))
+            .collect::<Vec<_>>()
+            .join(separator)
+    }
+}
+
 fn dotted_paths<S: serde::Serializer>(
     paths: &[Vec<crate::policy::Segment>],
     serializer: S,

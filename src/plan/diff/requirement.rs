@@ -16,7 +16,6 @@ use crate::plan::{
     Action, Address, Change, Contradiction, Disposition, FieldDiff, JudgedSetting,
     RequirementReport,
 };
-use crate::policy::Dotted;
 use crate::protection::effective::{Judged, Verdict, contributions, judge};
 
 /// Returns every requirement as judged on the live repository.
@@ -121,16 +120,7 @@ pub fn diff(
 
 /// Says how apply would break a requirement met now, and what lowers it.
 fn lowered(found: &Contradiction) -> String {
-    let by = if found.lowered_by.is_empty() {
-        "the branches and rulesets the policy manages".to_owned()
-    } else {
-        found
-            .lowered_by
-            .iter()
-            .map(|path| format!("`{}`", Dotted(path)))
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
+    let by = found.lowered_by_words(", ");
     format!(
         "met now ({}), apply would leave `{}` at {}: {by} lower{} it",
         found.live,
