@@ -1,4 +1,4 @@
-// Compiled only under cfg(test) (see `mod tests;` in names.rs).
+// Compiled only under cfg(test) (see `mod tests;` in names/mod.rs): an unwrap here fails a test, never a run.
 use super::*;
 
 /// Returns whether JSON Schema's `pattern` (as the schema and editors apply it) accepts.
