@@ -158,7 +158,7 @@ pub fn client_config(
         Some((app_id, pem)) => {
             let key = Arc::new(app::AppKey::new(app_id, &pem)?);
             let calls = settings(Arc::clone(&key) as Arc<dyn Credentials>);
-            let transport = Arc::new(HttpTransport::new());
+            let transport = Arc::new(HttpTransport::for_root(&root));
             let mut app = app::AppInstallation::with_calls(calls, key, transport, owner)?
                 .renew_before(app::RENEW_BEFORE);
             if let Some(repository) = repository {

@@ -175,7 +175,8 @@ pub struct WriteClient {
 impl ReadClient {
     /// Builds a client over the real transport.
     pub fn new(config: ClientConfig) -> Self {
-        Self::with_transport(config, Arc::new(HttpTransport::new()))
+        let transport = Arc::new(HttpTransport::for_root(&config.root));
+        Self::with_transport(config, transport)
     }
 
     /// Builds a client over the given transport.
@@ -240,7 +241,8 @@ impl ReadClient {
 impl WriteClient {
     /// Builds a client over the real transport.
     pub fn new(config: ClientConfig) -> Self {
-        Self::with_transport(config, Arc::new(HttpTransport::new()))
+        let transport = Arc::new(HttpTransport::for_root(&config.root));
+        Self::with_transport(config, transport)
     }
 
     /// Builds a client over the given transport.

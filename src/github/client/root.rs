@@ -97,6 +97,11 @@ impl ApiRoot {
             .map_or(self.origin.as_str(), |(_, host)| host)
     }
 
+    /// Returns true for a plain-http root (a loopback address: an emulator or a test).
+    pub fn is_plain_http(&self) -> bool {
+        self.origin.starts_with("http://")
+    }
+
     /// Returns true for github.com's API (as opposed to a GitHub Enterprise Server).
     pub fn is_github_com(&self) -> bool {
         self.origin == "https://api.github.com"
@@ -139,6 +144,16 @@ mod tests {
         assert!(is_loopback("[::1]:99"));
         assert!(!is_loopback("10.0.0.1:80"));
         assert!(!is_loopback("example.com"));
+    }
+
+    /// Only a plain-http root lets the transport skip the system's root certificates.
+    #[test]
+    fn only_a_loopback_root_is_plain_http() {
+        let plain = |url: &str| ApiRoot::parse(url).unwrap().is_plain_http();
+        assert!(plain("http://127.0.0.1:9/api/v3"));
+        assert!(plain("HTTP://localhost:8080"));
+        assert!(!plain("https://api.github.com"));
+        assert!(!plain("HTTPS://ghe.example.com/api/v3"));
     }
 
     #[test]

@@ -17,6 +17,7 @@ use http::{HeaderMap, Method, StatusCode};
 use http_body_util::{BodyExt, Full};
 use hyper_util::client::legacy::Client;
 
+use super::ApiRoot;
 use super::proxy::{Connector, ProxyError};
 use hyper_util::rt::TokioExecutor;
 
@@ -256,20 +257,36 @@ impl HttpTransport {
         Self::with_connector(Connector::from_env())
     }
 
+    /// Builds the client for requests to `root` alone. A plain-http root (loopback only)
+    /// never opens a TLS connection, so the system's root certificates, whose loading is
+    /// most of a short run's start, are not read.
+    pub fn for_root(root: &ApiRoot) -> Self {
+        Self::build(Connector::from_env(), !root.is_plain_http())
+    }
+
     /// Builds the client over a connector (the proxies a test chooses).
     pub fn with_connector(connector: Connector) -> Self {
+        Self::build(connector, true)
+    }
+
+    fn build(connector: Connector, system_roots: bool) -> Self {
         let provider = || rustls::crypto::ring::default_provider();
-        let tls = hyper_rustls::HttpsConnectorBuilder::new()
-            .with_provider_and_native_roots(provider())
-            .unwrap_or_else(|_| {
-                // No usable roots: every certificate is refused with a TLS error that names
-                // the cause, and plain http (to loopback only) still works.
-                hyper_rustls::HttpsConnectorBuilder::new().with_tls_config(
-                    rustls::ClientConfig::builder()
-                        .with_root_certificates(rustls::RootCertStore::empty())
-                        .with_no_client_auth(),
-                )
-            });
+        let no_roots = || {
+            // Every certificate is refused with a TLS error that names the cause; plain
+            // http (to loopback only) still works.
+            hyper_rustls::HttpsConnectorBuilder::new().with_tls_config(
+                rustls::ClientConfig::builder()
+                    .with_root_certificates(rustls::RootCertStore::empty())
+                    .with_no_client_auth(),
+            )
+        };
+        let tls = if system_roots {
+            hyper_rustls::HttpsConnectorBuilder::new()
+                .with_provider_and_native_roots(provider())
+                .unwrap_or_else(|_| no_roots())
+        } else {
+            no_roots()
+        };
         let connector = tls.https_or_http().enable_http1().wrap_connector(connector);
         Self {
             client: Client::builder(TokioExecutor::new()).build(connector),

@@ -4,6 +4,8 @@
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
+use gh_policy_emulator::{Fault, FaultKind};
+
 use super::{ORG_POLICY, org};
 use crate::common::{Policy, TestRepo};
 
@@ -104,9 +106,16 @@ fn sigint_during_apply_over_an_organisation_stops_after_the_write_in_flight() {
 fn a_second_signal_stops_at_once_saying_the_write_in_flight_may_be_made() {
     let repo = TestRepo::new("flow-drifted");
     repo.write(&Policy::flow());
-    // Answers slow enough that the run is still writing or reading back when the second
-    // signal comes.
-    let child = start(&repo, Duration::from_secs(2), &[]);
+    // Writes slow enough that the next one is still in flight when both signals come;
+    // reads answer at once.
+    for method in ["PUT", "PATCH", "DELETE"] {
+        repo.emu.inject(
+            Fault::new(FaultKind::Delay(Duration::from_secs(2)))
+                .method(method)
+                .always(),
+        );
+    }
+    let child = start(&repo, Duration::ZERO, &[]);
     let started = Instant::now();
     while repo.writes().is_empty() {
         assert!(started.elapsed() < Duration::from_secs(60), "no write came");

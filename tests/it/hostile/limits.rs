@@ -99,7 +99,7 @@ fn the_apps_token_exchange_is_held_to_the_timeout() {
     );
     // The delay is a minute: a run that ends within 40 s gave up at its --timeout.
     let output = within(
-        as_app(&mut repo.std_cmd()).args(["plan", "--no-cache", "--timeout", "5"]),
+        as_app(&mut repo.std_cmd()).args(["plan", "--no-cache", "--timeout", "2"]),
         Duration::from_secs(40),
     )
     .expect("the token exchange ran past --timeout");
