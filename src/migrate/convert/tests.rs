@@ -1,5 +1,6 @@
 use super::*;
 use crate::model::{Actors, BypassMode, PullRequestRules, StatusChecks};
+use crate::testing::name;
 
 fn checks(list: &[RequiredCheck]) -> StatusChecks {
     StatusChecks {
@@ -135,7 +136,7 @@ fn a_check_is_pinned_only_where_it_was() {
 #[test]
 fn what_a_ruleset_cannot_express_is_named() {
     let actors = Actors {
-        users: vec!["octocat".into()],
+        users: vec![name("octocat")],
         ..Actors::default()
     };
     let branch = Branch {

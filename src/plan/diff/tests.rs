@@ -84,7 +84,7 @@ fn order_duplicates_and_case_of_sets_are_not_drift() {
         ],
     );
     branch.push_restrictions = Some(Actors {
-        users: vec!["Octocat".into(), "hubot".into()],
+        users: vec![name("Octocat"), name("hubot")],
         ..Actors::default()
     });
     desired.branches.insert(name("main"), branch);
@@ -94,7 +94,7 @@ fn order_duplicates_and_case_of_sets_are_not_drift() {
         vec![RequiredCheck::any_app("a"), RequiredCheck::any_app("b")],
     );
     branch.push_restrictions = Some(Actors {
-        users: vec!["hubot".into(), "octocat".into()],
+        users: vec![name("hubot"), name("octocat")],
         ..Actors::default()
     });
     live.branches.insert(name("main"), branch);
