@@ -182,7 +182,7 @@ pub struct RequiredCheck {
     /// The check's name as reported by CI (for Actions: the job's name).
     pub context: String,
     /// Pinned to the GitHub App with this slug.
-    pub app: Option<String>,
+    pub app: Option<Slug>,
     /// Pinned to the GitHub App with this id.
     pub app_id: Option<i64>,
 }

@@ -121,7 +121,7 @@ fn status_checks() -> impl Strategy<Value = StatusChecks> {
             .into_iter()
             .map(|(context, app)| RequiredCheck {
                 context,
-                app,
+                app: app.map(typed),
                 app_id: None,
             })
             .collect(),

@@ -93,7 +93,7 @@ fn a_check_is_pinned_only_where_it_was() {
             RequiredCheck::any_app("build"),
             RequiredCheck {
                 context: "sec".into(),
-                app: Some("github-actions".into()),
+                app: Some(name("github-actions")),
                 app_id: None,
             },
         ])),
@@ -125,7 +125,7 @@ fn a_check_is_pinned_only_where_it_was() {
             pinned("lint", 777),
             RequiredCheck {
                 context: "build".into(),
-                app: Some("circleci".into()),
+                app: Some(name("circleci")),
                 app_id: None,
             },
             branch.status_checks.clone().unwrap().required[2].clone(),

@@ -187,8 +187,8 @@ name_type!(
 /// Accounts GitHub names by the rule of the day they were made: an older user's login may
 /// end in `-` or hold `--`, which today's rule refuses. What GitHub answers is its own, and a
 /// repository that lists such an account must still be read, planned and shown; so the
-/// conversions of GitHub's answers (`github::convert`, and `export`'s names of looked-up
-/// apps) hold the name as GitHub gave it. What a person writes — the policy, in every layer,
+/// conversions of GitHub's answers (`github::convert`, and the app slugs `export` and
+/// `migrate` learnt from GitHub for a check pinned by id) hold the name as GitHub gave it. What a person writes — the policy, in every layer,
 /// and flags — is read by `parse` or deserialising, and keeps the rule.
 macro_rules! answered_by_github {
     ($($name:ident),*) => {$(

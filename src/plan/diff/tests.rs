@@ -42,7 +42,7 @@ fn protected_main(approvals: u8, checks: Vec<RequiredCheck>) -> Branch {
 fn pinned(context: &str, app: Option<&str>, app_id: Option<i64>) -> RequiredCheck {
     RequiredCheck {
         context: context.to_owned(),
-        app: app.map(str::to_owned),
+        app: app.map(name),
         app_id,
     }
 }

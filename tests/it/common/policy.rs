@@ -127,7 +127,7 @@ impl Policy {
 /// Returns a check pinned to an app, by slug.
 pub fn pinned(context: &str, app: &str) -> RequiredCheck {
     RequiredCheck {
-        app: Some(app.to_owned()),
+        app: Some(name(app)),
         ..RequiredCheck::any_app(context)
     }
 }
