@@ -184,12 +184,16 @@ name_type!(
     SLUG_PATTERN,
     check_slug
 );
+
 /// Accounts GitHub names by the rule of the day they were made: an older user's login may
 /// end in `-` or hold `--`, which today's rule refuses. What GitHub answers is its own, and a
 /// repository that lists such an account must still be read, planned and shown; so the
 /// conversions of GitHub's answers (`github::convert`, and the app slugs `export` and
-/// `migrate` learnt from GitHub for a check pinned by id) hold the name as GitHub gave it. What a person writes — the policy, in every layer,
-/// and flags — is read by `parse` or deserialising, and keeps the rule.
+/// `migrate` learnt from GitHub for a check pinned by id) hold the name as GitHub gave it.
+/// What a person writes — the policy, in every layer — is read by `parse` or deserialising,
+/// and keeps the rule. No live model is stored and read back through serde: a plan file
+/// holds JSON values, the cache GitHub's answers (converted again), and a state file is
+/// policy format, read by the policy's loader.
 macro_rules! answered_by_github {
     ($($name:ident),*) => {$(
         impl $name {
