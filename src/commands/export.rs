@@ -12,7 +12,7 @@ use crate::github::client::ReadClient;
 use crate::github::{RestReader, read};
 use crate::model::RepoSettings;
 use crate::model::live::LiveState;
-use crate::model::names::RepoName;
+use crate::model::names::{RepoName, Slug};
 use crate::org::export::organisation_policy;
 use futures::stream::{self, StreamExt};
 use std::collections::BTreeMap;
@@ -176,7 +176,8 @@ fn named(live: LiveState) -> RepoSettings {
             .and_then(|id| u64::try_from(id).ok())
             .and_then(|id| live.ids.app_slug(id));
         if let Some(slug) = slug {
-            check.app = Some(slug.to_owned());
+            // The slug GitHub answered for the app, as GitHub wrote it.
+            check.app = Some(Slug::from_github(slug));
             check.app_id = None;
         }
     }

@@ -15,6 +15,7 @@
 //! restrictions, or a lock), so nothing carries them.
 
 use crate::model::live::Identities;
+use crate::model::names::Slug;
 use crate::model::{
     Branch, BypassActor, PullRequestRule, RepositoryRole, RequiredCheck, RestrictUpdates, Rules,
     RulesetTarget, StatusChecksRule,
@@ -138,7 +139,8 @@ fn pinned_as_live(
             let slug = u64::try_from(app_id).ok().and_then(|id| ids.app_slug(id));
             RequiredCheck {
                 context: check.context.clone(),
-                app: slug.map(str::to_owned),
+                // The slug GitHub answered for the app, as GitHub wrote it.
+                app: slug.map(Slug::from_github),
                 app_id: slug.is_none().then_some(app_id),
             }
         }

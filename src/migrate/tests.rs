@@ -121,7 +121,7 @@ fn a_branch_a_ruleset_cannot_express_is_left_as_it_was() {
     let mut policy = flow_policy();
     if let Some(main) = policy.branches.get_mut("main") {
         main.push_restrictions = Some(Actors {
-            teams: vec!["release-managers".into()],
+            teams: vec![name("release-managers")],
             ..Actors::default()
         });
     }

@@ -4,6 +4,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::{default_true, is_false, is_true, is_zero_u8};
+use crate::model::names::{Login, Slug};
 
 /// Classic branch protection of one branch.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -143,16 +144,13 @@ pub struct PullRequestRules {
 pub struct Actors {
     /// User logins.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    #[schemars(inner(pattern(crate::model::names::LOGIN_PATTERN)))]
-    pub users: Vec<String>,
+    pub users: Vec<Login>,
     /// Team slugs in the repository's organisation.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    #[schemars(inner(pattern(crate::model::names::SLUG_PATTERN)))]
-    pub teams: Vec<String>,
+    pub teams: Vec<Slug>,
     /// GitHub App slugs.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    #[schemars(inner(pattern(crate::model::names::SLUG_PATTERN)))]
-    pub apps: Vec<String>,
+    pub apps: Vec<Slug>,
 }
 
 impl Actors {
@@ -184,7 +182,7 @@ pub struct RequiredCheck {
     /// The check's name as reported by CI (for Actions: the job's name).
     pub context: String,
     /// Pinned to the GitHub App with this slug.
-    pub app: Option<String>,
+    pub app: Option<Slug>,
     /// Pinned to the GitHub App with this id.
     pub app_id: Option<i64>,
 }

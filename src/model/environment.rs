@@ -8,7 +8,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::{default_true, is_false, is_true, is_zero_u32};
-use crate::model::names::{EnvVarName, SecretName, VariableName};
+use crate::model::names::{EnvVarName, Login, SecretName, Slug, VariableName};
 
 /// A deployment environment.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -101,16 +101,17 @@ impl Default for Environment {
 #[serde(rename_all = "snake_case", deny_unknown_fields)]
 pub enum Reviewer {
     /// A user, by login.
-    User(String),
+    User(Login),
     /// A team of the repository's organisation, by slug.
-    Team(String),
+    Team(Slug),
 }
 
 impl Reviewer {
     /// Returns the login or slug.
     pub fn name(&self) -> &str {
         match self {
-            Self::User(name) | Self::Team(name) => name,
+            Self::User(login) => login,
+            Self::Team(slug) => slug,
         }
     }
 }

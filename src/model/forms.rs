@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 use super::{DeploymentBranches, DeploymentPattern, RefType, RequiredCheck, Reviewer, Secret};
 use crate::model::names::{
     ENV_VAR_PATTERN, EnvVarName, LOGIN_PATTERN, NON_BLANK_PATTERN, SECRET_NAME_PATTERN,
-    SLUG_PATTERN, SecretName,
+    SLUG_PATTERN, SecretName, Slug,
 };
 
 /// A required check as written: a bare name, or a map.
@@ -24,7 +24,7 @@ pub(super) enum CheckForm {
     Pinned {
         context: String,
         #[serde(default, skip_serializing_if = "Option::is_none")]
-        app: Option<String>,
+        app: Option<Slug>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         app_id: Option<i64>,
     },

@@ -86,8 +86,13 @@ where
 }
 
 fn actors() -> impl Strategy<Value = Actors> {
-    (set(login(), 0..3), set(slug(), 0..3), set(slug(), 0..2))
-        .prop_map(|(users, teams, apps)| Actors { users, teams, apps })
+    (set(login(), 0..3), set(slug(), 0..3), set(slug(), 0..2)).prop_map(|(users, teams, apps)| {
+        Actors {
+            users: users.into_iter().map(typed).collect(),
+            teams: teams.into_iter().map(typed).collect(),
+            apps: apps.into_iter().map(typed).collect(),
+        }
+    })
 }
 
 fn pull_request() -> impl Strategy<Value = PullRequestRules> {
@@ -116,7 +121,7 @@ fn status_checks() -> impl Strategy<Value = StatusChecks> {
             .into_iter()
             .map(|(context, app)| RequiredCheck {
                 context,
-                app,
+                app: app.map(typed),
                 app_id: None,
             })
             .collect(),
@@ -166,8 +171,8 @@ fn deployment_branches() -> impl Strategy<Value = DeploymentBranches> {
 
 fn environment() -> impl Strategy<Value = Environment> {
     let reviewer = prop_oneof![
-        login().prop_map(Reviewer::User),
-        slug().prop_map(Reviewer::Team)
+        login().prop_map(|login| Reviewer::User(typed(login))),
+        slug().prop_map(|slug| Reviewer::Team(typed(slug)))
     ];
     let secret =
         (upper_name(), prop::option::of(upper_name())).prop_map(|(name, from_env)| Secret {

@@ -5,6 +5,7 @@ use crate::github::wire::environment::{
     Environment as WireEnvironment, EnvironmentRequest, ReviewerRequest,
 };
 use crate::model::live::Identities;
+use crate::model::names::{Login, Slug};
 use crate::model::{DeploymentBranches, DeploymentPattern, Environment, RefType, Reviewer};
 use crate::plan::{DeploymentMode, EnvironmentPut, ReviewerKind};
 
@@ -36,8 +37,13 @@ pub fn environment_from(wire: WireEnvironment, patterns: Vec<DeploymentPattern>)
                     .filter_map(|entry| {
                         let reviewer = entry.reviewer?;
                         match entry.kind.as_deref() {
-                            Some("Team") => reviewer.slug.map(Reviewer::Team),
-                            _ => reviewer.login.map(Reviewer::User),
+                            // As GitHub names them: an older login may break today's rule.
+                            Some("Team") => {
+                                reviewer.slug.map(|s| Reviewer::Team(Slug::from_github(s)))
+                            }
+                            _ => reviewer
+                                .login
+                                .map(|l| Reviewer::User(Login::from_github(l))),
                         }
                     })
                     .collect();

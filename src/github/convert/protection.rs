@@ -5,6 +5,7 @@ use crate::github::wire::protection::{
     ActorNames, ActorNamesOrOff, ActorObjects, Check, ChecksRequest, ContextsRequest, Empty,
     Protection, ProtectionRequest, ReviewsRequest,
 };
+use crate::model::names::{Login, Slug};
 use crate::model::{Actors, Branch, PullRequestRules, RequiredCheck, StatusChecks};
 use crate::plan::{ProtectionPut, ResolvedCheck};
 
@@ -62,19 +63,33 @@ pub fn branch_from(protection: Protection, required_signatures: bool) -> Branch 
     }
 }
 
+/// GitHub's users, teams and apps, named as GitHub names them (an older login may break
+/// today's rule, and is still read).
 fn actors(objects: ActorObjects) -> Actors {
     Actors {
-        users: objects.users.into_iter().map(|u| u.login).collect(),
-        teams: objects.teams.into_iter().map(|t| t.slug).collect(),
-        apps: objects.apps.into_iter().map(|a| a.slug).collect(),
+        users: objects
+            .users
+            .into_iter()
+            .map(|u| Login::from_github(u.login))
+            .collect(),
+        teams: objects
+            .teams
+            .into_iter()
+            .map(|t| Slug::from_github(t.slug))
+            .collect(),
+        apps: objects
+            .apps
+            .into_iter()
+            .map(|a| Slug::from_github(a.slug))
+            .collect(),
     }
 }
 
 fn names(actors: &Actors) -> ActorNames {
     ActorNames {
-        users: actors.users.clone(),
-        teams: actors.teams.clone(),
-        apps: actors.apps.clone(),
+        users: actors.users.iter().map(ToString::to_string).collect(),
+        teams: actors.teams.iter().map(ToString::to_string).collect(),
+        apps: actors.apps.iter().map(ToString::to_string).collect(),
     }
 }
 
@@ -149,8 +164,16 @@ pub fn dropped_actors(answer: &Protection, asked: &Branch) -> Vec<String> {
             .map(|g| g.teams.iter().map(|t| t.slug.to_lowercase()).collect())
             .unwrap_or_default();
         for (kind, wanted, present) in [
-            ("user", &asked.users, &users),
-            ("team", &asked.teams, &teams),
+            (
+                "user",
+                asked.users.iter().map(Login::as_str).collect(),
+                &users,
+            ),
+            (
+                "team",
+                asked.teams.iter().map(Slug::as_str).collect::<Vec<_>>(),
+                &teams,
+            ),
         ] {
             for name in wanted {
                 if !present.contains(&name.to_lowercase()) {

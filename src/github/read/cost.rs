@@ -139,7 +139,8 @@ fn lookups(desired: &RepoSettings) -> Vec<Read> {
         .values()
         .flat_map(|e| &e.reviewers)
         .map(|reviewer| match reviewer {
-            Reviewer::User(login) | Reviewer::Team(login) => login.to_lowercase(),
+            Reviewer::User(login) => login.to_lowercase(),
+            Reviewer::Team(slug) => slug.to_lowercase(),
         })
         .collect();
     let mut reads = Vec::new();

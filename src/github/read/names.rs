@@ -13,7 +13,7 @@ use crate::github::api::reads;
 use crate::github::error::ApiError;
 use crate::github::rest::RestReader;
 use crate::model::live::{Identities, LiveState};
-use crate::model::names::RepoName;
+use crate::model::names::{Login, RepoName, Slug};
 use crate::model::{Actors, RepoSettings, RequiredCheck, Reviewer};
 use crate::policy::Segment;
 
@@ -246,10 +246,10 @@ pub fn places(desired: &RepoSettings, unknown: &UnknownName) -> Vec<Vec<Segment>
             actors.push((key(&["push_restrictions"]), restrictions));
         }
         for (at, actors) in actors {
-            let names = match unknown.kind {
-                NameKind::User => &actors.users,
-                NameKind::Team => &actors.teams,
-                NameKind::App => &actors.apps,
+            let names: Vec<&str> = match unknown.kind {
+                NameKind::User => actors.users.iter().map(Login::as_str).collect(),
+                NameKind::Team => actors.teams.iter().map(Slug::as_str).collect(),
+                NameKind::App => actors.apps.iter().map(Slug::as_str).collect(),
             };
             for (i, _) in names.iter().enumerate().filter(|(_, n)| is(n)) {
                 let mut path = key(&["branches", branch]);
@@ -274,8 +274,8 @@ pub fn places(desired: &RepoSettings, unknown: &UnknownName) -> Vec<Vec<Segment>
     for (environment, settings) in &desired.environments {
         for (i, reviewer) in settings.reviewers.iter().enumerate() {
             let (kind, name, word) = match reviewer {
-                Reviewer::User(login) => (NameKind::User, login, "user"),
-                Reviewer::Team(slug) => (NameKind::Team, slug, "team"),
+                Reviewer::User(login) => (NameKind::User, login.as_str(), "user"),
+                Reviewer::Team(slug) => (NameKind::Team, slug.as_str(), "team"),
             };
             if kind == unknown.kind && is(name) {
                 let mut path = key(&["environments", environment, "reviewers"]);

@@ -1,5 +1,6 @@
 use super::*;
 use crate::model::{Actors, BypassMode, PullRequestRules, StatusChecks};
+use crate::testing::name;
 
 fn checks(list: &[RequiredCheck]) -> StatusChecks {
     StatusChecks {
@@ -92,7 +93,7 @@ fn a_check_is_pinned_only_where_it_was() {
             RequiredCheck::any_app("build"),
             RequiredCheck {
                 context: "sec".into(),
-                app: Some("github-actions".into()),
+                app: Some(name("github-actions")),
                 app_id: None,
             },
         ])),
@@ -124,7 +125,7 @@ fn a_check_is_pinned_only_where_it_was() {
             pinned("lint", 777),
             RequiredCheck {
                 context: "build".into(),
-                app: Some("circleci".into()),
+                app: Some(name("circleci")),
                 app_id: None,
             },
             branch.status_checks.clone().unwrap().required[2].clone(),
@@ -135,7 +136,7 @@ fn a_check_is_pinned_only_where_it_was() {
 #[test]
 fn what_a_ruleset_cannot_express_is_named() {
     let actors = Actors {
-        users: vec!["octocat".into()],
+        users: vec![name("octocat")],
         ..Actors::default()
     };
     let branch = Branch {

@@ -310,3 +310,68 @@ fn the_policy_model_cannot_hold_a_name_against_its_rule() {
     });
     assert!(serde_json::from_value::<RepoSettings>(deploys).is_ok());
 }
+
+/// People and apps too: a login or slug in push or dismissal restrictions, a pull request's
+/// bypass, an environment's reviewers or the app a check is pinned to (in classic
+/// protection, a ruleset or a requirement) is held to its rule by the model, in a repository
+/// policy and in an organisation's layer alike, however the document was read.
+#[test]
+fn the_policy_model_cannot_hold_a_login_or_slug_against_its_rule() {
+    use crate::model::{PolicyBody, RepoSettings};
+    let branch =
+        |body: serde_json::Value| serde_json::json!({ "version": 1, "branches": { "main": body } });
+    let reviewers = |reviewer: serde_json::Value| serde_json::json!({ "version": 1, "environments": { "prod": { "reviewers": [reviewer] } } });
+    let check =
+        |slug: &str| serde_json::json!({ "required": [{ "context": "build", "app": slug }] });
+    let documents = |users: &str, slug: &str| {
+        vec![
+            branch(serde_json::json!({ "status_checks": check(slug) })),
+            serde_json::json!({ "version": 1, "rulesets": { "r": { "rules": { "status_checks": check(slug) } } } }),
+            serde_json::json!({ "version": 1, "requirements": { "main": { "required_checks": check(slug)["required"] } } }),
+            branch(serde_json::json!({ "push_restrictions": { "users": [users] } })),
+            branch(serde_json::json!({ "push_restrictions": { "teams": [slug] } })),
+            branch(serde_json::json!({ "push_restrictions": { "apps": [slug] } })),
+            branch(
+                serde_json::json!({ "pull_request": { "dismissal_restrictions": { "users": [users] } } }),
+            ),
+            branch(serde_json::json!({ "pull_request": { "bypass": { "teams": [slug] } } })),
+            reviewers(serde_json::json!({ "user": users })),
+            reviewers(serde_json::json!({ "team": slug })),
+        ]
+    };
+    for document in documents("old-user-", "acme/ops") {
+        assert!(
+            serde_json::from_value::<RepoSettings>(document.clone()).is_err(),
+            "{document}"
+        );
+        let mut body = document;
+        body.as_object_mut().unwrap().remove("version");
+        assert!(
+            serde_json::from_value::<PolicyBody>(body.clone()).is_err(),
+            "{body}"
+        );
+    }
+    for document in documents("octo-cat", "release-managers") {
+        assert!(
+            serde_json::from_value::<RepoSettings>(document.clone()).is_ok(),
+            "{document}"
+        );
+    }
+}
+
+/// What GitHub answers is its own: an older login that breaks today's rule is held as
+/// GitHub gave it, and written out as it is, while reading it as policy refuses it.
+#[test]
+fn a_login_github_answered_with_is_held_as_given() {
+    let login = Login::from_github("old-user-");
+    assert_eq!(login, "old-user-");
+    assert_eq!(Slug::from_github("ops").as_str(), "ops");
+    let written = serde_json::to_value(&login).unwrap();
+    assert_eq!(written, serde_json::json!("old-user-"));
+    assert_eq!(
+        serde_json::from_value::<Login>(written)
+            .unwrap_err()
+            .to_string(),
+        "`old-user-` is not a valid login: a login does not start or end with `-`, nor has `--`"
+    );
+}

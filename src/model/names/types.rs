@@ -3,6 +3,10 @@
 //! rule's check. Each type's JSON Schema is its rule's pattern, so wherever a policy type
 //! holds one (a value, a list item, a mapping key), the schema the loader applies first
 //! says the rule there too: no place a value is written can skip it.
+//!
+//! One exception, for what only GitHub says: a login or slug GitHub answered with is held as
+//! GitHub gave it ([`Login::from_github`]), because GitHub keeps accounts named before
+//! today's rules.
 
 use std::borrow::{Borrow, Cow};
 use std::fmt;
@@ -180,6 +184,29 @@ name_type!(
     SLUG_PATTERN,
     check_slug
 );
+
+/// Accounts GitHub names by the rule of the day they were made: an older user's login may
+/// end in `-` or hold `--`, which today's rule refuses. What GitHub answers is its own, and a
+/// repository that lists such an account must still be read, planned and shown; so the
+/// conversions of GitHub's answers (`github::convert`, and the app slugs `export` and
+/// `migrate` learnt from GitHub for a check pinned by id) hold the name as GitHub gave it.
+/// What a person writes — the policy, in every layer — is read by `parse` or deserialising,
+/// and keeps the rule. No live model is stored and read back through serde: a plan file
+/// holds JSON values, the cache GitHub's answers (converted again), and a state file is
+/// policy format, read by the policy's loader.
+macro_rules! answered_by_github {
+    ($($name:ident),*) => {$(
+        impl $name {
+            /// Holds a name GitHub answered with, as GitHub gave it, without today's rule.
+            pub fn from_github(text: impl Into<String>) -> Self {
+                Self(text.into())
+            }
+        }
+    )*};
+}
+
+answered_by_github!(Login, Slug);
+
 name_type!(
     /// A repository's name without its owner.
     RepositoryName,

@@ -337,13 +337,14 @@ fn hold_actors(want: &mut Actors, have: &Actors, kind: &str) -> Option<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::testing::name;
 
     /// A branch with every setting set, so that every setting has a leaf.
     fn everything() -> Branch {
         let actors = Actors {
-            users: vec!["octocat".into()],
-            teams: vec!["core".into()],
-            apps: vec!["ci".into()],
+            users: vec![name("octocat")],
+            teams: vec![name("core")],
+            apps: vec![name("ci")],
         };
         let mut branch: Branch = crate::policy::parse(
             "p.yaml",

@@ -44,12 +44,11 @@ pub(super) fn satisfies(live: &RequiredCheck, wanted: &RequiredCheck, ids: &Iden
 /// A check as a person reads it: a bare name, or `{context, app}` with the app named by
 /// slug where its id is known.
 pub(super) fn check_value(check: &RequiredCheck, ids: &Identities) -> Value {
-    let slug = check.app.clone().or_else(|| {
+    let slug = check.app.as_deref().or_else(|| {
         check
             .app_id
             .and_then(|id| u64::try_from(id).ok())
             .and_then(|id| ids.app_slug(id))
-            .map(str::to_owned)
     });
     match (slug, check.app_id) {
         (Some(app), _) => json!({ "context": check.context, "app": app.to_lowercase() }),

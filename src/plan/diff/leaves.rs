@@ -73,13 +73,16 @@ impl Leaves {
     }
 
     /// Adds a set of names, lower-cased, sorted and deduplicated; default empty.
-    pub fn name_set<'a>(
+    pub fn name_set<'a, Name: AsRef<str> + 'a>(
         &mut self,
         path: impl Into<SettingPath>,
-        names: impl IntoIterator<Item = &'a String>,
+        names: impl IntoIterator<Item = &'a Name>,
         protects: Protects,
     ) {
-        let set: BTreeSet<String> = names.into_iter().map(|n| n.to_lowercase()).collect();
+        let set: BTreeSet<String> = names
+            .into_iter()
+            .map(|n| n.as_ref().to_lowercase())
+            .collect();
         self.setting(
             path,
             Value::from(set.into_iter().collect::<Vec<_>>()),

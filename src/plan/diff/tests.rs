@@ -42,7 +42,7 @@ fn protected_main(approvals: u8, checks: Vec<RequiredCheck>) -> Branch {
 fn pinned(context: &str, app: Option<&str>, app_id: Option<i64>) -> RequiredCheck {
     RequiredCheck {
         context: context.to_owned(),
-        app: app.map(str::to_owned),
+        app: app.map(name),
         app_id,
     }
 }
@@ -84,7 +84,7 @@ fn order_duplicates_and_case_of_sets_are_not_drift() {
         ],
     );
     branch.push_restrictions = Some(Actors {
-        users: vec!["Octocat".into(), "hubot".into()],
+        users: vec![name("Octocat"), name("hubot")],
         ..Actors::default()
     });
     desired.branches.insert(name("main"), branch);
@@ -94,7 +94,7 @@ fn order_duplicates_and_case_of_sets_are_not_drift() {
         vec![RequiredCheck::any_app("a"), RequiredCheck::any_app("b")],
     );
     branch.push_restrictions = Some(Actors {
-        users: vec!["hubot".into(), "octocat".into()],
+        users: vec![name("hubot"), name("octocat")],
         ..Actors::default()
     });
     live.branches.insert(name("main"), branch);

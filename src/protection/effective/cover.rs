@@ -237,7 +237,7 @@ mod tests {
             pull_request: Some(crate::model::PullRequestRules {
                 required_approvals: 2,
                 dismissal_restrictions: crate::model::Actors {
-                    teams: vec!["leads".into()],
+                    teams: vec![crate::testing::name("leads")],
                     ..Default::default()
                 },
                 ..Default::default()

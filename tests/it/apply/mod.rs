@@ -11,6 +11,7 @@ use serde_json::json;
 
 use gh_policy::model::Reviewer;
 
+use crate::common::policy::name;
 use crate::common::{Policy, TestRepo, changes, transcript};
 
 /// Runs `apply --yes` with the secret values the flow policy names.
@@ -183,8 +184,8 @@ fn unknown_names_are_all_reported_before_any_write() {
     let repo = TestRepo::new("flow-drifted");
     repo.write(&Policy::flow().environment("production", |production| {
         production.reviewers = vec![
-            Reviewer::User("nobody-here".into()),
-            Reviewer::Team("no-such-team".into()),
+            Reviewer::User(name("nobody-here")),
+            Reviewer::Team(name("no-such-team")),
         ];
     }));
     let output = apply(&repo).code(1).get_output().clone();

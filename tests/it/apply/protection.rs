@@ -6,6 +6,7 @@ use predicates::prelude::*;
 use serde_json::json;
 
 use super::{apply, apply_lowering};
+use crate::common::policy::name;
 use crate::common::{Policy, TestRepo};
 
 #[test]
@@ -31,7 +32,7 @@ fn users_github_drops_silently_are_reported() {
     let repo = TestRepo::with(gh_policy_emulator::Emulator::start(seed));
     repo.write(&Policy::flow().branch("main", |main| {
         main.push_restrictions = Some(Actors {
-            users: vec!["octocat".into(), "reader".into()],
+            users: vec![name("octocat"), name("reader")],
             ..Actors::default()
         });
     }));

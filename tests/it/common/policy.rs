@@ -74,8 +74,8 @@ impl Policy {
                     wait_timer: 5,
                     prevent_self_review: true,
                     reviewers: vec![
-                        Reviewer::User("octocat".to_owned()),
-                        Reviewer::Team("release-managers".to_owned()),
+                        Reviewer::User(name("octocat")),
+                        Reviewer::Team(name("release-managers")),
                     ],
                     can_admins_bypass: false,
                     deployment_branches: branches(&["main"]),
@@ -127,7 +127,7 @@ impl Policy {
 /// Returns a check pinned to an app, by slug.
 pub fn pinned(context: &str, app: &str) -> RequiredCheck {
     RequiredCheck {
-        app: Some(app.to_owned()),
+        app: Some(name(app)),
         ..RequiredCheck::any_app(context)
     }
 }

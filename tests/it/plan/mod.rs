@@ -95,9 +95,9 @@ fn order_duplicates_and_case_are_not_drift() {
             })
             .environment("production", |production| {
                 production.reviewers = vec![
-                    Reviewer::Team("Release-Managers".into()),
-                    Reviewer::User("OctoCat".into()),
-                    Reviewer::User("octocat".into()),
+                    Reviewer::Team(name("Release-Managers")),
+                    Reviewer::User(name("OctoCat")),
+                    Reviewer::User(name("octocat")),
                 ];
             }),
     );

@@ -62,11 +62,11 @@ fn far_away_name_gets_no_hint() {
 fn checks_pinned_to_other_apps_are_skipped() {
     let index = scan_fixture("renamed-job");
     let mut other_slug = RequiredCheck::any_app("ci/circleci: build");
-    other_slug.app = Some("circleci-checks".to_owned());
+    other_slug.app = Some(name("circleci-checks"));
     let mut other_id = RequiredCheck::any_app("codecov/patch");
     other_id.app_id = Some(254);
     let mut actions_slug = RequiredCheck::any_app("lint");
-    actions_slug.app = Some("github-actions".to_owned());
+    actions_slug.app = Some(name("github-actions"));
     let mut actions_id = RequiredCheck::any_app("fmt");
     actions_id.app_id = Some(15368);
     let warnings = check(

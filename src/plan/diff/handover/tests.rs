@@ -149,7 +149,7 @@ fn a_removal_waits_for_a_ruleset_apply_cannot_write() {
     if let Some(checks) = &mut rules.status_checks {
         checks.required.push(RequiredCheck {
             context: "lint".into(),
-            app: Some("circleci".into()),
+            app: Some(name("circleci")),
             app_id: None,
         });
     }

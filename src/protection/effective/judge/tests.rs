@@ -5,6 +5,7 @@ use super::*;
 use crate::model::live::{AppliedRuleset, BranchEvidence, Classic};
 use crate::model::{Branch, PullRequestRule, PullRequestRules, Rules, StatusChecksRule};
 use crate::protection::effective::{contributions, settings};
+use crate::testing::name;
 
 fn ruleset(name: &str, org: Option<&str>, active: bool, rules: Rules) -> AppliedRuleset {
     AppliedRuleset {
@@ -139,7 +140,7 @@ fn a_pin_is_met_only_by_that_app() {
     let pinned = Requirement {
         required_checks: vec![RequiredCheck {
             context: "ci".into(),
-            app: Some("github-actions".into()),
+            app: Some(name("github-actions")),
             app_id: None,
         }],
         ..Requirement::default()
