@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{DeploymentBranches, DeploymentPattern, RefType, RequiredCheck, Reviewer, Secret};
 use crate::model::names::{
-    ENV_VAR_PATTERN, EnvVarName, LOGIN_PATTERN, NON_BLANK_PATTERN, SECRET_NAME_PATTERN,
+    ENV_VAR_PATTERN, EnvVarName, LOGIN_PATTERN, NON_BLANK_PATTERN, Pattern, SECRET_NAME_PATTERN,
     SLUG_PATTERN, SecretName,
 };
 
@@ -150,9 +150,9 @@ impl JsonSchema for DeploymentBranches {
 #[derive(Clone, Serialize, Deserialize)]
 #[serde(untagged)]
 pub(super) enum PatternForm {
-    Bare(String),
-    Tag { tag: String },
-    Branch { branch: String },
+    Bare(Pattern),
+    Tag { tag: Pattern },
+    Branch { branch: Pattern },
 }
 
 impl From<PatternForm> for DeploymentPattern {

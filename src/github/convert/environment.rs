@@ -5,6 +5,7 @@ use crate::github::wire::environment::{
     Environment as WireEnvironment, EnvironmentRequest, ReviewerRequest,
 };
 use crate::model::live::Identities;
+use crate::model::names::Pattern;
 use crate::model::{DeploymentBranches, DeploymentPattern, Environment, RefType, Reviewer};
 use crate::plan::{DeploymentMode, EnvironmentPut, ReviewerKind};
 
@@ -89,7 +90,7 @@ pub fn pattern_from(policy: &DeploymentBranchPolicy) -> DeploymentPattern {
         } else {
             RefType::Branch
         },
-        pattern: policy.name.clone(),
+        pattern: Pattern::as_github_holds(policy.name.as_str()),
     }
 }
 
@@ -133,7 +134,7 @@ pub fn environment_request(put: &EnvironmentPut) -> EnvironmentRequest {
 /// Builds the POST body of a deployment pattern.
 pub fn pattern_request(pattern: &DeploymentPattern) -> DeploymentBranchPolicyRequest {
     DeploymentBranchPolicyRequest {
-        name: pattern.pattern.clone(),
+        name: pattern.pattern.to_string(),
         kind: match pattern.ref_type {
             RefType::Branch => "branch",
             RefType::Tag => "tag",

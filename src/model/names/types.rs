@@ -196,6 +196,29 @@ name_type!(
     check_non_blank
 );
 
+name_type!(
+    /// A ref or deployment name pattern as written (`main`, `release/**/*`, `v*`,
+    /// `~DEFAULT_BRANCH`): not blank, and without a character that changes how output
+    /// reads. Its schema is the text rule's, so a file's pattern is worded as text is.
+    /// What a pattern means for a ruleset's target (a `refs/tags/` pattern in a branch
+    /// ruleset), and the glob's own form (`malformed`, a `~` name that is not GitHub's),
+    /// are checked with the ruleset (`policy::rulesets`): GitHub accepts those.
+    Pattern,
+    "pattern",
+    NON_BLANK_PATTERN,
+    check_non_blank
+);
+
+impl Pattern {
+    /// Keeps a pattern GitHub sent as it holds it. GitHub takes any text as a ruleset's
+    /// ref pattern or a deployment policy's name (`refs/heads/` reads back as an empty
+    /// pattern), so a read never fails on one the rule refuses: it is shown, and the plan
+    /// replaces it with the policy's. Only the readers of GitHub's answers call this.
+    pub fn as_github_holds(text: impl Into<String>) -> Self {
+        Self(text.into())
+    }
+}
+
 /// A repository, `OWNER/NAME`, checked.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct RepoName {
