@@ -254,6 +254,7 @@ fn name_types_are_made_only_through_their_rule() {
     holds::<Slug>("ops", "acme/ops", SLUG_PATTERN);
     holds::<RepositoryName>("api", "..", REPOSITORY_NAME_PATTERN);
     holds::<Text>("lint", "rtl\u{202e}", NON_BLANK_PATTERN);
+    holds::<Pattern>("release/**/*", " ", NON_BLANK_PATTERN);
     assert_eq!(
         Text::parse(" ").unwrap_err(),
         "` ` is not a valid text: it must not be empty or blank"
@@ -309,4 +310,50 @@ fn the_policy_model_cannot_hold_a_name_against_its_rule() {
         "rulesets": { "r": { "rules": { "required_deployments": ["prod"] } } }
     });
     assert!(serde_json::from_value::<RepoSettings>(deploys).is_ok());
+}
+
+/// A ruleset's `include` and `exclude` and a deployment pattern are `Pattern`s, so the policy
+/// model cannot hold one against the text rule however it is written: in a repository
+/// policy or in a body of an organisation's (`defaults`, a group's `policy`, a
+/// `repositories` entry), as a bare deployment pattern or as `{tag: …}` / `{branch: …}`.
+#[test]
+fn the_policy_model_cannot_hold_a_pattern_against_its_rule() {
+    use crate::model::{PolicyBody, RepoSettings};
+    let ruleset = |key: &str, pattern: &str| serde_json::json!({ "version": 1, "rulesets": { "r": { "include": ["main"], key: [pattern] } } });
+    let deploys = |pattern: serde_json::Value| serde_json::json!({ "version": 1, "environments": { "prod": { "deployment_branches": [pattern] } } });
+    let refused = [
+        ruleset("include", " "),
+        ruleset("include", "ma\u{202e}in"),
+        ruleset("exclude", ""),
+        ruleset("exclude", "dev\n"),
+        deploys(serde_json::json!("\t")),
+        deploys(serde_json::json!({ "tag": "v\u{7}*" })),
+        deploys(serde_json::json!({ "branch": "" })),
+    ];
+    for document in refused {
+        assert!(
+            serde_json::from_value::<RepoSettings>(document.clone()).is_err(),
+            "{document}"
+        );
+        let mut body = document;
+        body.as_object_mut().unwrap().remove("version");
+        assert!(
+            serde_json::from_value::<PolicyBody>(body.clone()).is_err(),
+            "{body}"
+        );
+    }
+    // The rule is the text rule: what a pattern means for a target is checked with the
+    // ruleset, so these are patterns.
+    for pattern in ["release/**/*", "~DEFAULT_BRANCH", "refs/tags/v*", "[abc"] {
+        assert!(serde_json::from_value::<RepoSettings>(ruleset("include", pattern)).is_ok());
+    }
+    assert!(
+        serde_json::from_value::<RepoSettings>(deploys(serde_json::json!({ "tag": "v*" }))).is_ok()
+    );
+    assert_eq!(
+        Pattern::parse(" ").unwrap_err(),
+        "` ` is not a valid pattern: it must not be empty or blank"
+    );
+    // What GitHub holds is read as it is (`refs/heads/` reads back empty).
+    assert_eq!(Pattern::as_github_holds(""), "");
 }
