@@ -1,6 +1,7 @@
 //! The naming rules as types. A value of one of these types went through its rule: the only
 //! ways to make one are [`parse`](BranchName::parse) and deserialising, and both run the
-//! rule's check. Each type's JSON Schema is its rule's pattern, so wherever a policy type
+//! rule's check (one exception, named for it: a [`Pattern`] GitHub sent is kept as GitHub
+//! holds it, [`Pattern::as_github_holds`]). Each type's JSON Schema is its rule's pattern, so wherever a policy type
 //! holds one (a value, a list item, a mapping key), the schema the loader applies first
 //! says the rule there too: no place a value is written can skip it.
 
