@@ -5,6 +5,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::convert::AsRuleset;
+use crate::model::names::Pattern;
 use crate::model::{BypassActor, Enforcement, Rules, Ruleset, RulesetTarget};
 
 /// A ruleset the migration writes (or finishes), and the branches it takes over.
@@ -78,7 +79,11 @@ pub fn name(
                 ruleset: Ruleset {
                     target: RulesetTarget::Branch,
                     enforcement: enforcement.clone(),
-                    include: branches.clone(),
+                    // `migrate` stops a branch whose name is not a pattern (`blockers`).
+                    include: branches
+                        .iter()
+                        .filter_map(|branch| Pattern::parse(branch.as_str()).ok())
+                        .collect(),
                     exclude: Vec::new(),
                     bypass: as_ruleset.bypass.clone(),
                     rules: as_ruleset.rules.clone(),
@@ -115,7 +120,12 @@ fn is_trial_of(ruleset: &Ruleset, branches: &[String], as_ruleset: &AsRuleset) -
     ruleset.enforcement == Enforcement::Evaluate
         && ruleset.target == RulesetTarget::Branch
         && ruleset.exclude.is_empty()
-        && ruleset.include.iter().collect::<BTreeSet<_>>() == branches.iter().collect()
+        && ruleset
+            .include
+            .iter()
+            .map(Pattern::as_str)
+            .collect::<BTreeSet<_>>()
+            == branches.iter().map(String::as_str).collect()
         && same(
             &AsRuleset {
                 rules: ruleset.rules.clone(),

@@ -206,10 +206,15 @@ fn select(
     (chosen, stopped)
 }
 
-/// Returns what keeps a branch from being migrated besides its settings: an exception that
-/// names its protection (it would name nothing after), or a branch GitHub does not have.
+/// Returns what keeps a branch from being migrated besides its settings: a name a ruleset
+/// cannot include (a branch name may hold a character the pattern rule refuses), an
+/// exception that names its protection (it would name nothing after), or a branch GitHub
+/// does not have.
 fn blockers(policy: &RepoSettings, today: &Today<'_>, name: &str) -> Vec<String> {
     let mut reasons = Vec::new();
+    if let Err(reason) = crate::model::names::Pattern::parse(name) {
+        reasons.push(format!("a ruleset cannot include it: {reason}"));
+    }
     let address = format!("branches.{name}");
     for exception in &policy.exceptions {
         if exception.path == address || exception.path.starts_with(&format!("{address}.")) {

@@ -254,3 +254,35 @@ fn what_github_has_beyond_the_policy_stops_the_branch_too() {
         migration.stopped[0].reasons
     );
 }
+
+/// Git allows a bidirectional control in a branch name, the pattern rule does not: no
+/// ruleset can include such a branch, so it stays as it was rather than be written into a
+/// ruleset its own policy would refuse.
+#[test]
+fn a_branch_no_ruleset_can_include_is_left_as_it_was() {
+    let odd = "ma\u{202e}in";
+    let mut policy = RepoSettings::empty();
+    policy.branches.insert(
+        name(odd),
+        Branch {
+            protected: true,
+            enforce_admins: true,
+            ..Branch::default()
+        },
+    );
+    let live = LiveState::from_settings(policy.clone());
+    let today = Today {
+        live: &live,
+        read: false,
+        taken: BTreeSet::new(),
+        now: time::OffsetDateTime::now_utc(),
+    };
+    let migration = migrate(&policy, &[odd.to_owned()], &today, &Request::default());
+    assert!(migration.rulesets.is_empty());
+    assert_eq!(migration.stopped[0].branch, odd);
+    let reasons = &migration.stopped[0].reasons;
+    assert!(
+        reasons[0].starts_with("a ruleset cannot include it: "),
+        "{reasons:?}"
+    );
+}

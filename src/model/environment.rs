@@ -8,7 +8,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::{default_true, is_false, is_true, is_zero_u32};
-use crate::model::names::{EnvVarName, Login, SecretName, Slug, VariableName};
+use crate::model::names::{EnvVarName, Login, Pattern, SecretName, Slug, VariableName};
 
 /// A deployment environment.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -161,7 +161,7 @@ pub struct DeploymentPattern {
     /// Whether the pattern matches branches or tags.
     pub ref_type: RefType,
     /// The name pattern.
-    pub pattern: String,
+    pub pattern: Pattern,
 }
 
 impl fmt::Display for DeploymentPattern {

@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{DeploymentBranches, DeploymentPattern, RefType, RequiredCheck, Reviewer, Secret};
 use crate::model::names::{
-    ENV_VAR_PATTERN, EnvVarName, LOGIN_PATTERN, NON_BLANK_PATTERN, SECRET_NAME_PATTERN,
+    ENV_VAR_PATTERN, EnvVarName, LOGIN_PATTERN, NON_BLANK_PATTERN, Pattern, SECRET_NAME_PATTERN,
     SLUG_PATTERN, SecretName, Slug,
 };
 
@@ -150,9 +150,9 @@ impl JsonSchema for DeploymentBranches {
 #[derive(Clone, Serialize, Deserialize)]
 #[serde(untagged)]
 pub(super) enum PatternForm {
-    Bare(String),
-    Tag { tag: String },
-    Branch { branch: String },
+    Bare(Pattern),
+    Tag { tag: Pattern },
+    Branch { branch: Pattern },
 }
 
 impl From<PatternForm> for DeploymentPattern {
@@ -182,19 +182,29 @@ impl JsonSchema for DeploymentPattern {
     fn schema_name() -> std::borrow::Cow<'static, str> {
         "DeploymentPattern".into()
     }
-    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+    fn json_schema(generator: &mut SchemaGenerator) -> Schema {
+        // Each form holds a `Pattern`: its schema is the type's, the rule the model keeps.
+        let mut pattern = |description: Option<&str>| {
+            let mut schema = Pattern::json_schema(generator);
+            if let Some(description) = description {
+                schema.insert("description".into(), description.into());
+            }
+            schema
+        };
+        let (bare, tag, branch) = (
+            pattern(None),
+            pattern(Some("A tag name pattern.")),
+            pattern(Some("A branch name pattern.")),
+        );
         json_schema!({
             "description": "A branch name pattern (Ruby File.fnmatch; `*` does not match `/`), or `{tag: PATTERN}` for tags.",
             "x-expected": "a branch name pattern, or `{tag: PATTERN}` / `{branch: PATTERN}`",
             "oneOf": [
-                { "type": "string", "pattern": NON_BLANK_PATTERN },
+                bare,
                 {
                     "type": "object", "additionalProperties": false,
                     "minProperties": 1, "maxProperties": 1,
-                    "properties": {
-                        "tag": { "type": "string", "pattern": NON_BLANK_PATTERN, "description": "A tag name pattern." },
-                        "branch": { "type": "string", "pattern": NON_BLANK_PATTERN, "description": "A branch name pattern." }
-                    }
+                    "properties": { "tag": tag, "branch": branch }
                 }
             ]
         })

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use super::{BypassActor, RequiredCheck, is_false};
-use crate::model::names::EnvironmentName;
+use crate::model::names::{EnvironmentName, Pattern};
 
 /// One repository ruleset. Managed whole: an omitted rule is absent, an omitted parameter
 /// is GitHub's default.
@@ -25,13 +25,11 @@ pub struct Ruleset {
     /// `release/**/*`), `~DEFAULT_BRANCH` or `~ALL`. Required and non-empty for `branch` and
     /// `tag` rulesets; `push` rulesets have none.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    #[schemars(inner(pattern(crate::model::names::NON_BLANK_PATTERN)))]
-    pub include: Vec<String>,
+    pub include: Vec<Pattern>,
 
     /// Refs excluded from `include`, in the same form.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    #[schemars(inner(pattern(crate::model::names::NON_BLANK_PATTERN)))]
-    pub exclude: Vec<String>,
+    pub exclude: Vec<Pattern>,
 
     /// Who may bypass the rules, by name. Omitted: nobody.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]

@@ -117,13 +117,8 @@ fn check_patterns(ruleset: &Ruleset, path: &[Segment], found: &mut Vec<Problem>)
             for (key, list) in [("include", &ruleset.include), ("exclude", &ruleset.exclude)] {
                 for (i, pattern) in list.iter().enumerate() {
                     let item = at(path, &[key, &i.to_string()]);
-                    if pattern.trim().is_empty() {
-                        found.push((
-                            item.clone(),
-                            At::Value,
-                            "a pattern must not be empty".to_owned(),
-                        ));
-                    } else if ruleset.target.foreign_ref(pattern) {
+                    // Blank and unprintable patterns are refused by their type, `Pattern`.
+                    if ruleset.target.foreign_ref(pattern) {
                         found.push((
                             item.clone(),
                             At::Value,

@@ -1,9 +1,9 @@
 //! The naming rules hold wherever a name is written: an organisation policy's group names,
 //! the custom properties its groups select by and its `repositories` entries, an
-//! exception's `target`, branch, environment, secret, variable and `from_env` names, and the
-//! logins and slugs of people and apps, in a repository policy and in every layer of an
-//! organisation's, each refused at its own line and key. A login GitHub itself lists keeps
-//! GitHub's older rule: it is read and planned.
+//! exception's `target`, branch, environment, secret, variable and `from_env` names, ruleset
+//! and deployment patterns, and the logins and slugs of people and apps, in a repository
+//! policy and in every layer of an organisation's, each refused at its own line and key. A
+//! login GitHub itself lists keeps GitHub's older rule: it is read and planned.
 
 use std::fs;
 
@@ -245,5 +245,42 @@ fn an_older_login_github_lists_is_read_and_planned_but_refused_in_the_policy() {
     error: invalid policy policy.yaml
       policy.yaml:58:15: invalid user login `old-user-` at `environments.production.reviewers.2.user`: a login does not start or end with `-`, nor has `--`
       hint: run `gh-policy validate -p policy.yaml` for details
+    ");
+}
+
+#[test]
+fn ruleset_and_deployment_patterns_are_held_to_the_rule_in_every_layer() {
+    let repository = "version: 1\nrulesets:\n  r:\n    include: [main, \" \"]\n    exclude: [\"dev\\u202E\"]\nenvironments:\n  prod:\n    deployment_branches: [main, {tag: \"\"}]\n";
+    // A list with an item against its schema is left out whole before the ruleset rules
+    // run (policy/salvage.rs), so `include` also reads as missing: the loader's way today.
+    let (code, stderr) = validate(repository);
+    assert_eq!(code, Some(1), "{stderr}");
+    insta::assert_snapshot!(stderr, @r"
+    policy.yaml:4:5: a `branch` ruleset needs `include`: the refs it applies to (`~DEFAULT_BRANCH`, `~ALL`, names or globs)
+    policy.yaml:4:21: `rulesets.r.include.1` must not be empty or blank
+    policy.yaml:5:15: `rulesets.r.exclude.0`: `\u{202e}` is not allowed: control characters, line separators and bidirectional controls change how the name is shown
+    policy.yaml:8:39: `environments.prod.deployment_branches.1.tag` must not be empty or blank
+    error: policy.yaml has 4 problems
+    ");
+    // The same ruleset in `defaults`, in a group's policy and in a `repositories` entry.
+    let ruleset = |indent: &str, pattern: &str| {
+        format!("{indent}rulesets:\n{indent}  r:\n{indent}    include: [main, \"{pattern}\"]\n")
+    };
+    let org = format!(
+        "version: 1\norganization: acme\ndefaults:\n{}groups:\n  svc:\n    select: {{ names: [\"svc-*\"] }}\n    policy:\n{}repositories:\n  api:\n{}",
+        ruleset("  ", " "),
+        ruleset("      ", "ma\\u202Ein"),
+        ruleset("    ", "")
+    );
+    let (code, stderr) = validate(&org);
+    assert_eq!(code, Some(1), "{stderr}");
+    insta::assert_snapshot!(stderr, @r"
+    policy.yaml:6:7: a `branch` ruleset needs `include`: the refs it applies to (`~DEFAULT_BRANCH`, `~ALL`, names or globs)
+    policy.yaml:6:23: `defaults.rulesets.r.include.1` must not be empty or blank
+    policy.yaml:13:11: a `branch` ruleset needs `include`: the refs it applies to (`~DEFAULT_BRANCH`, `~ALL`, names or globs)
+    policy.yaml:13:27: `groups.svc.policy.rulesets.r.include.1`: `\u{202e}` is not allowed: control characters, line separators and bidirectional controls change how the name is shown
+    policy.yaml:18:9: a `branch` ruleset needs `include`: the refs it applies to (`~DEFAULT_BRANCH`, `~ALL`, names or globs)
+    policy.yaml:18:25: `repositories.api.rulesets.r.include.1` must not be empty or blank
+    error: policy.yaml has 6 problems
     ");
 }

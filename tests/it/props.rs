@@ -4,6 +4,7 @@
 use std::fmt::Write as _;
 
 use gh_policy::model::live::LiveState;
+use gh_policy::model::names::Pattern;
 use gh_policy::model::{
     Actors, Branch, DeploymentBranches, DeploymentPattern, Environment, Prune, PullRequestRules,
     RefType, RepoSettings, RequiredCheck, Reviewer, Secret, StatusChecks,
@@ -159,7 +160,7 @@ fn deployment_branches() -> impl Strategy<Value = DeploymentBranches> {
     let pattern =
         (any::<bool>(), "[a-z][a-z0-9/*._-]{0,12}").prop_map(|(tag, pattern)| DeploymentPattern {
             ref_type: if tag { RefType::Tag } else { RefType::Branch },
-            pattern,
+            pattern: Pattern::parse(pattern).expect("a pattern the strategy writes keeps the rule"),
         });
     prop_oneof![
         Just(DeploymentBranches::All),

@@ -5,7 +5,7 @@ use crate::github::wire::environment::{
     Environment as WireEnvironment, EnvironmentRequest, ReviewerRequest,
 };
 use crate::model::live::Identities;
-use crate::model::names::{Login, Slug};
+use crate::model::names::{Login, Pattern, Slug};
 use crate::model::{DeploymentBranches, DeploymentPattern, Environment, RefType, Reviewer};
 use crate::plan::{DeploymentMode, EnvironmentPut, ReviewerKind};
 
@@ -95,7 +95,7 @@ pub fn pattern_from(policy: &DeploymentBranchPolicy) -> DeploymentPattern {
         } else {
             RefType::Branch
         },
-        pattern: policy.name.clone(),
+        pattern: Pattern::from_github(policy.name.as_str()),
     }
 }
 
@@ -139,7 +139,7 @@ pub fn environment_request(put: &EnvironmentPut) -> EnvironmentRequest {
 /// Builds the POST body of a deployment pattern.
 pub fn pattern_request(pattern: &DeploymentPattern) -> DeploymentBranchPolicyRequest {
     DeploymentBranchPolicyRequest {
-        name: pattern.pattern.clone(),
+        name: pattern.pattern.to_string(),
         kind: match pattern.ref_type {
             RefType::Branch => "branch",
             RefType::Tag => "tag",

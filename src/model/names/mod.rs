@@ -8,8 +8,8 @@
 mod types;
 
 pub use types::{
-    BranchName, EnvVarName, EnvironmentName, Login, RepoName, RepositoryName, SecretName, Slug,
-    Text, VariableName,
+    BranchName, EnvVarName, EnvironmentName, Login, Pattern, RepoName, RepositoryName, SecretName,
+    Slug, Text, VariableName,
 };
 
 use crate::output::untrusted::quote;
@@ -343,5 +343,7 @@ pub fn check_branch(name: &str) -> Result<(), String> {
     Ok(())
 }
 
+#[cfg(test)]
+mod model_tests;
 #[cfg(test)]
 mod tests;

@@ -1,6 +1,7 @@
 //! The naming rules as types. A value of one of these types went through its rule: the only
 //! ways to make one are [`parse`](BranchName::parse) and deserialising, and both run the
-//! rule's check. Each type's JSON Schema is its rule's pattern, so wherever a policy type
+//! rule's check (one exception, named for it: a [`Pattern`] GitHub sent is kept as GitHub
+//! holds it, [`Pattern::from_github`]). Each type's JSON Schema is its rule's pattern, so wherever a policy type
 //! holds one (a value, a list item, a mapping key), the schema the loader applies first
 //! says the rule there too: no place a value is written can skip it.
 //!
@@ -205,7 +206,10 @@ macro_rules! answered_by_github {
     )*};
 }
 
-answered_by_github!(Login, Slug);
+// GitHub takes any text as a ruleset's ref pattern or a deployment policy's name
+// (`refs/heads/` reads back as an empty pattern): a read never fails on a pattern the rule
+// refuses; it is shown, and the plan replaces it with the policy's.
+answered_by_github!(Login, Slug, Pattern);
 
 name_type!(
     /// A repository's name without its owner.
@@ -219,6 +223,19 @@ name_type!(
     /// without a character that changes how output reads.
     Text,
     "text",
+    NON_BLANK_PATTERN,
+    check_non_blank
+);
+
+name_type!(
+    /// A ref or deployment name pattern as written (`main`, `release/**/*`, `v*`,
+    /// `~DEFAULT_BRANCH`): not blank, and without a character that changes how output
+    /// reads. Its schema is the text rule's, so a file's pattern is worded as text is.
+    /// What a pattern means for a ruleset's target (a `refs/tags/` pattern in a branch
+    /// ruleset), and the glob's own form (`malformed`, a `~` name that is not GitHub's),
+    /// are checked with the ruleset (`policy::rulesets`): GitHub accepts those.
+    Pattern,
+    "pattern",
     NON_BLANK_PATTERN,
     check_non_blank
 );

@@ -58,8 +58,11 @@ impl RulesetTarget {
     }
 
     /// Returns the patterns as GitHub stores them, a set: sorted, each once.
-    pub fn qualified_set(&self, patterns: &[String]) -> Vec<String> {
-        let mut set: Vec<String> = patterns.iter().map(|p| self.qualified(p)).collect();
+    pub fn qualified_set(&self, patterns: &[impl AsRef<str>]) -> Vec<String> {
+        let mut set: Vec<String> = patterns
+            .iter()
+            .map(|p| self.qualified(p.as_ref()))
+            .collect();
         set.sort();
         set.dedup();
         set

@@ -10,6 +10,7 @@
 use std::collections::BTreeSet;
 
 use crate::model::live::{AppliedRuleset, BranchEvidence, Classic, LiveState, Source};
+use crate::model::names::Pattern;
 use crate::model::ref_pattern::selects_branch;
 use crate::model::{Enforcement, RepoSettings, Ruleset, RulesetTarget};
 use crate::plan::{Address, Change, Plan};
@@ -165,7 +166,7 @@ fn applied(settings: &RepoSettings, default_branch: &str, branch: &str) -> Vec<A
 
 /// Returns true when the ruleset's conditions select the branch (as GitHub matches them).
 pub(super) fn selects(ruleset: &Ruleset, branch: &str, default_branch: &str) -> bool {
-    let qualify = |list: &[String]| -> Vec<String> {
+    let qualify = |list: &[Pattern]| -> Vec<String> {
         list.iter().map(|p| ruleset.target.qualified(p)).collect()
     };
     selects_branch(

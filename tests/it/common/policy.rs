@@ -149,7 +149,7 @@ pub fn branches(patterns: &[&str]) -> DeploymentBranches {
 pub fn pattern(pattern: &str) -> DeploymentPattern {
     DeploymentPattern {
         ref_type: RefType::Branch,
-        pattern: pattern.to_owned(),
+        pattern: name(pattern),
     }
 }
 
@@ -157,7 +157,7 @@ pub fn pattern(pattern: &str) -> DeploymentPattern {
 pub fn tag(pattern: &str) -> DeploymentPattern {
     DeploymentPattern {
         ref_type: RefType::Tag,
-        pattern: pattern.to_owned(),
+        pattern: name(pattern),
     }
 }
 

@@ -17,6 +17,7 @@ use crate::github::wire::ruleset::{
     BypassActor as WireActor, Conditions, RefName, Rule, Ruleset as WireRuleset, RulesetRequest,
 };
 use crate::model::live::Identities;
+use crate::model::names::Pattern;
 use crate::model::{
     Actor, BypassActor, BypassMode, MergeMethod, RuleType, Rules, Ruleset, RulesetTarget,
 };
@@ -44,10 +45,10 @@ pub fn ruleset_from(
     // Absent: `branch`, GitHub's default.
     let target = wire.target.unwrap_or(RulesetTarget::Branch);
     let ref_name = wire.conditions.and_then(|c| c.ref_name).unwrap_or_default();
-    let unqualify = |patterns: Vec<String>| -> Vec<String> {
+    let unqualify = |patterns: Vec<String>| -> Vec<Pattern> {
         patterns
             .into_iter()
-            .map(|p| target.unqualified(&p))
+            .map(|p| Pattern::from_github(target.unqualified(&p)))
             .collect()
     };
     let bypass_visible = wire.bypass_actors.is_some();

@@ -274,3 +274,20 @@ fn a_merge_method_github_adds_later_is_an_error_never_all_three() {
     .expect("an unknown merge method is never read as all three");
     assert_eq!(err.parameter, "allowed_merge_methods");
 }
+
+/// GitHub takes any text as a ref pattern: a pattern the policy's rule refuses is read as
+/// GitHub holds it, never a failed read, so the plan shows it and replaces it.
+#[test]
+fn a_pattern_the_rule_refuses_is_read_from_github_it() {
+    let parts = ruleset_from(
+        wire(json!({
+            "id": 8, "name": "odd", "target": "branch", "enforcement": "active",
+            "conditions": { "ref_name": { "include": ["refs/heads/", "refs/heads/ma\u{202e}in"], "exclude": [" "] } },
+            "rules": []
+        })),
+        &Identities::default(),
+    )
+    .unwrap();
+    assert_eq!(parts.ruleset.include, ["", "ma\u{202e}in"]);
+    assert_eq!(parts.ruleset.exclude, [" "]);
+}

@@ -14,7 +14,7 @@ fn migrated(rules: Rules) -> crate::model::RepoSettings {
     desired.rulesets.insert(
         "protect-main".into(),
         Ruleset {
-            include: vec!["main".into()],
+            include: vec![name("main")],
             rules,
             ..Ruleset::default()
         },

@@ -8,6 +8,7 @@ use serde_json::{Map, Value, json};
 use super::super::checks::aligned;
 use super::super::leaves::{Leaves, sorted_list};
 use crate::model::live::Identities;
+use crate::model::names::Pattern;
 use crate::model::{
     AccountRef, Actor, BypassActor, BypassMode, MergeMethod, Ruleset, StatusChecksRule,
 };
@@ -61,7 +62,7 @@ pub(super) fn ruleset_leaves(
         Protects::Ranked(weakening::ENFORCEMENT),
     );
     // Compared as GitHub stores them (qualified), shown as the policy writes them.
-    let patterns = |list: &[String]| {
+    let patterns = |list: &[Pattern]| {
         let set: BTreeSet<String> = list.iter().map(|p| ruleset.target.normalized(p)).collect();
         Value::from(set.into_iter().collect::<Vec<_>>())
     };

@@ -12,7 +12,7 @@ fn a_new_environment_comes_before_its_patterns_secrets_and_variables() {
         Environment {
             deployment_branches: DeploymentBranches::Custom(vec![DeploymentPattern {
                 ref_type: RefType::Branch,
-                pattern: "main".into(),
+                pattern: name("main"),
             }]),
             secrets: vec![
                 Secret {
@@ -67,7 +67,7 @@ fn a_new_environment_comes_before_its_patterns_secrets_and_variables() {
 fn deployment_patterns_are_diffed_as_a_set() {
     let pattern = |name: &str, ref_type| DeploymentPattern {
         ref_type,
-        pattern: name.into(),
+        pattern: crate::testing::name(name),
     };
     let env = |patterns| Environment {
         deployment_branches: DeploymentBranches::Custom(patterns),
