@@ -5,14 +5,14 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::convert::AsRuleset;
-use crate::model::names::Pattern;
+use crate::model::names::{Pattern, Text};
 use crate::model::{BypassActor, Enforcement, Rules, Ruleset, RulesetTarget};
 
 /// A ruleset the migration writes (or finishes), and the branches it takes over.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Planned {
     /// Its name.
-    pub name: String,
+    pub name: Text,
     /// The branches it takes over, in the policy's order.
     pub branches: Vec<String>,
     /// The ruleset as the new policy has it.
@@ -40,7 +40,7 @@ pub fn group(converted: Vec<(String, AsRuleset)>) -> Vec<(Vec<String>, AsRuleset
 /// GitHub has) uses. With `evaluate` the rulesets are written in evaluate mode.
 pub fn name(
     groups: &[(Vec<String>, AsRuleset)],
-    existing: &BTreeMap<String, Ruleset>,
+    existing: &BTreeMap<Text, Ruleset>,
     taken: &BTreeSet<String>,
     evaluate: bool,
 ) -> Vec<Planned> {
@@ -72,7 +72,7 @@ pub fn name(
                 };
             }
             let name = unique(&base_name(branches), &used);
-            used.insert(name.to_lowercase());
+            used.insert(name.as_str().to_lowercase());
             Planned {
                 name,
                 branches: branches.clone(),
@@ -135,35 +135,25 @@ fn is_trial_of(ruleset: &Ruleset, branches: &[String], as_ruleset: &AsRuleset) -
         )
 }
 
-/// `protect-main`, `protect-stage-and-dev`, `protect-a-b-and-c`, `protect-a-and-4-more`;
-/// characters other than letters, digits, `.`, `_` and `-` become `-`.
+/// What a ruleset's name says of its branches: `main`, `stage-and-dev`, `a-b-and-c`,
+/// `a-and-4-more` (`unique` prefixes `protect-`).
 fn base_name(branches: &[String]) -> String {
-    let named = match branches {
+    match branches {
         [one] => one.clone(),
         [a, b] => format!("{a}-and-{b}"),
         [a, b, c] => format!("{a}-{b}-and-{c}"),
         [a, rest @ ..] => format!("{a}-and-{}-more", rest.len()),
         [] => String::new(),
-    };
-    let cleaned: String = named
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-') {
-                c
-            } else {
-                '-'
-            }
-        })
-        .collect();
-    format!("protect-{cleaned}")
+    }
 }
 
-/// Returns `base`, or `base-2`, `base-3`… : the first that `used` (lower-case) lacks.
-fn unique(base: &str, used: &BTreeSet<String>) -> String {
-    let mut name = base.to_owned();
+/// Returns `protect-BASE`, or `protect-BASE-2`, `-3`… : the first that `used` (lower-case)
+/// lacks.
+fn unique(base: &str, used: &BTreeSet<String>) -> Text {
+    let mut name = Text::written("protect-", base);
     let mut n = 2;
-    while used.contains(&name.to_lowercase()) {
-        name = format!("{base}-{n}");
+    while used.contains(&name.as_str().to_lowercase()) {
+        name = Text::written("protect-", &format!("{base}-{n}"));
         n += 1;
     }
     name
@@ -211,7 +201,10 @@ mod tests {
         );
         let taken = BTreeSet::from(["protect-main".to_owned()]);
         let mut existing = BTreeMap::new();
-        existing.insert("Protect-Release-1".to_owned(), Ruleset::default());
+        existing.insert(
+            Text::parse("Protect-Release-1").unwrap(),
+            Ruleset::default(),
+        );
         let planned = name(&groups, &existing, &taken, false);
         let names: Vec<&str> = planned.iter().map(|p| p.name.as_str()).collect();
         assert_eq!(
@@ -230,8 +223,9 @@ mod tests {
     #[test]
     fn many_branches_make_a_short_name() {
         let branches: Vec<String> = ["a", "b", "c", "d", "e"].map(String::from).to_vec();
-        assert_eq!(base_name(&branches), "protect-a-and-4-more");
-        assert_eq!(base_name(&branches[..3]), "protect-a-b-and-c");
+        let name = |branches: &[String]| unique(&base_name(branches), &BTreeSet::new());
+        assert_eq!(name(&branches), "protect-a-and-4-more");
+        assert_eq!(name(&branches[..3]), "protect-a-b-and-c");
     }
 
     #[test]
@@ -243,7 +237,7 @@ mod tests {
         let trial = name(&groups, &BTreeMap::new(), &BTreeSet::new(), true);
         assert_eq!(trial[0].ruleset.enforcement, Enforcement::Evaluate);
         let mut existing = BTreeMap::new();
-        existing.insert("my-trial".to_owned(), trial[0].ruleset.clone());
+        existing.insert(Text::parse("my-trial").unwrap(), trial[0].ruleset.clone());
         let finished = name(&groups, &existing, &BTreeSet::new(), false);
         assert_eq!(finished[0].name, "my-trial");
         assert!(finished[0].trial);

@@ -35,7 +35,7 @@ use std::collections::BTreeMap;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::model::names::{BranchName, EnvironmentName};
+use crate::model::names::{BranchName, EnvironmentName, Text};
 
 pub use actions::{Actions, AllowedActions, SelectedActions, WorkflowPermissions};
 pub use branch::{Actors, Branch, PullRequestRules, RequiredCheck, StatusChecks};
@@ -88,8 +88,7 @@ pub struct RepoSettings {
 
     /// Repository rulesets, keyed by their (unique) name. A listed ruleset is managed whole.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    #[schemars(extend("propertyNames" = { "pattern": crate::model::names::NON_BLANK_PATTERN }))]
-    pub rulesets: BTreeMap<String, Ruleset>,
+    pub rulesets: BTreeMap<Text, Ruleset>,
 
     /// What must hold on a branch (or `~DEFAULT_BRANCH`), however it is configured:
     /// evaluated on classic protection and every active ruleset together.

@@ -98,8 +98,7 @@ pub struct PolicyBody {
     pub environments: BTreeMap<EnvironmentName, Environment>,
     /// Repository rulesets by name.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    #[schemars(extend("propertyNames" = { "pattern": crate::model::names::NON_BLANK_PATTERN }))]
-    pub rulesets: BTreeMap<String, Ruleset>,
+    pub rulesets: BTreeMap<Text, Ruleset>,
     /// What must hold on a branch; across layers the stricter floor wins.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     #[schemars(extend("propertyNames" = { "pattern": crate::model::names::NON_BLANK_PATTERN }))]

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use super::document::Findings;
 use super::source_map::Segment;
-use crate::model::names::{check_login, check_slug};
+use crate::model::names::{Text, check_login, check_slug};
 use crate::model::ref_pattern::{is_githubs_name, malformed};
 use crate::model::{
     Account, AccountRef, Actor, BypassActor, BypassMode, RepoSettings, RuleType, Ruleset,
@@ -46,18 +46,11 @@ fn at(base: &[Segment], tail: &[&str]) -> Vec<Segment> {
 }
 
 /// Returns every problem of the rulesets.
-fn check(rulesets: &BTreeMap<String, Ruleset>) -> Vec<Problem> {
+fn check(rulesets: &BTreeMap<Text, Ruleset>) -> Vec<Problem> {
     let mut found = Vec::new();
     let mut seen: BTreeMap<String, &str> = BTreeMap::new();
     for (name, ruleset) in rulesets {
         let path: Vec<Segment> = vec!["rulesets".into(), name.as_str().into()];
-        if name.trim().is_empty() {
-            found.push((
-                path.clone(),
-                At::Key,
-                "a ruleset needs a non-empty name".to_owned(),
-            ));
-        }
         // GitHub refuses two rulesets whose names differ only in case.
         if let Some(first) = seen.insert(name.to_lowercase(), name) {
             found.push((

@@ -123,7 +123,7 @@ fn check_pins_agree(settings: &RepoSettings, findings: &mut Findings) {
         let checks = ruleset.rules.status_checks.as_ref()?;
         let path: Vec<Segment> = vec![
             "rulesets".into(),
-            name.into(),
+            name.as_str().into(),
             "rules".into(),
             "status_checks".into(),
             "required".into(),

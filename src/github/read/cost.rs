@@ -106,7 +106,12 @@ pub fn reads_in_sync(desired: &RepoSettings) -> Vec<Read> {
     // rulesets.rs: the list, then each ruleset the policy lists.
     if !desired.rulesets.is_empty() || desired.prune.rulesets || !desired.requirements.is_empty() {
         reads.insert(Read::Rulesets);
-        reads.extend(desired.rulesets.keys().cloned().map(Read::Ruleset));
+        reads.extend(
+            desired
+                .rulesets
+                .keys()
+                .map(|name| Read::Ruleset(name.to_string())),
+        );
     }
     // evidence.rs: the default branch, and each requirement branch's effective rules and
     // (unless the policy lists it) its classic protection. The rulesets those rules come

@@ -12,7 +12,7 @@ use crate::github::error::{ApiError, ApiErrorKind, Permission};
 use crate::github::rest::RestReader;
 use crate::github::wire::ruleset::{Ruleset as WireRuleset, RulesetSummary, SourceType};
 use crate::model::live::{Identities, LiveRuleset};
-use crate::model::names::RepoName;
+use crate::model::names::{RepoName, Text};
 use crate::model::{RepoSettings, Ruleset};
 use crate::output::untrusted::quote;
 use crate::plan::{Gap, Unread};
@@ -47,13 +47,13 @@ pub(super) async fn fetch(
     let wanted = summaries
         .iter()
         .filter(|s| is_own(s))
-        .filter(|s| desired.prune.rulesets || desired.rulesets.contains_key(&s.name));
+        .filter(|s| desired.prune.rulesets || desired.rulesets.contains_key(s.name.as_str()));
     let own = try_join_all(wanted.map(|s| github.read(reads::ruleset(repo, s.id)))).await?;
     Ok(Fetched { summaries, own })
 }
 
 /// Live rulesets in the model's terms, and what the model cannot say, by name.
-pub(super) type Converted = (BTreeMap<String, Ruleset>, BTreeMap<String, LiveRuleset>);
+pub(super) type Converted = (BTreeMap<Text, Ruleset>, BTreeMap<String, LiveRuleset>);
 
 /// The gaps of what was read: each managed ruleset whose bypass actors GitHub hid (a token
 /// that cannot edit it), named with the permission that shows them. They are never read as
@@ -61,7 +61,7 @@ pub(super) type Converted = (BTreeMap<String, Ruleset>, BTreeMap<String, LiveRul
 pub(super) fn gaps(desired: &RepoSettings, facts: &BTreeMap<String, LiveRuleset>) -> Vec<Gap> {
     facts
         .iter()
-        .filter(|(name, fact)| !fact.bypass_visible && desired.rulesets.contains_key(*name))
+        .filter(|(name, fact)| !fact.bypass_visible && desired.rulesets.contains_key(name.as_str()))
         .map(|(name, _)| Gap {
             address: crate::plan::Address::Ruleset(name.clone()),
             what: Unread::Bypass,
@@ -95,7 +95,7 @@ pub(super) fn into_model(fetched: Fetched, ids: &Identities) -> Result<Converted
                 "the answer is not what GitHub documents: {missing}"
             ))
         })?;
-        models.insert(name.clone(), parts.ruleset);
+        models.insert(Text::from_github(name.clone()), parts.ruleset);
         facts.insert(
             name,
             LiveRuleset {

@@ -164,3 +164,30 @@ fn the_policy_model_cannot_hold_a_pattern_against_its_rule() {
     // What GitHub holds is read as it is (`refs/heads/` reads back empty).
     assert_eq!(Pattern::from_github(""), "");
 }
+
+/// A ruleset's name is `Text` in a repository policy and in every organisation layer, and
+/// the names `migrate` writes are text by construction.
+#[test]
+fn the_policy_model_cannot_hold_a_ruleset_name_against_its_rule() {
+    use crate::model::{PolicyBody, RepoSettings};
+    for name in [" ", "", "rtl\u{202e}", "two\nlines"] {
+        let body = serde_json::json!({ "rulesets": { name: { "include": ["main"] } } });
+        assert!(
+            serde_json::from_value::<PolicyBody>(body.clone()).is_err(),
+            "{body}"
+        );
+        let mut document = body;
+        document["version"] = serde_json::json!(1);
+        assert!(
+            serde_json::from_value::<RepoSettings>(document.clone()).is_err(),
+            "{document}"
+        );
+    }
+    let body = serde_json::json!({ "rulesets": { "protect main": { "include": ["main"] } } });
+    assert!(serde_json::from_value::<PolicyBody>(body).is_ok());
+    assert_eq!(
+        Text::written("protect-", "rtl\u{202e}/ \n"),
+        "protect-rtl----"
+    );
+    assert!(Text::parse(Text::written("protect-", "\u{7}").as_str()).is_ok());
+}

@@ -206,10 +206,29 @@ macro_rules! answered_by_github {
     )*};
 }
 
+impl Text {
+    /// A name gh-policy writes itself (`migrate`'s rulesets): `prefix`, a non-blank literal,
+    /// then `tail` with every character but ASCII letters, digits, `.`, `_` and `-` made
+    /// `-`, which the text rule always accepts.
+    pub fn written(prefix: &'static str, tail: &str) -> Self {
+        let cleaned: String = tail
+            .chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-') {
+                    c
+                } else {
+                    '-'
+                }
+            })
+            .collect();
+        Self(format!("{prefix}{cleaned}"))
+    }
+}
+
 // GitHub takes any text as a ruleset's ref pattern or a deployment policy's name
 // (`refs/heads/` reads back as an empty pattern): a read never fails on a pattern the rule
 // refuses; it is shown, and the plan replaces it with the policy's.
-answered_by_github!(Login, Slug, Pattern);
+answered_by_github!(Login, Slug, Pattern, Text);
 
 name_type!(
     /// A repository's name without its owner.

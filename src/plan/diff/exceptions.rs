@@ -56,7 +56,9 @@ fn held_target(
         Address::Environment(name) => {
             environment::held(name, desired.environments.get(name.as_str())?, held, live)
         }
-        Address::Ruleset(name) => ruleset::held(name, desired.rulesets.get(name)?, held, live),
+        Address::Ruleset(name) => {
+            ruleset::held(name, desired.rulesets.get(name.as_str())?, held, live)
+        }
         Address::Settings | Address::Security | Address::Actions => {
             switches::held(address, desired, held, live)
         }

@@ -154,7 +154,7 @@ pub(super) fn key_of(
             name,
             organization: None,
         } => {
-            let Some(ruleset) = desired.rulesets.get(name) else {
+            let Some(ruleset) = desired.rulesets.get(name.as_str()) else {
                 return desired.prune.rulesets.then(|| path(&["prune", "rulesets"]));
             };
             let mut full = path(&["rulesets", name]);
@@ -209,7 +209,12 @@ pub fn shortfalls(desired: &RepoSettings) -> Vec<Shortfall> {
         .branches
         .keys()
         .map(|b| Address::Branch(b.to_string())))
-    .chain(desired.rulesets.keys().cloned().map(Address::Ruleset))
+    .chain(
+        desired
+            .rulesets
+            .keys()
+            .map(|r| Address::Ruleset(r.to_string())),
+    )
     .collect();
     let written: BTreeSet<&Address> = written.iter().collect();
     let mut found = Vec::new();

@@ -182,7 +182,7 @@ fn successors(desired: &RepoSettings, changes: &[Change]) -> Vec<Successor> {
             let Address::Ruleset(name) = &c.address else {
                 return None;
             };
-            let ruleset = desired.rulesets.get(name)?;
+            let ruleset = desired.rulesets.get(name.as_str())?;
             if ruleset.enforcement != Enforcement::Active || ruleset.target != RulesetTarget::Branch
             {
                 return None;

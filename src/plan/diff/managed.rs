@@ -12,7 +12,12 @@ pub fn managed_resources(policy: &RepoSettings) -> Vec<Address> {
         .branches
         .keys()
         .map(|b| Address::Branch(b.to_string())))
-    .chain(policy.rulesets.keys().cloned().map(Address::Ruleset))
+    .chain(
+        policy
+            .rulesets
+            .keys()
+            .map(|r| Address::Ruleset(r.to_string())),
+    )
     .chain(
         policy
             .requirements

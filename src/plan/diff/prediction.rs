@@ -154,7 +154,7 @@ fn applied(settings: &RepoSettings, default_branch: &str, branch: &str) -> Vec<A
         .map(|(name, r)| AppliedRuleset {
             id: None,
             source: Source::Ruleset {
-                name: name.clone(),
+                name: name.to_string(),
                 organization: None,
             },
             active: r.enforcement == Enforcement::Active,

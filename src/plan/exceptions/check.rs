@@ -100,7 +100,7 @@ fn setting_exists(
             if let ["rules", "other", kind, ..] = keys.as_slice() {
                 return policy
                     .rulesets
-                    .get(name)
+                    .get(name.as_str())
                     .is_some_and(|r| r.rules.other.iter().any(|o| o.kind == *kind));
             }
             ("rulesets", Some(name))

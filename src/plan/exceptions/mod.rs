@@ -15,7 +15,7 @@ use time::format_description::well_known::Rfc3339;
 use time::{Date, Month, OffsetDateTime, Time};
 
 use crate::model::RepoSettings;
-use crate::model::names::{BranchName, EnvironmentName};
+use crate::model::names::{BranchName, EnvironmentName, Text};
 use crate::plan::{Address, SettingPath};
 
 /// The variable that overrides the clock (RFC 3339), for tests and reproducible reports.
@@ -147,7 +147,7 @@ pub fn resolve(path: &str, policy: &RepoSettings) -> Option<Named> {
             .keys()
             .map(EnvironmentName::as_str)
             .collect(),
-        "rulesets" => policy.rulesets.keys().map(String::as_str).collect(),
+        "rulesets" => policy.rulesets.keys().map(Text::as_str).collect(),
         "requirements" => policy.requirements.keys().map(String::as_str).collect(),
         _ => return None,
     };

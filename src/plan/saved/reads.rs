@@ -96,7 +96,8 @@ pub fn fingerprints(live: &LiveState) -> Fingerprints {
     let names = settings
         .rulesets
         .keys()
-        .chain(rulesets.keys())
+        .map(crate::model::names::Text::as_str)
+        .chain(rulesets.keys().map(String::as_str))
         .collect::<std::collections::BTreeSet<_>>();
     for name in names {
         let read = (settings.rulesets.get(name), rulesets.get(name));

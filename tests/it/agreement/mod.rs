@@ -138,7 +138,7 @@ fn asked(checks: &[&str]) -> Vec<Asked> {
 /// The world's policy with the probe rulesets and `requirement` on every probe branch.
 fn policy(world: &World, requirement: Option<&Requirement>) -> String {
     let mut settings = world.policy.clone();
-    let probes: BTreeMap<String, gh_policy::model::Ruleset> =
+    let probes: BTreeMap<gh_policy::model::names::Text, gh_policy::model::Ruleset> =
         serde_saphyr::from_str(PROBE_RULESETS).unwrap();
     settings.rulesets.extend(probes);
     if let Some(requirement) = requirement {

@@ -12,7 +12,7 @@ fn migrated(rules: Rules) -> crate::model::RepoSettings {
     desired.requirements.clear();
     desired.branches.insert(name("main"), Branch::unprotected());
     desired.rulesets.insert(
-        "protect-main".into(),
+        crate::model::names::Text::parse("protect-main").unwrap(),
         Ruleset {
             include: vec![name("main")],
             rules,
@@ -178,7 +178,7 @@ fn a_ruleset_in_force_takes_over_unless_its_bypass_is_hidden() {
     // The ruleset is on GitHub already; the plan only removes the classic protection.
     let mut live = live();
     live.settings.rulesets.insert(
-        "protect-main".into(),
+        crate::model::names::Text::parse("protect-main").unwrap(),
         desired.rulesets["protect-main"].clone(),
     );
     let plan = crate::plan::diff::plan(

@@ -25,9 +25,9 @@ pub(super) use held::held;
 /// the policy does not list when pruning. Organisation rulesets are never in `live` here.
 pub fn diff(desired: &RepoSettings, live: &LiveState, changes: &mut Vec<Change>) {
     for (name, want) in &desired.rulesets {
-        let address = Address::Ruleset(name.clone());
+        let address = Address::Ruleset(name.to_string());
         let target = |write| Target::Ruleset {
-            name: name.clone(),
+            name: name.to_string(),
             write,
         };
         match live.settings.rulesets.get(name) {
@@ -41,7 +41,10 @@ pub fn diff(desired: &RepoSettings, live: &LiveState, changes: &mut Vec<Change>)
                 changes.push(change(address, Action::Create, diffs, write));
             }
             Some(have) => {
-                let visible = live.rulesets.get(name).is_none_or(|f| f.bypass_visible);
+                let visible = live
+                    .rulesets
+                    .get(name.as_str())
+                    .is_none_or(|f| f.bypass_visible);
                 let diffs = leaves::compare(
                     &ruleset_leaves(have, Some(want), &live.ids, visible),
                     &ruleset_leaves(want, None, &live.ids, visible),
@@ -78,11 +81,11 @@ pub fn diff(desired: &RepoSettings, live: &LiveState, changes: &mut Vec<Change>)
                 &Leaves::default(),
             );
             let write = live_id(live, name).map(|id| Target::Ruleset {
-                name: name.clone(),
+                name: name.to_string(),
                 write: RulesetWrite::Delete { id },
             });
             changes.push(change(
-                Address::Ruleset(name.clone()),
+                Address::Ruleset(name.to_string()),
                 Action::Delete,
                 diffs,
                 write,
