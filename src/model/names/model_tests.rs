@@ -4,12 +4,28 @@
 //! given. Compiled only under cfg(test): an unwrap here fails a test, never a run.
 use super::*;
 
+/// Asserts that `document` (a repository policy) is refused as one, and its body (without
+/// `version`) as an organisation's layer.
+fn refused_everywhere(document: serde_json::Value) {
+    use crate::model::{PolicyBody, RepoSettings};
+    assert!(
+        serde_json::from_value::<RepoSettings>(document.clone()).is_err(),
+        "{document}"
+    );
+    let mut body = document;
+    body.as_object_mut().unwrap().remove("version");
+    assert!(
+        serde_json::from_value::<PolicyBody>(body.clone()).is_err(),
+        "{body}"
+    );
+}
+
 /// The policy model holds its names as name types, so even a document that never met the
 /// schema (an organisation's layers merged into one body, a model built from JSON) cannot
 /// hold a branch, environment, secret, variable or `from_env` name that breaks its rule.
 #[test]
 fn the_policy_model_cannot_hold_a_name_against_its_rule() {
-    use crate::model::{PolicyBody, RepoSettings};
+    use crate::model::RepoSettings;
     let environments = |environment: &str, body: serde_json::Value| serde_json::json!({ "version": 1, "environments": { environment: body } });
     let refused = [
         serde_json::json!({ "version": 1, "branches": { "release/*": {} } }),
@@ -29,16 +45,7 @@ fn the_policy_model_cannot_hold_a_name_against_its_rule() {
         }),
     ];
     for document in refused {
-        assert!(
-            serde_json::from_value::<RepoSettings>(document.clone()).is_err(),
-            "{document}"
-        );
-        let mut body = document;
-        body.as_object_mut().unwrap().remove("version");
-        assert!(
-            serde_json::from_value::<PolicyBody>(body.clone()).is_err(),
-            "{body}"
-        );
+        refused_everywhere(document);
     }
     let branch = serde_json::json!({ "version": 1, "branches": { "release/1.0": {} } });
     assert!(serde_json::from_value::<RepoSettings>(branch).is_ok());
@@ -60,7 +67,7 @@ fn the_policy_model_cannot_hold_a_name_against_its_rule() {
 /// policy and in an organisation's layer alike, however the document was read.
 #[test]
 fn the_policy_model_cannot_hold_a_login_or_slug_against_its_rule() {
-    use crate::model::{PolicyBody, RepoSettings};
+    use crate::model::RepoSettings;
     let branch =
         |body: serde_json::Value| serde_json::json!({ "version": 1, "branches": { "main": body } });
     let reviewers = |reviewer: serde_json::Value| serde_json::json!({ "version": 1, "environments": { "prod": { "reviewers": [reviewer] } } });
@@ -83,16 +90,7 @@ fn the_policy_model_cannot_hold_a_login_or_slug_against_its_rule() {
         ]
     };
     for document in documents("old-user-", "acme/ops") {
-        assert!(
-            serde_json::from_value::<RepoSettings>(document.clone()).is_err(),
-            "{document}"
-        );
-        let mut body = document;
-        body.as_object_mut().unwrap().remove("version");
-        assert!(
-            serde_json::from_value::<PolicyBody>(body.clone()).is_err(),
-            "{body}"
-        );
+        refused_everywhere(document);
     }
     for document in documents("octo-cat", "release-managers") {
         assert!(
@@ -125,7 +123,7 @@ fn a_login_github_answered_with_is_held_as_given() {
 /// `repositories` entry), as a bare deployment pattern or as `{tag: …}` / `{branch: …}`.
 #[test]
 fn the_policy_model_cannot_hold_a_pattern_against_its_rule() {
-    use crate::model::{PolicyBody, RepoSettings};
+    use crate::model::RepoSettings;
     let ruleset = |key: &str, pattern: &str| serde_json::json!({ "version": 1, "rulesets": { "r": { "include": ["main"], key: [pattern] } } });
     let deploys = |pattern: serde_json::Value| serde_json::json!({ "version": 1, "environments": { "prod": { "deployment_branches": [pattern] } } });
     let refused = [
@@ -138,16 +136,7 @@ fn the_policy_model_cannot_hold_a_pattern_against_its_rule() {
         deploys(serde_json::json!({ "branch": "" })),
     ];
     for document in refused {
-        assert!(
-            serde_json::from_value::<RepoSettings>(document.clone()).is_err(),
-            "{document}"
-        );
-        let mut body = document;
-        body.as_object_mut().unwrap().remove("version");
-        assert!(
-            serde_json::from_value::<PolicyBody>(body.clone()).is_err(),
-            "{body}"
-        );
+        refused_everywhere(document);
     }
     // The rule is the text rule: what a pattern means for a target is checked with the
     // ruleset, so these are patterns.
@@ -169,18 +158,10 @@ fn the_policy_model_cannot_hold_a_pattern_against_its_rule() {
 /// the names `migrate` writes are text by construction.
 #[test]
 fn the_policy_model_cannot_hold_a_ruleset_name_against_its_rule() {
-    use crate::model::{PolicyBody, RepoSettings};
+    use crate::model::PolicyBody;
     for name in [" ", "", "rtl\u{202e}", "two\nlines"] {
-        let body = serde_json::json!({ "rulesets": { name: { "include": ["main"] } } });
-        assert!(
-            serde_json::from_value::<PolicyBody>(body.clone()).is_err(),
-            "{body}"
-        );
-        let mut document = body;
-        document["version"] = serde_json::json!(1);
-        assert!(
-            serde_json::from_value::<RepoSettings>(document.clone()).is_err(),
-            "{document}"
+        refused_everywhere(
+            serde_json::json!({ "version": 1, "rulesets": { name: { "include": ["main"] } } }),
         );
     }
     let body = serde_json::json!({ "rulesets": { "protect main": { "include": ["main"] } } });
