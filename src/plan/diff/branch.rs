@@ -145,25 +145,15 @@ fn protection_put(
 fn branch_leaves(branch: &Branch, align: Option<&[RequiredCheck]>, ids: &Identities) -> Leaves {
     let mut leaves = Leaves::default();
     if let Some(pr) = &branch.pull_request {
-        leaves.presence("pull_request", "required");
-        leaves.setting(
-            "pull_request.required_approvals",
-            json!(pr.required_approvals),
-            json!(0),
-            Protects::AtLeast,
+        leaves.reviews(
+            "pull_request",
+            pr.required_approvals,
+            &[
+                ("dismiss_stale_reviews", pr.dismiss_stale_reviews),
+                ("require_code_owner_reviews", pr.require_code_owner_reviews),
+                ("require_last_push_approval", pr.require_last_push_approval),
+            ],
         );
-        for (key, on) in [
-            ("dismiss_stale_reviews", pr.dismiss_stale_reviews),
-            ("require_code_owner_reviews", pr.require_code_owner_reviews),
-            ("require_last_push_approval", pr.require_last_push_approval),
-        ] {
-            leaves.setting(
-                format!("pull_request.{key}"),
-                json!(on),
-                json!(false),
-                Protects::WhenOn,
-            );
-        }
         // Nobody listed: anyone with write access may dismiss reviews.
         let restricted = !pr.dismissal_restrictions.is_empty();
         actor_leaves(

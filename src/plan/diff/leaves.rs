@@ -72,6 +72,28 @@ impl Leaves {
         });
     }
 
+    /// Adds a pull request's review requirement under `section` (classic protection's
+    /// `pull_request`, a ruleset's `rules.pull_request`), the one place both are judged:
+    /// its presence, the approval floor (fewer lowers it), and each on/off requirement
+    /// (off lowers it).
+    pub fn reviews(&mut self, section: &str, approvals: u8, switches: &[(&str, bool)]) {
+        self.presence(section, "required");
+        self.setting(
+            format!("{section}.required_approvals"),
+            Value::from(approvals),
+            Value::from(0),
+            Protects::AtLeast,
+        );
+        for (key, on) in switches {
+            self.setting(
+                format!("{section}.{key}"),
+                Value::Bool(*on),
+                Value::Bool(false),
+                Protects::WhenOn,
+            );
+        }
+    }
+
     /// Adds a set of names, lower-cased, sorted and deduplicated; default empty.
     pub fn name_set<'a, Name: AsRef<str> + 'a>(
         &mut self,

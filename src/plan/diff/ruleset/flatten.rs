@@ -167,29 +167,19 @@ fn rule_leaves(ruleset: &Ruleset, want: Option<&Ruleset>, ids: &Identities, leav
 
 /// The `pull_request` rule's settings.
 fn pull_request_leaves(pr: &crate::model::PullRequestRule, leaves: &mut Leaves) {
-    leaves.presence("rules.pull_request", "required");
-    leaves.setting(
-        "rules.pull_request.required_approvals",
-        json!(pr.required_approvals),
-        json!(0),
-        Protects::AtLeast,
+    leaves.reviews(
+        "rules.pull_request",
+        pr.required_approvals,
+        &[
+            ("dismiss_stale_reviews", pr.dismiss_stale_reviews),
+            ("require_code_owner_reviews", pr.require_code_owner_reviews),
+            ("require_last_push_approval", pr.require_last_push_approval),
+            (
+                "required_conversation_resolution",
+                pr.required_conversation_resolution,
+            ),
+        ],
     );
-    for (key, on) in [
-        ("dismiss_stale_reviews", pr.dismiss_stale_reviews),
-        ("require_code_owner_reviews", pr.require_code_owner_reviews),
-        ("require_last_push_approval", pr.require_last_push_approval),
-        (
-            "required_conversation_resolution",
-            pr.required_conversation_resolution,
-        ),
-    ] {
-        leaves.setting(
-            format!("rules.pull_request.{key}"),
-            json!(on),
-            json!(false),
-            Protects::WhenOn,
-        );
-    }
     let all = MergeMethod::ALL;
     let methods: BTreeSet<_> = pr
         .allowed_merge_methods
